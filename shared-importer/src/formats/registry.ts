@@ -1,0 +1,11 @@
+import type { FormatImporter, SniffedHead } from './format-importer.ts';
+
+/**
+ * Every format we accept, in detection order: the most specific checks first,
+ * the loosest (text formats) last.
+ */
+export const FORMAT_IMPORTERS: readonly FormatImporter[] = [];
+
+export function detectFormat(head: SniffedHead): FormatImporter | undefined {
+  return FORMAT_IMPORTERS.find((importer) => importer.detect(head));
+}

@@ -1,0 +1,119 @@
+import { TraceImportError, throwIfAborted, unknownFormatError } from './errors.ts';
+import type { SniffedHead } from './formats/format-importer.ts';
+import { detectFormat } from './formats/registry.ts';
+import { ByteStream, formatBytes, isGzip } from './input/byte-stream.ts';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  type Gunzip,
+  type ImportOptions,
+} from './input/import-options.ts';
+import { decodeHead } from './input/text-decoding.ts';
+import { hasWebGunzip, webGunzip } from './input/web-gunzip.ts';
+import type { Profile } from './model/profile.ts';
+
+const SNIFF_BYTES = 64 * 1024;
+const PROGRESS_EVERY_BYTES = 512 * 1024;
+
+/**
+ * Imports a trace given as a stream of byte chunks. Never holds the whole
+ * input as one string, so traces beyond V8's string limit import; gzip is
+ * recognised by its magic bytes and the format by content.
+ */
+export async function importProfileFromChunks(
+  fileName: string,
+  chunks: AsyncIterable<Uint8Array>,
+  options: ImportOptions = {},
+): Promise<Profile> {
+  const { signal, onProgress, totalBytes } = options;
+  throwIfAborted(signal);
+  let bytesRead = 0;
+  let events = 0;
+  let lastReported = 0;
+  const report = () => onProgress?.({ bytesRead, totalBytes, events });
+
+  async function* counted(): AsyncIterable<Uint8Array> {
+    for await (const chunk of chunks) {
+      throwIfAborted(signal);
+      bytesRead += chunk.length;
+      if (bytesRead - lastReported >= PROGRESS_EVERY_BYTES) {
+        lastReported = bytesRead;
+        report();
+      }
+      yield chunk;
+    }
+  }
+
+  let input = new ByteStream(counted());
+  const magic = await input.peek(2);
+  if (magic.length === 0) throw new TraceImportError('empty', `"${fileName}" is empty.`);
+  if (isGzip(magic)) {
+    const gunzip = options.gunzip ?? defaultGunzip();
+    const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+    input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
+  }
+
+  const headBytes = await input.peek(SNIFF_BYTES);
+  if (headBytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
+  const head: SniffedHead = { bytes: headBytes, text: decodeHead(headBytes) };
+  const importer = detectFormat(head);
+  if (!importer) throw unknownFormatError(fileName);
+
+  const profile = await importer.import(input, {
+    fileName,
+    signal,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    countEvents(n) {
+      events += n;
+    },
+  });
+  report();
+  return profile;
+}
+
+/** Convenience for inputs already in memory. */
+export function importProfilesFromArrayBuffer(
+  fileName: string,
+  buffer: ArrayBuffer | Uint8Array,
+  options: ImportOptions = {},
+): Promise<Profile> {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  async function* one(): AsyncIterable<Uint8Array> {
+    yield bytes;
+  }
+  return importProfileFromChunks(fileName, one(), { totalBytes: bytes.length, ...options });
+}
+
+function defaultGunzip(): Gunzip {
+  if (!hasWebGunzip()) {
+    throw new TraceImportError('decompression-failed', 'This input is gzip-compressed and no gzip decoder is available here.');
+  }
+  return webGunzip;
+}
+
+async function* guardedGunzip(gunzip: Gunzip, input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* gunzip(input);
+  } catch (error) {
+    if (error instanceof TraceImportError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (/end of (file|stream)|unexpected end|truncated|incomplete/i.test(message)) {
+      throw new TraceImportError('truncated', `The gzip data ends early (the file looks truncated): ${message}`);
+    }
+    throw new TraceImportError('decompression-failed', `The gzip data is corrupt: ${message}`);
+  }
+}
+
+async function* capped(input: AsyncIterable<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
+  let total = 0;
+  for await (const chunk of input) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      throw new TraceImportError(
+        'too-large',
+        `Decompressed data exceeds the ${formatBytes(maxBytes)} limit (a gzip bomb, or a trace larger than allowed).`,
+      );
+    }
+    yield chunk;
+  }
+}

@@ -1,0 +1,17 @@
+// Public API of shared-importer. Pure TypeScript: no Node, Deno or Electron
+// imports, so the same code runs in the main-process worker, edge functions,
+// the browser and tests. Hosts pass bytes (and optionally gunzip) in.
+export { importProfileFromChunks, importProfilesFromArrayBuffer } from './import-profile.ts';
+export type { Gunzip, ImportOptions, ImportProgress } from './input/import-options.ts';
+export { TraceImportError, type TraceImportErrorCode } from './errors.ts';
+export { ACCEPTED_FORMATS, type Profile, type TraceFormat, type WeightUnit } from './model/profile.ts';
+export { FrameTable, type FrameInfo } from './model/frame-table.ts';
+export type { Marker, ThreadTimeline } from './model/thread-timeline.ts';
+export {
+  buildMergedCallTree,
+  functionStats,
+  intervalSelfTimes,
+  parentIndices,
+  type FunctionStats,
+  type MergedCallTree,
+} from './model/call-tree.ts';

@@ -1,0 +1,83 @@
+import { TraceImportError } from '../errors.ts';
+
+/**
+ * An async byte-chunk stream that can show its first bytes (for gzip and
+ * format detection) without losing them.
+ */
+export class ByteStream implements AsyncIterable<Uint8Array> {
+  private readonly iterator: AsyncIterator<Uint8Array>;
+  private readonly buffered: Uint8Array[] = [];
+  private bufferedBytes = 0;
+  private ended = false;
+  private iterated = false;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.iterator = source[Symbol.asyncIterator]();
+  }
+
+  /** Up to `n` bytes from the start (fewer only if the stream is shorter). */
+  async peek(n: number): Promise<Uint8Array> {
+    while (this.bufferedBytes < n && !this.ended) {
+      const { done, value } = await this.iterator.next();
+      if (done) this.ended = true;
+      else if (value.length > 0) {
+        this.buffered.push(value);
+        this.bufferedBytes += value.length;
+      }
+    }
+    return concatBytes(this.buffered, Math.min(n, this.bufferedBytes));
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    if (this.iterated) throw new Error('ByteStream can only be read once');
+    this.iterated = true;
+    while (this.buffered.length > 0) yield this.buffered.shift()!;
+    if (this.ended) return;
+    for (;;) {
+      const { done, value } = await this.iterator.next();
+      if (done) return;
+      if (value.length > 0) yield value;
+    }
+  }
+
+  /** The whole stream as one array; fails with 'too-large' past `maxBytes`. */
+  async readAll(maxBytes: number, what = 'This format'): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of this) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        throw new TraceImportError(
+          'too-large',
+          `${what} must be read whole, and this input is larger than the ${formatBytes(maxBytes)} limit.`,
+        );
+      }
+      chunks.push(chunk);
+    }
+    return concatBytes(chunks, total);
+  }
+}
+
+export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0].length === length) return chunks[0];
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= length) break;
+    const take = Math.min(chunk.length, length - offset);
+    out.set(take === chunk.length ? chunk : chunk.subarray(0, take), offset);
+    offset += take;
+  }
+  return out;
+}
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(n % 1024 ** 2 === 0 ? 0 : 1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}

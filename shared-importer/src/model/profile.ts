@@ -1,0 +1,57 @@
+import type { FrameTable } from './frame-table.ts';
+import type { ThreadTimeline } from './thread-timeline.ts';
+
+/** Formats we import, named as the summary and UI show them. */
+export type TraceFormat =
+  | 'chrome-trace-event'
+  | 'chrome-cpuprofile'
+  | 'speedscope'
+  | 'firefox-gecko'
+  | 'linux-perf-script'
+  | 'collapsed-stacks'
+  | 'pprof';
+
+/** Human-readable list, used in the "unknown format" error and the empty state. */
+export const ACCEPTED_FORMATS: readonly string[] = [
+  'Chrome Trace Event Format (.json, JSON object or array; Performance panel traces)',
+  'V8 CPU profile (.cpuprofile)',
+  'speedscope JSON (.speedscope.json)',
+  'Firefox / Gecko profile (.json)',
+  'Linux perf script output (perf script > out.txt)',
+  'Collapsed / folded stacks (Brendan Gregg format)',
+  'pprof (protobuf, gzipped or not)',
+];
+
+/**
+ * What a profile's weights measure. Time-based profiles are normalised to
+ * microseconds at import; 'samples' is for inputs with counts but no clock
+ * (collapsed stacks), 'bytes' for allocation profiles.
+ */
+export type WeightUnit = 'microseconds' | 'samples' | 'bytes';
+
+export interface Profile {
+  format: TraceFormat;
+  /** File name the user gave, for display. */
+  name: string;
+  unit: WeightUnit;
+  frames: FrameTable;
+  threads: ThreadTimeline[];
+  /** Earliest and latest time over all threads. */
+  startTime: number;
+  endTime: number;
+  /** Raw input events or samples read. */
+  eventCount: number;
+  /** Problems the importer worked around (unbalanced events, clamped timestamps...). */
+  warnings: string[];
+}
+
+export function profileSpan(threads: readonly ThreadTimeline[]): { startTime: number; endTime: number } {
+  let startTime = Infinity;
+  let endTime = -Infinity;
+  for (const t of threads) {
+    if (t.count === 0 && t.markers.length === 0) continue;
+    if (t.startTime < startTime) startTime = t.startTime;
+    if (t.endTime > endTime) endTime = t.endTime;
+  }
+  return startTime === Infinity ? { startTime: 0, endTime: 0 } : { startTime, endTime };
+}
