@@ -15,3 +15,16 @@ export {
   type FunctionStats,
   type MergedCallTree,
 } from './model/call-tree.ts';
+export type {
+  FunctionSummary,
+  GcSummary,
+  HotPath,
+  LayoutPaintSummary,
+  LongTask,
+  MarkerSummary,
+  SummaryStats,
+  SummaryValueUnit,
+  ThreadSummary,
+  TraceSummary,
+  TraceSummaryWithText,
+} from './summary/summary-types.ts';
