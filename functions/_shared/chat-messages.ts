@@ -1,0 +1,201 @@
+// The chat protocol between the desktop and the cloud, in one module that both
+// sides import (Deno resolves 'zod' through functions/deno.json, Node through
+// node_modules). Three families of messages:
+//   1. client -> socket (trace-analysis-socket): start_analysis, user_prompt
+//   2. socket -> client replies: connection_ack, analysis_started, waiting_for_model, error
+//   3. Realtime broadcast events on the user's private channel, published by
+//      process-ai-turn: model_chunk_start, model_chunk_append, model_response_end, error
+// Every object is strict: an unknown key (a `userId` smuggled in by a client,
+// say) fails validation instead of being silently carried along.
+import { z } from 'zod';
+
+/** Version of this protocol; the socket offers it as the WebSocket subprotocol. */
+export const CHAT_PROTOCOL = 'trace-analyser.v1';
+/** Prefix of the subprotocol that carries the access token (browsers cannot set headers on a WebSocket). */
+export const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
+
+export const MAX_PROMPT_CHARS = 8_000;
+export const MAX_HISTORY_MESSAGES = 200;
+export const MAX_HISTORY_MESSAGE_CHARS = 32_000;
+
+/** Realtime topic (without the `realtime:` prefix) a user's answers are broadcast on. */
+export function chatResultsChannel(userId: string): string {
+  return `private-chat-results-${userId}`;
+}
+
+const id = z.uuid();
+
+export const HistoryMessageSchema = z.strictObject({
+  role: z.enum(['user', 'assistant']),
+  content: z.string().max(MAX_HISTORY_MESSAGE_CHARS),
+});
+export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
+
+// ---- 1. client -> socket ----------------------------------------------------
+
+export const StartAnalysisSchema = z.strictObject({
+  type: z.literal('start_analysis'),
+  traceId: id,
+});
+
+export const UserPromptSchema = z.strictObject({
+  type: z.literal('user_prompt'),
+  traceId: id,
+  /** Chosen by the client so it can match the streamed answer to its question. */
+  turnId: id,
+  prompt: z.string().trim().min(1, 'The question is empty.').max(MAX_PROMPT_CHARS),
+  /** Earlier turns of this conversation, oldest first. The server trims it to its token budget. */
+  history: z.array(HistoryMessageSchema).max(MAX_HISTORY_MESSAGES),
+});
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [StartAnalysisSchema, UserPromptSchema]);
+export type StartAnalysis = z.infer<typeof StartAnalysisSchema>;
+export type UserPrompt = z.infer<typeof UserPromptSchema>;
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+// ---- 2. socket -> client ----------------------------------------------------
+
+/** Machine-readable reason for an `error`; `message` is the sentence to show the user. */
+export const ErrorCodeSchema = z.enum([
+  'invalid_message',
+  'trace_not_found',
+  'rate_limited',
+  'model_rate_limited',
+  'model_unavailable',
+  'model_error',
+  'summary_unavailable',
+  'internal_error',
+]);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ConnectionAckSchema = z.strictObject({
+  type: z.literal('connection_ack'),
+  protocol: z.literal(CHAT_PROTOCOL),
+  /** The private Realtime channel this user's answers arrive on. */
+  resultsChannel: z.string(),
+  /** Turns allowed per minute for this user. */
+  turnsPerMinute: z.number().int().positive(),
+});
+
+export const AnalysisStartedSchema = z.strictObject({
+  type: z.literal('analysis_started'),
+  traceId: id,
+  /** False when no summary is stored yet: the first turn will build it (small traces only). */
+  summaryStored: z.boolean(),
+});
+
+export const WaitingForModelSchema = z.strictObject({
+  type: z.literal('waiting_for_model'),
+  turnId: id,
+});
+
+export const SocketErrorSchema = z.strictObject({
+  type: z.literal('error'),
+  code: ErrorCodeSchema,
+  message: z.string(),
+  /** The turn or trace the error is about, when there is one. */
+  turnId: id.optional(),
+  traceId: id.optional(),
+  /** For rate_limited: when a new turn will be accepted. */
+  retryAfterSeconds: z.number().nonnegative().optional(),
+});
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  ConnectionAckSchema,
+  AnalysisStartedSchema,
+  WaitingForModelSchema,
+  SocketErrorSchema,
+]);
+export type ConnectionAck = z.infer<typeof ConnectionAckSchema>;
+export type AnalysisStarted = z.infer<typeof AnalysisStartedSchema>;
+export type WaitingForModel = z.infer<typeof WaitingForModelSchema>;
+export type SocketError = z.infer<typeof SocketErrorSchema>;
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+// ---- 3. Realtime broadcast events -------------------------------------------
+// The broadcast `event` name equals the payload's `type`. `seq` starts at 0 with
+// model_chunk_start and grows by one per event of the turn, so a receiver can
+// drop duplicates (seq already seen) and detect gaps (seq skipped).
+
+const turnEvent = { turnId: id, seq: z.number().int().nonnegative() };
+
+export const ModelChunkStartSchema = z.strictObject({
+  type: z.literal('model_chunk_start'),
+  ...turnEvent,
+  traceId: id,
+  model: z.string(),
+});
+
+export const ModelChunkAppendSchema = z.strictObject({
+  type: z.literal('model_chunk_append'),
+  ...turnEvent,
+  text: z.string(),
+});
+
+export const TokenUsageSchema = z.strictObject({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  totalTokens: z.number().int().nonnegative(),
+});
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+
+export const ModelResponseEndSchema = z.strictObject({
+  type: z.literal('model_response_end'),
+  ...turnEvent,
+  /** Null when the provider reported none. */
+  usage: TokenUsageSchema.nullable(),
+  finishReason: z.string().nullable(),
+  /** History messages dropped (oldest first) to fit the prompt budget. */
+  droppedHistoryMessages: z.number().int().nonnegative(),
+});
+
+export const TurnErrorSchema = z.strictObject({
+  type: z.literal('error'),
+  ...turnEvent,
+  code: ErrorCodeSchema,
+  message: z.string(),
+  retryAfterSeconds: z.number().nonnegative().optional(),
+});
+
+export const RealtimeEventSchema = z.discriminatedUnion('type', [
+  ModelChunkStartSchema,
+  ModelChunkAppendSchema,
+  ModelResponseEndSchema,
+  TurnErrorSchema,
+]);
+export type ModelChunkStart = z.infer<typeof ModelChunkStartSchema>;
+export type ModelChunkAppend = z.infer<typeof ModelChunkAppendSchema>;
+export type ModelResponseEnd = z.infer<typeof ModelResponseEndSchema>;
+export type TurnError = z.infer<typeof TurnErrorSchema>;
+export type RealtimeEvent = z.infer<typeof RealtimeEventSchema>;
+export type RealtimeEventName = RealtimeEvent['type'];
+export const REALTIME_EVENT_NAMES: readonly RealtimeEventName[] = [
+  'model_chunk_start',
+  'model_chunk_append',
+  'model_response_end',
+  'error',
+];
+
+/** One-line description of a validation failure, fit for an `error` reply. */
+export function describeValidationError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/**
+ * Parses a raw WebSocket text frame from the client. Never throws: returns
+ * either the message or a user-readable reason.
+ */
+export function parseClientMessage(raw: string): { ok: true; message: ClientMessage } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: 'Message is not valid JSON.' };
+  }
+  const result = ClientMessageSchema.safeParse(json);
+  if (!result.success) return { ok: false, reason: describeValidationError(result.error) };
+  return { ok: true, message: result.data };
+}
