@@ -1,0 +1,223 @@
+// The one IPC contract between the main process (electron/), the preload
+// (preload/), the browser host (electron/browser-host/) and the renderer
+// (renderer/). It imports nothing from Electron or Node, so every side can
+// import it.
+//
+// Shape (after GitHub Desktop's ipc-shared.ts):
+// - request channels: renderer asks, main answers; every answer is a Promise.
+//   Payloads cross the trust line, so main validates them with the zod schema
+//   here before any handler runs.
+// - event channels: main tells the renderer something happened.
+// - TraceAnalyserApi: the friendly object the preload (or, outside Electron,
+//   preload/browser-bridge.ts) installs as `window.traceAnalyser`.
+import { z } from 'zod';
+import type { TraceImportErrorCode } from '../shared-importer/src/errors.ts';
+import type { TraceFormat } from '../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../shared-importer/src/summary/summary-types.ts';
+
+// ---------------------------------------------------------------- payloads
+
+/** Answer to a request that starts an import. Results arrive as events carrying the same importId. */
+export interface ImportStarted {
+  importId: string;
+  fileName: string;
+  /** Input size when known (always for files on disk). */
+  totalBytes: number | null;
+}
+
+/** 'reading' covers reading and parsing (they stream together); then the summary, then handing the result over. */
+export type ImportPhase = 'reading' | 'summarizing' | 'sending';
+
+export interface ImportProgressEvent {
+  importId: string;
+  fileName: string;
+  phase: ImportPhase;
+  bytesRead: number;
+  totalBytes: number | null;
+  /** 0..100 of the bytes read, null when the size is unknown. */
+  percent: number | null;
+  /** Events or samples parsed so far. */
+  events: number;
+}
+
+export interface TraceLoadedEvent {
+  importId: string;
+  /** New for every load; the chat and the summary panel key on it. */
+  traceId: string;
+  fileName: string;
+  /** Absolute path when the trace came from disk (not for streamed/dropped bytes in the browser host). */
+  path: string | null;
+  sizeBytes: number;
+  format: TraceFormat;
+  /** The profile encoded by shared-importer/src/model/profile-codec.ts: decode with decodeProfile(). */
+  profile: Uint8Array;
+  summary: TraceSummary;
+  /** The summary as budgeted text, what the cloud model reads. */
+  summaryText: string;
+  /** Tokens of summaryText (o200k_base). */
+  tokens: number;
+  /** Wall time from the request to the loaded event being sent, in ms. */
+  importMs: number;
+}
+
+/** Importer codes plus the ones the host adds: the file could not be read, or something unexpected broke. */
+export type ImportFailureCode = TraceImportErrorCode | 'io-error' | 'internal';
+
+export interface ImportFailedEvent {
+  importId: string;
+  fileName: string;
+  code: ImportFailureCode;
+  /** Meant for the user, as the importer wrote it. The previously loaded trace stays open. */
+  message: string;
+}
+
+export interface RecentFile {
+  path: string;
+  fileName: string;
+  /** ISO 8601 time the file was last opened. */
+  openedAt: string;
+  format?: TraceFormat;
+  sizeBytes?: number;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** Which host runs the main-process services. */
+  host: 'electron' | 'browser';
+  platform: string;
+  versions: { node: string; electron?: string; chrome?: string };
+}
+
+/** Menu items the renderer acts on (File > Open and Quit are handled in main). */
+export const MENU_COMMANDS = [
+  'view:time-order',
+  'view:left-heavy',
+  'view:sandwich',
+  'view:toggle-summary',
+  'view:zoom-in',
+  'view:zoom-out',
+  'view:reset-zoom',
+  'edit:find',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+// ---------------------------------------------------------------- requests
+
+const MAX_PATH_LENGTH = 4096;
+
+/** Renderer → main requests: payload schemas, validated in main before a handler runs. */
+export const requestSchemas = {
+  /** Shows the native open dialog; null when the user cancels it. */
+  'trace:open-dialog': z.undefined(),
+  /** Opens a trace by path (Open Recent, and dropped files in Electron via webUtils.getPathForFile). */
+  'trace:open-path': z.strictObject({ path: z.string().min(1).max(MAX_PATH_LENGTH) }),
+  'trace:cancel-import': z.undefined(),
+  /** The trace currently loaded, for a window that opens (or reloads) after it was loaded. */
+  'trace:get-current': z.undefined(),
+  'recent:list': z.undefined(),
+  'recent:clear': z.undefined(),
+  'app:info': z.undefined(),
+  /** Opens an https link in the user's browser (after validation in main). */
+  'shell:open-external': z.strictObject({ url: z.string().max(2048) }),
+} as const;
+
+export type RequestChannel = keyof typeof requestSchemas;
+export type RequestPayload<C extends RequestChannel> = z.infer<(typeof requestSchemas)[C]>;
+
+/** What each request resolves to. */
+export interface RequestResults {
+  'trace:open-dialog': ImportStarted | null;
+  'trace:open-path': ImportStarted;
+  /** True when an import was running and is now cancelled. */
+  'trace:cancel-import': boolean;
+  'trace:get-current': TraceLoadedEvent | null;
+  'recent:list': RecentFile[];
+  'recent:clear': void;
+  'app:info': AppInfo;
+  'shell:open-external': void;
+}
+
+export const REQUEST_CHANNELS = Object.keys(requestSchemas) as RequestChannel[];
+
+export function isRequestChannel(channel: string): channel is RequestChannel {
+  return Object.hasOwn(requestSchemas, channel);
+}
+
+/** Parses a request payload; throws an Error naming the channel when it does not fit the schema. */
+export function parseRequestPayload<C extends RequestChannel>(channel: C, payload: unknown): RequestPayload<C> {
+  const result = requestSchemas[channel].safeParse(payload);
+  if (!result.success) {
+    throw new Error(`Invalid payload for ${channel}: ${z.prettifyError(result.error)}`);
+  }
+  return result.data as RequestPayload<C>;
+}
+
+/** Handlers that implement every request; the Electron IPC manager and the browser host both route to one of these. */
+export type RequestHandlers = {
+  [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<RequestResults[C]>;
+};
+
+// ------------------------------------------------------------------ events
+
+/** Main → renderer events and their payloads. */
+export interface MainEvents {
+  'import:progress': ImportProgressEvent;
+  'trace:loaded': TraceLoadedEvent;
+  'import:failed': ImportFailedEvent;
+  'recent:changed': RecentFile[];
+  'menu:command': MenuCommand;
+}
+
+export type EventChannel = keyof MainEvents;
+
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'import:progress',
+  'trace:loaded',
+  'import:failed',
+  'recent:changed',
+  'menu:command',
+];
+
+/** Something that delivers main events to a renderer (an Electron window, a WebSocket client). */
+export type EventSink = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => void;
+
+// ------------------------------------------------------------- window API
+
+export type Unsubscribe = () => void;
+
+/** `window.traceAnalyser`: the only way the renderer talks to the host. */
+export interface TraceAnalyserApi {
+  /** Shows an open dialog (native in Electron, a file picker in the browser host). Null when cancelled. */
+  openTraceDialog(): Promise<ImportStarted | null>;
+  /** Opens a trace file by path (recent files, command line). */
+  openRecent(path: string): Promise<ImportStarted>;
+  getRecentFiles(): Promise<RecentFile[]>;
+  clearRecentFiles(): Promise<void>;
+  /** A file dropped on the window or chosen in a file input. */
+  importDroppedFile(file: File): Promise<ImportStarted>;
+  /** Cancels the running import; resolves false when none was running. */
+  cancelImport(): Promise<boolean>;
+  /** The trace loaded before this page subscribed (e.g. one given on the command line), or null. */
+  getCurrentTrace(): Promise<TraceLoadedEvent | null>;
+  getAppInfo(): Promise<AppInfo>;
+  /** Opens an https URL in the system browser. */
+  openExternal(url: string): Promise<void>;
+  onImportProgress(callback: (event: ImportProgressEvent) => void): Unsubscribe;
+  onTraceLoaded(callback: (event: TraceLoadedEvent) => void): Unsubscribe;
+  onImportFailed(callback: (event: ImportFailedEvent) => void): Unsubscribe;
+  onRecentFilesChanged(callback: (files: RecentFile[]) => void): Unsubscribe;
+  onMenuCommand(callback: (command: MenuCommand) => void): Unsubscribe;
+}
+
+/** Where the preload's `on*` methods subscribe: one event channel each. */
+export const API_EVENT_METHODS = {
+  onImportProgress: 'import:progress',
+  onTraceLoaded: 'trace:loaded',
+  onImportFailed: 'import:failed',
+  onRecentFilesChanged: 'recent:changed',
+  onMenuCommand: 'menu:command',
+} as const satisfies Record<string, EventChannel>;
+
+/** Name of the global the API is installed as. */
+export const API_GLOBAL_NAME = 'traceAnalyser';

@@ -1,0 +1,48 @@
+// Builds the TraceAnalyserApi from a transport, so the Electron preload and
+// the browser bridge expose exactly the same object and differ only in how
+// requests and events travel. No Electron or Node imports.
+import {
+  API_EVENT_METHODS,
+  type EventChannel,
+  type ImportStarted,
+  type MainEvents,
+  type RequestChannel,
+  type RequestPayload,
+  type RequestResults,
+  type TraceAnalyserApi,
+  type Unsubscribe,
+} from '../electron/ipc-contract.ts';
+
+export interface ApiTransport {
+  invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<RequestResults[C]>;
+  subscribe<C extends EventChannel>(channel: C, listener: (payload: MainEvents[C]) => void): Unsubscribe;
+  /** Starts importing a File the renderer holds (drop, file input). */
+  importFile(file: File): Promise<ImportStarted>;
+  /** Overrides for hosts without a native dialog (the browser host shows a file picker). */
+  openTraceDialog?(): Promise<ImportStarted | null>;
+}
+
+export function createTraceAnalyserApi(transport: ApiTransport): TraceAnalyserApi {
+  const on =
+    <C extends EventChannel>(channel: C) =>
+    (callback: (payload: MainEvents[C]) => void): Unsubscribe => {
+      if (typeof callback !== 'function') throw new TypeError(`${channel} listener must be a function`);
+      return transport.subscribe(channel, callback);
+    };
+  return {
+    openTraceDialog: () => (transport.openTraceDialog ? transport.openTraceDialog() : transport.invoke('trace:open-dialog', undefined)),
+    openRecent: (path) => transport.invoke('trace:open-path', { path }),
+    getRecentFiles: () => transport.invoke('recent:list', undefined),
+    clearRecentFiles: () => transport.invoke('recent:clear', undefined),
+    importDroppedFile: (file) => transport.importFile(file),
+    cancelImport: () => transport.invoke('trace:cancel-import', undefined),
+    getCurrentTrace: () => transport.invoke('trace:get-current', undefined),
+    getAppInfo: () => transport.invoke('app:info', undefined),
+    openExternal: (url) => transport.invoke('shell:open-external', { url }),
+    onImportProgress: on(API_EVENT_METHODS.onImportProgress),
+    onTraceLoaded: on(API_EVENT_METHODS.onTraceLoaded),
+    onImportFailed: on(API_EVENT_METHODS.onImportFailed),
+    onRecentFilesChanged: on(API_EVENT_METHODS.onRecentFilesChanged),
+    onMenuCommand: on(API_EVENT_METHODS.onMenuCommand),
+  };
+}
