@@ -73,6 +73,8 @@ export interface ThreadSummary {
   /** Sampled profiles: number of samples (0 for evented traces). */
   sampleCount: number;
   intervalCount: number;
+  /** Distinct functions that ran on this thread. */
+  functionCount: number;
   /** Top functions by self time, heaviest first. Percentages are of this thread's busy time. */
   topFunctions: FunctionSummary[];
   /** Top functions by total (inclusive) time, heaviest first. */
