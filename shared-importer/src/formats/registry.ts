@@ -1,10 +1,15 @@
+import { collapsedStacksImporter } from './collapsed-stacks.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
+import { speedscopeImporter } from './speedscope.ts';
 
 /**
  * Every format we accept, in detection order: the most specific checks first,
  * the loosest (text formats) last.
  */
-export const FORMAT_IMPORTERS: readonly FormatImporter[] = [];
+export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
+  speedscopeImporter,
+  collapsedStacksImporter,
+];
 
 export function detectFormat(head: SniffedHead): FormatImporter | undefined {
   return FORMAT_IMPORTERS.find((importer) => importer.detect(head));
