@@ -28,3 +28,10 @@ export type {
   TraceSummary,
   TraceSummaryWithText,
 } from './summary/summary-types.ts';
+export { summarizeProfile, SUMMARY_DEFAULTS, type SummarizeOptions } from './summary/summarize-profile.ts';
+export {
+  DEFAULT_TOKEN_BUDGET,
+  renderSummaryText,
+  type RenderedSummary,
+} from './summary/render-summary-text.ts';
+export { countTokens, loadTokenizer } from './summary/token-count.ts';
