@@ -1,5 +1,8 @@
+import { chromeCpuProfileImporter } from './chrome-cpuprofile.ts';
+import { chromeTraceEventImporter } from './chrome-trace-event.ts';
 import { collapsedStacksImporter } from './collapsed-stacks.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
+import { linuxPerfScriptImporter } from './linux-perf-script.ts';
 import { speedscopeImporter } from './speedscope.ts';
 
 /**
@@ -8,6 +11,9 @@ import { speedscopeImporter } from './speedscope.ts';
  */
 export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   speedscopeImporter,
+  chromeTraceEventImporter,
+  chromeCpuProfileImporter,
+  linuxPerfScriptImporter,
   collapsedStacksImporter,
 ];
 

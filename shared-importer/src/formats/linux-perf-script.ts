@@ -1,0 +1,179 @@
+// `perf script` text output: per sample a header line
+//   comm  pid/tid [cpu] seconds.micros: [period] event:
+// then the call chain, innermost frame first, one "address symbol+off (dso)"
+// per line, and a blank line. Streamed line by line; one thread per pid/tid.
+import { TraceImportError } from '../errors.ts';
+import { textLineBatches } from '../input/text-lines.ts';
+import { FrameTable } from '../model/frame-table.ts';
+import { profileSpan, type Profile } from '../model/profile.ts';
+import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
+import type { ByteStream } from '../input/byte-stream.ts';
+import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
+
+/** comm (may contain spaces), pid[/tid], optional [cpu], time in seconds, then the rest ("1001001 cpu-clock: "). */
+const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+)\.(\d+):\s*(.*)$/;
+/** "[period] event[:modifiers]:" followed by anything perf prints on the same line. */
+const EVENT = /^(?:(\d+)\s+)?([^\s:]+)(?::[^\s:]*)*:\s*(.*)$/;
+const STACK_LINE = /^\s+([0-9a-fA-F]+)\s+(.*?)(?:\s+\((.*)\))?\s*$/;
+const SYMBOL_OFFSET = /\+0x[0-9a-fA-F]+$/;
+/** Events whose period is a duration in nanoseconds, so samples are known to be that far apart. */
+const CLOCK_EVENTS = new Set(['cpu-clock', 'task-clock']);
+
+export const linuxPerfScriptImporter: FormatImporter = {
+  format: 'linux-perf-script',
+  detect(head: SniffedHead): boolean {
+    const lines = head.text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (line.trim() === '' || line.startsWith('#')) continue;
+      if (!HEADER.test(line) || !EVENT.test(HEADER.exec(line)![7])) return false;
+      const next = lines[i + 1];
+      return next === undefined || next.trim() === '' || STACK_LINE.test(next) || HEADER.test(next);
+    }
+    return false;
+  },
+  import: importPerfScript,
+};
+
+interface ThreadState {
+  builder: TimelineBuilder;
+  lastTs: number;
+  lastDelta: number;
+}
+
+async function importPerfScript(input: ByteStream, context: FormatImportContext): Promise<Profile> {
+  const frames = new FrameTable();
+  const threads = new Map<string, ThreadState>();
+  // A call-chain line always names the same frame: skip the regex when seen before.
+  const frameOfLine = new Map<string, number>();
+  let eventName: string | undefined;
+  /** Microseconds between samples, known for clock events with a period. */
+  let interval = 0;
+  let samples = 0;
+  let otherEvents = 0;
+  let strayLines = 0;
+  let inSample = false;
+  let current: ThreadState | undefined;
+  let currentTs = 0;
+  const stack: number[] = [];
+
+  const endSample = () => {
+    if (!inSample) return;
+    inSample = false;
+    if (!current) return;
+    const thread = current;
+    current = undefined;
+    stack.reverse();
+    // A thread that was not sampled for a while was off CPU: end its calls
+    // one interval after its last sample instead of stretching them over the gap.
+    if (interval > 0 && thread.lastTs !== -Infinity && currentTs - thread.lastTs > 2 * interval) {
+      while (thread.builder.openDepth > 0) thread.builder.leave(thread.lastTs + interval);
+    }
+    thread.builder.sample(stack, currentTs);
+    if (thread.lastTs !== -Infinity && currentTs > thread.lastTs) thread.lastDelta = currentTs - thread.lastTs;
+    thread.lastTs = currentTs;
+    samples++;
+  };
+
+  /** Frame of a call-chain line, or -1 when the line is not one. */
+  const frameOf = (line: string): number => {
+    let frame = frameOfLine.get(line);
+    if (frame !== undefined) return frame;
+    const m = STACK_LINE.exec(line);
+    if (!m) return -1;
+    const symbol = m[2].replace(SYMBOL_OFFSET, '');
+    frame = frames.intern({ name: symbol === '' ? `0x${m[1]}` : symbol, file: m[3] || undefined });
+    frameOfLine.set(line, frame);
+    return frame;
+  };
+
+  for await (const lines of textLineBatches(input, { signal: context.signal, what: 'A perf script file' })) {
+    for (const line of lines) {
+      if (line === '' || line.trim() === '') {
+        endSample();
+        continue;
+      }
+      const first = line.charCodeAt(0);
+      if (first === 32 || first === 9) {
+        if (!inSample) strayLines++;
+        else if (current) {
+          const frame = frameOf(line);
+          if (frame >= 0) stack.push(frame);
+          else strayLines++;
+        }
+        continue;
+      }
+      if (first === 35 /* # */) continue;
+      endSample();
+      const header = HEADER.exec(line);
+      const event = header && EVENT.exec(header[7]);
+      if (!header || !event) {
+        strayLines++;
+        continue;
+      }
+      inSample = true;
+      stack.length = 0;
+      const name = event[2];
+      if (eventName === undefined) {
+        eventName = name;
+        if (CLOCK_EVENTS.has(name) && event[1] !== undefined) interval = Number(event[1]) / 1000;
+      }
+      if (name !== eventName) {
+        otherEvents++;
+        continue;
+      }
+      const [, comm, firstId, secondId, , seconds, fraction] = header;
+      const pid = secondId !== undefined ? Number(firstId) : undefined;
+      const tid = Number(secondId ?? firstId);
+      const key = pid !== undefined ? `p${pid}:t${tid}` : `t${tid}`;
+      let thread = threads.get(key);
+      if (!thread) {
+        thread = { builder: new TimelineBuilder({ id: key, name: comm.trim(), pid, tid }), lastTs: -Infinity, lastDelta: 0 };
+        threads.set(key, thread);
+      }
+      current = thread;
+      currentTs = secondsToMicros(seconds, fraction);
+      // perf without -g prints the sampled location on the header line itself.
+      const sameLine = event[3];
+      if (sameLine !== '') {
+        const frame = frameOf(` ${sameLine}`);
+        if (frame >= 0) stack.push(frame);
+      }
+    }
+    context.countEvents(lines.length);
+  }
+  endSample();
+
+  if (threads.size === 0) {
+    throw new TraceImportError('invalid-data', 'The perf script output has no samples (no "comm pid time: event:" header lines).');
+  }
+  const timelines: ThreadTimeline[] = [];
+  let clamped = 0;
+  for (const thread of threads.values()) {
+    const duration = interval > 0 ? interval : thread.lastDelta;
+    clamped += thread.builder.clampedTimestamps;
+    timelines.push(thread.builder.finish(thread.lastTs + duration));
+  }
+  const warnings: string[] = [];
+  if (otherEvents > 0) {
+    warnings.push(`${otherEvents} samples of events other than "${eventName}" were left out (one event type per profile).`);
+  }
+  if (strayLines > 0) warnings.push(`${strayLines} lines were neither a sample header nor a call-chain line and were skipped.`);
+  if (clamped > 0) warnings.push(`${clamped} sample times went backwards within a thread and were clamped.`);
+  return {
+    format: 'linux-perf-script',
+    name: context.fileName,
+    unit: 'microseconds',
+    frames,
+    threads: timelines,
+    ...profileSpan(timelines),
+    eventCount: samples + otherEvents,
+    warnings,
+  };
+}
+
+/** "203265.377019" seconds to microseconds without float rounding in the fraction. */
+function secondsToMicros(whole: string, fraction: string): number {
+  const micros = Number(whole) * 1e6 + Number(fraction.padEnd(6, '0').slice(0, 6));
+  return fraction.length > 6 ? micros + Number(`0.${fraction.slice(6)}`) : micros;
+}
