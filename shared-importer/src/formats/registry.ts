@@ -1,5 +1,3 @@
-import { chromeCpuProfileImporter } from './chrome-cpuprofile.ts';
-import { chromeTraceEventImporter } from './chrome-trace-event.ts';
 import { collapsedStacksImporter } from './collapsed-stacks.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 import { linuxPerfScriptImporter } from './linux-perf-script.ts';
@@ -11,8 +9,6 @@ import { speedscopeImporter } from './speedscope.ts';
  */
 export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   speedscopeImporter,
-  chromeTraceEventImporter,
-  chromeCpuProfileImporter,
   linuxPerfScriptImporter,
   collapsedStacksImporter,
 ];
