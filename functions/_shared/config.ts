@@ -1,0 +1,102 @@
+// Settings of both functions, read once from the environment. Secrets and
+// limits live here so nothing else calls Deno.env and tests can pass a config.
+
+export interface SupabaseConfig {
+  supabaseUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  /** Legacy HS256 signing secret; when set, user tokens are verified locally instead of via /auth/v1/user. */
+  jwtSecret?: string;
+}
+
+export interface SocketConfig extends SupabaseConfig {
+  /** Credential process-ai-turn accepts (AI_TURN_SECRET, else the service role key). */
+  aiTurnCredential: string;
+  /** URL of process-ai-turn. */
+  processTurnUrl: string;
+  turnsPerMinute: number;
+  /** Largest client frame accepted, in bytes. */
+  maxMessageBytes: number;
+}
+
+export interface ModelConfig {
+  apiKey: string;
+  baseURL: string;
+  model: string;
+  maxRetries: number;
+  timeoutMs: number;
+  /** Cap on the answer's length; unset leaves it to the provider. */
+  maxOutputTokens?: number;
+}
+
+export interface TurnConfig extends SupabaseConfig {
+  aiTurnCredential: string;
+  model: ModelConfig;
+  /** Tokens for the whole prompt (system + summary + history + question). */
+  promptTokenBudget: number;
+  /** Largest stored object summarised in the function when no summary was uploaded. */
+  maxSummarizeBytes: number;
+  /** Deltas are coalesced into one broadcast per interval. */
+  chunkFlushMs: number;
+}
+
+type Env = (name: string) => string | undefined;
+const denoEnv: Env = (name) => Deno.env.get(name);
+
+function required(env: Env, name: string): string {
+  const value = env(name);
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env(name);
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function readSupabaseConfig(env: Env = denoEnv): SupabaseConfig {
+  return {
+    supabaseUrl: required(env, 'SUPABASE_URL').replace(/\/+$/, ''),
+    anonKey: required(env, 'SUPABASE_ANON_KEY'),
+    serviceRoleKey: required(env, 'SUPABASE_SERVICE_ROLE_KEY'),
+    jwtSecret: env('SUPABASE_JWT_SECRET') || undefined,
+  };
+}
+
+function aiTurnCredential(env: Env, supabase: SupabaseConfig): string {
+  return env('AI_TURN_SECRET') || supabase.serviceRoleKey;
+}
+
+export function readSocketConfig(env: Env = denoEnv): SocketConfig {
+  const supabase = readSupabaseConfig(env);
+  return {
+    ...supabase,
+    aiTurnCredential: aiTurnCredential(env, supabase),
+    processTurnUrl: env('PROCESS_AI_TURN_URL') || `${supabase.supabaseUrl}/functions/v1/process-ai-turn`,
+    turnsPerMinute: Math.max(1, positiveInt(env, 'AI_TURNS_PER_MINUTE', 10)),
+    maxMessageBytes: positiveInt(env, 'AI_MAX_MESSAGE_BYTES', 2 * 1024 * 1024),
+  };
+}
+
+export function readTurnConfig(env: Env = denoEnv): TurnConfig {
+  const supabase = readSupabaseConfig(env);
+  const maxOutput = positiveInt(env, 'AI_MAX_OUTPUT_TOKENS', 0);
+  return {
+    ...supabase,
+    aiTurnCredential: aiTurnCredential(env, supabase),
+    model: {
+      apiKey: required(env, 'OPENAI_API_KEY'),
+      baseURL: env('OPENAI_BASE_URL') || 'https://api.openai.com/v1',
+      model: env('AI_MODEL') || 'gpt-4o-mini',
+      maxRetries: positiveInt(env, 'AI_MAX_RETRIES', 2),
+      timeoutMs: positiveInt(env, 'AI_TIMEOUT_MS', 120_000),
+      maxOutputTokens: maxOutput > 0 ? maxOutput : undefined,
+    },
+    promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', 24_000),
+    maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', 20 * 1024 * 1024),
+    chunkFlushMs: positiveInt(env, 'AI_CHUNK_FLUSH_MS', 50),
+  };
+}

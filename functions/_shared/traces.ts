@@ -1,0 +1,47 @@
+// Reads and writes rows of public.traces (see supabase/migrations).
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+
+export const TRACES_BUCKET = 'traces';
+
+export interface TraceRow {
+  id: string;
+  user_id: string;
+  blob_path: string | null;
+  file_name: string | null;
+  size_bytes: number | null;
+  format: string | null;
+  summary: TraceSummary | null;
+  summary_text: string | null;
+}
+
+/**
+ * The caller's view of a trace: with a user client RLS hides other users'
+ * rows, so "not found" and "not yours" are the same answer.
+ */
+export async function findVisibleTrace(client: SupabaseClient, traceId: string): Promise<{ id: string; summaryStored: boolean } | null> {
+  const { data, error } = await client
+    .from('traces')
+    .select('id, summary')
+    .eq('id', traceId)
+    .maybeSingle<{ id: string; summary: unknown }>();
+  if (error) throw new Error(`Could not read trace ${traceId}: ${error.message}`);
+  return data ? { id: data.id, summaryStored: data.summary !== null } : null;
+}
+
+/** Service-role read of a user's trace, including its stored summary. */
+export async function loadTraceForTurn(admin: SupabaseClient, userId: string, traceId: string): Promise<TraceRow | null> {
+  const { data, error } = await admin
+    .from('traces')
+    .select('id, user_id, blob_path, file_name, size_bytes, format, summary, summary_text')
+    .eq('id', traceId)
+    .eq('user_id', userId)
+    .maybeSingle<TraceRow>();
+  if (error) throw new Error(`Could not read trace ${traceId}: ${error.message}`);
+  return data;
+}
+
+export async function storeSummary(admin: SupabaseClient, traceId: string, summary: TraceSummary): Promise<void> {
+  const { error } = await admin.from('traces').update({ summary, format: summary.format }).eq('id', traceId);
+  if (error) throw new Error(`Could not store the summary of trace ${traceId}: ${error.message}`);
+}

@@ -1,0 +1,198 @@
+// The WebSocket the desktop keeps open while chatting about a trace. It
+// verifies the user's token before anything else, validates every message
+// against the shared schemas, checks trace ownership with the user's own
+// token (RLS decides), applies the per-user turn limit, and hands each turn to
+// process-ai-turn without waiting for the model: the answer streams to the
+// user's private Realtime channel, not through this socket.
+import {
+  CHAT_PROTOCOL,
+  chatResultsChannel,
+  JWT_SUBPROTOCOL_PREFIX,
+  parseClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+  type StartAnalysis,
+  type UserPrompt,
+} from '../_shared/chat-messages.ts';
+import { AccessTokenError, verifyAccessToken, type VerifiedUser } from '../_shared/access-token.ts';
+import type { AiTurnRequest } from '../_shared/ai-turn-request.ts';
+import type { SocketConfig } from '../_shared/config.ts';
+import { waitUntil } from '../_shared/edge-runtime.ts';
+import { claimTurn } from '../_shared/rate-limit.ts';
+import { createUserClient } from '../_shared/supabase-clients.ts';
+import { findVisibleTrace } from '../_shared/traces.ts';
+
+/** WebSocket close code for a refused token (RFC 6455 "policy violation"). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+/** Reads the token from `?access_token=` or from a `jwt.<token>` subprotocol. */
+export function tokenFromRequest(request: Request): { token: string | undefined; protocols: string[] } {
+  const protocols = (request.headers.get('sec-websocket-protocol') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const fromProtocol = protocols.find((p) => p.startsWith(JWT_SUBPROTOCOL_PREFIX))?.slice(JWT_SUBPROTOCOL_PREFIX.length);
+  const fromQuery = new URL(request.url).searchParams.get('access_token') ?? undefined;
+  return { token: fromProtocol || fromQuery || undefined, protocols };
+}
+
+export function createSocketHandler(config: SocketConfig): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if ((request.headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') {
+      return Response.json({ error: 'This endpoint speaks WebSocket only (protocol trace-analyser.v1).' }, { status: 426 });
+    }
+    const { token, protocols } = tokenFromRequest(request);
+    // A client that offers subprotocols must get one back; the token-bearing one is never echoed.
+    if (protocols.length > 0 && !protocols.includes(CHAT_PROTOCOL)) {
+      return Response.json({ error: `Offer the subprotocol "${CHAT_PROTOCOL}" alongside the token.` }, { status: 400 });
+    }
+
+    let user: VerifiedUser | undefined;
+    let refusal: string | undefined;
+    try {
+      user = await verifyAccessToken(token, config);
+    } catch (error) {
+      refusal = error instanceof AccessTokenError ? error.message : 'Could not verify the access token.';
+      if (!(error instanceof AccessTokenError)) console.error('token verification failed:', error);
+    }
+
+    const { socket, response } = Deno.upgradeWebSocket(request, protocols.length > 0 ? { protocol: CHAT_PROTOCOL } : {});
+    const closed = new Promise<void>((resolve) => socket.addEventListener('close', () => resolve()));
+    // Keeps the edge isolate alive for as long as the socket is open.
+    waitUntil(closed);
+
+    if (!user || !token) {
+      // Upgrade first, then close: a browser sees a close reason but never an HTTP error body.
+      socket.addEventListener('open', () => socket.close(CLOSE_POLICY_VIOLATION, refusal ?? 'Invalid access token.'));
+      return response;
+    }
+    new SocketSession(socket, config, user, token).attach();
+    return response;
+  };
+}
+
+class SocketSession {
+  private readonly userClient;
+  /** Traces this socket has seen the user own. */
+  private readonly ownedTraces = new Set<string>();
+  /** Turn ids already accepted on this socket, so a resent prompt is not run twice. */
+  private readonly turnIds = new Set<string>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly config: SocketConfig,
+    private readonly user: VerifiedUser,
+    token: string,
+  ) {
+    this.userClient = createUserClient(config, token);
+  }
+
+  attach(): void {
+    this.socket.addEventListener('open', () => {
+      this.send({
+        type: 'connection_ack',
+        protocol: CHAT_PROTOCOL,
+        resultsChannel: chatResultsChannel(this.user.userId),
+        turnsPerMinute: this.config.turnsPerMinute,
+      });
+    });
+    this.socket.addEventListener('message', (event) => {
+      this.onMessage(event.data).catch((error) => {
+        console.error('socket message failed:', error);
+        this.sendError('internal_error', 'The server failed to handle that message; try again.');
+      });
+    });
+  }
+
+  private async onMessage(data: unknown): Promise<void> {
+    if (typeof data !== 'string') {
+      this.sendError('invalid_message', 'Send JSON text frames, not binary.');
+      return;
+    }
+    if (data.length > this.config.maxMessageBytes) {
+      this.sendError('invalid_message', `Message too large (limit ${this.config.maxMessageBytes} bytes); send less history.`);
+      return;
+    }
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) {
+      this.sendError('invalid_message', `Invalid message: ${parsed.reason}`);
+      return;
+    }
+    const message = parsed.message;
+    if (message.type === 'start_analysis') await this.startAnalysis(message);
+    else await this.userPrompt(message);
+  }
+
+  private async startAnalysis(message: StartAnalysis): Promise<void> {
+    const trace = await findVisibleTrace(this.userClient, message.traceId);
+    if (!trace) {
+      this.sendError('trace_not_found', 'Trace not found in your account; upload it again.', { traceId: message.traceId });
+      return;
+    }
+    this.ownedTraces.add(trace.id);
+    this.send({ type: 'analysis_started', traceId: trace.id, summaryStored: trace.summaryStored });
+  }
+
+  private async userPrompt(message: UserPrompt): Promise<void> {
+    const { traceId, turnId } = message;
+    if (this.turnIds.has(turnId)) {
+      this.sendError('invalid_message', 'This turn was already submitted.', { turnId });
+      return;
+    }
+    if (!this.ownedTraces.has(traceId)) {
+      const trace = await findVisibleTrace(this.userClient, traceId);
+      if (!trace) {
+        this.sendError('trace_not_found', 'Trace not found in your account; upload it again.', { turnId, traceId });
+        return;
+      }
+      this.ownedTraces.add(traceId);
+    }
+    if (this.turnIds.has(turnId)) return; // the same turn raced in while we were checking
+    this.turnIds.add(turnId);
+
+    const claim = await claimTurn(this.userClient, turnId, this.config.turnsPerMinute);
+    if (!claim.allowed) {
+      this.turnIds.delete(turnId);
+      this.sendError(
+        'rate_limited',
+        `You have asked ${this.config.turnsPerMinute} questions in the last minute; try again in ${claim.retryAfterSeconds} s.`,
+        { turnId, retryAfterSeconds: claim.retryAfterSeconds },
+      );
+      return;
+    }
+    this.send({ type: 'waiting_for_model', turnId });
+    // Fire and forget: process-ai-turn answers 202 at once and streams to Realtime.
+    waitUntil(this.dispatchTurn({ userId: this.user.userId, traceId, turnId, prompt: message.prompt, history: message.history }));
+  }
+
+  private async dispatchTurn(turn: AiTurnRequest): Promise<void> {
+    let failure: string | undefined;
+    try {
+      const response = await fetch(this.config.processTurnUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.config.aiTurnCredential}`,
+          apikey: this.config.anonKey,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(turn),
+      });
+      const text = await response.text();
+      if (!response.ok) failure = `HTTP ${response.status} ${text.slice(0, 200)}`;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (failure !== undefined) {
+      console.error(`process-ai-turn refused turn ${turn.turnId}: ${failure}`);
+      this.sendError('internal_error', 'The server could not start the answer; try again.', { turnId: turn.turnId });
+    }
+  }
+
+  private sendError(code: ErrorCode, message: string, extra: { turnId?: string; traceId?: string; retryAfterSeconds?: number } = {}): void {
+    this.send({ type: 'error', code, message, ...extra });
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}
