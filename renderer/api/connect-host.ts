@@ -1,0 +1,40 @@
+// Wires window.traceAnalyser's events into the stores, once, at start-up.
+import type { TraceAnalyserApi } from '../../electron/ipc-contract.ts';
+import { resetFirstFrame } from '../debug/frame-stats.ts';
+import { orderedThreads } from '../profile-views/thread-order.ts';
+import { useTraceStore } from '../state/trace-store.ts';
+import { useViewStore } from '../state/view-store.ts';
+import { setTraceApi } from './trace-commands.ts';
+
+export function connectHost(api: TraceAnalyserApi): () => void {
+  setTraceApi(api);
+  const trace = useTraceStore.getState();
+  const unsubscribers = [
+    api.onImportProgress((event) => useTraceStore.getState().importProgressed(event)),
+    api.onTraceLoaded((event) => {
+      resetFirstFrame();
+      useTraceStore.getState().traceLoaded(event);
+    }),
+    api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),
+    api.onRecentFilesChanged((files) => useTraceStore.getState().recentFilesChanged(files)),
+    // A new trace resets the view: its main thread, everything zoomed out.
+    useTraceStore.subscribe((state, previous) => {
+      if (state.trace && state.trace.traceId !== previous.trace?.traceId) {
+        const threads = orderedThreads(state.trace.profile, state.trace.summary);
+        useViewStore.getState().traceOpened(threads[0]?.id ?? null);
+      }
+    }),
+  ];
+  api.getRecentFiles().then(
+    (files) => trace.recentFilesChanged(files),
+    () => {},
+  );
+  // A trace given on the command line (or loaded before a reload) is already there.
+  api.getCurrentTrace().then(
+    (event) => {
+      if (event && !useTraceStore.getState().trace) useTraceStore.getState().traceLoaded(event);
+    },
+    () => {},
+  );
+  return () => unsubscribers.forEach((u) => u());
+}

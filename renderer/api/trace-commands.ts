@@ -1,0 +1,61 @@
+// What the user can ask the host to do, each one updating the trace store so
+// the UI shows progress at once and errors where the user is looking.
+import type { ImportStarted, TraceAnalyserApi } from '../../electron/ipc-contract.ts';
+import { useTraceStore } from '../state/trace-store.ts';
+
+let api: TraceAnalyserApi | null = null;
+
+export function setTraceApi(next: TraceAnalyserApi): void {
+  api = next;
+}
+
+function host(): TraceAnalyserApi {
+  if (!api) throw new Error('The Trace Analyser host is not connected.');
+  return api;
+}
+
+function reportStartFailure(fileName: string, error: unknown): void {
+  useTraceStore.getState().importFailed({
+    fileName,
+    code: 'internal',
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+async function start(fileName: string, begin: () => Promise<ImportStarted | null>): Promise<void> {
+  const store = useTraceStore.getState();
+  store.importRequested(fileName);
+  try {
+    const started = await begin();
+    if (started) useTraceStore.getState().importStarted(started);
+    // A cancelled dialog started nothing; stop showing progress unless events already arrived.
+    else if (useTraceStore.getState().importing?.importId === null) useTraceStore.setState({ importing: null, importRequestedAt: null });
+  } catch (error) {
+    reportStartFailure(fileName, error);
+  }
+}
+
+export function openTraceDialog(): Promise<void> {
+  return start('trace', () => host().openTraceDialog());
+}
+
+export function importFile(file: File): Promise<void> {
+  return start(file.name, () => host().importDroppedFile(file));
+}
+
+export function openRecent(path: string, fileName: string): Promise<void> {
+  return start(fileName, () => host().openRecent(path));
+}
+
+export async function cancelImport(): Promise<void> {
+  try {
+    await host().cancelImport();
+  } finally {
+    useTraceStore.setState({ importing: null, importRequestedAt: null });
+  }
+}
+
+export async function clearRecentFiles(): Promise<void> {
+  await host().clearRecentFiles();
+  useTraceStore.getState().recentFilesChanged(await host().getRecentFiles());
+}

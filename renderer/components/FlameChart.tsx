@@ -1,0 +1,276 @@
+// One interactive flame chart: a canvas drawn by FlameRenderer, with zoom and
+// pan (wheel, trackpad, drag, keys), hover tooltip and click-to-select. The
+// zoom window lives in the view store; this component redraws on the next
+// animation frame whenever it or the selection/search changes, without a React
+// render per wheel event.
+import { useEffect, useRef, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import { recordDraw } from '../debug/frame-stats.ts';
+import { frameColorBuckets, readFlameTheme, type FlameTheme } from '../flame-chart/frame-colors.ts';
+import { slotAt, type FlameLayout } from '../flame-chart/flame-layout.ts';
+import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
+import { clampViewport, focusRange, fullViewport, panBy, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
+import { formatWeight } from '../format/units.ts';
+import { searchMatches } from '../profile-views/search-matches.ts';
+import { chartActivated, registerChart } from '../state/chart-registry.ts';
+import { useViewStore } from '../state/view-store.ts';
+import { FlameTooltip } from './FlameTooltip.tsx';
+
+export const ROW_HEIGHT = 18;
+const AXIS_HEIGHT = 20;
+const KEY_ZOOM = 0.8;
+const KEY_PAN = 0.15;
+const DRAG_THRESHOLD_PX = 4;
+
+interface FlameChartProps {
+  chartId: string;
+  layout: FlameLayout;
+  profile: Profile;
+  label: string;
+  inverted?: boolean;
+  testId?: string;
+}
+
+export function FlameChart({ chartId, layout, profile, label, inverted = false, testId }: FlameChartProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const size = useRef({ width: 0, height: 0 });
+  const renderer = useRef(new FlameRenderer());
+  const theme = useRef<FlameTheme | null>(null);
+  const frameRequest = useRef(0);
+  const drag = useRef<{ x: number; y: number; start: Viewport; moved: boolean; pointerId: number } | null>(null);
+  const bounds = { min: layout.min, max: layout.max };
+
+  const viewport = (): Viewport => useViewStore.getState().viewports[chartId] ?? fullViewport(bounds);
+  const maxScrollY = () => Math.max(0, layout.rows * ROW_HEIGHT + AXIS_HEIGHT - size.current.height + ROW_HEIGHT);
+  const setViewport = (v: Viewport) => useViewStore.getState().viewportChanged(chartId, clampViewport(v, bounds, maxScrollY()));
+
+  const draw = () => {
+    frameRequest.current = 0;
+    const canvas = canvasRef.current;
+    if (!canvas || size.current.width === 0) return;
+    const ctx = canvas.getContext('2d', { alpha: false });
+    if (!ctx) return;
+    theme.current ??= readFlameTheme(canvas);
+    const state = useViewStore.getState();
+    const { matches } = searchMatches(profile.frames, state.search);
+    const unit = profile.unit;
+    const stats = renderer.current.draw(
+      ctx,
+      {
+        layout,
+        viewport: viewport(),
+        width: size.current.width,
+        height: size.current.height,
+        dpr: window.devicePixelRatio || 1,
+        rowHeight: ROW_HEIGHT,
+        axisHeight: AXIS_HEIGHT,
+        inverted,
+        colorBucket: frameColorBuckets(profile.frames),
+        names: profile.frames.names,
+        matches,
+        selectedFrame: state.selectedFrame,
+        selectedSlot: state.selectedSlot?.chartId === chartId ? state.selectedSlot.slot : -1,
+        hoveredSlot: state.hovered?.chartId === chartId ? state.hovered.slot : -1,
+        formatTick: (x) => formatWeight(x, unit),
+      },
+      theme.current,
+    );
+    recordDraw(chartId, stats.ms, stats.rects, stats.mergedRuns, stats.labels);
+  };
+  const scheduleDraw = () => {
+    if (frameRequest.current === 0) frameRequest.current = requestAnimationFrame(draw);
+  };
+  // Handlers registered once read the latest closures through this ref.
+  const latest = useRef({ draw, scheduleDraw, viewport, setViewport, bounds });
+  latest.current = { draw, scheduleDraw, viewport, setViewport, bounds };
+
+  useEffect(() => {
+    const container = containerRef.current!;
+    const canvas = canvasRef.current!;
+    const resize = () => {
+      const rect = container.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
+      size.current = { width: Math.floor(rect.width), height: Math.floor(rect.height) };
+      canvas.width = Math.round(size.current.width * dpr);
+      canvas.height = Math.round(size.current.height * dpr);
+      canvas.style.width = `${size.current.width}px`;
+      canvas.style.height = `${size.current.height}px`;
+      latest.current.draw();
+    };
+    const observer = new ResizeObserver(resize);
+    observer.observe(container);
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    const themeChanged = () => {
+      theme.current = null;
+      latest.current.scheduleDraw();
+    };
+    scheme.addEventListener('change', themeChanged);
+    const unsubscribe = useViewStore.subscribe((s, prev) => {
+      if (
+        s.viewports[chartId] !== prev.viewports[chartId] ||
+        s.selectedFrame !== prev.selectedFrame ||
+        s.selectedSlot !== prev.selectedSlot ||
+        s.search !== prev.search ||
+        (s.hovered !== prev.hovered && (s.hovered?.chartId === chartId || prev.hovered?.chartId === chartId))
+      ) {
+        latest.current.scheduleDraw();
+      }
+    });
+    // Wheel must be non-passive to stop the page from scrolling or zooming.
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      const anchor = Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width));
+      const lineScale = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? rect.height : 1;
+      const dx = event.deltaX * lineScale;
+      const dy = event.deltaY * lineScale;
+      const v = latest.current.viewport();
+      if (event.ctrlKey || event.metaKey) {
+        // Trackpad pinch arrives as ctrl+wheel with small deltas.
+        latest.current.setViewport(zoomAt(v, latest.current.bounds, Math.exp(dy * 0.01), anchor));
+      } else if (Math.abs(dx) > Math.abs(dy) || event.shiftKey) {
+        latest.current.setViewport(panBy(v, latest.current.bounds, (event.shiftKey && dx === 0 ? dy : dx) / rect.width));
+      } else {
+        latest.current.setViewport(zoomAt(v, latest.current.bounds, Math.exp(dy * 0.002), anchor));
+      }
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    const unregister = registerChart(chartId, {
+      zoom: (factor) => latest.current.setViewport(zoomAt(latest.current.viewport(), latest.current.bounds, factor, 0.5)),
+      reset: () => useViewStore.getState().viewportReset(chartId),
+      focus: () => canvas.focus(),
+    });
+    return () => {
+      observer.disconnect();
+      scheme.removeEventListener('change', themeChanged);
+      unsubscribe();
+      canvas.removeEventListener('wheel', onWheel);
+      unregister();
+      if (frameRequest.current) cancelAnimationFrame(frameRequest.current);
+      frameRequest.current = 0;
+    };
+  }, [chartId]);
+
+  // A new layout (thread or view switch) redraws at once.
+  useEffect(() => {
+    latest.current.draw();
+  }, [layout, profile]);
+
+  const slotUnder = (clientX: number, clientY: number): number => {
+    const canvas = canvasRef.current!;
+    const rect = canvas.getBoundingClientRect();
+    const v = viewport();
+    const x = v.x0 + ((clientX - rect.left) / rect.width) * (v.x1 - v.x0);
+    const y = clientY - rect.top;
+    const row = inverted
+      ? Math.floor((rect.height - AXIS_HEIGHT - y + v.scrollY) / ROW_HEIGHT)
+      : Math.floor((y - AXIS_HEIGHT + v.scrollY) / ROW_HEIGHT);
+    if ((!inverted && y < AXIS_HEIGHT) || (inverted && y > rect.height - AXIS_HEIGHT)) return -1;
+    return slotAt(layout, row, x);
+  };
+
+  const onPointerDown = (event: ReactPointerEvent<HTMLCanvasElement>) => {
+    if (event.button !== 0) return;
+    event.currentTarget.setPointerCapture(event.pointerId);
+    drag.current = { x: event.clientX, y: event.clientY, start: viewport(), moved: false, pointerId: event.pointerId };
+  };
+  const onPointerMove = (event: ReactPointerEvent<HTMLCanvasElement>) => {
+    const d = drag.current;
+    if (d) {
+      const dx = event.clientX - d.x;
+      const dy = event.clientY - d.y;
+      if (!d.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD_PX) return;
+      d.moved = true;
+      const span = d.start.x1 - d.start.x0;
+      const shift = (-dx / size.current.width) * span;
+      setViewport({ x0: d.start.x0 + shift, x1: d.start.x1 + shift, scrollY: d.start.scrollY + (inverted ? dy : -dy) });
+      useViewStore.getState().hoverChanged(null);
+      return;
+    }
+    const slot = slotUnder(event.clientX, event.clientY);
+    useViewStore
+      .getState()
+      .hoverChanged(slot >= 0 ? { chartId, slot, clientX: event.clientX, clientY: event.clientY } : null);
+  };
+  const onPointerUp = (event: ReactPointerEvent<HTMLCanvasElement>) => {
+    const d = drag.current;
+    drag.current = null;
+    if (!d || d.moved) return;
+    const slot = slotUnder(event.clientX, event.clientY);
+    const store = useViewStore.getState();
+    if (slot >= 0) store.slotSelected(layout.frame[slot], { chartId, slot });
+    else store.selectionCleared();
+  };
+  const onDoubleClick = (event: ReactMouseEvent<HTMLCanvasElement>) => {
+    const slot = slotUnder(event.clientX, event.clientY);
+    if (slot >= 0) setViewport(focusRange(bounds, layout.x0[slot], layout.x1[slot], viewport().scrollY));
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const v = viewport();
+    const store = useViewStore.getState();
+    switch (event.key) {
+      case 'w':
+      case 'W':
+      case '+':
+      case '=':
+      case 'ArrowUp':
+        setViewport(zoomAt(v, bounds, KEY_ZOOM, 0.5));
+        break;
+      case 's':
+      case 'S':
+      case '-':
+      case 'ArrowDown':
+        setViewport(zoomAt(v, bounds, 1 / KEY_ZOOM, 0.5));
+        break;
+      case 'a':
+      case 'A':
+      case 'ArrowLeft':
+        setViewport(panBy(v, bounds, -KEY_PAN));
+        break;
+      case 'd':
+      case 'D':
+      case 'ArrowRight':
+        setViewport(panBy(v, bounds, KEY_PAN));
+        break;
+      case '0':
+      case 'Escape':
+        store.viewportReset(chartId);
+        break;
+      case 'Enter': {
+        // Zoom to the selected block.
+        const sel = store.selectedSlot;
+        if (sel?.chartId === chartId) setViewport(focusRange(bounds, layout.x0[sel.slot], layout.x1[sel.slot], v.scrollY));
+        break;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  return (
+    <div className="flame-chart" ref={containerRef} data-testid={testId}>
+      <canvas
+        ref={canvasRef}
+        tabIndex={0}
+        role="img"
+        aria-label={`${label}. W and S zoom, A and D pan, 0 resets, click selects a block.`}
+        data-testid={testId ? `${testId}-canvas` : undefined}
+        data-chart-id={chartId}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => (drag.current = null)}
+        onPointerLeave={() => {
+          if (!drag.current) useViewStore.getState().hoverChanged(null);
+        }}
+        onDoubleClick={onDoubleClick}
+        onKeyDown={onKeyDown}
+        onFocus={() => chartActivated(chartId)}
+      />
+      <FlameTooltip chartId={chartId} layout={layout} profile={profile} />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// A loaded trace: toolbar, the chart for the chosen view with its overview and
+// details, and the summary panel.
+import { useEffect, useMemo, useRef } from 'react';
+import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import type { FlameLayout } from '../flame-chart/flame-layout.ts';
+import { orderedThreads } from '../profile-views/thread-order.ts';
+import { searchMatches } from '../profile-views/search-matches.ts';
+import { threadViews } from '../profile-views/thread-views.ts';
+import { leftHeavyChartId, timeOrderChartId } from '../state/navigation.ts';
+import type { LoadedTrace } from '../state/trace-store.ts';
+import { useViewStore } from '../state/view-store.ts';
+import { DetailsPanel } from './DetailsPanel.tsx';
+import { FlameChart } from './FlameChart.tsx';
+import { FlameMinimap } from './FlameMinimap.tsx';
+import { SandwichView, sandwichChartIds } from './SandwichView.tsx';
+import { SummaryPanel } from './SummaryPanel.tsx';
+import { Toolbar } from './Toolbar.tsx';
+
+/** Busy weight of a thread in profile units, for percentages: the summary's figure, else its top-level time. */
+function busyWeight(thread: ThreadTimeline, summary: TraceSummary, unit: string): number {
+  const s = summary.threads.find((t) => t.id === thread.id);
+  if (s) return unit === 'microseconds' && s.busyMs !== null ? s.busyMs * 1000 : s.busyValue;
+  let total = 0;
+  for (let i = 0; i < thread.count; i++) if (thread.depth[i] === 0) total += thread.end[i] - thread.start[i];
+  return total;
+}
+
+export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef: React.RefObject<HTMLInputElement | null> }) {
+  const { profile, summary } = trace;
+  const threadId = useViewStore((s) => s.threadId);
+  const mode = useViewStore((s) => s.mode);
+  const search = useViewStore((s) => s.search);
+  const summaryOpen = useViewStore((s) => s.summaryOpen);
+  const selectedFrame = useViewStore((s) => s.selectedFrame);
+  const threads = useMemo(() => orderedThreads(profile, summary), [profile, summary]);
+  const thread = threads.find((t) => t.id === threadId) ?? threads[0];
+  const matchCount = searchMatches(profile.frames, search).count;
+
+  useEffect(() => {
+    if (thread && thread.id !== threadId) useViewStore.getState().threadChosen(thread.id);
+  }, [thread, threadId]);
+
+  const chartRef = useRef<HTMLDivElement>(null);
+  if (!thread) {
+    return (
+      <>
+        <Toolbar trace={trace} threads={threads} matchCount={matchCount} ref={searchRef} />
+        <main className="workspace">
+          <p className="muted no-threads">This trace has no calls or samples to draw.</p>
+        </main>
+      </>
+    );
+  }
+
+  const views = threadViews(thread, profile.frames.length);
+  const busy = busyWeight(thread, summary, profile.unit);
+  const layouts: Record<string, FlameLayout> = {};
+  let main = null;
+  if (mode === 'time-order' || mode === 'left-heavy') {
+    const chartId = mode === 'time-order' ? timeOrderChartId(thread.id) : leftHeavyChartId(thread.id);
+    const layout = mode === 'time-order' ? views.timeOrder() : views.leftHeavy();
+    layouts[chartId] = layout;
+    main = (
+      <div className="chart-stack" ref={chartRef}>
+        <FlameMinimap chartId={chartId} layout={layout} profile={profile} />
+        <FlameChart
+          key={chartId}
+          chartId={chartId}
+          layout={layout}
+          profile={profile}
+          label={`${mode === 'time-order' ? 'Time order' : 'Left heavy'} flame chart of ${thread.name}`}
+          testId="flame-chart"
+        />
+      </div>
+    );
+  } else {
+    if (selectedFrame >= 0) {
+      const ids = sandwichChartIds(thread.id, selectedFrame);
+      if (views.stats().total[selectedFrame] > 0) {
+        layouts[ids.callers] = views.callers(selectedFrame);
+        layouts[ids.callees] = views.callees(selectedFrame);
+      }
+    }
+    main = <SandwichView profile={profile} thread={thread} busy={busy} />;
+  }
+
+  return (
+    <>
+      <Toolbar trace={trace} threads={threads} matchCount={matchCount} ref={searchRef} />
+      <div className={`workspace${summaryOpen ? ' with-summary' : ''}`}>
+        <main className="chart-area" data-testid={`view-${mode}-panel`} data-view={mode}>
+          {main}
+          <DetailsPanel profile={profile} thread={thread} layouts={layouts} busy={busy} />
+        </main>
+        {summaryOpen && <SummaryPanel profile={profile} summary={summary} tokens={trace.tokens} />}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+// Draw-time statistics for benchmarks and end-to-end tests, exposed read-only
+// as window.__traceAnalyserDebug. Records only; nothing reads it back to
+// change behaviour.
+
+const MAX_SAMPLES = 10_000;
+const drawMs: number[] = [];
+let totalDraws = 0;
+let firstFrameAt: number | null = null;
+export interface DrawRecord {
+  chartId: string;
+  rects: number;
+  mergedRuns: number;
+  labels: number;
+}
+let lastDraw: DrawRecord | null = null;
+
+export function recordDraw(chartId: string, ms: number, rects: number, mergedRuns: number, labels: number): void {
+  if (drawMs.length >= MAX_SAMPLES) drawMs.splice(0, drawMs.length - MAX_SAMPLES + 1);
+  drawMs.push(ms);
+  totalDraws++;
+  lastDraw = { chartId, rects, mergedRuns, labels };
+  if (firstFrameAt === null && rects + mergedRuns > 0) firstFrameAt = performance.now();
+}
+
+/** A new trace starts a new "first frame" measurement. */
+export function resetFirstFrame(): void {
+  firstFrameAt = null;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+export interface TraceAnalyserDebug {
+  readonly drawCount: number;
+  readonly firstFrameAt: number | null;
+  readonly lastDraw: DrawRecord | null;
+  /** Draw times of the draws numbered sinceDraw and later (see drawCount). */
+  drawStats(sinceDraw?: number): { count: number; medianMs: number; p95Ms: number; maxMs: number };
+}
+
+export function installDebugHooks(target: Window): void {
+  const api: TraceAnalyserDebug = {
+    get drawCount() {
+      return totalDraws;
+    },
+    get firstFrameAt() {
+      return firstFrameAt;
+    },
+    get lastDraw() {
+      return lastDraw ? { ...lastDraw } : null;
+    },
+    drawStats(sinceDraw = 0) {
+      const sorted = drawMs.slice(Math.max(0, sinceDraw - (totalDraws - drawMs.length))).sort((a, b) => a - b);
+      return {
+        count: sorted.length,
+        medianMs: percentile(sorted, 0.5),
+        p95Ms: percentile(sorted, 0.95),
+        maxMs: sorted.length ? sorted[sorted.length - 1] : 0,
+      };
+    },
+  };
+  Object.defineProperty(target, '__traceAnalyserDebug', { value: Object.freeze(api), writable: false, configurable: false });
+}

@@ -1,0 +1,159 @@
+// What a flame chart draws: rectangles grouped into rows (one per stack depth),
+// each row sorted by x so the visible part of a row is found by binary search.
+// Built once per thread and view; drawing never touches the profile again.
+import type { MergedCallTree } from '../../shared-importer/src/model/call-tree.ts';
+import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
+
+export interface FlameLayout {
+  /** Number of rectangles ("slots"). Slot order: row 0 first, each row sorted by x0. */
+  count: number;
+  /** Number of rows (max depth + 1). */
+  rows: number;
+  /** rowStart[d]..rowStart[d+1] are the slots of row d. Length rows + 1. */
+  rowStart: Uint32Array;
+  x0: Float64Array;
+  x1: Float64Array;
+  frame: Uint32Array;
+  /** Self weight of each slot (its width minus its children's). */
+  self: Float64Array;
+  /** Interval index (time order) or merged-tree node (left heavy, sandwich) behind each slot. */
+  source: Uint32Array;
+  /** Extent of all slots on the x axis. */
+  min: number;
+  max: number;
+}
+
+/**
+ * Slots from items given in preorder (parents before children, rows ascending
+ * in x when read in that order), bucketed into rows by a counting sort that
+ * keeps the preorder order within each row.
+ */
+function layoutFromPreorder(
+  n: number,
+  itemAt: (i: number) => number,
+  depth: ArrayLike<number>,
+  x0Of: (item: number) => number,
+  x1Of: (item: number) => number,
+  frameOf: ArrayLike<number>,
+  selfOf: ArrayLike<number>,
+  bounds?: { min: number; max: number },
+): FlameLayout {
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    const d = depth[itemAt(i)] + 1;
+    if (d > rows) rows = d;
+  }
+  const rowStart = new Uint32Array(rows + 1);
+  for (let i = 0; i < n; i++) rowStart[depth[itemAt(i)] + 1]++;
+  for (let d = 1; d <= rows; d++) rowStart[d] += rowStart[d - 1];
+  const fill = rowStart.slice(0, rows);
+  const x0 = new Float64Array(n);
+  const x1 = new Float64Array(n);
+  const frame = new Uint32Array(n);
+  const self = new Float64Array(n);
+  const source = new Uint32Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const item = itemAt(i);
+    const slot = fill[depth[item]]++;
+    const a = x0Of(item);
+    const b = x1Of(item);
+    x0[slot] = a;
+    x1[slot] = b;
+    frame[slot] = frameOf[item];
+    self[slot] = selfOf[item];
+    source[slot] = item;
+    if (a < min) min = a;
+    if (b > max) max = b;
+  }
+  if (bounds) {
+    min = Math.min(min, bounds.min);
+    max = Math.max(max, bounds.max);
+  }
+  if (min === Infinity) {
+    min = 0;
+    max = 0;
+  }
+  return { count: n, rows, rowStart, x0, x1, frame, self, source, min, max };
+}
+
+/** Time order: the thread's intervals exactly as they happened. */
+export function timeOrderLayout(t: ThreadTimeline, intervalSelf: Float64Array): FlameLayout {
+  return layoutFromPreorder(
+    t.count,
+    (i) => i,
+    t.depth,
+    (i) => t.start[i],
+    (i) => t.end[i],
+    t.frame,
+    intervalSelf,
+    t.count > 0 ? { min: t.startTime, max: t.endTime } : undefined,
+  );
+}
+
+/** Left heavy (and the sandwich graphs): identical stacks merged, heaviest child first. */
+export function mergedTreeLayout(tree: MergedCallTree): FlameLayout {
+  return layoutFromPreorder(
+    tree.count,
+    (i) => tree.order[i],
+    tree.depth,
+    (n) => tree.offset[n],
+    (n) => tree.offset[n] + tree.total[n],
+    tree.frame,
+    tree.self,
+  );
+}
+
+/** First slot in row `d` whose right edge is beyond x (rows are non-overlapping, so x1 ascends too). */
+export function firstSlotEndingAfter(layout: FlameLayout, d: number, x: number): number {
+  let lo = layout.rowStart[d];
+  let hi = layout.rowStart[d + 1];
+  const x1 = layout.x1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x1[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First slot in row `d`, at or after `from`, that starts at or after x. */
+export function firstSlotStartingAtOrAfter(layout: FlameLayout, d: number, x: number, from: number): number {
+  let lo = from;
+  let hi = layout.rowStart[d + 1];
+  const x0 = layout.x0;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x0[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The slot covering x in row d, or -1. */
+export function slotAt(layout: FlameLayout, d: number, x: number): number {
+  if (d < 0 || d >= layout.rows) return -1;
+  const s = firstSlotEndingAfter(layout, d, x);
+  if (s < layout.rowStart[d + 1] && layout.x0[s] <= x) return s;
+  return -1;
+}
+
+/** Row of a slot (binary search over rowStart). */
+export function rowOfSlot(layout: FlameLayout, slot: number): number {
+  let lo = 0;
+  let hi = layout.rows - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (layout.rowStart[mid] <= slot) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The slot whose source (interval or node) is `source`, or -1. Linear; used on selection, not per frame. */
+export function slotOfSource(layout: FlameLayout, source: number): number {
+  const s = layout.source;
+  for (let i = 0; i < layout.count; i++) if (s[i] === source) return i;
+  return -1;
+}

@@ -1,0 +1,52 @@
+// Selections that start from a summary id ("fn12", "task:<thread>:<interval>")
+// and end with the chart showing it: the right thread, view, zoom and block.
+import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import { slotOfSource } from '../flame-chart/flame-layout.ts';
+import { focusRange } from '../flame-chart/viewport.ts';
+import { threadViews } from '../profile-views/thread-views.ts';
+import { useViewStore } from './view-store.ts';
+
+export function timeOrderChartId(threadId: string): string {
+  return `${threadId}/time-order`;
+}
+
+export function leftHeavyChartId(threadId: string): string {
+  return `${threadId}/left-heavy`;
+}
+
+/** Frame index of a summary function id ("fn<frameIndex>"), or -1. */
+export function frameOfFunctionId(profile: Profile, id: string): number {
+  const match = /^fn(\d+)$/.exec(id);
+  if (!match) return -1;
+  const frame = Number(match[1]);
+  return frame < profile.frames.length ? frame : -1;
+}
+
+/** Interval index of a long task id ("task:<threadId>:<intervalIndex>"; thread ids may contain ':'). */
+export function intervalOfTaskId(id: string): number {
+  const index = Number(id.slice(id.lastIndexOf(':') + 1));
+  return Number.isInteger(index) ? index : -1;
+}
+
+/** Selects a function on a thread and shows it in the sandwich view. */
+export function showFunction(profile: Profile, threadId: string, functionId: string): boolean {
+  const frame = frameOfFunctionId(profile, functionId);
+  if (frame < 0) return false;
+  const store = useViewStore.getState();
+  store.threadChosen(threadId);
+  store.functionSelected(frame);
+  store.modeChosen('sandwich');
+  return true;
+}
+
+/** Zooms the time-order chart to one interval (a long task) and selects it. */
+export function showInterval(profile: Profile, threadId: string, interval: number): boolean {
+  const thread = profile.threads.find((t) => t.id === threadId);
+  if (!thread || interval < 0 || interval >= thread.count) return false;
+  const layout = threadViews(thread, profile.frames.length).timeOrder();
+  const slot = slotOfSource(layout, interval);
+  if (slot < 0) return false;
+  const viewport = focusRange({ min: layout.min, max: layout.max }, thread.start[interval], thread.end[interval]);
+  useViewStore.getState().intervalFocused(threadId, thread.frame[interval], { chartId: timeOrderChartId(threadId), slot }, viewport);
+  return true;
+}

@@ -1,0 +1,150 @@
+// The loaded trace and the import around it: what is open, what is being
+// imported (with progress), the last import error, and the recent files.
+// A failed or cancelled import never replaces the trace that is open.
+import { create } from 'zustand';
+import type {
+  ImportFailedEvent,
+  ImportFailureCode,
+  ImportPhase,
+  ImportProgressEvent,
+  ImportStarted,
+  RecentFile,
+  TraceLoadedEvent,
+} from '../../electron/ipc-contract.ts';
+import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
+import type { Profile, TraceFormat } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+
+export interface LoadedTrace {
+  traceId: string;
+  fileName: string;
+  path: string | null;
+  sizeBytes: number;
+  format: TraceFormat;
+  profile: Profile;
+  summary: TraceSummary;
+  summaryText: string;
+  tokens: number;
+  importMs: number;
+}
+
+export interface ImportInProgress {
+  importId: string | null;
+  fileName: string;
+  phase: ImportPhase;
+  bytesRead: number;
+  totalBytes: number | null;
+  percent: number | null;
+  events: number;
+}
+
+export interface ImportError {
+  fileName: string;
+  code: ImportFailureCode;
+  message: string;
+}
+
+interface TraceState {
+  trace: LoadedTrace | null;
+  importing: ImportInProgress | null;
+  importError: ImportError | null;
+  recentFiles: RecentFile[];
+  /** performance.now() when the user chose the file that is loading (for the first-frame timing). */
+  importRequestedAt: number | null;
+
+  importRequested(fileName: string): void;
+  importStarted(started: ImportStarted): void;
+  importProgressed(event: ImportProgressEvent): void;
+  traceLoaded(event: TraceLoadedEvent): void;
+  importFailed(event: Pick<ImportFailedEvent, 'fileName' | 'code' | 'message'>): void;
+  dismissImportError(): void;
+  recentFilesChanged(files: RecentFile[]): void;
+}
+
+export const useTraceStore = create<TraceState>()((set, get) => ({
+  trace: null,
+  importing: null,
+  importError: null,
+  recentFiles: [],
+  importRequestedAt: null,
+
+  importRequested(fileName) {
+    set({
+      importing: { importId: null, fileName, phase: 'reading', bytesRead: 0, totalBytes: null, percent: null, events: 0 },
+      importError: null,
+      importRequestedAt: performance.now(),
+    });
+  },
+  importStarted(started) {
+    const current = get().importing;
+    set({
+      importing: {
+        importId: started.importId,
+        fileName: started.fileName,
+        phase: current?.phase ?? 'reading',
+        bytesRead: current?.bytesRead ?? 0,
+        totalBytes: started.totalBytes,
+        percent: current?.percent ?? (started.totalBytes ? 0 : null),
+        events: current?.events ?? 0,
+      },
+      importError: null,
+      importRequestedAt: get().importRequestedAt ?? performance.now(),
+    });
+  },
+  importProgressed(event) {
+    set({
+      importing: {
+        importId: event.importId,
+        fileName: event.fileName,
+        phase: event.phase,
+        bytesRead: event.bytesRead,
+        totalBytes: event.totalBytes,
+        percent: event.percent,
+        events: event.events,
+      },
+    });
+  },
+  traceLoaded(event) {
+    let profile: Profile;
+    try {
+      profile = decodeProfile(event.profile);
+    } catch (error) {
+      get().importFailed({
+        fileName: event.fileName,
+        code: 'internal',
+        message: `The imported profile could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return;
+    }
+    set({
+      trace: {
+        traceId: event.traceId,
+        fileName: event.fileName,
+        path: event.path,
+        sizeBytes: event.sizeBytes,
+        format: event.format,
+        profile,
+        summary: event.summary,
+        summaryText: event.summaryText,
+        tokens: event.tokens,
+        importMs: event.importMs,
+      },
+      importing: null,
+      importError: null,
+    });
+  },
+  importFailed(event) {
+    // A cancel is the user's own doing: just stop showing progress.
+    set({
+      importing: null,
+      importRequestedAt: null,
+      importError: event.code === 'aborted' ? null : { fileName: event.fileName, code: event.code, message: event.message },
+    });
+  },
+  dismissImportError() {
+    set({ importError: null });
+  },
+  recentFilesChanged(files) {
+    set({ recentFiles: files });
+  },
+}));

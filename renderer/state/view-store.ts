@@ -1,0 +1,130 @@
+// How the open trace is being looked at: thread, view, zoom window of each
+// chart, the selected function (and call), the search, the hovered block and
+// the side panels. Zoom changes arrive at input rate, so charts subscribe to
+// this store outside React and redraw on the next animation frame.
+import { create } from 'zustand';
+import type { Viewport } from '../flame-chart/viewport.ts';
+
+export type ViewMode = 'time-order' | 'left-heavy' | 'sandwich';
+export const VIEW_MODES: readonly { mode: ViewMode; label: string; key: string }[] = [
+  { mode: 'time-order', label: 'Time order', key: '1' },
+  { mode: 'left-heavy', label: 'Left heavy', key: '2' },
+  { mode: 'sandwich', label: 'Sandwich', key: '3' },
+];
+
+/** A block in a chart: which chart, and its slot in that chart's layout. */
+export interface ChartSlot {
+  chartId: string;
+  slot: number;
+}
+
+export type SandwichSortKey = 'self' | 'total' | 'name';
+
+interface ViewState {
+  threadId: string | null;
+  mode: ViewMode;
+  /** Zoom window per chart id; a chart without one shows everything. */
+  viewports: Record<string, Viewport>;
+  /** Selected function (frame index), -1 for none. */
+  selectedFrame: number;
+  /** The selected block, when the selection came from a chart or a long task. */
+  selectedSlot: ChartSlot | null;
+  hovered: (ChartSlot & { clientX: number; clientY: number }) | null;
+  search: string;
+  summaryOpen: boolean;
+  sandwichSort: { key: SandwichSortKey; descending: boolean };
+
+  /** Fresh state for a newly loaded trace. */
+  traceOpened(threadId: string | null): void;
+  threadChosen(threadId: string): void;
+  modeChosen(mode: ViewMode): void;
+  viewportChanged(chartId: string, viewport: Viewport): void;
+  viewportReset(chartId: string): void;
+  functionSelected(frame: number): void;
+  slotSelected(frame: number, slot: ChartSlot | null): void;
+  selectionCleared(): void;
+  hoverChanged(hovered: ViewState['hovered']): void;
+  searchChanged(search: string): void;
+  summaryToggled(open?: boolean): void;
+  sandwichSorted(key: SandwichSortKey): void;
+  /** Shows one interval of the time-order chart: thread, view, zoom and selection in one step. */
+  intervalFocused(threadId: string, frame: number, slot: ChartSlot, viewport: Viewport): void;
+}
+
+export const useViewStore = create<ViewState>()((set, get) => ({
+  threadId: null,
+  mode: 'time-order',
+  viewports: {},
+  selectedFrame: -1,
+  selectedSlot: null,
+  hovered: null,
+  search: '',
+  summaryOpen: true,
+  sandwichSort: { key: 'self', descending: true },
+
+  traceOpened(threadId) {
+    set({ threadId, viewports: {}, selectedFrame: -1, selectedSlot: null, hovered: null, search: '' });
+  },
+  threadChosen(threadId) {
+    if (threadId === get().threadId) return;
+    set({ threadId, selectedSlot: null, hovered: null });
+  },
+  modeChosen(mode) {
+    set({ mode, hovered: null });
+  },
+  viewportChanged(chartId, viewport) {
+    set({ viewports: { ...get().viewports, [chartId]: viewport } });
+  },
+  viewportReset(chartId) {
+    const { [chartId]: _removed, ...rest } = get().viewports;
+    set({ viewports: rest });
+  },
+  functionSelected(frame) {
+    set({ selectedFrame: frame, selectedSlot: null });
+  },
+  slotSelected(frame, slot) {
+    set({ selectedFrame: frame, selectedSlot: slot });
+  },
+  selectionCleared() {
+    set({ selectedFrame: -1, selectedSlot: null });
+  },
+  hoverChanged(hovered) {
+    const current = get().hovered;
+    if (current === hovered) return;
+    if (
+      current &&
+      hovered &&
+      current.chartId === hovered.chartId &&
+      current.slot === hovered.slot &&
+      current.clientX === hovered.clientX &&
+      current.clientY === hovered.clientY
+    ) {
+      return;
+    }
+    set({ hovered });
+  },
+  searchChanged(search) {
+    set({ search });
+  },
+  summaryToggled(open) {
+    set({ summaryOpen: open ?? !get().summaryOpen });
+  },
+  sandwichSorted(key) {
+    const current = get().sandwichSort;
+    set({
+      sandwichSort: {
+        key,
+        descending: current.key === key ? !current.descending : key !== 'name',
+      },
+    });
+  },
+  intervalFocused(threadId, frame, slot, viewport) {
+    set({
+      threadId,
+      mode: 'time-order',
+      selectedFrame: frame,
+      selectedSlot: slot,
+      viewports: { ...get().viewports, [slot.chartId]: viewport },
+    });
+  },
+}));
