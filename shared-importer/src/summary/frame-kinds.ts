@@ -8,7 +8,11 @@ export const FrameRole = {
   Normal: 0,
   /** The thread waiting: excluded from busy time and from the hot lists. */
   Idle: 1,
-  /** A synthetic root that holds everything ("(root)"): tasks are its children. */
+  /**
+   * A synthetic root ("(root)") or an event loop's run frame (Gecko's
+   * XRE_InitChildProcess, Chromium's RunLoop::Run): tasks are its children
+   * and its own time is the loop waiting.
+   */
   Wrapper: 2,
 } as const;
 
@@ -16,7 +20,20 @@ export const CostKind = { None: 0, Gc: 1, Layout: 2, Style: 3, Paint: 4 } as con
 export type CostKind = (typeof CostKind)[keyof typeof CostKind];
 
 const IDLE_NAMES = new Set(['(idle)', '(program)', '[idle]', 'Idle', 'idle', '(Idle)']);
-const WRAPPER_NAMES = new Set(['(root)', 'ROOT', '[root]', '(Root)']);
+const WRAPPER_NAMES = new Set([
+  '(root)',
+  'ROOT',
+  '[root]',
+  '(Root)',
+  'XRE_InitChildProcess',
+  'XRE_main',
+  'XREMain::XRE_main',
+  'XREMain::XRE_mainRun',
+  'nsAppShell::Run',
+  'MessageLoop::Run',
+  'MessageLoop::RunHandler',
+  'base::RunLoop::Run',
+]);
 
 // V8/Blink trace events, V8 CPU profile pseudo-frames, Gecko markers and labels.
 const GC_NAME =
@@ -24,9 +41,9 @@ const GC_NAME =
 const GC_CATEGORY = /(^|[.,\s])gc($|[,\s])|^GC \/ CC$/i;
 const LAYOUT_NAME = /^(Layout|ForcedLayout|UpdateLayout|LocalFrameView::(layout|UpdateLayout)|PresShell::DoReflow.*|Reflow|ReflowAll|LayoutShift)$/;
 const STYLE_NAME =
-  /^(UpdateLayoutTree|RecalculateStyles|RecalcStyle|Document::(updateStyle|UpdateStyleAndLayoutTree).*|ParseAuthorStyleSheet|Styles|Style computation|ServoStyleSet::.*)$/;
+  /^(UpdateLayoutTree|RecalculateStyles|RecalcStyle|Document::(updateStyle|UpdateStyleAndLayoutTree).*|ParseAuthorStyleSheet|Styles.*|Style computation|ServoStyleSet::.*)$/;
 const PAINT_NAME =
-  /^(Paint|PrePaint|PaintImage|PaintSetup|Layerize|Commit|CompositeLayers|Composite|UpdateLayer|UpdateLayerTree|RasterTask|Rasterize|DecodeImage|Decode Image|ImageDecodeTask|DisplayList|DisplayList building|PaintArtifactCompositor::Update)$/;
+  /^(Paint|PrePaint|PaintImage|PaintSetup|Layerize|Commit|CompositeLayers|Composite.*|PresShell::Paint.*|UpdateLayer|UpdateLayerTree|RasterTask|Rasterize|DecodeImage|Decode Image|ImageDecodeTask|DisplayList|DisplayList building|PaintArtifactCompositor::Update)$/;
 
 export function costKindOfName(name: string, category?: string): CostKind {
   if (GC_NAME.test(name) || (category !== undefined && GC_CATEGORY.test(category))) return CostKind.Gc;

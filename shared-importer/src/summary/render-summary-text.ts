@@ -165,7 +165,7 @@ function renderThread(out: string[], t: ThreadSummary, fmt: Format, detail: Text
   }
   out.push(facts.join(' · '));
 
-  renderList(out, 'Top self time', t.topFunctions, detail.selfFunctions, t.functionCount, (fn) =>
+  renderList(out, 'Top self time', t.topFunctions, detail.selfFunctions, t.selfFunctionCount, (fn) =>
     `[${fn.id}] ${functionLabel(fn)} self ${fmt(fn.selfValue)} (${fn.selfPercent}%) · total ${fmt(fn.totalValue)} (${fn.totalPercent}%)`,
   );
   renderList(out, 'Top total time', t.topFunctionsByTotal, detail.totalFunctions, t.functionCount, (fn) =>

@@ -146,9 +146,14 @@ function summarizeThread(
 
   // Functions.
   const stats = functionStats(t, frames.length);
-  let functionCount = 0;
-  for (let f = 0; f < frames.length; f++) if (stats.total[f] > 0) functionCount++;
   const isHotCandidate = (f: number) => kinds.role[f] === FrameRole.Normal;
+  let functionCount = 0;
+  let selfFunctionCount = 0;
+  for (let f = 0; f < frames.length; f++) {
+    if (!isHotCandidate(f)) continue;
+    if (stats.total[f] > 0) functionCount++;
+    if (stats.self[f] > 0) selfFunctionCount++;
+  }
   const toFunction = (f: number): FunctionSummary => ({
     id: frames.idOf(f),
     name: clipName(frames.names[f]),
@@ -224,6 +229,7 @@ function summarizeThread(
     sampleCount: t.sampleCount,
     intervalCount: t.count,
     functionCount,
+    selfFunctionCount,
     topFunctions,
     topFunctionsByTotal,
     hotPaths,

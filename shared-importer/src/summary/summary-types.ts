@@ -73,8 +73,10 @@ export interface ThreadSummary {
   /** Sampled profiles: number of samples (0 for evented traces). */
   sampleCount: number;
   intervalCount: number;
-  /** Distinct functions that ran on this thread. */
+  /** Distinct functions that ran on this thread (idle and synthetic root frames not counted). */
   functionCount: number;
+  /** Of those, the ones with self time: what topFunctions was chosen from. */
+  selfFunctionCount: number;
   /** Top functions by self time, heaviest first. Percentages are of this thread's busy time. */
   topFunctions: FunctionSummary[];
   /** Top functions by total (inclusive) time, heaviest first. */
