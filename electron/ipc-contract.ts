@@ -106,8 +106,12 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 const MAX_PATH_LENGTH = 4096;
 
-/** Renderer → main requests: payload schemas, validated in main before a handler runs. */
-export const requestSchemas = {
+/**
+ * Renderer → main requests: payload schemas, validated in main before a handler runs.
+ * (Marked pure so bundles that only need the contract's types and names, like
+ * the preload, leave zod out.)
+ */
+export const requestSchemas = /* @__PURE__ */ (() => ({
   /** Shows the native open dialog; null when the user cancels it. */
   'trace:open-dialog': z.undefined(),
   /** Opens a trace by path (Open Recent, and dropped files in Electron via webUtils.getPathForFile). */
@@ -120,7 +124,7 @@ export const requestSchemas = {
   'app:info': z.undefined(),
   /** Opens an https link in the user's browser (after validation in main). */
   'shell:open-external': z.strictObject({ url: z.string().max(2048) }),
-} as const;
+}))();
 
 export type RequestChannel = keyof typeof requestSchemas;
 export type RequestPayload<C extends RequestChannel> = z.infer<(typeof requestSchemas)[C]>;
@@ -138,7 +142,7 @@ export interface RequestResults {
   'shell:open-external': void;
 }
 
-export const REQUEST_CHANNELS = Object.keys(requestSchemas) as RequestChannel[];
+export const REQUEST_CHANNELS = /* @__PURE__ */ Object.keys(requestSchemas) as RequestChannel[];
 
 export function isRequestChannel(channel: string): channel is RequestChannel {
   return Object.hasOwn(requestSchemas, channel);

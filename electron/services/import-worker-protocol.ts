@@ -1,0 +1,33 @@
+// Messages between ImportService (main thread) and import-worker.ts.
+import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
+import type { TraceFormat } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+
+export type ImportSource =
+  /** A file on disk, streamed by the worker itself. */
+  | { kind: 'path'; path: string }
+  /** Bytes pushed by the host (the browser host's uploads) as 'chunk' messages, then 'end'. */
+  | { kind: 'stream'; fileName: string; totalBytes: number | null };
+
+export type ToWorker =
+  | { type: 'start'; source: ImportSource }
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'end' }
+  | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'progress'; phase: ImportPhase; bytesRead: number; totalBytes: number | null; events: number }
+  /** A pushed chunk was taken by the importer: the host may send more (flow control). */
+  | { type: 'chunk-consumed' }
+  | {
+      type: 'loaded';
+      fileName: string;
+      sizeBytes: number;
+      format: TraceFormat;
+      /** Encoded profile (profile-codec.ts); its buffer is transferred, not copied. */
+      profile: Uint8Array;
+      summary: TraceSummary;
+      summaryText: string;
+      tokens: number;
+    }
+  | { type: 'failed'; code: ImportFailureCode; message: string };

@@ -1,0 +1,170 @@
+// Import worker (node:worker_threads): streams one trace through
+// shared-importer, summarises it and posts the encoded profile back with its
+// buffer transferred. One worker per import, so the parsed trace's memory
+// goes away with the worker and a stuck parse can be ended by terminate().
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { TraceImportError } from '../../shared-importer/src/errors.ts';
+import { importProfileFromChunks } from '../../shared-importer/src/import-profile.ts';
+import type { ImportProgress } from '../../shared-importer/src/input/import-options.ts';
+import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
+import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
+import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
+import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
+import { loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
+import { analyseProfile } from './trace-analysis.ts';
+
+/** Progress messages are throttled: the renderer repaints a bar, it does not need every 512 KiB. */
+const PROGRESS_INTERVAL_MS = 50;
+
+const port = parentPort;
+if (!port) throw new Error('import-worker.ts must run as a worker thread');
+
+// A worker is started before it is needed (ImportService keeps a spare), so the
+// tokenizer's rank table (over a second to build) is usually ready by the time a trace arrives.
+void loadTokenizer().catch(() => {});
+
+const controller = new AbortController();
+const pushed = pushedChunks();
+let started = false;
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'start':
+      if (started) return;
+      started = true;
+      void run(message.source);
+      break;
+    case 'chunk':
+      pushed.push(message.bytes);
+      break;
+    case 'end':
+      pushed.end();
+      break;
+    case 'cancel':
+      controller.abort();
+      pushed.end();
+      break;
+  }
+});
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+async function run(source: ImportSource): Promise<void> {
+  const signal = controller.signal;
+  let lastPost = 0;
+  let totalBytes: number | null = null;
+  const progress = (phase: ImportPhase, p: Pick<ImportProgress, 'bytesRead' | 'events'>, force = false) => {
+    const now = performance.now();
+    if (!force && now - lastPost < PROGRESS_INTERVAL_MS) return;
+    lastPost = now;
+    post({ type: 'progress', phase, bytesRead: p.bytesRead, totalBytes, events: p.events });
+  };
+  try {
+    let fileName: string;
+    let chunks: AsyncIterable<Uint8Array>;
+    if (source.kind === 'path') {
+      const info = await stat(source.path);
+      if (!info.isFile()) throw new TraceImportError('invalid-data', `"${source.path}" is not a file.`);
+      fileName = basename(source.path);
+      totalBytes = info.size;
+      chunks = readFileChunks(source.path, signal);
+    } else {
+      fileName = source.fileName;
+      totalBytes = source.totalBytes;
+      chunks = pushed.consume(() => post({ type: 'chunk-consumed' }));
+    }
+    progress('reading', { bytesRead: 0, events: 0 }, true);
+    let last: ImportProgress = { bytesRead: 0, events: 0 };
+    const profile = await importProfileFromChunks(fileName, chunks, {
+      signal,
+      gunzip: nodeGunzip,
+      totalBytes: totalBytes ?? undefined,
+      onProgress(p) {
+        last = p;
+        progress('reading', p);
+      },
+    });
+    const sizeBytes = totalBytes ?? last.bytesRead;
+    progress('summarizing', { bytesRead: sizeBytes, events: last.events }, true);
+    const analysis = await analyseProfile(profile, signal);
+    progress('sending', { bytesRead: sizeBytes, events: last.events }, true);
+    const encoded = encodeProfile(profile);
+    post(
+      {
+        type: 'loaded',
+        fileName,
+        sizeBytes,
+        format: profile.format,
+        profile: encoded,
+        summary: analysis.summary,
+        summaryText: analysis.text,
+        tokens: analysis.tokens,
+      },
+      [encoded.buffer as ArrayBuffer],
+    );
+  } catch (error) {
+    const { code, message } = describeFailure(error, signal);
+    post({ type: 'failed', code, message });
+  }
+}
+
+function describeFailure(error: unknown, signal: AbortSignal): { code: ImportFailureCode; message: string } {
+  if (signal.aborted) return { code: 'aborted', message: 'Import cancelled.' };
+  if (error instanceof TraceImportError) return { code: error.code, message: error.message };
+  const nodeError = error as NodeJS.ErrnoException;
+  if (nodeError && typeof nodeError.code === 'string' && typeof nodeError.syscall === 'string') {
+    const path = nodeError.path ? `"${nodeError.path}"` : 'the file';
+    const reason: Record<string, string> = {
+      ENOENT: `${path} does not exist (moved or deleted?).`,
+      EACCES: `Permission denied reading ${path}.`,
+      EPERM: `Permission denied reading ${path}.`,
+      EISDIR: `${path} is a folder, not a trace file.`,
+    };
+    return { code: 'io-error', message: reason[nodeError.code] ?? `Could not read ${path}: ${nodeError.message}` };
+  }
+  if (error instanceof RangeError && /string length|allocation|array buffer/i.test(error.message)) {
+    return { code: 'too-large', message: `The trace is too large to load: ${error.message}` };
+  }
+  return { code: 'internal', message: `Import failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
+ * Chunks pushed from the main thread, consumed as an async iterable. Each
+ * chunk taken is acknowledged, so the sender keeps only a few in flight.
+ */
+function pushedChunks() {
+  const queue: Uint8Array[] = [];
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  return {
+    push(bytes: Uint8Array) {
+      if (ended) return;
+      queue.push(bytes);
+      notify();
+    },
+    end() {
+      ended = true;
+      notify();
+    },
+    async *consume(onConsumed: () => void): AsyncIterable<Uint8Array> {
+      for (;;) {
+        const next = queue.shift();
+        if (next) {
+          onConsumed();
+          yield next;
+          continue;
+        }
+        if (ended) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
