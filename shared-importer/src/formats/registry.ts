@@ -1,4 +1,5 @@
 import { collapsedStacksImporter } from './collapsed-stacks.ts';
+import { firefoxGeckoImporter } from './firefox-gecko.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 import { linuxPerfScriptImporter } from './linux-perf-script.ts';
 import { speedscopeImporter } from './speedscope.ts';
@@ -9,6 +10,7 @@ import { speedscopeImporter } from './speedscope.ts';
  */
 export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   speedscopeImporter,
+  firefoxGeckoImporter,
   linuxPerfScriptImporter,
   collapsedStacksImporter,
 ];
