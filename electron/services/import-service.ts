@@ -89,10 +89,10 @@ export class ImportService {
     return { started: { importId: run.importId, fileName, totalBytes }, upload };
   }
 
-  /** Cancels the running import. Returns false when none was running. */
-  cancel(): boolean {
+  /** Cancels the running import (only if it is `importId`, when given). Returns false when none was cancelled. */
+  cancel(importId?: string): boolean {
     const run = this.running;
-    if (!run) return false;
+    if (!run || (importId !== undefined && run.importId !== importId)) return false;
     this.running = null;
     this.post(run, { type: 'cancel' });
     // The worker normally answers 'aborted' within a chunk; a parse stuck in one big JSON.parse is terminated.

@@ -1,0 +1,298 @@
+// The browser host: the desktop app's main-process services in plain Node,
+// behind a loopback HTTP + WebSocket server, so the real renderer runs (and
+// is tested) in Chromium without Electron. The page is served by Vite in
+// middleware mode (always the current sources, no build step); the
+// TraceAnalyserApi reaches the services over one WebSocket
+// (preload/browser-bridge.ts, injected into the page before the renderer).
+//
+// Only 127.0.0.1 is bound. Every HTTP request and the WebSocket need the
+// random token from the printed URL (the page keeps it in a SameSite=Strict
+// cookie), the Host header must name this server (against DNS rebinding) and
+// the WebSocket's Origin must be this server (against other local pages).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { createServer as createViteServer, type Plugin, type ViteDevServer } from 'vite';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  isRequestChannel,
+  parseRequestPayload,
+  type AppInfo,
+  type EventChannel,
+  type MainEvents,
+  type RequestChannel,
+} from '../ipc-contract.ts';
+import { createAppServices, type AppServices } from '../services/app-services.ts';
+import type { UploadSink } from '../services/import-service.ts';
+import {
+  BinaryKind,
+  TOKEN_COOKIE,
+  TOKEN_PARAM,
+  WS_PATH,
+  binaryFrame,
+  clientMessageSchema,
+  encodeWithAttachments,
+  readBinaryFrame,
+  type ServerMessage,
+} from './ws-protocol.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RENDERER_ROOT = join(REPO_ROOT, 'renderer');
+const BRIDGE_MODULE = join(REPO_ROOT, 'preload', 'browser-bridge.ts');
+const WORKER_URL = new URL('../services/import-worker.ts', import.meta.url);
+/** An upload chunk (1 MiB) plus its header, with room to spare. */
+const MAX_WS_MESSAGE_BYTES = 4 * 1024 * 1024;
+const VITE_WS_PATH = '__vite_ws';
+
+export interface BrowserHostOptions {
+  /** A trace to open at start, as `trace-analyser path` does. */
+  file?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Where recent-files.json lives. Default: ~/.trace-analyser/browser-host. */
+  userDataDir?: string;
+  /** Vite's dependency cache. Default: node_modules/.vite/browser-host. */
+  viteCacheDir?: string;
+}
+
+export interface BrowserHost {
+  /** Page URL with the access token, e.g. http://127.0.0.1:5173/?token=... */
+  url: string;
+  port: number;
+  token: string;
+  services: AppServices;
+  stop(): Promise<void>;
+}
+
+export async function startBrowserHost(options: BrowserHostOptions = {}): Promise<BrowserHost> {
+  const token = randomBytes(24).toString('base64url');
+  const clients = new Set<WebSocket>();
+  let attachmentId = 0;
+  const nextAttachmentId = () => (attachmentId = (attachmentId + 1) >>> 0);
+
+  const broadcast = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => {
+    const { json, attachments } = encodeWithAttachments({ type: 'event', channel, payload }, nextAttachmentId);
+    for (const client of clients) sendEncoded(client, json, attachments);
+  };
+
+  const userDataDir = options.userDataDir ?? join(homedir(), '.trace-analyser', 'browser-host');
+  await mkdir(userDataDir, { recursive: true });
+  const appInfo: AppInfo = {
+    name: 'Trace Analyser',
+    version: process.env.npm_package_version ?? '0.0.0',
+    host: 'browser',
+    platform: process.platform,
+    versions: { node: process.versions.node },
+  };
+  // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
+  const services = createAppServices({ userDataDir, workerUrl: WORKER_URL, emit: broadcast, adapters: { appInfo } });
+
+
+  let port = 0;
+  const hostAllowed = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  const tokenMatches = (candidate: string | null | undefined) => {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+
+  let vite: ViteDevServer | undefined;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    if (!hostAllowed(request.headers.host)) return refuse(response, 421, 'Unexpected Host header.');
+    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    const fromQuery = url.searchParams.get(TOKEN_PARAM);
+    if (tokenMatches(fromQuery)) {
+      response.setHeader('set-cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    } else if (!tokenMatches(cookieValue(request.headers.cookie, TOKEN_COOKIE))) {
+      return refuse(response, 403, 'Forbidden: open the URL that `npm run serve` printed (it carries the access token).');
+    }
+    response.setHeader('x-content-type-options', 'nosniff');
+    if (url.pathname === '/favicon.ico') return refuse(response, 204, '');
+    if (!vite) return refuse(response, 503, 'Starting up, reload in a moment.');
+    vite.middlewares(request, response, () => refuse(response, 404, 'Not found'));
+  });
+
+  vite = await createViteServer({
+    configFile: false,
+    root: RENDERER_ROOT,
+    cacheDir: options.viteCacheDir ?? join(REPO_ROOT, 'node_modules', '.vite', 'browser-host'),
+    plugins: [react(), injectBridge()],
+    appType: 'spa',
+    logLevel: 'warn',
+    clearScreen: false,
+    server: {
+      middlewareMode: true,
+      // No hot reload (and so no React Fast Refresh preamble, an inline script the page's CSP blocks).
+      hmr: false,
+      // Vite's client still opens its socket; it gets one on this server instead of a blocked extra port.
+      ws: { server, path: VITE_WS_PATH },
+      fs: { allow: [REPO_ROOT] },
+    },
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    // Vite's own socket (path VITE_WS_PATH) is upgraded by Vite's listener, with its own token.
+    if (url.pathname === `/${VITE_WS_PATH}`) return;
+    const origin = request.headers.origin;
+    const allowed =
+      url.pathname === WS_PATH &&
+      hostAllowed(request.headers.host) &&
+      (origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`) &&
+      tokenMatches(url.searchParams.get(TOKEN_PARAM));
+    if (!allowed) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      clients.add(ws);
+      const connection = new Connection(ws, services, nextAttachmentId);
+      ws.on('close', () => {
+        clients.delete(ws);
+        connection.closed();
+      });
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as { port: number }).port;
+
+  if (options.file) void services.openPath(resolve(options.file));
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${token}`,
+    port,
+    token,
+    services,
+    stop() {
+      stopped ??= (async () => {
+        for (const client of clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+        await vite?.close();
+        await services.dispose();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** One page's WebSocket: requests, uploads. */
+class Connection {
+  private readonly uploads = new Map<number, { importId: string; sink: UploadSink }>();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly services: AppServices,
+    private readonly nextAttachmentId: () => number,
+  ) {
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) this.onBinary(toBytes(data));
+      else void this.onText(toBytes(data).toString());
+    });
+  }
+
+  closed(): void {
+    // A page that goes away mid-upload cannot finish it.
+    for (const { importId } of this.uploads.values()) this.services.imports.cancel(importId);
+    this.uploads.clear();
+  }
+
+  private send(message: ServerMessage): void {
+    const { json, attachments } = encodeWithAttachments(message, this.nextAttachmentId);
+    sendEncoded(this.ws, json, attachments);
+  }
+
+  private async onText(text: string): Promise<void> {
+    let message;
+    try {
+      message = clientMessageSchema.parse(JSON.parse(text));
+    } catch {
+      this.ws.close(1008, 'Malformed message');
+      return;
+    }
+    const id = message.id;
+    try {
+      if (message.type === 'upload-start') {
+        const { started, upload } = this.services.imports.importStream(message.fileName, message.totalBytes);
+        this.uploads.set(message.uploadId, { importId: started.importId, sink: upload });
+        this.send({ type: 'response', id, ok: true, result: started });
+        return;
+      }
+      const channel = message.channel;
+      if (!isRequestChannel(channel)) throw new Error(`Unknown request channel "${channel}".`);
+      const result = await this.handle(channel, message.payload);
+      this.send({ type: 'response', id, ok: true, result });
+    } catch (error) {
+      this.send({ type: 'response', id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private handle<C extends RequestChannel>(channel: C, payload: unknown) {
+    return this.services.handlers[channel](parseRequestPayload(channel, payload));
+  }
+
+  private onBinary(frame: Buffer): void {
+    const parsed = readBinaryFrame(frame);
+    const upload = parsed && this.uploads.get(parsed.id);
+    if (!parsed || !upload) return;
+    if (parsed.kind === BinaryKind.UploadEnd) {
+      upload.sink.end();
+      this.uploads.delete(parsed.id);
+      return;
+    }
+    if (parsed.kind !== BinaryKind.UploadChunk) return;
+    // Copy out of ws's buffer: the worker keeps the chunk after this handler returns.
+    void upload.sink.write(parsed.payload.slice()).then((wanted) => {
+      if (this.ws.readyState === this.ws.OPEN) this.send({ type: 'upload-ack', uploadId: parsed.id, wanted });
+      if (!wanted) this.uploads.delete(parsed.id);
+    });
+  }
+}
+
+function sendEncoded(ws: WebSocket, json: string, attachments: { id: number; bytes: Uint8Array }[]): void {
+  if (ws.readyState !== ws.OPEN) return;
+  for (const { id, bytes } of attachments) ws.send(binaryFrame(BinaryKind.Attachment, id, bytes));
+  ws.send(json);
+}
+
+/** Serves preload/browser-bridge.ts ahead of the renderer's own script, so window.traceAnalyser exists when it runs. */
+function injectBridge(): Plugin {
+  return {
+    name: 'trace-analyser-browser-bridge',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: () => [{ tag: 'script', attrs: { type: 'module', src: `/@fs${BRIDGE_MODULE}` }, injectTo: 'head-prepend' }],
+    },
+  };
+}
+
+function refuse(response: ServerResponse, status: number, message: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(message);
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return null;
+}
+
+function toBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}

@@ -1,0 +1,116 @@
+// Wire format between the browser host (Node) and preload/browser-bridge.ts
+// (the page), over one WebSocket. It carries the same contract as Electron
+// IPC (electron/ipc-contract.ts); only the framing is defined here.
+//
+// Text frames are JSON messages. Byte arrays inside them (the encoded profile
+// of a loaded trace) travel as binary frames sent just before the JSON, which
+// names them by id: `{ "$binary": 7 }`. Uploads (dropped files) are binary
+// frames too. Every binary frame starts with an 8-byte header, so the payload
+// sits 8-byte aligned in the received buffer and decodeProfile can view it
+// without copying:
+//   uint32 kind | uint32 id | payload
+import { z } from 'zod';
+import type { EventChannel, MainEvents, RequestChannel } from '../ipc-contract.ts';
+
+export const BINARY_HEADER_BYTES = 8;
+
+export const BinaryKind = {
+  /** Server → page: a byte array referenced by the next JSON message. */
+  Attachment: 1,
+  /** Page → server: the next chunk of an upload. */
+  UploadChunk: 2,
+  /** Page → server: the upload is complete. */
+  UploadEnd: 3,
+} as const;
+export type BinaryKind = (typeof BinaryKind)[keyof typeof BinaryKind];
+
+/** Page → server JSON messages. */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('request'),
+    id: z.number().int().nonnegative(),
+    channel: z.string().max(64),
+    payload: z.unknown().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('upload-start'),
+    id: z.number().int().nonnegative(),
+    uploadId: z.number().int().nonnegative().max(0xffffffff),
+    fileName: z.string().min(1).max(1024),
+    totalBytes: z.number().int().nonnegative().nullable(),
+  }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** Server → page JSON messages. */
+export type ServerMessage =
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: string }
+  | { type: 'event'; channel: EventChannel; payload: unknown }
+  /** Room for another chunk of the upload; `wanted` false once the import no longer reads it (cancelled, replaced, failed). */
+  | { type: 'upload-ack'; uploadId: number; wanted: boolean };
+
+export type RequestMessage<C extends RequestChannel = RequestChannel> = { type: 'request'; id: number; channel: C; payload: unknown };
+export type EventMessage<C extends EventChannel = EventChannel> = { type: 'event'; channel: C; payload: MainEvents[C] };
+
+/** Chunks a page may have sent but not yet had acknowledged. */
+export const UPLOAD_CHUNKS_IN_FLIGHT = 4;
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+
+export function binaryFrame(kind: BinaryKind, id: number, payload?: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(BINARY_HEADER_BYTES + (payload?.length ?? 0));
+  const view = new DataView(frame.buffer);
+  view.setUint32(0, kind, true);
+  view.setUint32(4, id, true);
+  if (payload) frame.set(payload, BINARY_HEADER_BYTES);
+  return frame;
+}
+
+export function readBinaryFrame(frame: Uint8Array): { kind: number; id: number; payload: Uint8Array } | null {
+  if (frame.length < BINARY_HEADER_BYTES) return null;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  return {
+    kind: view.getUint32(0, true),
+    id: view.getUint32(4, true),
+    payload: frame.subarray(BINARY_HEADER_BYTES),
+  };
+}
+
+/**
+ * JSON text for a message, with every Uint8Array in it moved out into
+ * attachments (sent first, as binary frames). `nextId` numbers them.
+ */
+export function encodeWithAttachments(
+  message: ServerMessage,
+  nextId: () => number,
+): { json: string; attachments: { id: number; bytes: Uint8Array }[] } {
+  const attachments: { id: number; bytes: Uint8Array }[] = [];
+  const json = JSON.stringify(message, (_key, value: unknown) => {
+    if (value instanceof Uint8Array) {
+      const id = nextId();
+      attachments.push({ id, bytes: value });
+      return { $binary: id };
+    }
+    return value;
+  });
+  return { json, attachments };
+}
+
+/** Parses a server message, putting received attachments back in place of their `{ $binary: id }` markers. */
+export function decodeWithAttachments(json: string, attachments: Map<number, Uint8Array>): ServerMessage {
+  return JSON.parse(json, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && '$binary' in value && Object.keys(value).length === 1) {
+      const id = (value as { $binary: number }).$binary;
+      const bytes = attachments.get(id);
+      if (!bytes) throw new Error(`Message refers to attachment ${id}, which did not arrive.`);
+      attachments.delete(id);
+      return bytes;
+    }
+    return value;
+  }) as ServerMessage;
+}
+
+/** Query parameter (page URL and WebSocket URL) and cookie holding the host's secret token. */
+export const TOKEN_PARAM = 'token';
+export const TOKEN_COOKIE = 'trace_analyser_token';
+export const WS_PATH = '/__trace-analyser/ws';
