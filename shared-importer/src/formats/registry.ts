@@ -2,6 +2,7 @@ import { collapsedStacksImporter } from './collapsed-stacks.ts';
 import { firefoxGeckoImporter } from './firefox-gecko.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 import { linuxPerfScriptImporter } from './linux-perf-script.ts';
+import { pprofImporter } from './pprof.ts';
 import { speedscopeImporter } from './speedscope.ts';
 
 /**
@@ -11,6 +12,7 @@ import { speedscopeImporter } from './speedscope.ts';
 export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   speedscopeImporter,
   firefoxGeckoImporter,
+  pprofImporter,
   linuxPerfScriptImporter,
   collapsedStacksImporter,
 ];

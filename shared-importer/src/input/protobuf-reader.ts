@@ -52,10 +52,31 @@ export class ProtobufReader {
     throw new TraceImportError('invalid-data', 'Malformed protobuf: a varint is longer than 10 bytes.');
   }
 
-  /** An int64 varint, with two's-complement negatives mapped back below zero. */
+  /**
+   * An int64 varint. Negatives are ten-byte two's complement, which a float
+   * sum cannot hold exactly, so the two 32-bit halves are read separately.
+   */
   int64(): number {
-    const v = this.varint();
-    return v >= 2 ** 63 ? v - 2 ** 64 : v;
+    const bytes = this.bytes;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; ; i++) {
+      if (i === 10) throw new TraceImportError('invalid-data', 'Malformed protobuf: a varint is longer than 10 bytes.');
+      if (this.pos >= this.end) throw this.overrun();
+      const b = bytes[this.pos++];
+      if (i < 4) lo |= (b & 0x7f) << (7 * i);
+      else if (i === 4) {
+        lo |= (b & 0x0f) << 28;
+        hi |= (b & 0x7f) >> 4;
+      } else hi |= (b & 0x7f) << (7 * i - 32);
+      if (b < 0x80) break;
+    }
+    lo >>>= 0;
+    hi >>>= 0;
+    if (hi < 0x80000000) return hi * 2 ** 32 + lo;
+    const negLo = (~lo + 1) >>> 0;
+    const negHi = (~hi + (negLo === 0 ? 1 : 0)) >>> 0;
+    return -(negHi * 2 ** 32 + negLo);
   }
 
   /** Field number and wire type of the next field. */
