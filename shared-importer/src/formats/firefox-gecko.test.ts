@@ -14,7 +14,14 @@ import {
 import { TraceImportError } from '../errors.ts';
 import type { Profile } from '../model/profile.ts';
 
-const FILES = ['Firefox/59/firefox.json', 'Firefox/59/simple-firefox.json', 'Firefox/61/recursion.json', 'Firefox/63/simple-firefox.json'];
+const FILES = [
+  'Firefox/59/firefox.json',
+  'Firefox/59/simple-firefox.json',
+  'Firefox/61/recursion.json',
+  'Firefox/63/simple-firefox.json',
+  // A Firefox 79 devtools export (Gecko format 19), kept with the source-map samples.
+  'source-maps/firefox-79-webpack.json',
+];
 
 interface GeckoThread {
   name: string;
