@@ -7,7 +7,7 @@ export function FileInputButton({ label = 'Choose file…' }: { label?: string }
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button type="button" onClick={() => input.current?.click()}>
+      <button type="button" className="large" onClick={() => input.current?.click()}>
         {label}
       </button>
       <input

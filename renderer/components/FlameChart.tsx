@@ -28,10 +28,12 @@ interface FlameChartProps {
   profile: Profile;
   label: string;
   inverted?: boolean;
+  /** x labelled 0 on the axis; default the layout's left edge. */
+  axisOrigin?: number;
   testId?: string;
 }
 
-export function FlameChart({ chartId, layout, profile, label, inverted = false, testId }: FlameChartProps) {
+export function FlameChart({ chartId, layout, profile, label, inverted = false, axisOrigin, testId }: FlameChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useRef({ width: 0, height: 0 });
@@ -73,6 +75,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         selectedSlot: state.selectedSlot?.chartId === chartId ? state.selectedSlot.slot : -1,
         hoveredSlot: state.hovered?.chartId === chartId ? state.hovered.slot : -1,
         formatTick: (x) => formatWeight(x, unit),
+        axisOrigin: axisOrigin ?? layout.min,
       },
       theme.current,
     );

@@ -9,6 +9,7 @@ import { centerOn, clampViewport, fullViewport, zoomAt, type Viewport } from '..
 import { useViewStore } from '../state/view-store.ts';
 
 const HEIGHT = 56;
+const TOP_PAD = 4;
 
 export function FlameMinimap({ chartId, layout, profile }: { chartId: string; layout: FlameLayout; profile: Profile }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -36,8 +37,9 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
         width: width.current,
         height: HEIGHT,
         dpr,
-        rowHeight: Math.max(1, Math.min(4, HEIGHT / Math.max(1, layout.rows))),
-        axisHeight: 0,
+        rowHeight: Math.max(1, Math.min(8, (HEIGHT - TOP_PAD) / Math.max(1, layout.rows))),
+        // Leaves room above row 0 for the window's outline.
+        axisHeight: TOP_PAD,
         inverted: false,
         colorBucket: frameColorBuckets(profile.frames),
         names: profile.frames.names,
@@ -46,6 +48,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
         selectedSlot: -1,
         hoveredSlot: -1,
         formatTick: null,
+        axisOrigin: 0,
       },
       { ...readFlameTheme(canvas), font: '0px sans-serif' },
     );

@@ -71,6 +71,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
           profile={profile}
           label={`${mode === 'time-order' ? 'Time order' : 'Left heavy'} flame chart of ${thread.name}`}
           testId="flame-chart"
+          axisOrigin={mode === 'time-order' ? profile.startTime : undefined}
         />
       </div>
     );

@@ -34,16 +34,21 @@ function percentile(sorted: number[], p: number): number {
 
 export interface TraceAnalyserDebug {
   readonly drawCount: number;
+  /** Zoom window of every chart that has been zoomed, by chart id (copies). */
+  readonly viewports: Record<string, { x0: number; x1: number; scrollY: number }>;
   readonly firstFrameAt: number | null;
   readonly lastDraw: DrawRecord | null;
   /** Draw times of the draws numbered sinceDraw and later (see drawCount). */
   drawStats(sinceDraw?: number): { count: number; medianMs: number; p95Ms: number; maxMs: number };
 }
 
-export function installDebugHooks(target: Window): void {
+export function installDebugHooks(target: Window, viewports: () => TraceAnalyserDebug['viewports']): void {
   const api: TraceAnalyserDebug = {
     get drawCount() {
       return totalDraws;
+    },
+    get viewports() {
+      return structuredClone(viewports());
     },
     get firstFrameAt() {
       return firstFrameAt;

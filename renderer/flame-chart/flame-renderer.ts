@@ -28,8 +28,10 @@ export interface FlameDrawInput {
   selectedFrame: number;
   selectedSlot: number;
   hoveredSlot: number;
-  /** Labels the axis ticks; null hides the axis. */
+  /** Labels the axis ticks (given x minus axisOrigin); null hides the axis. */
   formatTick: ((x: number) => string) | null;
+  /** x shown as 0 on the axis: the trace start for time order, so times match the summary's. */
+  axisOrigin: number;
 }
 
 export interface FlameDrawStats {
@@ -284,7 +286,7 @@ export class FlameRenderer {
     ctx.strokeStyle = theme.gridLine;
     ctx.lineWidth = 1;
     ctx.beginPath();
-    const origin = input.layout.min;
+    const origin = input.axisOrigin;
     const first = Math.ceil((viewport.x0 - origin) / step) * step + origin;
     for (let x = first; x <= viewport.x1; x += step) {
       const px = Math.round((x - viewport.x0) * scale) + 0.5;

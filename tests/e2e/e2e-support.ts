@@ -1,0 +1,99 @@
+// Shared pieces of the end-to-end tests: the real Chromium, the page under
+// test served by the browser host (or the in-page fixture), and user actions
+// done the way a user does them (drop a file, pick one in the file input).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const TRACES = '/work/shared/traces/speedscope';
+export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export async function newPage(
+  browser: Browser,
+  url: string,
+  options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
+    colorScheme: options.colorScheme ?? 'light',
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+export interface PageHost {
+  url: string;
+  kind: 'browser-host' | 'in-page-fixture';
+  stop(): Promise<void>;
+}
+
+/**
+ * The app's browser host (main-process services in Node behind loopback
+ * HTTP + WebSocket) serving the real renderer; recent files go to a fresh
+ * temporary directory so tests never touch the user's.
+ */
+export async function startHost(options: { file?: string } = {}): Promise<PageHost> {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { startBrowserHost } = await import('../../electron/browser-host/browser-host.ts');
+  const host = await startBrowserHost({ file: options.file, userDataDir: mkdtempSync(join(tmpdir(), 'ta-e2e-')) });
+  return { url: host.url, kind: 'browser-host', stop: () => host.stop() };
+}
+
+/** Drops a file on the window as the OS would: a drop event carrying a DataTransfer with the file. */
+export async function dropFile(page: Page, path: string, fileName = basename(path)): Promise<void> {
+  const bytes = readFileSync(path).toString('base64');
+  const dataTransfer = await page.evaluateHandle(
+    async ({ bytes, fileName }) => {
+      const raw = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([raw], fileName));
+      return dt;
+    },
+    { bytes, fileName },
+  );
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer });
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+}
+
+/** Picks a file in the page's file input. */
+export async function chooseFile(page: Page, path: string): Promise<void> {
+  await page.setInputFiles('[data-testid="file-input"]', path);
+}
+
+/** Waits until a flame chart has drawn blocks for the trace named fileName. */
+export async function waitForChart(page: Page, fileName: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (name) => {
+      const shown = document.querySelector('[data-testid="trace-file-name"]')?.textContent === name;
+      const debug = (window as unknown as { __traceAnalyserDebug?: { lastDraw: { rects: number } | null } }).__traceAnalyserDebug;
+      return shown && !!debug?.lastDraw && debug.lastDraw.rects > 0;
+    },
+    fileName,
+    { timeout },
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

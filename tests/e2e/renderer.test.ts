@@ -1,0 +1,308 @@
+// The renderer end to end: the browser host serves the real renderer to real
+// Chromium; traces from speedscope's repository are dropped or chosen like a
+// user would; expected values come from shared-importer run here on the same
+// file, never from constants.
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildMergedCallTree, functionStats } from '../../shared-importer/src/model/call-tree.ts';
+import { TraceImportError } from '../../shared-importer/src/errors.ts';
+import { importTraceFile } from '../../shared-importer/node/node-host.ts';
+import { ACCEPTED_FORMATS, type Profile } from '../../shared-importer/src/model/profile.ts';
+import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { formatWeight } from '../../renderer/format/units.ts';
+import {
+  TRACES,
+  chooseFile,
+  dropFile,
+  launchChromium,
+  newPage,
+  screenshot,
+  startHost,
+  waitForChart,
+  type PageHost,
+} from './e2e-support.ts';
+
+const SUCRASE = `${TRACES}/Chrome/65/sucrase.cpuprofile`;
+const MULTIPROCESS = `${TRACES}/trace-event/multiprocess.json`;
+const CHROME_116 = `${TRACES}/Chrome/116/Trace-20230603T221323.json`;
+const WORKER_66 = `${TRACES}/Chrome/66/worker.json`;
+
+interface DebugViewport {
+  x0: number;
+  x1: number;
+  scrollY: number;
+}
+
+async function viewportOf(page: Page, chartIdSuffix: string): Promise<DebugViewport | null> {
+  return page.evaluate((suffix) => {
+    const debug = (window as unknown as { __traceAnalyserDebug: { viewports: Record<string, DebugViewport> } }).__traceAnalyserDebug;
+    const entry = Object.entries(debug.viewports).find(([id]) => id.endsWith(suffix));
+    return entry ? entry[1] : null;
+  }, chartIdSuffix);
+}
+
+async function canvasBox(page: Page) {
+  const box = await page.locator('[data-testid="flame-chart-canvas"]').boundingBox();
+  assert.ok(box, 'flame chart canvas is on screen');
+  return box;
+}
+
+const AXIS_PX = 20;
+const ROW_PX = 18;
+
+describe('renderer in Chromium against the browser host', () => {
+  let host: PageHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let sucrase: Profile;
+  let sucraseSummary: TraceSummary;
+
+  before(async () => {
+    [host, browser, sucrase] = await Promise.all([startHost(), launchChromium(), importTraceFile(SUCRASE)]);
+    sucraseSummary = summarizeProfile(sucrase);
+    ({ context, page, errors } = await newPage(browser, host.url));
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await host?.stop();
+  });
+
+  test('empty state tells a first-time user what to do and lists the formats', async () => {
+    await page.waitForSelector('[data-testid="empty-state"]');
+    const formats = await page.locator('[data-testid="accepted-formats"] li').allTextContents();
+    assert.deepEqual(formats, [...ACCEPTED_FORMATS]);
+    assert.ok(await page.getByRole('button', { name: 'Open trace…' }).isVisible());
+    // Dragging a file over the window shows the drop target.
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'x.json'));
+      return dt;
+    });
+    await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+    await page.waitForSelector('[data-testid="drop-overlay"]');
+    await screenshot(page, 'drop-overlay');
+    await page.dispatchEvent('body', 'dragleave', { dataTransfer });
+    await page.waitForSelector('[data-testid="drop-overlay"]', { state: 'detached' });
+    await screenshot(page, 'empty');
+    const dark = await newPage(browser, host.url, { colorScheme: 'dark' });
+    await dark.page.waitForSelector('[data-testid="empty-state"]');
+    await screenshot(dark.page, 'dark-empty');
+    await dark.context.close();
+  });
+
+  test('a trace chosen in the file input opens in the time-order flame chart', async () => {
+    await chooseFile(page, SUCRASE);
+    await waitForChart(page, 'sucrase.cpuprofile');
+    assert.equal(await page.getAttribute('[data-testid="view-time-order"]', 'aria-selected'), 'true');
+    // The thread picker lists the summariser's main thread first.
+    const firstThread = await page.locator('[data-testid="thread-picker"] option').first().textContent();
+    assert.ok(firstThread?.startsWith(sucraseSummary.threads[0].name));
+    await screenshot(page, 'loaded-time-order');
+  });
+
+  test('left heavy: hovering the first root shows its name and total, clicking selects it', async () => {
+    await page.click('[data-testid="view-left-heavy"]');
+    await page.waitForSelector('[data-view="left-heavy"]');
+    const thread = sucrase.threads.find((t) => t.id === sucraseSummary.threads[0].id)!;
+    const tree = buildMergedCallTree(thread);
+    const root = tree.order[0];
+    const name = sucrase.frames.names[tree.frame[root]];
+    const box = await canvasBox(page);
+    const x = box.x + 5;
+    const y = box.y + AXIS_PX + ROW_PX / 2;
+    await page.mouse.move(x, y);
+    await page.waitForSelector('[data-testid="flame-tooltip"]');
+    assert.equal(await page.textContent('[data-testid="tooltip-name"]'), name);
+    assert.ok((await page.textContent('[data-testid="tooltip-total"]'))!.startsWith(formatWeight(tree.total[root], sucrase.unit)));
+    assert.ok((await page.textContent('[data-testid="tooltip-self"]'))!.startsWith(formatWeight(tree.self[root], sucrase.unit)));
+    await screenshot(page, 'left-heavy-hover');
+
+    await page.mouse.click(x, y);
+    await page.waitForSelector('[data-testid="details-name"]');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), name);
+    const stats = functionStats(thread, sucrase.frames.length);
+    const frame = tree.frame[root];
+    assert.equal(await page.textContent('[data-testid="details-function-self"]'), formatWeight(stats.self[frame], sucrase.unit));
+    assert.equal(await page.textContent('[data-testid="details-function-total"]'), formatWeight(stats.total[frame], sucrase.unit));
+    assert.equal(await page.textContent('[data-testid="details-block-total"]'), formatWeight(tree.total[root], sucrase.unit));
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 5);
+    await screenshot(page, 'left-heavy');
+  });
+
+  test('keys and the wheel zoom and pan; 0 resets', async () => {
+    await page.click('[data-testid="view-time-order"]');
+    await page.waitForSelector('[data-view="time-order"]');
+    const box = await canvasBox(page);
+    await page.focus('[data-testid="flame-chart-canvas"]');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('w');
+    const zoomed = await viewportOf(page, '/time-order');
+    assert.ok(zoomed, 'zooming stores a viewport');
+    const full = sucrase.threads[0].endTime - sucrase.threads[0].startTime;
+    const span = zoomed.x1 - zoomed.x0;
+    assert.ok(Math.abs(span - full * 0.8 ** 3) / full < 0.01, `three w presses zoom to 0.8^3 (${span} of ${full})`);
+    await page.keyboard.press('d');
+    const panned = (await viewportOf(page, '/time-order'))!;
+    assert.ok(Math.abs(panned.x0 - zoomed.x0 - span * 0.15) < span * 1e-6, 'd pans right by 15%');
+    assert.ok(Math.abs(panned.x1 - panned.x0 - span) < span * 1e-6, 'panning keeps the width');
+
+    // Wheel zoom keeps the time under the cursor where it was.
+    const cursorX = box.x + box.width * 0.3;
+    await page.mouse.move(cursorX, box.y + box.height / 2);
+    const before = (await viewportOf(page, '/time-order'))!;
+    const tBefore = before.x0 + 0.3 * (before.x1 - before.x0);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction(
+      (x0) => Object.values((window as any).__traceAnalyserDebug.viewports as Record<string, DebugViewport>).some((v) => v.x0 !== x0),
+      before.x0,
+    );
+    const after = (await viewportOf(page, '/time-order'))!;
+    assert.ok(after.x1 - after.x0 < before.x1 - before.x0, 'wheel up zooms in');
+    const tAfter = after.x0 + 0.3 * (after.x1 - after.x0);
+    assert.ok(Math.abs(tAfter - tBefore) < (before.x1 - before.x0) * 0.01, 'the point under the cursor stays put');
+    // Horizontal trackpad scroll pans.
+    await page.mouse.wheel(200, 0);
+    await page.waitForTimeout(50);
+    const panned2 = (await viewportOf(page, '/time-order'))!;
+    assert.ok(panned2.x0 > after.x0, 'horizontal wheel pans right');
+    await page.keyboard.press('0');
+    assert.equal(await viewportOf(page, '/time-order'), null, '0 resets the zoom');
+  });
+
+  test('search highlights matching functions and reports their count', async () => {
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search-input');
+    await page.keyboard.type('parse');
+    const expected = sucrase.frames.names.filter((n, i) => n.toLowerCase().includes('parse') || (sucrase.frames.files[i] ?? '').toLowerCase().includes('parse')).length;
+    await page.waitForSelector('[data-testid="search-count"]');
+    assert.equal(await page.textContent('[data-testid="search-count"]'), `${expected} matches`);
+    await page.click('[data-testid="view-left-heavy"]');
+    await page.waitForTimeout(100);
+    await screenshot(page, 'search');
+    await page.fill('[data-testid="search-input"]', '');
+  });
+
+  test('a summary function opens the sandwich with that function selected', async () => {
+    const fn = sucraseSummary.threads[0].topFunctions[1];
+    await page.click(`[data-testid="summary-function"][data-function-id="${fn.id}"]`);
+    await page.waitForSelector('[data-testid="sandwich-view"]');
+    assert.equal(await page.getAttribute('[data-testid="view-sandwich"]', 'aria-selected'), 'true');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), fn.name);
+    const thread = sucrase.threads.find((t) => t.id === sucraseSummary.threads[0].id)!;
+    const stats = functionStats(thread, sucrase.frames.length);
+    const frame = Number(fn.id.slice(2));
+    assert.equal(await page.textContent('[data-testid="details-function-self"]'), formatWeight(stats.self[frame], sucrase.unit));
+    assert.equal(await page.textContent('[data-testid="details-function-total"]'), formatWeight(stats.total[frame], sucrase.unit));
+    // The summary's milliseconds agree with the chart's microseconds.
+    assert.ok(Math.abs(stats.self[frame] / 1000 - fn.selfMs!) < 0.01);
+    assert.equal(await page.getAttribute(`[data-testid="function-row"][data-function-id="${fn.id}"]`, 'aria-selected'), 'true');
+    await page.waitForSelector('[data-testid="callers-chart-canvas"]');
+    await page.waitForSelector('[data-testid="callees-chart-canvas"]');
+    // Sorting by total puts the heaviest total first.
+    await page.click('[data-testid="sort-total"]');
+    // The list is virtualised and scrolled to the selection: read the row at the very top.
+    await page.$eval('[data-testid="function-table"]', (el) => el.scrollTo(0, 0));
+    const topRow = page.locator('[data-testid="function-row"][style*="top: 0px"]');
+    await topRow.waitFor();
+    const firstRow = await topRow.getAttribute('data-function-id');
+    assert.equal(stats.total[Number(firstRow!.slice(2))], Math.max(...stats.total));
+    await page.click('[data-testid="sort-self"]');
+    await screenshot(page, 'sandwich');
+    await screenshot(page, 'summary');
+  });
+
+  test('a garbage file shows the importer message and keeps the open trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-garbage-'));
+    const garbage = join(dir, 'garbage.json');
+    writeFileSync(garbage, '{"this is": not a trace at all');
+    const expected = await importTraceFile(garbage).then(
+      () => assert.fail('garbage imported'),
+      (e: unknown) => e,
+    );
+    assert.ok(expected instanceof TraceImportError);
+    await dropFile(page, garbage);
+    await page.waitForSelector('[data-testid="import-error"]');
+    assert.equal(await page.textContent('[data-testid="import-error-message"]'), expected.message);
+    assert.equal(await page.textContent('[data-testid="trace-file-name"]'), 'sucrase.cpuprofile');
+    await screenshot(page, 'error');
+    await page.click('[aria-label="Dismiss error"]');
+  });
+
+  test('a dropped multi-process trace lists the main thread first and switches threads', async () => {
+    await page.click('[data-testid="view-time-order"]');
+    await dropFile(page, MULTIPROCESS);
+    await waitForChart(page, 'multiprocess.json');
+    const profile = await importTraceFile(MULTIPROCESS);
+    const summary = summarizeProfile(profile);
+    const options = await page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(options.slice(0, summary.threads.length), summary.threads.map((t) => t.id));
+    await page.selectOption('[data-testid="thread-picker"]', summary.threads[1].id);
+    await page.waitForFunction((id) => document.querySelector('[data-chart-id]')?.getAttribute('data-chart-id') === `${id}/time-order`, summary.threads[1].id);
+  });
+
+  test('a long task in the summary zooms the time order view to it', async () => {
+    await dropFile(page, WORKER_66);
+    await waitForChart(page, 'worker.json');
+    const profile = await importTraceFile(WORKER_66);
+    const summary = summarizeProfile(profile);
+    const thread = summary.threads.find((t) => t.longTasks.length > 0);
+    assert.ok(thread, 'the trace has a long task');
+    const task = thread.longTasks[0];
+    await page.click(`[data-testid="summary-long-task"][data-task-id="${task.id}"]`);
+    const timeline = profile.threads.find((t) => t.id === task.threadId)!;
+    const interval = Number(task.id.slice(task.id.lastIndexOf(':') + 1));
+    const v = await viewportOf(page, `${task.threadId}/time-order`);
+    assert.ok(v, 'the task has a zoom window');
+    const dur = timeline.end[interval] - timeline.start[interval];
+    assert.ok(v.x0 <= timeline.start[interval] && v.x1 >= timeline.end[interval], 'the task is in view');
+    assert.ok(v.x1 - v.x0 < dur * 1.2, 'and fills it');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), task.name);
+    await screenshot(page, 'long-task');
+  });
+
+  test('Chrome performance panel trace: renders without page errors', async () => {
+    await dropFile(page, CHROME_116);
+    await waitForChart(page, 'Trace-20230603T221323.json');
+    await screenshot(page, 'chrome-116');
+    // Vite's dev client (served by the browser host) tries its HMR socket, which the CSP rightly blocks.
+    const unexpected = errors.filter((e) => !/favicon|status of 404|ws:\/\/127\.0\.0\.1:24678/.test(e));
+    assert.deepEqual(unexpected, []);
+  });
+
+  test('dark theme follows the OS', async () => {
+    const dark = await newPage(browser, host.url, { colorScheme: 'dark' });
+    try {
+      await dark.page.waitForSelector('[data-testid="empty-state"], [data-testid="toolbar"]');
+      const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const [r, g, b] = bg.match(/\d+/g)!.map(Number);
+      assert.ok(r + g + b < 150, `dark background (${bg})`);
+      // A second window shows the trace the host has open; opening another replaces it.
+      await dropFile(dark.page, SUCRASE);
+      await waitForChart(dark.page, 'sucrase.cpuprofile');
+      await dark.page.click('[data-testid="view-left-heavy"]');
+      await dark.page.waitForTimeout(100);
+      // The canvas reads the theme: its background pixel is dark too.
+      const pixel = await dark.page.evaluate(() => {
+        const canvas = document.querySelector('[data-testid="flame-chart-canvas"]') as HTMLCanvasElement;
+        const probe = document.createElement('canvas');
+        probe.width = canvas.width;
+        probe.height = canvas.height;
+        const ctx = probe.getContext('2d')!;
+        ctx.drawImage(canvas, 0, 0);
+        return Array.from(ctx.getImageData(canvas.width - 2, canvas.height - 2, 1, 1).data);
+      });
+      assert.ok(pixel[0] + pixel[1] + pixel[2] < 150, `dark canvas (${pixel})`);
+      await screenshot(dark.page, 'dark-theme');
+    } finally {
+      await dark.context.close();
+    }
+  });
+});
