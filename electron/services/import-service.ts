@@ -1,7 +1,12 @@
-// Runs trace imports in worker threads, one at a time, and reports them as
+// Runs trace imports in a worker thread, one at a time, and reports them as
 // contract events. Plain Node: the Electron main process and the browser
 // host both use it. The main event loop only relays messages; all parsing,
 // summarising and encoding happen in the worker.
+//
+// The worker is kept between imports (warm tokenizer, compiled code). An
+// import that must stop at once (replaced by a new one, or cancelled but not
+// stopping within the grace period, e.g. inside one large JSON.parse) has its
+// worker terminated, and the next import gets a fresh one.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -10,7 +15,7 @@ import type { EventSink, ImportFailureCode, ImportStarted, TraceLoadedEvent } fr
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
 
-/** How long a cancelled worker may take to stop by itself before it is terminated. */
+/** How long a cancelled import may take to stop by itself before its worker is terminated. */
 const DEFAULT_CANCEL_GRACE_MS = 1000;
 /** Pushed chunks not yet taken by the importer; beyond this, writers wait. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
@@ -45,7 +50,10 @@ interface RunningImport {
 
 export class ImportService {
   private running: RunningImport | null = null;
-  private spare: Worker | null = null;
+  /** A started worker with no import, ready for the next one. */
+  private idle: Worker | null = null;
+  /** Which import each live worker is running. */
+  private readonly runOf = new Map<Worker, RunningImport>();
   private currentTrace: TraceLoadedEvent | null = null;
   private disposed = false;
 
@@ -60,33 +68,37 @@ export class ImportService {
     return this.running !== null;
   }
 
-  /** Starts a worker now so the first import does not wait for one (module loading takes a moment). */
+  /** Starts a worker now so the first import does not wait for one to load. */
   prewarm(): void {
-    if (!this.spare && !this.disposed) this.spare = this.spawn();
+    if (!this.idle && !this.running && !this.disposed) this.idle = this.spawn();
   }
 
   async importPath(path: string): Promise<ImportStarted> {
     // The size is only for the answer; an unreadable file is reported by the worker as import:failed.
-    const totalBytes = await stat(path).then((s) => (s.isFile() ? s.size : null), () => null);
+    const totalBytes = await stat(path).then(
+      (s) => (s.isFile() ? s.size : null),
+      () => null,
+    );
     const run = this.begin(basename(path), path, { kind: 'path', path });
     return { importId: run.importId, fileName: run.fileName, totalBytes };
   }
 
   importStream(fileName: string, totalBytes: number | null): { started: ImportStarted; upload: UploadSink } {
     const run = this.begin(fileName, null, { kind: 'stream', fileName, totalBytes });
+    const { importId } = run;
     const upload: UploadSink = {
       write: async (bytes) => {
         if (run.settled) return false;
         run.chunksInFlight++;
-        this.post(run, { type: 'chunk', bytes });
+        this.post(run, { type: 'chunk', importId, bytes });
         while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && !run.settled) {
           await new Promise<void>((resolve) => run.roomWaiters.push(resolve));
         }
         return !run.settled;
       },
-      end: () => this.post(run, { type: 'end' }),
+      end: () => this.post(run, { type: 'end', importId }),
     };
-    return { started: { importId: run.importId, fileName, totalBytes }, upload };
+    return { started: { importId, fileName, totalBytes }, upload };
   }
 
   /** Cancels the running import (only if it is `importId`, when given). Returns false when none was cancelled. */
@@ -94,33 +106,36 @@ export class ImportService {
     const run = this.running;
     if (!run || (importId !== undefined && run.importId !== importId)) return false;
     this.running = null;
-    this.post(run, { type: 'cancel' });
+    this.post(run, { type: 'cancel', importId: run.importId });
     // The worker normally answers 'aborted' within a chunk; a parse stuck in one big JSON.parse is terminated.
-    run.cancelTimer = setTimeout(() => {
-      this.settle(run, () => this.fail(run, 'aborted', 'Import cancelled.'));
-    }, this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+    run.cancelTimer = setTimeout(() => this.abandon(run), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
     return true;
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    const run = this.running;
     this.running = null;
-    const workers = [run?.worker, this.spare].filter((w): w is Worker => w !== undefined && w !== null);
-    this.spare = null;
-    if (run) {
+    for (const run of this.runOf.values()) {
       run.settled = true;
       clearTimeout(run.cancelTimer);
       this.releaseWaiters(run);
     }
+    const workers = [...this.runOf.keys(), ...(this.idle ? [this.idle] : [])];
+    this.runOf.clear();
+    this.idle = null;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
   private begin(fileName: string, path: string | null, source: ImportSource): RunningImport {
     if (this.disposed) throw new Error('ImportService is disposed');
-    this.cancel();
-    const worker = this.spare ?? this.spawn();
-    this.spare = null;
+    // One import at a time: the one running now stops at once, its worker with it.
+    const previous = this.running;
+    if (previous) {
+      this.running = null;
+      this.abandon(previous);
+    }
+    const worker = this.idle ?? this.spawn();
+    this.idle = null;
     const run: RunningImport = {
       importId: randomUUID(),
       fileName,
@@ -132,34 +147,35 @@ export class ImportService {
       roomWaiters: [],
     };
     this.running = run;
-    worker.on('message', (message: FromWorker) => this.onMessage(run, message));
+    this.runOf.set(worker, run);
+    // A working worker keeps the process alive (a CLI waiting for its import); an idle one does not.
+    worker.ref();
+    this.post(run, { type: 'start', importId: run.importId, source });
+    return run;
+  }
+
+  private spawn(): Worker {
+    const worker = startWorker(this.options.workerUrl);
+    worker.unref();
+    worker.on('message', (message: FromWorker) => {
+      const run = this.runOf.get(worker);
+      if (run && message.importId === run.importId) this.onMessage(run, message);
+    });
     worker.on('error', (error) => {
+      const run = this.runOf.get(worker);
+      if (!run) return;
       const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.settle(run, () =>
+      this.finish(run, false, () =>
         outOfMemory
           ? this.fail(run, 'too-large', 'The trace is too large to load in memory.')
           : this.fail(run, 'internal', `The import worker crashed: ${error.message}`),
       );
     });
     worker.on('exit', (code) => {
-      this.settle(run, () => this.fail(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`));
+      if (this.idle === worker) this.idle = null;
+      const run = this.runOf.get(worker);
+      if (run) this.finish(run, false, () => this.fail(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`));
     });
-    this.post(run, { type: 'start', source });
-    // The next import should not wait for a worker to load either.
-    queueMicrotask(() => this.prewarm());
-    return run;
-  }
-
-  private spawn(): Worker {
-    const worker = startWorker(this.options.workerUrl);
-    // An idle spare must not keep the process alive.
-    worker.unref();
-    // A spare that dies before it is used is dropped; begin() attaches the real handlers when it is used.
-    const dropIfSpare = () => {
-      if (this.spare === worker) this.spare = null;
-    };
-    worker.on('error', dropIfSpare);
-    worker.on('exit', dropIfSpare);
     return worker;
   }
 
@@ -194,10 +210,10 @@ export class ImportService {
         });
         return;
       case 'failed':
-        this.settle(run, () => this.fail(run, message.code, message.message));
+        this.finish(run, true, () => this.fail(run, message.code, message.message));
         return;
       case 'loaded':
-        this.settle(run, () => {
+        this.finish(run, true, () => {
           const loaded: TraceLoadedEvent = {
             importId: run.importId,
             traceId: randomUUID(),
@@ -219,14 +235,28 @@ export class ImportService {
     }
   }
 
-  /** Runs `report` once per import, then lets the worker go. */
-  private settle(run: RunningImport, report: () => void): void {
+  /** Stops an import now: its worker is terminated and 'aborted' reported. */
+  private abandon(run: RunningImport): void {
+    this.finish(run, false, () => this.fail(run, 'aborted', 'Import cancelled.'));
+  }
+
+  /**
+   * Reports an import's outcome once. A worker that finished cleanly goes back
+   * to idle for the next import; any other is terminated.
+   */
+  private finish(run: RunningImport, workerReusable: boolean, report: () => void): void {
     if (run.settled) return;
     run.settled = true;
     clearTimeout(run.cancelTimer);
     if (this.running === run) this.running = null;
+    this.runOf.delete(run.worker);
     this.releaseWaiters(run);
-    void run.worker.terminate();
+    if (workerReusable && !this.idle && !this.disposed) {
+      run.worker.unref();
+      this.idle = run.worker;
+    } else {
+      void run.worker.terminate();
+    }
     report();
   }
 

@@ -1,4 +1,6 @@
-// Messages between ImportService (main thread) and import-worker.ts.
+// Messages between ImportService (main thread) and import-worker.ts. A worker
+// lives across imports (its tokenizer and compiled code stay warm) and runs
+// one import at a time; every message names the import it belongs to.
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
 import type { TraceFormat } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
@@ -10,17 +12,18 @@ export type ImportSource =
   | { kind: 'stream'; fileName: string; totalBytes: number | null };
 
 export type ToWorker =
-  | { type: 'start'; source: ImportSource }
-  | { type: 'chunk'; bytes: Uint8Array }
-  | { type: 'end' }
-  | { type: 'cancel' };
+  | { type: 'start'; importId: string; source: ImportSource }
+  | { type: 'chunk'; importId: string; bytes: Uint8Array }
+  | { type: 'end'; importId: string }
+  | { type: 'cancel'; importId: string };
 
 export type FromWorker =
-  | { type: 'progress'; phase: ImportPhase; bytesRead: number; totalBytes: number | null; events: number }
+  | { type: 'progress'; importId: string; phase: ImportPhase; bytesRead: number; totalBytes: number | null; events: number }
   /** A pushed chunk was taken by the importer: the host may send more (flow control). */
-  | { type: 'chunk-consumed' }
+  | { type: 'chunk-consumed'; importId: string }
   | {
       type: 'loaded';
+      importId: string;
       fileName: string;
       sizeBytes: number;
       format: TraceFormat;
@@ -30,4 +33,4 @@ export type FromWorker =
       summaryText: string;
       tokens: number;
     }
-  | { type: 'failed'; code: ImportFailureCode; message: string };
+  | { type: 'failed'; importId: string; code: ImportFailureCode; message: string };

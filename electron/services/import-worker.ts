@@ -1,7 +1,8 @@
-// Import worker (node:worker_threads): streams one trace through
+// Import worker (node:worker_threads): streams a trace through
 // shared-importer, summarises it and posts the encoded profile back with its
-// buffer transferred. One worker per import, so the parsed trace's memory
-// goes away with the worker and a stuck parse can be ended by terminate().
+// buffer transferred. The worker lives across imports so its tokenizer and
+// compiled code stay warm; ImportService terminates it when an import must
+// stop at once (a stuck parse, a replaced import).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -10,9 +11,9 @@ import { importProfileFromChunks } from '../../shared-importer/src/import-profil
 import type { ImportProgress } from '../../shared-importer/src/input/import-options.ts';
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
+import { loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
-import { loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import { analyseProfile } from './trace-analysis.ts';
 
 /** Progress messages are throttled: the renderer repaints a bar, it does not need every 512 KiB. */
@@ -21,30 +22,39 @@ const PROGRESS_INTERVAL_MS = 50;
 const port = parentPort;
 if (!port) throw new Error('import-worker.ts must run as a worker thread');
 
-// A worker is started before it is needed (ImportService keeps a spare), so the
-// tokenizer's rank table (over a second to build) is usually ready by the time a trace arrives.
+// Workers are started before they are needed, so the tokenizer's rank table
+// (over a second to build) is usually ready by the time a trace arrives.
 void loadTokenizer().catch(() => {});
 
-const controller = new AbortController();
-const pushed = pushedChunks();
-let started = false;
+interface Run {
+  importId: string;
+  controller: AbortController;
+  pushed: ReturnType<typeof pushedChunks>;
+}
+let current: Run | null = null;
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'start') {
+    // ImportService sends one import at a time; a start while one runs replaces it.
+    if (current) current.controller.abort();
+    const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks() };
+    current = run;
+    void importOne(run, message.source).finally(() => {
+      if (current === run) current = null;
+    });
+    return;
+  }
+  if (!current || current.importId !== message.importId) return;
   switch (message.type) {
-    case 'start':
-      if (started) return;
-      started = true;
-      void run(message.source);
-      break;
     case 'chunk':
-      pushed.push(message.bytes);
+      current.pushed.push(message.bytes);
       break;
     case 'end':
-      pushed.end();
+      current.pushed.end();
       break;
     case 'cancel':
-      controller.abort();
-      pushed.end();
+      current.controller.abort();
+      current.pushed.end();
       break;
   }
 });
@@ -53,15 +63,16 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-async function run(source: ImportSource): Promise<void> {
-  const signal = controller.signal;
+async function importOne(run: Run, source: ImportSource): Promise<void> {
+  const { importId } = run;
+  const signal = run.controller.signal;
   let lastPost = 0;
   let totalBytes: number | null = null;
   const progress = (phase: ImportPhase, p: Pick<ImportProgress, 'bytesRead' | 'events'>, force = false) => {
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_INTERVAL_MS) return;
     lastPost = now;
-    post({ type: 'progress', phase, bytesRead: p.bytesRead, totalBytes, events: p.events });
+    post({ type: 'progress', importId, phase, bytesRead: p.bytesRead, totalBytes, events: p.events });
   };
   try {
     let fileName: string;
@@ -75,7 +86,7 @@ async function run(source: ImportSource): Promise<void> {
     } else {
       fileName = source.fileName;
       totalBytes = source.totalBytes;
-      chunks = pushed.consume(() => post({ type: 'chunk-consumed' }));
+      chunks = run.pushed.consume(() => post({ type: 'chunk-consumed', importId }));
     }
     progress('reading', { bytesRead: 0, events: 0 }, true);
     let last: ImportProgress = { bytesRead: 0, events: 0 };
@@ -96,6 +107,7 @@ async function run(source: ImportSource): Promise<void> {
     post(
       {
         type: 'loaded',
+        importId,
         fileName,
         sizeBytes,
         format: profile.format,
@@ -108,7 +120,7 @@ async function run(source: ImportSource): Promise<void> {
     );
   } catch (error) {
     const { code, message } = describeFailure(error, signal);
-    post({ type: 'failed', code, message });
+    post({ type: 'failed', importId, code, message });
   }
 }
 

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
+import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } from '../ipc-contract.ts';
+import { ImportService } from './import-service.ts';
+
+const TRACES = '/work/shared/traces/speedscope';
+const SPEEDSCOPE = join(TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
+const FIREFOX = join(TRACES, 'Firefox/61/recursion.json');
+const WORKER = new URL('./import-worker.ts', import.meta.url);
+
+/** An ImportService whose events are recorded, with a helper to wait for the next one of a kind. */
+function recordingService() {
+  const events: { channel: EventChannel; payload: unknown }[] = [];
+  const waiters: { channel: EventChannel; resolve: (payload: unknown) => void }[] = [];
+  const service = new ImportService({
+    workerUrl: WORKER,
+    emit(channel, payload) {
+      events.push({ channel, payload });
+      const index = waiters.findIndex((w) => w.channel === channel);
+      if (index >= 0) waiters.splice(index, 1)[0].resolve(payload);
+    },
+  });
+  const next = <C extends EventChannel>(channel: C): Promise<MainEvents[C]> =>
+    new Promise((resolve) => waiters.push({ channel, resolve: resolve as (payload: unknown) => void }));
+  return { service, events, next };
+}
+
+test('a file on disk imports in the worker: progress, then a decodable profile with its summary', async (t) => {
+  const { service, events, next } = recordingService();
+  t.after(() => service.dispose());
+  const loaded = next('trace:loaded');
+  const started = await service.importPath(SPEEDSCOPE);
+  assert.equal(started.fileName, 'two-sampled.speedscope.json');
+  assert.equal(started.totalBytes, readFileSync(SPEEDSCOPE).length);
+  const event = await loaded;
+
+  assert.equal(event.importId, started.importId);
+  assert.equal(event.format, 'speedscope');
+  assert.equal(event.path, SPEEDSCOPE);
+  assert.equal(event.sizeBytes, started.totalBytes);
+  const profile = decodeProfile(event.profile);
+  assert.equal(profile.threads.length, 2);
+  assert.deepEqual(
+    profile.threads.map((th) => th.name),
+    ['one', 'two'],
+  );
+  assert.equal(event.summary.stats.threadCount, profile.threads.length);
+  assert.ok(event.summaryText.length > 0);
+  assert.ok(event.tokens > 0);
+  assert.equal(service.current, event);
+
+  const progress = events.filter((e) => e.channel === 'import:progress').map((e) => e.payload as MainEvents['import:progress']);
+  assert.ok(progress.length >= 2, 'progress is reported while importing');
+  assert.deepEqual(
+    [...new Set(progress.map((p) => p.phase))],
+    ['reading', 'summarizing', 'sending'],
+  );
+  assert.equal(progress.at(-1)!.percent, 100);
+});
+
+test('a failed import reports the importer message and keeps the previous trace', async (t) => {
+  const { service, next } = recordingService();
+  t.after(() => service.dispose());
+  const first = next('trace:loaded');
+  await service.importPath(SPEEDSCOPE);
+  const previous = await first;
+
+  const dir = mkdtempSync(join(tmpdir(), 'ta-import-'));
+  const garbage = join(dir, 'not-a-trace.json');
+  writeFileSync(garbage, JSON.stringify({ hello: 'world', items: [1, 2, 3] }));
+  const failedEvent = next('import:failed');
+  const started = await service.importPath(garbage);
+  const failed = await failedEvent;
+  assert.equal(failed.importId, started.importId);
+  assert.equal(failed.code, 'unknown-format');
+  assert.match(failed.message, /Could not recognise "not-a-trace.json"/);
+  assert.equal(service.current, previous);
+
+  const missing = next('import:failed');
+  await service.importPath(join(dir, 'gone.json'));
+  const io = await missing;
+  assert.equal(io.code, 'io-error');
+  assert.match(io.message, /does not exist/);
+  assert.equal(service.current, previous);
+});
+
+test('streamed bytes import like a file, with flow control', async (t) => {
+  const { service, next } = recordingService();
+  t.after(() => service.dispose());
+  const bytes = readFileSync(FIREFOX);
+  const loaded = next('trace:loaded');
+  const { started, upload } = service.importStream('recursion.json', bytes.length);
+  // Small chunks, so more than the in-flight limit are sent and writers must wait for the worker.
+  for (let offset = 0; offset < bytes.length; offset += 1024) {
+    assert.equal(await upload.write(bytes.subarray(offset, offset + 1024)), true);
+  }
+  upload.end();
+  const event = await loaded;
+  assert.equal(event.importId, started.importId);
+  assert.equal(event.path, null);
+  assert.equal(event.format, 'firefox-gecko');
+  assert.equal(event.sizeBytes, bytes.length);
+  assert.ok(decodeProfile(event.profile).threads.length > 0);
+});
+
+test('cancel stops a running import with "aborted"; a new import cancels the old one', async (t) => {
+  const { service, next } = recordingService();
+  t.after(() => service.dispose());
+  assert.equal(service.cancel(), false, 'nothing to cancel');
+
+  // A stream that never ends keeps the import running until it is cancelled.
+  const { started: stalled, upload } = service.importStream('endless.json', null);
+  await upload.write(new TextEncoder().encode('{"traceEvents": ['));
+  const aborted = next('import:failed');
+  assert.equal(service.cancel(), true);
+  const cancelled: ImportFailedEvent = await aborted;
+  assert.equal(cancelled.importId, stalled.importId);
+  assert.equal(cancelled.code, 'aborted');
+  assert.equal(await upload.write(new Uint8Array(10)), false, 'a cancelled upload wants no more bytes');
+
+  const { started: replaced } = service.importStream('second.json', null);
+  const replacedFailure = next('import:failed');
+  const loaded = next('trace:loaded');
+  const newer = await service.importPath(SPEEDSCOPE);
+  const failure = await replacedFailure;
+  assert.equal(failure.importId, replaced.importId);
+  assert.equal(failure.code, 'aborted');
+  const event: TraceLoadedEvent = await loaded;
+  assert.equal(event.importId, newer.importId);
+});
+
+test('a cancel only for a given import leaves another running import alone', async (t) => {
+  const { service } = recordingService();
+  t.after(() => service.dispose());
+  service.importStream('running.json', null);
+  assert.equal(service.cancel('some-other-import'), false);
+  assert.equal(service.isRunning, true);
+});
