@@ -1,0 +1,151 @@
+// startSupabaseStandin(): one loopback HTTP/WebSocket server speaking the Supabase APIs the project
+// uses (auth, rest, storage, realtime, functions), backed by real Postgres (PGlite) with our
+// migrations applied. See README.md in this folder.
+import type { PGlite } from '@electric-sql/pglite';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { AuthService, makeApiKey, type StandinSession, type StandinUser } from './auth.ts';
+import { readFunctionConfigs } from './config-toml.ts';
+import { openDatabase } from './database.ts';
+import { FunctionsGateway } from './functions-gateway.ts';
+import { CORS_HEADERS, sendJson } from './http-util.ts';
+import { PostgrestService } from './postgrest.ts';
+import { REALTIME_SOCKET_PATH, RealtimeService } from './realtime.ts';
+import { StorageService } from './storage.ts';
+
+const repoRoot = new URL('../../', import.meta.url).pathname;
+
+export interface StandinOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Folder with one `<slug>/index.ts` per function (default `<repo>/functions`). */
+  functionsDir?: string;
+  /** supabase/config.toml to read `[functions.<slug>]` from (default `<repo>/supabase/config.toml`). */
+  configToml?: string;
+  /** deno.json for the functions (default `<repo>/functions/deno.json` when it exists). */
+  denoConfig?: string;
+  /** Extra environment for every function, e.g. OPENAI_BASE_URL of a scripted model server. */
+  functionEnv?: Record<string, string>;
+  migrationsDir?: string;
+  /** Lifetime of user access tokens (default 3600 s, as a project's default). */
+  jwtExpirySeconds?: number;
+  /** Global object size limit in bytes (default 50 MB, the Free plan limit). */
+  fileSizeLimit?: number;
+  /** Forward function logs to stderr (default true). */
+  logFunctionOutput?: boolean;
+}
+
+export interface SupabaseStandin {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  db: PGlite;
+  storageDir: string;
+  createUser(email: string, password: string): Promise<{ user: StandinUser; session: StandinSession }>;
+  signIn(email: string, password: string): Promise<{ user: StandinUser; session: StandinSession }>;
+  functionUrl(name: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startSupabaseStandin(options: StandinOptions = {}): Promise<SupabaseStandin> {
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const db = await openDatabase(options.migrationsDir ?? join(repoRoot, 'supabase', 'migrations'));
+  const storageDir = mkdtempSync(join(tmpdir(), 'supabase-standin-'));
+  const anonKey = await makeApiKey('anon', jwtSecret);
+  const serviceRoleKey = await makeApiKey('service_role', jwtSecret);
+
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(options.port ?? 0, '127.0.0.1', listening));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const auth = new AuthService(db, jwtSecret, `${url}/auth/v1`, options.jwtExpirySeconds ?? 3600);
+  const rest = new PostgrestService(db, jwtSecret);
+  const storage = new StorageService(db, jwtSecret, storageDir, options.fileSizeLimit ?? 50 * 1000 * 1000);
+  const realtime = new RealtimeService(db, jwtSecret);
+  const defaultDenoConfig = join(repoRoot, 'functions', 'deno.json');
+  const functions = new FunctionsGateway({
+    functionsDir: options.functionsDir ?? join(repoRoot, 'functions'),
+    configs: readFunctionConfigs(options.configToml ?? join(repoRoot, 'supabase', 'config.toml')),
+    denoConfig: options.denoConfig ?? (existsSync(defaultDenoConfig) ? defaultDenoConfig : undefined),
+    env: { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey, ...options.functionEnv },
+    jwtSecret,
+    logOutput: options.logFunctionOutput ?? true,
+  });
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestUrl = new URL(req.url ?? '/', url);
+    const path = requestUrl.pathname;
+    const under = (prefix: string) => (path === prefix || path.startsWith(prefix + '/') ? path.slice(prefix.length) : undefined);
+    let rest_: string | undefined;
+    // Functions answer their own CORS preflights; everything else is the gateway's.
+    if ((rest_ = under('/functions/v1')) !== undefined) return functions.handle(req, res, requestUrl, rest_);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS);
+      return void res.end();
+    }
+    for (const [header, value] of Object.entries(CORS_HEADERS)) res.setHeader(header, value);
+    if ((rest_ = under('/auth/v1')) !== undefined) return auth.handle(req, res, requestUrl, rest_);
+    if ((rest_ = under('/rest/v1')) !== undefined) return rest.handle(req, res, requestUrl, rest_);
+    if ((rest_ = under('/storage/v1')) !== undefined) return storage.handle(req, res, requestUrl, rest_);
+    if ((rest_ = under('/realtime/v1')) !== undefined) return realtime.handleRest(req, res, requestUrl, rest_);
+    sendJson(res, 404, { message: 'no Route matched with those values' });
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      console.error('[standin] request failed:', error);
+      if (!res.headersSent) sendJson(res, 500, { message: (error as Error).message });
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const requestUrl = new URL(req.url ?? '/', url);
+    const path = requestUrl.pathname;
+    const upgrade =
+      path === REALTIME_SOCKET_PATH
+        ? realtime.upgrade(req, socket, head, requestUrl)
+        : path.startsWith('/functions/v1/')
+          ? functions.upgrade(req, socket, head, requestUrl, path.slice('/functions/v1'.length))
+          : Promise.resolve(void socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'));
+    upgrade.catch((error: unknown) => {
+      console.error('[standin] upgrade failed:', error);
+      socket.destroy();
+    });
+  });
+
+  const session = async (getSession: () => Promise<StandinSession>) => {
+    const s = await getSession();
+    return { user: s.user, session: s };
+  };
+
+  return {
+    url,
+    anonKey,
+    serviceRoleKey,
+    jwtSecret,
+    db,
+    storageDir,
+    createUser: async (email, password) => {
+      await auth.createUser(email, password);
+      return session(() => auth.signInWithPassword(email, password));
+    },
+    signIn: (email, password) => session(() => auth.signInWithPassword(email, password)),
+    functionUrl: (name) => `${url}/functions/v1/${name}`,
+    async stop() {
+      realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((closed) => server.close(() => closed()));
+      await functions.stop();
+      await db.close();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}
