@@ -47,7 +47,9 @@ for (const file of FILES) {
   test(`collapsed stacks: ${file} imports with the file's own stacks and counts`, async () => {
     const bytes = sampleTrace(join(DIR, file));
     assert.deepEqual(formatsClaiming(bytes), ['collapsed-stacks']);
-    const profile = await importInChunks(file, bytes);
+    let progressEvents = -1;
+    const profile = await importInChunks(file, bytes, [], { onProgress: (p) => (progressEvents = p.events) });
+    assert.equal(progressEvents, profile.eventCount, 'progress counts every event');
     const expected = expectedFolded(bytes);
     assert.ok(expected.lines > 0);
     assert.equal(profile.format, 'collapsed-stacks');

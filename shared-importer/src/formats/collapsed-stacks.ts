@@ -64,6 +64,8 @@ export const collapsedStacksImporter: FormatImporter = {
     const stack: number[] = [];
     let time = 0;
     let samples = 0;
+    /** Samples already reported to the progress counter. */
+    let counted = 0;
     let invalidLines = 0;
     let firstInvalid = '';
     let lineNumber = 0;
@@ -95,7 +97,8 @@ export const collapsedStacksImporter: FormatImporter = {
         builder.sample(stack, time);
         time += parsed.count;
       }
-      context.countEvents(lines.length);
+      context.countEvents(samples - counted);
+      counted = samples;
     }
     if (samples === 0) {
       throw new TraceImportError('invalid-data', 'The collapsed-stacks file has no "stack count" lines.');

@@ -75,7 +75,9 @@ for (const file of FILES) {
   test(`firefox: ${file} imports every thread with the file's samples, times and stacks`, async () => {
     const bytes = sampleTrace(file);
     assert.deepEqual(formatsClaiming(bytes), ['firefox-gecko']);
-    const profile = await importInChunks(file.split('/').pop()!, bytes);
+    let progressEvents = -1;
+    const profile = await importInChunks(file.split('/').pop()!, bytes, [], { onProgress: (p) => (progressEvents = p.events) });
+    assert.equal(progressEvents, profile.eventCount, 'progress counts every event');
     const source = raw(file);
     const threads = source.profile.threads;
     assert.equal(profile.format, 'firefox-gecko');

@@ -49,7 +49,9 @@ for (const file of FILES) {
   test(`perf script: ${file} gives the file's threads, samples and stacks`, async () => {
     const bytes = sampleTrace(join(DIR, file));
     assert.deepEqual(formatsClaiming(bytes), ['linux-perf-script']);
-    const profile = await importInChunks(file, bytes);
+    let progressEvents = -1;
+    const profile = await importInChunks(file, bytes, [], { onProgress: (p) => (progressEvents = p.events) });
+    assert.equal(progressEvents, profile.eventCount, 'progress counts every event');
     const expected = expectedThreads(file);
     assert.equal(profile.format, 'linux-perf-script');
     assert.equal(profile.unit, 'microseconds');

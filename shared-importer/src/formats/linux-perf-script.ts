@@ -50,6 +50,8 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
   /** Microseconds between samples, known for clock events with a period. */
   let interval = 0;
   let samples = 0;
+  /** Samples already reported to the progress counter. */
+  let counted = 0;
   let otherEvents = 0;
   let strayLines = 0;
   let inSample = false;
@@ -140,9 +142,11 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
         if (frame >= 0) stack.push(frame);
       }
     }
-    context.countEvents(lines.length);
+    context.countEvents(samples + otherEvents - counted);
+    counted = samples + otherEvents;
   }
   endSample();
+  context.countEvents(samples + otherEvents - counted);
 
   if (threads.size === 0) {
     throw new TraceImportError('invalid-data', 'The perf script output has no samples (no "comm pid time: event:" header lines).');

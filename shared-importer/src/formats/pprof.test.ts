@@ -49,7 +49,9 @@ function decode(bytes: Uint8Array): Decoded {
 test('pprof: simple.prof (gzipped Go CPU profile) matches the reference decoder stack for stack', async () => {
   const gz = sampleTrace('pprof/simple.prof');
   assert.deepEqual(formatsClaiming(gz), ['pprof']);
-  const profile = await importInChunks('simple.prof', gz);
+  let progressEvents = -1;
+  const profile = await importInChunks('simple.prof', gz, [], { onProgress: (p) => (progressEvents = p.events) });
+  assert.equal(progressEvents, profile.eventCount, 'progress counts every event');
   const ref = decode(gunzipSync(gz));
   const s = (i: number) => ref.stringTable[i];
   const valueIndex = ref.defaultSampleType ? ref.sampleType.findIndex((t) => s(t.type) === s(ref.defaultSampleType)) : ref.sampleType.length - 1;
