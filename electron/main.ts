@@ -85,6 +85,7 @@ async function start(): Promise<void> {
       addRecentDocument: (path) => app.addRecentDocument(path),
     },
   });
+  services.imports.prewarm();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '../renderer'), connectSources()));
   denyAllPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));

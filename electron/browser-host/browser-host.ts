@@ -90,6 +90,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   };
   // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
   const services = createAppServices({ userDataDir, workerUrl: WORKER_URL, emit: broadcast, adapters: { appInfo } });
+  services.imports.prewarm();
 
 
   let port = 0;

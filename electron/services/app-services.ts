@@ -28,6 +28,7 @@ export interface AppServicesOptions {
 
 export interface AppServices {
   handlers: RequestHandlers;
+  /** Hosts call imports.prewarm() at start, so the first trace does not wait for the worker to load. */
   imports: ImportService;
   recent: RecentFilesStore;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
@@ -51,8 +52,6 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         .catch((error: Error) => console.warn(`Could not save the recent files list: ${error.message}`));
     },
   });
-  imports.prewarm();
-
   const openPath = (path: string) => imports.importPath(path);
 
   const handlers: RequestHandlers = {

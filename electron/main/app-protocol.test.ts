@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, resolveAppPath } from './app-protocol.ts';
+import { APP_ORIGIN } from './window-security.ts';
+
+function rendererDir(): string {
+  const root = mkdtempSync(join(tmpdir(), 'ta-protocol-'));
+  const dir = join(root, 'renderer');
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Trace Analyser</title>');
+  writeFileSync(join(dir, 'assets', 'index.js'), 'console.log(1)');
+  writeFileSync(join(root, 'secret.txt'), 'outside the renderer');
+  return dir;
+}
+
+test('the scheme is registered standard and secure, so it has a real origin', () => {
+  assert.equal(APP_SCHEME_PRIVILEGES.scheme, 'app');
+  assert.equal(APP_SCHEME_PRIVILEGES.privileges?.standard, true);
+  assert.equal(APP_SCHEME_PRIVILEGES.privileges?.secure, true);
+});
+
+test('app:// serves the built renderer with the CSP header', async () => {
+  const handler = createAppProtocolHandler(rendererDir());
+  const page = await handler(new Request(`${APP_ORIGIN}/`));
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<title>Trace Analyser<\/title>/);
+  assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(page.headers.get('content-security-policy')!, /script-src 'self'/);
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+
+  const script = await handler(new Request(`${APP_ORIGIN}/assets/index.js`));
+  assert.equal(script.status, 200);
+  assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal((await handler(new Request(`${APP_ORIGIN}/missing.js`))).status, 404);
+});
+
+test('requests cannot escape the renderer folder or reach other hosts', async () => {
+  const dir = rendererDir();
+  const handler = createAppProtocolHandler(dir);
+  for (const url of [
+    `${APP_ORIGIN}/../secret.txt`,
+    `${APP_ORIGIN}/%2e%2e/secret.txt`,
+    `${APP_ORIGIN}/assets/%2e%2e%2f%2e%2e%2fsecret.txt`,
+    `${APP_ORIGIN}/..%5csecret.txt`,
+    'app://another-host/index.html',
+  ]) {
+    const response = await handler(new Request(url));
+    assert.equal(response.status, 404, url);
+  }
+  assert.equal(resolveAppPath(`${APP_ORIGIN}/assets/index.js`, dir), join(dir, 'assets', 'index.js'));
+  assert.equal(resolveAppPath(`${APP_ORIGIN}/%00index.html`, dir), null);
+  assert.equal(resolveAppPath('https://trace-analyser/index.html', dir), null);
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { IpcMainInvokeEvent } from 'electron';
+import { REQUEST_CHANNELS, type AppInfo } from '../ipc-contract.ts';
+import { createAppServices } from '../services/app-services.ts';
+import { IpcMainRouter, isTrustedSender } from './ipc-main.ts';
+import { APP_ORIGIN } from './window-security.ts';
+
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
+
+/** Stands in for Electron's ipcMain: keeps what is registered, like the real one. */
+class RecordingIpcMain {
+  readonly handlers = new Map<string, Handler>();
+  handle(channel: string, handler: Handler) {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, handler);
+  }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
+}
+
+function senderEvent(options: { id?: number; url?: string; subframe?: boolean } = {}): IpcMainInvokeEvent {
+  const mainFrame = { url: options.url ?? `${APP_ORIGIN}/index.html` };
+  const sender = { id: options.id ?? 1, mainFrame };
+  const senderFrame = options.subframe ? { url: mainFrame.url } : mainFrame;
+  return { sender, senderFrame } as unknown as IpcMainInvokeEvent;
+}
+
+const appInfo: AppInfo = { name: 'Trace Analyser', version: '1.2.3', host: 'electron', platform: 'linux', versions: { node: '20' } };
+const policy = { origins: [APP_ORIGIN], windowContentsIds: () => [1] };
+
+function routedServices(t: { after(fn: () => unknown): void }) {
+  const services = createAppServices({
+    userDataDir: mkdtempSync(join(tmpdir(), 'ta-ipc-')),
+    workerUrl: new URL('../services/import-worker.ts', import.meta.url),
+    emit: () => {},
+    adapters: { appInfo },
+  });
+  const ipcMain = new RecordingIpcMain();
+  const router = new IpcMainRouter(ipcMain, policy);
+  router.handleAll(services.handlers);
+  t.after(async () => {
+    router.dispose();
+    await services.dispose();
+  });
+  return { ipcMain, router };
+}
+
+test('every request channel of the contract is routed, and disposing removes them', (t) => {
+  const { ipcMain, router } = routedServices(t);
+  assert.deepEqual([...ipcMain.handlers.keys()].sort(), [...REQUEST_CHANNELS].sort());
+  router.dispose();
+  assert.equal(ipcMain.handlers.size, 0);
+});
+
+test('a request from our window reaches the real handler', async (t) => {
+  const { ipcMain } = routedServices(t);
+  assert.deepEqual(await ipcMain.handlers.get('app:info')!(senderEvent(), undefined), appInfo);
+  assert.deepEqual(await ipcMain.handlers.get('recent:list')!(senderEvent(), undefined), []);
+});
+
+test('requests from other windows, other origins or subframes are refused', async (t) => {
+  const { ipcMain } = routedServices(t);
+  const info = ipcMain.handlers.get('app:info')!;
+  await assert.rejects(info(senderEvent({ id: 2 }), undefined), /not one of this app's windows/);
+  await assert.rejects(info(senderEvent({ url: 'https://evil.example/' }), undefined), /not one of this app's windows/);
+  await assert.rejects(info(senderEvent({ url: 'file:///tmp/x.html' }), undefined), /not one of this app's windows/);
+  await assert.rejects(info(senderEvent({ subframe: true }), undefined), /not one of this app's windows/);
+});
+
+test('payloads that do not fit the contract are refused before any handler runs', async (t) => {
+  const { ipcMain } = routedServices(t);
+  const openPath = ipcMain.handlers.get('trace:open-path')!;
+  await assert.rejects(openPath(senderEvent(), { path: '' }), /Invalid payload for trace:open-path/);
+  await assert.rejects(openPath(senderEvent(), { path: 42 }), /Invalid payload for trace:open-path/);
+  await assert.rejects(openPath(senderEvent(), { path: '/x', extra: true }), /Invalid payload for trace:open-path/);
+  await assert.rejects(openPath(senderEvent(), 'just a string'), /Invalid payload/);
+  await assert.rejects(ipcMain.handlers.get('recent:list')!(senderEvent(), { sneaky: 1 }), /Invalid payload for recent:list/);
+  await assert.rejects(
+    ipcMain.handlers.get('shell:open-external')!(senderEvent(), { url: 'file:///etc/passwd' }),
+    /only https links/,
+  );
+});
+
+test('isTrustedSender needs a frame', () => {
+  const event = { sender: { id: 1, mainFrame: null }, senderFrame: null } as unknown as IpcMainInvokeEvent;
+  assert.equal(isTrustedSender(event, policy), false);
+});
