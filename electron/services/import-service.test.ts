@@ -140,3 +140,14 @@ test('a cancel only for a given import leaves another running import alone', asy
   assert.equal(service.cancel('some-other-import'), false);
   assert.equal(service.isRunning, true);
 });
+
+test('the summary text is the budgeted model text, not raw JSON', async (t) => {
+  const { service, next } = recordingService();
+  t.after(() => service.dispose());
+  const loaded = next('trace:loaded');
+  await service.importPath(FIREFOX);
+  const event = await loaded;
+  assert.doesNotMatch(event.summaryText, /^\{/);
+  assert.ok(event.tokens > 0 && event.tokens <= 6000, `tokens ${event.tokens} within the default budget`);
+  assert.equal(event.summary.format, 'firefox-gecko');
+});

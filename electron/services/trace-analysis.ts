@@ -1,9 +1,10 @@
 // What the app computes from a freshly imported profile, in the import
-// worker: the summary the panel shows and the text the cloud model reads.
+// worker: the summary the panel shows and the budgeted text the cloud model
+// reads (the same text `trace-analyser summarize` prints).
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
-import { countTokens } from '../../shared-importer/src/summary/token-count.ts';
 
 export interface TraceAnalysis {
   summary: TraceSummary;
@@ -13,6 +14,6 @@ export interface TraceAnalysis {
 
 export async function analyseProfile(profile: Profile, signal?: AbortSignal): Promise<TraceAnalysis> {
   const summary = summarizeProfile(profile, { signal });
-  const text = JSON.stringify(summary);
-  return { summary, text, tokens: await countTokens(text) };
+  const { text, tokens } = await renderSummaryText(summary);
+  return { summary, text, tokens };
 }
