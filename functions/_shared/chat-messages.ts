@@ -14,6 +14,9 @@ export const CHAT_PROTOCOL = 'trace-analyser.v1';
 /** Prefix of the subprotocol that carries the access token (browsers cannot set headers on a WebSocket). */
 export const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
 
+/** WebSocket close code when the access token is missing or refused (RFC 6455 "policy violation"); the reason says why. */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
 export const MAX_PROMPT_CHARS = 8_000;
 export const MAX_HISTORY_MESSAGES = 200;
 export const MAX_HISTORY_MESSAGE_CHARS = 32_000;

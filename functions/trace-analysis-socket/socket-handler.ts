@@ -7,6 +7,7 @@
 import {
   CHAT_PROTOCOL,
   chatResultsChannel,
+  CLOSE_POLICY_VIOLATION,
   JWT_SUBPROTOCOL_PREFIX,
   parseClientMessage,
   type ErrorCode,
@@ -21,9 +22,6 @@ import { waitUntil } from '../_shared/edge-runtime.ts';
 import { claimTurn } from '../_shared/rate-limit.ts';
 import { createUserClient } from '../_shared/supabase-clients.ts';
 import { findVisibleTrace } from '../_shared/traces.ts';
-
-/** WebSocket close code for a refused token (RFC 6455 "policy violation"). */
-export const CLOSE_POLICY_VIOLATION = 1008;
 
 /** Reads the token from `?access_token=` or from a `jwt.<token>` subprotocol. */
 export function tokenFromRequest(request: Request): { token: string | undefined; protocols: string[] } {
@@ -56,7 +54,10 @@ export function createSocketHandler(config: SocketConfig): (request: Request) =>
       if (!(error instanceof AccessTokenError)) console.error('token verification failed:', error);
     }
 
-    const { socket, response } = Deno.upgradeWebSocket(request, protocols.length > 0 ? { protocol: CHAT_PROTOCOL } : {});
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    // Set by hand: Deno's own `protocol` option splits the offer on ", " only, and the
+    // Node `ws` client joins protocols with a bare ",".
+    if (protocols.length > 0) response.headers.set('sec-websocket-protocol', CHAT_PROTOCOL);
     const closed = new Promise<void>((resolve) => socket.addEventListener('close', () => resolve()));
     // Keeps the edge isolate alive for as long as the socket is open.
     waitUntil(closed);

@@ -3,9 +3,9 @@
 // integration tests (tests/cloud) against the Supabase stand-in.
 import { SignJWT } from 'jose';
 import { assert, assertEquals, assertMatch } from '../_test/assert.ts';
-import { CHAT_PROTOCOL, ServerMessageSchema, type ServerMessage } from '../_shared/chat-messages.ts';
+import { CHAT_PROTOCOL, CLOSE_POLICY_VIOLATION, ServerMessageSchema, type ServerMessage } from '../_shared/chat-messages.ts';
 import type { SocketConfig } from '../_shared/config.ts';
-import { CLOSE_POLICY_VIOLATION, createSocketHandler } from './socket-handler.ts';
+import { createSocketHandler } from './socket-handler.ts';
 
 const secret = 'socket-test-secret-of-32-characters!!';
 const userId = '7b6a5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';

@@ -1,0 +1,237 @@
+// The migrations' row-level security, checked on real Postgres (PGlite) exactly as the Supabase
+// services apply it: each statement runs as `anon` / `authenticated` / `service_role` with the
+// caller's JWT claims in request.jwt.claims (and realtime.topic for channel checks).
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { asCaller, openDatabase, type JwtClaims } from '../../test-support/supabase-standin/database.ts';
+
+const migrationsDir = new URL('../../supabase/migrations', import.meta.url).pathname;
+const userA = randomUUID();
+const userB = randomUUID();
+const claimsOf = (sub: string): JwtClaims => ({ sub, role: 'authenticated', aud: 'authenticated' });
+const anon: JwtClaims = { role: 'anon' };
+const service: JwtClaims = { role: 'service_role' };
+
+let db: PGlite;
+
+function as<T>(claims: JwtClaims, work: (tx: Transaction) => Promise<T>, settings?: Record<string, string>): Promise<T> {
+  return asCaller(db, { claims, settings }, work);
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+before(async () => {
+  db = await openDatabase(migrationsDir);
+  await db.query(`insert into auth.users (id, email) values ($1, 'a@example.com'), ($2, 'b@example.com')`, [userA, userB]);
+});
+after(() => db.close());
+
+describe('public.traces', () => {
+  let traceA: string;
+  let traceB: string;
+  before(async () => {
+    traceA = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('a.json') returning id`))).rows[0]!.id;
+    traceB = (await as(claimsOf(userB), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('b.json') returning id`))).rows[0]!.id;
+  });
+
+  test('user_id defaults to the caller', async () => {
+    const { rows } = await db.query<{ user_id: string }>('select user_id from public.traces where id = $1', [traceA]);
+    assert.equal(rows[0]!.user_id, userA);
+  });
+
+  test('a user reads only their own rows', async () => {
+    const { rows } = await as(claimsOf(userA), (tx) => tx.query<{ id: string }>('select id from public.traces'));
+    assert.deepEqual(rows.map((r) => r.id), [traceA]);
+    const direct = await as(claimsOf(userA), (tx) => tx.query('select id from public.traces where id = $1', [traceB]));
+    assert.equal(direct.rows.length, 0);
+  });
+
+  test("a user cannot update or delete another user's row", async () => {
+    const updated = await as(claimsOf(userA), (tx) => tx.query(`update public.traces set file_name = 'stolen' where id = $1`, [traceB]));
+    assert.equal(updated.affectedRows, 0);
+    const deleted = await as(claimsOf(userA), (tx) => tx.query('delete from public.traces where id = $1', [traceB]));
+    assert.equal(deleted.affectedRows, 0);
+    const { rows } = await db.query<{ file_name: string }>('select file_name from public.traces where id = $1', [traceB]);
+    assert.equal(rows[0]!.file_name, 'b.json');
+  });
+
+  test('a user cannot insert a row for someone else, nor hand their row over', async () => {
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.traces (user_id) values ($1)', [userB]))), '42501');
+    assert.equal(
+      await errorCode(as(claimsOf(userA), (tx) => tx.query('update public.traces set user_id = $1 where id = $2', [userB, traceA]))),
+      '42501',
+    );
+  });
+
+  test('an owner may update and delete their row; updated_at moves', async () => {
+    const id = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('tmp') returning id`))).rows[0]!.id;
+    const before = (await db.query<{ updated_at: Date }>('select updated_at from public.traces where id = $1', [id])).rows[0]!.updated_at;
+    await new Promise((r) => setTimeout(r, 5));
+    const updated = await as(claimsOf(userA), (tx) => tx.query(`update public.traces set summary_text = 'x' where id = $1`, [id]));
+    assert.equal(updated.affectedRows, 1);
+    const afterUpdate = (await db.query<{ updated_at: Date }>('select updated_at from public.traces where id = $1', [id])).rows[0]!.updated_at;
+    assert.ok(afterUpdate > before, 'trigger sets updated_at');
+    const deleted = await as(claimsOf(userA), (tx) => tx.query('delete from public.traces where id = $1', [id]));
+    assert.equal(deleted.affectedRows, 1);
+  });
+
+  test('anon has no access at all', async () => {
+    assert.equal(await errorCode(as(anon, (tx) => tx.query('select * from public.traces'))), '42501');
+    assert.equal(await errorCode(as(anon, (tx) => tx.query(`insert into public.traces (file_name) values ('x')`))), '42501');
+  });
+
+  test('service_role sees every row (it bypasses RLS)', async () => {
+    const { rows } = await as(service, (tx) => tx.query('select id from public.traces where id in ($1, $2)', [traceA, traceB]));
+    assert.equal(rows.length, 2);
+  });
+});
+
+describe('storage.objects in bucket traces', () => {
+  const insertObject = (claims: JwtClaims, name: string, bucket = 'traces') =>
+    as(claims, (tx) => tx.query('insert into storage.objects (bucket_id, name, owner) values ($1, $2, $3)', [bucket, name, claims.sub ?? null]));
+
+  before(async () => {
+    await insertObject(claimsOf(userB), `${userB}/trace.json`);
+  });
+
+  test('the bucket exists and is private', async () => {
+    const { rows } = await db.query<{ public: boolean }>(`select public from storage.buckets where id = 'traces'`);
+    assert.equal(rows[0]?.public, false);
+  });
+
+  test('a user may write under their own uid folder only', async () => {
+    await insertObject(claimsOf(userA), `${userA}/trace.json`);
+    await insertObject(claimsOf(userA), `${userA}/nested/deeper/trace.json.gz`);
+    assert.equal(await errorCode(insertObject(claimsOf(userA), `${userB}/planted.json`)), '42501');
+    assert.equal(await errorCode(insertObject(claimsOf(userA), 'at-root.json')), '42501');
+    assert.equal(await errorCode(insertObject(claimsOf(userA), `x/${userA}/trace.json`)), '42501');
+  });
+
+  test("a user can neither see, change nor delete another user's objects", async () => {
+    const seen = await as(claimsOf(userA), (tx) => tx.query<{ name: string }>(`select name from storage.objects where bucket_id = 'traces'`));
+    assert.ok(seen.rows.length >= 1);
+    assert.ok(seen.rows.every((r) => r.name.startsWith(`${userA}/`)));
+    const updated = await as(claimsOf(userA), (tx) =>
+      tx.query(`update storage.objects set metadata = '{}' where name = $1`, [`${userB}/trace.json`]),
+    );
+    assert.equal(updated.affectedRows, 0);
+    const moved = await errorCode(
+      as(claimsOf(userA), (tx) => tx.query(`update storage.objects set name = $1 where name = $2`, [`${userB}/moved.json`, `${userA}/trace.json`])),
+    );
+    assert.equal(moved, '42501', 'cannot move an own object into another user folder');
+    const deleted = await as(claimsOf(userA), (tx) => tx.query('delete from storage.objects where name = $1', [`${userB}/trace.json`]));
+    assert.equal(deleted.affectedRows, 0);
+  });
+
+  test('policies are scoped to the traces bucket', async () => {
+    await db.query(`insert into storage.buckets (id, name) values ('elsewhere', 'elsewhere') on conflict do nothing`);
+    assert.equal(await errorCode(insertObject(claimsOf(userA), `${userA}/x.json`, 'elsewhere')), '42501');
+  });
+
+  test('anon sees no objects and cannot write', async () => {
+    const { rows } = await as(anon, (tx) => tx.query('select * from storage.objects'));
+    assert.equal(rows.length, 0);
+    assert.equal(await errorCode(insertObject(anon, `${userA}/anon.json`)), '42501');
+  });
+});
+
+describe('realtime.messages (private channel authorisation)', () => {
+  const topicOf = (uid: string) => `private-chat-results-${uid}`;
+
+  /** The read check Realtime runs on join: a probe row inserted by the server, looked up as the user. */
+  async function mayRead(claims: JwtClaims, topic: string, extension = 'broadcast'): Promise<boolean> {
+    const rollback = new Error('rollback');
+    let visible = false;
+    await db
+      .transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>(
+          `insert into realtime.messages (topic, extension, private) values ($1, $2, true) returning id`,
+          [topic, extension],
+        );
+        await tx.query(`select set_config('request.jwt.claims', $1, true), set_config('realtime.topic', $2, true)`, [JSON.stringify(claims), topic]);
+        await tx.exec(`set local role ${claims.role}`);
+        visible = (await tx.query('select 1 from realtime.messages where id = $1', [rows[0]!.id])).rows.length === 1;
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+    return visible;
+  }
+
+  const insertAs = (claims: JwtClaims, topic: string) =>
+    as(claims, (tx) => tx.query(`insert into realtime.messages (topic, extension, private) values ($1, 'broadcast', true)`, [topic]), {
+      'realtime.topic': topic,
+    });
+
+  test('a user may join their own chat-results channel', async () => {
+    assert.equal(await mayRead(claimsOf(userA), topicOf(userA)), true);
+  });
+
+  test("a user may not join another user's channel, nor any other topic", async () => {
+    assert.equal(await mayRead(claimsOf(userA), topicOf(userB)), false);
+    assert.equal(await mayRead(claimsOf(userA), 'private-chat-results-'), false);
+    assert.equal(await mayRead(claimsOf(userA), `other-${userA}`), false);
+  });
+
+  test('the grant covers broadcast only, not presence', async () => {
+    assert.equal(await mayRead(claimsOf(userA), topicOf(userA), 'presence'), false);
+  });
+
+  test('anon may not join any chat-results channel', async () => {
+    assert.equal(await mayRead(anon, topicOf(userA)), false);
+  });
+
+  test('no authenticated user may publish, not even on their own channel', async () => {
+    assert.equal(await errorCode(insertAs(claimsOf(userA), topicOf(userA))), '42501');
+    assert.equal(await errorCode(insertAs(claimsOf(userA), topicOf(userB))), '42501');
+    assert.equal(await errorCode(insertAs(anon, topicOf(userA))), '42501');
+  });
+
+  test('service_role may publish', async () => {
+    assert.equal(await errorCode(insertAs(service, topicOf(userA))), undefined);
+  });
+});
+
+describe('AI turn rate limit', () => {
+  test('claim_ai_turn allows max_per_minute turns per user, then refuses', async () => {
+    const claim = (uid: string) =>
+      as(claimsOf(uid), (tx) => tx.query<{ ok: boolean }>('select public.claim_ai_turn(2, $1) as ok', [randomUUID()])).then((r) => r.rows[0]!.ok);
+    assert.equal(await claim(userA), true);
+    assert.equal(await claim(userA), true);
+    assert.equal(await claim(userA), false);
+    assert.equal(await claim(userB), true, "one user's usage does not count against another");
+    const { rows } = await as(claimsOf(userA), (tx) => tx.query<{ user_id: string }>('select user_id from public.ai_turns'));
+    assert.equal(rows.length, 2);
+    assert.ok(rows.every((r) => r.user_id === userA));
+  });
+
+  test('turns older than a minute no longer count', async () => {
+    const uid = randomUUID();
+    await db.query(`insert into auth.users (id, email) values ($1, $2)`, [uid, `${uid}@example.com`]);
+    await db.query(`insert into public.ai_turns (user_id, created_at) values ($1, now() - interval '61 seconds')`, [uid]);
+    const ok = await as(claimsOf(uid), (tx) => tx.query<{ ok: boolean }>('select public.claim_ai_turn(1) as ok'));
+    assert.equal(ok.rows[0]!.ok, true);
+  });
+
+  test('users cannot bypass it: no direct inserts, no claiming for others', async () => {
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.ai_turns (user_id) values ($1)', [userA]))), '42501');
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn_for_user($1, 100)', [userB]))), '42501');
+    assert.equal(await errorCode(as(anon, (tx) => tx.query('select public.claim_ai_turn(100)'))), '42501');
+  });
+
+  test('service_role claims for a given user', async () => {
+    const { rows } = await as(service, (tx) => tx.query<{ ok: boolean }>('select public.claim_ai_turn_for_user($1, 100) as ok', [userB]));
+    assert.equal(rows[0]!.ok, true);
+    assert.equal(await errorCode(as(service, (tx) => tx.query('select public.claim_ai_turn(100)'))), '28000', 'service role has no auth.uid()');
+  });
+});
