@@ -59,3 +59,11 @@ test('text lines: an aborted signal stops the split', async () => {
   controller.abort();
   await assert.rejects(linesOf(new TextEncoder().encode('a\nb\n'), 1, { signal: controller.signal }), (e: unknown) => e instanceof TraceImportError && e.code === 'aborted');
 });
+
+test('text lines: invalid and split UTF-8 decodes exactly as decoding the whole input would', async () => {
+  // Truncated sequences, stray continuation bytes, a U+FEFF inside the text (kept), and 4-byte characters.
+  const bytes = new Uint8Array([0x61, 0xe2, 0x82, 0x0a, 0xff, 0x62, 0x80, 0x80, 0x0a, 0xef, 0xbb, 0xbf, 0x63, 0xf0, 0x9f, 0x98, 0x80, 0xf0, 0x9f, 0x0a, 0xc3]);
+  const expected = new TextDecoder().decode(bytes).split(/\r\n|\n|\r/);
+  for (let size = 1; size <= bytes.length; size++) assert.deepEqual(await linesOf(bytes, size), expected, `chunk size ${size}`);
+  assert.ok(expected[2].startsWith('\ufeff'));
+});
