@@ -93,6 +93,11 @@ function selectList(relation: Relation, select: string | null): string {
     .join(', ');
 }
 
+/** `columns` / `on_conflict` lists; postgrest-js double-quotes each name. */
+function columnNames(list: string): string[] {
+  return splitTopLevel(list).map((c) => c.trim().replace(/^"(.*)"$/, (_, inner: string) => inner.replaceAll('""', '"')));
+}
+
 function splitTopLevel(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -297,12 +302,14 @@ export class PostgrestService {
       }
       case 'POST': {
         const rows = this.bodyRows(JSON.parse((await readBody(req)).toString('utf8')));
-        const insertColumns = search.get('columns')?.split(',').map((c) => c.trim()) ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+        const columnsParam = search.get('columns');
+        const insertColumns = columnsParam !== null ? columnNames(columnsParam) : [...new Set(rows.flatMap((r) => Object.keys(r)))];
         const quoted = insertColumns.map((c) => checkColumn(relation, c));
         const resolution = prefs.get('resolution');
         let conflict = '';
         if (resolution === 'merge-duplicates' || resolution === 'ignore-duplicates') {
-          const keys = search.get('on_conflict')?.split(',').map((c) => c.trim()) ?? relation.primaryKey;
+          const onConflict = search.get('on_conflict');
+          const keys = onConflict !== null ? columnNames(onConflict) : relation.primaryKey;
           if (keys.length === 0) fail(400, 'PGRST100', 'on_conflict requires a unique key');
           const target = keys.map((k) => checkColumn(relation, k)).join(', ');
           const updates = quoted.filter((_, i) => !keys.includes(insertColumns[i]!)).map((c) => `${c} = excluded.${c}`);
