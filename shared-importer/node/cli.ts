@@ -4,7 +4,7 @@
 // works in pipes; progress only when stderr is a terminal.
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { TraceImportError } from '../src/errors.ts';
+import { TraceImportError, abortedError } from '../src/errors.ts';
 import { formatBytes } from '../src/input/byte-stream.ts';
 import type { ImportProgress } from '../src/input/import-options.ts';
 import { DEFAULT_TOKEN_BUDGET, renderSummaryText } from '../src/summary/render-summary-text.ts';
@@ -61,31 +61,52 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const progress = io.stderr.isTTY ? new ProgressLine(io.stderr) : undefined;
   try {
-    await checkReadableFile(command.file);
-    const profile = await importTraceFile(command.file, {
-      signal: io.signal,
-      onProgress: progress && ((p) => progress.update(p)),
-    });
-    progress?.message('Summarising…');
-    const summary = summarizeProfile(profile, { longTaskThresholdMs: command.longTaskMs, signal: io.signal });
-    const rendered = await renderSummaryText(summary, { budget: command.budget });
-    progress?.clear();
-    if (command.json) {
-      const output: TraceSummaryWithText = { ...summary, text: rendered.text, tokens: rendered.tokens };
-      await write(io.stdout, `${JSON.stringify(output, null, 2)}\n`);
-    } else {
-      await write(io.stdout, `${rendered.text}\n`);
-    }
+    await untilAborted(summarizeFile(command, io, progress), io.signal);
     return 0;
   } catch (error) {
     progress?.clear();
-    if (error instanceof TraceImportError && error.code === 'aborted') {
+    // Ctrl-C can surface as our 'aborted' error or as the file stream's own AbortError.
+    if (io.signal?.aborted || (error instanceof TraceImportError && error.code === 'aborted')) {
       await write(io.stderr, 'trace-analyser: cancelled.\n');
       return 130;
     }
     await write(io.stderr, `trace-analyser: ${errorMessage(error, command.file)}\n`);
     return 1;
   }
+}
+
+async function summarizeFile(command: CliCommand, io: CliIo, progress: ProgressLine | undefined): Promise<void> {
+  const { signal } = io;
+  await checkReadableFile(command.file);
+  const profile = await importTraceFile(command.file, {
+    signal,
+    onProgress: progress && ((p) => progress.update(p)),
+  });
+  progress?.message('Summarising…');
+  const summary = summarizeProfile(profile, { longTaskThresholdMs: command.longTaskMs, signal });
+  const rendered = await renderSummaryText(summary, { budget: command.budget });
+  if (signal?.aborted) throw abortedError();
+  progress?.clear();
+  if (command.json) {
+    const output: TraceSummaryWithText = { ...summary, text: rendered.text, tokens: rendered.tokens };
+    await write(io.stdout, `${JSON.stringify(output, null, 2)}\n`);
+  } else {
+    await write(io.stdout, `${rendered.text}\n`);
+  }
+}
+
+/**
+ * Settles as soon as `signal` aborts, even when the work is stuck in a read
+ * that only ends with more input (a FIFO or a terminal as the "file").
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function parseCommand(argv: readonly string[]): CliCommand | 'help' {
@@ -185,9 +206,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);
+  let code: number;
   try {
-    process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+    code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+  // A read still blocked on its input would keep the process alive after a cancel.
+  if (code === 130) process.exit(code);
+  process.exitCode = code;
 }
