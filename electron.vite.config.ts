@@ -1,6 +1,8 @@
 // electron-vite: main process (with the import worker as a second entry),
 // the sandboxed preload (one CommonJS file: sandboxed preloads cannot load
 // ES modules or other files), and the renderer served from renderer/.
+// Output goes to electron-vite's defaults, out/main, out/preload and
+// out/renderer (or under --outDir), which electron-builder.yml packages.
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -8,7 +10,6 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main.ts') },
       },
@@ -18,7 +19,6 @@ export default defineConfig({
     build: {
       // A sandboxed preload can require only 'electron': every dependency is bundled in.
       externalizeDeps: false,
-      outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(__dirname, 'preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
@@ -29,7 +29,6 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: {
         input: { index: resolve(__dirname, 'renderer/index.html') },
       },
