@@ -34,6 +34,8 @@ export interface TurnConfig extends SupabaseConfig {
   model: ModelConfig;
   /** Tokens for the whole prompt (system + summary + history + question). */
   promptTokenBudget: number;
+  /** Tokens for the summary text when the function renders it itself. */
+  summaryTokenBudget: number;
   /** Largest stored object summarised in the function when no summary was uploaded. */
   maxSummarizeBytes: number;
   /** Deltas are coalesced into one broadcast per interval. */
@@ -96,6 +98,7 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
       maxOutputTokens: maxOutput > 0 ? maxOutput : undefined,
     },
     promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', 24_000),
+    summaryTokenBudget: positiveInt(env, 'AI_SUMMARY_TOKEN_BUDGET', 6_000),
     maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', 20 * 1024 * 1024),
     chunkFlushMs: positiveInt(env, 'AI_CHUNK_FLUSH_MS', 50),
   };

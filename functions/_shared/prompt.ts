@@ -3,8 +3,12 @@
 // functions, threads and markers, and may be written to look like
 // instructions. It goes into a delimited block, marked with a random nonce the
 // trace cannot predict, and the system message says never to obey it.
+import type { Tiktoken } from 'js-tiktoken/lite';
+import { countTokensWith, loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import type { HistoryMessage } from './chat-messages.ts';
-import { countTokens, TOKENS_PER_MESSAGE, truncateToTokens } from './token-count.ts';
+
+/** Tokens the chat format adds around each message (role and separators). */
+export const TOKENS_PER_MESSAGE = 4;
 
 export interface PromptMessage {
   role: 'system' | 'user' | 'assistant';
@@ -62,9 +66,21 @@ function dataBlock(nonce: string, traceName: string, summaryText: string): strin
   return `<trace-data ${nonce}>\nfile: ${JSON.stringify(traceName)}\n${summaryText}\n</trace-data ${nonce}>`;
 }
 
-const messageTokens = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
+/** The longest prefix of `text` that fits in `maxTokens` tokens. */
+function truncateToTokens(tokenizer: Tiktoken, text: string, maxTokens: number): string {
+  const tokens = tokenizer.encode(text, [], []);
+  return tokens.length <= maxTokens ? text : tokenizer.decode(tokens.slice(0, Math.max(0, maxTokens)));
+}
 
-export function buildPrompt(input: PromptInput): BuiltPrompt {
+/** Tokens of a message as the budget counts them (o200k_base, the tokenizer the summary text is budgeted with). */
+export async function messageTokens(content: string): Promise<number> {
+  return countTokensWith(await loadTokenizer(), content) + TOKENS_PER_MESSAGE;
+}
+
+export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
+  const tokenizer = await loadTokenizer();
+  const countTokens = (text: string) => countTokensWith(tokenizer, text);
+  const messageTokens = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
   const nonce = input.nonce ?? randomNonce();
   const instructions = systemInstructions(nonce);
   const question: PromptMessage = { role: 'user', content: input.prompt };
@@ -77,7 +93,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const summaryTokens = countTokens(summaryText);
   if (fixedTokens + summaryTokens > input.tokenBudget) {
     const room = Math.max(0, input.tokenBudget - fixedTokens - countTokens(SUMMARY_TRUNCATED_NOTE));
-    summaryText = truncateToTokens(summaryText, room) + SUMMARY_TRUNCATED_NOTE;
+    summaryText = truncateToTokens(tokenizer, summaryText, room) + SUMMARY_TRUNCATED_NOTE;
     summaryTruncated = true;
   }
   const system: PromptMessage = { role: 'system', content: `${instructions}\n\n${dataBlock(nonce, input.traceName, summaryText)}` };

@@ -41,7 +41,7 @@ export async function loadTraceForTurn(admin: SupabaseClient, userId: string, tr
   return data;
 }
 
-export async function storeSummary(admin: SupabaseClient, traceId: string, summary: TraceSummary): Promise<void> {
-  const { error } = await admin.from('traces').update({ summary, format: summary.format }).eq('id', traceId);
+export async function storeSummary(admin: SupabaseClient, traceId: string, summary: TraceSummary, summaryText: string): Promise<void> {
+  const { error } = await admin.from('traces').update({ summary, summary_text: summaryText, format: summary.format }).eq('id', traceId);
   if (error) throw new Error(`Could not store the summary of trace ${traceId}: ${error.message}`);
 }

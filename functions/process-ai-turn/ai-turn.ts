@@ -36,7 +36,12 @@ export async function runAiTurn(turn: AiTurnRequest, deps: AiTurnDeps): Promise<
       return;
     }
     traceName = trace.file_name ?? 'trace';
-    summaryText = await summaryTextFor(trace, { config, admin: deps.admin, maxSummarizeBytes: config.maxSummarizeBytes });
+    summaryText = await summaryTextFor(trace, {
+      config,
+      admin: deps.admin,
+      maxSummarizeBytes: config.maxSummarizeBytes,
+      summaryTokenBudget: config.summaryTokenBudget,
+    });
   } catch (error) {
     if (error instanceof SummaryUnavailableError) {
       await publisher.fail('summary_unavailable', error.message);
@@ -47,7 +52,7 @@ export async function runAiTurn(turn: AiTurnRequest, deps: AiTurnDeps): Promise<
     return;
   }
 
-  const prompt = buildPrompt({
+  const prompt = await buildPrompt({
     summaryText,
     traceName,
     history: turn.history,

@@ -11,6 +11,7 @@ const config: TurnConfig = {
   aiTurnCredential: 'turn-secret',
   model: { apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', model: 'm', maxRetries: 0, timeoutMs: 1000 },
   promptTokenBudget: 1000,
+  summaryTokenBudget: 500,
   maxSummarizeBytes: 1024,
   chunkFlushMs: 50,
 };

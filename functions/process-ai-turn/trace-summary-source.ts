@@ -4,6 +4,7 @@
 // would not fit an edge function's memory and CPU limits).
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { importProfileFromChunks, TraceImportError } from '../../shared-importer/src/index.ts';
+import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { SupabaseConfig } from '../_shared/config.ts';
 import { storeSummary, TRACES_BUCKET, type TraceRow } from '../_shared/traces.ts';
@@ -17,17 +18,18 @@ export interface SummarySourceOptions {
   config: Pick<SupabaseConfig, 'supabaseUrl' | 'serviceRoleKey'>;
   admin: SupabaseClient;
   maxSummarizeBytes: number;
+  summaryTokenBudget: number;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The text placed in the prompt's data block. */
+/** The text placed in the prompt's data block; rendered (and stored) only when the row lacks it. */
 export async function summaryTextFor(trace: TraceRow, options: SummarySourceOptions): Promise<string> {
   if (trace.summary_text) return trace.summary_text;
-  if (trace.summary) return JSON.stringify(trace.summary);
-  const summary = await summariseStoredObject(trace, options);
-  await storeSummary(options.admin, trace.id, summary);
-  return JSON.stringify(summary);
+  const summary = trace.summary ?? (await summariseStoredObject(trace, options));
+  const { text } = await renderSummaryText(summary, { budget: options.summaryTokenBudget });
+  await storeSummary(options.admin, trace.id, summary, text);
+  return text;
 }
 
 async function summariseStoredObject(trace: TraceRow, options: SummarySourceOptions) {

@@ -4,6 +4,8 @@
 // and answers arrive on the user's private Realtime channel.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
@@ -213,5 +215,46 @@ describe('chat over the socket and the private results channel', () => {
     assert.equal(turnText(listener.turn(cutTurn)), 'Half an answer');
     await socket.close();
     await gina.client.removeAllChannels();
+  });
+
+  test('without a stored summary, a small uploaded trace is summarised once in the function and stored; a large one is refused', async () => {
+    const hana = await signUpUser(stack.standin, 'hana@example.com');
+    const gz = gzipSync(readFileSync(TRACE_FILE));
+    const blobPath = `${hana.userId}/${randomUUID()}.txt.gz`;
+    const upload = await hana.client.storage.from('traces').upload(blobPath, gz, { contentType: 'application/gzip' });
+    assert.equal(upload.error, null, upload.error?.message);
+    const traceId = await insertTrace(hana, { file_name: 'perf-vertx.txt.gz', blob_path: blobPath, size_bytes: gz.length });
+    const listener = await listenForResults(hana);
+    const socket = await connected(hana);
+    socket.send({ type: 'start_analysis', traceId });
+    assert.deepEqual(await socket.next(), { type: 'analysis_started', traceId, summaryStored: false });
+
+    stack.model.enqueue(textResponse('Summarised in the cloud.'));
+    const turnId = randomUUID();
+    socket.send({ type: 'user_prompt', traceId, turnId, prompt: 'What is hot?', history: [] });
+    const end = await turnFinished(listener, turnId, 60_000);
+    assert.equal(end.type, 'model_response_end', JSON.stringify(end));
+    assert.equal(turnText(listener.turn(turnId)), 'Summarised in the cloud.');
+    const system = String(stack.model.requests.at(-1)!.body.messages![0].content);
+    assert.ok(system.includes(summary.threads[0].topFunctions[0].name), 'the cloud summary names the same top function');
+
+    const [row] = (await stack.standin.db.query<{ summary: TraceSummary; summary_text: string; format: string }>(
+      'select summary, summary_text, format from public.traces where id = $1',
+      [traceId],
+    )).rows;
+    assert.equal(row.format, 'collapsed-stacks');
+    assert.deepEqual(row.summary.stats, summary.stats, 'same summary as the desktop computes locally');
+    assert.ok(system.includes(row.summary_text), 'the stored text is what the model read');
+
+    const bigTrace = await insertTrace(hana, { file_name: 'huge.json.gz', blob_path: `${hana.userId}/huge.json.gz`, size_bytes: 300 * 1024 * 1024 });
+    const bigTurn = randomUUID();
+    const requestsBefore = stack.model.requests.length;
+    socket.send({ type: 'user_prompt', traceId: bigTrace, turnId: bigTurn, prompt: 'and this one?', history: [] });
+    const refused = await turnFinished(listener, bigTurn, 30_000);
+    assert.ok(refused.type === 'error' && refused.code === 'summary_unavailable', JSON.stringify(refused));
+    assert.match(refused.message, /too large to summarise in the cloud/);
+    assert.equal(stack.model.requests.length, requestsBefore);
+    await socket.close();
+    await hana.client.removeAllChannels();
   });
 });
