@@ -8,12 +8,9 @@ import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder } from '../model/thread-timeline.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
+import { isSpace } from './frame-name-parsing.ts';
 
 const COUNT = /^\d+(?:\.\d+)?$/;
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 /**
  * "stack count": the count is the last whitespace-separated field (a stack

@@ -255,3 +255,25 @@ test('firefox: broken files fail with a clear error code', async () => {
   await assert.rejects(importInChunks('none.json', json({ meta: { stackwalk: 1 } })), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data' && /no "threads"/.test(e.message));
   await assert.rejects(importInChunks('empty.json', json({ meta: { stackwalk: 1 }, threads: [{ name: 'x' }] })), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
 });
+
+test('firefox: pathological frame labels split in linear time', async () => {
+  const label = `${'g ('.repeat(100_000)}x`;
+  const profile = await importInChunks(
+    'labels.json',
+    json({
+      meta: { startTime: 0, interval: 1, stackwalk: 1 },
+      threads: [
+        {
+          name: 'GeckoMain',
+          tid: 1,
+          samples: { schema: { stack: 0, time: 1 }, data: [[0, 0], [1, 1]] },
+          stackTable: { schema: { prefix: 0, frame: 1 }, data: [[null, 0], [0, 1]] },
+          frameTable: { schema: { location: 0 }, data: [[0], [1]] },
+          stringTable: [label, 'h (a.js (inlined):3:4)'],
+        },
+      ],
+    }),
+  );
+  assert.equal(profile.frames.names[0], label);
+  assert.deepEqual(profile.frames.get(1), { name: 'h', file: 'a.js (inlined)', line: 3, column: 4, category: undefined });
+});

@@ -9,6 +9,7 @@ import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type Marker, type ThreadTimeline } from '../model/thread-timeline.ts';
 import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
+import { splitLineAndColumn, splitTrailingParenthesis } from './frame-name-parsing.ts';
 
 const WHAT = 'A Firefox profile';
 const ABORT_CHECK_EVERY = 65536;
@@ -264,9 +265,6 @@ function numeric(value: unknown): number | undefined {
   return undefined;
 }
 
-/** "name (file:line:col)", as Gecko names JS frames; native frames are a bare name. */
-const LOCATION = /^(.*) \((.+?)(?::(\d+))?(?::(\d+))?\)$/;
-
 /** Our frame index for each frame-table row, interned on first use. */
 function frameResolver(
   frameTable: Table | undefined,
@@ -303,16 +301,12 @@ function frameResolver(
         category: cat,
       });
     } else {
+      // Gecko names JS frames "name (file:line:col)"; native frames are a bare name.
       const text = str(location?.(row)) ?? `(frame ${row})`;
-      const m = LOCATION.exec(text);
-      if (m) {
-        index = frames.intern({
-          name: m[1],
-          file: m[2],
-          line: m[3] !== undefined ? Number(m[3]) : undefined,
-          column: m[4] !== undefined ? Number(m[4]) : undefined,
-          category: cat,
-        });
+      const split = splitTrailingParenthesis(text);
+      if (split && split.before !== '') {
+        const { file, line, column } = splitLineAndColumn(split.inside);
+        index = frames.intern({ name: split.before, file, line, column, category: cat });
       } else {
         index = frames.intern({ name: text, category: cat });
       }

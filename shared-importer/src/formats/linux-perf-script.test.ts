@@ -130,3 +130,12 @@ test('perf script: prose that merely mentions a time is not taken for perf outpu
   const prose = new TextEncoder().encode('Meeting notes 12 10.30: agenda below\nWe discussed the profile.\n');
   await assert.rejects(importInChunks('notes.txt', prose), (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /Linux perf script/.test(e.message));
 });
+
+test('perf script: pathological call-chain lines are handled in linear time and counted as frames or strays', async () => {
+  const long = `\t 1 ${'f ('.repeat(100_000)}x${')'.repeat(99_999)}`;
+  const text = `app 7 10.000000: 100 cycles: \n${long}\n\t 2 main (/bin/app)\n\t zz not hex\n`;
+  const profile = await importInChunks('odd.txt', new TextEncoder().encode(text));
+  assert.equal(profile.threads[0].sampleCount, 1);
+  assert.ok(profile.frames.names.includes('main'));
+  assert.match(profile.warnings.join('\n'), /1 lines were neither/);
+});

@@ -9,12 +9,12 @@ import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
 import type { ByteStream } from '../input/byte-stream.ts';
 import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
+import { isSpace, splitTrailingParenthesis } from './frame-name-parsing.ts';
 
 /** comm (may contain spaces), pid[/tid], optional [cpu], time in seconds, then the rest ("1001001 cpu-clock: "). */
 const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+)\.(\d+):\s*(.*)$/;
 /** "[period] event[:modifiers]:" followed by anything perf prints on the same line. */
 const EVENT = /^(?:(\d+)\s+)?([^\s:]+)(?::[^\s:]*)*:\s*(.*)$/;
-const STACK_LINE = /^\s+([0-9a-fA-F]+)\s+(.*?)(?:\s+\((.*)\))?\s*$/;
 const SYMBOL_OFFSET = /\+0x[0-9a-fA-F]+$/;
 /** Events whose period is a duration in nanoseconds, so samples are known to be that far apart. */
 const CLOCK_EVENTS = new Set(['cpu-clock', 'task-clock']);
@@ -28,7 +28,7 @@ export const linuxPerfScriptImporter: FormatImporter = {
       if (line.trim() === '' || line.startsWith('#')) continue;
       if (!HEADER.test(line) || !EVENT.test(HEADER.exec(line)![7])) return false;
       const next = lines[i + 1];
-      return next === undefined || next.trim() === '' || STACK_LINE.test(next) || HEADER.test(next);
+      return next === undefined || next.trim() === '' || parseStackLine(next) !== undefined || HEADER.test(next);
     }
     return false;
   },
@@ -81,10 +81,9 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
   const frameOf = (line: string): number => {
     let frame = frameOfLine.get(line);
     if (frame !== undefined) return frame;
-    const m = STACK_LINE.exec(line);
-    if (!m) return -1;
-    const symbol = m[2].replace(SYMBOL_OFFSET, '');
-    frame = frames.intern({ name: symbol === '' ? `0x${m[1]}` : symbol, file: m[3] || undefined });
+    const parsed = parseStackLine(line);
+    if (!parsed) return -1;
+    frame = frames.intern({ name: parsed.symbol === '' ? `0x${parsed.address}` : parsed.symbol, file: parsed.dso });
     frameOfLine.set(line, frame);
     return frame;
   };
@@ -174,6 +173,27 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
     eventCount: samples + otherEvents,
     warnings,
   };
+}
+
+/**
+ * A call-chain line: indentation, hex address, then "symbol+0xoff (dso)",
+ * either part optional. The offset is dropped so one function is one frame.
+ */
+function parseStackLine(line: string): { address: string; symbol: string; dso?: string } | undefined {
+  let i = 0;
+  while (i < line.length && isSpace(line.charCodeAt(i))) i++;
+  if (i === 0) return undefined;
+  let j = i;
+  while (j < line.length && isHexDigit(line.charCodeAt(j))) j++;
+  if (j === i || (j < line.length && !isSpace(line.charCodeAt(j)))) return undefined;
+  const rest = line.slice(j).trim();
+  const split = splitTrailingParenthesis(rest);
+  const symbol = (split ? split.before : rest).replace(SYMBOL_OFFSET, '');
+  return { address: line.slice(i, j), symbol, dso: split && split.inside !== '' ? split.inside : undefined };
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
 /** "203265.377019" seconds to microseconds without float rounding in the fraction. */

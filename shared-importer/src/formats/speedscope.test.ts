@@ -155,7 +155,7 @@ test('speedscope: profiles in another unit, bad frame indices and bad weights ar
   assert.equal(profile.threads.length, 1);
   assert.equal(profile.threads[0].name, 'cpu');
   const text = profile.warnings.join('\n');
-  assert.match(text, /"heap" measures bytes/);
+  assert.match(text, /"heap" measures "bytes"/);
   assert.match(text, /unknown type "flame"/);
   assert.match(text, /1 references to frames missing/);
   assert.match(text, /1 samples are not lists/);
@@ -170,4 +170,14 @@ test('speedscope: broken files fail with a clear error code, never a crash', asy
   await assert.rejects(importInChunks('none.json', doc([])), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data' && /no "profiles"/.test(e.message));
   await assert.rejects(importInChunks('odd.json', doc([{ type: 'flame' }])), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
   await assert.rejects(importInChunks('big.json', full, [], { maxBufferedBytes: 100 }), (e: unknown) => e instanceof TraceImportError && e.code === 'too-large');
+});
+
+test('speedscope: a deeply nested value where a string belongs is reported, not a stack overflow', async () => {
+  const nested = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+  const text = `{"$schema": "https://www.speedscope.app/file-format-schema.json", "shared": {"frames": [{"name": "a"}]}, "profiles": [
+    {"type": "sampled", "name": "ok", "unit": "none", "startValue": 0, "endValue": 1, "samples": [[0]], "weights": [1]},
+    {"type": ${nested}, "unit": ${nested}, "name": "odd"}]}`;
+  const profile = await importInChunks('nested.json', new TextEncoder().encode(text));
+  assert.equal(profile.threads.length, 1);
+  assert.match(profile.warnings.join('\n'), /"odd" has unknown type a list/);
 });

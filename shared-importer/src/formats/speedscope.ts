@@ -91,11 +91,11 @@ function importSpeedscopeDocument(document: unknown, context: FormatImportContex
     }
     const name = typeof raw.name === 'string' && raw.name !== '' ? raw.name : `Profile ${index + 1}`;
     if (raw.type !== 'evented' && raw.type !== 'sampled') {
-      warnings.push(`Profile "${name}" has unknown type ${JSON.stringify(raw.type)} and was skipped.`);
+      warnings.push(`Profile "${name}" has unknown type ${describe(raw.type)} and was skipped.`);
       return;
     }
     if (weightUnitOf(raw.unit) !== unit) {
-      warnings.push(`Profile "${name}" measures ${String(raw.unit)}, unlike the first profile (${String(firstUsable?.unit)}), and was skipped.`);
+      warnings.push(`Profile "${name}" measures ${describe(raw.unit)}, unlike the first profile (${describe(firstUsable?.unit)}), and was skipped.`);
       return;
     }
     const scale = typeof raw.unit === 'string' ? (TO_MICROSECONDS[raw.unit] ?? 1) : 1;
@@ -243,4 +243,11 @@ function importSampled(
   if (badWeights > 0) warnings.push(`Profile "${name}": ${badWeights} weights are not non-negative numbers; those samples count as 1.`);
   // The last sample lasts its weight, not up to endValue.
   return builder.finish(t);
+}
+
+/** A short, safe rendering of a value from the file (deeply nested arrays would overflow String()). */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'a list' : 'an object';
 }
