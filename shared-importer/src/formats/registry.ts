@@ -1,3 +1,5 @@
+import { chromeCpuProfileImporter } from './chrome-cpuprofile.ts';
+import { chromeTraceEventImporter } from './chrome-trace-event.ts';
 import { collapsedStacksImporter } from './collapsed-stacks.ts';
 import { firefoxGeckoImporter } from './firefox-gecko.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
@@ -11,6 +13,8 @@ import { speedscopeImporter } from './speedscope.ts';
  */
 export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   speedscopeImporter,
+  chromeTraceEventImporter,
+  chromeCpuProfileImporter,
   firefoxGeckoImporter,
   pprofImporter,
   linuxPerfScriptImporter,

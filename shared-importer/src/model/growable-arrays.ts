@@ -21,9 +21,9 @@ export class GrowableFloat64 {
   view(): Float64Array {
     return this.data.subarray(0, this.length);
   }
-  /** A right-sized copy, so the spare capacity can be freed. */
+  /** A right-sized copy, so the spare capacity can be freed (no copy when already full). */
   trimmed(): Float64Array {
-    return this.data.slice(0, this.length);
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
   }
 }
 
@@ -47,6 +47,6 @@ export class GrowableUint32 {
     return this.data.subarray(0, this.length);
   }
   trimmed(): Uint32Array {
-    return this.data.slice(0, this.length);
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
   }
 }

@@ -42,6 +42,8 @@ export interface TimelineBuilderOptions {
   name: string;
   pid?: number;
   tid?: number;
+  /** Expected number of intervals, when the importer knows it: avoids growing (and briefly doubling) large arrays. */
+  capacity?: number;
 }
 
 /**
@@ -51,10 +53,10 @@ export interface TimelineBuilderOptions {
  * than producing negative durations.
  */
 export class TimelineBuilder {
-  private readonly frames = new GrowableUint32();
-  private readonly starts = new GrowableFloat64();
-  private readonly ends = new GrowableFloat64();
-  private readonly depths = new GrowableUint32();
+  private readonly frames: GrowableUint32;
+  private readonly starts: GrowableFloat64;
+  private readonly ends: GrowableFloat64;
+  private readonly depths: GrowableUint32;
   /** Interval indices of the open calls, outermost first. */
   private readonly open = new GrowableUint32(64);
   private readonly markers: Marker[] = [];
@@ -69,6 +71,11 @@ export class TimelineBuilder {
 
   constructor(readonly options: TimelineBuilderOptions) {
     this.name = options.name;
+    const capacity = Math.max(16, options.capacity ?? 1024);
+    this.frames = new GrowableUint32(capacity);
+    this.starts = new GrowableFloat64(capacity);
+    this.ends = new GrowableFloat64(capacity);
+    this.depths = new GrowableUint32(capacity);
   }
 
   get openDepth(): number {

@@ -1,0 +1,191 @@
+// Chrome trace import throughput against baselines measured in the same run
+// on the same bytes:
+//   - our import of a .json trace vs JSON.parse of the same text (target: >= 3x),
+//   - our import of the .json.gz vs node:zlib gunzip alone (target: <= 1.5x the time),
+//   - peak RSS of an import in a fresh child process vs the file size (target: < 0.5x).
+// Traces come from bench/trace-generator.ts and are cached in bench-output/traces.
+// 100 MB by default; BENCH_LARGE=1 adds 1 GB and 2 GB (import time and RSS only:
+// JSON.parse cannot even hold such a text as one string).
+//
+// Run: npm run bench -- import   (or node --import tsx --expose-gc bench/import-throughput.bench.ts)
+// The same file, run with `--rss-probe <trace>`, is the child that imports once and reports its peak RSS.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { importTraceFile } from '../shared-importer/node/node-host.ts';
+import { generateTrace } from './trace-generator.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const OUT_DIR = join(ROOT, 'bench-output');
+const CACHE_DIR = join(OUT_DIR, 'traces');
+/** Bump when the generator's output changes, so cached traces are rebuilt. */
+const GENERATOR_VERSION = 1;
+const MB = 1024 * 1024;
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+interface ProbeResult {
+  maxRssBytes: number;
+  importMs: number;
+  events: number;
+  threads: number;
+  intervals: number;
+}
+
+/** Child mode: one import, then report peak RSS (resourceUsage().maxRSS is in KiB). */
+async function rssProbe(path: string): Promise<void> {
+  const started = performance.now();
+  const profile = await importTraceFile(path);
+  const importMs = performance.now() - started;
+  const result: ProbeResult = {
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    importMs,
+    events: profile.eventCount,
+    threads: profile.threads.length,
+    intervals: profile.threads.reduce((n, t) => n + t.count, 0),
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+function runProbe(path: string): ProbeResult {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--rss-probe', path], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+  });
+  if (child.status !== 0) throw new Error(`RSS probe failed for ${path}: ${child.stderr}`);
+  return JSON.parse(child.stdout) as ProbeResult;
+}
+
+async function ensureTrace(mb: number): Promise<{ json: string; gz: string }> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const json = join(CACHE_DIR, `chrome-trace-${mb}mb-v${GENERATOR_VERSION}.json`);
+  const gz = `${json}.gz`;
+  if (!existsSync(json)) {
+    console.log(`generating ${json} ...`);
+    await generateTrace({ bytes: mb * MB, out: `${json}.tmp` });
+    renameSync(`${json}.tmp`, json);
+  }
+  if (!existsSync(gz)) {
+    console.log(`compressing ${gz} ...`);
+    // Gzip of exactly the same bytes, so both measurements see the same trace.
+    await pipeline(createReadStream(json), createGzip({ level: 6 }), createWriteStream(`${gz}.tmp`));
+    renameSync(`${gz}.tmp`, gz);
+  }
+  return { json, gz };
+}
+
+/** Best (minimum) wall time of `repeats` runs: the machine is shared, the minimum is the least disturbed. */
+async function best(repeats: number, run: () => unknown): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const started = performance.now();
+    await run();
+    min = Math.min(min, performance.now() - started);
+  }
+  return min;
+}
+
+async function gunzipOnly(path: string): Promise<number> {
+  let bytes = 0;
+  // Same decoder settings as the node host uses for imports.
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * MB }).pipe(createGunzip({ chunkSize: MB }))) {
+    bytes += (chunk as Buffer).length;
+  }
+  return bytes;
+}
+
+const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+
+async function main(): Promise<void> {
+  const sizes = [100, ...(process.env.BENCH_LARGE === '1' ? [1024, 2048] : [])];
+  const rows: Record<string, unknown>[] = [];
+  const table: string[][] = [];
+
+  // JIT warm-up on a small trace so the first timed run is not mostly compilation.
+  const warm = await ensureTrace(10);
+  await importTraceFile(warm.json);
+  await importTraceFile(warm.gz);
+
+  for (const mb of sizes) {
+    const { json, gz } = await ensureTrace(mb);
+    const jsonBytes = statSync(json).size;
+    const gzBytes = statSync(gz).size;
+    const row: Record<string, unknown> = { sizeMB: mb, jsonBytes, gzBytes };
+
+    if (mb <= 256) {
+      let events = 0;
+      const oursMs = await best(REPEATS, async () => {
+        events = (await importTraceFile(json)).eventCount;
+      });
+      let text: string | undefined = readFileSync(json, 'utf8');
+      const parseMs = await best(REPEATS, () => JSON.parse(text!));
+      text = undefined;
+      const gunzipMs = await best(REPEATS, () => gunzipOnly(gz));
+      const oursGzMs = await best(REPEATS, () => importTraceFile(gz));
+      Object.assign(row, {
+        events,
+        importMs: round(oursMs),
+        importMBps: round(mbps(jsonBytes, oursMs)),
+        jsonParseMs: round(parseMs),
+        jsonParseMBps: round(mbps(jsonBytes, parseMs)),
+        speedupVsJsonParse: round(parseMs / oursMs, 2),
+        gunzipOnlyMs: round(gunzipMs),
+        importGzMs: round(oursGzMs),
+        gzTimeVsGunzip: round(oursGzMs / gunzipMs, 2),
+      });
+      table.push(
+        [`${mb} MB .json`, 'our import', `${round(oursMs)} ms`, `${round(mbps(jsonBytes, oursMs))} MB/s`, ''],
+        [`${mb} MB .json`, 'JSON.parse (text in memory)', `${round(parseMs)} ms`, `${round(mbps(jsonBytes, parseMs))} MB/s`, `ours ${round(parseMs / oursMs, 2)}x faster (target >= 3x)`],
+        [`${mb} MB .json.gz`, 'node:zlib gunzip alone', `${round(gunzipMs)} ms`, `${round(mbps(jsonBytes, gunzipMs))} MB/s`, ''],
+        [`${mb} MB .json.gz`, 'our import of .gz', `${round(oursGzMs)} ms`, `${round(mbps(jsonBytes, oursGzMs))} MB/s`, `${round(oursGzMs / gunzipMs, 2)}x gunzip time (target <= 1.5x)`],
+      );
+    }
+
+    const probe = runProbe(json);
+    Object.assign(row, {
+      childImportMs: round(probe.importMs),
+      childImportMBps: round(mbps(jsonBytes, probe.importMs)),
+      peakRssBytes: probe.maxRssBytes,
+      peakRssVsFileSize: round(probe.maxRssBytes / jsonBytes, 3),
+      threads: probe.threads,
+      intervals: probe.intervals,
+      childEvents: probe.events,
+    });
+    table.push([
+      `${mb} MB .json`,
+      'import in a fresh process',
+      `${round(probe.importMs)} ms`,
+      `${round(mbps(jsonBytes, probe.importMs))} MB/s`,
+      `peak RSS ${round(probe.maxRssBytes / MB)} MB = ${round(probe.maxRssBytes / jsonBytes, 3)}x file (target < 0.5x)`,
+    ]);
+    rows.push(row);
+  }
+
+  printTable(['input', 'what', 'time', 'throughput', 'ratio'], table);
+  mkdirSync(OUT_DIR, { recursive: true });
+  const report = { bench: 'import-throughput', node: process.version, repeats: REPEATS, date: new Date().toISOString(), results: rows };
+  writeFileSync(join(OUT_DIR, 'import-throughput.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${join(OUT_DIR, 'import-throughput.json')}`);
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+if (process.argv[2] === '--rss-probe') {
+  await rssProbe(process.argv[3]);
+} else {
+  await main();
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { nodeGunzip } from '../../node/node-host.ts';
+import { TraceImportError } from '../errors.ts';
+import { importProfilesFromArrayBuffer } from '../import-profile.ts';
+import { functionStats } from '../model/call-tree.ts';
+import type { Profile } from '../model/profile.ts';
+
+const TRACES = '/work/shared/traces/speedscope';
+const SIMPLE = join(TRACES, 'Chrome/65/simple.cpuprofile');
+const SUCRASE = join(TRACES, 'Chrome/65/sucrase.cpuprofile');
+const NODE_OLD = join(TRACES, 'node/10.11.0/example.cpuprofile');
+
+interface V8Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+const load = (path: string) => importProfilesFromArrayBuffer(path.split('/').pop()!, new Uint8Array(readFileSync(path)), { gunzip: nodeGunzip });
+
+/** Self time per function name, computed straight from the file: each sample lasts until the next (the last until endTime). */
+function selfTimesFromFile(path: string): Map<string, number> {
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  const byId = new Map<number, V8Node>(doc.nodes.map((n: V8Node) => [n.id, n]));
+  const times: number[] = [];
+  let t = doc.startTime;
+  for (const d of doc.timeDeltas) times.push((t += d));
+  const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+  const self = new Map<string, number>();
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const next = k + 1 < order.length ? times[order[k + 1]] : Math.max(doc.endTime, times[i]);
+    const fn = byId.get(doc.samples[i])!.callFrame.functionName || '(anonymous)';
+    if (fn === '(root)') continue;
+    self.set(fn, (self.get(fn) ?? 0) + next - times[i]);
+  }
+  return self;
+}
+
+function selfTimesFromProfile(profile: Profile): Map<string, number> {
+  const thread = profile.threads[0];
+  const stats = functionStats(thread, profile.frames.length);
+  const self = new Map<string, number>();
+  for (let f = 0; f < profile.frames.length; f++) {
+    const name = profile.frames.names[f];
+    if (stats.self[f] > 0) self.set(name, (self.get(name) ?? 0) + stats.self[f]);
+  }
+  return self;
+}
+
+describe('V8 .cpuprofile', () => {
+  for (const path of [SIMPLE, SUCRASE]) {
+    const label = path.slice(TRACES.length + 1);
+    it(`${label}: every sample, and self time per function as the file says`, async () => {
+      const doc = JSON.parse(readFileSync(path, 'utf8'));
+      const profile = await load(path);
+      assert.equal(profile.format, 'chrome-cpuprofile');
+      assert.equal(profile.unit, 'microseconds');
+      assert.equal(profile.threads.length, 1);
+      assert.equal(profile.threads[0].sampleCount, doc.samples.length);
+      assert.equal(profile.eventCount, doc.samples.length);
+      assert.equal(profile.endTime, doc.endTime);
+      const expected = selfTimesFromFile(path);
+      const actual = selfTimesFromProfile(profile);
+      assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].filter((k) => expected.get(k)! > 0).sort());
+      for (const [name, time] of expected) assert.ok(Math.abs((actual.get(name) ?? 0) - time) < 1e-6, `${name}: ${actual.get(name)} vs ${time}`);
+    });
+  }
+
+  it('frames keep url and 1-based line/column; "(root)" is left out, "(program)" and "(garbage collector)" kept', async () => {
+    const doc = JSON.parse(readFileSync(SUCRASE, 'utf8'));
+    const profile = await load(SUCRASE);
+    const names = new Set(profile.frames.names);
+    assert.ok(!names.has('(root)'));
+    assert.ok(names.has('(program)'));
+    assert.ok(names.has('(garbage collector)'));
+    const node = (doc.nodes as V8Node[]).find((n) => n.callFrame.url && n.callFrame.lineNumber > 0 && n.callFrame.functionName)!;
+    const i = profile.frames.names.findIndex((name, k) => name === node.callFrame.functionName && profile.frames.files[k] === node.callFrame.url);
+    assert.ok(i >= 0);
+    assert.equal(profile.frames.lines[i], node.callFrame.lineNumber + 1);
+    assert.equal(profile.frames.columns[i], node.callFrame.columnNumber + 1);
+  });
+
+  it('old format (Node 10: nested "head" tree, absolute "timestamps")', async () => {
+    const doc = JSON.parse(readFileSync(NODE_OLD, 'utf8'));
+    const profile = await load(NODE_OLD);
+    assert.equal(profile.format, 'chrome-cpuprofile');
+    const thread = profile.threads[0];
+    assert.equal(thread.sampleCount, doc.samples.length);
+    assert.equal(thread.startTime, doc.timestamps[0]);
+    for (const fn of ['a', 'b', 'd']) assert.ok(profile.frames.names.includes(fn), fn);
+    // In the file's tree, d is called from b and from c, both called from a.
+    const name = (i: number) => profile.frames.names[thread.frame[i]];
+    let checked = 0;
+    for (let i = 0; i < thread.count; i++) {
+      if (name(i) !== 'd') continue;
+      let parent = i - 1;
+      while (thread.depth[parent] !== thread.depth[i] - 1) parent--;
+      assert.ok(name(parent) === 'b' || name(parent) === 'c');
+      let grandparent = parent - 1;
+      while (thread.depth[grandparent] !== thread.depth[parent] - 1) grandparent--;
+      assert.equal(name(grandparent), 'a');
+      checked++;
+    }
+    assert.ok(checked > 0);
+  });
+
+  it('gzip-compressed profiles import the same', async () => {
+    const plain = await load(SIMPLE);
+    const gz = await importProfilesFromArrayBuffer('simple.cpuprofile.gz', new Uint8Array(gzipSync(readFileSync(SIMPLE))), { gunzip: nodeGunzip });
+    assert.deepEqual(Array.from(gz.threads[0].start), Array.from(plain.threads[0].start));
+    assert.deepEqual(gz.frames.names, plain.frames.names);
+  });
+
+  it('a heap profile is not taken for a CPU profile', async () => {
+    await assert.rejects(load(join(TRACES, 'node/10.11.0/Heap-20181003T105432.heapprofile')), (error: unknown) => {
+      assert.ok(error instanceof TraceImportError);
+      assert.equal(error.code, 'unknown-format');
+      return true;
+    });
+  });
+
+  it('a truncated profile fails with a clear error', async () => {
+    const bytes = new Uint8Array(readFileSync(SIMPLE)).subarray(0, 700);
+    await assert.rejects(importProfilesFromArrayBuffer('cut.cpuprofile', bytes), (error: unknown) => {
+      assert.ok(error instanceof TraceImportError);
+      assert.equal(error.code, 'truncated');
+      return true;
+    });
+  });
+});

@@ -1,0 +1,918 @@
+// Streaming byte-level scanner for Chrome Trace Event JSON.
+//
+// JSON.parse of a 1 GB trace needs the whole text as one string (impossible
+// past V8's ~512 MiB limit) and allocates an object per event. This scanner
+// walks the bytes chunk by chunk instead: for each event object it reads only
+// the keys a timeline needs (ph, name, cat, ts, dur, tdur, pid, tid, id),
+// hand-parses numbers, interns strings by hashing their raw bytes (a string is
+// decoded once, the first time its bytes are seen) and skips every other value
+// (notably "args") by counting brackets outside strings. Callers that need an
+// event's args (metadata, CPU profile chunks) JSON.parse just that byte slice.
+//
+// Accepted shapes: a bare array `[{...},...]`, which may be truncated or end
+// with a trailing comma as Chrome writes it, or an object whose "traceEvents"
+// key holds the array (other top-level keys may come first and be large).
+import { TraceImportError } from '../errors.ts';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+// Top-level states: between units, so a chunk may end in any of them.
+const STATE_START = 0;
+const STATE_OBJECT_KEY = 1; // inside the top-level object, expecting a key or '}'
+const STATE_OBJECT_NEXT = 2; // after a top-level value, expecting ',' or '}'
+const STATE_SKIP_VALUE = 3; // skipping a top-level value (resumable across chunks)
+const STATE_ARRAY_ITEM = 4; // in the events array, expecting an item or ']'
+const STATE_ARRAY_NEXT = 5; // after an item, expecting ',' or ']'
+const STATE_DONE = 6;
+const STATE_CAPTURE_VALUE = 7; // collecting a top-level value's bytes to hand over whole
+
+/** Returned by unit parsers when the unit continues past the end of the buffer. */
+const INCOMPLETE = -1;
+
+/** A first retry of a unit split across chunks joins at most this much of the next chunk. */
+const STRADDLE_BYTES = 64 * 1024;
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** Invalid JSON at a known absolute byte offset. */
+export class TraceScanError extends TraceImportError {
+  constructor(
+    readonly offset: number,
+    detail: string,
+  ) {
+    super('invalid-json', `Invalid JSON at byte ${offset}: ${detail}.`);
+  }
+}
+
+/**
+ * Strings interned by their raw UTF-8 bytes: a hash over the bytes finds the
+ * id, so a name seen a million times is decoded once.
+ */
+export class ByteStringInterner {
+  readonly strings: string[] = [];
+  private table = new Int32Array(4096).fill(-1);
+  private mask = 4095;
+  private hashes = new Int32Array(1024);
+  private offsets = new Uint32Array(1024);
+  private lengths = new Uint32Array(1024);
+  private pool = new Uint8Array(64 * 1024);
+  private poolLength = 0;
+  private readonly decoder = new TextDecoder();
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  /**
+   * Id of the JSON string whose raw contents (between the quotes, escapes
+   * undecoded) are bytes[start, end), with `hash` computed by the caller.
+   */
+  intern(bytes: Uint8Array, start: number, end: number, hash: number, escaped: boolean): number {
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const id = this.table[slot];
+      if (id < 0) break;
+      if (this.hashes[id] === hash && this.lengths[id] === length) {
+        const offset = this.offsets[id];
+        const pool = this.pool;
+        let i = 0;
+        while (i < length && pool[offset + i] === bytes[start + i]) i++;
+        if (i === length) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const text = escaped
+      ? (JSON.parse(this.decoder.decode(bytes.subarray(start - 1, end + 1))) as string)
+      : this.decoder.decode(bytes.subarray(start, end));
+    return this.add(bytes.subarray(start, end), hash, text, slot);
+  }
+
+  /** Id of a string given as text (for values that arrive outside the byte path). */
+  internText(text: string): number {
+    const bytes = new TextEncoder().encode(text);
+    return this.intern(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length), false);
+  }
+
+  private add(raw: Uint8Array, hash: number, text: string, slot: number): number {
+    const id = this.strings.length;
+    if (id === this.hashes.length) {
+      this.hashes = grow(this.hashes, id * 2);
+      this.offsets = grow(this.offsets, id * 2);
+      this.lengths = grow(this.lengths, id * 2);
+    }
+    if (this.poolLength + raw.length > this.pool.length) {
+      const next = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + raw.length));
+      next.set(this.pool.subarray(0, this.poolLength));
+      this.pool = next;
+    }
+    this.pool.set(raw, this.poolLength);
+    this.hashes[id] = hash;
+    this.offsets[id] = this.poolLength;
+    this.lengths[id] = raw.length;
+    this.poolLength += raw.length;
+    this.strings.push(text);
+    this.table[slot] = id;
+    if (this.strings.length * 2 > this.table.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const size = this.table.length * 2;
+    this.table = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (let id = 0; id < this.strings.length; id++) {
+      let slot = this.hashes[id] & this.mask;
+      while (this.table[slot] >= 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = id;
+    }
+  }
+}
+
+function grow<T extends Int32Array | Uint32Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  return next;
+}
+
+/** FNV-1a over raw bytes; the scanner computes the same hash inline. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h;
+}
+
+/** What the scanner saw when the input ended. */
+export interface ScanEnd {
+  /** The input stopped inside an event or value (the file was cut off mid-write). */
+  truncated: boolean;
+  /** The events array was never closed (Chrome's streaming writer leaves it open). */
+  unterminatedArray: boolean;
+  /** No events array was found at all (an object without "traceEvents"). */
+  sawEventsArray: boolean;
+}
+
+export type TraceEventCallback = (scanner: TraceEventScanner) => void;
+/** Receives a top-level value the caller asked for, as its raw bytes. */
+export type TopLevelValueCallback = (key: string, bytes: Uint8Array) => void;
+
+/**
+ * Push chunks in, get one callback per event. The fields below describe the
+ * current event during the callback only (they are reused for the next one).
+ */
+export class TraceEventScanner {
+  /** Char code of "ph" (e.g. 0x58 for 'X'); 0 when missing. */
+  ph = 0;
+  /** Interned ids of "name" and "cat"; -1 when missing. */
+  name = -1;
+  cat = -1;
+  /** NaN when missing or not a number. */
+  ts = NaN;
+  dur = NaN;
+  tdur = NaN;
+  /** Numeric pid/tid (numeric strings are accepted); 0 when missing. */
+  pid = 0;
+  tid = 0;
+  /** Raw bytes of "args" and "id" values in the current buffer, or -1. */
+  argsStart = -1;
+  argsEnd = -1;
+  idStart = -1;
+  idEnd = -1;
+  /** Events seen so far, including ones the caller ignores. */
+  eventCount = 0;
+
+  readonly interner = new ByteStringInterner();
+  private buffer: Uint8Array = new Uint8Array(0);
+  private state = STATE_START;
+  private inObject = false;
+  private sawEventsArray = false;
+  /** Absolute offset of buffer[0] in the (decompressed) input. */
+  private base = 0;
+  /** Bytes of an unfinished unit, kept until more input arrives. */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** Do not retry the pending unit before this many bytes are buffered (doubling keeps huge events linear). */
+  private pendingRetryAt = 0;
+  // Resumable skip/capture of a top-level value.
+  private skipDepth = 0;
+  private skipInString = false;
+  private skipEscape = false;
+  private skipScalar = false;
+  private captureKey = '';
+  private captureParts: Uint8Array[] = [];
+  private number = 0;
+  private stringId = -1;
+  private readonly decoder = new TextDecoder();
+
+  constructor(
+    private readonly onEvent: TraceEventCallback,
+    /** Top-level keys whose values the caller wants whole (e.g. "samples", "stackFrames"). */
+    private readonly capturedKeys: readonly string[] = [],
+    private readonly onTopLevelValue?: TopLevelValueCallback,
+  ) {}
+
+  get strings(): readonly string[] {
+    return this.interner.strings;
+  }
+
+  /** Decoded args of the current event (only valid during the callback). */
+  parseArgs(): unknown {
+    if (this.argsStart < 0) return undefined;
+    return JSON.parse(this.decoder.decode(this.buffer.subarray(this.argsStart, this.argsEnd)));
+  }
+
+  /** The current event's "id" as a string (numbers and strings alike), or undefined. */
+  idString(): string | undefined {
+    if (this.idStart < 0) return undefined;
+    const raw = this.decoder.decode(this.buffer.subarray(this.idStart, this.idEnd));
+    return raw.charCodeAt(0) === QUOTE ? (JSON.parse(raw) as string) : raw;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    // Node hands over Buffers: view them as plain Uint8Arrays so every access
+    // site sees one array type (and indexOf is V8's builtin, not Buffer's wrapper).
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.pendingBytes === 0) {
+      this.run(chunk, 0, chunk.length);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.pendingRetryAt) return;
+    const parts = this.pending;
+    const partsBytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    // Usually the unfinished unit is a small event: join it with just the head
+    // of the new chunk rather than copying the whole chunk.
+    const held = partsBytes - chunk.length;
+    if (parts.length === 2 && chunk.length > STRADDLE_BYTES + held) {
+      const headLength = STRADDLE_BYTES + held;
+      const joined = concat([parts[0], chunk.subarray(0, headLength)], held + headLength);
+      const base = this.base;
+      const stop = this.run(joined, 0, held, true);
+      if (stop >= held) {
+        this.base = base + held;
+        this.run(chunk, stop - held, chunk.length);
+        return;
+      }
+      // Still unfinished: fall back to joining everything.
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.base = base;
+    }
+    const all = concat(parts, partsBytes);
+    this.run(all, 0, all.length);
+  }
+
+  /** Call once after the last chunk. */
+  finish(): ScanEnd {
+    if (this.pendingBytes > 0) {
+      // The retry threshold may not have been reached: try the held bytes once more.
+      const held = concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.run(held, 0, held.length);
+    }
+    const truncated =
+      this.pendingBytes > 0 ||
+      this.state === STATE_SKIP_VALUE ||
+      this.state === STATE_CAPTURE_VALUE ||
+      (this.inObject && this.state !== STATE_DONE);
+    if (this.pendingBytes > 0 && this.state !== STATE_DONE) {
+      // A last unit that never completed: a truncated event, or garbage that only looks unfinished.
+      const rest = concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.checkTail(rest);
+    }
+    const unterminatedArray = this.state === STATE_ARRAY_ITEM || this.state === STATE_ARRAY_NEXT;
+    if (this.state === STATE_START) {
+      throw new TraceScanError(this.base, 'expected "[" or "{" at the start of a trace');
+    }
+    return { truncated, unterminatedArray, sawEventsArray: this.sawEventsArray };
+  }
+
+  /**
+   * A pending tail at end of input: fine if it is a prefix of valid JSON (a
+   * cut-off event), an error if it already contains bytes JSON cannot have.
+   */
+  private checkTail(rest: Uint8Array): void {
+    const probe = new TailProbe();
+    const bad = probe.firstInvalid(rest);
+    if (bad >= 0) throw new TraceScanError(this.base + bad, `unexpected ${describeByte(rest[bad])}`);
+  }
+
+  /**
+   * Scans buffer[p, end). With `stopAtUnitBoundaryAfter`, returns as soon as
+   * a unit boundary at or after position `stopAfter` is reached (used to
+   * finish a unit straddling two chunks), else returns -1 after keeping any
+   * unfinished tail as pending.
+   */
+  private run(buffer: Uint8Array, p: number, stopAfter: number, stopAtBoundary = false): number {
+    this.buffer = buffer;
+    const end = buffer.length;
+    const b = buffer;
+    while (p < end) {
+      if (stopAtBoundary && p >= stopAfter) return p;
+      const state = this.state;
+      if (state === STATE_ARRAY_ITEM || state === STATE_ARRAY_NEXT) {
+        // Hot loop: one iteration per event.
+        let c = b[p];
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+          p = skipWhitespace(b, p, end);
+          if (p >= end) break;
+          c = b[p];
+        }
+        if (state === STATE_ARRAY_NEXT) {
+          if (c === COMMA) {
+            this.state = STATE_ARRAY_ITEM;
+            p++;
+          } else if (c === CLOSE_BRACKET) {
+            this.state = this.inObject ? STATE_OBJECT_NEXT : STATE_DONE;
+            p++;
+          } else throw this.error(p, `expected "," or "]" after an event, found ${describeByte(c)}`);
+          continue;
+        }
+        if (c === OPEN_BRACE) {
+          const next = this.parseEvent(b, p, end);
+          if (next === INCOMPLETE) {
+            this.keepPending(b, p);
+            return -1;
+          }
+          this.eventCount++;
+          this.onEvent(this);
+          this.state = STATE_ARRAY_NEXT;
+          p = next;
+        } else if (c === CLOSE_BRACKET) {
+          // "[]" or a trailing comma before "]".
+          this.state = this.inObject ? STATE_OBJECT_NEXT : STATE_DONE;
+          p++;
+        } else {
+          // Not an event object (null, a number...): skip it like a value.
+          const next = this.skipValue(b, p, end);
+          if (next === INCOMPLETE) {
+            this.keepPending(b, p);
+            return -1;
+          }
+          this.state = STATE_ARRAY_NEXT;
+          p = next;
+        }
+        continue;
+      }
+      if (state === STATE_SKIP_VALUE || state === STATE_CAPTURE_VALUE) {
+        const start = p;
+        p = this.skipResumable(b, p, end);
+        if (state === STATE_CAPTURE_VALUE) this.captureParts.push(b.slice(start, p < 0 ? end : p));
+        if (p < 0) break;
+        if (state === STATE_CAPTURE_VALUE) {
+          const parts = this.captureParts;
+          this.captureParts = [];
+          this.onTopLevelValue?.(this.captureKey, concat(parts, parts.reduce((n, x) => n + x.length, 0)));
+        }
+        this.state = STATE_OBJECT_NEXT;
+        continue;
+      }
+      const c = b[p];
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        p++;
+        continue;
+      }
+      if (state === STATE_START) {
+        if (c === 0xef && p === 0 && this.base === 0) {
+          // UTF-8 byte-order mark.
+          if (end < 3) {
+            this.keepPending(b, p);
+            return -1;
+          }
+          p += 3;
+          continue;
+        }
+        if (c === OPEN_BRACKET) {
+          this.state = STATE_ARRAY_ITEM;
+          this.sawEventsArray = true;
+        } else if (c === OPEN_BRACE) {
+          this.state = STATE_OBJECT_KEY;
+          this.inObject = true;
+        } else throw this.error(p, `expected "[" or "{" at the start of a trace, found ${describeByte(c)}`);
+        p++;
+        continue;
+      }
+      if (state === STATE_OBJECT_NEXT) {
+        if (c === COMMA) this.state = STATE_OBJECT_KEY;
+        else if (c === CLOSE_BRACE) this.state = STATE_DONE;
+        else throw this.error(p, `expected "," or "}" in the top-level object, found ${describeByte(c)}`);
+        p++;
+        continue;
+      }
+      if (state === STATE_OBJECT_KEY) {
+        if (c === CLOSE_BRACE) {
+          this.state = STATE_DONE;
+          p++;
+          continue;
+        }
+        if (c !== QUOTE) throw this.error(p, `expected a key in the top-level object, found ${describeByte(c)}`);
+        const next = this.parseTopLevelKey(b, p, end);
+        if (next === INCOMPLETE) {
+          this.keepPending(b, p);
+          return -1;
+        }
+        p = next;
+        continue;
+      }
+      if (state === STATE_DONE) {
+        // Only whitespace may follow the document.
+        throw this.error(p, `unexpected ${describeByte(c)} after the end of the trace`);
+      }
+    }
+    this.base += end;
+    return stopAtBoundary ? end : -1;
+  }
+
+  /** Parses `"key":` and sets the state for its value. */
+  private parseTopLevelKey(b: Uint8Array, p: number, end: number): number {
+    const close = findStringEnd(b, p + 1, end);
+    if (close < 0) return INCOMPLETE;
+    let q = skipWhitespace(b, close + 1, end);
+    if (q >= end) return INCOMPLETE;
+    if (b[q] !== COLON) throw this.error(q, `expected ":" after a key, found ${describeByte(b[q])}`);
+    q = skipWhitespace(b, q + 1, end);
+    if (q >= end) return INCOMPLETE;
+    const key = JSON.parse(this.decoder.decode(b.subarray(p, close + 1))) as string;
+    if (key === 'traceEvents' && b[q] === OPEN_BRACKET) {
+      this.state = STATE_ARRAY_ITEM;
+      this.sawEventsArray = true;
+      return q + 1;
+    }
+    this.skipDepth = 0;
+    this.skipInString = false;
+    this.skipEscape = false;
+    this.skipScalar = false;
+    if (this.capturedKeys.includes(key)) {
+      this.captureKey = key;
+      this.captureParts = [];
+      this.state = STATE_CAPTURE_VALUE;
+    } else this.state = STATE_SKIP_VALUE;
+    return q;
+  }
+
+  private keepPending(b: Uint8Array, p: number): void {
+    const rest = b.slice(p);
+    this.pending = [rest];
+    this.pendingBytes = rest.length;
+    this.pendingRetryAt = Math.max(rest.length * 2, rest.length + 1);
+    this.base += p;
+  }
+
+  private error(p: number, detail: string): TraceScanError {
+    return new TraceScanError(this.base + p, detail);
+  }
+
+  /**
+   * Skips one top-level value, resumable at any byte: returns the position
+   * after it, or -1 when the buffer ends first (state kept in fields).
+   */
+  private skipResumable(b: Uint8Array, p: number, end: number): number {
+    let depth = this.skipDepth;
+    let inString = this.skipInString;
+    let escape = this.skipEscape;
+    let scalar = this.skipScalar;
+    while (p < end) {
+      const c = b[p];
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) {
+          inString = false;
+          if (depth === 0) return p + 1;
+        }
+        p++;
+        continue;
+      }
+      if (scalar) {
+        if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+          return p;
+        }
+        p++;
+        continue;
+      }
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        depth--;
+        if (depth === 0) return p + 1;
+        if (depth < 0) throw this.error(p, `unexpected ${describeByte(c)}`);
+      } else if (depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) scalar = true;
+      p++;
+    }
+    this.skipDepth = depth;
+    this.skipInString = inString;
+    this.skipEscape = escape;
+    this.skipScalar = scalar;
+    return -1;
+  }
+
+  /**
+   * Parses one event object starting at b[p] === '{'. Returns the position
+   * after its '}', or INCOMPLETE.
+   */
+  private parseEvent(b: Uint8Array, p: number, end: number): number {
+    this.ph = 0;
+    this.name = -1;
+    this.cat = -1;
+    this.ts = NaN;
+    this.dur = NaN;
+    this.tdur = NaN;
+    this.pid = 0;
+    this.tid = 0;
+    this.argsStart = -1;
+    this.idStart = -1;
+    p++;
+    p = skipWhitespace(b, p, end);
+    if (p >= end) return INCOMPLETE;
+    if (b[p] === CLOSE_BRACE) return p + 1;
+    for (;;) {
+      if (b[p] !== QUOTE) throw this.error(p, `expected a key in an event, found ${describeByte(b[p])}`);
+      const keyStart = p + 1;
+      const keyEnd = findStringEnd(b, keyStart, end);
+      if (keyEnd < 0) return INCOMPLETE;
+      const keyLength = keyEnd - keyStart;
+      p = keyEnd + 1;
+      if (p >= end) return INCOMPLETE;
+      if (b[p] !== COLON) {
+        p = skipWhitespace(b, p, end);
+        if (p >= end) return INCOMPLETE;
+        if (b[p] !== COLON) throw this.error(p, `expected ":" after a key, found ${describeByte(b[p])}`);
+      }
+      p++;
+      if (p >= end) return INCOMPLETE;
+      if (b[p] <= 0x20) {
+        p = skipWhitespace(b, p, end);
+        if (p >= end) return INCOMPLETE;
+      }
+      // Keys are identified by length and bytes, without decoding them.
+      const k0 = b[keyStart];
+      const k1 = b[keyStart + 1];
+      let handled = false;
+      if (keyLength === 2) {
+        if (k0 === 0x70 && k1 === 0x68) {
+          // "ph"
+          if (b[p] === QUOTE && p + 2 < end && b[p + 2] === QUOTE && b[p + 1] !== BACKSLASH) {
+            this.ph = b[p + 1];
+            p += 3;
+          } else {
+            p = this.readString(b, p, end);
+            if (p === INCOMPLETE) return INCOMPLETE;
+            const text = this.interner.strings[this.stringId];
+            this.ph = text.length === 1 ? text.charCodeAt(0) : 0;
+          }
+          handled = true;
+        } else if (k0 === 0x74 && k1 === 0x73) {
+          // "ts"
+          p = this.readNumberish(b, p, end);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          this.ts = this.number;
+          handled = true;
+        } else if (k0 === 0x69 && k1 === 0x64) {
+          // "id"
+          const start = p;
+          p = this.skipValue(b, p, end);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          this.idStart = start;
+          this.idEnd = p;
+          handled = true;
+        }
+      } else if (keyLength === 3) {
+        const k2 = b[keyStart + 2];
+        if (k1 === 0x69 && k2 === 0x64 && (k0 === 0x70 || k0 === 0x74)) {
+          // "pid" / "tid"
+          p = this.readNumberish(b, p, end);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          if (k0 === 0x70) this.pid = this.number;
+          else this.tid = this.number;
+          handled = true;
+        } else if (k0 === 0x64 && k1 === 0x75 && k2 === 0x72) {
+          // "dur"
+          p = this.readNumberish(b, p, end);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          this.dur = this.number;
+          handled = true;
+        } else if (k0 === 0x63 && k1 === 0x61 && k2 === 0x74) {
+          // "cat"
+          if (b[p] === QUOTE) {
+            p = this.readString(b, p, end);
+            if (p === INCOMPLETE) return INCOMPLETE;
+            this.cat = this.stringId;
+            handled = true;
+          }
+        }
+      } else if (keyLength === 4) {
+        const k2 = b[keyStart + 2];
+        const k3 = b[keyStart + 3];
+        if (k0 === 0x6e && k1 === 0x61 && k2 === 0x6d && k3 === 0x65) {
+          // "name"
+          if (b[p] === QUOTE) {
+            p = this.readString(b, p, end);
+            if (p === INCOMPLETE) return INCOMPLETE;
+            this.name = this.stringId;
+            handled = true;
+          }
+        } else if (k0 === 0x61 && k1 === 0x72 && k2 === 0x67 && k3 === 0x73) {
+          // "args"
+          const start = p;
+          p = this.skipValue(b, p, end);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          this.argsStart = start;
+          this.argsEnd = p;
+          handled = true;
+        } else if (k0 === 0x74 && k1 === 0x64 && k2 === 0x75 && k3 === 0x72) {
+          // "tdur"
+          p = this.readNumberish(b, p, end);
+          if (p === INCOMPLETE) return INCOMPLETE;
+          this.tdur = this.number;
+          handled = true;
+        }
+      }
+      if (!handled) {
+        p = this.skipValue(b, p, end);
+        if (p === INCOMPLETE) return INCOMPLETE;
+      }
+      if (p >= end) return INCOMPLETE;
+      let c = b[p];
+      if (c <= 0x20) {
+        p = skipWhitespace(b, p, end);
+        if (p >= end) return INCOMPLETE;
+        c = b[p];
+      }
+      if (c === COMMA) {
+        p++;
+        if (p >= end) return INCOMPLETE;
+        if (b[p] <= 0x20) {
+          p = skipWhitespace(b, p, end);
+          if (p >= end) return INCOMPLETE;
+        }
+        continue;
+      }
+      if (c === CLOSE_BRACE) return p + 1;
+      throw this.error(p, `expected "," or "}" in an event, found ${describeByte(c)}`);
+    }
+  }
+
+  /** Reads a JSON string at b[p] === '"' into this.stringId. */
+  private readString(b: Uint8Array, p: number, end: number): number {
+    if (b[p] !== QUOTE) throw this.error(p, `expected a string, found ${describeByte(b[p])}`);
+    const start = p + 1;
+    let h = 0x811c9dc5 | 0;
+    let escaped = false;
+    let q = start;
+    for (; q < end; q++) {
+      const c = b[q];
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        h = Math.imul(h ^ c, 0x01000193);
+        q++;
+        if (q >= end) return INCOMPLETE;
+        h = Math.imul(h ^ b[q], 0x01000193);
+        continue;
+      }
+      if (c < 0x20) throw this.error(q, `control character ${describeByte(c)} inside a string`);
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (q >= end) return INCOMPLETE;
+    this.stringId = this.interner.intern(b, start, q, h, escaped);
+    return q + 1;
+  }
+
+  /**
+   * Reads a number, or a string holding a number (some exporters quote ts,
+   * pid and tid), into this.number; NaN for other values (which are skipped).
+   */
+  private readNumberish(b: Uint8Array, p: number, end: number): number {
+    const c = b[p];
+    if (c === QUOTE) {
+      const close = findStringEnd(b, p + 1, end);
+      if (close < 0) return INCOMPLETE;
+      const text = this.decoder.decode(b.subarray(p + 1, close)).trim();
+      this.number = text === '' ? NaN : Number(text);
+      return close + 1;
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.readNumber(b, p, end);
+    this.number = NaN;
+    return this.skipValue(b, p, end);
+  }
+
+  /** Hand-parsed JSON number; exact for up to 15 significant digits, else via Number(). */
+  private readNumber(b: Uint8Array, p: number, end: number): number {
+    const start = p;
+    let negative = false;
+    if (b[p] === 0x2d) {
+      negative = true;
+      p++;
+    }
+    let mantissa = 0;
+    let digits = 0;
+    let c = 0;
+    while (p < end) {
+      c = b[p];
+      if (c < 0x30 || c > 0x39) break;
+      mantissa = mantissa * 10 + (c - 0x30);
+      digits++;
+      p++;
+    }
+    if (p >= end) return INCOMPLETE;
+    let fraction = 0;
+    if (c === 0x2e) {
+      p++;
+      while (p < end) {
+        c = b[p];
+        if (c < 0x30 || c > 0x39) break;
+        mantissa = mantissa * 10 + (c - 0x30);
+        digits++;
+        fraction++;
+        p++;
+      }
+      if (p >= end) return INCOMPLETE;
+    }
+    if (c === 0x65 || c === 0x45 || digits > 15) {
+      if (c === 0x65 || c === 0x45) {
+        p++;
+        if (p < end && (b[p] === 0x2b || b[p] === 0x2d)) p++;
+        while (p < end && b[p] >= 0x30 && b[p] <= 0x39) p++;
+        if (p >= end) return INCOMPLETE;
+      }
+      this.number = Number(latin1(b, start, p));
+    } else {
+      if (digits === 0) throw this.error(start, 'invalid number');
+      // Both operands are exact doubles, so one division rounds correctly.
+      const value = fraction === 0 ? mantissa : mantissa / POW10[fraction];
+      this.number = negative ? -value : value;
+    }
+    return p;
+  }
+
+  /**
+   * Skips one JSON value starting at b[p] (not whitespace). Objects and arrays
+   * are skipped by bracket depth, iteratively, so absurd nesting cannot
+   * overflow the stack; strings are jumped over with indexOf.
+   */
+  private skipValue(b: Uint8Array, p: number, end: number): number {
+    const c = b[p];
+    if (c === QUOTE) {
+      const close = findStringEnd(b, p + 1, end);
+      return close < 0 ? INCOMPLETE : close + 1;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      // Hot: args objects are a large share of a trace's bytes. Tight loops
+      // over a byte-class table, one for structure and one inside strings.
+      const classes = BYTE_CLASS;
+      let depth = 0;
+      for (;;) {
+        let cls = 0;
+        while (p < end && (cls = classes[b[p]]) === CLASS_PLAIN) p++;
+        if (p >= end) return INCOMPLETE;
+        if (cls === CLASS_QUOTE) {
+          p++;
+          for (;;) {
+            while (p < end && classes[b[p]] < CLASS_QUOTE) p++;
+            if (p >= end) return INCOMPLETE;
+            const d = b[p];
+            if (d === QUOTE) break;
+            if (d === BACKSLASH) p += 2;
+            else p++; // brackets and control bytes are allowed inside strings here
+          }
+        } else if (cls === CLASS_OPEN) depth++;
+        else if (cls === CLASS_CLOSE) {
+          if (--depth === 0) return p + 1;
+        } else if (cls === CLASS_CONTROL) {
+          throw this.error(p, `unexpected ${describeByte(b[p])}`);
+        }
+        p++;
+      }
+    }
+    // A scalar: number, true, false, null.
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x74 || c === 0x66 || c === 0x6e)) {
+      throw this.error(p, `unexpected ${describeByte(c)}`);
+    }
+    const start = p;
+    while (p < end) {
+      const d = b[p];
+      if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d <= 0x20) {
+        if (d < 0x20 && d !== 0x0a && d !== 0x0d && d !== 0x09) throw this.error(p, `unexpected ${describeByte(d)}`);
+        return p;
+      }
+      if (!isScalarByte(d)) throw this.error(p, `unexpected ${describeByte(d)} in ${latin1(b, start, p)}…`);
+      p++;
+    }
+    return INCOMPLETE;
+  }
+}
+
+const CLASS_PLAIN = 0;
+const CLASS_OPEN = 1;
+const CLASS_QUOTE = 2;
+const CLASS_BACKSLASH = 3;
+const CLASS_CLOSE = 4;
+const CLASS_CONTROL = 5;
+/** Byte classes for skipping values; inside strings only QUOTE and BACKSLASH (>= CLASS_QUOTE, but brackets too) stop the scan. */
+const BYTE_CLASS = (() => {
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 0x20; c++) if (c !== 0x09 && c !== 0x0a && c !== 0x0d) table[c] = CLASS_CONTROL;
+  table[OPEN_BRACE] = CLASS_OPEN;
+  table[OPEN_BRACKET] = CLASS_OPEN;
+  table[CLOSE_BRACE] = CLASS_CLOSE;
+  table[CLOSE_BRACKET] = CLASS_CLOSE;
+  table[QUOTE] = CLASS_QUOTE;
+  table[BACKSLASH] = CLASS_BACKSLASH;
+  return table;
+})();
+
+function isScalarByte(c: number): boolean {
+  // Digits, sign, dot, exponent and the letters of true/false/null.
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x61 && c <= 0x7a) || c === 0x45;
+}
+
+/**
+ * Position of the closing quote of a string whose contents start at p, or -1.
+ * A plain byte loop: trace strings are short, and a native indexOf call costs
+ * more than walking a few dozen bytes.
+ */
+function findStringEnd(b: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const c = b[p];
+    if (c === QUOTE) return p;
+    p += c === BACKSLASH ? 2 : 1;
+  }
+  return -1;
+}
+
+function skipWhitespace(b: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const c = b[p];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return p;
+    p++;
+  }
+  return p;
+}
+
+function latin1(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+function describeByte(c: number): string {
+  if (c === undefined) return 'end of input';
+  if (c >= 0x20 && c < 0x7f) return `"${String.fromCharCode(c)}"`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+export function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Checks whether an unfinished tail could be the start of valid JSON, to tell
+ * a cut-off file (fine: keep what was read) from trailing garbage (an error).
+ * A small pushdown automaton over the bytes; no recursion.
+ */
+class TailProbe {
+  firstInvalid(b: Uint8Array): number {
+    const stack: number[] = [];
+    let inString = false;
+    let escape = false;
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i];
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) inString = false;
+        else if (c < 0x20) return i;
+        continue;
+      }
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) stack.push(c);
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        const open = stack.pop();
+        if (open === undefined || (open === OPEN_BRACE) !== (c === CLOSE_BRACE)) return i;
+      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === COMMA || c === COLON) continue;
+      else if (!isScalarByte(c)) return i;
+    }
+    return -1;
+  }
+}
