@@ -3,7 +3,7 @@
 // distinct stack. There is no clock, so the weights are sample counts and the
 // timeline lays the stacks end to end in file order.
 import { TraceImportError } from '../errors.ts';
-import { textLineBatches } from '../input/text-lines.ts';
+import { detachedString, textLineBatches } from '../input/text-lines.ts';
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder } from '../model/thread-timeline.ts';
@@ -74,7 +74,7 @@ export const collapsedStacksImporter: FormatImporter = {
         const parsed = parseFoldedLine(line);
         if (!parsed) {
           if (invalidLines++ === 0) {
-            firstInvalid = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+            firstInvalid = detachedString(line.length > 80 ? `${line.slice(0, 80)}…` : line);
             firstInvalidLine = lineNumber;
           }
           continue;
@@ -84,8 +84,9 @@ export const collapsedStacksImporter: FormatImporter = {
           if (name === '') continue;
           let frame = frameOfName.get(name);
           if (frame === undefined) {
-            frame = frames.internName(name);
-            frameOfName.set(name, frame);
+            const kept = detachedString(name);
+            frame = frames.internName(kept);
+            frameOfName.set(kept, frame);
           }
           stack.push(frame);
         }

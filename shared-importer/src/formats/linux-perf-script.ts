@@ -3,7 +3,7 @@
 // then the call chain, innermost frame first, one "address symbol+off (dso)"
 // per line, and a blank line. Streamed line by line; one thread per pid/tid.
 import { TraceImportError } from '../errors.ts';
-import { textLineBatches } from '../input/text-lines.ts';
+import { detachedString, textLineBatches } from '../input/text-lines.ts';
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
@@ -83,8 +83,11 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
     if (frame !== undefined) return frame;
     const parsed = parseStackLine(line);
     if (!parsed) return -1;
-    frame = frames.intern({ name: parsed.symbol === '' ? `0x${parsed.address}` : parsed.symbol, file: parsed.dso });
-    frameOfLine.set(line, frame);
+    frame = frames.intern({
+      name: detachedString(parsed.symbol === '' ? `0x${parsed.address}` : parsed.symbol),
+      file: parsed.dso === undefined ? undefined : detachedString(parsed.dso),
+    });
+    frameOfLine.set(detachedString(line), frame);
     return frame;
   };
 
@@ -129,7 +132,7 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
       const key = pid !== undefined ? `p${pid}:t${tid}` : `t${tid}`;
       let thread = threads.get(key);
       if (!thread) {
-        thread = { builder: new TimelineBuilder({ id: key, name: comm.trim(), pid, tid }), lastTs: -Infinity, lastDelta: 0 };
+        thread = { builder: new TimelineBuilder({ id: key, name: detachedString(comm.trim()), pid, tid }), lastTs: -Infinity, lastDelta: 0 };
         threads.set(key, thread);
       }
       current = thread;
