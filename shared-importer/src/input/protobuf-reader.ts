@@ -121,9 +121,13 @@ export class ProtobufReader {
       return;
     }
     if (wireType !== WIRE_LEN) throw wrongWireType(wireType);
-    const { start, end } = this.lengthDelimited();
-    const packed = new ProtobufReader(this.bytes, start, end);
-    while (!packed.done) out.push(signed ? packed.int64() : packed.varint());
+    // Decoded in place (no reader or range object per field: samples have millions of these).
+    const length = this.varint();
+    if (length > this.end - this.pos) throw this.overrun();
+    const stop = this.pos + length;
+    if (signed) while (this.pos < stop) out.push(this.int64());
+    else while (this.pos < stop) out.push(this.varint());
+    if (this.pos !== stop) throw new TraceImportError('invalid-data', 'Malformed protobuf: a packed field ends inside a varint.');
   }
 
   skip(wireType: number): void {
