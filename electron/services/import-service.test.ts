@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } from '../ipc-contract.ts';
 import { ImportService } from './import-service.ts';
@@ -29,9 +29,12 @@ function recordingService() {
   return { service, events, next };
 }
 
-test('a file on disk imports in the worker: progress, then a decodable profile with its summary', async (t) => {
-  const { service, events, next } = recordingService();
-  t.after(() => service.dispose());
+// Tests that only import share one service (and so one warm worker); the cancel tests get their own.
+const shared = recordingService();
+after(() => shared.service.dispose());
+
+test('a file on disk imports in the worker: progress, then a decodable profile with its summary', async () => {
+  const { service, events, next } = shared;
   const loaded = next('trace:loaded');
   const started = await service.importPath(SPEEDSCOPE);
   assert.equal(started.fileName, 'two-sampled.speedscope.json');
@@ -53,7 +56,10 @@ test('a file on disk imports in the worker: progress, then a decodable profile w
   assert.ok(event.tokens > 0);
   assert.equal(service.current, event);
 
-  const progress = events.filter((e) => e.channel === 'import:progress').map((e) => e.payload as MainEvents['import:progress']);
+  const progress = events
+    .filter((e) => e.channel === 'import:progress')
+    .map((e) => e.payload as MainEvents['import:progress'])
+    .filter((p) => p.importId === started.importId);
   assert.ok(progress.length >= 2, 'progress is reported while importing');
   assert.deepEqual(
     [...new Set(progress.map((p) => p.phase))],
@@ -62,9 +68,8 @@ test('a file on disk imports in the worker: progress, then a decodable profile w
   assert.equal(progress.at(-1)!.percent, 100);
 });
 
-test('a failed import reports the importer message and keeps the previous trace', async (t) => {
-  const { service, next } = recordingService();
-  t.after(() => service.dispose());
+test('a failed import reports the importer message and keeps the previous trace', async () => {
+  const { service, next } = shared;
   const first = next('trace:loaded');
   await service.importPath(SPEEDSCOPE);
   const previous = await first;
@@ -88,9 +93,8 @@ test('a failed import reports the importer message and keeps the previous trace'
   assert.equal(service.current, previous);
 });
 
-test('streamed bytes import like a file, with flow control', async (t) => {
-  const { service, next } = recordingService();
-  t.after(() => service.dispose());
+test('streamed bytes import like a file, with flow control', async () => {
+  const { service, next } = shared;
   const bytes = readFileSync(FIREFOX);
   const loaded = next('trace:loaded');
   const { started, upload } = service.importStream('recursion.json', bytes.length);
@@ -141,9 +145,8 @@ test('a cancel only for a given import leaves another running import alone', asy
   assert.equal(service.isRunning, true);
 });
 
-test('the summary text is the budgeted model text, not raw JSON', async (t) => {
-  const { service, next } = recordingService();
-  t.after(() => service.dispose());
+test('the summary text is the budgeted model text, not raw JSON', async () => {
+  const { service, next } = shared;
   const loaded = next('trace:loaded');
   await service.importPath(FIREFOX);
   const event = await loaded;
