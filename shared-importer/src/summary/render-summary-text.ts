@@ -32,9 +32,12 @@ export const DETAIL_LEVELS: readonly TextDetail[] = [
   { threads: 10, otherThreadNames: 15, selfFunctions: 12, totalFunctions: 8, hotPaths: 8, longTasks: 12, markers: 20, warnings: 8, pathFrames: 12 },
   { threads: 8, otherThreadNames: 10, selfFunctions: 10, totalFunctions: 6, hotPaths: 6, longTasks: 10, markers: 15, warnings: 6, pathFrames: 10 },
   { threads: 6, otherThreadNames: 8, selfFunctions: 8, totalFunctions: 5, hotPaths: 5, longTasks: 8, markers: 10, warnings: 5, pathFrames: 8 },
-  { threads: 4, otherThreadNames: 6, selfFunctions: 6, totalFunctions: 4, hotPaths: 4, longTasks: 6, markers: 8, warnings: 4, pathFrames: 8 },
-  { threads: 3, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 3, hotPaths: 3, longTasks: 5, markers: 5, warnings: 3, pathFrames: 6 },
-  { threads: 2, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 2, hotPaths: 2, longTasks: 3, markers: 3, warnings: 2, pathFrames: 6 },
+  { threads: 5, otherThreadNames: 6, selfFunctions: 7, totalFunctions: 4, hotPaths: 4, longTasks: 6, markers: 8, warnings: 4, pathFrames: 8 },
+  { threads: 4, otherThreadNames: 5, selfFunctions: 6, totalFunctions: 3, hotPaths: 4, longTasks: 5, markers: 6, warnings: 3, pathFrames: 7 },
+  { threads: 3, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 3, hotPaths: 3, longTasks: 4, markers: 5, warnings: 3, pathFrames: 6 },
+  { threads: 2, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 2, hotPaths: 3, longTasks: 3, markers: 4, warnings: 2, pathFrames: 6 },
+  { threads: 2, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 2, hotPaths: 2, longTasks: 3, markers: 3, warnings: 2, pathFrames: 5 },
+  { threads: 1, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 1, hotPaths: 2, longTasks: 2, markers: 2, warnings: 1, pathFrames: 5 },
   { threads: 1, otherThreadNames: 2, selfFunctions: 3, totalFunctions: 0, hotPaths: 1, longTasks: 2, markers: 0, warnings: 1, pathFrames: 5 },
   { threads: 1, otherThreadNames: 0, selfFunctions: 2, totalFunctions: 0, hotPaths: 0, longTasks: 1, markers: 0, warnings: 1, pathFrames: 4 },
   { threads: 1, otherThreadNames: 0, selfFunctions: 0, totalFunctions: 0, hotPaths: 0, longTasks: 0, markers: 0, warnings: 0, pathFrames: 0 },
@@ -75,11 +78,14 @@ export async function renderSummaryText(
   }
   if (best) return { text: best.text, tokens: best.tokens, budget, detailLevel: best.level };
 
-  // Even the overview is too long: keep whole lines from the top, and say so if the note fits.
+  // Even the overview is too long: keep whole lines from the top and say how many were dropped;
+  // only when not even that note fits, keep lines without it.
   const lines = renderSummaryAtDetail(summary, DETAIL_LEVELS[DETAIL_LEVELS.length - 1]).split('\n');
-  for (let keep = lines.length - 1; keep >= 0; keep--) {
-    const note = `[${lines.length - keep} more summary lines omitted to fit the ${budget}-token budget]`;
-    for (const text of [[...lines.slice(0, keep), note].join('\n'), lines.slice(0, keep).join('\n')]) {
+  for (const withNote of [true, false]) {
+    for (let keep = lines.length - 1; keep >= 0; keep--) {
+      const kept = lines.slice(0, keep);
+      if (withNote) kept.push(`[${lines.length - keep} more summary lines omitted to fit the ${budget}-token budget]`);
+      const text = kept.join('\n');
       const tokens = count(text);
       if (tokens <= budget) return { text, tokens, budget, detailLevel: -1 };
     }

@@ -1,7 +1,7 @@
 // Deterministic synthetic profiles shaped like a busy renderer (tasks of
-// nested calls with a skewed function popularity, occasional GC, layout and
-// paint, some long tasks), for tests and benchmarks that need sizes no sample
-// trace has. Same options, same profile.
+// nested calls over a fixed call graph, so call paths repeat as in real
+// programs; occasional GC, layout and paint; some long tasks), for tests and
+// benchmarks that need sizes no sample trace has. Same options, same profile.
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
@@ -9,6 +9,14 @@ import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.t
 export interface SyntheticProfileOptions {
   /** Approximate number of intervals over all threads. */
   intervals: number;
+  /** Callees each function may call (the call graph's fan-out). */
+  fanOut?: number;
+  /**
+   * Distinct task shapes (call structure); tasks reuse them, as a UI runs the
+   * same handlers again and again. 0 makes every task's structure new: the
+   * worst case for merging call paths.
+   */
+  taskShapes?: number;
   threads?: number;
   functions?: number;
   maxDepth?: number;
@@ -16,7 +24,7 @@ export interface SyntheticProfileOptions {
 }
 
 export function syntheticProfile(options: SyntheticProfileOptions): Profile {
-  const { intervals, threads = 1, functions = 2000, maxDepth = 40, seed = 1 } = options;
+  const { intervals, threads = 1, functions = 2000, maxDepth = 40, seed = 1, fanOut = 6, taskShapes = 300 } = options;
   const random = mulberry32(seed);
   const frames = new FrameTable();
   const runTask = frames.internName('RunTask');
@@ -27,6 +35,10 @@ export function syntheticProfile(options: SyntheticProfileOptions): Profile {
     frames.internName('UpdateLayoutTree'),
   ];
   const fns = Array.from({ length: functions }, (_, i) => frames.intern({ name: `fn${i}`, file: 'bundle.js', line: i + 1 }));
+  // The static call graph: popular functions (low numbers) are called from many places.
+  const pick = () => fns[Math.floor(random() ** 3 * functions)];
+  const callees = new Map<number, number[]>([[runTask, Array.from({ length: fanOut * 8 }, pick)]]);
+  for (const f of fns) callees.set(f, Array.from({ length: fanOut }, pick));
 
   const timelines: ThreadTimeline[] = [];
   const perThread = Math.ceil(intervals / threads);
@@ -36,13 +48,15 @@ export function syntheticProfile(options: SyntheticProfileOptions): Profile {
     let tasks = 0;
     while (builder.intervalCount < perThread) {
       const long = random() < 0.02;
+      // Structure comes from the shape's own generator, durations from the main one.
+      const shape = taskShapes > 0 ? mulberry32(seed * 7919 + Math.floor(random() ** 2 * taskShapes)) : random;
       builder.enter(runTask, now);
       let depth = 1;
       while (depth > 0) {
-        const enterChance = depth >= maxDepth ? 0 : 0.62 - depth * 0.012;
-        if (random() < enterChance && builder.intervalCount < perThread) {
-          const r = random();
-          const frame = r < 0.02 ? special[Math.floor(random() * special.length)] : fns[Math.floor(random() ** 3 * functions)];
+        const options = callees.get(builder.topFrame());
+        const enterChance = depth >= maxDepth || !options ? 0 : 0.62 - depth * 0.012;
+        if (shape() < enterChance && builder.intervalCount < perThread) {
+          const frame = shape() < 0.02 ? special[Math.floor(shape() * special.length)] : options![Math.floor(shape() ** 2 * options!.length)];
           now += random() * 20;
           builder.enter(frame, now);
           depth++;
