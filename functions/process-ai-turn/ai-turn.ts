@@ -15,6 +15,17 @@ export interface AiTurnDeps {
   config: TurnConfig;
   admin: SupabaseClient;
   transport: BroadcastTransport;
+  /** One client per function instance: it keeps connections to the provider alive between turns. */
+  openai: OpenAI;
+}
+
+export function createModelClient(config: TurnConfig): OpenAI {
+  return new OpenAI({
+    apiKey: config.model.apiKey,
+    baseURL: config.model.baseURL,
+    maxRetries: config.model.maxRetries,
+    timeout: config.model.timeoutMs,
+  });
 }
 
 export async function runAiTurn(turn: AiTurnRequest, deps: AiTurnDeps): Promise<void> {
@@ -61,15 +72,9 @@ export async function runAiTurn(turn: AiTurnRequest, deps: AiTurnDeps): Promise<
   });
   publisher.start(turn.traceId, config.model.model);
 
-  const client = new OpenAI({
-    apiKey: config.model.apiKey,
-    baseURL: config.model.baseURL,
-    maxRetries: config.model.maxRetries,
-    timeout: config.model.timeoutMs,
-  });
   let answeredChars = 0;
   try {
-    const stream = await client.chat.completions.create({
+    const stream = await deps.openai.chat.completions.create({
       model: config.model.model,
       messages: prompt.messages,
       stream: true,

@@ -8,11 +8,12 @@ import { waitUntil } from '../_shared/edge-runtime.ts';
 import { restBroadcastTransport } from '../_shared/realtime-broadcast.ts';
 import { hasServerCredential } from '../_shared/server-credential.ts';
 import { createAdminClient } from '../_shared/supabase-clients.ts';
-import { runAiTurn } from './ai-turn.ts';
+import { createModelClient, runAiTurn } from './ai-turn.ts';
 
 export function createProcessTurnHandler(config: TurnConfig): (request: Request) => Promise<Response> {
   const admin = createAdminClient(config);
   const transport = restBroadcastTransport(config);
+  const openai = createModelClient(config);
   return async (request) => {
     if (!hasServerCredential(request, config.aiTurnCredential)) {
       return Response.json({ error: 'Unauthorized: this function is called only by the chat socket.' }, { status: 401 });
@@ -26,7 +27,7 @@ export function createProcessTurnHandler(config: TurnConfig): (request: Request)
     }
     const parsed = AiTurnRequestSchema.safeParse(body);
     if (!parsed.success) return Response.json({ error: describeValidationError(parsed.error) }, { status: 400 });
-    waitUntil(runAiTurn(parsed.data, { config, admin, transport }));
+    waitUntil(runAiTurn(parsed.data, { config, admin, transport, openai }));
     return Response.json({ accepted: true, turnId: parsed.data.turnId }, { status: 202 });
   };
 }

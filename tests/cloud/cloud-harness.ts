@@ -23,9 +23,10 @@ export interface CloudStack {
   stop(): Promise<void>;
 }
 
-export async function startCloudStack(functionEnv: Record<string, string> = {}): Promise<CloudStack> {
+export async function startCloudStack(functionEnv: Record<string, string> = {}, options: { fileSizeLimit?: number } = {}): Promise<CloudStack> {
   const model = await startScriptedModel();
   const standin = await startSupabaseStandin({
+    fileSizeLimit: options.fileSizeLimit,
     functionEnv: {
       OPENAI_BASE_URL: model.baseURL,
       OPENAI_API_KEY: 'scripted-key',
