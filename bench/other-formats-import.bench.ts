@@ -1,0 +1,216 @@
+// Import time of the non-Chrome formats against a baseline measured in the
+// same run on the same bytes:
+//   - collapsed stacks and perf script (text): our import vs the least any
+//     importer must do: decode the whole file and split it into lines;
+//   - speedscope and Firefox (JSON): our import vs JSON.parse of the text alone;
+//   - pprof: our import vs protobufjs decoding the same bytes into objects.
+// Inputs are scaled up from the sample traces (or generated) and cached in
+// bench-output/traces. BENCH_MB sets the size of each (default 48).
+//
+// Run: npm run bench -- other-formats   (or node --import tsx --expose-gc bench/other-formats-import.bench.ts)
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import { importTraceFile } from '../shared-importer/node/node-host.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const OUT_DIR = join(ROOT, 'bench-output');
+const CACHE_DIR = join(OUT_DIR, 'traces');
+const SAMPLES = process.env.TRACE_SAMPLES_DIR ?? '/work/shared/traces/speedscope';
+/** Bump when a generator below changes, so cached inputs are rebuilt. */
+const GENERATOR_VERSION = 1;
+const MB = 1024 * 1024;
+const TARGET_MB = Number(process.env.BENCH_MB ?? 48);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+function cached(name: string, build: () => string | Uint8Array): string {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const path = join(CACHE_DIR, `${name}-${TARGET_MB}mb-v${GENERATOR_VERSION}`);
+  if (!existsSync(path)) {
+    console.log(`generating ${path} ...`);
+    writeFileSync(`${path}.tmp`, build());
+    renameSync(`${path}.tmp`, path);
+  }
+  return path;
+}
+
+/** The collapsed sample file repeated up to the target size. */
+function collapsedInput(): string {
+  const one = readFileSync(join(SAMPLES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt'), 'utf8');
+  const copies = Math.ceil((TARGET_MB * MB) / one.length);
+  return `${one.trimEnd()}\n`.repeat(copies);
+}
+
+/** The forks perf script repeated, each copy shifted later in time so every thread's clock keeps going forward. */
+function perfScriptInput(): string {
+  const one = readFileSync(join(SAMPLES, 'linux-perf/forks.linux-perf.txt'), 'utf8');
+  const copies = Math.ceil((TARGET_MB * MB) / one.length);
+  const parts: string[] = [];
+  for (let k = 0; k < copies; k++) {
+    parts.push(one.replace(/ (\d+)\.(\d{6}):/g, (_, s: string, us: string) => ` ${Number(s) + k}.${us}:`));
+    if (!one.endsWith('\n\n')) parts.push('\n');
+  }
+  return parts.join('');
+}
+
+/** The big Firefox sample's main thread copied into as many threads as fit the target size. */
+function firefoxInput(): string {
+  const doc = JSON.parse(readFileSync(join(SAMPLES, 'Firefox/59/firefox.json'), 'utf8')) as {
+    profile: { threads: { tid: number }[] };
+  };
+  const thread = doc.profile.threads[0];
+  const threadBytes = JSON.stringify(thread).length;
+  const copies = Math.max(1, Math.floor((TARGET_MB * MB) / threadBytes));
+  doc.profile.threads = Array.from({ length: copies }, (_, i) => ({ ...thread, tid: thread.tid + i }));
+  return JSON.stringify(doc);
+}
+
+/** A deterministic pseudo-random call tree sampled into a sampled speedscope profile. */
+function speedscopeInput(): string {
+  let seed = 42;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const frames = Array.from({ length: 2000 }, (_, i) => ({ name: `function_${i}`, file: `src/module_${i % 50}.ts`, line: i }));
+  const samples: number[][] = [];
+  const weights: number[] = [];
+  let bytes = 0;
+  let stack: number[] = [rand(20)];
+  while (bytes < TARGET_MB * MB) {
+    // Random walk: mostly small changes to the previous stack, like real sampling.
+    const r = rand(10);
+    if (r < 4 && stack.length < 60) stack = [...stack, rand(2000)];
+    else if (r < 8 && stack.length > 1) stack = stack.slice(0, -1 - rand(Math.min(3, stack.length - 1)));
+    samples.push(stack);
+    weights.push(1 + rand(3));
+    bytes += stack.length * 5 + 4;
+  }
+  return JSON.stringify({
+    $schema: 'https://www.speedscope.app/file-format-schema.json',
+    shared: { frames },
+    profiles: [{ type: 'sampled', name: 'main', unit: 'milliseconds', startValue: 0, endValue: weights.reduce((a, b) => a + b, 0), samples, weights }],
+  });
+}
+
+const PPROF_SCHEMA = `
+syntax = "proto3";
+message Profile { repeated ValueType sample_type = 1; repeated Sample sample = 2; repeated Location location = 4; repeated Function function = 5; repeated string string_table = 6; }
+message ValueType { int64 type = 1; int64 unit = 2; }
+message Sample { repeated uint64 location_id = 1; repeated int64 value = 2; }
+message Location { uint64 id = 1; repeated Line line = 4; }
+message Line { uint64 function_id = 1; int64 line = 2; }
+message Function { uint64 id = 1; int64 name = 2; int64 filename = 4; }
+`;
+const PprofProfile = protobuf.parse(PPROF_SCHEMA).root.lookupType('Profile');
+
+/** A CPU profile shaped like Go's: samples/count and cpu/nanoseconds, 3000 functions. */
+function pprofInput(): Uint8Array {
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const functions = 3000;
+  const strings = ['', 'samples', 'count', 'cpu', 'nanoseconds', 'main.go'];
+  const fn = Array.from({ length: functions }, (_, i) => ({ id: i + 1, name: strings.push(`pkg.function${i}`) - 1, filename: 5 }));
+  const location = fn.map((f) => ({ id: f.id, line: [{ functionId: f.id, line: 10 }] }));
+  const sample: { locationId: number[]; value: number[] }[] = [];
+  let bytes = 0;
+  while (bytes < TARGET_MB * MB) {
+    const depth = 5 + rand(40);
+    const locationId = Array.from({ length: depth }, (_, d) => 1 + ((d * 97 + rand(8)) % functions));
+    sample.push({ locationId, value: [1, 10_000_000 * (1 + rand(3))] });
+    bytes += depth * 2 + 10;
+  }
+  const message = PprofProfile.fromObject({ sampleType: [{ type: 1, unit: 2 }, { type: 3, unit: 4 }], sample, location, function: fn, stringTable: strings });
+  return PprofProfile.encode(message).finish();
+}
+
+async function best(run: () => unknown): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < REPEATS; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const started = performance.now();
+    await run();
+    min = Math.min(min, performance.now() - started);
+  }
+  return min;
+}
+
+function splitLines(path: string): number {
+  return new TextDecoder().decode(readFileSync(path)).split('\n').length;
+}
+
+interface Case {
+  format: string;
+  path: string;
+  baselineName: string;
+  baseline: () => unknown;
+}
+
+async function main(): Promise<void> {
+  const lines = (format: string, path: string): Case => ({ format, path, baselineName: 'decode + split lines', baseline: () => splitLines(path) });
+  const json = (format: string, path: string): Case => ({ format, path, baselineName: 'JSON.parse', baseline: () => JSON.parse(readFileSync(path, 'utf8')) });
+  const pprofPath = cached('cpu.pprof', pprofInput);
+  const cases: Case[] = [
+    lines('collapsed-stacks', cached('collapsed.txt', collapsedInput)),
+    lines('linux-perf-script', cached('perf-script.txt', perfScriptInput)),
+    json('speedscope', cached('speedscope.json', speedscopeInput)),
+    json('firefox-gecko', cached('firefox.json', firefoxInput)),
+    { format: 'pprof', path: pprofPath, baselineName: 'protobufjs decode', baseline: () => PprofProfile.decode(readFileSync(pprofPath)) },
+  ];
+
+  const rows: Record<string, unknown>[] = [];
+  const table: string[][] = [];
+  for (const c of cases) {
+    const size = statSync(c.path).size;
+    // Warm-up: JIT and file cache.
+    const profile = await importTraceFile(c.path);
+    if (profile.format !== c.format) throw new Error(`${c.path} imported as ${profile.format}, not ${c.format}`);
+    const oursMs = await best(() => importTraceFile(c.path));
+    c.baseline();
+    const baseMs = await best(c.baseline);
+    const intervals = profile.threads.reduce((n, t) => n + t.count, 0);
+    rows.push({
+      format: c.format,
+      bytes: size,
+      events: profile.eventCount,
+      threads: profile.threads.length,
+      intervals,
+      importMs: round(oursMs),
+      importMBps: round(size / MB / (oursMs / 1000)),
+      baseline: c.baselineName,
+      baselineMs: round(baseMs),
+      importTimeVsBaseline: round(oursMs / baseMs, 2),
+    });
+    table.push([
+      c.format,
+      `${round(size / MB)} MB`,
+      `${profile.eventCount}`,
+      `${round(oursMs)} ms (${round(size / MB / (oursMs / 1000))} MB/s)`,
+      `${c.baselineName}: ${round(baseMs)} ms`,
+      `${round(oursMs / baseMs, 2)}x`,
+    ]);
+  }
+  printTable(['format', 'input', 'events', 'our import', 'baseline (same bytes)', 'ours / baseline'], table);
+  mkdirSync(OUT_DIR, { recursive: true });
+  const report = { bench: 'other-formats-import', node: process.version, repeats: REPEATS, date: new Date().toISOString(), results: rows };
+  writeFileSync(join(OUT_DIR, 'other-formats-import.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${join(OUT_DIR, 'other-formats-import.json')}`);
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+await main();
