@@ -139,3 +139,16 @@ test('perf script: pathological call-chain lines are handled in linear time and 
   assert.ok(profile.frames.names.includes('main'));
   assert.match(profile.warnings.join('\n'), /1 lines were neither/);
 });
+
+test('perf script: output recorded without -g (location on the header line) still gives one frame per sample', async () => {
+  const text = [
+    'app  7/8 [001] 10.000000:     250000 cycles:u:  ffffffff8100abcd do_work+0x1d (/bin/app)',
+    'app  7/8 [001] 10.000250:     250000 cycles:u:  ffffffff8100ab00 main+0x4 (/bin/app)',
+  ].join('\n');
+  const profile = await importInChunks('flat.txt', new TextEncoder().encode(text));
+  const t = profile.threads[0];
+  assert.equal(t.id, 'p7:t8');
+  assert.deepEqual(Array.from(t.frame, (f) => profile.frames.names[f]), ['do_work', 'main']);
+  assert.deepEqual(Array.from(t.start), [10_000_000, 10_000_250]);
+  assert.deepEqual(profile.warnings, []);
+});
