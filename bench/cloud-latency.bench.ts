@@ -156,7 +156,8 @@ async function main(): Promise<void> {
     // Set up a few users at a time (sign-up hashes passwords; all at once only measures the stand-in's CPU).
     const setUpUser = async (i: number) => {
         const user = await signUpUser(stack.standin, `bench-user-${i}@example.com`);
-        const traceId = await insertTrace(user, { file_name: `user-${i}.txt`, size_bytes: MB, ...stored });
+        // Each user's trace has its own summary text (the function caches token counts per text).
+        const traceId = await insertTrace(user, { file_name: `user-${i}.txt`, size_bytes: MB, ...stored, summary_text: `${stored.summary_text}\nuploaded by bench user ${i}` });
         const results = await listenForResults(user);
         const chat = openChatSocket(socketUrl, user.accessToken);
         const hello = await chat.next(60_000);

@@ -62,8 +62,12 @@ function systemInstructions(nonce: string): string {
   ].join('\n');
 }
 
-function dataBlock(nonce: string, traceName: string, summaryText: string): string {
-  return `<trace-data ${nonce}>\nfile: ${JSON.stringify(traceName)}\n${summaryText}\n</trace-data ${nonce}>`;
+/** The system message is `header + summary + footer`; the summary part is counted (and cached) on its own. */
+function blockHeader(nonce: string, traceName: string): string {
+  return `<trace-data ${nonce}>\nfile: ${JSON.stringify(traceName)}\n`;
+}
+function blockFooter(nonce: string): string {
+  return `\n</trace-data ${nonce}>`;
 }
 
 /** The longest prefix of `text` that fits in `maxTokens` tokens. */
@@ -77,27 +81,51 @@ export async function messageTokens(content: string): Promise<number> {
   return countTokensWith(await loadTokenizer(), content) + TOKENS_PER_MESSAGE;
 }
 
+// A trace's summary text is the same turn after turn, and counting its few
+// thousand tokens is the costliest step of building a prompt: remember the
+// counts of recent texts (keyed by the text itself, so a re-upload recounts).
+const SUMMARY_COUNT_CACHE_SIZE = 64;
+const summaryTokenCounts = new Map<string, number>();
+
+function summaryTokens(tokenizer: Tiktoken, text: string): number {
+  let count = summaryTokenCounts.get(text);
+  if (count === undefined) {
+    count = countTokensWith(tokenizer, text);
+    if (summaryTokenCounts.size >= SUMMARY_COUNT_CACHE_SIZE) summaryTokenCounts.delete(summaryTokenCounts.keys().next().value!);
+  } else {
+    summaryTokenCounts.delete(text); // re-inserted below as the most recent
+  }
+  summaryTokenCounts.set(text, count);
+  return count;
+}
+
+/**
+ * The system message is counted in parts (instructions and block markers,
+ * then the summary), so the total may differ from counting the joined text
+ * by a token or two at the seams; the budget leaves room for that.
+ */
 export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   const tokenizer = await loadTokenizer();
   const countTokens = (text: string) => countTokensWith(tokenizer, text);
   const messageTokens = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
   const nonce = input.nonce ?? randomNonce();
-  const instructions = systemInstructions(nonce);
+  const head = `${systemInstructions(nonce)}\n\n${blockHeader(nonce, input.traceName)}`;
+  const foot = blockFooter(nonce);
   const question: PromptMessage = { role: 'user', content: input.prompt };
-  const questionTokens = messageTokens(question.content);
 
   // The instructions and the question are never cut; the summary gives way if it alone overflows.
+  const fixedTokens = countTokens(head) + countTokens(foot) + TOKENS_PER_MESSAGE + messageTokens(question.content);
   let summaryText = input.summaryText;
+  let summaryCount = summaryTokens(tokenizer, summaryText);
   let summaryTruncated = false;
-  const fixedTokens = messageTokens(`${instructions}\n\n${dataBlock(nonce, input.traceName, '')}`) + questionTokens;
-  const summaryTokens = countTokens(summaryText);
-  if (fixedTokens + summaryTokens > input.tokenBudget) {
-    const room = Math.max(0, input.tokenBudget - fixedTokens - countTokens(SUMMARY_TRUNCATED_NOTE));
+  if (fixedTokens + summaryCount > input.tokenBudget) {
+    const room = Math.max(0, input.tokenBudget - fixedTokens - countTokens(SUMMARY_TRUNCATED_NOTE) - 2);
     summaryText = truncateToTokens(tokenizer, summaryText, room) + SUMMARY_TRUNCATED_NOTE;
+    summaryCount = countTokens(summaryText);
     summaryTruncated = true;
   }
-  const system: PromptMessage = { role: 'system', content: `${instructions}\n\n${dataBlock(nonce, input.traceName, summaryText)}` };
-  let used = messageTokens(system.content) + questionTokens;
+  const system: PromptMessage = { role: 'system', content: head + summaryText + foot };
+  let used = fixedTokens + summaryCount;
 
   // Newest history first; stop at the first message that does not fit so the kept history stays contiguous.
   const kept: PromptMessage[] = [];

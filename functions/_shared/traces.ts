@@ -29,6 +29,13 @@ export async function findVisibleTrace(client: SupabaseClient, traceId: string):
   return data ? { id: data.id, summaryStored: data.summary !== null } : null;
 }
 
+/** Whether the caller can see the trace (RLS: only their own); reads nothing but the id. */
+export async function isTraceVisible(client: SupabaseClient, traceId: string): Promise<boolean> {
+  const { data, error } = await client.from('traces').select('id').eq('id', traceId).maybeSingle();
+  if (error) throw new Error(`Could not read trace ${traceId}: ${error.message}`);
+  return data !== null;
+}
+
 /** Service-role read of a user's trace, including its stored summary. */
 export async function loadTraceForTurn(admin: SupabaseClient, userId: string, traceId: string): Promise<TraceRow | null> {
   const { data, error } = await admin

@@ -21,7 +21,7 @@ import type { SocketConfig } from '../_shared/config.ts';
 import { waitUntil } from '../_shared/edge-runtime.ts';
 import { claimTurn } from '../_shared/rate-limit.ts';
 import { createUserClient } from '../_shared/supabase-clients.ts';
-import { findVisibleTrace } from '../_shared/traces.ts';
+import { findVisibleTrace, isTraceVisible } from '../_shared/traces.ts';
 
 /** Reads the token from `?access_token=` or from a `jwt.<token>` subprotocol. */
 export function tokenFromRequest(request: Request): { token: string | undefined; protocols: string[] } {
@@ -141,14 +141,17 @@ class SocketSession {
       return;
     }
     if (!this.ownedTraces.has(traceId)) {
-      const trace = await findVisibleTrace(this.userClient, traceId);
-      if (!trace) {
+      if (!(await isTraceVisible(this.userClient, traceId))) {
         this.sendError('trace_not_found', 'Trace not found in your account; upload it again.', { turnId, traceId });
         return;
       }
       this.ownedTraces.add(traceId);
     }
-    if (this.turnIds.has(turnId)) return; // the same turn raced in while we were checking
+    if (this.turnIds.has(turnId)) {
+      // The same turn raced in while ownership was being checked.
+      this.sendError('invalid_message', 'This turn was already submitted.', { turnId });
+      return;
+    }
     this.turnIds.add(turnId);
 
     const claim = await claimTurn(this.userClient, turnId, this.config.turnsPerMinute);
