@@ -200,3 +200,29 @@ test('a host started with a file has it loaded for the page that connects', asyn
   assert.equal(current.fileName, 'two-sampled.speedscope.json');
   assert.equal(current.path, SPEEDSCOPE);
 });
+
+test('production mode serves the built renderer, with the bridge bundled in, under the app CSP', async (t) => {
+  const built = await startBrowserHost({ renderer: 'production', userDataDir });
+  t.after(() => built.stop());
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: built.port, path, headers }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  assert.equal((await get('/')).status, 403);
+  const page = await get(`/?token=${built.token}`);
+  assert.equal(page.status, 200);
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+  const script = page.body.match(/<script type="module"[^>]*src="([^"]+)"/)?.[1];
+  assert.ok(script, 'one bundled module script');
+  const cookie = String(page.headers['set-cookie']).split(';')[0];
+  const bundle = await get(script, { cookie });
+  assert.equal(bundle.status, 200);
+  assert.match(bundle.body, /__trace-analyser\/ws/, 'the page bridge is in the bundle');
+  assert.doesNotMatch(bundle.body, /\beval\(/);
+});

@@ -1,8 +1,8 @@
 // The browser host: the desktop app's main-process services in plain Node,
 // behind a loopback HTTP + WebSocket server, so the real renderer runs (and
-// is tested) in Chromium without Electron. The page is served by Vite in
-// middleware mode (always the current sources, no build step); the
-// TraceAnalyserApi reaches the services over one WebSocket
+// is tested) in Chromium without Electron. The page is served by Vite
+// (renderer-server.ts: current sources by default, or the production build);
+// the TraceAnalyserApi reaches the services over one WebSocket
 // (preload/browser-bridge.ts, injected into the page before the renderer).
 //
 // Only 127.0.0.1 is bound. Every HTTP request and the WebSocket need the
@@ -14,9 +14,6 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
-import { createServer as createViteServer, type Plugin, type ViteDevServer } from 'vite';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   isRequestChannel,
@@ -28,6 +25,7 @@ import {
 } from '../ipc-contract.ts';
 import { createAppServices, type AppServices } from '../services/app-services.ts';
 import type { UploadSink } from '../services/import-service.ts';
+import { VITE_WS_PATH, startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
 import {
   BinaryKind,
   TOKEN_COOKIE,
@@ -40,13 +38,9 @@ import {
   type ServerMessage,
 } from './ws-protocol.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const RENDERER_ROOT = join(REPO_ROOT, 'renderer');
-const BRIDGE_MODULE = join(REPO_ROOT, 'preload', 'browser-bridge.ts');
 const WORKER_URL = new URL('../services/import-worker.ts', import.meta.url);
 /** An upload chunk (1 MiB) plus its header, with room to spare. */
 const MAX_WS_MESSAGE_BYTES = 4 * 1024 * 1024;
-const VITE_WS_PATH = '__vite_ws';
 
 export interface BrowserHostOptions {
   /** A trace to open at start, as `trace-analyser path` does. */
@@ -55,7 +49,9 @@ export interface BrowserHostOptions {
   port?: number;
   /** Where recent-files.json lives. Default: ~/.trace-analyser/browser-host. */
   userDataDir?: string;
-  /** Vite's dependency cache. Default: node_modules/.vite/browser-host. */
+  /** 'dev' (default): Vite serves the current sources. 'production': the minified build, as the app ships it. */
+  renderer?: RendererMode;
+  /** Vite's dependency cache in 'dev' mode. Default: node_modules/.vite/browser-host. */
   viteCacheDir?: string;
 }
 
@@ -102,7 +98,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
-  let vite: ViteDevServer | undefined;
+  let rendererServer: RendererServer | undefined;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (!hostAllowed(request.headers.host)) return refuse(response, 421, 'Unexpected Host header.');
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
@@ -114,33 +110,22 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     }
     response.setHeader('x-content-type-options', 'nosniff');
     if (url.pathname === '/favicon.ico') return refuse(response, 204, '');
-    if (!vite) return refuse(response, 503, 'Starting up, reload in a moment.');
-    vite.middlewares(request, response, () => refuse(response, 404, 'Not found'));
+    if (!rendererServer) return refuse(response, 503, 'Starting up, reload in a moment.');
+    rendererServer.handle(request, response, () => refuse(response, 404, 'Not found'));
   });
 
-  vite = await createViteServer({
-    configFile: false,
-    root: RENDERER_ROOT,
-    cacheDir: options.viteCacheDir ?? join(REPO_ROOT, 'node_modules', '.vite', 'browser-host'),
-    plugins: [react(), injectBridge()],
-    appType: 'spa',
-    logLevel: 'warn',
-    clearScreen: false,
-    server: {
-      middlewareMode: true,
-      // No hot reload (and so no React Fast Refresh preamble, an inline script the page's CSP blocks).
-      hmr: false,
-      // Vite's client still opens its socket; it gets one on this server instead of a blocked extra port.
-      ws: { server, path: VITE_WS_PATH },
-      fs: { allow: [REPO_ROOT] },
-    },
+  const mode = options.renderer ?? 'dev';
+  const renderer = await startRendererServer(mode, { server, viteCacheDir: options.viteCacheDir }).catch(async (error: unknown) => {
+    await services.dispose();
+    throw error;
   });
+  rendererServer = renderer;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
     // Vite's own socket (path VITE_WS_PATH) is upgraded by Vite's listener, with its own token.
-    if (url.pathname === `/${VITE_WS_PATH}`) return;
+    if (mode === 'dev' && url.pathname === `/${VITE_WS_PATH}`) return;
     const origin = request.headers.origin;
     const allowed =
       url.pathname === WS_PATH &&
@@ -181,7 +166,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
         wss.close();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
-        await vite?.close();
+        await renderer.close();
         await services.dispose();
       })();
       return stopped;
@@ -266,17 +251,6 @@ function sendEncoded(ws: WebSocket, json: string, attachments: { id: number; byt
   if (ws.readyState !== ws.OPEN) return;
   for (const { id, bytes } of attachments) ws.send(binaryFrame(BinaryKind.Attachment, id, bytes));
   ws.send(json);
-}
-
-/** Serves preload/browser-bridge.ts ahead of the renderer's own script, so window.traceAnalyser exists when it runs. */
-function injectBridge(): Plugin {
-  return {
-    name: 'trace-analyser-browser-bridge',
-    transformIndexHtml: {
-      order: 'pre',
-      handler: () => [{ tag: 'script', attrs: { type: 'module', src: `/@fs${BRIDGE_MODULE}` }, injectTo: 'head-prepend' }],
-    },
-  };
 }
 
 function refuse(response: ServerResponse, status: number, message: string): void {
