@@ -109,7 +109,7 @@ test('firefox: JS frames are split into function, file and line; the devtools ma
     file: 'resource://devtools/shared/base-loader.js -> resource://devtools/shared/task.js',
     line: 304,
     column: undefined,
-    category: undefined,
+    category: 'JavaScript', // Gecko 59 frames carry category bit 64.
   });
   const source = raw(file);
   const markers = profile.threads[0].markers;

@@ -192,9 +192,10 @@ function importThread(
     const s = strings[index];
     return typeof s === 'string' ? s : undefined;
   };
-  const categories: unknown[] = Array.isArray(meta.categories) ? meta.categories : [];
+  const categories: unknown[] | undefined = Array.isArray(meta.categories) ? meta.categories : undefined;
   const categoryName = (index: unknown): string | undefined => {
     if (typeof index !== 'number') return undefined;
+    if (!categories) return LEGACY_CATEGORIES[index];
     const c = categories[index];
     return isObject(c) && typeof c.name === 'string' ? c.name : undefined;
   };
@@ -258,6 +259,22 @@ function importThread(
 }
 
 const EMPTY: readonly number[] = [];
+
+/**
+ * Before meta.categories (Gecko format < 12), a frame's category was one bit
+ * of this mask (the old js::ProfileEntry::Category).
+ */
+const LEGACY_CATEGORIES: Record<number, string> = {
+  16: 'Other',
+  32: 'CSS',
+  64: 'JavaScript',
+  128: 'GC',
+  256: 'CC',
+  512: 'Network',
+  1024: 'Graphics',
+  2048: 'Storage',
+  4096: 'Events',
+};
 
 function numeric(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
