@@ -1,0 +1,149 @@
+// The desktop app's import path (ImportService: file -> worker -> summary ->
+// encoded profile -> main) against doing the same work on the main thread,
+// measured in the same run on the same trace:
+//   - time from request to "trace loaded" in main (target: worker <= 1.15x in-process),
+//   - the main event loop's longest stall during the import (target: < 50 ms with the
+//     worker, i.e. the window stays responsive; in-process stalls for whole seconds),
+//   - the longest gap between progress events (target: < 500 ms, a moving progress bar),
+//   - decodeProfile of the received bytes, the renderer's cost to get the profile back.
+// Trace: bench/trace-generator.ts, 100 MB by default (BENCH_IMPORT_MB), cached in bench-output/traces.
+//
+// Run: npm run bench -- import-worker
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { importTraceFile } from '../shared-importer/node/node-host.ts';
+import { decodeProfile, encodeProfile } from '../shared-importer/src/model/profile-codec.ts';
+import { renderSummaryText } from '../shared-importer/src/summary/render-summary-text.ts';
+import { summarizeProfile } from '../shared-importer/src/summary/summarize-profile.ts';
+import { loadTokenizer } from '../shared-importer/src/summary/token-count.ts';
+import type { EventChannel, MainEvents, TraceLoadedEvent } from '../electron/ipc-contract.ts';
+import { ImportService } from '../electron/services/import-service.ts';
+import { generateTrace } from './trace-generator.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const OUT_DIR = join(ROOT, 'bench-output');
+const MB = 1024 * 1024;
+const SIZE_MB = Number(process.env.BENCH_IMPORT_MB ?? 100);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
+const WORKER = new URL('../electron/services/import-worker.ts', import.meta.url);
+
+async function ensureTrace(): Promise<string> {
+  const dir = join(OUT_DIR, 'traces');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `import-worker-${SIZE_MB}mb.json`);
+  if (!existsSync(path)) {
+    console.log(`generating ${path} ...`);
+    await generateTrace({ bytes: SIZE_MB * MB, out: `${path}.tmp`, seed: 11 });
+    renameSync(`${path}.tmp`, path);
+  }
+  return path;
+}
+
+interface Run {
+  loadedMs: number;
+  maxLoopStallMs: number;
+  maxProgressGapMs: number;
+  progressEvents: number;
+  encodedBytes: number;
+}
+
+/** Longest event-loop stall while `work` runs (a 10 ms timer measures how late it fires). */
+async function measureStalls<T>(work: () => Promise<T>): Promise<{ result: T; maxStallMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const result = await work();
+  histogram.disable();
+  return { result, maxStallMs: histogram.max / 1e6 };
+}
+
+async function inProcess(path: string): Promise<Run> {
+  const started = performance.now();
+  const { result: encoded, maxStallMs } = await measureStalls(async () => {
+    const profile = await importTraceFile(path);
+    const summary = summarizeProfile(profile);
+    await renderSummaryText(summary);
+    return encodeProfile(profile);
+  });
+  return { loadedMs: performance.now() - started, maxLoopStallMs: maxStallMs, maxProgressGapMs: NaN, progressEvents: 0, encodedBytes: encoded.length };
+}
+
+async function viaWorker(service: ImportService, waitFor: (channel: EventChannel) => Promise<unknown>, progressTimes: number[], path: string): Promise<Run & { event: TraceLoadedEvent }> {
+  progressTimes.length = 0;
+  const started = performance.now();
+  const { result: event, maxStallMs } = await measureStalls(async () => {
+    const loaded = waitFor('trace:loaded') as Promise<TraceLoadedEvent>;
+    await service.importPath(path);
+    return loaded;
+  });
+  const loadedMs = performance.now() - started;
+  const times = [started, ...progressTimes, started + loadedMs];
+  let maxGap = 0;
+  for (let i = 1; i < times.length; i++) maxGap = Math.max(maxGap, times[i] - times[i - 1]);
+  return { loadedMs, maxLoopStallMs: maxStallMs, maxProgressGapMs: maxGap, progressEvents: progressTimes.length, encodedBytes: event.profile.length, event };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function main(): Promise<void> {
+  const path = await ensureTrace();
+  await loadTokenizer(); // both sides start with a warm tokenizer: the app's worker loads it while idle
+
+  const progressTimes: number[] = [];
+  const waiters = new Map<EventChannel, (payload: unknown) => void>();
+  const service = new ImportService({
+    workerUrl: WORKER,
+    emit<C extends EventChannel>(channel: C, payload: MainEvents[C]) {
+      if (channel === 'import:progress') progressTimes.push(performance.now());
+      if (channel === 'import:failed') throw new Error(JSON.stringify(payload));
+      waiters.get(channel)?.(payload);
+    },
+  });
+  const waitFor = (channel: EventChannel) => new Promise((resolve) => waiters.set(channel, resolve));
+  // Warm-up: the worker loads its code and tokenizer, as it does while the app sits idle.
+  await viaWorker(service, waitFor, progressTimes, '/work/shared/traces/speedscope/Chrome/65/simple.cpuprofile');
+
+  // Noise floor: how late a timer fires on this machine right now with nothing to do (other processes share the cores).
+  const idle = await measureStalls(() => new Promise((resolve) => setTimeout(resolve, 2000)));
+
+  const worker: Run[] = [];
+  const local: Run[] = [];
+  let decodeMs = Infinity;
+  for (let i = 0; i < REPEATS; i++) {
+    const run = await viaWorker(service, waitFor, progressTimes, path);
+    const t = performance.now();
+    decodeProfile(run.event.profile);
+    decodeMs = Math.min(decodeMs, performance.now() - t);
+    worker.push(run);
+    local.push(await inProcess(path));
+  }
+  await service.dispose();
+
+  const w = { loadedMs: median(worker.map((r) => r.loadedMs)), stall: Math.max(...worker.map((r) => r.maxLoopStallMs)), gap: Math.max(...worker.map((r) => r.maxProgressGapMs)) };
+  const l = { loadedMs: median(local.map((r) => r.loadedMs)), stall: Math.max(...local.map((r) => r.maxLoopStallMs)) };
+  const rows = [
+    ['idle (noise floor)', '-', `${round(idle.maxStallMs)} ms`, '-', '-'],
+    ['in-process (baseline)', `${round(l.loadedMs)} ms`, `${round(l.stall)} ms`, '-', '1.00x'],
+    ['import worker (app)', `${round(w.loadedMs)} ms`, `${round(w.stall)} ms`, `${round(w.gap)} ms (${worker[0].progressEvents} events)`, `${round(w.loadedMs / l.loadedMs, 2)}x (target <= 1.15x)`],
+  ];
+  const header = ['path', 'request -> loaded (median)', 'max main-loop stall', 'max progress gap', 'time ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(`trace: ${SIZE_MB} MB Chrome trace, ${REPEATS} runs each, load average ${loadavg().map((x) => round(x, 2)).join(' ')}`);
+  console.log(line(header));
+  console.log(widths.map((n) => '-'.repeat(n)).join('  '));
+  for (const r of rows) console.log(line(r));
+  console.log(`\nstall ratio: in-process stalls the main loop ${round(l.stall / Math.max(w.stall, 1), 0)}x longer (target: worker < 50 ms)`);
+  console.log(`encoded profile ${round(worker[0].encodedBytes / MB)} MB (${round((100 * worker[0].encodedBytes) / (SIZE_MB * MB))}% of the trace); decodeProfile ${round(decodeMs, 2)} ms`);
+
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(
+    join(OUT_DIR, 'import-worker.json'),
+    `${JSON.stringify({ bench: 'import-worker', node: process.version, date: new Date().toISOString(), loadAverage: loadavg(), sizeMB: SIZE_MB, repeats: REPEATS, idleMaxStallMs: idle.maxStallMs, worker, inProcess: local, decodeMs }, null, 2)}\n`,
+  );
+  console.log(`wrote ${join(OUT_DIR, 'import-worker.json')}`);
+}
+
+await main();
