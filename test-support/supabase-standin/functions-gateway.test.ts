@@ -114,7 +114,10 @@ describe('functions gateway', () => {
   test('WebSocket with a bad token is refused by the function itself', async () => {
     const ws = new WebSocket(`${standin.functionUrl('echo-ws').replace('http', 'ws')}?access_token=forged`);
     const status = await new Promise<number>((resolve) => {
-      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('unexpected-response', (req, res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
       ws.once('open', () => resolve(101));
     });
     assert.equal(status, 401);

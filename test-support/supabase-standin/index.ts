@@ -106,7 +106,11 @@ export async function startSupabaseStandin(options: StandinOptions = {}): Promis
     });
   });
 
+  // Upgraded sockets are no longer the HTTP server's: track them so stop() can close them.
+  const upgradedSockets = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgradedSockets.add(socket);
+    socket.once('close', () => upgradedSockets.delete(socket));
     const requestUrl = new URL(req.url ?? '/', url);
     const path = requestUrl.pathname;
     const upgrade =
@@ -141,6 +145,7 @@ export async function startSupabaseStandin(options: StandinOptions = {}): Promis
     functionUrl: (name) => `${url}/functions/v1/${name}`,
     async stop() {
       realtime.close();
+      for (const socket of upgradedSockets) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((closed) => server.close(() => closed()));
       await functions.stop();
