@@ -51,7 +51,14 @@ export const MAX_SUMMARY_NAME_CHARS = 300;
 const PATH_HEAD_FRAMES = 6;
 const PATH_TAIL_FRAMES = 34;
 
+/** Formats whose samples are aggregated: the importer lays them out one after another, not in time order. */
+const AGGREGATED_FORMATS: ReadonlySet<Profile['format']> = new Set(['pprof', 'collapsed-stacks']);
+
+/** Linux's per-CPU idle task in system-wide perf recordings: its samples are the CPU idling. */
+const IDLE_THREAD = /^swapper(\/\d+)?$/;
+
 const MAIN_THREAD_RANKS: [RegExp, number][] = [
+  [IDLE_THREAD, -1],
   [/^CrRendererMain$/, 4],
   [/^GeckoMain$/, 3],
   [/^(main|main thread|mainthread|js thread)$/i, 3],
@@ -61,6 +68,7 @@ const MAIN_THREAD_RANKS: [RegExp, number][] = [
 export function summarizeProfile(profile: Profile, options: SummarizeOptions = {}): TraceSummary {
   const settings = { ...SUMMARY_DEFAULTS, ...definedOnly(options) };
   const scale = unitScale(profile.unit);
+  const hasTimeline = scale.isTime && !AGGREGATED_FORMATS.has(profile.format);
   const kinds = classifyFrames(profile.frames);
   const traceDuration = Math.max(0, profile.endTime - profile.startTime);
   const warnings = [...profile.warnings];
@@ -83,7 +91,7 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
   const threads: ThreadSummary[] = [];
   for (const { timeline, isMain } of kept) {
     if (settings.signal?.aborted) throw abortedError();
-    threads.push(summarizeThread(timeline, isMain, profile, kinds, scale, traceDuration, settings));
+    threads.push(summarizeThread(timeline, isMain, profile, kinds, scale, hasTimeline, traceDuration, settings));
   }
 
   let intervalCount = 0;
@@ -96,6 +104,7 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
     durationMs: scale.ms(traceDuration),
     durationValue: scale.value(traceDuration),
     ...(scale.isTime ? { startMs: round(profile.startTime / 1000, 3) } : {}),
+    hasTimeline,
     threads,
     omittedThreadCount: profile.threads.length - threads.length,
     warnings,
@@ -134,13 +143,14 @@ function summarizeThread(
   profile: Profile,
   kinds: FrameKinds,
   scale: UnitScale,
+  hasTimeline: boolean,
   traceDuration: number,
   settings: Settings,
 ): ThreadSummary {
   const frames = profile.frames;
   const parent = parentIndices(t);
   const threshold = settings.longTaskThresholdMs * 1000;
-  const tasks = taskLevel(t, kinds, parent, scale.isTime ? threshold : Infinity);
+  const tasks = taskLevel(t, kinds, parent, hasTimeline ? threshold : Infinity);
   const busy = tasks.busy;
   const percentOfBusy = (v: number) => percent(v, busy);
 
@@ -215,7 +225,7 @@ function summarizeThread(
   });
 
   const costs = costTotals(t, kinds);
-  const markers = summarizeMarkers(t, profile.startTime, scale.isTime, settings.maxMarkers, costs);
+  const markers = summarizeMarkers(t, profile.startTime, hasTimeline, settings.maxMarkers, costs);
 
   return {
     id: t.id,
@@ -253,6 +263,7 @@ function taskLevel(
   parent: Int32Array = parentIndices(t),
   longThreshold = Infinity,
 ): { busy: number; long: number[] } {
+  if (IDLE_THREAD.test(t.name)) return { busy: 0, long: [] };
   const underWrappers = new Uint8Array(t.count);
   const long: number[] = [];
   let busy = 0;
@@ -335,10 +346,12 @@ function costTotals(t: ThreadTimeline, kinds: FrameKinds): CostTotals {
   const totals: CostTotals = { total: new Float64Array(5), count: new Uint32Array(5), longestGc: 0 };
   if (!kinds.anyCost) return totals;
   const onPath = new Uint32Array(5);
-  const pathKinds: number[] = [];
+  // Cost kind of the open interval at each depth; typed, as this runs once per interval.
+  let kindAtDepth = new Uint8Array(256);
+  let open = 0;
   for (let i = 0; i < t.count; i++) {
     const d = t.depth[i];
-    while (pathKinds.length > d) onPath[pathKinds.pop()!]--;
+    while (open > d) onPath[kindAtDepth[--open]]--;
     const kind = kinds.cost[t.frame[i]];
     if (kind !== CostKind.None && onPath[kind] === 0) {
       const duration = t.end[i] - t.start[i];
@@ -347,7 +360,12 @@ function costTotals(t: ThreadTimeline, kinds: FrameKinds): CostTotals {
       if (kind === CostKind.Gc && duration > totals.longestGc) totals.longestGc = duration;
     }
     onPath[kind]++;
-    pathKinds.push(kind);
+    if (open === kindAtDepth.length) {
+      const grown = new Uint8Array(open * 2);
+      grown.set(kindAtDepth);
+      kindAtDepth = grown;
+    }
+    kindAtDepth[open++] = kind;
   }
   return totals;
 }
@@ -359,11 +377,11 @@ function costTotals(t: ThreadTimeline, kinds: FrameKinds): CostTotals {
 function summarizeMarkers(
   t: ThreadTimeline,
   traceStart: number,
-  isTime: boolean,
+  hasTimeline: boolean,
   max: number,
   costs: CostTotals,
 ): { listed: MarkerSummary[]; omitted: number } {
-  if (!isTime || t.markers.length === 0) return { listed: [], omitted: 0 };
+  if (!hasTimeline || t.markers.length === 0) return { listed: [], omitted: 0 };
   const fromMarkers: CostTotals = { total: new Float64Array(5), count: new Uint32Array(5), longestGc: 0 };
   const plain = [];
   for (const m of t.markers) {

@@ -17,6 +17,7 @@ const REAL_TRACES = [
   'Chrome/65/sucrase.cpuprofile',
   'Firefox/59/firefox.json',
   'linux-perf/simple.linux-perf.txt',
+  'linux-perf/system-wide.linux-perf.txt',
   'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt',
   'pprof/simple.prof',
   'speedscope/0.6.0/two-sampled.speedscope.json',
@@ -140,3 +141,25 @@ interface RawTraceEvent {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('pprof is aggregated: no timeline, so no long tasks or markers', async () => {
+  const summary = summarizeProfile(await load('pprof/simple.prof'));
+  assert.equal(summary.hasTimeline, false);
+  for (const t of summary.threads) {
+    assert.equal(t.longTaskCount, 0);
+    assert.deepEqual(t.markers, []);
+  }
+  const { text } = await renderSummaryText(summary);
+  assert.match(text, /Aggregated profile: samples are not in time order/);
+  assert.doesNotMatch(text, /Long tasks/);
+});
+
+test('system-wide perf: the kernel idle task "swapper" is never the main thread and is not busy', async () => {
+  const summary = summarizeProfile(await load('linux-perf/system-wide.linux-perf.txt'));
+  assert.equal(summary.hasTimeline, true);
+  const swapper = summary.threads.find((t) => /^swapper/.test(t.name));
+  assert.ok(swapper, 'the recording has swapper samples');
+  assert.equal(swapper.isMainThread, false);
+  assert.equal(swapper.busyValue, 0);
+  assert.notEqual(summary.threads[0], swapper);
+});

@@ -37,6 +37,12 @@ export interface TraceSummary {
   durationValue: number;
   /** Trace start in the profile's clock, in ms (absent when the profile has no clock). */
   startMs?: number;
+  /**
+   * False for aggregated formats (pprof, collapsed stacks): their samples are
+   * laid out one after another, not in time order, so there are no long tasks
+   * or markers, and positions on the time axis mean nothing.
+   */
+  hasTimeline: boolean;
   /** Most important first: the main thread, then by busy time. */
   threads: ThreadSummary[];
   /** Threads with nothing in them, or beyond the thread cap, that are not listed. */
@@ -83,7 +89,7 @@ export interface ThreadSummary {
   topFunctionsByTotal: FunctionSummary[];
   /** Call paths that end where time is spent (self-dominated merged call tree nodes), heaviest first. */
   hotPaths: HotPath[];
-  /** Tasks longer than the threshold (the longest ones, listed in start order). Empty for non-time profiles. */
+  /** Tasks longer than the threshold (the longest ones, listed in start order). Empty without a timeline. */
   longTasks: LongTask[];
   /** All tasks over the threshold, including any not listed. */
   longTaskCount: number;
