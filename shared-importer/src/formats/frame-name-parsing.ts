@@ -51,3 +51,47 @@ export function isSpace(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+
+/** Itanium C++ ABI codes for builtin parameter types. */
+const BUILTIN_TYPES: Record<string, string> = {
+  b: 'bool',
+  c: 'char',
+  a: 'signed char',
+  h: 'unsigned char',
+  s: 'short',
+  t: 'unsigned short',
+  i: 'int',
+  j: 'unsigned int',
+  l: 'long',
+  m: 'unsigned long',
+  x: 'long long',
+  y: 'unsigned long long',
+  f: 'float',
+  d: 'double',
+  e: 'long double',
+};
+
+/**
+ * Demangles the simplest C++ symbols, a free function with builtin parameter
+ * types ("_Z4betav" → "beta()", "_Z3addii" → "add(int, int)"). Anything else
+ * (namespaces, templates, Rust's v0 scheme) is returned unchanged: a wrong
+ * demangling is worse than none.
+ */
+export function demangleSimpleCpp(symbol: string): string {
+  const m = /^_Z(\d{1,4})/.exec(symbol);
+  if (!m) return symbol;
+  const length = Number(m[1]);
+  const nameStart = m[0].length;
+  const name = symbol.slice(nameStart, nameStart + length);
+  if (name.length !== length || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return symbol;
+  const params = symbol.slice(nameStart + length);
+  if (params === 'v') return `${name}()`;
+  if (params === '') return symbol;
+  const types: string[] = [];
+  for (const code of params) {
+    const type = BUILTIN_TYPES[code];
+    if (type === undefined) return symbol;
+    types.push(type);
+  }
+  return `${name}(${types.join(', ')})`;
+}

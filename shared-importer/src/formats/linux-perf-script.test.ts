@@ -33,7 +33,11 @@ function expectedThreads(file: string): Map<string, FileThread> {
     const header = /^(.+?)\s+(\d+)(?:\/(\d+))?\s+(?:\[\d+\]\s+)?(\d+\.\d{6}):/.exec(lines[0]);
     assert.ok(header, `header: ${lines[0]}`);
     const id = header[3] ? `p${header[2]}:t${header[3]}` : `t${header[2]}`;
-    const symbols = lines.slice(1).map((l) => l.trim().split(/\s+/)[1].replace(/\+0x[0-9a-f]+$/, ''));
+    const symbols = lines
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/)[1].replace(/\+0x[0-9a-f]+$/, ''))
+      // The files' C++ names are all void free functions, "_Z<length><name>v".
+      .map((name) => name.replace(/^_Z\d+(\w+)v$/, '$1()'));
     let thread = threads.get(id);
     if (!thread) {
       thread = { name: header[1], samples: 0, firstMicros: Number(header[4].replace('.', '')), stacks: new Set() };

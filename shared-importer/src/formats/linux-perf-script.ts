@@ -9,7 +9,7 @@ import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
 import type { ByteStream } from '../input/byte-stream.ts';
 import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
-import { isSpace, splitTrailingParenthesis } from './frame-name-parsing.ts';
+import { demangleSimpleCpp, isSpace, splitTrailingParenthesis } from './frame-name-parsing.ts';
 
 /** comm (may contain spaces), pid[/tid], optional [cpu], time in seconds, then the rest ("1001001 cpu-clock: "). */
 const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+)\.(\d+):\s*(.*)$/;
@@ -180,7 +180,8 @@ async function importPerfScript(input: ByteStream, context: FormatImportContext)
 
 /**
  * A call-chain line: indentation, hex address, then "symbol+0xoff (dso)",
- * either part optional. The offset is dropped so one function is one frame.
+ * either part optional. The offset is dropped so one function is one frame;
+ * simple C++ names are demangled (perf leaves them mangled without a demangler).
  */
 function parseStackLine(line: string): { address: string; symbol: string; dso?: string } | undefined {
   let i = 0;
@@ -191,7 +192,7 @@ function parseStackLine(line: string): { address: string; symbol: string; dso?: 
   if (j === i || (j < line.length && !isSpace(line.charCodeAt(j)))) return undefined;
   const rest = line.slice(j).trim();
   const split = splitTrailingParenthesis(rest);
-  const symbol = (split ? split.before : rest).replace(SYMBOL_OFFSET, '');
+  const symbol = demangleSimpleCpp((split ? split.before : rest).replace(SYMBOL_OFFSET, ''));
   return { address: line.slice(i, j), symbol, dso: split && split.inside !== '' ? split.inside : undefined };
 }
 
