@@ -97,7 +97,7 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
       timeoutMs: positiveInt(env, 'AI_TIMEOUT_MS', 120_000),
       maxOutputTokens: maxOutput > 0 ? maxOutput : undefined,
     },
-    promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', 24_000),
+    promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', 32_000),
     summaryTokenBudget: positiveInt(env, 'AI_SUMMARY_TOKEN_BUDGET', 6_000),
     maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', 20 * 1024 * 1024),
     chunkFlushMs: positiveInt(env, 'AI_CHUNK_FLUSH_MS', 50),

@@ -35,10 +35,13 @@ export interface BuiltPrompt {
   droppedHistoryMessages: number;
   /** True when the summary itself had to be cut to fit. */
   summaryTruncated: boolean;
-  /** Tokens of all messages, as counted for the budget. */
+  /** Tokens of all messages, as counted for the budget (an upper bound when `tokensExact` is false). */
   tokens: number;
+  /** False when the prompt fitted by its byte size alone and was not tokenised. */
+  tokensExact: boolean;
 }
 
+const encoder = new TextEncoder();
 const SUMMARY_TRUNCATED_NOTE = '\n[summary cut here to fit the prompt budget]';
 
 export function randomNonce(): string {
@@ -113,6 +116,22 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   const foot = blockFooter(nonce);
   const question: PromptMessage = { role: 'user', content: input.prompt };
 
+  // Every o200k token stands for at least one byte of UTF-8, so the byte size bounds the token
+  // count from above. When that bound fits, nothing needs tokenising (BPE over a summary of a few
+  // thousand tokens is the costliest step of a turn).
+  const utf8Bytes = (text: string) => encoder.encode(text).length;
+  let byteBound = utf8Bytes(head) + utf8Bytes(input.summaryText) + utf8Bytes(foot) + 2 * TOKENS_PER_MESSAGE + utf8Bytes(question.content);
+  for (const message of input.history) byteBound += utf8Bytes(message.content) + TOKENS_PER_MESSAGE;
+  if (byteBound <= input.tokenBudget) {
+    return {
+      messages: [{ role: 'system', content: head + input.summaryText + foot }, ...input.history.map((m) => ({ role: m.role, content: m.content })), question],
+      droppedHistoryMessages: 0,
+      summaryTruncated: false,
+      tokens: byteBound,
+      tokensExact: false,
+    };
+  }
+
   // The instructions and the question are never cut; the summary gives way if it alone overflows.
   const fixedTokens = countTokens(head) + countTokens(foot) + TOKENS_PER_MESSAGE + messageTokens(question.content);
   let summaryText = input.summaryText;
@@ -142,5 +161,6 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
     droppedHistoryMessages: input.history.length - kept.length,
     summaryTruncated,
     tokens: used,
+    tokensExact: true,
   };
 }

@@ -40,7 +40,9 @@ Deno.test('history is cut oldest first to the token budget and stays contiguous'
   assertEquals(unlimited.messages.length, 22);
 
   const perMessage = await messageTokens(history[0].content);
-  const budget = unlimited.tokens - 5 * perMessage; // room for all but about five messages
+  let exactAll = 0;
+  for (const m of unlimited.messages) exactAll += await messageTokens(m.content);
+  const budget = exactAll - 5 * perMessage; // room for all but about five messages
   const built = await buildPrompt({ summaryText, traceName: 't', history, prompt: 'q', tokenBudget: budget, nonce: 'x' });
   assert(built.tokens <= budget, `${built.tokens} <= ${budget}`);
   assert(built.droppedHistoryMessages >= 5 && built.droppedHistoryMessages <= 6, `dropped ${built.droppedHistoryMessages}`);
@@ -50,10 +52,15 @@ Deno.test('history is cut oldest first to the token budget and stays contiguous'
 });
 
 Deno.test('the token count is the real encoder count, and an oversized summary is cut, never the question', async () => {
-  const built = await buildPrompt({ summaryText, traceName: 't', history: [], prompt: 'q', tokenBudget: 100_000, nonce: 'x' });
+  // Far below the budget, the byte size bounds the count and nothing is tokenised.
+  const roomy = await buildPrompt({ summaryText, traceName: 't', history: [], prompt: 'q', tokenBudget: 100_000, nonce: 'x' });
   let exact = 0;
-  for (const m of built.messages) exact += await messageTokens(m.content);
-  assert(Math.abs(built.tokens - exact) <= 2, `counted ${built.tokens}, joined text has ${exact}`);
+  for (const m of roomy.messages) exact += await messageTokens(m.content);
+  assert(!roomy.tokensExact && roomy.tokens >= exact, `bound ${roomy.tokens} >= exact ${exact}`);
+  // Near the budget the parts are counted for real.
+  const tight = await buildPrompt({ summaryText, traceName: 't', history: [], prompt: 'q', tokenBudget: exact + 10, nonce: 'x' });
+  assert(tight.tokensExact && Math.abs(tight.tokens - exact) <= 2, `counted ${tight.tokens}, joined text has ${exact}`);
+  assertEquals(tight.summaryTruncated, false);
 
   const huge = 'frame '.repeat(20_000);
   const cut = await buildPrompt({ summaryText: huge, traceName: 't', history: [{ role: 'user', content: 'old' }], prompt: 'the question', tokenBudget: 2_000, nonce: 'x' });
