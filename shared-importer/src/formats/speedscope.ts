@@ -122,7 +122,7 @@ function importSpeedscopeDocument(document: unknown, context: FormatImportContex
   }
   return {
     format: 'speedscope',
-    name: typeof document.name === 'string' && document.name !== '' ? document.name : context.fileName,
+    name: context.fileName,
     unit,
     frames,
     threads,
