@@ -250,6 +250,27 @@ test('firefox: very long and circular prefix chains neither overflow nor hang', 
   assert.match(profile.warnings.join('\n'), /1 samples refer to missing or circular stacks/);
 });
 
+test('firefox: a table claiming a huge length is sized by its columns, not by the claim', async () => {
+  const profile = await importInChunks(
+    'claims.json',
+    json({
+      meta: { preprocessedProfileVersion: 50, startTime: 0, interval: 1 },
+      shared: { stringArray: ['main'] },
+      threads: [
+        {
+          name: 'GeckoMain',
+          samples: { length: 1e12, stack: [0], time: [0] },
+          stackTable: { length: 1e12, prefix: [null], frame: [0] },
+          frameTable: { length: 1e12, func: [0] },
+          funcTable: { length: 1e12, name: [0] },
+        },
+      ],
+    }),
+  );
+  assert.equal(profile.threads[0].sampleCount, 1);
+  assert.equal(profile.frames.names[0], 'main');
+});
+
 test('firefox: broken files fail with a clear error code', async () => {
   const bytes = sampleTrace('Firefox/63/simple-firefox.json');
   await assert.rejects(importInChunks('cut.json', bytes.subarray(0, bytes.length - 100)), (e: unknown) => e instanceof TraceImportError && e.code === 'truncated');

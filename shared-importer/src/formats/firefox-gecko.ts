@@ -58,14 +58,14 @@ function openTable(raw: unknown): Table | undefined {
       },
     };
   }
-  // Processed format: one array per column.
-  let length = typeof raw.length === 'number' ? raw.length : -1;
-  if (length < 0) {
-    for (const value of Object.values(raw)) {
-      if (Array.isArray(value)) length = Math.max(length, value.length);
-    }
+  // Processed format: one array per column. The declared length is trusted
+  // only as far as the columns go (it sizes typed arrays).
+  let length = -1;
+  for (const value of Object.values(raw)) {
+    if (Array.isArray(value)) length = Math.max(length, value.length);
   }
   if (length < 0) return undefined;
+  if (typeof raw.length === 'number' && raw.length >= 0 && raw.length < length) length = Math.floor(raw.length);
   return {
     length,
     column(name) {
