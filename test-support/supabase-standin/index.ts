@@ -39,6 +39,8 @@ export interface StandinOptions {
   fileSizeLimit?: number;
   /** Forward function logs to stderr (default true). */
   logFunctionOutput?: boolean;
+  /** HS256 secret for every token (default: random per start). Fix it to hand it to functions too. */
+  jwtSecret?: string;
 }
 
 export interface SupabaseStandin {
@@ -55,7 +57,8 @@ export interface SupabaseStandin {
 }
 
 export async function startSupabaseStandin(options: StandinOptions = {}): Promise<SupabaseStandin> {
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
+  if (jwtSecret.length < 32) throw new Error('jwtSecret must be at least 32 characters, as Supabase requires');
   const db = await openDatabase(options.migrationsDir ?? join(repoRoot, 'supabase', 'migrations'));
   const storageDir = mkdtempSync(join(tmpdir(), 'supabase-standin-'));
   const anonKey = await makeApiKey('anon', jwtSecret);
