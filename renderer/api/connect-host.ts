@@ -1,6 +1,6 @@
 // Wires window.traceAnalyser's events into the stores, once, at start-up.
 import type { TraceAnalyserApi } from '../../electron/ipc-contract.ts';
-import { resetFirstFrame } from '../debug/frame-stats.ts';
+import { recordTraceArrived } from '../debug/frame-stats.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
@@ -12,7 +12,7 @@ export function connectHost(api: TraceAnalyserApi): () => void {
   const unsubscribers = [
     api.onImportProgress((event) => useTraceStore.getState().importProgressed(event)),
     api.onTraceLoaded((event) => {
-      resetFirstFrame();
+      recordTraceArrived(event.fileName, event.importMs);
       useTraceStore.getState().traceLoaded(event);
     }),
     api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),

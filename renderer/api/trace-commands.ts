@@ -1,6 +1,7 @@
 // What the user can ask the host to do, each one updating the trace store so
 // the UI shows progress at once and errors where the user is looking.
 import type { ImportStarted, TraceAnalyserApi } from '../../electron/ipc-contract.ts';
+import { recordImportRequested } from '../debug/frame-stats.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 
 let api: TraceAnalyserApi | null = null;
@@ -23,13 +24,13 @@ function reportStartFailure(fileName: string, error: unknown): void {
 }
 
 async function start(fileName: string, begin: () => Promise<ImportStarted | null>): Promise<void> {
-  const store = useTraceStore.getState();
-  store.importRequested(fileName);
+  recordImportRequested();
+  useTraceStore.getState().importRequested(fileName);
   try {
     const started = await begin();
     if (started) useTraceStore.getState().importStarted(started);
     // A cancelled dialog started nothing; stop showing progress unless events already arrived.
-    else if (useTraceStore.getState().importing?.importId === null) useTraceStore.setState({ importing: null, importRequestedAt: null });
+    else if (useTraceStore.getState().importing?.importId === null) useTraceStore.getState().importEnded();
   } catch (error) {
     reportStartFailure(fileName, error);
   }
@@ -51,7 +52,7 @@ export async function cancelImport(): Promise<void> {
   try {
     await host().cancelImport();
   } finally {
-    useTraceStore.setState({ importing: null, importRequestedAt: null });
+    useTraceStore.getState().importEnded();
   }
 }
 

@@ -22,8 +22,26 @@ export function recordDraw(chartId: string, ms: number, rects: number, mergedRun
   if (firstFrameAt === null && rects + mergedRuns > 0) firstFrameAt = performance.now();
 }
 
-/** A new trace starts a new "first frame" measurement. */
-export function resetFirstFrame(): void {
+export interface LoadTiming {
+  fileName: string;
+  /** performance.now() when the user chose or dropped the file (null: opened by the host). */
+  requestedAt: number | null;
+  /** When the loaded trace arrived from the host. */
+  loadedAt: number;
+  /** The host's own import time (read, parse, summarise), as it reported it. */
+  hostImportMs: number;
+}
+let requestedAt: number | null = null;
+let lastLoad: LoadTiming | null = null;
+
+export function recordImportRequested(): void {
+  requestedAt = performance.now();
+}
+
+/** A new trace arrived: it starts a new "first frame" measurement. */
+export function recordTraceArrived(fileName: string, hostImportMs: number): void {
+  lastLoad = { fileName, requestedAt, loadedAt: performance.now(), hostImportMs };
+  requestedAt = null;
   firstFrameAt = null;
 }
 
@@ -36,7 +54,9 @@ export interface TraceAnalyserDebug {
   readonly drawCount: number;
   /** Zoom window of every chart that has been zoomed, by chart id (copies). */
   readonly viewports: Record<string, { x0: number; x1: number; scrollY: number }>;
+  /** performance.now() of the first chart frame with blocks after the last load. */
   readonly firstFrameAt: number | null;
+  readonly lastLoad: LoadTiming | null;
   readonly lastDraw: DrawRecord | null;
   /** Draw times of the draws numbered sinceDraw and later (see drawCount). */
   drawStats(sinceDraw?: number): { count: number; medianMs: number; p95Ms: number; maxMs: number };
@@ -52,6 +72,9 @@ export function installDebugHooks(target: Window, viewports: () => TraceAnalyser
     },
     get firstFrameAt() {
       return firstFrameAt;
+    },
+    get lastLoad() {
+      return lastLoad ? { ...lastLoad } : null;
     },
     get lastDraw() {
       return lastDraw ? { ...lastDraw } : null;

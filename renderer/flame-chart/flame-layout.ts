@@ -24,29 +24,28 @@ export interface FlameLayout {
 }
 
 /**
- * Slots from items given in preorder (parents before children, rows ascending
- * in x when read in that order), bucketed into rows by a counting sort that
- * keeps the preorder order within each row.
+ * Slots from items given in preorder (parents before children, so each row
+ * reads left to right in that order), bucketed into rows by a counting sort
+ * that keeps the preorder order within each row. `order` is null for the
+ * identity order (a timeline), else the item at each preorder position.
  */
 function layoutFromPreorder(
   n: number,
-  itemAt: (i: number) => number,
-  depth: ArrayLike<number>,
-  x0Of: (item: number) => number,
-  x1Of: (item: number) => number,
-  frameOf: ArrayLike<number>,
-  selfOf: ArrayLike<number>,
-  bounds?: { min: number; max: number },
+  order: Uint32Array | null,
+  depth: Uint32Array,
+  x0Of: Float64Array,
+  /** Right edges, or widths when `widths` is set. */
+  x1Of: Float64Array,
+  widths: boolean,
+  frameOf: Uint32Array,
+  selfOf: Float64Array,
 ): FlameLayout {
   let rows = 0;
-  for (let i = 0; i < n; i++) {
-    const d = depth[itemAt(i)] + 1;
-    if (d > rows) rows = d;
-  }
+  for (let i = 0; i < n; i++) if (depth[i] >= rows) rows = depth[i] + 1;
   const rowStart = new Uint32Array(rows + 1);
-  for (let i = 0; i < n; i++) rowStart[depth[itemAt(i)] + 1]++;
+  for (let i = 0; i < n; i++) rowStart[depth[i] + 1]++;
   for (let d = 1; d <= rows; d++) rowStart[d] += rowStart[d - 1];
-  const fill = rowStart.slice(0, rows);
+  const fill = rowStart.slice(0, Math.max(rows, 1));
   const x0 = new Float64Array(n);
   const x1 = new Float64Array(n);
   const frame = new Uint32Array(n);
@@ -55,10 +54,10 @@ function layoutFromPreorder(
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    const item = itemAt(i);
+    const item = order === null ? i : order[i];
     const slot = fill[depth[item]]++;
-    const a = x0Of(item);
-    const b = x1Of(item);
+    const a = x0Of[item];
+    const b = widths ? a + x1Of[item] : x1Of[item];
     x0[slot] = a;
     x1[slot] = b;
     frame[slot] = frameOf[item];
@@ -66,10 +65,6 @@ function layoutFromPreorder(
     source[slot] = item;
     if (a < min) min = a;
     if (b > max) max = b;
-  }
-  if (bounds) {
-    min = Math.min(min, bounds.min);
-    max = Math.max(max, bounds.max);
   }
   if (min === Infinity) {
     min = 0;
@@ -80,29 +75,18 @@ function layoutFromPreorder(
 
 /** Time order: the thread's intervals exactly as they happened. */
 export function timeOrderLayout(t: ThreadTimeline, intervalSelf: Float64Array): FlameLayout {
-  return layoutFromPreorder(
-    t.count,
-    (i) => i,
-    t.depth,
-    (i) => t.start[i],
-    (i) => t.end[i],
-    t.frame,
-    intervalSelf,
-    t.count > 0 ? { min: t.startTime, max: t.endTime } : undefined,
-  );
+  const layout = layoutFromPreorder(t.count, null, t.depth, t.start, t.end, false, t.frame, intervalSelf);
+  if (t.count > 0) {
+    // The thread's observed span can be wider than its calls (markers, idle time at the ends).
+    layout.min = Math.min(layout.min, t.startTime);
+    layout.max = Math.max(layout.max, t.endTime);
+  }
+  return layout;
 }
 
 /** Left heavy (and the sandwich graphs): identical stacks merged, heaviest child first. */
 export function mergedTreeLayout(tree: MergedCallTree): FlameLayout {
-  return layoutFromPreorder(
-    tree.count,
-    (i) => tree.order[i],
-    tree.depth,
-    (n) => tree.offset[n],
-    (n) => tree.offset[n] + tree.total[n],
-    tree.frame,
-    tree.self,
-  );
+  return layoutFromPreorder(tree.count, tree.order, tree.depth, tree.offset, tree.total, true, tree.frame, tree.self);
 }
 
 /** First slot in row `d` whose right edge is beyond x (rows are non-overlapping, so x1 ascends too). */

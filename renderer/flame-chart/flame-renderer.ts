@@ -121,6 +121,31 @@ export class FlameRenderer {
     for (let d = firstRow; d <= lastRow; d++) {
       const y = rowTop(d);
       const rowEnd = layout.rowStart[d + 1];
+      // Sub-pixel runs that touch are drawn as one block: a row of thousands of
+      // tiny calls costs one rectangle, not one per pixel. A block whose runs all
+      // start with the same function keeps its colour (a loop interrupted by GC
+      // samples); a mixed one is drawn neutral, since no single function owns it
+      // (hover still names the call under the pointer).
+      let pendingBatch: RectBatch | null = null;
+      let pendingLeft = 0;
+      let pendingRight = 0;
+      let pendingFrame = -1;
+      let pendingSlot = -1;
+      let pendingMixed = false;
+      const aggregate = this.batches[PALETTE_SIZE + (d & 1)];
+      const flushPending = () => {
+        if (pendingBatch) {
+          const target = pendingMixed ? aggregate : pendingBatch;
+          const width = Math.max(MIN_RECT_DEVICE_PX, pendingRight - pendingLeft);
+          target.push(pendingLeft, y, width, rectH);
+          if (!pendingMixed && width >= labelMin) {
+            this.labelSlots.push(pendingSlot);
+            this.labelGeometry.push(pendingLeft, y, width);
+          }
+          stats.mergedRuns++;
+          pendingBatch = null;
+        }
+      };
       let i = firstSlotEndingAfter(layout, d, vx0);
       while (i < rowEnd) {
         const a = x0[i];
@@ -131,6 +156,7 @@ export class FlameRenderer {
         const dim = matches !== null && matches[f] === 0;
         const batch = this.batches[colorBucket[f] + (dim ? PALETTE_SIZE : 0)];
         if (px1 - px0 >= MIN_RECT_DEVICE_PX) {
+          flushPending();
           const left = px0 < 0 ? 0 : px0;
           const right = px1 > W ? W : px1;
           // A one-pixel gap separates neighbours once there is room for it.
@@ -144,7 +170,8 @@ export class FlameRenderer {
           i++;
           continue;
         }
-        // Slots starting within this pixel: one block, drawn in the first one's colour.
+        // Slots starting within this pixel collapse into one block.
+        const first = i;
         const limit = vx0 + (px0 + MIN_RECT_DEVICE_PX) / scale;
         const j = firstSlotStartingAtOrAfter(layout, d, limit, i + 1);
         const last = j - 1;
@@ -157,9 +184,21 @@ export class FlameRenderer {
           i = j;
         }
         const left = px0 < 0 ? 0 : px0;
-        batch.push(left, y, Math.max(MIN_RECT_DEVICE_PX, Math.min(blockEnd, W) - left), rectH);
-        stats.mergedRuns++;
+        const right = Math.max(left + MIN_RECT_DEVICE_PX, Math.min(blockEnd, W));
+        if (pendingBatch && left <= pendingRight + MIN_RECT_DEVICE_PX) {
+          if (right > pendingRight) pendingRight = right;
+          if (f !== pendingFrame) pendingMixed = true;
+        } else {
+          flushPending();
+          pendingBatch = batch;
+          pendingLeft = left;
+          pendingRight = right;
+          pendingFrame = f;
+          pendingSlot = first;
+          pendingMixed = false;
+        }
       }
+      flushPending();
     }
 
     for (let c = 0; c < this.batches.length; c++) {

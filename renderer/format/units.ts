@@ -34,8 +34,11 @@ export function formatBytes(bytes: number): string {
   return `${Math.round(bytes)} B`;
 }
 
+// toLocaleString builds a formatter per call; progress updates call this often.
+const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return countFormat.format(Math.round(n));
 }
 
 export function formatPercent(part: number, whole: number): string {

@@ -49,8 +49,6 @@ interface TraceState {
   importing: ImportInProgress | null;
   importError: ImportError | null;
   recentFiles: RecentFile[];
-  /** performance.now() when the user chose the file that is loading (for the first-frame timing). */
-  importRequestedAt: number | null;
 
   importRequested(fileName: string): void;
   importStarted(started: ImportStarted): void;
@@ -58,6 +56,8 @@ interface TraceState {
   traceLoaded(event: TraceLoadedEvent): void;
   importFailed(event: Pick<ImportFailedEvent, 'fileName' | 'code' | 'message'>): void;
   dismissImportError(): void;
+  /** The import stopped without a result or an error (dialog cancelled, import cancelled). */
+  importEnded(): void;
   recentFilesChanged(files: RecentFile[]): void;
 }
 
@@ -66,13 +66,11 @@ export const useTraceStore = create<TraceState>()((set, get) => ({
   importing: null,
   importError: null,
   recentFiles: [],
-  importRequestedAt: null,
 
   importRequested(fileName) {
     set({
       importing: { importId: null, fileName, phase: 'reading', bytesRead: 0, totalBytes: null, percent: null, events: 0 },
       importError: null,
-      importRequestedAt: performance.now(),
     });
   },
   importStarted(started) {
@@ -88,7 +86,6 @@ export const useTraceStore = create<TraceState>()((set, get) => ({
         events: current?.events ?? 0,
       },
       importError: null,
-      importRequestedAt: get().importRequestedAt ?? performance.now(),
     });
   },
   importProgressed(event) {
@@ -137,9 +134,11 @@ export const useTraceStore = create<TraceState>()((set, get) => ({
     // A cancel is the user's own doing: just stop showing progress.
     set({
       importing: null,
-      importRequestedAt: null,
-      importError: event.code === 'aborted' ? null : { fileName: event.fileName, code: event.code, message: event.message },
+          importError: event.code === 'aborted' ? null : { fileName: event.fileName, code: event.code, message: event.message },
     });
+  },
+  importEnded() {
+    set({ importing: null });
   },
   dismissImportError() {
     set({ importError: null });
