@@ -95,6 +95,21 @@ export class ByteStringInterner {
     return this.add(bytes.subarray(start, end), hash, text, slot);
   }
 
+  /**
+   * Whether the JSON string starting at bytes[start] (after its opening quote)
+   * is exactly string `id`, raw bytes and closing quote; returns the position
+   * after the closing quote, or -1.
+   */
+  matchAt(id: number, bytes: Uint8Array, start: number, end: number): number {
+    const length = this.lengths[id];
+    const close = start + length;
+    if (close >= end || bytes[close] !== 0x22) return -1;
+    const pool = this.pool;
+    const offset = this.offsets[id];
+    for (let i = 0; i < length; i++) if (pool[offset + i] !== bytes[start + i]) return -1;
+    return close + 1;
+  }
+
   /** Id of a string given as text (for values that arrive outside the byte path). */
   internText(text: string): number {
     const bytes = new TextEncoder().encode(text);
@@ -209,6 +224,8 @@ export class TraceEventScanner {
   private captureParts: Uint8Array[] = [];
   private number = 0;
   private stringId = -1;
+  private lastCat = -1;
+  private lastName = -1;
   private readonly decoder = new TextDecoder();
 
   constructor(
@@ -562,7 +579,7 @@ export class TraceEventScanner {
       const k0 = b[keyStart];
       const k1 = b[keyStart + 1];
       let handled = false;
-      if (keyLength === 2) {
+      keys: if (keyLength === 2) {
         if (k0 === 0x70 && k1 === 0x68) {
           // "ph"
           if (b[p] === QUOTE && p + 2 < end && b[p + 2] === QUOTE && b[p + 1] !== BACKSLASH) {
@@ -606,11 +623,20 @@ export class TraceEventScanner {
           this.dur = this.number;
           handled = true;
         } else if (k0 === 0x63 && k1 === 0x61 && k2 === 0x74) {
-          // "cat"
+          // "cat": usually the same as the previous event's, so check that first.
           if (b[p] === QUOTE) {
+            const last = this.lastCat;
+            const after = last >= 0 ? this.interner.matchAt(last, b, p + 1, end) : -1;
+            if (after >= 0) {
+              this.cat = last;
+              p = after;
+              handled = true;
+              break keys;
+            }
             p = this.readString(b, p, end);
             if (p === INCOMPLETE) return INCOMPLETE;
             this.cat = this.stringId;
+            this.lastCat = this.stringId;
             handled = true;
           }
         }
@@ -618,11 +644,20 @@ export class TraceEventScanner {
         const k2 = b[keyStart + 2];
         const k3 = b[keyStart + 3];
         if (k0 === 0x6e && k1 === 0x61 && k2 === 0x6d && k3 === 0x65) {
-          // "name"
+          // "name": runs of events share names often enough to check the previous one first.
           if (b[p] === QUOTE) {
+            const last = this.lastName;
+            const after = last >= 0 ? this.interner.matchAt(last, b, p + 1, end) : -1;
+            if (after >= 0) {
+              this.name = last;
+              p = after;
+              handled = true;
+              break keys;
+            }
             p = this.readString(b, p, end);
             if (p === INCOMPLETE) return INCOMPLETE;
             this.name = this.stringId;
+            this.lastName = this.stringId;
             handled = true;
           }
         } else if (k0 === 0x61 && k1 === 0x72 && k2 === 0x67 && k3 === 0x73) {
