@@ -162,14 +162,14 @@ function renderThread(out: string[], t: ThreadSummary, fmt: Format, detail: Text
   out.push(`## Thread ${quote(t.name)}${t.isMainThread ? ' (main thread)' : ''} [thread ${t.id}]`);
   const facts = [`busy ${fmt(t.busyValue)} (${t.busyPercent}% of span)`, `${number(t.functionCount)} functions`];
   if (t.sampleCount > 0) facts.push(`${number(t.sampleCount)} samples`);
-  if (t.longTaskCount > 0) facts.push(`${t.longTaskCount} long task${t.longTaskCount === 1 ? '' : 's'} totalling ${fmt(t.longTaskTotalMs)}`);
+  if (t.longTaskCount > 0) facts.push(`${number(t.longTaskCount)} long task${t.longTaskCount === 1 ? '' : 's'} totalling ${fmt(t.longTaskTotalMs)}`);
   if (t.gc.count > 0) {
     const longest = t.gc.longestMs !== null ? ` (longest ${fmt(t.gc.longestMs)})` : '';
-    facts.push(`GC ${fmt(t.gc.totalValue)} in ${t.gc.count}${longest}`);
+    facts.push(`GC ${fmt(t.gc.totalValue)} in ${number(t.gc.count)}${longest}`);
   }
   const lp = t.layoutPaint;
   if (lp.count > 0) {
-    facts.push(`layout ${fmt(lp.layoutValue)}, style ${fmt(lp.styleValue)}, paint ${fmt(lp.paintValue)} (${lp.count} events)`);
+    facts.push(`layout ${fmt(lp.layoutValue)}, style ${fmt(lp.styleValue)}, paint ${fmt(lp.paintValue)} (${number(lp.count)} events)`);
   }
   out.push(facts.join(' · '));
 
@@ -227,7 +227,7 @@ function pathText(frames: readonly string[], elidedFrameCount: number, elidedAft
   for (let k = 0; k < picked.length; k++) {
     if (k > 0) {
       const gap = full(picked[k]) - full(picked[k - 1]) - 1;
-      if (gap > 0) parts.push(`… ${number(gap)} frames …`);
+      if (gap > 0) parts.push(`… ${number(gap)} frame${gap === 1 ? '' : 's'} …`);
     }
     parts.push(quote(frames[picked[k]]));
   }
