@@ -15,6 +15,7 @@ import {
   type StartAnalysis,
   type UserPrompt,
 } from '../_shared/chat-messages.ts';
+import { decodeJwt } from 'jose';
 import { AccessTokenError, verifyAccessToken, type VerifiedUser } from '../_shared/access-token.ts';
 import type { AiTurnRequest } from '../_shared/ai-turn-request.ts';
 import type { SocketConfig } from '../_shared/config.ts';
@@ -83,12 +84,21 @@ class SocketSession {
     private readonly socket: WebSocket,
     private readonly config: SocketConfig,
     private readonly user: VerifiedUser,
-    token: string,
+    private readonly token: string,
   ) {
-    this.userClient = createUserClient(config, token);
+    this.userClient = createUserClient(config, this.token);
   }
 
   attach(): void {
+    // The user's token authorises every query this socket makes: when it expires the socket
+    // closes, and the client reconnects with its refreshed token.
+    const expiresAt = decodeJwt(this.token).exp;
+    if (expiresAt !== undefined) {
+      const timer = setTimeout(() => {
+        if (this.socket.readyState === WebSocket.OPEN) this.socket.close(CLOSE_POLICY_VIOLATION, 'Access token expired: reconnect with a fresh token.');
+      }, Math.max(0, expiresAt * 1000 - Date.now()));
+      this.socket.addEventListener('close', () => clearTimeout(timer));
+    }
     this.socket.addEventListener('open', () => {
       this.send({
         type: 'connection_ack',

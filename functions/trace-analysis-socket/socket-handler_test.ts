@@ -135,3 +135,14 @@ Deno.test('malformed, oversized, binary and userId-carrying messages get an erro
     await client.closed;
   });
 });
+
+Deno.test('the socket closes with 1008 when the token it was opened with expires', async () => {
+  await withServer(async (url) => {
+    const client = connect(`${url}?access_token=${await userToken(Math.floor(Date.now() / 1000) + 2)}`);
+    await client.opened;
+    assertEquals((await client.next()).type, 'connection_ack');
+    const close = await client.closed;
+    assertEquals(close.code, CLOSE_POLICY_VIOLATION);
+    assertMatch(close.reason, /expired: reconnect/);
+  });
+});
