@@ -3,9 +3,9 @@
 // composes is tested in Node.
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
-import type { AppInfo, EventChannel, MainEvents } from './ipc-contract.ts';
+import type { AppInfo, EventChannel, MainEvents, TraceLoadedEvent } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
-import { IpcMainRouter, sendEvent } from './main/ipc-main.ts';
+import { IpcMainRouter, sendEvent, sendRaw } from './main/ipc-main.ts';
 import { buildMenuTemplate } from './main/menu.ts';
 import {
   APP_ORIGIN,
@@ -15,6 +15,7 @@ import {
   mainWindowOptions,
   trustedOrigins,
 } from './main/window-security.ts';
+import { toWire } from './profile-transfer.ts';
 import { createAppServices } from './services/app-services.ts';
 import { traceFileFromArgv } from './services/command-line.ts';
 // Bundled by electron-vite as its own entry; the string is its path in out/main.
@@ -42,11 +43,10 @@ async function start(): Promise<void> {
   const windows = new Set<BrowserWindow>();
   let refreshMenu = async () => {};
   const emit = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => {
-    sendEvent(
-      [...windows].map((w) => w.webContents),
-      channel,
-      payload,
-    );
+    const contents = [...windows].map((w) => w.webContents);
+    // The profile bytes go over app:// (profile-transfer.ts), not through IPC.
+    if (channel === 'trace:loaded') sendRaw(contents, channel, toWire(payload as TraceLoadedEvent));
+    else sendEvent(contents, channel, payload);
     // Open Recent follows the list, which changes on every load and on clear.
     if (channel === 'recent:changed') void refreshMenu();
   };
@@ -86,7 +86,14 @@ async function start(): Promise<void> {
     },
   });
   services.imports.prewarm();
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '../renderer'), connectSources()));
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler(join(__dirname, '../renderer'), {
+      connectSources: connectSources(),
+      profileOf: (traceId) => (services.imports.current?.traceId === traceId ? services.imports.current.profile : null),
+      corsOrigins: devServerUrl ? [new URL(devServerUrl).origin] : [],
+    }),
+  );
   denyAllPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
@@ -94,7 +101,14 @@ async function start(): Promise<void> {
     origins: trustedOrigins(devServerUrl),
     windowContentsIds: () => [...windows].map((w) => w.webContents.id),
   });
-  router.handleAll(services.handlers);
+  router.handleAll({
+    ...services.handlers,
+    // As for the loaded event: metadata over IPC, the bytes over app://. The preload turns it back into a TraceLoadedEvent.
+    'trace:get-current': async () => {
+      const current = services.imports.current;
+      return (current ? toWire(current) : null) as unknown as TraceLoadedEvent | null;
+    },
+  });
 
   refreshMenu = async () => {
     const recentFiles = await services.recent.list();

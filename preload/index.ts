@@ -2,13 +2,27 @@
 // Exposes only the typed TraceAnalyserApi through contextBridge; no raw
 // ipcRenderer, no Node APIs reach the page.
 import { contextBridge, webUtils } from 'electron';
-import { API_GLOBAL_NAME } from '../electron/ipc-contract.ts';
+import { API_GLOBAL_NAME, type TraceLoadedEvent } from '../electron/ipc-contract.ts';
+import { fromWire, type TraceLoadedOnWire } from '../electron/profile-transfer.ts';
 import { createTraceAnalyserApi } from './api-from-transport.ts';
 import { invoke, subscribe } from './ipc-renderer.ts';
 
 const api = createTraceAnalyserApi({
-  invoke,
-  subscribe,
+  // A loaded trace arrives as metadata plus a URL for its bytes (too large for IPC); fetch them here.
+  invoke: (async (channel, payload) => {
+    const result = await invoke(channel, payload);
+    if (channel !== 'trace:get-current' || result === null) return result;
+    return fromWire(result as unknown as TraceLoadedOnWire);
+  }) as typeof invoke,
+  subscribe: ((channel, listener) => {
+    if (channel !== 'trace:loaded') return subscribe(channel, listener);
+    return subscribe(channel, (wire) => {
+      fromWire(wire as unknown as TraceLoadedOnWire).then(
+        (event) => (listener as (event: TraceLoadedEvent) => void)(event),
+        (error: Error) => console.error(error.message),
+      );
+    });
+  }) as typeof subscribe,
   async importFile(file) {
     // Main reads the file itself (streamed, in the import worker); the page only names it.
     const path = webUtils.getPathForFile(file);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, resolveAppPath } from './app-protocol.ts';
+import { fromWire, toWire } from '../profile-transfer.ts';
 import { APP_ORIGIN } from './window-security.ts';
 
 function rendererDir(): string {
@@ -53,4 +54,38 @@ test('requests cannot escape the renderer folder or reach other hosts', async ()
   assert.equal(resolveAppPath(`${APP_ORIGIN}/assets/index.js`, dir), join(dir, 'assets', 'index.js'));
   assert.equal(resolveAppPath(`${APP_ORIGIN}/%00index.html`, dir), null);
   assert.equal(resolveAppPath('https://trace-analyser/index.html', dir), null);
+});
+
+test('a loaded profile is served at its app:// URL (too large for IPC) and fetched back whole', async () => {
+  const bytes = new Uint8Array(3 * 1024 * 1024 + 5).map((_, i) => i % 251);
+  const handler = createAppProtocolHandler(rendererDir(), {
+    profileOf: (traceId) => (traceId === 'trace-1' ? bytes : null),
+    corsOrigins: ['http://localhost:5173'],
+  });
+  const event = {
+    importId: 'i',
+    traceId: 'trace-1',
+    fileName: 'big.json',
+    path: null,
+    sizeBytes: 1,
+    format: 'chrome-trace-event' as const,
+    profile: bytes,
+    summary: {} as never,
+    summaryText: '',
+    tokens: 0,
+    importMs: 1,
+  };
+  const wire = toWire(event);
+  assert.equal('profile' in wire, false, 'no bytes on the IPC message');
+  assert.equal(wire.profileUrl, `${APP_ORIGIN}/__profile/trace-1`);
+  const back = await fromWire(wire, (url) => handler(new Request(url)));
+  assert.deepEqual(back.profile, bytes);
+  assert.equal(back.fileName, 'big.json');
+
+  assert.equal((await handler(new Request(`${APP_ORIGIN}/__profile/other-trace`))).status, 404);
+  const dev = await handler(new Request(wire.profileUrl, { headers: { origin: 'http://localhost:5173' } }));
+  assert.equal(dev.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+  const foreign = await handler(new Request(wire.profileUrl, { headers: { origin: 'https://evil.example' } }));
+  assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+  await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of "big.json" \(404\)/);
 });

@@ -5,12 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { CustomScheme } from 'electron';
+import { traceIdOfProfilePath } from '../profile-transfer.ts';
 import { APP_HOST, APP_SCHEME, contentSecurityPolicy } from './window-security.ts';
 
 /** Passed to protocol.registerSchemesAsPrivileged before the app is ready. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -26,6 +27,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.map': 'application/json',
 };
+
+function profileRequest(requestUrl: string): string | null {
+  try {
+    const url = new URL(requestUrl);
+    return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST ? traceIdOfProfilePath(url.pathname) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The file under `rootDir` a request names, or null for other hosts and paths escaping the root. */
 export function resolveAppPath(requestUrl: string, rootDir: string): string | null {
@@ -49,10 +59,28 @@ export function resolveAppPath(requestUrl: string, rootDir: string): string | nu
   return file.startsWith(root) ? file : null;
 }
 
-/** protocol.handle(APP_SCHEME, handler): static files with the CSP and no-sniff headers. */
-export function createAppProtocolHandler(rootDir: string, connectSources: readonly string[] = []) {
-  const csp = contentSecurityPolicy(connectSources);
+export interface AppProtocolOptions {
+  /** Cloud origins the page may connect to (CSP connect-src). */
+  connectSources?: readonly string[];
+  /** The encoded profile of a loaded trace, served at /__profile/<traceId> (see profile-transfer.ts). */
+  profileOf?: (traceId: string) => Uint8Array | null;
+  /** Origins other than app:// allowed to fetch profiles (the Vite dev server in development). */
+  corsOrigins?: readonly string[];
+}
+
+/** protocol.handle(APP_SCHEME, handler): static files with the CSP and no-sniff headers, and loaded profiles. */
+export function createAppProtocolHandler(rootDir: string, options: AppProtocolOptions = {}) {
+  const csp = contentSecurityPolicy(options.connectSources);
   return async (request: Request): Promise<Response> => {
+    const traceId = profileRequest(request.url);
+    if (traceId !== null) {
+      const bytes = options.profileOf?.(traceId);
+      if (!bytes) return new Response('No such trace', { status: 404 });
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' };
+      const origin = request.headers.get('origin');
+      if (origin && options.corsOrigins?.includes(origin)) headers['access-control-allow-origin'] = origin;
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+    }
     const file = resolveAppPath(request.url, rootDir);
     if (!file) return new Response('Not found', { status: 404 });
     try {

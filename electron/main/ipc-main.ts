@@ -64,5 +64,10 @@ export class IpcMainRouter {
 
 /** Sends a main → renderer event to each of the given windows' contents. */
 export function sendEvent<C extends EventChannel>(targets: Iterable<WebContents>, channel: C, payload: MainEvents[C]): void {
+  sendRaw(targets, channel, payload);
+}
+
+/** Sends an event whose wire form differs from the contract's (see profile-transfer.ts); the preload converts it back. */
+export function sendRaw(targets: Iterable<WebContents>, channel: EventChannel, payload: unknown): void {
   for (const contents of targets) if (!contents.isDestroyed()) contents.send(channel, payload);
 }

@@ -1,0 +1,42 @@
+// How a loaded trace's encoded profile reaches the Electron renderer. The
+// bytes (hundreds of MB for a multi-GB trace) would exceed Chromium's IPC
+// message limit, so IPC carries only the trace's metadata and a URL on our
+// app:// origin; the preload fetches the bytes from main over the protocol
+// handler (streamed, no size limit) and hands the page a TraceLoadedEvent
+// with `profile` filled in, exactly as the contract says. No Electron imports.
+import type { TraceLoadedEvent } from './ipc-contract.ts';
+import { APP_ORIGIN } from './main/window-security.ts';
+
+export const PROFILE_PATH_PREFIX = '/__profile/';
+
+/** A TraceLoadedEvent as it crosses Electron IPC. */
+export type TraceLoadedOnWire = Omit<TraceLoadedEvent, 'profile'> & { profileUrl: string };
+
+export function profileUrl(traceId: string): string {
+  return `${APP_ORIGIN}${PROFILE_PATH_PREFIX}${encodeURIComponent(traceId)}`;
+}
+
+export function toWire(event: TraceLoadedEvent): TraceLoadedOnWire {
+  const { profile: _bytes, ...rest } = event;
+  return { ...rest, profileUrl: profileUrl(event.traceId) };
+}
+
+/** The trace id a profile URL path names, or null. */
+export function traceIdOfProfilePath(pathname: string): string | null {
+  if (!pathname.startsWith(PROFILE_PATH_PREFIX)) return null;
+  try {
+    return decodeURIComponent(pathname.slice(PROFILE_PATH_PREFIX.length)) || null;
+  } catch {
+    return null;
+  }
+}
+
+export async function fromWire(
+  wire: TraceLoadedOnWire,
+  fetchBytes: (url: string) => Promise<Response> = (url) => fetch(url),
+): Promise<TraceLoadedEvent> {
+  const response = await fetchBytes(wire.profileUrl);
+  if (!response.ok) throw new Error(`Could not fetch the profile of "${wire.fileName}" (${response.status}).`);
+  const { profileUrl: _url, ...rest } = wire;
+  return { ...rest, profile: new Uint8Array(await response.arrayBuffer()) };
+}
