@@ -15,6 +15,7 @@ import { ACCEPTED_FORMATS, type Profile } from '../../shared-importer/src/model/
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { formatWeight } from '../../renderer/format/units.ts';
+import { generateTrace } from '../../bench/trace-generator.ts';
 import {
   TRACES,
   chooseFile,
@@ -97,6 +98,26 @@ describe('renderer in Chromium against the browser host', () => {
     await dark.page.waitForSelector('[data-testid="empty-state"]');
     await screenshot(dark.page, 'dark-empty');
     await dark.context.close();
+  });
+
+  test('a large import shows its progress and can be cancelled, leaving the window as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-large-'));
+    const large = join(dir, 'large-trace.json');
+    await generateTrace({ bytes: 40 * 1024 * 1024, out: large, seed: 3 });
+    await chooseFile(page, large);
+    await page.waitForSelector('[data-testid="import-progress"]');
+    // Bytes and events move once the host reports progress.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="import-progress"] [role="progressbar"]')?.getAttribute('aria-valuenow')) > 0);
+    assert.doesNotMatch((await page.textContent('[data-testid="import-progress"]'))!, / 0 B of /);
+    assert.match((await page.textContent('[data-testid="import-progress"]'))!, /large-trace\.json/);
+    await screenshot(page, 'import-progress');
+    await page.click('[data-testid="cancel-import"]');
+    await page.waitForSelector('[data-testid="import-progress"]', { state: 'detached' });
+    assert.equal(await page.locator('[data-testid="import-error"]').count(), 0, 'a cancel is not an error');
+    assert.ok(await page.locator('[data-testid="empty-state"]').isVisible());
+    // Nothing arrives later from the cancelled import.
+    await page.waitForTimeout(1500);
+    assert.ok(await page.locator('[data-testid="empty-state"]').isVisible());
   });
 
   test('a trace chosen in the file input opens in the time-order flame chart', async () => {
