@@ -245,6 +245,73 @@ export class TraceEventScanner {
     return JSON.parse(this.decoder.decode(this.buffer.subarray(this.argsStart, this.argsEnd)));
   }
 
+  /**
+   * Walks the JSON object starting at `p` in the current event's buffer (for
+   * example at argsStart), calling `visit(key, valueStart)` for each key.
+   * `visit` returns the position after the value when it read it, or -1 to
+   * have it skipped. Returns the position after the object; throws on
+   * malformed input. Lets callers read large args (CPU profile chunks)
+   * without materialising them as objects.
+   */
+  walkObject(p: number, visit: (key: string, at: number) => number): number {
+    const b = this.buffer;
+    const end = b.length;
+    if (b[p] !== OPEN_BRACE) throw this.error(p, `expected an object, found ${describeByte(b[p])}`);
+    p = skipWhitespace(b, p + 1, end);
+    if (b[p] === CLOSE_BRACE) return p + 1;
+    for (;;) {
+      if (b[p] !== QUOTE) throw this.error(p, `expected a key, found ${describeByte(b[p])}`);
+      const close = findStringEnd(b, p + 1, end);
+      if (close < 0) throw this.error(p, 'unterminated key');
+      const raw = b.subarray(p + 1, close);
+      const key = raw.includes(BACKSLASH) ? (JSON.parse(this.decoder.decode(b.subarray(p, close + 1))) as string) : this.decoder.decode(raw);
+      p = skipWhitespace(b, close + 1, end);
+      if (b[p] !== COLON) throw this.error(p, `expected ":", found ${describeByte(b[p])}`);
+      p = skipWhitespace(b, p + 1, end);
+      let next = visit(key, p);
+      if (next < 0) next = this.skipValue(b, p, end);
+      if (next === INCOMPLETE) throw this.error(p, 'unterminated value');
+      p = skipWhitespace(b, next, end);
+      if (b[p] === COMMA) {
+        p = skipWhitespace(b, p + 1, end);
+        continue;
+      }
+      if (b[p] === CLOSE_BRACE) return p + 1;
+      throw this.error(p, `expected "," or "}", found ${describeByte(b[p])}`);
+    }
+  }
+
+  /** Reads a JSON array of numbers at `p` (current buffer) into `out`; returns the position after it. */
+  readNumberArray(p: number, out: number[]): number {
+    const b = this.buffer;
+    const end = b.length;
+    if (b[p] !== OPEN_BRACKET) throw this.error(p, `expected an array, found ${describeByte(b[p])}`);
+    p = skipWhitespace(b, p + 1, end);
+    if (b[p] === CLOSE_BRACKET) return p + 1;
+    for (;;) {
+      const c = b[p];
+      if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) throw this.error(p, `expected a number, found ${describeByte(c)}`);
+      p = this.readNumber(b, p, end);
+      if (p === INCOMPLETE) throw this.error(end, 'unterminated array');
+      out.push(this.number);
+      if (b[p] <= 0x20) p = skipWhitespace(b, p, end);
+      if (b[p] === COMMA) {
+        p++;
+        if (b[p] <= 0x20) p = skipWhitespace(b, p, end);
+        continue;
+      }
+      if (b[p] === CLOSE_BRACKET) return p + 1;
+      throw this.error(p, `expected "," or "]", found ${describeByte(b[p])}`);
+    }
+  }
+
+  /** JSON.parse of the single value starting at `p` in the current buffer. */
+  parseValueAt(p: number): { value: unknown; end: number } {
+    const end = this.skipValue(this.buffer, p, this.buffer.length);
+    if (end === INCOMPLETE) throw this.error(p, 'unterminated value');
+    return { value: JSON.parse(this.decoder.decode(this.buffer.subarray(p, end))), end };
+  }
+
   /** The current event's "id" as a string (numbers and strings alike), or undefined. */
   idString(): string | undefined {
     if (this.idStart < 0) return undefined;
