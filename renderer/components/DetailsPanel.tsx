@@ -38,7 +38,7 @@ export function DetailsPanel({ profile, thread, layouts, busy }: DetailsPanelPro
   const total = stats.total[selectedFrame];
   const store = useViewStore.getState();
   return (
-    <section className="details-panel" aria-label="Selection details" data-testid="details-panel">
+    <section className="details-panel" aria-label="Selection details" aria-live="polite" data-testid="details-panel">
       <div className="details-head">
         <h2 className="details-name" data-testid="details-name" title={profile.frames.names[selectedFrame]}>
           {profile.frames.names[selectedFrame]}

@@ -7,9 +7,9 @@ import { useEffect, useRef, type KeyboardEvent, type MouseEvent as ReactMouseEve
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { recordDraw } from '../debug/frame-stats.ts';
 import { frameColorBuckets, readFlameTheme, type FlameTheme } from '../flame-chart/frame-colors.ts';
-import { slotAt, type FlameLayout } from '../flame-chart/flame-layout.ts';
+import { neighbourSlot, rowOfSlot, slotAt, type FlameLayout, type SlotStep } from '../flame-chart/flame-layout.ts';
 import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
-import { clampViewport, focusRange, fullViewport, panBy, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
+import { centerOn, clampViewport, focusRange, fullViewport, panBy, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
 import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
@@ -209,10 +209,40 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     const slot = slotUnder(event.clientX, event.clientY);
     if (slot >= 0) setViewport(focusRange(bounds, layout.x0[slot], layout.x1[slot], viewport().scrollY));
   };
+  /** Moves the selection with the keyboard and scrolls the chart so the new block is in view. */
+  const stepSelection = (step: SlotStep) => {
+    const store = useViewStore.getState();
+    const current = store.selectedSlot?.chartId === chartId ? store.selectedSlot.slot : -1;
+    const next = neighbourSlot(layout, current, step);
+    if (next < 0) return;
+    store.slotSelected(layout.frame[next], { chartId, slot: next });
+    let v = viewport();
+    const a = layout.x0[next];
+    const b = layout.x1[next];
+    if (b <= v.x0 || a >= v.x1) v = centerOn(v, bounds, (a + b) / 2);
+    const rowTop = rowOfSlot(layout, next) * ROW_HEIGHT;
+    const visible = size.current.height - AXIS_HEIGHT;
+    if (rowTop < v.scrollY) v = { ...v, scrollY: rowTop };
+    else if (rowTop + ROW_HEIGHT > v.scrollY + visible) v = { ...v, scrollY: rowTop + ROW_HEIGHT - visible };
+    setViewport(v);
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const v = viewport();
     const store = useViewStore.getState();
+    if (event.shiftKey && event.key.startsWith('Arrow')) {
+      // Shift+arrows walk the blocks: up/down to caller/callee as drawn, left/right along the row.
+      const steps: Record<string, SlotStep> = {
+        ArrowLeft: 'previous',
+        ArrowRight: 'next',
+        ArrowUp: inverted ? 'child' : 'parent',
+        ArrowDown: inverted ? 'parent' : 'child',
+      };
+      stepSelection(steps[event.key]);
+      event.preventDefault();
+      return;
+    }
     switch (event.key) {
       case 'w':
       case 'W':
@@ -259,7 +289,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         ref={canvasRef}
         tabIndex={0}
         role="img"
-        aria-label={`${label}. W and S zoom, A and D pan, 0 resets, click selects a block.`}
+        aria-label={`${label}. W and S zoom, A and D pan, 0 resets; click or Shift+arrow keys select a block, Enter zooms to it.`}
         data-testid={testId ? `${testId}-canvas` : undefined}
         data-chart-id={chartId}
         onPointerDown={onPointerDown}

@@ -7,6 +7,7 @@ import {
   firstSlotEndingAfter,
   firstSlotStartingAtOrAfter,
   mergedTreeLayout,
+  neighbourSlot,
   rowOfSlot,
   slotAt,
   slotOfSource,
@@ -91,4 +92,22 @@ test('an empty thread gives an empty layout', () => {
   assert.equal(layout.count, 0);
   assert.equal(layout.rows, 0);
   assert.equal(slotAt(layout, 0, 0), -1);
+});
+
+test('keyboard steps move to the caller, the first callee and the row neighbours', () => {
+  const { t, ids } = sampleThread();
+  const layout = timeOrderLayout(t, intervalSelfTimes(t));
+  assert.equal(neighbourSlot(layout, -1, 'next'), 0); // nothing selected: the first root
+  const firstA = neighbourSlot(layout, 0, 'child');
+  assert.equal(layout.frame[firstA], ids.a);
+  assert.equal(layout.x0[firstA], 0);
+  const c = neighbourSlot(layout, firstA, 'next');
+  assert.equal(layout.frame[c], ids.c);
+  assert.equal(neighbourSlot(layout, c, 'previous'), firstA);
+  assert.equal(neighbourSlot(layout, c, 'child'), -1); // c calls nothing
+  assert.equal(neighbourSlot(layout, c, 'parent'), 0);
+  const secondA = neighbourSlot(layout, c, 'next');
+  assert.equal(neighbourSlot(layout, secondA, 'next'), -1); // end of the row
+  assert.equal(layout.x0[neighbourSlot(layout, secondA, 'child')], 6);
+  assert.equal(neighbourSlot(layout, 0, 'parent'), -1);
 });

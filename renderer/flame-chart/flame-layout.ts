@@ -141,3 +141,30 @@ export function slotOfSource(layout: FlameLayout, source: number): number {
   for (let i = 0; i < layout.count; i++) if (s[i] === source) return i;
   return -1;
 }
+
+export type SlotStep = 'parent' | 'child' | 'previous' | 'next';
+
+/**
+ * The block a keyboard step moves to from `slot`: the caller (row above),
+ * the first callee (row below), or the neighbour in the same row. -1 when
+ * there is none. With no slot yet, any step picks the first block in row 0.
+ */
+export function neighbourSlot(layout: FlameLayout, slot: number, step: SlotStep): number {
+  if (layout.count === 0) return -1;
+  if (slot < 0 || slot >= layout.count) return layout.rowStart[1] > 0 ? 0 : -1;
+  const d = rowOfSlot(layout, slot);
+  const mid = (layout.x0[slot] + layout.x1[slot]) / 2;
+  switch (step) {
+    case 'previous':
+      return slot > layout.rowStart[d] ? slot - 1 : -1;
+    case 'next':
+      return slot + 1 < layout.rowStart[d + 1] ? slot + 1 : -1;
+    case 'parent':
+      return d === 0 ? -1 : slotAt(layout, d - 1, mid);
+    case 'child': {
+      if (d + 1 >= layout.rows) return -1;
+      const first = firstSlotEndingAfter(layout, d + 1, layout.x0[slot]);
+      return first < layout.rowStart[d + 2] && layout.x0[first] < layout.x1[slot] ? first : -1;
+    }
+  }
+}

@@ -155,6 +155,16 @@ describe('renderer in Chromium against the browser host', () => {
     assert.equal(await page.textContent('[data-testid="details-function-self"]'), formatWeight(stats.self[frame], sucrase.unit));
     assert.equal(await page.textContent('[data-testid="details-function-total"]'), formatWeight(stats.total[frame], sucrase.unit));
     assert.equal(await page.textContent('[data-testid="details-block-total"]'), formatWeight(tree.total[root], sucrase.unit));
+
+    // The keyboard walks the same tree: Shift+Down to the heaviest callee (next in left-heavy preorder), Shift+Up back.
+    const child = tree.order[1];
+    assert.equal(tree.parent[child], root);
+    await page.focus('[data-testid="flame-chart-canvas"]');
+    await page.keyboard.press('Shift+ArrowDown');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), sucrase.frames.names[tree.frame[child]]);
+    assert.equal(await page.textContent('[data-testid="details-block-total"]'), formatWeight(tree.total[child], sucrase.unit));
+    await page.keyboard.press('Shift+ArrowUp');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), name);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height - 5);
     await screenshot(page, 'left-heavy');
   });
