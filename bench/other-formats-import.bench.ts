@@ -3,11 +3,14 @@
 //   - collapsed stacks and perf script (text): our import vs the least any
 //     importer must do: decode the whole file and split it into lines;
 //   - speedscope and Firefox (JSON): our import vs JSON.parse of the text alone;
-//   - pprof: our import vs protobufjs decoding the same bytes into objects.
+//   - pprof: our import vs protobufjs decoding the same bytes into objects;
+//   - peak RSS of one import in a fresh process, minus that of importing a
+//     tiny file (Node, tsx and the importer code), vs the file size.
 // Inputs are scaled up from the sample traces (or generated) and cached in
 // bench-output/traces. BENCH_MB sets the size of each (default 48).
 //
 // Run: npm run bench -- other-formats   (or node --import tsx --expose-gc bench/other-formats-import.bench.ts)
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -127,6 +130,18 @@ function pprofInput(): Uint8Array {
   return PprofProfile.encode(message).finish();
 }
 
+/** Child mode (`--rss-probe <file>`): one import, then peak RSS in bytes on stdout. */
+async function rssProbe(path: string): Promise<void> {
+  await importTraceFile(path);
+  process.stdout.write(String(process.resourceUsage().maxRSS * 1024));
+}
+
+function peakRss(path: string): number {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--rss-probe', path], { cwd: ROOT, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`RSS probe failed for ${path}: ${child.stderr}`);
+  return Number(child.stdout);
+}
+
 async function best(run: () => unknown): Promise<number> {
   let min = Infinity;
   for (let i = 0; i < REPEATS; i++) {
@@ -163,6 +178,7 @@ async function main(): Promise<void> {
 
   const rows: Record<string, unknown>[] = [];
   const table: string[][] = [];
+  const idleRss = peakRss(join(SAMPLES, 'stackcollapse/simple.txt'));
   for (const c of cases) {
     const size = statSync(c.path).size;
     // Warm-up: JIT and file cache.
@@ -172,6 +188,7 @@ async function main(): Promise<void> {
     c.baseline();
     const baseMs = await best(c.baseline);
     const intervals = profile.threads.reduce((n, t) => n + t.count, 0);
+    const rss = peakRss(c.path) - idleRss;
     rows.push({
       format: c.format,
       bytes: size,
@@ -183,6 +200,8 @@ async function main(): Promise<void> {
       baseline: c.baselineName,
       baselineMs: round(baseMs),
       importTimeVsBaseline: round(oursMs / baseMs, 2),
+      peakRssBytes: rss,
+      peakRssVsFileSize: round(rss / size, 2),
     });
     table.push([
       c.format,
@@ -191,11 +210,13 @@ async function main(): Promise<void> {
       `${round(oursMs)} ms (${round(size / MB / (oursMs / 1000))} MB/s)`,
       `${c.baselineName}: ${round(baseMs)} ms`,
       `${round(oursMs / baseMs, 2)}x`,
+      `${round(rss / MB)} MB (${round(rss / size, 2)}x file)`,
     ]);
   }
-  printTable(['format', 'input', 'events', 'our import', 'baseline (same bytes)', 'ours / baseline'], table);
+  printTable(['format', 'input', 'events', 'our import', 'baseline (same bytes)', 'ours / baseline', 'peak RSS above idle'], table);
+  console.log(`(idle: importing a 37-byte file peaks at ${round(idleRss / MB)} MB)`);
   mkdirSync(OUT_DIR, { recursive: true });
-  const report = { bench: 'other-formats-import', node: process.version, repeats: REPEATS, date: new Date().toISOString(), results: rows };
+  const report = { bench: 'other-formats-import', node: process.version, repeats: REPEATS, idleRssBytes: idleRss, date: new Date().toISOString(), results: rows };
   writeFileSync(join(OUT_DIR, 'other-formats-import.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${join(OUT_DIR, 'other-formats-import.json')}`);
 }
@@ -213,4 +234,5 @@ function printTable(header: string[], rows: string[][]): void {
   for (const r of rows) console.log(line(r));
 }
 
-await main();
+if (process.argv[2] === '--rss-probe') await rssProbe(process.argv[3]);
+else await main();

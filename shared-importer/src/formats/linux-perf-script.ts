@@ -44,7 +44,7 @@ interface ThreadState {
 async function importPerfScript(input: ByteStream, context: FormatImportContext): Promise<Profile> {
   const frames = new FrameTable();
   const threads = new Map<string, ThreadState>();
-  // A call-chain line always names the same frame: skip the regex when seen before.
+  // A call-chain line always names the same frame: parse each distinct line once.
   const frameOfLine = new Map<string, number>();
   let eventName: string | undefined;
   /** Microseconds between samples, known for clock events with a period. */
