@@ -323,6 +323,20 @@ describe('Chrome trace events: streaming', () => {
     assert.equal(partial.eventCount, complete.length);
   });
 
+  it('X events in any order give the same timelines (radix sort for integer times, comparison sort otherwise)', async () => {
+    const xs = eventsOf(CHROME_TRACES[4]).filter((e) => e.ph === 'X');
+    const random = mulberry32(42);
+    const shuffled = xs.map((e) => ({ e, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.e);
+    for (const shift of [0, 0.25]) {
+      const shifted = (list: RawEvent[]) => encoder.encode(JSON.stringify(list.map((e) => ({ ...e, ts: Number(e.ts) + shift }))));
+      // Frames are numbered in order of first appearance, so compare calls by name.
+      const named = (p: Profile) => p.threads.map((t) => [t.id, t.name, calls(p, t)]);
+      const ordered = named(await importBytes(shifted(xs)));
+      assert.deepEqual(named(await importBytes(shifted(shuffled))), ordered);
+      assert.ok(ordered.length > 3);
+    }
+  });
+
   it('a bare array without its closing bracket is a normal Chrome trace (no warning)', async () => {
     const profile = await importBytes(encoder.encode('[{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":1},\n{"ph":"X","name":"b","ts":4,"dur":1,"pid":1,"tid":1},\n'));
     assert.deepEqual(calls(profile, profile.threads[0]), ['a 1-3', 'b 4-5']);
