@@ -70,6 +70,12 @@ async function uploadObject(stack: CloudStack, user: SignedInUser, bytes: number
   return path;
 }
 
+async function startAnalysis(socket: ChatSocket, traceId: string): Promise<void> {
+  socket.send({ type: 'start_analysis', traceId });
+  const reply = await socket.next(30_000);
+  if (reply.type !== 'analysis_started') throw new Error(`start_analysis failed: ${JSON.stringify(reply)}`);
+}
+
 interface TurnTiming {
   ackMs: number;
   firstChunkMs: number;
@@ -135,6 +141,8 @@ async function main(): Promise<void> {
     const socket = openChatSocket(socketUrl, owner.accessToken);
     const ack = await socket.next(60_000);
     if (ack.type !== 'connection_ack') throw new Error(`no ack: ${JSON.stringify(ack)}`);
+    // As the desktop does: start the analysis of a trace once, then ask.
+    for (const trace of traces) await startAnalysis(socket, trace.traceId);
     // Warm-up: boots both functions' Deno processes and loads the tokenizer.
     for (let i = 0; i < 3; i++) await timedTurn(socket, listener, traces[0].traceId, `warm-up ${i}`);
 
@@ -162,6 +170,7 @@ async function main(): Promise<void> {
         const chat = openChatSocket(socketUrl, user.accessToken);
         const hello = await chat.next(60_000);
         if (hello.type !== 'connection_ack') throw new Error(`user ${i}: no ack`);
+        await startAnalysis(chat, traceId);
         return { user, traceId, results, chat, i };
     };
     const users: Array<Awaited<ReturnType<typeof setUpUser>>> = [];
