@@ -117,8 +117,10 @@ export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 // ---- 3. Realtime broadcast events -------------------------------------------
 // The broadcast `event` name equals the payload's `type`. `seq` starts at 0 with
-// model_chunk_start and grows by one per event of the turn, so a receiver can
-// drop duplicates (seq already seen) and detect gaps (seq skipped).
+// model_chunk_start (or with `error` when the turn fails before the model is
+// called) and grows by one per event of the turn, so a receiver can drop
+// duplicates (seq already seen) and detect gaps (seq skipped). Every turn ends
+// with exactly one model_response_end or error.
 
 const turnEvent = { turnId: id, seq: z.number().int().nonnegative() };
 
