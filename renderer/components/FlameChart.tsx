@@ -3,8 +3,9 @@
 // zoom window lives in the view store; this component redraws on the next
 // animation frame whenever it or the selection/search changes, without a React
 // render per wheel event.
-import { useEffect, useRef, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import type { Marker } from '../../shared-importer/src/model/thread-timeline.ts';
 import { recordDraw } from '../debug/frame-stats.ts';
 import { frameColorBuckets, readFlameTheme, type FlameTheme } from '../flame-chart/frame-colors.ts';
 import { neighbourSlot, rowOfSlot, slotAt, type FlameLayout, type SlotStep } from '../flame-chart/flame-layout.ts';
@@ -30,10 +31,12 @@ interface FlameChartProps {
   inverted?: boolean;
   /** x labelled 0 on the axis; default the layout's left edge. */
   axisOrigin?: number;
+  /** Markers (user timings...) shown on the axis; hovering one names it. */
+  markers?: readonly Marker[];
   testId?: string;
 }
 
-export function FlameChart({ chartId, layout, profile, label, inverted = false, axisOrigin, testId }: FlameChartProps) {
+export function FlameChart({ chartId, layout, profile, label, inverted = false, axisOrigin, markers, testId }: FlameChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useRef({ width: 0, height: 0 });
@@ -42,6 +45,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
   const frameRequest = useRef(0);
   const drag = useRef<{ x: number; y: number; start: Viewport; moved: boolean; pointerId: number } | null>(null);
   const bounds = { min: layout.min, max: layout.max };
+  const [hoveredMarker, setHoveredMarker] = useState<{ marker: Marker; clientX: number; clientY: number } | null>(null);
 
   const viewport = (): Viewport => useViewStore.getState().viewports[chartId] ?? fullViewport(bounds);
   const maxScrollY = () => Math.max(0, layout.rows * ROW_HEIGHT + AXIS_HEIGHT - size.current.height + ROW_HEIGHT);
@@ -76,6 +80,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         hoveredSlot: state.hovered?.chartId === chartId ? state.hovered.slot : -1,
         formatTick: (x) => formatWeight(x, unit),
         axisOrigin: axisOrigin ?? layout.min,
+        markers: markers ?? null,
       },
       theme.current,
     );
@@ -173,6 +178,27 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     return slotAt(layout, row, x);
   };
 
+  /** The marker drawn under the pointer in the axis strip, if any. */
+  const markerUnder = (clientX: number, clientY: number): Marker | null => {
+    if (!markers?.length) return null;
+    const rect = canvasRef.current!.getBoundingClientRect();
+    const y = clientY - rect.top;
+    if (inverted ? y < rect.height - AXIS_HEIGHT : y > AXIS_HEIGHT) return null;
+    const v = viewport();
+    const perPx = (v.x1 - v.x0) / rect.width;
+    const x = v.x0 + (clientX - rect.left) * perPx;
+    let best: Marker | null = null;
+    let bestDistance = 4 * perPx;
+    for (const m of markers) {
+      const distance = x < m.start ? m.start - x : x > m.end ? x - m.end : 0;
+      if (distance <= bestDistance) {
+        best = m;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  };
+
   const onPointerDown = (event: ReactPointerEvent<HTMLCanvasElement>) => {
     if (event.button !== 0) return;
     event.currentTarget.setPointerCapture(event.pointerId);
@@ -191,7 +217,9 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
       useViewStore.getState().hoverChanged(null);
       return;
     }
-    const slot = slotUnder(event.clientX, event.clientY);
+    const marker = markerUnder(event.clientX, event.clientY);
+    setHoveredMarker(marker ? { marker, clientX: event.clientX, clientY: event.clientY } : null);
+    const slot = marker ? -1 : slotUnder(event.clientX, event.clientY);
     useViewStore
       .getState()
       .hoverChanged(slot >= 0 ? { chartId, slot, clientX: event.clientX, clientY: event.clientY } : null);
@@ -297,6 +325,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         onPointerUp={onPointerUp}
         onPointerCancel={() => (drag.current = null)}
         onPointerLeave={() => {
+          setHoveredMarker(null);
           if (!drag.current) useViewStore.getState().hoverChanged(null);
         }}
         onDoubleClick={onDoubleClick}
@@ -304,6 +333,23 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         onFocus={() => chartActivated(chartId)}
       />
       <FlameTooltip chartId={chartId} layout={layout} profile={profile} />
+      {hoveredMarker && (
+        <div
+          className="flame-tooltip marker-tooltip"
+          role="tooltip"
+          data-testid="marker-tooltip"
+          style={{ left: Math.min(hoveredMarker.clientX + 14, window.innerWidth - 428), top: hoveredMarker.clientY + 14 }}
+        >
+          <div className="flame-tooltip-name">{hoveredMarker.marker.name}</div>
+          <div className="muted marker-kind">
+            {hoveredMarker.marker.category ? `${hoveredMarker.marker.category} · ` : ''}
+            at {formatWeight(hoveredMarker.marker.start - (axisOrigin ?? layout.min), profile.unit)}
+            {hoveredMarker.marker.end > hoveredMarker.marker.start
+              ? `, lasting ${formatWeight(hoveredMarker.marker.end - hoveredMarker.marker.start, profile.unit)}`
+              : ''}
+          </div>
+        </div>
+      )}
     </div>
   );
 }

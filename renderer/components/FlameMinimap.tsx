@@ -49,6 +49,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
         hoveredSlot: -1,
         formatTick: null,
         axisOrigin: 0,
+        markers: null,
       },
       { ...readFlameTheme(canvas), font: '0px sans-serif' },
     );

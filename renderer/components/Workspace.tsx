@@ -72,6 +72,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
           label={`${mode === 'time-order' ? 'Time order' : 'Left heavy'} flame chart of ${thread.name}`}
           testId="flame-chart"
           axisOrigin={mode === 'time-order' ? profile.startTime : undefined}
+          markers={mode === 'time-order' ? thread.markers : undefined}
         />
       </div>
     );

@@ -32,6 +32,8 @@ export interface FlameDrawInput {
   formatTick: ((x: number) => string) | null;
   /** x shown as 0 on the axis: the trace start for time order, so times match the summary's. */
   axisOrigin: number;
+  /** User timings and other markers, drawn in the axis strip (time order only). */
+  markers: readonly { start: number; end: number }[] | null;
 }
 
 export interface FlameDrawStats {
@@ -214,6 +216,7 @@ export class FlameRenderer {
     stats.labels = this.drawLabels(ctx, input, theme, rectH);
     this.drawOutlines(ctx, input, theme, scale, rowTop, firstRow, lastRow, rectH, W);
     if (input.formatTick && axisH > 0) this.drawAxis(ctx, input, theme, scale, W, H, axisH);
+    if (input.markers && input.markers.length > 0 && axisH > 0) this.drawMarkers(ctx, input, theme, scale, W, H, axisH);
     stats.ms = performance.now() - t0;
     return stats;
   }
@@ -336,5 +339,39 @@ export class FlameRenderer {
     ctx.moveTo(0, inverted ? top + 0.5 : axisH - 0.5);
     ctx.lineTo(W, inverted ? top + 0.5 : axisH - 0.5);
     ctx.stroke();
+  }
+
+  /** Range markers as a bar along the axis' lower edge, instant ones as small triangles pointing at the chart. */
+  private drawMarkers(
+    ctx: CanvasRenderingContext2D,
+    input: FlameDrawInput,
+    theme: FlameTheme,
+    scale: number,
+    W: number,
+    H: number,
+    axisH: number,
+  ): void {
+    const { viewport, dpr, inverted } = input;
+    const edge = inverted ? H - axisH : axisH;
+    const size = 5 * dpr;
+    ctx.fillStyle = theme.marker;
+    ctx.beginPath();
+    for (const m of input.markers!) {
+      if (m.end < viewport.x0 || m.start > viewport.x1) continue;
+      const a = (m.start - viewport.x0) * scale;
+      if (m.end > m.start) {
+        const b = (m.end - viewport.x0) * scale;
+        const left = Math.max(0, a);
+        ctx.rect(left, inverted ? edge : edge - 3 * dpr, Math.max(dpr, Math.min(W, b) - left), 3 * dpr);
+      } else {
+        const tip = inverted ? edge + size : edge - 1;
+        const base = inverted ? edge + 1 : edge - size;
+        ctx.moveTo(a - size / 2, base);
+        ctx.lineTo(a + size / 2, base);
+        ctx.lineTo(a, tip);
+        ctx.closePath();
+      }
+    }
+    ctx.fill();
   }
 }

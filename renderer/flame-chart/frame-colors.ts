@@ -39,6 +39,7 @@ export interface FlameTheme {
   gridLine: string;
   selection: string;
   hover: string;
+  marker: string;
   font: string;
 }
 
@@ -61,6 +62,7 @@ export function readFlameTheme(element: Element): FlameTheme {
     gridLine: v('--grid-line', '#0001'),
     selection: v('--selection', '#1a73e8'),
     hover: v('--flame-hover', '#000'),
+    marker: v('--marker', '#c2410c'),
     font: `11px ${v('--font-ui', 'system-ui, sans-serif')}`,
   };
 }

@@ -296,6 +296,18 @@ describe('renderer in Chromium against the browser host', () => {
     assert.ok(v.x0 <= timeline.start[interval] && v.x1 >= timeline.end[interval], 'the task is in view');
     assert.ok(v.x1 - v.x0 < dur * 1.2, 'and fills it');
     assert.equal(await page.textContent('[data-testid="details-name"]'), task.name);
+
+    // Markers (user timings, navigation...) sit on the axis; hovering one names it.
+    const inView = timeline.markers.filter((m) => m.start >= v.x0 && m.start <= v.x1);
+    assert.ok(inView.length > 0, 'a marker is in view');
+    const box = await canvasBox(page);
+    const perPx = (v.x1 - v.x0) / box.width;
+    const target = inView[0];
+    await page.mouse.move(box.x + (target.start - v.x0) / perPx, box.y + AXIS_PX - 3);
+    await page.waitForSelector('[data-testid="marker-tooltip"]');
+    const near = new Set(timeline.markers.filter((m) => Math.abs(m.start - target.start) <= 5 * perPx).map((m) => m.name));
+    const shown = await page.textContent('[data-testid="marker-tooltip"] .flame-tooltip-name');
+    assert.ok(near.has(shown!), `tooltip names a marker at that point (${shown})`);
     await screenshot(page, 'long-task');
   });
 
