@@ -29,6 +29,8 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
     build: {
+      // The renderer is one bundle of a few hundred kB (React, the flame chart): expected, not a warning.
+      chunkSizeWarningLimit: 2048,
       rollupOptions: {
         input: { index: resolve(__dirname, 'renderer/index.html') },
       },
