@@ -33,8 +33,8 @@ function runCli(args: string[]): Promise<Run> {
   });
 }
 
-async function inProcess(path: string, budget?: number) {
-  const summary = summarizeProfile(await importTraceFile(path));
+async function inProcess(path: string, budget?: number, longTaskThresholdMs?: number) {
+  const summary = summarizeProfile(await importTraceFile(path), { longTaskThresholdMs });
   return { summary, rendered: await renderSummaryText(summary, { budget }) };
 }
 
@@ -57,15 +57,18 @@ test('--json prints the summary, its text and token count, equal to the in-proce
   assert.ok(output.threads[0].topFunctions.length > 0);
 });
 
-test('a Chrome performance trace with a small budget: the text respects the budget', async () => {
+test('a Chrome performance trace with a small budget and a lower long-task threshold', async () => {
   const path = join(SAMPLE_TRACES, 'Chrome/116/Trace-20230603T221323.json');
-  const run = await runCli(['summarize', path, '--json', '--budget', '700']);
+  const run = await runCli(['summarize', path, '--json', '--budget', '700', '--long-task-ms', '20']);
   assert.equal(run.code, 0, run.stderr);
   const output = JSON.parse(run.stdout) as TraceSummaryWithText;
   assert.ok(output.tokens <= 700);
   assert.equal(output.tokens, await countTokens(output.text));
-  const expected = await inProcess(path, 700);
+  const expected = await inProcess(path, 700, 20);
   assert.equal(output.text, expected.rendered.text);
+  assert.equal(output.settings.longTaskThresholdMs, 20);
+  assert.deepEqual(output.threads, expected.summary.threads);
+  assert.ok(output.threads.some((t) => t.longTaskCount > 0), 'this trace has tasks over 20 ms');
   const main = output.threads.find((t) => t.isMainThread)!;
   assert.equal(main.name, 'CrRendererMain');
   assert.equal(output.threads[0], main);
