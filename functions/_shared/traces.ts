@@ -11,7 +11,6 @@ export interface TraceRow {
   file_name: string | null;
   size_bytes: number | null;
   format: string | null;
-  summary: TraceSummary | null;
   summary_text: string | null;
 }
 
@@ -36,16 +35,23 @@ export async function isTraceVisible(client: SupabaseClient, traceId: string): P
   return data !== null;
 }
 
-/** Service-role read of a user's trace, including its stored summary. */
+/** Service-role read of a user's trace with the summary text the prompt uses (not the larger summary JSON). */
 export async function loadTraceForTurn(admin: SupabaseClient, userId: string, traceId: string): Promise<TraceRow | null> {
   const { data, error } = await admin
     .from('traces')
-    .select('id, user_id, blob_path, file_name, size_bytes, format, summary, summary_text')
+    .select('id, user_id, blob_path, file_name, size_bytes, format, summary_text')
     .eq('id', traceId)
     .eq('user_id', userId)
     .maybeSingle<TraceRow>();
   if (error) throw new Error(`Could not read trace ${traceId}: ${error.message}`);
   return data;
+}
+
+/** The stored summary JSON, read only when a trace has no summary text yet. */
+export async function loadStoredSummary(admin: SupabaseClient, traceId: string): Promise<TraceSummary | null> {
+  const { data, error } = await admin.from('traces').select('summary').eq('id', traceId).maybeSingle<{ summary: TraceSummary | null }>();
+  if (error) throw new Error(`Could not read the summary of trace ${traceId}: ${error.message}`);
+  return data?.summary ?? null;
 }
 
 export async function storeSummary(admin: SupabaseClient, traceId: string, summary: TraceSummary, summaryText: string): Promise<void> {

@@ -7,7 +7,7 @@ import { importProfileFromChunks, TraceImportError } from '../../shared-importer
 import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { SupabaseConfig } from '../_shared/config.ts';
-import { storeSummary, TRACES_BUCKET, type TraceRow } from '../_shared/traces.ts';
+import { loadStoredSummary, storeSummary, TRACES_BUCKET, type TraceRow } from '../_shared/traces.ts';
 
 /** A summary cannot be had; `message` is for the user. */
 export class SummaryUnavailableError extends Error {
@@ -26,7 +26,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** The text placed in the prompt's data block; rendered (and stored) only when the row lacks it. */
 export async function summaryTextFor(trace: TraceRow, options: SummarySourceOptions): Promise<string> {
   if (trace.summary_text) return trace.summary_text;
-  const summary = trace.summary ?? (await summariseStoredObject(trace, options));
+  const summary = (await loadStoredSummary(options.admin, trace.id)) ?? (await summariseStoredObject(trace, options));
   const { text } = await renderSummaryText(summary, { budget: options.summaryTokenBudget });
   await storeSummary(options.admin, trace.id, summary, text);
   return text;
