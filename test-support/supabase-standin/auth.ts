@@ -2,11 +2,11 @@
 // JWTs carrying the same claims as a hosted project, signed with the stand-in's secret; the anon
 // and service_role API keys are HS256 JWTs too, like a project's legacy keys.
 import type { PGlite } from '@electric-sql/pglite';
-import { jwtVerify, SignJWT } from 'jose';
 import { randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import type { JwtClaims } from './database.ts';
+import type { JwtKeys } from './jwt-keys.ts';
 import { readBody, sendEmpty, sendJson } from './http-util.ts';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -37,24 +37,10 @@ export interface StandinSession {
   user: StandinUser;
 }
 
-function secretKey(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
-}
-
-export async function signJwt(claims: JwtClaims, secret: string): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secretKey(secret));
-}
-
-/** Verifies signature and expiry; returns the claims or throws with a reason. */
-export async function verifyJwt(token: string, secret: string): Promise<JwtClaims> {
-  const { payload } = await jwtVerify(token, secretKey(secret), { algorithms: ['HS256'] });
-  return payload as JwtClaims;
-}
-
 /** API keys as a project's legacy keys: long-lived HS256 JWTs naming only a role. */
-export async function makeApiKey(role: 'anon' | 'service_role', secret: string): Promise<string> {
+export async function makeApiKey(role: 'anon' | 'service_role', keys: JwtKeys): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return signJwt({ iss: 'supabase', ref: 'standin', role, iat, exp: iat + 10 * 365 * 24 * 3600 }, secret);
+  return keys.signWithSecret({ iss: 'supabase', ref: 'standin', role, iat, exp: iat + 10 * 365 * 24 * 3600 });
 }
 
 const API_VERSION_HEADERS = { 'x-supabase-api-version': '2024-01-01' };
@@ -112,7 +98,7 @@ function toUser(row: UserRow): StandinUser {
 export class AuthService {
   constructor(
     private readonly db: PGlite,
-    private readonly jwtSecret: string,
+    private readonly keys: JwtKeys,
     private readonly issuer: string,
     private readonly expirySeconds: number,
   ) {}
@@ -154,7 +140,7 @@ export class AuthService {
   async userFromToken(token: string): Promise<StandinUser> {
     let claims: JwtClaims;
     try {
-      claims = await verifyJwt(token, this.jwtSecret);
+      claims = await this.keys.verify(token);
     } catch (error) {
       throw new AuthFailure(403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, ${(error as Error).message}`);
     }
@@ -165,7 +151,7 @@ export class AuthService {
   }
 
   async logout(token: string): Promise<void> {
-    const claims = await verifyJwt(token, this.jwtSecret).catch(() => undefined);
+    const claims = await this.keys.verify(token).catch(() => undefined);
     if (claims?.session_id) {
       await this.db.query('update auth.refresh_tokens set revoked = true where session_id = $1', [claims.session_id]);
     }
@@ -179,7 +165,7 @@ export class AuthService {
     const user = toUser(rows[0]!);
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + this.expirySeconds;
-    const accessToken = await signJwt(
+    const accessToken = await this.keys.signUserToken(
       {
         iss: this.issuer,
         sub: user.id,
@@ -196,7 +182,6 @@ export class AuthService {
         session_id: sessionId,
         is_anonymous: false,
       },
-      this.jwtSecret,
     );
     const refreshToken = randomBytes(12).toString('base64url');
     await this.db.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [
@@ -241,8 +226,8 @@ export class AuthService {
         await this.logout(token);
         sendEmpty(res, 204);
       } else if (req.method === 'GET' && subpath === '/.well-known/jwks.json') {
-        // HS256 secrets are never published; clients fall back to GET /user, as with a legacy project.
-        sendJson(res, 200, { keys: [] });
+        // With HS256 user tokens this is empty and clients fall back to GET /user, as on a legacy project.
+        sendJson(res, 200, this.keys.jwks());
       } else if (req.method === 'GET' && subpath === '/health') {
         sendJson(res, 200, { version: 'standin', name: 'GoTrue', description: 'Supabase stand-in auth' });
       } else {

@@ -9,10 +9,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
-import { verifyJwt } from './auth.ts';
 import type { FunctionConfig } from './config-toml.ts';
 import { LISTENING_MARKER } from './function-host-protocol.ts';
 import { sendJson } from './http-util.ts';
+import type { JwtKeys } from './jwt-keys.ts';
 
 const hostPath = new URL('./deno-function-host.ts', import.meta.url).pathname;
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -24,7 +24,7 @@ export interface FunctionsGatewayOptions {
   /** deno.json for the functions (import map, nodeModulesDir); none means `--no-config`. */
   denoConfig?: string;
   env: Record<string, string>;
-  jwtSecret: string;
+  keys: JwtKeys;
   /** Forward function stdout/stderr to this process's stderr (default true). */
   logOutput: boolean;
 }
@@ -120,7 +120,7 @@ export class FunctionsGateway {
     if (config?.verifyJwt ?? true) {
       const auth = req.headers.authorization;
       const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : '';
-      const valid = token !== '' && (await verifyJwt(token, this.options.jwtSecret).then(() => true, () => false));
+      const valid = token !== '' && (await this.options.keys.verify(token).then(() => true, () => false));
       if (!valid) return { status: 401, body: { msg: 'Invalid JWT' } };
     }
     return { start: () => this.ensureRunning(slug, entry) };

@@ -14,6 +14,7 @@ import { AuthService, makeApiKey, type StandinSession, type StandinUser } from '
 import { readFunctionConfigs } from './config-toml.ts';
 import { openDatabase } from './database.ts';
 import { FunctionsGateway } from './functions-gateway.ts';
+import { JwtKeys, type UserTokenAlgorithm } from './jwt-keys.ts';
 import { CORS_HEADERS, sendJson } from './http-util.ts';
 import { PostgrestService } from './postgrest.ts';
 import { REALTIME_SOCKET_PATH, RealtimeService } from './realtime.ts';
@@ -41,6 +42,8 @@ export interface StandinOptions {
   logFunctionOutput?: boolean;
   /** HS256 secret for every token (default: random per start). Fix it to hand it to functions too. */
   jwtSecret?: string;
+  /** Sign user access tokens with HS256 (default, the shared secret) or ES256 (key published via JWKS). */
+  userTokenAlgorithm?: UserTokenAlgorithm;
 }
 
 export interface SupabaseStandin {
@@ -61,24 +64,25 @@ export async function startSupabaseStandin(options: StandinOptions = {}): Promis
   if (jwtSecret.length < 32) throw new Error('jwtSecret must be at least 32 characters, as Supabase requires');
   const db = await openDatabase(options.migrationsDir ?? join(repoRoot, 'supabase', 'migrations'));
   const storageDir = mkdtempSync(join(tmpdir(), 'supabase-standin-'));
-  const anonKey = await makeApiKey('anon', jwtSecret);
-  const serviceRoleKey = await makeApiKey('service_role', jwtSecret);
+  const keys = await JwtKeys.create(jwtSecret, options.userTokenAlgorithm ?? 'HS256');
+  const anonKey = await makeApiKey('anon', keys);
+  const serviceRoleKey = await makeApiKey('service_role', keys);
 
   const server = createServer();
   await new Promise<void>((listening) => server.listen(options.port ?? 0, '127.0.0.1', listening));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const auth = new AuthService(db, jwtSecret, `${url}/auth/v1`, options.jwtExpirySeconds ?? 3600);
-  const rest = new PostgrestService(db, jwtSecret);
-  const storage = new StorageService(db, jwtSecret, storageDir, options.fileSizeLimit ?? 50 * 1000 * 1000);
-  const realtime = new RealtimeService(db, jwtSecret);
+  const auth = new AuthService(db, keys, `${url}/auth/v1`, options.jwtExpirySeconds ?? 3600);
+  const rest = new PostgrestService(db, keys);
+  const storage = new StorageService(db, keys, storageDir, options.fileSizeLimit ?? 50 * 1000 * 1000);
+  const realtime = new RealtimeService(db, keys);
   const defaultDenoConfig = join(repoRoot, 'functions', 'deno.json');
   const functions = new FunctionsGateway({
     functionsDir: options.functionsDir ?? join(repoRoot, 'functions'),
     configs: readFunctionConfigs(options.configToml ?? join(repoRoot, 'supabase', 'config.toml')),
     denoConfig: options.denoConfig ?? (existsSync(defaultDenoConfig) ? defaultDenoConfig : undefined),
     env: { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey, ...options.functionEnv },
-    jwtSecret,
+    keys,
     logOutput: options.logFunctionOutput ?? true,
   });
 

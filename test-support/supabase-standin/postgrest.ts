@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallerError, resolveCaller } from './caller.ts';
 import { asCaller, asPgError, type JwtClaims } from './database.ts';
 import { readBody, sendJson } from './http-util.ts';
+import type { JwtKeys } from './jwt-keys.ts';
 
 const EXPOSED_SCHEMAS = ['public'];
 const RESERVED_PARAMS = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict', 'apikey']);
@@ -226,13 +227,13 @@ function jsonAggregate(source: string, columns: string): string {
 export class PostgrestService {
   constructor(
     private readonly db: PGlite,
-    private readonly jwtSecret: string,
+    private readonly keys: JwtKeys,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, subpath: string): Promise<void> {
     let role = 'anon';
     try {
-      const claims = await resolveCaller(req, url, this.jwtSecret).catch((error: unknown) => {
+      const claims = await resolveCaller(req, url, this.keys).catch((error: unknown) => {
         if (!(error instanceof CallerError)) throw error;
         if (error.kind === 'no_api_key' || error.kind === 'bad_api_key') {
           return fail(401, error.kind === 'no_api_key' ? 'PGRST000' : 'PGRST301', error.message, null, 'Double check your Supabase `anon` or `service_role` API key.');

@@ -6,10 +6,10 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { verifyJwt } from './auth.ts';
 import { CallerError, claimsOfToken } from './caller.ts';
 import { asCaller, isApiRole, setCallerSettings, type JwtClaims } from './database.ts';
 import { apiKeyOf, readBody, sendEmpty, sendJson } from './http-util.ts';
+import type { JwtKeys } from './jwt-keys.ts';
 import { decodeFrame, encodeText, encodeUserBroadcast, type PhoenixMessage, type UserBroadcast, type Vsn } from './realtime-frames.ts';
 
 export const REALTIME_SOCKET_PATH = '/realtime/v1/websocket';
@@ -41,7 +41,7 @@ export class RealtimeService {
 
   constructor(
     private readonly db: PGlite,
-    private readonly jwtSecret: string,
+    private readonly keys: JwtKeys,
   ) {}
 
   /** `/realtime/v1/websocket?apikey=..&vsn=..`: the key must be valid before the upgrade. */
@@ -49,7 +49,7 @@ export class RealtimeService {
     const apiKey = url.searchParams.get('apikey') ?? (typeof req.headers.apikey === 'string' ? req.headers.apikey : '');
     let apiKeyClaims: JwtClaims;
     try {
-      apiKeyClaims = await verifyJwt(apiKey, this.jwtSecret);
+      apiKeyClaims = await this.keys.verify(apiKey);
     } catch {
       const body = JSON.stringify({ error: 'Unauthorized: Invalid API key' });
       socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
@@ -123,7 +123,7 @@ export class RealtimeService {
     const config = payload.config ?? {};
     let claims: JwtClaims;
     try {
-      claims = await claimsOfToken(payload.access_token ?? connection.apiKey, this.jwtSecret);
+      claims = await claimsOfToken(payload.access_token ?? connection.apiKey, this.keys);
     } catch (error) {
       const reason = error instanceof CallerError && error.message === 'JWT expired' ? 'Token has expired' : `Invalid JWT: ${(error as Error).message}`;
       return this.reply(connection, message, 'error', { reason });
@@ -191,7 +191,7 @@ export class RealtimeService {
     if (!token) return;
     let claims: JwtClaims;
     try {
-      claims = await claimsOfToken(token, this.jwtSecret);
+      claims = await claimsOfToken(token, this.keys);
     } catch (error) {
       return this.stopChannel(connection, channel, `The access token is invalid: ${(error as Error).message}`);
     }
@@ -291,8 +291,8 @@ export class RealtimeService {
     let claims: JwtClaims;
     try {
       if (!apiKey) throw new Error('no api key');
-      await verifyJwt(apiKey, this.jwtSecret);
-      claims = await claimsOfToken(auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : apiKey, this.jwtSecret);
+      await this.keys.verify(apiKey);
+      claims = await claimsOfToken(auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : apiKey, this.keys);
     } catch {
       return sendJson(res, 401, { message: 'Unauthorized' });
     }

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { CallerError, claimsOfToken, resolveCaller } from './caller.ts';
 import { asCaller, asPgError, type JwtClaims } from './database.ts';
 import { readBody, sendJson } from './http-util.ts';
+import type { JwtKeys } from './jwt-keys.ts';
 
 export const TUS_PATH = '/storage/v1/upload/resumable';
 
@@ -72,7 +73,7 @@ export class StorageService {
 
   constructor(
     private readonly db: PGlite,
-    private readonly jwtSecret: string,
+    private readonly keys: JwtKeys,
     storageDir: string,
     private readonly fileSizeLimit: number,
   ) {
@@ -120,7 +121,7 @@ export class StorageService {
     const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : headers.get('apikey');
     if (!token) throw new StorageError(401, 'Unauthorized', 'Missing authorization', 'InvalidJWT');
     try {
-      return await claimsOfToken(token, this.jwtSecret);
+      return await claimsOfToken(token, this.keys);
     } catch (error) {
       throw new StorageError(403, 'Unauthorized', (error as Error).message, 'InvalidJWT');
     }
@@ -169,7 +170,7 @@ export class StorageService {
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, subpath: string): Promise<void> {
     try {
       if (url.pathname.startsWith(TUS_PATH)) return await this.tus.handle(req, res);
-      const claims = await resolveCaller(req, url, this.jwtSecret).catch((error: unknown) => {
+      const claims = await resolveCaller(req, url, this.keys).catch((error: unknown) => {
         if (error instanceof CallerError) {
           throw error.kind === 'bad_jwt' || error.kind === 'bad_role'
             ? new StorageError(403, 'Unauthorized', error.message, 'InvalidJWT')
