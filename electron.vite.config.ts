@@ -10,6 +10,9 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
+      // The import worker runs from app.asar.unpacked (Node's loader cannot read ES modules inside an
+      // asar in a worker thread), where node_modules cannot be resolved: its packages are bundled in.
+      externalizeDeps: { exclude: ['js-tiktoken'] },
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main.ts') },
       },

@@ -43,6 +43,11 @@ test('the bundled import worker runs and imports a real trace', async (t) => {
   const chunk = readdirSync(join(outDir, 'main', 'chunks')).find((f) => f.startsWith('import-worker'));
   assert.ok(chunk, 'the worker is its own file');
   assert.ok(main.includes(`chunks/${chunk}`), 'main refers to it');
+  // It runs from app.asar.unpacked, where no node_modules resolve: only built-ins and sibling chunks.
+  const workerCode = readFileSync(join(outDir, 'main', 'chunks', chunk), 'utf8');
+  const specifiers = [...workerCode.matchAll(/(?:^import[^;]*?from\s*|import\()\s*"([^"]+)"/gm)].map((m) => m[1]);
+  assert.ok(specifiers.length > 0);
+  for (const specifier of specifiers) assert.match(specifier, /^(node:|\.\/)/, `worker imports ${specifier}`);
   const loaded = new Promise<TraceLoadedEvent>((resolve, reject) => {
     const service = new ImportService({
       workerUrl: join(outDir, 'main', 'chunks', chunk),

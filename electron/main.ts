@@ -71,7 +71,8 @@ async function start(): Promise<void> {
   };
   const services = createAppServices({
     userDataDir: app.getPath('userData'),
-    workerUrl: importWorkerPath,
+    // electron-builder.yml unpacks out/main/chunks: a worker thread's ES module loader cannot read inside app.asar.
+    workerUrl: importWorkerPath.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
     emit,
     adapters: {
       appInfo,

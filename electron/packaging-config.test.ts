@@ -17,6 +17,7 @@ interface BuilderConfig {
   appId: string;
   productName: string;
   files: string[];
+  asarUnpack: string[];
   fileAssociations: { ext: string[] }[];
   mac: { target: string[]; hardenedRuntime: boolean; notarize: boolean };
   win: { target: string[] };
@@ -49,6 +50,7 @@ test('targets, identity and trace file associations', () => {
 test('the packaged files are what electron-vite builds, and package.json main points into them', () => {
   const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { main: string };
   assert.ok(config.files.includes('out/**'));
+  assert.deepEqual(config.asarUnpack, ['out/main/chunks/**'], 'the import worker runs unpacked');
   assert.equal(pkg.main, 'out/main/index.js');
   const viteConfig = readFileSync(new URL('electron.vite.config.ts', root), 'utf8');
   for (const outDir of ['out/main', 'out/preload', 'out/renderer']) assert.ok(viteConfig.includes(outDir), outDir);
