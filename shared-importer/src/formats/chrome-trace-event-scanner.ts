@@ -905,16 +905,12 @@ export class TraceEventScanner {
       throw this.error(p, `unexpected ${describeByte(c)}`);
     }
     const start = p;
-    while (p < end) {
-      const d = b[p];
-      if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d <= 0x20) {
-        if (d < 0x20 && d !== 0x0a && d !== 0x0d && d !== 0x09) throw this.error(p, `unexpected ${describeByte(d)}`);
-        return p;
-      }
-      if (!isScalarByte(d)) throw this.error(p, `unexpected ${describeByte(d)} in ${latin1(b, start, p)}…`);
-      p++;
-    }
-    return INCOMPLETE;
+    const scalar = SCALAR_BYTE;
+    while (p < end && scalar[b[p]] === 1) p++;
+    if (p >= end) return INCOMPLETE;
+    const d = b[p];
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) return p;
+    throw this.error(p, `unexpected ${describeByte(d)} in ${latin1(b, start, p)}…`);
   }
 }
 
@@ -934,6 +930,13 @@ const BYTE_CLASS = (() => {
   table[CLOSE_BRACKET] = CLASS_CLOSE;
   table[QUOTE] = CLASS_QUOTE;
   table[BACKSLASH] = CLASS_BACKSLASH;
+  return table;
+})();
+
+/** 1 for the bytes a JSON number or literal (true, false, null) can contain. */
+const SCALAR_BYTE = (() => {
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) if (isScalarByte(c)) table[c] = 1;
   return table;
 })();
 
