@@ -154,3 +154,16 @@ test('the summary text is the budgeted model text, not raw JSON', async () => {
   assert.ok(event.tokens > 0 && event.tokens <= 6000, `tokens ${event.tokens} within the default budget`);
   assert.equal(event.summary.format, 'firefox-gecko');
 });
+
+test('imports asked for together run in the order asked: the last one wins', async () => {
+  const { service, events, next } = shared;
+  const loaded = next('trace:loaded');
+  const [first, second] = await Promise.all([service.importPath(FIREFOX), service.importPath(SPEEDSCOPE)]);
+  const event = await loaded;
+  assert.equal(event.importId, second.importId);
+  assert.equal(event.format, 'speedscope');
+  const firstOutcome = events.find(
+    (e) => e.channel === 'import:failed' && (e.payload as ImportFailedEvent).importId === first.importId,
+  );
+  assert.equal((firstOutcome?.payload as ImportFailedEvent | undefined)?.code, 'aborted');
+});

@@ -74,12 +74,13 @@ export class ImportService {
   }
 
   async importPath(path: string): Promise<ImportStarted> {
+    // Started before anything is awaited, so imports begin in the order they were asked for.
+    const run = this.begin(basename(path), path, { kind: 'path', path });
     // The size is only for the answer; an unreadable file is reported by the worker as import:failed.
     const totalBytes = await stat(path).then(
       (s) => (s.isFile() ? s.size : null),
       () => null,
     );
-    const run = this.begin(basename(path), path, { kind: 'path', path });
     return { importId: run.importId, fileName: run.fileName, totalBytes };
   }
 
