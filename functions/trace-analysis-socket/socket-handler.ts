@@ -79,6 +79,7 @@ class SocketSession {
   private readonly ownedTraces = new Set<string>();
   /** Turn ids already accepted on this socket, so a resent prompt is not run twice. */
   private readonly turnIds = new Set<string>();
+  private inbox: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -107,11 +108,15 @@ class SocketSession {
         turnsPerMinute: this.config.turnsPerMinute,
       });
     });
+    // One message at a time, so replies come in the order the client sent its messages
+    // (analysis_started before the waiting_for_model of a prompt sent right after it).
     this.socket.addEventListener('message', (event) => {
-      this.onMessage(event.data).catch((error) => {
-        console.error('socket message failed:', error);
-        this.sendError('internal_error', 'The server failed to handle that message; try again.');
-      });
+      this.inbox = this.inbox.then(() =>
+        this.onMessage(event.data).catch((error) => {
+          console.error('socket message failed:', error);
+          this.sendError('internal_error', 'The server failed to handle that message; try again.');
+        }),
+      );
     });
   }
 
@@ -156,11 +161,6 @@ class SocketSession {
         return;
       }
       this.ownedTraces.add(traceId);
-    }
-    if (this.turnIds.has(turnId)) {
-      // The same turn raced in while ownership was being checked.
-      this.sendError('invalid_message', 'This turn was already submitted.', { turnId });
-      return;
     }
     this.turnIds.add(turnId);
 

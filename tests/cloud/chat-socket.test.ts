@@ -56,9 +56,6 @@ describe('chat over the socket and the private results channel', () => {
     const listener = await listenForResults(alice);
     const socket = await connected(alice);
 
-    socket.send({ type: 'start_analysis', traceId });
-    assert.deepEqual(await socket.next(), { type: 'analysis_started', traceId, summaryStored: true });
-
     const answer = 'The hottest frames are in the kernel (hypercall_page) and Rhino ScriptableObject slot lookups.';
     stack.model.enqueue({ kind: 'text', chunks: splitIntoChunks(answer, 3), delayMs: 2 });
     const requestsBefore = stack.model.requests.length;
@@ -67,7 +64,10 @@ describe('chat over the socket and the private results channel', () => {
       { role: 'user' as const, content: 'What format is this?' },
       { role: 'assistant' as const, content: 'Collapsed stacks from perf.' },
     ];
+    // Sent back to back: the replies come in the same order.
+    socket.send({ type: 'start_analysis', traceId });
     socket.send({ type: 'user_prompt', traceId, turnId, prompt: 'Where is the time going?', history });
+    assert.deepEqual(await socket.next(), { type: 'analysis_started', traceId, summaryStored: true });
     assert.deepEqual(await socket.next(), { type: 'waiting_for_model', turnId });
 
     const end = await turnFinished(listener, turnId, 30_000);
@@ -93,6 +93,12 @@ describe('chat over the socket and the private results channel', () => {
     assert.ok(blockStart > 0);
     assert.ok(system.indexOf(INJECTION) > blockStart, 'the hostile name only appears inside the data block');
     assert.ok(messages.slice(1).every((m) => !String(m.content).includes(INJECTION)));
+
+    // A resent turn (same turnId) is not run twice.
+    socket.send({ type: 'user_prompt', traceId, turnId, prompt: 'Where is the time going?', history });
+    const duplicate = await socket.next();
+    assert.ok(duplicate.type === 'error' && duplicate.code === 'invalid_message' && duplicate.turnId === turnId, JSON.stringify(duplicate));
+    assert.equal(stack.model.requests.length, requestsBefore + 1);
     await socket.close();
     await alice.client.removeAllChannels();
   });
