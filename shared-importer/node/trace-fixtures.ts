@@ -3,6 +3,7 @@
 // imports with deepEqual.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { SniffedHead } from '../src/formats/format-importer.ts';
 import { FORMAT_IMPORTERS } from '../src/formats/registry.ts';
@@ -15,7 +16,12 @@ import type { Profile } from '../src/model/profile.ts';
 import type { ThreadTimeline } from '../src/model/thread-timeline.ts';
 import { nodeGunzip } from './node-host.ts';
 
-export const SAMPLE_TRACES = process.env.TRACE_SAMPLES_DIR ?? '/work/shared/traces/speedscope';
+/**
+ * The sample traces (speedscope's, MIT) live in shared/ beside the checkout,
+ * both on developer machines and in CI; TRACE_SAMPLES_DIR points elsewhere.
+ */
+export const SAMPLE_TRACES =
+  process.env.TRACE_SAMPLES_DIR ?? fileURLToPath(new URL('../../../shared/traces/speedscope', import.meta.url));
 
 export function sampleTrace(relativePath: string): Uint8Array {
   return new Uint8Array(readFileSync(join(SAMPLE_TRACES, relativePath)));
