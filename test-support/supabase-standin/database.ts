@@ -104,9 +104,10 @@ export async function setCallerSettings(tx: Transaction, caller: CallerSettings)
     'request.jwt.claim.role': String(caller.claims.role ?? ''),
     ...caller.settings,
   };
-  for (const [name, value] of Object.entries(settings)) {
-    await tx.query('select set_config($1, $2, true)', [name, value]);
-  }
+  // One round trip for all settings: each request pays this, so keep it to a single statement.
+  const entries = Object.entries(settings);
+  const calls = entries.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ');
+  await tx.query(`select ${calls}`, entries.flat());
 }
 
 /** Postgres error fields PGlite exposes on its DatabaseError. */
