@@ -17,6 +17,7 @@ import { readBody, sendJson } from './http-util.ts';
 import type { JwtKeys } from './jwt-keys.ts';
 
 export const TUS_PATH = '/storage/v1/upload/resumable';
+const UPSERT_METADATA_KEY = 'x-upsert';
 
 /** Storage answers every non-500 error with HTTP 400 and puts the real status in the body. */
 export class StorageError extends Error {
@@ -89,11 +90,13 @@ export class StorageService {
       onUploadCreate: async (req, upload) => {
         try {
           const write = tusWrite(req.headers, upload.metadata, upload.size ?? 0);
+          write.upsert = req.headers.get('x-upsert') === 'true'; // only the header counts at creation
           const claims = await this.tusCaller(req.headers);
           await this.checkBucket(write.bucket, write.size);
           // Check with a rolled-back insert now, so a refused upload fails before any bytes are sent.
           await this.insertObjectRow(claims, write, { dryRun: true });
-          return {};
+          // Remember the creation's x-upsert: later PATCH requests need not repeat the header.
+          return { metadata: { ...upload.metadata, [UPSERT_METADATA_KEY]: String(write.upsert) } };
         } catch (error) {
           throw tusRejection(error);
         }
@@ -302,7 +305,7 @@ function tusWrite(headers: Headers, metadata: Record<string, string | null> | un
     cacheControl: metadata.cacheControl ? `max-age=${metadata.cacheControl}` : 'max-age=3600',
     userMetadata: metadata.metadata ? JSON.parse(metadata.metadata) : null,
     eTag: '',
-    upsert: headers.get('x-upsert') === 'true',
+    upsert: metadata[UPSERT_METADATA_KEY] === 'true' || headers.get('x-upsert') === 'true',
   };
 }
 

@@ -310,6 +310,23 @@ describe('Storage TUS resumable upload', () => {
     assert.equal((await create.json()).statusCode, '403');
   });
 
+  test('x-upsert given at creation replaces an existing object, without repeating it on PATCH', async () => {
+    const objectName = `${aliceId}/chrome-116.json`;
+    const headers = await tusHeaders(alice);
+    const create = await fetch(`${standin.url}/storage/v1/upload/resumable`, {
+      method: 'POST',
+      headers: { ...headers, 'x-upsert': 'true', 'upload-length': '2', 'upload-metadata': metadata({ bucketName: 'traces', objectName }) },
+    });
+    assert.equal(create.status, 201);
+    const patch = await fetch(new URL(create.headers.get('location')!, standin.url), {
+      method: 'PATCH',
+      headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      body: '{}',
+    });
+    assert.equal(patch.status, 204);
+    assert.equal(await (await alice.storage.from('traces').download(objectName)).data!.text(), '{}');
+  });
+
   test('an existing object is a 409 conflict without x-upsert', async () => {
     const create = await fetch(`${standin.url}/storage/v1/upload/resumable`, {
       method: 'POST',
