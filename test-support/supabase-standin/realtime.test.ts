@@ -4,6 +4,7 @@
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { startSupabaseStandin, type SupabaseStandin } from './index.ts';
 
@@ -249,6 +250,25 @@ describe('Phoenix protocol details (raw frames)', () => {
     await restBroadcast(standin.serviceRoleKey, [{ topic: chatTopic(aliceId), event: 'answer', payload: {}, private: true }]);
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(socket.frames.length, before);
+    socket.close();
+  });
+
+  test('a channel whose token expires is stopped with a system message', async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const shortLived = await new SignJWT({ sub: aliceId, role: 'authenticated', aud: 'authenticated', iat, exp: iat + 2 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(standin.jwtSecret));
+    const socket = await RawSocket.open(`apikey=${standin.anonKey}&vsn=2.0.0`);
+    const topic = `realtime:${chatTopic(aliceId)}`;
+    socket.send(['1', '1', topic, 'phx_join', joinPayload(shortLived)]);
+    assert.equal(((await socket.waitFor((f) => f[1] === '1'))[4] as { status: string }).status, 'ok');
+    const system = await socket.waitFor((f) => f[3] === 'system', 6000);
+    assert.deepEqual(system[4], { extension: 'system', status: 'error', message: 'Token has expired', channel: chatTopic(aliceId) });
+    await socket.waitFor((f) => f[3] === 'phx_close');
+    // Joining again with the expired token is refused.
+    await new Promise((r) => setTimeout(r, Math.max(0, (iat + 3) * 1000 - Date.now())));
+    socket.send(['2', '2', topic, 'phx_join', joinPayload(shortLived)]);
+    assert.deepEqual((await socket.waitFor((f) => f[1] === '2'))[4], { status: 'error', response: { reason: 'Token has expired' } });
     socket.close();
   });
 
