@@ -17,7 +17,7 @@ import { chartActivated, registerChart } from '../state/chart-registry.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { FlameTooltip } from './FlameTooltip.tsx';
 
-export const ROW_HEIGHT = 18;
+const ROW_HEIGHT = 18;
 const AXIS_HEIGHT = 20;
 const KEY_ZOOM = 0.8;
 const KEY_PAN = 0.15;

@@ -1,6 +1,6 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
 // details, and the summary panel.
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, type RefObject } from 'react';
 import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
@@ -26,7 +26,7 @@ function busyWeight(thread: ThreadTimeline, summary: TraceSummary, unit: string)
   return total;
 }
 
-export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef: React.RefObject<HTMLInputElement | null> }) {
+export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef: RefObject<HTMLInputElement | null> }) {
   const { profile, summary } = trace;
   const threadId = useViewStore((s) => s.threadId);
   const mode = useViewStore((s) => s.mode);
@@ -41,7 +41,6 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
     if (thread && thread.id !== threadId) useViewStore.getState().threadChosen(thread.id);
   }, [thread, threadId]);
 
-  const chartRef = useRef<HTMLDivElement>(null);
   if (!thread) {
     return (
       <>
@@ -62,7 +61,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
     const layout = mode === 'time-order' ? views.timeOrder() : views.leftHeavy();
     layouts[chartId] = layout;
     main = (
-      <div className="chart-stack" ref={chartRef}>
+      <div className="chart-stack">
         <FlameMinimap chartId={chartId} layout={layout} profile={profile} />
         <FlameChart
           key={chartId}

@@ -257,9 +257,9 @@ export class FlameRenderer {
       let text = name;
       const full = this.measure(ctx, name);
       if (full > room) {
-        // Proportional guess, then shorten until it fits (names are mostly narrow glyphs).
-        let chars = Math.floor((name.length * (room - ellipsisW)) / full);
-        while (chars > 0 && this.measure(ctx, name.slice(0, chars)) + ellipsisW > room) chars--;
+        // Cut in proportion to the name's average glyph width (one cached measurement per
+        // name, none per prefix: prefixes change with every zoom step), with a little slack.
+        const chars = Math.floor(((room - ellipsisW) * name.length * 0.92) / full);
         if (chars <= 0) continue;
         text = name.slice(0, chars) + ellipsis;
       }

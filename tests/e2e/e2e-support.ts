@@ -1,10 +1,12 @@
 // Shared pieces of the end-to-end tests: the real Chromium, the page under
 // test served by the browser host (or the in-page fixture), and user actions
 // done the way a user does them (drop a file, pick one in the file input).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TRACES = '/work/shared/traces/speedscope';
@@ -39,7 +41,6 @@ export async function newPage(
 
 export interface PageHost {
   url: string;
-  kind: 'browser-host' | 'in-page-fixture';
   stop(): Promise<void>;
 }
 
@@ -48,12 +49,10 @@ export interface PageHost {
  * HTTP + WebSocket) serving the real renderer; recent files go to a fresh
  * temporary directory so tests never touch the user's.
  */
-export async function startHost(options: { file?: string } = {}): Promise<PageHost> {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { startBrowserHost } = await import('../../electron/browser-host/browser-host.ts');
-  const host = await startBrowserHost({ file: options.file, userDataDir: mkdtempSync(join(tmpdir(), 'ta-e2e-')) });
-  return { url: host.url, kind: 'browser-host', stop: () => host.stop() };
+export async function startHost(options: { file?: string; userDataDir?: string } = {}): Promise<PageHost> {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'ta-e2e-'));
+  const host = await startBrowserHost({ file: options.file, userDataDir });
+  return { url: host.url, stop: () => host.stop() };
 }
 
 /** Drops a file on the window as the OS would: a drop event carrying a DataTransfer with the file. */

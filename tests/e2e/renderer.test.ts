@@ -349,3 +349,37 @@ describe('renderer in Chromium against the browser host', () => {
     }
   });
 });
+
+describe('recent files in the empty state', () => {
+  test('a trace opened by path is listed next time and opens with a click', async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'ta-recent-'));
+    const browser = await launchChromium();
+    try {
+      // The host opens a path given at start (as `trace-analyser <file>` does) and records it.
+      const first = await startHost({ file: SUCRASE, userDataDir });
+      try {
+        const { context, page } = await newPage(browser, first.url);
+        await waitForChart(page, 'sucrase.cpuprofile');
+        await context.close();
+      } finally {
+        await first.stop();
+      }
+      const second = await startHost({ userDataDir });
+      try {
+        const { context, page } = await newPage(browser, second.url);
+        await page.waitForSelector('[data-testid="recent-files"]');
+        const entries = await page.locator('[data-testid="recent-files"] button').allTextContents();
+        assert.equal(entries.length, 1);
+        assert.match(entries[0], /^sucrase\.cpuprofile/);
+        await screenshot(page, 'empty-with-recent');
+        await page.click('[data-testid="recent-files"] button');
+        await waitForChart(page, 'sucrase.cpuprofile');
+        await context.close();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
