@@ -173,6 +173,11 @@ export class StorageService {
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, subpath: string): Promise<void> {
     try {
       if (url.pathname.startsWith(TUS_PATH)) return await this.tus.handle(req, res);
+      const signedPath = /^\/object\/sign\/([^/]+)\/(.+)$/.exec(subpath);
+      if (signedPath && req.method === 'GET') {
+        // The token is the authorisation: no apikey or bearer needed, as on the real service.
+        return await this.downloadSigned(req, res, url, decodeURIComponent(signedPath[1]!), decodeURIComponent(signedPath[2]!));
+      }
       const claims = await resolveCaller(req, url, this.keys).catch((error: unknown) => {
         if (error instanceof CallerError) {
           throw error.kind === 'bad_jwt' || error.kind === 'bad_role'
@@ -183,6 +188,10 @@ export class StorageService {
       });
       const objectPath = /^\/object\/(?:authenticated\/)?([^/]+)\/(.+)$/.exec(subpath);
       const bucketOnly = /^\/object\/([^/]+)\/?$/.exec(subpath);
+      if (signedPath && req.method === 'POST') {
+        const body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
+        return sendJson(res, 200, await this.sign(claims, decodeURIComponent(signedPath[1]!), decodeURIComponent(signedPath[2]!), Number(body.expiresIn)));
+      }
       if (objectPath && (req.method === 'POST' || req.method === 'PUT')) {
         const [, bucket, name] = objectPath;
         return await this.upload(req, res, claims, decodeURIComponent(bucket!), decodeURIComponent(name!));
@@ -275,6 +284,31 @@ export class StorageService {
     });
     if (req.method === 'HEAD') return void res.end();
     await pipeline(createReadStream(path), res);
+  }
+
+  /** Signed URL as supabase/storage issues it: a JWT naming `bucket/path`, valid for expiresIn seconds. */
+  private async sign(claims: JwtClaims, bucket: string, name: string, expiresIn: number): Promise<{ signedURL: string }> {
+    if (!Number.isFinite(expiresIn) || expiresIn < 1) throw new StorageError(400, 'InvalidRequest', 'expiresIn must be a positive number');
+    // Only an object the caller may read can be signed.
+    const { rows } = await asCaller(this.db, { claims }, (tx) => tx.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [bucket, name]));
+    if (rows.length === 0) throw notFound();
+    const iat = Math.floor(Date.now() / 1000);
+    const token = await this.keys.signWithSecret({ url: `${bucket}/${name}`, iat, exp: iat + Math.floor(expiresIn) });
+    // Raw path, as the real service returns it: storage-js applies encodeURI to the whole URL.
+    return { signedURL: `/object/sign/${bucket}/${name}?token=${token}` };
+  }
+
+  private async downloadSigned(req: IncomingMessage, res: ServerResponse, url: URL, bucket: string, name: string): Promise<void> {
+    let claims: JwtClaims;
+    try {
+      claims = await this.keys.verify(url.searchParams.get('token') ?? '');
+    } catch (error) {
+      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw new StorageError(400, 'InvalidJWT', expired ? 'jwt expired' : 'invalid signature', 'InvalidJWT');
+    }
+    if (claims.url !== `${bucket}/${name}`) throw new StorageError(400, 'InvalidSignature', 'The url do not match the signature', 'InvalidSignature');
+    // The signature already authorised this object, so the lookup runs with RLS bypassed.
+    return this.download(req, res, { role: 'service_role' }, bucket, name);
   }
 
   private async remove(claims: JwtClaims, bucket: string, names: string[]): Promise<Record<string, unknown>[]> {

@@ -245,6 +245,25 @@ describe('Storage', () => {
     assert.ok((await alice.storage.from('traces').download(path)).error);
   });
 
+  test('signed URLs: readable objects only, token bound to its path', async () => {
+    const path = `${aliceId}/simple.cpuprofile`;
+    const signed = await alice.storage.from('traces').createSignedUrl(path, 60);
+    assert.equal(signed.error, null);
+    const plain = await fetch(signed.data!.signedUrl);
+    assert.equal(plain.status, 200);
+    assert.deepEqual(Buffer.from(await plain.arrayBuffer()), await readFile(SMALL_PROFILE));
+    const notYours = await bob.storage.from('traces').createSignedUrl(path, 60);
+    assert.equal((notYours.error as { statusCode?: string } | null)?.statusCode, '404');
+    const token = new URL(signed.data!.signedUrl).searchParams.get('token')!;
+    const otherPath = await fetch(`${standin.url}/storage/v1/object/sign/traces/${aliceId}/note.txt?token=${token}`);
+    assert.equal(otherPath.status, 400);
+    assert.equal((await otherPath.json()).error, 'InvalidSignature');
+    const badToken = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    const tampered = await fetch(`${standin.url}/storage/v1/object/sign/traces/${path}?token=${badToken}`);
+    assert.equal(tampered.status, 400);
+    assert.equal((await tampered.json()).error, 'InvalidJWT');
+  });
+
   test('unknown bucket is a 404 inside a 400', async () => {
     const res = await alice.storage.from('nope').upload(`${aliceId}/x`, Buffer.from('x'));
     assert.equal((res.error as { statusCode?: string } | null)?.statusCode, '404');
