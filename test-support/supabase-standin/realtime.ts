@@ -30,9 +30,10 @@ interface Channel {
 interface Connection {
   socket: WebSocket;
   vsn: Vsn;
-  apiKeyClaims: JwtClaims;
   apiKey: string;
   channels: Map<string, Channel>;
+  /** Frames are handled one after another, in arrival order, as a Phoenix socket process does. */
+  queue: Promise<void>;
 }
 
 export class RealtimeService {
@@ -47,9 +48,8 @@ export class RealtimeService {
   /** `/realtime/v1/websocket?apikey=..&vsn=..`: the key must be valid before the upgrade. */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     const apiKey = url.searchParams.get('apikey') ?? (typeof req.headers.apikey === 'string' ? req.headers.apikey : '');
-    let apiKeyClaims: JwtClaims;
     try {
-      apiKeyClaims = await this.keys.verify(apiKey);
+      await this.keys.verify(apiKey);
     } catch {
       const body = JSON.stringify({ error: 'Unauthorized: Invalid API key' });
       socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
@@ -57,12 +57,12 @@ export class RealtimeService {
     }
     const vsn: Vsn = url.searchParams.get('vsn') === '2.0.0' ? '2.0.0' : '1.0.0';
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection: Connection = { socket: ws, vsn, apiKeyClaims, apiKey, channels: new Map() };
+      const connection: Connection = { socket: ws, vsn, apiKey, channels: new Map(), queue: Promise.resolve() };
       this.connections.add(connection);
       ws.on('message', (data, isBinary) => {
-        void this.onFrame(connection, data as Buffer, isBinary).catch((error: unknown) => {
-          console.error('[standin realtime] frame failed:', error);
-        });
+        connection.queue = connection.queue
+          .then(() => this.onFrame(connection, data as Buffer, isBinary))
+          .catch((error: unknown) => console.error('[standin realtime] frame failed:', error));
       });
       ws.on('close', () => this.dropConnection(connection));
     });
