@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
+import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import { importProfilesFromArrayBuffer } from '../import-profile.ts';
 import { functionStats } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
 
-const TRACES = '/work/shared/traces/speedscope';
+const TRACES = SAMPLE_TRACES;
 const SIMPLE = join(TRACES, 'Chrome/65/simple.cpuprofile');
 const SUCRASE = join(TRACES, 'Chrome/65/sucrase.cpuprofile');
 const NODE_OLD = join(TRACES, 'node/10.11.0/example.cpuprofile');

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
+import { SAMPLE_TRACES, importInChunks, profileSnapshot, randomChunkSizes } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import { importProfileFromChunks, importProfilesFromArrayBuffer } from '../import-profile.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { detectFormat } from './registry.ts';
 
-const TRACES = '/work/shared/traces/speedscope';
+const TRACES = SAMPLE_TRACES;
 const TRACE_EVENT_DIR = join(TRACES, 'trace-event');
 const CHROME_TRACES = ['116/Trace-20230603T221323.json', '141/no-arg-data.json', '65/simple-timeline.json', '66/worker.json', '69/simple.json', '70/worker.json'].map(
   (f) => join(TRACES, 'Chrome', f),
@@ -23,18 +24,6 @@ function importBytes(bytes: Uint8Array, name = 'trace.json', options = {}): Prom
   return importProfilesFromArrayBuffer(name, bytes, { gunzip: nodeGunzip, ...options });
 }
 
-/** Feeds the bytes in chunks of the given sizes (cycled). */
-function importInChunks(bytes: Uint8Array, sizes: () => number): Promise<Profile> {
-  async function* chunks() {
-    for (let at = 0; at < bytes.length; ) {
-      const n = Math.max(1, sizes());
-      yield bytes.slice(at, at + n);
-      at += n;
-    }
-  }
-  return importProfileFromChunks('trace.json', chunks(), { gunzip: nodeGunzip });
-}
-
 /** The calls of a thread as "name start-end" lines indented by depth. */
 function calls(profile: Profile, thread: ThreadTimeline): string[] {
   const out: string[] = [];
@@ -42,25 +31,6 @@ function calls(profile: Profile, thread: ThreadTimeline): string[] {
     out.push(`${'  '.repeat(thread.depth[i])}${profile.frames.names[thread.frame[i]]} ${thread.start[i]}-${thread.end[i]}`);
   }
   return out;
-}
-
-/** Everything an importer produces, in a comparable form. */
-function canonical(profile: Profile): unknown {
-  return {
-    format: profile.format,
-    startTime: profile.startTime,
-    endTime: profile.endTime,
-    eventCount: profile.eventCount,
-    warnings: profile.warnings,
-    frames: Array.from({ length: profile.frames.length }, (_, i) => profile.frames.get(i)),
-    threads: profile.threads.map((t) => ({
-      ...t,
-      frame: Array.from(t.frame),
-      start: Array.from(t.start),
-      end: Array.from(t.end),
-      depth: Array.from(t.depth),
-    })),
-  };
 }
 
 function mulberry32(seed: number): () => number {
@@ -294,19 +264,18 @@ describe('Chrome trace events: streaming', () => {
     const label = path.slice(TRACES.length + 1);
     it(`${label}: 1-byte, 7-byte and random chunks give the same profile as one buffer`, async () => {
       const bytes = bytesOf(path);
-      const whole = canonical(await importBytes(bytes));
-      assert.deepEqual(canonical(await importInChunks(bytes, () => 7)), whole);
-      const random = mulberry32(bytes.length);
-      assert.deepEqual(canonical(await importInChunks(bytes, () => 1 + Math.floor(random() * 5000))), whole);
-      if (bytes.length < 400_000) assert.deepEqual(canonical(await importInChunks(bytes, () => 1)), whole);
+      const whole = profileSnapshot(await importInChunks('trace.json', bytes));
+      assert.deepEqual(profileSnapshot(await importInChunks('trace.json', bytes, [7])), whole);
+      assert.deepEqual(profileSnapshot(await importInChunks('trace.json', bytes, randomChunkSizes(64, 5000, bytes.length))), whole);
+      if (bytes.length < 400_000) assert.deepEqual(profileSnapshot(await importInChunks('trace.json', bytes, [1])), whole);
     });
   }
 
   it('gzip input gives the same profile as the plain JSON', async () => {
     const bytes = bytesOf(CHROME_TRACES[4]);
-    const plain = canonical(await importBytes(bytes));
+    const plain = profileSnapshot(await importBytes(bytes, 'trace.json'));
     const gz = new Uint8Array(gzipSync(bytes));
-    assert.deepEqual(canonical(await importBytes(gz, 'trace.json.gz')), plain);
+    assert.deepEqual(profileSnapshot(await importBytes(gz, 'trace.json')), plain);
   });
 
   it('a trace cut off mid-event imports the complete events, with a warning', async () => {
