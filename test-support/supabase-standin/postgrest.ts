@@ -312,12 +312,12 @@ export class PostgrestService {
           const onConflict = search.get('on_conflict');
           const keys = onConflict !== null ? columnNames(onConflict) : relation.primaryKey;
           if (keys.length === 0) fail(400, 'PGRST100', 'on_conflict requires a unique key');
-          const target = keys.map((k) => checkColumn(relation, k)).join(', ');
+          const conflictTarget = keys.map((k) => checkColumn(relation, k)).join(', ');
           const updates = quoted.filter((_, i) => !keys.includes(insertColumns[i]!)).map((c) => `${c} = excluded.${c}`);
           conflict =
             resolution === 'ignore-duplicates' || updates.length === 0
-              ? ` on conflict (${target}) do nothing`
-              : ` on conflict (${target}) do update set ${updates.join(', ')}`;
+              ? ` on conflict (${conflictTarget}) do nothing`
+              : ` on conflict (${conflictTarget}) do update set ${updates.join(', ')}`;
         }
         const insert =
           quoted.length === 0
