@@ -5,6 +5,7 @@
 import { TraceImportError, throwIfAborted } from '../errors.ts';
 import { ProtobufReader, WIRE_LEN, WIRE_VARINT } from '../input/protobuf-reader.ts';
 import { FrameTable } from '../model/frame-table.ts';
+import { GrowableUint32 } from '../model/growable-arrays.ts';
 import { profileSpan, type Profile, type WeightUnit } from '../model/profile.ts';
 import { TimelineBuilder } from '../model/thread-timeline.ts';
 import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
@@ -140,13 +141,15 @@ interface PprofFunction {
 }
 
 function importPprof(bytes: Uint8Array, context: FormatImportContext): Profile {
+  // Sample offsets are kept as 32-bit integers.
+  if (bytes.length >= 2 ** 32) throw new TraceImportError('too-large', `${WHAT} larger than 4 GiB is not supported.`);
   const reader = new ProtobufReader(bytes);
   const sampleTypes: { type: number; unit: number }[] = [];
-  // Samples, flattened: location ids and values of sample i are at [locStart[i], locStart[i+1]) and [valueStart[i], ...).
-  const locIds: number[] = [];
-  const locStart: number[] = [0];
-  const values: number[] = [];
-  const valueStart: number[] = [0];
+  // Where each Sample message lies in `bytes`. Samples are decoded in a second
+  // pass, once the string table (usually last) is known: 8 bytes per sample
+  // here instead of every location id and value as a JS number.
+  const sampleStart = new GrowableUint32();
+  const sampleEnd = new GrowableUint32();
   const locations = new Map<number, Location>();
   const functions = new Map<number, PprofFunction>();
   const mappingFile = new Map<number, number>();
@@ -176,15 +179,9 @@ function importPprof(bytes: Uint8Array, context: FormatImportContext): Profile {
         break;
       }
       case SAMPLE: {
-        const m = reader.message();
-        while (!m.done) {
-          const t = m.tag();
-          if (t.field === 1) m.repeatedVarint(t.wireType, locIds);
-          else if (t.field === 2) m.repeatedVarint(t.wireType, values, true);
-          else m.skip(t.wireType);
-        }
-        locStart.push(locIds.length);
-        valueStart.push(values.length);
+        const { start, end } = reader.lengthDelimited();
+        sampleStart.push(start);
+        sampleEnd.push(end);
         break;
       }
       case MAPPING: {
@@ -251,7 +248,7 @@ function importPprof(bytes: Uint8Array, context: FormatImportContext): Profile {
     }
   }
 
-  const sampleCount = locStart.length - 1;
+  const sampleCount = sampleStart.length;
   if (strings.length === 0 || strings[0] !== '') {
     throw new TraceImportError('invalid-data', `${WHAT} has no valid string table (its first entry must be empty).`);
   }
@@ -303,6 +300,8 @@ function importPprof(bytes: Uint8Array, context: FormatImportContext): Profile {
 
   const builder = new TimelineBuilder({ id: 't0', name: `${typeName} (${unitName})` });
   const stack: number[] = [];
+  const locationIds: number[] = [];
+  const values: number[] = [];
   let time = 0;
   let negative = 0;
   for (let i = 0; i < sampleCount; i++) {
@@ -310,16 +309,24 @@ function importPprof(bytes: Uint8Array, context: FormatImportContext): Profile {
       throwIfAborted(context.signal);
       context.countEvents(Math.min(ABORT_CHECK_EVERY, sampleCount - i));
     }
-    const valueIndexInSample = valueStart[i] + valueIndex;
-    const value = valueIndexInSample < valueStart[i + 1] ? values[valueIndexInSample] : 0;
+    locationIds.length = 0;
+    values.length = 0;
+    const m = new ProtobufReader(bytes, sampleStart.data[i], sampleEnd.data[i]);
+    while (!m.done) {
+      const t = m.tag();
+      if (t.field === 1) m.repeatedVarint(t.wireType, locationIds);
+      else if (t.field === 2) m.repeatedVarint(t.wireType, values, true);
+      else m.skip(t.wireType);
+    }
+    const value = valueIndex < values.length ? values[valueIndex] : 0;
     if (value < 0) {
       negative++;
       continue;
     }
     if (value === 0) continue;
     stack.length = 0;
-    for (let j = locStart[i]; j < locStart[i + 1]; j++) {
-      const located = locationFrames(locIds[j]);
+    for (const id of locationIds) {
+      const located = locationFrames(id);
       if (located) stack.push(...located);
       else missingLocations++;
     }
