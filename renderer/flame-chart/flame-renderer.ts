@@ -97,7 +97,7 @@ export class FlameRenderer {
     const vx0 = viewport.x0;
     const vx1 = viewport.x1;
     const scrollY = viewport.scrollY * dpr;
-    const rectH = Math.max(1, rowH - Math.max(1, Math.round(dpr)));
+    const rectH = Math.max(1, Math.round(rowH) - Math.max(1, Math.round(dpr)));
     const labelMin = MIN_LABEL_PX * dpr;
     for (const b of this.batches) b.length = 0;
     this.labelSlots.length = 0;
@@ -106,7 +106,7 @@ export class FlameRenderer {
     // Rows whose band intersects the drawing area (below the axis).
     const bandTop = inverted ? 0 : axisH;
     const bandBottom = inverted ? H - axisH : H;
-    const rowTop = (d: number) => (inverted ? bandBottom - (d + 1) * rowH + scrollY : bandTop + d * rowH - scrollY);
+    const rowTop = (d: number) => Math.round(inverted ? bandBottom - (d + 1) * rowH + scrollY : bandTop + d * rowH - scrollY);
     let firstRow: number;
     let lastRow: number;
     if (inverted) {
@@ -159,8 +159,9 @@ export class FlameRenderer {
         const batch = this.batches[colorBucket[f] + (dim ? PALETTE_SIZE : 0)];
         if (px1 - px0 >= MIN_RECT_DEVICE_PX) {
           flushPending();
-          const left = px0 < 0 ? 0 : px0;
-          const right = px1 > W ? W : px1;
+          // Whole device pixels: no anti-aliased edges, which software rasterisation pays dearly for.
+          const left = px0 < 0 ? 0 : Math.round(px0);
+          const right = px1 > W ? W : Math.max(left + 1, Math.round(px1));
           // A one-pixel gap separates neighbours once there is room for it.
           const w = right - left > 3 ? right - left - 1 : right - left;
           batch.push(left, y, w, rectH);
@@ -185,8 +186,8 @@ export class FlameRenderer {
           blockEnd = (x1[last] - vx0) * scale;
           i = j;
         }
-        const left = px0 < 0 ? 0 : px0;
-        const right = Math.max(left + MIN_RECT_DEVICE_PX, Math.min(blockEnd, W));
+        const left = px0 < 0 ? 0 : Math.round(px0);
+        const right = Math.max(left + MIN_RECT_DEVICE_PX, Math.round(Math.min(blockEnd, W)));
         if (pendingBatch && left <= pendingRight + MIN_RECT_DEVICE_PX) {
           if (right > pendingRight) pendingRight = right;
           if (f !== pendingFrame) pendingMixed = true;
@@ -207,10 +208,9 @@ export class FlameRenderer {
       const b = this.batches[c];
       if (b.length === 0) continue;
       ctx.fillStyle = c < PALETTE_SIZE ? theme.palette[c] : theme.dimPalette[c - PALETTE_SIZE];
-      ctx.beginPath();
       const d = b.data;
-      for (let k = 0; k < b.length; k += 4) ctx.rect(d[k], d[k + 1], d[k + 2], d[k + 3]);
-      ctx.fill();
+      // fillRect per block, not one big path: pixel-aligned rectangles take the rasteriser's fast path.
+      for (let k = 0; k < b.length; k += 4) ctx.fillRect(d[k], d[k + 1], d[k + 2], d[k + 3]);
     }
 
     stats.labels = this.drawLabels(ctx, input, theme, rectH);
