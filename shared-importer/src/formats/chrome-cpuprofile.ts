@@ -130,12 +130,12 @@ export class CpuProfileNodes {
 }
 
 /** Sample times from a start time and deltas. */
-export function timesFromDeltas(startTime: number, deltas: readonly unknown[]): Float64Array {
+export function timesFromDeltas(startTime: number, deltas: ArrayLike<unknown>): Float64Array {
   const times = new Float64Array(deltas.length);
   let t = startTime;
   for (let i = 0; i < deltas.length; i++) {
     const d = deltas[i];
-    t += typeof d === 'number' ? d : 0;
+    t += typeof d === 'number' && d === d ? d : 0;
     times[i] = t;
   }
   return times;

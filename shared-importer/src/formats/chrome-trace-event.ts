@@ -21,6 +21,7 @@
 import { TraceImportError, throwIfAborted } from '../errors.ts';
 import { isObject } from '../input/json-document.ts';
 import { FrameTable } from '../model/frame-table.ts';
+import { GrowableFloat64 } from '../model/growable-arrays.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type Marker, type ThreadTimeline } from '../model/thread-timeline.ts';
 import { CpuProfileNodes, timesFromDeltas } from './chrome-cpuprofile.ts';
@@ -63,8 +64,9 @@ interface SampledProfile {
   startTime: number;
   endTime?: number;
   nodes: CpuProfileNodes;
-  samples: number[];
-  deltas: number[];
+  /** Sample node ids and time deltas, in typed arrays: a long recording has millions. */
+  samples: GrowableFloat64;
+  deltas: GrowableFloat64;
 }
 
 interface ProfileChunkData {
@@ -276,7 +278,7 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
     const key = `${pid}:${idText}`;
     let profile = profiles.get(key);
     if (!profile) {
-      profile = { pid, tid, hasProfileEvent: false, startTime: NaN, nodes: new CpuProfileNodes(frames), samples: [], deltas: [] };
+      profile = { pid, tid, hasProfileEvent: false, startTime: NaN, nodes: new CpuProfileNodes(frames), samples: new GrowableFloat64(), deltas: new GrowableFloat64() };
       profiles.set(key, profile);
     }
     return profile;
@@ -371,7 +373,7 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
     const deltas = Array.isArray(cpuProfile.timeDeltas) ? cpuProfile.timeDeltas : [];
     const count = Math.min(samples.length, deltas.length);
     for (let i = 0; i < count; i++) {
-      profile.samples.push(samples[i] as number);
+      profile.samples.push(typeof samples[i] === 'number' ? (samples[i] as number) : -1);
       profile.deltas.push(typeof deltas[i] === 'number' ? (deltas[i] as number) : 0);
     }
   }
@@ -444,7 +446,8 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
       tid: profile.tid,
     });
     const start = Number.isNaN(profile.startTime) ? 0 : profile.startTime;
-    const unknown = profile.nodes.addSamples(builder, profile.samples, timesFromDeltas(start, profile.deltas), context.signal);
+    const unknown = profile.nodes.addSamples(builder, profile.samples.view(), timesFromDeltas(start, profile.deltas.view()), context.signal);
+    profile.samples = profile.deltas = new GrowableFloat64(16); // built: let the raw samples go
     if (unknown > 0) warnings.push(`${builder.name}: ${unknown} samples referred to unknown profile nodes and were skipped.`);
     if (Number.isNaN(profile.startTime)) warnings.push(`${builder.name}: no Profile event gave the start time; samples are placed from time 0.`);
     const timeline = builder.finish(profile.endTime);
