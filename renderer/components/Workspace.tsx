@@ -1,6 +1,6 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
 // details, and the summary panel.
-import { useEffect, useMemo, type RefObject } from 'react';
+import { useEffect, useMemo, useState, type RefObject } from 'react';
 import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
@@ -40,6 +40,13 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
   useEffect(() => {
     if (thread && thread.id !== threadId) useViewStore.getState().threadChosen(thread.id);
   }, [thread, threadId]);
+
+  // The chart comes first: the summary panel (hundreds of elements) mounts on the frame after.
+  const [panelReady, setPanelReady] = useState(false);
+  useEffect(() => {
+    const request = requestAnimationFrame(() => setPanelReady(true));
+    return () => cancelAnimationFrame(request);
+  }, []);
 
   if (!thread) {
     return (
@@ -94,7 +101,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
           {main}
           <DetailsPanel profile={profile} thread={thread} layouts={layouts} busy={busy} />
         </main>
-        {summaryOpen && <SummaryPanel profile={profile} summary={summary} tokens={trace.tokens} />}
+        {summaryOpen && (panelReady ? <SummaryPanel profile={profile} summary={summary} tokens={trace.tokens} /> : <aside className="summary-panel" />)}
       </div>
     </>
   );
