@@ -15,6 +15,7 @@ import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
 import { useViewStore } from '../state/view-store.ts';
+import { watchDevicePixelRatio } from './device-pixel-ratio.ts';
 import { FlameTooltip } from './FlameTooltip.tsx';
 
 const ROW_HEIGHT = 18;
@@ -108,6 +109,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     };
     const observer = new ResizeObserver(resize);
     observer.observe(container);
+    const stopWatchingDpr = watchDevicePixelRatio(resize);
     const scheme = window.matchMedia('(prefers-color-scheme: dark)');
     const themeChanged = () => {
       theme.current = null;
@@ -151,6 +153,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     });
     return () => {
       observer.disconnect();
+      stopWatchingDpr();
       scheme.removeEventListener('change', themeChanged);
       unsubscribe();
       canvas.removeEventListener('wheel', onWheel);

@@ -7,6 +7,7 @@ import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
 import { centerOn, clampViewport, fullViewport, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
 import { useViewStore } from '../state/view-store.ts';
+import { watchDevicePixelRatio } from './device-pixel-ratio.ts';
 
 const HEIGHT = 56;
 const TOP_PAD = 4;
@@ -93,6 +94,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
     };
     const observer = new ResizeObserver(resize);
     observer.observe(parent);
+    const stopWatchingDpr = watchDevicePixelRatio(resize);
     const scheme = window.matchMedia('(prefers-color-scheme: dark)');
     const themeChanged = () => {
       latest.current.renderOverview();
@@ -122,6 +124,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => {
       observer.disconnect();
+      stopWatchingDpr();
       scheme.removeEventListener('change', themeChanged);
       unsubscribe();
       canvas.removeEventListener('wheel', onWheel);

@@ -320,8 +320,8 @@ describe('renderer in Chromium against the browser host', () => {
     assert.deepEqual(unexpected, []);
   });
 
-  test('dark theme follows the OS', async () => {
-    const dark = await newPage(browser, host.url, { colorScheme: 'dark' });
+  test('dark theme follows the OS; canvases are sharp on a 2x screen', async () => {
+    const dark = await newPage(browser, host.url, { colorScheme: 'dark', deviceScaleFactor: 2 });
     try {
       await dark.page.waitForSelector('[data-testid="empty-state"], [data-testid="toolbar"]');
       const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -343,6 +343,8 @@ describe('renderer in Chromium against the browser host', () => {
         return Array.from(ctx.getImageData(canvas.width - 2, canvas.height - 2, 1, 1).data);
       });
       assert.ok(pixel[0] + pixel[1] + pixel[2] < 150, `dark canvas (${pixel})`);
+      const sizes = await dark.page.$eval('[data-testid="flame-chart-canvas"]', (c) => [(c as HTMLCanvasElement).width, c.clientWidth]);
+      assert.equal(sizes[0], sizes[1] * 2, 'backing store at device pixels');
       await screenshot(dark.page, 'dark-theme');
     } finally {
       await dark.context.close();
