@@ -237,6 +237,17 @@ describe('renderer in Chromium against the browser host', () => {
     assert.equal(await page.getAttribute(`[data-testid="function-row"][data-function-id="${fn.id}"]`, 'aria-selected'), 'true');
     await page.waitForSelector('[data-testid="callers-chart-canvas"]');
     await page.waitForSelector('[data-testid="callees-chart-canvas"]');
+    // Both graphs are rooted at the function with its total: callees top-down, callers bottom-up.
+    const callees = (await page.locator('[data-testid="callees-chart-canvas"]').boundingBox())!;
+    await page.mouse.move(callees.x + 3, callees.y + AXIS_PX + ROW_PX / 2);
+    await page.waitForSelector('[data-testid="flame-tooltip"]');
+    assert.equal(await page.textContent('[data-testid="tooltip-name"]'), fn.name);
+    assert.ok((await page.textContent('[data-testid="tooltip-total"]'))!.startsWith(formatWeight(stats.total[frame], sucrase.unit)));
+    const callers = (await page.locator('[data-testid="callers-chart-canvas"]').boundingBox())!;
+    await page.mouse.move(callers.x + 3, callers.y + callers.height - AXIS_PX - ROW_PX / 2);
+    await page.waitForFunction((name) => document.querySelector('[data-testid="tooltip-name"]')?.textContent === name, fn.name);
+    assert.ok((await page.textContent('[data-testid="tooltip-total"]'))!.startsWith(formatWeight(stats.total[frame], sucrase.unit)));
+    await page.mouse.move(callers.x + callers.width / 2, callers.y - 30);
     // Sorting by total puts the heaviest total first.
     await page.click('[data-testid="sort-total"]');
     // The list is virtualised and scrolled to the selection: read the row at the very top.
