@@ -32,15 +32,35 @@ export async function importProfileFromChunks(
   let lastReported = 0;
   const report = () => onProgress?.({ bytesRead, totalBytes, events });
 
+  const sourceErrors = new WeakSet<object>();
   async function* counted(): AsyncIterable<Uint8Array> {
-    for await (const chunk of chunks) {
-      throwIfAborted(signal);
-      bytesRead += chunk.length;
-      if (bytesRead - lastReported >= PROGRESS_EVERY_BYTES) {
-        lastReported = bytesRead;
-        report();
+    const iterator = chunks[Symbol.asyncIterator]();
+    let finished = false;
+    try {
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          finished = true;
+          if (error instanceof Object) sourceErrors.add(error);
+          throw error;
+        }
+        if (next.done) {
+          finished = true;
+          return;
+        }
+        throwIfAborted(signal);
+        bytesRead += next.value.length;
+        if (bytesRead - lastReported >= PROGRESS_EVERY_BYTES) {
+          lastReported = bytesRead;
+          report();
+        }
+        yield next.value;
       }
-      yield chunk;
+    } finally {
+      // Stopped early (error or cancel downstream): let the source close its file.
+      if (!finished) await iterator.return?.();
     }
   }
 
@@ -59,16 +79,24 @@ export async function importProfileFromChunks(
   const importer = detectFormat(head);
   if (!importer) throw unknownFormatError(fileName);
 
-  const profile = await importer.import(input, {
-    fileName,
-    signal,
-    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-    countEvents(n) {
-      events += n;
-    },
-  });
-  report();
-  return profile;
+  try {
+    const profile = await importer.import(input, {
+      fileName,
+      signal,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      countEvents(n) {
+        events += n;
+      },
+    });
+    report();
+    return profile;
+  } catch (error) {
+    // Errors of the host's byte source (file I/O) pass through for the host to report;
+    // anything else an importer did not foresee still reaches the user as a typed error.
+    if (error instanceof TraceImportError || (error instanceof Object && sourceErrors.has(error))) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TraceImportError('invalid-data', `Could not import "${fileName}" as ${importer.format}: ${message}`);
+  }
 }
 
 /** Convenience for inputs already in memory. */
