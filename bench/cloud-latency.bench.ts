@@ -33,9 +33,10 @@ import {
   type ResultsListener,
   type SignedInUser,
 } from '../tests/cloud/cloud-harness.ts';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const TRACE_FILE = '/work/shared/traces/speedscope/stackcollapse/perf-vertx-stacks-01-collapsed-all.txt';
+const TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
 const MB = 1024 * 1024;
 const TURNS_PER_SIZE = Number(process.env.BENCH_CLOUD_TURNS ?? 15);
 const CONCURRENT_USERS = Number(process.env.BENCH_CLOUD_USERS ?? 50);

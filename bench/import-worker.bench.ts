@@ -21,6 +21,7 @@ import { loadTokenizer } from '../shared-importer/src/summary/token-count.ts';
 import type { EventChannel, MainEvents, TraceLoadedEvent } from '../electron/ipc-contract.ts';
 import { ImportService } from '../electron/services/import-service.ts';
 import { generateTrace } from './trace-generator.ts';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT_DIR = join(ROOT, 'bench-output');
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   });
   const waitFor = (channel: EventChannel) => new Promise((resolve) => waiters.set(channel, resolve));
   // Warm-up: the worker loads its code and tokenizer, as it does while the app sits idle.
-  await viaWorker(service, waitFor, progressTimes, '/work/shared/traces/speedscope/Chrome/65/simple.cpuprofile');
+  await viaWorker(service, waitFor, progressTimes, join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'));
 
   // Noise floor: how late a timer fires on this machine right now with nothing to do (other processes share the cores).
   const idle = await measureStalls(() => new Promise((resolve) => setTimeout(resolve, 2000)));

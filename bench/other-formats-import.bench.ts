@@ -15,11 +15,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT_DIR = join(ROOT, 'bench-output');
 const CACHE_DIR = join(OUT_DIR, 'traces');
-const SAMPLES = process.env.TRACE_SAMPLES_DIR ?? '/work/shared/traces/speedscope';
+const SAMPLES = SAMPLE_TRACES;
 /** Bump when a generator below changes, so cached inputs are rebuilt. */
 const GENERATOR_VERSION = 1;
 const MB = 1024 * 1024;

@@ -13,6 +13,7 @@ import type { TraceLoadedEvent } from './ipc-contract.ts';
 import { createAppProtocolHandler } from './main/app-protocol.ts';
 import { APP_ORIGIN } from './main/window-security.ts';
 import { ImportService } from './services/import-service.ts';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // Inside the project, so the bundled worker resolves its external packages from node_modules as in the app.
@@ -57,7 +58,7 @@ test('the bundled import worker runs and imports a real trace', async (t) => {
       },
     });
     t.after(() => service.dispose());
-    void service.importPath('/work/shared/traces/speedscope/Chrome/65/simple.cpuprofile');
+    void service.importPath(join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'));
   });
   const event = await loaded;
   assert.equal(event.format, 'chrome-cpuprofile');

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 test('serve prints the tokened URL first, serves the page with that token only, and stops on SIGTERM', async (t) => {
-  const trace = '/work/shared/traces/speedscope/speedscope/0.6.0/two-sampled.speedscope.json';
+  const trace = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
   // node --import tsx rather than the tsx CLI, so the signal reaches the script itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', trace], {
     cwd: root,

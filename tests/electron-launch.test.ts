@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { _electron } from 'playwright-core';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -36,7 +37,7 @@ test('the desktop app starts, shows the renderer from app:// with the typed API 
   const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build', '--outDir', outDir], { cwd: root, encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
 
-  const trace = '/work/shared/traces/speedscope/speedscope/0.6.0/two-sampled.speedscope.json';
+  const trace = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
   const app = await _electron.launch({
     executablePath,
     args: [join(outDir, 'main', 'index.js'), trace],

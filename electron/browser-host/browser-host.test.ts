@@ -13,8 +13,9 @@ import { installBrowserBridge } from '../../preload/browser-bridge.ts';
 import type { EventChannel, MainEvents, TraceAnalyserApi } from '../ipc-contract.ts';
 import { startBrowserHost, type BrowserHost } from './browser-host.ts';
 import { WS_PATH } from './ws-protocol.ts';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
-const TRACES = '/work/shared/traces/speedscope';
+const TRACES = SAMPLE_TRACES;
 const SPEEDSCOPE = join(TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
 const CPUPROFILE = join(TRACES, 'Chrome/65/simple.cpuprofile');
 

@@ -6,8 +6,9 @@ import { after, test } from 'node:test';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } from '../ipc-contract.ts';
 import { ImportService } from './import-service.ts';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
-const TRACES = '/work/shared/traces/speedscope';
+const TRACES = SAMPLE_TRACES;
 const SPEEDSCOPE = join(TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
 const FIREFOX = join(TRACES, 'Firefox/61/recursion.json');
 const WORKER = new URL('./import-worker.ts', import.meta.url);

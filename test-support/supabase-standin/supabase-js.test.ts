@@ -6,9 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { startSupabaseStandin, type SupabaseStandin } from './index.ts';
+import { join } from 'node:path';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
-const TRACE = '/work/shared/traces/speedscope/Chrome/116/Trace-20230603T221323.json';
-const SMALL_PROFILE = '/work/shared/traces/speedscope/Chrome/65/simple.cpuprofile';
+const TRACE = join(SAMPLE_TRACES, 'Chrome/116/Trace-20230603T221323.json');
+const SMALL_PROFILE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
 
 let standin: SupabaseStandin;
 let alice: SupabaseClient;

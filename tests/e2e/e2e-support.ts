@@ -7,14 +7,15 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const TRACES = '/work/shared/traces/speedscope';
+export const TRACES = SAMPLE_TRACES;
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
 }

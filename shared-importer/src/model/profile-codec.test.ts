@@ -7,8 +7,9 @@ import { FrameTable } from './frame-table.ts';
 import type { Profile } from './profile.ts';
 import { ProfileCodecError, decodeProfile, encodeProfile } from './profile-codec.ts';
 import { TimelineBuilder } from './thread-timeline.ts';
+import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 
-const TRACES = '/work/shared/traces/speedscope';
+const TRACES = SAMPLE_TRACES;
 
 function assertSameProfile(actual: Profile, expected: Profile): void {
   assert.equal(actual.format, expected.format);
