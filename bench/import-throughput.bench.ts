@@ -10,7 +10,7 @@
 // Run: npm run bench -- import   (or node --import tsx --expose-gc bench/import-throughput.bench.ts)
 // The same file, run with `--rss-probe <trace>`, is the child that imports once and reports its peak RSS.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -18,10 +18,10 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
 import { importProfilesFromArrayBuffer } from '../shared-importer/src/index.ts';
 import { generateTrace } from './trace-generator.ts';
+import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const OUT_DIR = join(ROOT, 'bench-output');
-const CACHE_DIR = join(OUT_DIR, 'traces');
+const CACHE_DIR = join(BENCH_OUTPUT_DIR, 'traces');
 /** Bump when the generator's output changes, so cached traces are rebuilt. */
 const GENERATOR_VERSION = 2;
 const MB = 1024 * 1024;
@@ -203,7 +203,6 @@ async function main(): Promise<void> {
   }
 
   printTable(['input', 'what', 'wall time', 'CPU time', 'throughput', 'ratio'], table);
-  mkdirSync(OUT_DIR, { recursive: true });
   const report = {
     bench: 'import-throughput',
     node: process.version,
@@ -213,22 +212,10 @@ async function main(): Promise<void> {
     baselinePeakRssBytes10MB: baseline.maxRssBytes,
     results: rows,
   };
-  writeFileSync(join(OUT_DIR, 'import-throughput.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote ${join(OUT_DIR, 'import-throughput.json')}`);
+  writeBenchReport('import-throughput', report);
 }
 
-function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-}
 
 if (process.argv[2] === '--rss-probe') {
   await rssProbe(process.argv[3]);

@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const OUT_DIR = join(ROOT, 'bench-output');
-const CACHE_DIR = join(OUT_DIR, 'traces');
+const CACHE_DIR = join(BENCH_OUTPUT_DIR, 'traces');
 const SAMPLES = SAMPLE_TRACES;
 /** Bump when a generator below changes, so cached inputs are rebuilt. */
 const GENERATOR_VERSION = 1;
@@ -216,24 +216,11 @@ async function main(): Promise<void> {
   }
   printTable(['format', 'input', 'events', 'our import', 'baseline (same bytes)', 'ours / baseline', 'peak RSS above idle'], table);
   console.log(`(idle: importing a 37-byte file peaks at ${round(idleRss / MB)} MB)`);
-  mkdirSync(OUT_DIR, { recursive: true });
   const report = { bench: 'other-formats-import', node: process.version, repeats: REPEATS, idleRssBytes: idleRss, date: new Date().toISOString(), results: rows };
-  writeFileSync(join(OUT_DIR, 'other-formats-import.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote ${join(OUT_DIR, 'other-formats-import.json')}`);
+  writeBenchReport('other-formats-import', report);
 }
 
-function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-}
 
 if (process.argv[2] === '--rss-probe') await rssProbe(process.argv[3]);
 else await main();
