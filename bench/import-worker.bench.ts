@@ -9,7 +9,7 @@
 // Trace: bench/trace-generator.ts, 100 MB by default (BENCH_IMPORT_MB), cached in bench-output/traces.
 //
 // Run: npm run bench -- import-worker
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,16 +22,15 @@ import type { EventChannel, MainEvents, TraceLoadedEvent } from '../electron/ipc
 import { ImportService } from '../electron/services/import-service.ts';
 import { generateTrace } from './trace-generator.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const OUT_DIR = join(ROOT, 'bench-output');
 const MB = 1024 * 1024;
 const SIZE_MB = Number(process.env.BENCH_IMPORT_MB ?? 100);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
 const WORKER = new URL('../electron/services/import-worker.ts', import.meta.url);
 
 async function ensureTrace(): Promise<string> {
-  const dir = join(OUT_DIR, 'traces');
+  const dir = join(BENCH_OUTPUT_DIR, 'traces');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `import-worker-${SIZE_MB}mb.json`);
   if (!existsSync(path)) {
@@ -86,7 +85,6 @@ async function viaWorker(service: ImportService, waitFor: (channel: EventChannel
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function main(): Promise<void> {
   const path = await ensureTrace();
@@ -109,7 +107,7 @@ async function main(): Promise<void> {
   // Noise floor: how late a timer fires on this machine right now with nothing to do (other processes share the cores).
   const idle = await measureStalls(() => new Promise((resolve) => setTimeout(resolve, 2000)));
 
-  const worker: Run[] = [];
+  const worker: (Run & { event: TraceLoadedEvent })[] = [];
   const local: Run[] = [];
   let decodeMs = Infinity;
   for (let i = 0; i < REPEATS; i++) {
@@ -129,22 +127,24 @@ async function main(): Promise<void> {
     ['in-process (baseline)', `${round(l.loadedMs)} ms`, `${round(l.stall)} ms`, '-', '1.00x'],
     ['import worker (app)', `${round(w.loadedMs)} ms`, `${round(w.stall)} ms`, `${round(w.gap)} ms (${worker[0].progressEvents} events)`, `${round(w.loadedMs / l.loadedMs, 2)}x (target <= 1.15x)`],
   ];
-  const header = ['path', 'request -> loaded (median)', 'max main-loop stall', 'max progress gap', 'time ratio'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(`trace: ${SIZE_MB} MB Chrome trace, ${REPEATS} runs each, load average ${loadavg().map((x) => round(x, 2)).join(' ')}`);
-  console.log(line(header));
-  console.log(widths.map((n) => '-'.repeat(n)).join('  '));
-  for (const r of rows) console.log(line(r));
+  printTable(['path', 'request -> loaded (median)', 'max main-loop stall', 'max progress gap', 'time ratio'], rows);
   console.log(`\nstall ratio: in-process stalls the main loop ${round(l.stall / Math.max(w.stall, 1), 0)}x longer (target: worker < 50 ms)`);
   console.log(`encoded profile ${round(worker[0].encodedBytes / MB)} MB (${round((100 * worker[0].encodedBytes) / (SIZE_MB * MB))}% of the trace); decodeProfile ${round(decodeMs, 2)} ms`);
 
-  mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(
-    join(OUT_DIR, 'import-worker.json'),
-    `${JSON.stringify({ bench: 'import-worker', node: process.version, date: new Date().toISOString(), loadAverage: loadavg(), sizeMB: SIZE_MB, repeats: REPEATS, idleMaxStallMs: idle.maxStallMs, worker, inProcess: local, decodeMs }, null, 2)}\n`,
-  );
-  console.log(`wrote ${join(OUT_DIR, 'import-worker.json')}`);
+  // The loaded event's encoded profile is megabytes of bytes: keep only the timings.
+  writeBenchReport('import-worker', {
+    bench: 'import-worker',
+    node: process.version,
+    date: new Date().toISOString(),
+    loadAverage: loadavg(),
+    sizeMB: SIZE_MB,
+    repeats: REPEATS,
+    idleMaxStallMs: idle.maxStallMs,
+    worker: worker.map(({ event: _event, ...timing }) => timing),
+    inProcess: local,
+    decodeMs,
+  });
 }
 
 await main();
