@@ -70,6 +70,8 @@ if (denoTests.length > 0) {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    // Plain text, so the summary line below can be read.
+    env: { ...process.env, NO_COLOR: '1' },
   });
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');
