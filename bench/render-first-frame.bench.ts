@@ -1,6 +1,6 @@
 // Time from "file chosen" to the first flame chart frame, for a 100 MB Chrome
 // trace, in real Chromium against the browser host: the file goes through the
-// page's file input, is uploaded over the host's WebSocket, imported and
+// page's file input, is uploaded to the host in one streaming POST, imported and
 // summarised in the host's worker, sent back as an encoded profile, decoded,
 // laid out and drawn. Baseline in the same run: importTraceFile of the same
 // file in this process (parse only, no summary, no transfer, no drawing).
@@ -115,7 +115,7 @@ async function main() {
   });
   console.log(
     `${(sizeBytes / MB).toFixed(0)} MB, ${events.toLocaleString('en-US')} events. "host ms": the host's own import time as it reports it ` +
-      `(for the file input this includes the upload over the WebSocket); "page ms": decode + layout + first draw in the page.`,
+      `(for the file input this includes the upload); "page ms": decode + layout + first draw in the page.`,
   );
   writeFileSync(
     join(OUT_DIR, 'render-first-frame.json'),

@@ -2,7 +2,9 @@
 // Electron preload, carried over the host's WebSocket
 // (electron/browser-host/ws-protocol.ts). Installed synchronously when this
 // module runs (the host injects it before the renderer's script); requests
-// made before the socket opens wait for it.
+// made before the socket opens wait for it. Dropped or picked files go by one
+// streaming HTTP POST each (electron/browser-host/upload-endpoint.ts): the
+// browser reads and sends a File body itself, off the page's main thread.
 import {
   API_GLOBAL_NAME,
   type EventChannel,
@@ -15,13 +17,12 @@ import {
 import {
   BinaryKind,
   TOKEN_PARAM,
-  UPLOAD_CHUNKS_IN_FLIGHT,
-  UPLOAD_CHUNK_BYTES,
+  UPLOAD_PATH,
   WS_PATH,
-  binaryFrame,
   decodeWithAttachments,
   readBinaryFrame,
   type ClientMessage,
+  type UploadStartResult,
 } from '../electron/browser-host/ws-protocol.ts';
 import { safeExternalUrl } from '../electron/services/external-url.ts';
 import { createTraceAnalyserApi, type ApiTransport } from './api-from-transport.ts';
@@ -37,7 +38,6 @@ class HostSocket {
   private readonly pending = new Map<number, Pending>();
   private readonly attachments = new Map<number, Uint8Array>();
   private readonly listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
-  private readonly uploadWaiters = new Map<number, (wanted: boolean) => void>();
   private nextId = 1;
   private closedError: Error | null = null;
 
@@ -48,7 +48,6 @@ class HostSocket {
       this.closedError = new Error(`Lost the connection to the Trace Analyser host (${event.code}${event.reason ? `: ${event.reason}` : ''}).`);
       for (const { reject } of this.pending.values()) reject(this.closedError);
       this.pending.clear();
-      for (const wake of this.uploadWaiters.values()) wake(false);
     });
     // Registered after the handler above, so closedError is set when this rejects.
     this.opened = new Promise((resolve, reject) => {
@@ -76,43 +75,33 @@ class HostSocket {
     return () => set.delete(listener);
   }
 
-  /** Streams a file's bytes, keeping a few chunks in flight, as the host acknowledges them. */
-  async upload(file: File): Promise<ImportStarted> {
-    const uploadId = this.nextId++;
-    const started = await this.request<ImportStarted>({
+  /**
+   * Starts the import, then streams the file to it in one POST. The POST's
+   * outcome is not awaited: a broken-off upload makes the host cancel the
+   * import, which the page hears as import:failed. The other way round, an
+   * import that fails or is cancelled or replaced mid-upload aborts the POST,
+   * so the rest of the file is not read.
+   */
+  async upload(file: File, uploadUrl: (uploadId: string) => string, fetchFn: typeof fetch): Promise<ImportStarted> {
+    const { uploadId, started } = await this.request<UploadStartResult>({
       type: 'upload-start',
-      uploadId,
       fileName: file.name,
       totalBytes: file.size,
     });
-    void this.sendChunks(file, uploadId);
-    return started;
-  }
-
-  private async sendChunks(file: File, uploadId: number): Promise<void> {
-    let inFlight = 0;
-    let wanted = true;
-    let wake: (() => void) | null = null;
-    this.uploadWaiters.set(uploadId, (stillWanted) => {
-      inFlight--;
-      wanted &&= stillWanted;
-      wake?.();
-      wake = null;
+    const controller = new AbortController();
+    const unsubscribe = this.subscribe('import:failed', (payload) => {
+      if ((payload as MainEvents['import:failed']).importId === started.importId) controller.abort();
     });
-    try {
-      for (let offset = 0; offset < file.size && wanted; offset += UPLOAD_CHUNK_BYTES) {
-        const chunk = new Uint8Array(await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer());
-        if (!wanted || this.closedError) return;
-        inFlight++;
-        this.socket.send(binaryFrame(BinaryKind.UploadChunk, uploadId, chunk));
-        while (inFlight >= UPLOAD_CHUNKS_IN_FLIGHT && wanted && !this.closedError) {
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      }
-      if (wanted && !this.closedError) this.socket.send(binaryFrame(BinaryKind.UploadEnd, uploadId));
-    } finally {
-      this.uploadWaiters.delete(uploadId);
-    }
+    void fetchFn(uploadUrl(uploadId), {
+      method: 'POST',
+      body: file,
+      headers: { 'content-type': 'application/octet-stream' },
+      signal: controller.signal,
+    })
+      .then((response) => response.body?.cancel())
+      .catch(() => {})
+      .finally(unsubscribe);
+    return started;
   }
 
   private onMessage(data: ArrayBuffer | string): void {
@@ -133,9 +122,6 @@ class HostSocket {
       }
       case 'event':
         for (const listener of this.listeners.get(message.channel) ?? []) listener(message.payload);
-        return;
-      case 'upload-ack':
-        this.uploadWaiters.get(message.uploadId)?.(message.wanted);
         return;
     }
   }
@@ -158,16 +144,22 @@ export function installBrowserBridge(target: Window = window): void {
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   wsUrl.search = new URLSearchParams({ [TOKEN_PARAM]: token }).toString();
   const host = new HostSocket(wsUrl.href);
+  const uploadUrl = (uploadId: string) => {
+    const url = new URL(UPLOAD_PATH, target.location.href);
+    url.search = new URLSearchParams({ [TOKEN_PARAM]: token, id: uploadId }).toString();
+    return url.href;
+  };
+  const upload = (file: File) => host.upload(file, uploadUrl, (input, init) => target.fetch(input, init));
 
   const transport: ApiTransport = {
     invoke: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>) =>
       host.request<RequestResults[C]>({ type: 'request', channel, payload }),
     subscribe: <C extends EventChannel>(channel: C, listener: (payload: MainEvents[C]) => void) =>
       host.subscribe(channel, listener as (payload: unknown) => void),
-    importFile: (file) => host.upload(file),
+    importFile: upload,
     async openTraceDialog() {
       const file = await pickFile();
-      return file ? host.upload(file) : null;
+      return file ? upload(file) : null;
     },
   };
   const api = createTraceAnalyserApi(transport);

@@ -1,6 +1,6 @@
 // The browser host end to end in Node: the real HTTP server, the real
 // WebSocket, the real page bridge (preload/browser-bridge.ts) over the `ws`
-// client, the real import worker and real traces.
+// client and Node's fetch, the real import worker and real traces.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -12,7 +12,7 @@ import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts'
 import { installBrowserBridge } from '../../preload/browser-bridge.ts';
 import type { EventChannel, MainEvents, TraceAnalyserApi } from '../ipc-contract.ts';
 import { startBrowserHost, type BrowserHost } from './browser-host.ts';
-import { WS_PATH } from './ws-protocol.ts';
+import { UPLOAD_PATH, WS_PATH, type UploadStartResult } from './ws-protocol.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
 const TRACES = SAMPLE_TRACES;
@@ -27,8 +27,15 @@ before(async () => {
 });
 after(() => host.stop());
 
-/** The page's bridge, running in Node: `ws` stands in for the browser's WebSocket (sending the page's Origin). */
-function connectPage(url = host.url): TraceAnalyserApi & { received: { channel: EventChannel; payload: unknown }[] } {
+/**
+ * The page's bridge, running in Node: `ws` and Node's fetch stand in for the
+ * browser's WebSocket and fetch, sending the page's Origin as a browser does.
+ * `uploadBody` replaces what the page's fetch sends for a file (a slow disk).
+ */
+function connectPage(
+  url = host.url,
+  uploadBody?: (file: File) => ReadableStream<Uint8Array>,
+): TraceAnalyserApi & { received: { channel: EventChannel; payload: unknown }[]; uploads: Promise<Response>[] } {
   const origin = new URL(url).origin;
   class PageWebSocket extends NodeWebSocket {
     constructor(address: string) {
@@ -36,14 +43,21 @@ function connectPage(url = host.url): TraceAnalyserApi & { received: { channel: 
     }
   }
   (globalThis as { WebSocket?: unknown }).WebSocket = PageWebSocket;
-  const page = { location: { href: url }, open: () => null } as unknown as Window;
+  const uploads: Promise<Response>[] = [];
+  const pageFetch = (input: string, init: RequestInit) => {
+    const body = uploadBody && init.body instanceof File ? uploadBody(init.body) : init.body;
+    const sent = fetch(input, { ...init, body, duplex: 'half', headers: { ...(init.headers as Record<string, string>), origin } } as RequestInit);
+    uploads.push(sent);
+    return sent;
+  };
+  const page = { location: { href: url }, open: () => null, fetch: pageFetch } as unknown as Window;
   installBrowserBridge(page);
   const api = page.traceAnalyser;
   const received: { channel: EventChannel; payload: unknown }[] = [];
   api.onImportProgress((p) => received.push({ channel: 'import:progress', payload: p }));
   api.onImportFailed((p) => received.push({ channel: 'import:failed', payload: p }));
   api.onTraceLoaded((p) => received.push({ channel: 'trace:loaded', payload: p }));
-  return Object.assign(Object.create(api) as TraceAnalyserApi, { received });
+  return Object.assign(Object.create(api) as TraceAnalyserApi, { received, uploads });
 }
 
 function nextEvent<C extends 'trace:loaded' | 'import:failed' | 'import:progress'>(
@@ -133,7 +147,7 @@ test('open by path: progress, then the loaded trace with a decodable profile; it
   assert.equal((await api.getRecentFiles())[0]?.path, CPUPROFILE);
 });
 
-test('a dropped file streams its bytes over the socket and imports', async () => {
+test('a dropped file streams its bytes in one POST and imports', async () => {
   const api = connectPage();
   const bytes = readFileSync(SPEEDSCOPE);
   const loaded = nextEvent(api, 'trace:loaded');
@@ -148,23 +162,36 @@ test('a dropped file streams its bytes over the socket and imports', async () =>
     decodeProfile(event.profile).threads.map((t) => t.name),
     ['one', 'two'],
   );
+  assert.equal(api.uploads.length, 1, 'one request for the whole file');
+  assert.equal((await api.uploads[0]).status, 204);
 });
 
+/** A file body that sends its first bytes, then `after()` decides: hang (slow disk) or fail (disk gone). */
+function stalledBody(after: 'hang' | 'fail') {
+  return (file: File) => {
+    let sentHead = false;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!sentHead) {
+          sentHead = true;
+          controller.enqueue(new Uint8Array(await file.slice(0, 16).arrayBuffer()));
+          return;
+        }
+        if (after === 'fail') controller.error(new Error('The disk went away.'));
+        else await new Promise(() => {});
+      },
+    });
+  };
+}
+
 test('cancel stops a running upload; a garbage file fails and the previous trace stays', async () => {
-  const api = connectPage();
+  const api = connectPage(host.url, stalledBody('hang'));
   const first = nextEvent(api, 'trace:loaded');
   await api.openRecent(SPEEDSCOPE);
   const previous = await first;
 
-  // A file that is slow to read (a network drive): its second chunk never arrives.
-  const head = new TextEncoder().encode('{"traceEvents":[');
-  const slowFile = {
-    name: 'slow.json',
-    size: 64 * 1024 * 1024,
-    slice: (start: number) => ({
-      arrayBuffer: () => (start === 0 ? Promise.resolve(head.buffer) : new Promise<ArrayBuffer>(() => {})),
-    }),
-  } as unknown as File;
+  // A file that is slow to read (a network drive): after its first bytes nothing more arrives.
+  const slowFile = new File([new TextEncoder().encode('{"traceEvents":['), new Uint8Array(8 * 1024 * 1024)], 'slow.json');
   const aborted = nextEvent(api, 'import:failed');
   const slow = await api.importDroppedFile(slowFile);
   assert.equal(await api.cancelImport(), true);
@@ -172,6 +199,7 @@ test('cancel stops a running upload; a garbage file fails and the previous trace
   assert.equal(cancelled.importId, slow.importId);
   assert.equal(cancelled.code, 'aborted');
   assert.equal(await api.cancelImport(), false, 'nothing left to cancel');
+  await assert.rejects(api.uploads[0], { name: 'AbortError' }, 'the page stopped sending the file');
 
   const garbage = join(mkdtempSync(join(tmpdir(), 'ta-garbage-')), 'garbage.bin');
   writeFileSync(garbage, Buffer.from('this is not a trace at all\u0000\u0001\u0002'.repeat(100)));
@@ -182,6 +210,81 @@ test('cancel stops a running upload; a garbage file fails and the previous trace
   assert.notEqual(failed.code, 'aborted');
   assert.ok(failed.message.length > 0);
   assert.equal((await api.getCurrentTrace())?.traceId, previous.traceId, 'the previous trace is still the current one');
+});
+
+test('an upload that breaks off cancels its import', async () => {
+  const api = connectPage(host.url, stalledBody('fail'));
+  const failedEvent = nextEvent(api, 'import:failed');
+  const started = await api.importDroppedFile(new File([readFileSync(SPEEDSCOPE)], 'broken.speedscope.json'));
+  const failed = await failedEvent;
+  assert.equal(failed.importId, started.importId);
+  assert.equal(failed.code, 'aborted');
+  assert.equal(host.services.imports.isRunning, false);
+});
+
+/** A page's socket that announces uploads itself, so the test sends (or withholds) the POST. */
+async function announcer() {
+  const origin = `http://127.0.0.1:${host.port}`;
+  const ws = new NodeWebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}?token=${host.token}`, { origin });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const messages: { type: string; id?: number; result?: unknown; channel?: string; payload?: { importId?: string } }[] = [];
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) messages.push(JSON.parse(String(data)));
+  });
+  let nextId = 1;
+  const until = async <T>(find: () => T | undefined): Promise<T> => {
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return {
+    ws,
+    async announce(totalBytes: number): Promise<UploadStartResult> {
+      const id = nextId++;
+      ws.send(JSON.stringify({ type: 'upload-start', id, fileName: 'x.json', totalBytes }));
+      return until(() => messages.find((m) => m.type === 'response' && m.id === id)?.result as UploadStartResult | undefined);
+    },
+    failedFor: (importId: string) =>
+      until(() => messages.find((m) => m.type === 'event' && m.channel === 'import:failed' && m.payload?.importId === importId)),
+  };
+}
+
+function post(path: string, headers: Record<string, string>, body: string, method = 'POST'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('uploads need the token, our origin, POST, a live id and the announced size', async () => {
+  const page = await announcer();
+  const origin = `http://127.0.0.1:${host.port}`;
+  const { uploadId, started } = await page.announce(5);
+  const path = (id: string, token = host.token) => `${UPLOAD_PATH}?token=${token}&id=${id}`;
+  assert.equal(await post(path(uploadId, 'wrong'), { origin }, '12345'), 403);
+  assert.equal(await post(path(uploadId), {}, '12345'), 403, 'no Origin: not our page');
+  assert.equal(await post(path(uploadId), { origin: 'http://evil.example' }, '12345'), 403);
+  assert.equal(await post(path(uploadId), { origin }, '', 'GET'), 405);
+  assert.equal(await post(path('nope'), { origin }, '12345'), 404);
+  // Refusals above left the upload waiting; a body larger than announced fails it.
+  assert.equal(await post(path(uploadId), { origin }, '1234567890'), 413);
+  const failed = await page.failedFor(started.importId);
+  assert.ok(failed);
+  assert.equal(await post(path(uploadId), { origin }, '12345'), 404, 'an upload id is used once');
+
+  // A page that goes away before sending what it announced: its import is cancelled.
+  const orphan = await page.announce(100);
+  assert.equal(host.services.imports.isRunning, true);
+  page.ws.close();
+  await new Promise((r) => page.ws.once('close', r));
+  for (let i = 0; i < 100 && host.services.imports.isRunning; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(host.services.imports.isRunning, false, `import ${orphan.started.importId} was cancelled`);
 });
 
 test('bad requests are answered with errors, not crashes', async () => {

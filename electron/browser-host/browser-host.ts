@@ -8,7 +8,8 @@
 // Only 127.0.0.1 is bound. Every HTTP request and the WebSocket need the
 // random token from the printed URL (the page keeps it in a SameSite=Strict
 // cookie), the Host header must name this server (against DNS rebinding) and
-// the WebSocket's Origin must be this server (against other local pages).
+// the Origin of the WebSocket and of uploads must be this server (against
+// other local pages). Dropped files arrive by HTTP POST (upload-endpoint.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,23 +25,24 @@ import {
   type RequestChannel,
 } from '../ipc-contract.ts';
 import { createAppServices, type AppServices } from '../services/app-services.ts';
-import type { UploadSink } from '../services/import-service.ts';
 import { VITE_WS_PATH, startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
+import { UploadEndpoint } from './upload-endpoint.ts';
 import {
   BinaryKind,
   TOKEN_COOKIE,
   TOKEN_PARAM,
+  UPLOAD_PATH,
   WS_PATH,
   binaryFrame,
   clientMessageSchema,
   encodeWithAttachments,
-  readBinaryFrame,
   type ServerMessage,
+  type UploadStartResult,
 } from './ws-protocol.ts';
 
 const WORKER_URL = new URL('../services/import-worker.ts', import.meta.url);
-/** An upload chunk (1 MiB) plus its header, with room to spare. */
-const MAX_WS_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The page sends only small JSON requests (files go by HTTP POST). */
+const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
 
 export interface BrowserHostOptions {
   /** A trace to open at start, as `trace-analyser path` does. */
@@ -87,10 +89,11 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
   const services = createAppServices({ userDataDir, workerUrl: WORKER_URL, emit: broadcast, adapters: { appInfo } });
   services.imports.prewarm();
-
+  const uploads = new UploadEndpoint(services.imports);
 
   let port = 0;
   const hostAllowed = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  const pageOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const tokenMatches = (candidate: string | null | undefined) => {
     if (!candidate) return false;
     const a = Buffer.from(candidate);
@@ -110,6 +113,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     }
     response.setHeader('x-content-type-options', 'nosniff');
     if (url.pathname === '/favicon.ico') return refuse(response, 204, '');
+    if (url.pathname === UPLOAD_PATH) return void uploads.handle(request, response, url, pageOrigins());
     if (!rendererServer) return refuse(response, 503, 'Starting up, reload in a moment.');
     rendererServer.handle(request, response, () => refuse(response, 404, 'Not found'));
   });
@@ -130,7 +134,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     const allowed =
       url.pathname === WS_PATH &&
       hostAllowed(request.headers.host) &&
-      (origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`) &&
+      pageOrigins().includes(origin ?? '') &&
       tokenMatches(url.searchParams.get(TOKEN_PARAM));
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -138,10 +142,11 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       clients.add(ws);
-      const connection = new Connection(ws, services, nextAttachmentId);
+      new Connection(ws, services, uploads, nextAttachmentId);
       ws.on('close', () => {
         clients.delete(ws);
-        connection.closed();
+        // A page that goes away before sending a file it announced cannot send it.
+        uploads.dropOwner(ws);
       });
     });
   });
@@ -174,25 +179,18 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   };
 }
 
-/** One page's WebSocket: requests, uploads. */
+/** One page's WebSocket: requests, and announcing uploads. */
 class Connection {
-  private readonly uploads = new Map<number, { importId: string; sink: UploadSink }>();
-
   constructor(
     private readonly ws: WebSocket,
     private readonly services: AppServices,
+    private readonly uploads: UploadEndpoint,
     private readonly nextAttachmentId: () => number,
   ) {
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) this.onBinary(toBytes(data));
+      if (isBinary) this.ws.close(1003, 'The page sends no binary frames');
       else void this.onText(toBytes(data).toString());
     });
-  }
-
-  closed(): void {
-    // A page that goes away mid-upload cannot finish it.
-    for (const { importId } of this.uploads.values()) this.services.imports.cancel(importId);
-    this.uploads.clear();
   }
 
   private send(message: ServerMessage): void {
@@ -211,9 +209,8 @@ class Connection {
     const id = message.id;
     try {
       if (message.type === 'upload-start') {
-        const { started, upload } = this.services.imports.importStream(message.fileName, message.totalBytes);
-        this.uploads.set(message.uploadId, { importId: started.importId, sink: upload });
-        this.send({ type: 'response', id, ok: true, result: started });
+        const result: UploadStartResult = this.uploads.start(this.ws, message.fileName, message.totalBytes);
+        this.send({ type: 'response', id, ok: true, result });
         return;
       }
       const channel = message.channel;
@@ -227,23 +224,6 @@ class Connection {
 
   private handle<C extends RequestChannel>(channel: C, payload: unknown) {
     return this.services.handlers[channel](parseRequestPayload(channel, payload));
-  }
-
-  private onBinary(frame: Buffer): void {
-    const parsed = readBinaryFrame(frame);
-    const upload = parsed && this.uploads.get(parsed.id);
-    if (!parsed || !upload) return;
-    if (parsed.kind === BinaryKind.UploadEnd) {
-      upload.sink.end();
-      this.uploads.delete(parsed.id);
-      return;
-    }
-    if (parsed.kind !== BinaryKind.UploadChunk) return;
-    // Copy out of ws's buffer: the worker keeps the chunk after this handler returns.
-    void upload.sink.write(parsed.payload.slice()).then((wanted) => {
-      if (this.ws.readyState === this.ws.OPEN) this.send({ type: 'upload-ack', uploadId: parsed.id, wanted });
-      if (!wanted) this.uploads.delete(parsed.id);
-    });
   }
 }
 

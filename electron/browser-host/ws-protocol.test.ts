@@ -36,9 +36,9 @@ test('byte arrays in a message travel as attachments and come back in place', ()
 });
 
 test('binary frames carry kind and id in an 8-byte header; short frames are rejected', () => {
-  const frame = binaryFrame(BinaryKind.UploadChunk, 0xfffffffe, new Uint8Array([7, 8]));
+  const frame = binaryFrame(BinaryKind.Attachment, 0xfffffffe, new Uint8Array([7, 8]));
   assert.equal(frame.length, BINARY_HEADER_BYTES + 2);
-  assert.deepEqual(readBinaryFrame(frame), { kind: BinaryKind.UploadChunk, id: 0xfffffffe, payload: new Uint8Array([7, 8]) });
+  assert.deepEqual(readBinaryFrame(frame), { kind: BinaryKind.Attachment, id: 0xfffffffe, payload: new Uint8Array([7, 8]) });
   assert.equal(readBinaryFrame(new Uint8Array(5)), null);
 });
 
@@ -46,6 +46,8 @@ test('page messages are validated', () => {
   assert.ok(clientMessageSchema.safeParse({ type: 'request', id: 1, channel: 'app:info' }).success);
   assert.ok(!clientMessageSchema.safeParse({ type: 'request', id: -1, channel: 'app:info' }).success);
   assert.ok(!clientMessageSchema.safeParse({ type: 'request', id: 1, channel: 'app:info', extra: 1 }).success);
-  assert.ok(!clientMessageSchema.safeParse({ type: 'upload-start', id: 1, uploadId: 2, fileName: '', totalBytes: 3 }).success);
+  assert.ok(clientMessageSchema.safeParse({ type: 'upload-start', id: 1, fileName: 'a.json', totalBytes: 3 }).success);
+  assert.ok(!clientMessageSchema.safeParse({ type: 'upload-start', id: 1, fileName: '', totalBytes: 3 }).success);
+  assert.ok(!clientMessageSchema.safeParse({ type: 'upload-start', id: 1, fileName: 'a.json', totalBytes: -1 }).success);
   assert.ok(!clientMessageSchema.safeParse({ type: 'eval', code: '1' }).success);
 });

@@ -4,23 +4,20 @@
 //
 // Text frames are JSON messages. Byte arrays inside them (the encoded profile
 // of a loaded trace) travel as binary frames sent just before the JSON, which
-// names them by id: `{ "$binary": 7 }`. Uploads (dropped files) are binary
-// frames too. Every binary frame starts with an 8-byte header, so the payload
+// names them by id: `{ "$binary": 7 }`. Dropped files do not travel here:
+// the page streams them by HTTP POST to UPLOAD_PATH (upload-endpoint.ts)
+// after an `upload-start` request. Every binary frame starts with an 8-byte header, so the payload
 // sits 8-byte aligned in the received buffer and decodeProfile can view it
 // without copying:
 //   uint32 kind | uint32 id | payload
 import { z } from 'zod';
-import type { EventChannel, MainEvents, RequestChannel } from '../ipc-contract.ts';
+import type { EventChannel, ImportStarted, MainEvents, RequestChannel } from '../ipc-contract.ts';
 
 export const BINARY_HEADER_BYTES = 8;
 
 export const BinaryKind = {
   /** Server → page: a byte array referenced by the next JSON message. */
   Attachment: 1,
-  /** Page → server: the next chunk of an upload. */
-  UploadChunk: 2,
-  /** Page → server: the upload is complete. */
-  UploadEnd: 3,
 } as const;
 export type BinaryKind = (typeof BinaryKind)[keyof typeof BinaryKind];
 
@@ -35,9 +32,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('upload-start'),
     id: z.number().int().nonnegative(),
-    uploadId: z.number().int().nonnegative().max(0xffffffff),
     fileName: z.string().min(1).max(1024),
-    totalBytes: z.number().int().nonnegative().nullable(),
+    totalBytes: z.number().int().nonnegative(),
   }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -46,16 +42,16 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ServerMessage =
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string }
-  | { type: 'event'; channel: EventChannel; payload: unknown }
-  /** Room for another chunk of the upload; `wanted` false once the import no longer reads it (cancelled, replaced, failed). */
-  | { type: 'upload-ack'; uploadId: number; wanted: boolean };
+  | { type: 'event'; channel: EventChannel; payload: unknown };
+
+/** The answer to `upload-start`: the import has begun; POST the file's bytes to UPLOAD_PATH?id=uploadId. */
+export interface UploadStartResult {
+  uploadId: string;
+  started: ImportStarted;
+}
 
 export type RequestMessage<C extends RequestChannel = RequestChannel> = { type: 'request'; id: number; channel: C; payload: unknown };
 export type EventMessage<C extends EventChannel = EventChannel> = { type: 'event'; channel: C; payload: MainEvents[C] };
-
-/** Chunks a page may have sent but not yet had acknowledged. */
-export const UPLOAD_CHUNKS_IN_FLIGHT = 4;
-export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
 export function binaryFrame(kind: BinaryKind, id: number, payload?: Uint8Array): Uint8Array {
   const frame = new Uint8Array(BINARY_HEADER_BYTES + (payload?.length ?? 0));
@@ -114,3 +110,4 @@ export function decodeWithAttachments(json: string, attachments: Map<number, Uin
 export const TOKEN_PARAM = 'token';
 export const TOKEN_COOKIE = 'trace_analyser_token';
 export const WS_PATH = '/__trace-analyser/ws';
+export const UPLOAD_PATH = '/__trace-analyser/upload';

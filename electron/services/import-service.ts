@@ -214,6 +214,11 @@ export class ImportService {
         this.finish(run, true, () => this.fail(run, message.code, message.message));
         return;
       case 'loaded':
+        // Cancelled while the worker was finishing (its input already all read): no trace, as the user asked.
+        if (this.running !== run) {
+          this.finish(run, true, () => this.fail(run, 'aborted', 'Import cancelled.'));
+          return;
+        }
         this.finish(run, true, () => {
           const loaded: TraceLoadedEvent = {
             importId: run.importId,
