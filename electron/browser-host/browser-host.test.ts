@@ -127,6 +127,18 @@ test('the WebSocket needs the token and our origin', async () => {
   assert.equal(await wsOutcome(`${base}?token=${host.token}`, origin), 'open');
 });
 
+test('with hot reload off, Vite\'s dev client opens no socket of its own', async () => {
+  const page = await httpGet(`/?token=${host.token}`);
+  const cookie = String(page.headers['set-cookie']).split(';')[0];
+  const client = await httpGet('/@vite/client', { cookie });
+  assert.equal(client.status, 200);
+  assert.match(client.body, /export function updateStyle/, 'CSS modules still get their style helpers');
+  assert.doesNotMatch(client.body, /WebSocket/);
+  // Nothing but the bridge's socket is upgraded.
+  const origin = `http://127.0.0.1:${host.port}`;
+  assert.equal(await wsOutcome(`ws://127.0.0.1:${host.port}/?token=${host.token}`, origin), 403);
+});
+
 test('open by path: progress, then the loaded trace with a decodable profile; it joins the recent files', async () => {
   const api = connectPage();
   const info = await api.getAppInfo();

@@ -25,7 +25,7 @@ import {
   type RequestChannel,
 } from '../ipc-contract.ts';
 import { createAppServices, type AppServices } from '../services/app-services.ts';
-import { VITE_WS_PATH, startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
+import { startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
 import { UploadEndpoint } from './upload-endpoint.ts';
 import {
   BinaryKind,
@@ -119,7 +119,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   });
 
   const mode = options.renderer ?? 'dev';
-  const renderer = await startRendererServer(mode, { server, viteCacheDir: options.viteCacheDir }).catch(async (error: unknown) => {
+  const renderer = await startRendererServer(mode, { viteCacheDir: options.viteCacheDir }).catch(async (error: unknown) => {
     await services.dispose();
     throw error;
   });
@@ -128,8 +128,6 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
-    // Vite's own socket (path VITE_WS_PATH) is upgraded by Vite's listener, with its own token.
-    if (mode === 'dev' && url.pathname === `/${VITE_WS_PATH}`) return;
     const origin = request.headers.origin;
     const allowed =
       url.pathname === WS_PATH &&

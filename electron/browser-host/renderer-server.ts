@@ -8,7 +8,7 @@
 // Either way the page bridge (preload/browser-bridge.ts) is added to the page
 // ahead of the renderer's own script, so window.traceAnalyser exists when it runs.
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,8 +23,6 @@ export type RendererMode = 'dev' | 'production';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RENDERER_ROOT = join(REPO_ROOT, 'renderer');
 const BRIDGE_MODULE = join(REPO_ROOT, 'preload', 'browser-bridge.ts');
-/** Vite's own socket path on the host's server (see startDevRenderer). */
-export const VITE_WS_PATH = '__vite_ws';
 
 export interface RendererServer {
   /** Serves a request for the page or its modules; `next` when it has nothing for the path. */
@@ -34,26 +32,26 @@ export interface RendererServer {
 
 export async function startRendererServer(
   mode: RendererMode,
-  options: { server: Server; viteCacheDir?: string },
+  options: { viteCacheDir?: string },
 ): Promise<RendererServer> {
   return mode === 'production' ? buildProductionRenderer() : startDevRenderer(options);
 }
 
-async function startDevRenderer(options: { server: Server; viteCacheDir?: string }): Promise<RendererServer> {
+async function startDevRenderer(options: { viteCacheDir?: string }): Promise<RendererServer> {
   const vite = await createViteServer({
     configFile: false,
     root: RENDERER_ROOT,
     cacheDir: options.viteCacheDir ?? join(REPO_ROOT, 'node_modules', '.vite', 'browser-host'),
-    plugins: [react(), injectBridge(`/@fs${BRIDGE_MODULE}`)],
+    plugins: [react(), injectBridge(`/@fs${BRIDGE_MODULE}`), viteClientWithoutSocket()],
     appType: 'spa',
     logLevel: 'warn',
     clearScreen: false,
     server: {
       middlewareMode: true,
-      // No hot reload (and so no React Fast Refresh preamble, an inline script the page's CSP blocks).
+      // No hot reload (and so no React Fast Refresh preamble, an inline script the page's CSP blocks),
+      // so no socket either: see viteClientWithoutSocket.
       hmr: false,
-      // Vite's client still opens its socket; it gets one on this server instead of a blocked extra port.
-      ws: { server: options.server, path: VITE_WS_PATH },
+      ws: false,
       fs: { allow: [REPO_ROOT] },
     },
   });
@@ -96,6 +94,51 @@ function injectBridge(src: string): Plugin {
     transformIndexHtml: {
       order: 'pre',
       handler: () => [{ tag: 'script', attrs: { type: 'module', src }, injectTo: 'head-prepend' }],
+    },
+  };
+}
+
+/**
+ * Vite's dev client (/@vite/client: injected into the page, and imported by
+ * every CSS module for updateStyle) opens a WebSocket when it loads, even with
+ * hmr and ws off; there is no option to stop it. Without hot reload it has
+ * nothing to do, so the page gets the client's exports without the socket:
+ * styles are still added and removed, hot contexts accept nothing.
+ */
+function viteClientWithoutSocket(): Plugin {
+  const source = `
+const styles = new Map();
+export function updateStyle(id, content) {
+  let style = styles.get(id);
+  if (!style) {
+    style = document.createElement('style');
+    style.setAttribute('data-vite-dev-id', id);
+    document.head.appendChild(style);
+    styles.set(id, style);
+  }
+  if (style.textContent !== content) style.textContent = content;
+}
+export function removeStyle(id) {
+  styles.get(id)?.remove();
+  styles.delete(id);
+}
+const noop = () => {};
+export function createHotContext() {
+  return { data: {}, accept: noop, acceptExports: noop, dispose: noop, prune: noop, decline: noop, invalidate: noop, on: noop, off: noop, send: noop };
+}
+export function injectQuery(url, query) {
+  if (url[0] !== '.' && url[0] !== '/') return url;
+  const pathname = url.replace(/[?#].*$/, '');
+  const { search, hash } = new URL(url, 'http://vite.dev');
+  return \`\${pathname}?\${query}\${search ? '&' + search.slice(1) : ''}\${hash}\`;
+}
+export class ErrorOverlay extends HTMLElement {}
+`;
+  return {
+    name: 'trace-analyser-vite-client-without-socket',
+    enforce: 'pre',
+    load(id) {
+      if (id.split('?')[0].endsWith('/vite/dist/client/client.mjs')) return source;
     },
   };
 }

@@ -326,8 +326,7 @@ describe('renderer in Chromium against the browser host', () => {
     await dropFile(page, CHROME_116);
     await waitForChart(page, 'Trace-20230603T221323.json');
     await screenshot(page, 'chrome-116');
-    // Vite's dev client (served by the browser host) tries its HMR socket, which the CSP rightly blocks.
-    const unexpected = errors.filter((e) => !/favicon|status of 404|ws:\/\/127\.0\.0\.1:24678/.test(e));
+    const unexpected = errors.filter((e) => !/favicon|status of 404/.test(e));
     assert.deepEqual(unexpected, []);
   });
 
