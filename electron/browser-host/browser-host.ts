@@ -102,7 +102,9 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   };
 
   let rendererServer: RendererServer | undefined;
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  // No limit on receiving a whole request (Node's default is 5 minutes): an upload of a
+  // multi-GB trace is paced by its import and may take longer. Headers still time out.
+  const server = createServer({ requestTimeout: 0 }, (request: IncomingMessage, response: ServerResponse) => {
     if (!hostAllowed(request.headers.host)) return refuse(response, 421, 'Unexpected Host header.');
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
     const fromQuery = url.searchParams.get(TOKEN_PARAM);
