@@ -138,6 +138,31 @@ test('cancel stops a running import with "aborted"; a new import cancels the old
   assert.equal(event.importId, newer.importId);
 });
 
+test('a cancel that arrives once all input is read still wins: no trace loads', async (t) => {
+  const { service, events, next } = recordingService();
+  t.after(() => service.dispose());
+  const outcome = Promise.race([
+    next('import:failed').then((failure) => ({ failure })),
+    next('trace:loaded').then((loaded) => ({ loaded })),
+  ]);
+  const { importId } = await service.importPath(SPEEDSCOPE);
+  // 'sending' comes after the whole file is read and summarised, right before the result.
+  for (;;) {
+    const progress = await next('import:progress');
+    if (progress.phase === 'sending') break;
+  }
+  assert.equal(service.cancel(), true);
+  const result = await outcome;
+  assert.ok('failure' in result, 'the trace loaded although the import was cancelled');
+  const { failure } = result;
+  assert.equal(failure.importId, importId);
+  assert.equal(failure.code, 'aborted');
+  // Whatever the worker sends after the cancel must not load the trace.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(events.filter((e) => e.channel === 'trace:loaded').length, 0);
+  assert.equal(service.current, null);
+});
+
 test('a cancel only for a given import leaves another running import alone', async (t) => {
   const { service } = recordingService();
   t.after(() => service.dispose());
