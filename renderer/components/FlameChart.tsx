@@ -15,7 +15,7 @@ import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
 import { useViewStore } from '../state/view-store.ts';
-import { watchDevicePixelRatio } from './device-pixel-ratio.ts';
+import { watchCanvasSurface } from './canvas-surface.ts';
 import { FlameTooltip } from './FlameTooltip.tsx';
 
 const ROW_HEIGHT = 18;
@@ -97,25 +97,18 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
   useEffect(() => {
     const container = containerRef.current!;
     const canvas = canvasRef.current!;
-    const resize = () => {
-      const rect = container.getBoundingClientRect();
-      const dpr = window.devicePixelRatio || 1;
-      size.current = { width: Math.floor(rect.width), height: Math.floor(rect.height) };
-      canvas.width = Math.round(size.current.width * dpr);
-      canvas.height = Math.round(size.current.height * dpr);
-      canvas.style.width = `${size.current.width}px`;
-      canvas.style.height = `${size.current.height}px`;
-      latest.current.draw();
-    };
-    const observer = new ResizeObserver(resize);
-    observer.observe(container);
-    const stopWatchingDpr = watchDevicePixelRatio(resize);
-    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
-    const themeChanged = () => {
-      theme.current = null;
-      latest.current.scheduleDraw();
-    };
-    scheme.addEventListener('change', themeChanged);
+    const stopSurface = watchCanvasSurface({
+      canvas,
+      container,
+      onResize: (cssSize) => {
+        size.current = cssSize;
+        latest.current.draw();
+      },
+      onThemeChange: () => {
+        theme.current = null;
+        latest.current.scheduleDraw();
+      },
+    });
     const unsubscribe = useViewStore.subscribe((s, prev) => {
       if (
         s.viewports[chartId] !== prev.viewports[chartId] ||
@@ -152,9 +145,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
       focus: () => canvas.focus(),
     });
     return () => {
-      observer.disconnect();
-      stopWatchingDpr();
-      scheme.removeEventListener('change', themeChanged);
+      stopSurface();
       unsubscribe();
       canvas.removeEventListener('wheel', onWheel);
       unregister();

@@ -7,7 +7,7 @@ import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
 import { centerOn, clampViewport, fullViewport, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
 import { useViewStore } from '../state/view-store.ts';
-import { watchDevicePixelRatio } from './device-pixel-ratio.ts';
+import { watchCanvasSurface } from './canvas-surface.ts';
 
 const HEIGHT = 56;
 const TOP_PAD = 4;
@@ -81,26 +81,20 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
 
   useEffect(() => {
     const canvas = canvasRef.current!;
-    const parent = canvas.parentElement!;
-    const resize = () => {
-      const dpr = window.devicePixelRatio || 1;
-      width.current = Math.floor(parent.getBoundingClientRect().width);
-      canvas.width = Math.round(width.current * dpr);
-      canvas.height = Math.round(HEIGHT * dpr);
-      canvas.style.width = `${width.current}px`;
-      canvas.style.height = `${HEIGHT}px`;
-      latest.current.renderOverview();
-      latest.current.draw();
-    };
-    const observer = new ResizeObserver(resize);
-    observer.observe(parent);
-    const stopWatchingDpr = watchDevicePixelRatio(resize);
-    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
-    const themeChanged = () => {
-      latest.current.renderOverview();
-      latest.current.draw();
-    };
-    scheme.addEventListener('change', themeChanged);
+    const stopSurface = watchCanvasSurface({
+      canvas,
+      container: canvas.parentElement!,
+      height: HEIGHT,
+      onResize: (size) => {
+        width.current = size.width;
+        latest.current.renderOverview();
+        latest.current.draw();
+      },
+      onThemeChange: () => {
+        latest.current.renderOverview();
+        latest.current.draw();
+      },
+    });
     let request = 0;
     const unsubscribe = useViewStore.subscribe((s, prev) => {
       if (s.viewports[chartId] !== prev.viewports[chartId] && request === 0) {
@@ -123,9 +117,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => {
-      observer.disconnect();
-      stopWatchingDpr();
-      scheme.removeEventListener('change', themeChanged);
+      stopSurface();
       unsubscribe();
       canvas.removeEventListener('wheel', onWheel);
       if (request) cancelAnimationFrame(request);
