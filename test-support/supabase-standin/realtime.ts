@@ -246,26 +246,8 @@ export class RealtimeService {
     }
   }
 
-  /** Read check: insert a probe row as superuser, then look for it as the user under RLS; roll back. */
-  async mayRead(claims: JwtClaims, subTopic: string): Promise<boolean> {
-    const rollback = new Error('probe');
-    let visible = false;
-    await this.db
-      .transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>(
-          `insert into realtime.messages (topic, extension, private, event, payload) values ($1, 'broadcast', true, 'probe', '{}') returning id`,
-          [subTopic],
-        );
-        await setCallerSettings(tx, { claims, settings: { 'realtime.topic': subTopic } });
-        if (!isApiRole(claims.role)) throw new Error(`refusing to run as role ${String(claims.role)}`);
-        await tx.exec(`set local role ${claims.role}`);
-        visible = (await tx.query('select 1 from realtime.messages where id = $1', [rows[0]!.id])).rows.length === 1;
-        throw rollback;
-      })
-      .catch((error: unknown) => {
-        if (error !== rollback) throw error;
-      });
-    return visible;
+  mayRead(claims: JwtClaims, subTopic: string): Promise<boolean> {
+    return realtimeMayRead(this.db, claims, subTopic);
   }
 
   /** Write check: insert as the user under RLS (no RETURNING, which would need SELECT too); roll back. */
@@ -331,4 +313,30 @@ export class RealtimeService {
     }
     sendEmpty(res, 202);
   }
+}
+
+/**
+ * Realtime's read check for a private channel: insert a probe row as the
+ * server, then look for it as the user under RLS with realtime.topic set;
+ * roll back. Exported so the policy tests run the very check the stand-in uses.
+ */
+export async function realtimeMayRead(db: PGlite, claims: JwtClaims, subTopic: string, extension = 'broadcast'): Promise<boolean> {
+  const rollback = new Error('probe');
+  let visible = false;
+  await db
+    .transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `insert into realtime.messages (topic, extension, private, event, payload) values ($1, $2, true, 'probe', '{}') returning id`,
+        [subTopic, extension],
+      );
+      await setCallerSettings(tx, { claims, settings: { 'realtime.topic': subTopic } });
+      if (!isApiRole(claims.role)) throw new Error(`refusing to run as role ${String(claims.role)}`);
+      await tx.exec(`set local role ${claims.role}`);
+      visible = (await tx.query('select 1 from realtime.messages where id = $1', [rows[0]!.id])).rows.length === 1;
+      throw rollback;
+    })
+    .catch((error: unknown) => {
+      if (error !== rollback) throw error;
+    });
+  return visible;
 }

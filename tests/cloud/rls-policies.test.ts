@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { asCaller, openDatabase, type JwtClaims } from '../../test-support/supabase-standin/database.ts';
+import { realtimeMayRead } from '../../test-support/supabase-standin/realtime.ts';
 
 const migrationsDir = new URL('../../supabase/migrations', import.meta.url).pathname;
 const userA = randomUUID();
@@ -147,26 +148,8 @@ describe('storage.objects in bucket traces', () => {
 describe('realtime.messages (private channel authorisation)', () => {
   const topicOf = (uid: string) => `private-chat-results-${uid}`;
 
-  /** The read check Realtime runs on join: a probe row inserted by the server, looked up as the user. */
-  async function mayRead(claims: JwtClaims, topic: string, extension = 'broadcast'): Promise<boolean> {
-    const rollback = new Error('rollback');
-    let visible = false;
-    await db
-      .transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>(
-          `insert into realtime.messages (topic, extension, private) values ($1, $2, true) returning id`,
-          [topic, extension],
-        );
-        await tx.query(`select set_config('request.jwt.claims', $1, true), set_config('realtime.topic', $2, true)`, [JSON.stringify(claims), topic]);
-        await tx.exec(`set local role ${claims.role}`);
-        visible = (await tx.query('select 1 from realtime.messages where id = $1', [rows[0]!.id])).rows.length === 1;
-        throw rollback;
-      })
-      .catch((error: unknown) => {
-        if (error !== rollback) throw error;
-      });
-    return visible;
-  }
+  /** The read check Realtime runs on join (the stand-in's own). */
+  const mayRead = (claims: JwtClaims, topic: string, extension = 'broadcast') => realtimeMayRead(db, claims, topic, extension);
 
   const insertAs = (claims: JwtClaims, topic: string) =>
     as(claims, (tx) => tx.query(`insert into realtime.messages (topic, extension, private) values ($1, 'broadcast', true)`, [topic]), {
