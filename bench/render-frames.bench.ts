@@ -11,12 +11,13 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } f
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chooseFile, launchChromium, newPage, REPO_ROOT, startHost, TRACES, waitForChart } from '../tests/e2e/e2e-support.ts';
+import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { chooseFile, launchChromium, newPage, REPO_ROOT, startHost, waitForChart } from '../tests/e2e/e2e-support.ts';
 
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const CALLS = 1_000_000;
 const TRACE = join(OUT_DIR, 'traces', `render-frames-${CALLS}.json`);
-const SUCRASE = `${TRACES}/Chrome/65/sucrase.cpuprofile`;
+const SUCRASE = `${SAMPLE_TRACES}/Chrome/65/sucrase.cpuprofile`;
 
 /**
  * One main thread of nested complete ("X") events: tasks of 20-80 ms, each a

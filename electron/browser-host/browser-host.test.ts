@@ -15,9 +15,8 @@ import { startBrowserHost, type BrowserHost } from './browser-host.ts';
 import { UPLOAD_PATH, WS_PATH, type UploadStartResult } from './ws-protocol.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
-const TRACES = SAMPLE_TRACES;
-const SPEEDSCOPE = join(TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
-const CPUPROFILE = join(TRACES, 'Chrome/65/simple.cpuprofile');
+const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
+const CPUPROFILE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
 
 let host: BrowserHost;
 const userDataDir = mkdtempSync(join(tmpdir(), 'ta-host-'));

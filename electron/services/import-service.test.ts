@@ -8,9 +8,8 @@ import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } fr
 import { ImportService } from './import-service.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
-const TRACES = SAMPLE_TRACES;
-const SPEEDSCOPE = join(TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
-const FIREFOX = join(TRACES, 'Firefox/61/recursion.json');
+const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
+const FIREFOX = join(SAMPLE_TRACES, 'Firefox/61/recursion.json');
 const WORKER = new URL('./import-worker.ts', import.meta.url);
 
 /** An ImportService whose events are recorded, with a helper to wait for the next one of a kind. */

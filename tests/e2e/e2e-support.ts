@@ -7,10 +7,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
-import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const TRACES = SAMPLE_TRACES;
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 
 export async function launchChromium(): Promise<Browser> {

@@ -16,8 +16,8 @@ import { summarizeProfile } from '../../shared-importer/src/summary/summarize-pr
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { formatWeight } from '../../renderer/format/units.ts';
 import { generateTrace } from '../../bench/trace-generator.ts';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import {
-  TRACES,
   chooseFile,
   dropFile,
   launchChromium,
@@ -28,10 +28,10 @@ import {
   type PageHost,
 } from './e2e-support.ts';
 
-const SUCRASE = `${TRACES}/Chrome/65/sucrase.cpuprofile`;
-const MULTIPROCESS = `${TRACES}/trace-event/multiprocess.json`;
-const CHROME_116 = `${TRACES}/Chrome/116/Trace-20230603T221323.json`;
-const WORKER_66 = `${TRACES}/Chrome/66/worker.json`;
+const SUCRASE = `${SAMPLE_TRACES}/Chrome/65/sucrase.cpuprofile`;
+const MULTIPROCESS = `${SAMPLE_TRACES}/trace-event/multiprocess.json`;
+const CHROME_116 = `${SAMPLE_TRACES}/Chrome/116/Trace-20230603T221323.json`;
+const WORKER_66 = `${SAMPLE_TRACES}/Chrome/66/worker.json`;
 
 interface DebugViewport {
   x0: number;

@@ -10,10 +10,9 @@ import { importProfilesFromArrayBuffer } from '../import-profile.ts';
 import { functionStats } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
 
-const TRACES = SAMPLE_TRACES;
-const SIMPLE = join(TRACES, 'Chrome/65/simple.cpuprofile');
-const SUCRASE = join(TRACES, 'Chrome/65/sucrase.cpuprofile');
-const NODE_OLD = join(TRACES, 'node/10.11.0/example.cpuprofile');
+const SIMPLE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
+const SUCRASE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
+const NODE_OLD = join(SAMPLE_TRACES, 'node/10.11.0/example.cpuprofile');
 
 interface V8Node {
   id: number;
@@ -55,7 +54,7 @@ function selfTimesFromProfile(profile: Profile): Map<string, number> {
 
 describe('V8 .cpuprofile', () => {
   for (const path of [SIMPLE, SUCRASE]) {
-    const label = path.slice(TRACES.length + 1);
+    const label = path.slice(SAMPLE_TRACES.length + 1);
     it(`${label}: every sample, and self time per function as the file says`, async () => {
       const doc = JSON.parse(readFileSync(path, 'utf8'));
       const profile = await load(path);
@@ -118,7 +117,7 @@ describe('V8 .cpuprofile', () => {
   });
 
   it('a heap profile is not taken for a CPU profile', async () => {
-    await assert.rejects(load(join(TRACES, 'node/10.11.0/Heap-20181003T105432.heapprofile')), (error: unknown) => {
+    await assert.rejects(load(join(SAMPLE_TRACES, 'node/10.11.0/Heap-20181003T105432.heapprofile')), (error: unknown) => {
       assert.ok(error instanceof TraceImportError);
       assert.equal(error.code, 'unknown-format');
       return true;

@@ -11,10 +11,9 @@ import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { detectFormat } from './registry.ts';
 
-const TRACES = SAMPLE_TRACES;
-const TRACE_EVENT_DIR = join(TRACES, 'trace-event');
+const TRACE_EVENT_DIR = join(SAMPLE_TRACES, 'trace-event');
 const CHROME_TRACES = ['116/Trace-20230603T221323.json', '141/no-arg-data.json', '65/simple-timeline.json', '66/worker.json', '69/simple.json', '70/worker.json'].map(
-  (f) => join(TRACES, 'Chrome', f),
+  (f) => join(SAMPLE_TRACES, 'Chrome', f),
 );
 
 const encoder = new TextEncoder();
@@ -154,7 +153,7 @@ describe('Chrome trace events: speedscope trace-event cases', () => {
 
 describe('Chrome trace events: Chrome recordings', () => {
   for (const path of CHROME_TRACES) {
-    const label = path.slice(TRACES.length + 1);
+    const label = path.slice(SAMPLE_TRACES.length + 1);
     it(`${label}: threads, names, X durations and B/X counts match the file`, async () => {
       const events = eventsOf(path);
       const profile = await importBytes(bytesOf(path), label);
@@ -261,7 +260,7 @@ describe('Chrome trace events: streaming', () => {
     CHROME_TRACES[4],
   ];
   for (const path of files) {
-    const label = path.slice(TRACES.length + 1);
+    const label = path.slice(SAMPLE_TRACES.length + 1);
     it(`${label}: 1-byte, 7-byte and random chunks give the same profile as one buffer`, async () => {
       const bytes = bytesOf(path);
       const whole = profileSnapshot(await importInChunks('trace.json', bytes));
@@ -434,7 +433,7 @@ describe('Chrome trace events: scale and odd shapes', () => {
     assert.equal(detect('\n\n[\n  {"ph": "B"'), 'chrome-trace-event');
     assert.equal(detect('{"traceEvents":['), 'chrome-trace-event');
     assert.equal(detect(readFileSync(CHROME_TRACES[1], 'utf8').slice(0, 600)), 'chrome-trace-event');
-    assert.equal(detect(readFileSync(join(TRACES, 'Chrome/65/simple.cpuprofile'), 'utf8').slice(0, 600)), 'chrome-cpuprofile');
+    assert.equal(detect(readFileSync(join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'), 'utf8').slice(0, 600)), 'chrome-cpuprofile');
     assert.notEqual(detect('[1, 2, 3]'), 'chrome-trace-event');
   });
 });

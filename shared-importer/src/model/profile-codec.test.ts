@@ -9,7 +9,6 @@ import { ProfileCodecError, decodeProfile, encodeProfile } from './profile-codec
 import { TimelineBuilder } from './thread-timeline.ts';
 import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 
-const TRACES = SAMPLE_TRACES;
 
 function assertSameProfile(actual: Profile, expected: Profile): void {
   assert.equal(actual.format, expected.format);
@@ -119,7 +118,7 @@ const REAL_FILES = [
 
 for (const relative of REAL_FILES) {
   test(`real trace round-trips: ${relative}`, async () => {
-    const profile = await importTraceFile(join(TRACES, relative));
+    const profile = await importTraceFile(join(SAMPLE_TRACES, relative));
     assert.ok(profile.threads.some((t) => t.count > 0), 'the trace has intervals to carry');
     const decoded = decodeProfile(encodeProfile(profile));
     assertSameProfile(decoded, profile);
@@ -127,6 +126,6 @@ for (const relative of REAL_FILES) {
 }
 
 test('the real-file list names files that exist', () => {
-  for (const relative of REAL_FILES) assert.ok(statSync(join(TRACES, relative)).isFile(), relative);
-  assert.ok(readdirSync(TRACES).length > 0);
+  for (const relative of REAL_FILES) assert.ok(statSync(join(SAMPLE_TRACES, relative)).isFile(), relative);
+  assert.ok(readdirSync(SAMPLE_TRACES).length > 0);
 });
