@@ -2,7 +2,7 @@
 // recently opened files.
 import { ACCEPTED_FORMATS } from '../../shared-importer/src/model/profile.ts';
 import { clearRecentFiles, openRecent, openTraceDialog } from '../api/trace-commands.ts';
-import { formatBytes } from '../format/units.ts';
+import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { FileInputButton } from './FileInputButton.tsx';
 

@@ -1,7 +1,8 @@
 // Import progress (percent, bytes, events, with Cancel) and the last import
 // error, shown above whatever is open.
 import { cancelImport } from '../api/trace-commands.ts';
-import { formatBytes, formatCount } from '../format/units.ts';
+import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
+import { formatCount } from '../format/units.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 
 const PHASE_LABEL = { reading: 'Reading', summarizing: 'Summarising', sending: 'Opening' } as const;

@@ -2,7 +2,7 @@
 import { forwardRef } from 'react';
 import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
 import { openTraceDialog } from '../api/trace-commands.ts';
-import { formatBytes } from '../format/units.ts';
+import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
 import { threadLabel } from '../profile-views/thread-order.ts';
 import type { LoadedTrace } from '../state/trace-store.ts';
 import { useViewStore, VIEW_MODES } from '../state/view-store.ts';

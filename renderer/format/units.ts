@@ -1,5 +1,6 @@
 // Human-readable weights for the profile's unit. Time-based profiles are in
 // microseconds (normalised at import).
+import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
 import type { WeightUnit } from '../../shared-importer/src/model/profile.ts';
 
 function trim(n: number): string {
@@ -24,14 +25,6 @@ export function formatMicroseconds(us: number): string {
 
 export function formatMilliseconds(ms: number): string {
   return formatMicroseconds(ms * 1e3);
-}
-
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= 1024 ** 3) return `${trim(bytes / 1024 ** 3)} GB`;
-  if (abs >= 1024 ** 2) return `${trim(bytes / 1024 ** 2)} MB`;
-  if (abs >= 1024) return `${trim(bytes / 1024)} KB`;
-  return `${Math.round(bytes)} B`;
 }
 
 // toLocaleString builds a formatter per call; progress updates call this often.

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TraceImportError, abortedError } from '../src/errors.ts';
-import { formatBytes } from '../src/input/byte-stream.ts';
+import { formatBytes } from '../src/format-bytes.ts';
 import type { ImportProgress } from '../src/input/import-options.ts';
 import { DEFAULT_TOKEN_BUDGET, renderSummaryText } from '../src/summary/render-summary-text.ts';
 import { SUMMARY_DEFAULTS, summarizeProfile } from '../src/summary/summarize-profile.ts';

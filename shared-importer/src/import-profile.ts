@@ -1,7 +1,8 @@
 import { TraceImportError, throwIfAborted, unknownFormatError } from './errors.ts';
 import type { SniffedHead } from './formats/format-importer.ts';
 import { detectFormat } from './formats/registry.ts';
-import { ByteStream, formatBytes, isGzip } from './input/byte-stream.ts';
+import { formatBytes } from './format-bytes.ts';
+import { ByteStream, isGzip } from './input/byte-stream.ts';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_DECOMPRESSED_BYTES,

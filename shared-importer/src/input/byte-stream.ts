@@ -1,4 +1,5 @@
 import { TraceImportError } from '../errors.ts';
+import { formatBytes } from '../format-bytes.ts';
 
 /**
  * An async byte-chunk stream that can show its first bytes (for gzip and
@@ -76,11 +77,4 @@ export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint
 
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(n % 1024 ** 2 === 0 ? 0 : 1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
 }

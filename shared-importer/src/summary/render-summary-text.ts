@@ -3,6 +3,7 @@
 // never by cutting a line in half, and every list says how much it left out.
 // Trace names are data, not instructions: they are always JSON-quoted (so a
 // name cannot break a line or pose as a heading) and clipped.
+import { formatBytes } from '../format-bytes.ts';
 import { clipName } from './summarize-profile.ts';
 import type { FunctionSummary, HotPath, LongTask, ThreadSummary, TraceSummary } from './summary-types.ts';
 import { countTokensWith, loadTokenizer } from './token-count.ts';
@@ -241,18 +242,8 @@ function valueFormatter(summary: TraceSummary): Format {
     case 'samples':
       return (v) => `${number(Math.round(v))} samples`;
     case 'bytes':
-      return formatBytesValue;
+      return formatBytes;
   }
-}
-
-function formatBytesValue(v: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${decimal(v)} ${units[i]}`;
 }
 
 /** 3 significant-ish digits: 1,234 / 12.3 / 1.23 / 0.05. */
