@@ -2,6 +2,7 @@
 // and benchmarks: the real `openai` client (and our edge functions) talk to it
 // over HTTP on 127.0.0.1, so streaming, retries and failures are exercised for
 // real without calling a paid API.
+import { readBody, sendJson } from '../http-util.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -101,7 +102,7 @@ export async function startScriptedModel(options: { port?: number } = {}): Promi
       sendJson(res, 404, { error: { message: `No route ${req.method} ${path}`, type: 'invalid_request_error' } });
       return;
     }
-    const raw = await readBody(req);
+    const raw = (await readBody(req)).toString('utf8');
     let body: RecordedRequest['body'];
     try {
       body = JSON.parse(raw) as RecordedRequest['body'];
@@ -252,17 +253,3 @@ function nonStreamingCompletion(id: string, model: string, response: Extract<Scr
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import type { JwtClaims } from './database.ts';
 import type { JwtKeys } from './jwt-keys.ts';
-import { readBody, sendEmpty, sendJson } from './http-util.ts';
+import { readBody, sendEmpty, sendJson } from '../http-util.ts';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 

@@ -2,7 +2,7 @@
 // the JWT in `Authorization: Bearer` (else the apikey itself) decides the Postgres role and claims.
 import type { IncomingMessage } from 'node:http';
 import { isApiRole, type JwtClaims } from './database.ts';
-import { apiKeyOf } from './http-util.ts';
+import { apiKeyOf } from '../http-util.ts';
 import type { JwtKeys } from './jwt-keys.ts';
 
 export class CallerError extends Error {

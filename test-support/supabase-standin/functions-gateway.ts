@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
 import type { FunctionConfig } from './config-toml.ts';
 import { LISTENING_MARKER } from './function-host-protocol.ts';
-import { sendJson } from './http-util.ts';
+import { sendJson } from '../http-util.ts';
 import type { JwtKeys } from './jwt-keys.ts';
 
 const hostPath = new URL('./deno-function-host.ts', import.meta.url).pathname;

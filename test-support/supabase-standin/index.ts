@@ -15,7 +15,7 @@ import { readFunctionConfigs } from './config-toml.ts';
 import { openDatabase } from './database.ts';
 import { FunctionsGateway } from './functions-gateway.ts';
 import { JwtKeys, type UserTokenAlgorithm } from './jwt-keys.ts';
-import { CORS_HEADERS, sendJson } from './http-util.ts';
+import { CORS_HEADERS, sendJson } from '../http-util.ts';
 import { PostgrestService } from './postgrest.ts';
 import { REALTIME_SOCKET_PATH, RealtimeService } from './realtime.ts';
 import { StorageService } from './storage.ts';

@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallerError, resolveCaller } from './caller.ts';
 import { asCaller, asPgError, type JwtClaims } from './database.ts';
-import { readBody, sendJson } from './http-util.ts';
+import { readBody, sendJson } from '../http-util.ts';
 import type { JwtKeys } from './jwt-keys.ts';
 
 const EXPOSED_SCHEMAS = ['public'];

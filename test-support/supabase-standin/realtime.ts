@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CallerError, claimsOfToken } from './caller.ts';
 import { asCaller, isApiRole, setCallerSettings, type JwtClaims } from './database.ts';
-import { apiKeyOf, readBody, sendEmpty, sendJson } from './http-util.ts';
+import { apiKeyOf, readBody, sendEmpty, sendJson } from '../http-util.ts';
 import type { JwtKeys } from './jwt-keys.ts';
 import { decodeFrame, encodeText, encodeUserBroadcast, type PhoenixMessage, type UserBroadcast, type Vsn } from './realtime-frames.ts';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CallerError, claimsOfToken, resolveCaller } from './caller.ts';
 import { asCaller, asPgError, type JwtClaims } from './database.ts';
-import { readBody, sendJson } from './http-util.ts';
+import { readBody, sendJson } from '../http-util.ts';
 import type { JwtKeys } from './jwt-keys.ts';
 
 export const TUS_PATH = '/storage/v1/upload/resumable';

@@ -1,4 +1,4 @@
-// Small HTTP helpers shared by the stand-in's services.
+// Small HTTP helpers shared by the test servers (the Supabase stand-in, the scripted model).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export async function readBody(req: IncomingMessage, limitBytes = 512 * 1024 * 1024): Promise<Buffer> {
