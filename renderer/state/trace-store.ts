@@ -4,45 +4,21 @@
 import { create } from 'zustand';
 import type {
   ImportFailedEvent,
-  ImportFailureCode,
-  ImportPhase,
   ImportProgressEvent,
   ImportStarted,
   RecentFile,
   TraceLoadedEvent,
 } from '../../electron/ipc-contract.ts';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
-import type { Profile, TraceFormat } from '../../shared-importer/src/model/profile.ts';
-import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import type { Profile } from '../../shared-importer/src/model/profile.ts';
 
-export interface LoadedTrace {
-  traceId: string;
-  fileName: string;
-  path: string | null;
-  sizeBytes: number;
-  format: TraceFormat;
-  profile: Profile;
-  summary: TraceSummary;
-  summaryText: string;
-  tokens: number;
-  importMs: number;
-}
+/** The loaded event with its profile decoded. */
+export type LoadedTrace = Omit<TraceLoadedEvent, 'importId' | 'profile'> & { profile: Profile };
 
-export interface ImportInProgress {
-  importId: string | null;
-  fileName: string;
-  phase: ImportPhase;
-  bytesRead: number;
-  totalBytes: number | null;
-  percent: number | null;
-  events: number;
-}
+/** Progress of the running import; importId is null until main has answered the request. */
+export type ImportInProgress = Omit<ImportProgressEvent, 'importId'> & { importId: string | null };
 
-export interface ImportError {
-  fileName: string;
-  code: ImportFailureCode;
-  message: string;
-}
+export type ImportError = Omit<ImportFailedEvent, 'importId'>;
 
 interface TraceState {
   trace: LoadedTrace | null;
@@ -113,19 +89,10 @@ export const useTraceStore = create<TraceState>()((set, get) => ({
       });
       return;
     }
+    // The encoded bytes are not kept: the decoded profile holds views of them.
+    const { importId: _importId, profile: _encoded, ...loaded } = event;
     set({
-      trace: {
-        traceId: event.traceId,
-        fileName: event.fileName,
-        path: event.path,
-        sizeBytes: event.sizeBytes,
-        format: event.format,
-        profile,
-        summary: event.summary,
-        summaryText: event.summaryText,
-        tokens: event.tokens,
-        importMs: event.importMs,
-      },
+      trace: { ...loaded, profile },
       importing: null,
       importError: null,
     });
