@@ -115,4 +115,45 @@ describe('TraceEventScanner', () => {
     assert.deepEqual(events.slice(0, names.length).map((e) => e.name), names);
     assert.deepEqual(events.slice(names.length).map((e) => e.name), names);
   });
+
+  it('a string read from the bytes (word by word, any alignment, any chunking) gets the id internText gives it', () => {
+    // Lengths 0-13 cover every split of a string into four-byte words plus a tail; escapes and
+    // multi-byte UTF-8 take the other paths. Each event also shifts the alignment of the next.
+    const texts = Array.from({ length: 14 }, (_, n) => 'abcdefghijklmn'.slice(0, n));
+    texts.push('tab\there', 'quote"d', 'é€😀', 'name', 'pid', 'ph');
+    const json = `[${texts.map((t, i) => `{${' '.repeat(i % 4)}"name":${JSON.stringify(t)},"cat":${JSON.stringify(t)},"ts":${i}}`).join(',')}]`;
+    for (const size of [Infinity, 1, 3, 5]) {
+      const ids: number[][] = [];
+      const scanner = new TraceEventScanner((s) => ids.push([s.name, s.cat]));
+      const bytes = encoder.encode(json);
+      const step = Number.isFinite(size) ? size : bytes.length;
+      for (let at = 0; at < bytes.length; at += step) scanner.push(bytes.slice(at, at + step));
+      scanner.finish();
+      // Strings are keyed by their raw bytes, so only unescaped ones can match internText's.
+      const escaped = (t: string) => JSON.stringify(t) !== `"${t}"`;
+      const sizeBefore = scanner.interner.size;
+      const expected = texts.map((t, i) => (escaped(t) ? ids[i][0] : scanner.interner.internText(t)));
+      assert.equal(scanner.interner.size, sizeBefore, `chunk size ${size}: internText found every string the bytes gave`);
+      assert.deepEqual(ids, expected.map((id) => [id, id]), `chunk size ${size}`);
+      assert.deepEqual(expected.map((id) => scanner.strings[id]), texts);
+    }
+  });
+
+  it('keys are recognised exactly: longer keys, prefixes and escaped spellings of ours are skipped like unknown keys', () => {
+    const { events } = scan(
+      '[{"phx":"B","p":"E","names":"no","nam":"no","n\\u0061me":"no","tidy":9,"ti":8,"args2":{"a":1},"ph":"X","name":"yes","tid":3,"pid":"2","ts":5,"dur":1,"tdur":1}]',
+    );
+    assert.deepEqual(events, [{ ph: 'X', name: 'yes', cat: undefined, ts: 5, dur: 1, pid: 2, tid: 3, id: undefined, args: undefined }]);
+    const tdurs: number[] = [];
+    const scanner = new TraceEventScanner((s) => tdurs.push(s.tdur));
+    scanner.push(encoder.encode('[{"tdurs":1,"tdu":2},{"tdur":3}]'));
+    scanner.finish();
+    assert.deepEqual(tdurs, [NaN, 3]);
+  });
+
+  it('reads numbers of every digit count, with fractions and exponents, exactly as JSON.parse does', () => {
+    const numbers = ['0', '7', '12', '123', '1234', '12345', '81236999554', '123456789012345', '1234567890123456789', '-42', '0.5', '12345.678', '1e3', '2.5E-3', '-0.0001'];
+    const { events } = scan(`[${numbers.map((n) => `{"ts":${n},"dur":${n}}`).join(',')}]`, 3);
+    assert.deepEqual(events.map((e) => [e.ts, e.dur]), numbers.map((n) => [JSON.parse(n), JSON.parse(n)]));
+  });
 });

@@ -33,6 +33,67 @@ const STATE_ARRAY_NEXT = 5; // after an item, expecting ',' or ']'
 const STATE_DONE = 6;
 const STATE_CAPTURE_VALUE = 7; // collecting a top-level value's bytes to hand over whole
 
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** 2^32 / golden ratio, for Fibonacci hashing of interner slots. */
+const FIBONACCI = 0x9e3779b9 | 0;
+
+// The event keys the scanner reads.
+const KEY_OTHER = 0;
+const KEY_PH = 1;
+const KEY_TS = 2;
+const KEY_ID = 3;
+const KEY_PID = 4;
+const KEY_TID = 5;
+const KEY_DUR = 6;
+const KEY_CAT = 7;
+const KEY_NAME = 8;
+const KEY_ARGS = 9;
+const KEY_TDUR = 10;
+/**
+ * Key code from the little-endian word read at a key's first letter and the
+ * byte after it: the letters and closing quote must match exactly.
+ */
+function keyOfWord(word: number, fifth: number): number {
+  switch (word & 0xffffff) {
+    case 0x226870: // ph"
+      return KEY_PH;
+    case 0x227374: // ts"
+      return KEY_TS;
+    case 0x226469: // id"
+      return KEY_ID;
+  }
+  switch (word) {
+    case 0x22646970: // pid"
+      return KEY_PID;
+    case 0x22646974: // tid"
+      return KEY_TID;
+    case 0x22727564: // dur"
+      return KEY_DUR;
+    case 0x22746163: // cat"
+      return KEY_CAT;
+  }
+  if (fifth !== QUOTE) return KEY_OTHER;
+  switch (word) {
+    case 0x656d616e: // name
+      return KEY_NAME;
+    case 0x73677261: // args
+      return KEY_ARGS;
+    case 0x72756474: // tdur
+      return KEY_TDUR;
+  }
+  return KEY_OTHER;
+}
+
+/** Key code of the raw key bytes b[start, end), for a key too close to the buffer's end for the four-byte read. */
+function keyCode(b: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 2 || length > 4) return KEY_OTHER;
+  let word = length < 4 ? QUOTE << (8 * length) : 0;
+  for (let i = 0; i < length; i++) word |= b[start + i] << (8 * i);
+  return keyOfWord(word, QUOTE);
+}
+
 /** Returned by unit parsers when the unit continues past the end of the buffer. */
 const INCOMPLETE = -1;
 
@@ -58,12 +119,17 @@ export class TraceScanError extends TraceImportError {
 export class ByteStringInterner {
   readonly strings: string[] = [];
   private table = new Int32Array(4096).fill(-1);
-  private mask = 4095;
+  /** Slots are the top bits of a multiplicative mix of the hash (Fibonacci hashing): the word-wise hash's low bits alone are weak. */
+  private shift = 32 - 12;
   private hashes = new Int32Array(1024);
   private offsets = new Uint32Array(1024);
   private lengths = new Uint32Array(1024);
   private pool = new Uint8Array(64 * 1024);
+  private poolView: DataView = new DataView(this.pool.buffer);
   private poolLength = 0;
+  /** DataView of the last byte array compared against, so word compares need no view per call. */
+  private bytes: Uint8Array = this.pool;
+  private view: DataView = this.poolView;
   private readonly decoder = new TextDecoder();
 
   get size(): number {
@@ -72,22 +138,17 @@ export class ByteStringInterner {
 
   /**
    * Id of the JSON string whose raw contents (between the quotes, escapes
-   * undecoded) are bytes[start, end), with `hash` computed by the caller.
+   * undecoded) are bytes[start, end), with `hash` (hashBytes of them) computed by the caller.
    */
   intern(bytes: Uint8Array, start: number, end: number, hash: number, escaped: boolean): number {
     const length = end - start;
-    let slot = hash & this.mask;
+    const mask = this.table.length - 1;
+    let slot = Math.imul(hash, FIBONACCI) >>> this.shift;
     for (;;) {
       const id = this.table[slot];
       if (id < 0) break;
-      if (this.hashes[id] === hash && this.lengths[id] === length) {
-        const offset = this.offsets[id];
-        const pool = this.pool;
-        let i = 0;
-        while (i < length && pool[offset + i] === bytes[start + i]) i++;
-        if (i === length) return id;
-      }
-      slot = (slot + 1) & this.mask;
+      if (this.hashes[id] === hash && this.lengths[id] === length && this.equals(id, bytes, start, length)) return id;
+      slot = (slot + 1) & mask;
     }
     const text = escaped
       ? (JSON.parse(this.decoder.decode(bytes.subarray(start - 1, end + 1))) as string)
@@ -103,17 +164,29 @@ export class ByteStringInterner {
   matchAt(id: number, bytes: Uint8Array, start: number, end: number): number {
     const length = this.lengths[id];
     const close = start + length;
-    if (close >= end || bytes[close] !== 0x22) return -1;
-    const pool = this.pool;
-    const offset = this.offsets[id];
-    for (let i = 0; i < length; i++) if (pool[offset + i] !== bytes[start + i]) return -1;
-    return close + 1;
+    if (close >= end || bytes[close] !== QUOTE) return -1;
+    return this.equals(id, bytes, start, length) ? close + 1 : -1;
   }
 
   /** Id of a string given as text (for values that arrive outside the byte path). */
   internText(text: string): number {
     const bytes = new TextEncoder().encode(text);
     return this.intern(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length), false);
+  }
+
+  /** Raw bytes of string `id` equal bytes[start, start + length), compared four bytes at a time. */
+  private equals(id: number, bytes: Uint8Array, start: number, length: number): boolean {
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const view = this.view;
+    const pool = this.poolView;
+    const offset = this.offsets[id];
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (pool.getInt32(offset + i, true) !== view.getInt32(start + i, true)) return false;
+    for (; i < length; i++) if (this.pool[offset + i] !== bytes[start + i]) return false;
+    return true;
   }
 
   private add(raw: Uint8Array, hash: number, text: string, slot: number): number {
@@ -127,6 +200,7 @@ export class ByteStringInterner {
       const next = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + raw.length));
       next.set(this.pool.subarray(0, this.poolLength));
       this.pool = next;
+      this.poolView = new DataView(next.buffer);
     }
     this.pool.set(raw, this.poolLength);
     this.hashes[id] = hash;
@@ -142,10 +216,11 @@ export class ByteStringInterner {
   private rehash(): void {
     const size = this.table.length * 2;
     this.table = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
+    this.shift--;
+    const mask = size - 1;
     for (let id = 0; id < this.strings.length; id++) {
-      let slot = this.hashes[id] & this.mask;
-      while (this.table[slot] >= 0) slot = (slot + 1) & this.mask;
+      let slot = Math.imul(this.hashes[id], FIBONACCI) >>> this.shift;
+      while (this.table[slot] >= 0) slot = (slot + 1) & mask;
       this.table[slot] = id;
     }
   }
@@ -157,10 +232,18 @@ function grow<T extends Int32Array | Uint32Array>(array: T, size: number): T {
   return next;
 }
 
-/** FNV-1a over raw bytes; the scanner computes the same hash inline. */
+/**
+ * FNV-1a over little-endian 32-bit words, then the remaining 0-3 bytes one
+ * at a time: a quarter of the multiplies of byte-wise FNV. The scanner
+ * computes the same hash inline while it looks for a string's end.
+ */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  let h = FNV_OFFSET;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    h = Math.imul(h ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)), FNV_PRIME);
+  }
+  for (; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
   return h;
 }
 
@@ -205,6 +288,8 @@ export class TraceEventScanner {
 
   readonly interner = new ByteStringInterner();
   private buffer: Uint8Array = new Uint8Array(0);
+  /** The same bytes, for four-byte reads. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private state = STATE_START;
   private inObject = false;
   private sawEventsArray = false;
@@ -215,6 +300,7 @@ export class TraceEventScanner {
   private pendingBytes = 0;
   /** Do not retry the pending unit before this many bytes are buffered (doubling keeps huge events linear). */
   private pendingRetryAt = 0;
+  private straddle = new Uint8Array(0);
   // Resumable skip/capture of a top-level value.
   private skipDepth = 0;
   private skipInString = false;
@@ -261,7 +347,7 @@ export class TraceEventScanner {
     if (b[p] === CLOSE_BRACE) return p + 1;
     for (;;) {
       if (b[p] !== QUOTE) throw this.error(p, `expected a key, found ${describeByte(b[p])}`);
-      const close = findStringEnd(b, p + 1, end);
+      const close = findStringEnd(this.view, b, p + 1, end);
       if (close < 0) throw this.error(p, 'unterminated key');
       const raw = b.subarray(p + 1, close);
       const key = raw.includes(BACKSLASH) ? (JSON.parse(this.decoder.decode(b.subarray(p, close + 1))) as string) : this.decoder.decode(raw);
@@ -340,7 +426,11 @@ export class TraceEventScanner {
     const held = partsBytes - chunk.length;
     if (parts.length === 2 && chunk.length > STRADDLE_BYTES + held) {
       const headLength = STRADDLE_BYTES + held;
-      const joined = concat([parts[0], chunk.subarray(0, headLength)], held + headLength);
+      // Joined in one reused buffer: a fresh 64 KiB array per chunk cost more than the copy.
+      if (this.straddle.length < held + headLength) this.straddle = new Uint8Array(2 * (held + headLength));
+      const joined = this.straddle.subarray(0, held + headLength);
+      joined.set(parts[0]);
+      joined.set(chunk.subarray(0, headLength), held);
       const base = this.base;
       const stop = this.run(joined, 0, held, true);
       if (stop >= held) {
@@ -403,6 +493,7 @@ export class TraceEventScanner {
    */
   private run(buffer: Uint8Array, p: number, stopAfter: number, stopAtBoundary = false): number {
     this.buffer = buffer;
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     const end = buffer.length;
     const b = buffer;
     while (p < end) {
@@ -523,7 +614,7 @@ export class TraceEventScanner {
 
   /** Parses `"key":` and sets the state for its value. */
   private parseTopLevelKey(b: Uint8Array, p: number, end: number): number {
-    const close = findStringEnd(b, p + 1, end);
+    const close = findStringEnd(this.view, b, p + 1, end);
     if (close < 0) return INCOMPLETE;
     let q = skipWhitespace(b, close + 1, end);
     if (q >= end) return INCOMPLETE;
@@ -626,9 +717,19 @@ export class TraceEventScanner {
     for (;;) {
       if (b[p] !== QUOTE) throw this.error(p, `expected a key in an event, found ${describeByte(b[p])}`);
       const keyStart = p + 1;
-      const keyEnd = findStringEnd(b, keyStart, end);
+      // The keys we read are told apart by one four-byte read: the key's
+      // letters and its closing quote (or, for four-letter keys, the letters
+      // and then a quote). Other keys are found the general way and skipped.
+      let key: number;
+      let keyEnd: number;
+      if (keyStart + 5 <= end) {
+        key = keyOfWord(this.view.getInt32(keyStart, true), b[keyStart + 4]);
+        keyEnd = key === KEY_OTHER ? findStringEnd(this.view, b, keyStart, end) : keyStart + (key <= KEY_ID ? 2 : key <= KEY_CAT ? 3 : 4);
+      } else {
+        keyEnd = findStringEnd(this.view, b, keyStart, end);
+        key = keyEnd < 0 ? KEY_OTHER : keyCode(b, keyStart, keyEnd);
+      }
       if (keyEnd < 0) return INCOMPLETE;
-      const keyLength = keyEnd - keyStart;
       p = keyEnd + 1;
       if (p >= end) return INCOMPLETE;
       if (b[p] !== COLON) {
@@ -642,13 +743,9 @@ export class TraceEventScanner {
         p = skipWhitespace(b, p, end);
         if (p >= end) return INCOMPLETE;
       }
-      // Keys are identified by length and bytes, without decoding them.
-      const k0 = b[keyStart];
-      const k1 = b[keyStart + 1];
-      let handled = false;
-      keys: if (keyLength === 2) {
-        if (k0 === 0x70 && k1 === 0x68) {
-          // "ph"
+      let handled = true;
+      switch (key) {
+        case KEY_PH:
           if (b[p] === QUOTE && p + 2 < end && b[p + 2] === QUOTE && b[p + 1] !== BACKSLASH) {
             this.ph = b[p + 1];
             p += 3;
@@ -658,90 +755,66 @@ export class TraceEventScanner {
             const text = this.interner.strings[this.stringId];
             this.ph = text.length === 1 ? text.charCodeAt(0) : 0;
           }
-          handled = true;
-        } else if (k0 === 0x74 && k1 === 0x73) {
-          // "ts"
+          break;
+        case KEY_TS:
           p = this.readNumberish(b, p, end);
           if (p === INCOMPLETE) return INCOMPLETE;
           this.ts = this.number;
-          handled = true;
-        } else if (k0 === 0x69 && k1 === 0x64) {
-          // "id"
+          break;
+        case KEY_ID: {
           const start = p;
           p = this.skipValue(b, p, end);
           if (p === INCOMPLETE) return INCOMPLETE;
           this.idStart = start;
           this.idEnd = p;
-          handled = true;
+          break;
         }
-      } else if (keyLength === 3) {
-        const k2 = b[keyStart + 2];
-        if (k1 === 0x69 && k2 === 0x64 && (k0 === 0x70 || k0 === 0x74)) {
-          // "pid" / "tid"
+        case KEY_PID:
+        case KEY_TID:
           p = this.readNumberish(b, p, end);
           if (p === INCOMPLETE) return INCOMPLETE;
-          if (k0 === 0x70) this.pid = this.number;
+          if (key === KEY_PID) this.pid = this.number;
           else this.tid = this.number;
-          handled = true;
-        } else if (k0 === 0x64 && k1 === 0x75 && k2 === 0x72) {
-          // "dur"
+          break;
+        case KEY_DUR:
+        case KEY_TDUR:
           p = this.readNumberish(b, p, end);
           if (p === INCOMPLETE) return INCOMPLETE;
-          this.dur = this.number;
-          handled = true;
-        } else if (k0 === 0x63 && k1 === 0x61 && k2 === 0x74) {
-          // "cat": usually the same as the previous event's, so check that first.
-          if (b[p] === QUOTE) {
-            const last = this.lastCat;
-            const after = last >= 0 ? this.interner.matchAt(last, b, p + 1, end) : -1;
-            if (after >= 0) {
-              this.cat = last;
-              p = after;
-              handled = true;
-              break keys;
-            }
+          if (key === KEY_DUR) this.dur = this.number;
+          else this.tdur = this.number;
+          break;
+        case KEY_CAT:
+        case KEY_NAME: {
+          // Usually the same as the previous event's, so that is checked first.
+          if (b[p] !== QUOTE) {
+            handled = false;
+            break;
+          }
+          const last = key === KEY_CAT ? this.lastCat : this.lastName;
+          let id = -1;
+          const after = last >= 0 ? this.interner.matchAt(last, b, p + 1, end) : -1;
+          if (after >= 0) {
+            id = last;
+            p = after;
+          } else {
             p = this.readString(b, p, end);
             if (p === INCOMPLETE) return INCOMPLETE;
-            this.cat = this.stringId;
-            this.lastCat = this.stringId;
-            handled = true;
+            id = this.stringId;
           }
+          if (key === KEY_CAT) this.cat = this.lastCat = id;
+          else this.name = this.lastName = id;
+          break;
         }
-      } else if (keyLength === 4) {
-        const k2 = b[keyStart + 2];
-        const k3 = b[keyStart + 3];
-        if (k0 === 0x6e && k1 === 0x61 && k2 === 0x6d && k3 === 0x65) {
-          // "name": runs of events share names often enough to check the previous one first.
-          if (b[p] === QUOTE) {
-            const last = this.lastName;
-            const after = last >= 0 ? this.interner.matchAt(last, b, p + 1, end) : -1;
-            if (after >= 0) {
-              this.name = last;
-              p = after;
-              handled = true;
-              break keys;
-            }
-            p = this.readString(b, p, end);
-            if (p === INCOMPLETE) return INCOMPLETE;
-            this.name = this.stringId;
-            this.lastName = this.stringId;
-            handled = true;
-          }
-        } else if (k0 === 0x61 && k1 === 0x72 && k2 === 0x67 && k3 === 0x73) {
-          // "args"
+        case KEY_ARGS: {
           const start = p;
           p = this.skipValue(b, p, end);
           if (p === INCOMPLETE) return INCOMPLETE;
           this.argsStart = start;
           this.argsEnd = p;
-          handled = true;
-        } else if (k0 === 0x74 && k1 === 0x64 && k2 === 0x75 && k3 === 0x72) {
-          // "tdur"
-          p = this.readNumberish(b, p, end);
-          if (p === INCOMPLETE) return INCOMPLETE;
-          this.tdur = this.number;
-          handled = true;
+          break;
         }
+        default:
+          handled = false;
       }
       if (!handled) {
         p = this.skipValue(b, p, end);
@@ -768,29 +841,60 @@ export class TraceEventScanner {
     }
   }
 
-  /** Reads a JSON string at b[p] === '"' into this.stringId. */
+  /**
+   * Reads a JSON string at b[p] === '"' into this.stringId. Four bytes at a
+   * time: one word read both finds the closing quote (SWAR byte tests) and
+   * feeds the hash.
+   */
   private readString(b: Uint8Array, p: number, end: number): number {
     if (b[p] !== QUOTE) throw this.error(p, `expected a string, found ${describeByte(b[p])}`);
     const start = p + 1;
-    let h = 0x811c9dc5 | 0;
-    let escaped = false;
+    const v = this.view;
+    let h = FNV_OFFSET;
+    let q = start;
+    while (q + 4 <= end) {
+      const word = v.getInt32(q, true);
+      const stops = quoteBackslashOrControl(word);
+      if (stops === 0) {
+        h = Math.imul(h ^ word, FNV_PRIME);
+        q += 4;
+        continue;
+      }
+      const at = q + firstFlaggedByte(stops);
+      const c = b[at];
+      if (c !== QUOTE) {
+        if (c === BACKSLASH) return this.readEscapedString(b, start, end);
+        throw this.error(at, `control character ${describeByte(c)} inside a string`);
+      }
+      for (; q < at; q++) h = Math.imul(h ^ b[q], FNV_PRIME);
+      this.stringId = this.interner.intern(b, start, at, h, false);
+      return at + 1;
+    }
+    // Fewer than four bytes left in the buffer.
+    for (; q < end; q++) {
+      const c = b[q];
+      if (c === QUOTE) {
+        this.stringId = this.interner.intern(b, start, q, h, false);
+        return q + 1;
+      }
+      if (c === BACKSLASH) return this.readEscapedString(b, start, end);
+      if (c < 0x20) throw this.error(q, `control character ${describeByte(c)} inside a string`);
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    return INCOMPLETE;
+  }
+
+  /** The rare string with escapes, from its first content byte: byte by byte, hashed afterwards. */
+  private readEscapedString(b: Uint8Array, start: number, end: number): number {
     let q = start;
     for (; q < end; q++) {
       const c = b[q];
       if (c === QUOTE) break;
-      if (c === BACKSLASH) {
-        escaped = true;
-        h = Math.imul(h ^ c, 0x01000193);
-        q++;
-        if (q >= end) return INCOMPLETE;
-        h = Math.imul(h ^ b[q], 0x01000193);
-        continue;
-      }
-      if (c < 0x20) throw this.error(q, `control character ${describeByte(c)} inside a string`);
-      h = Math.imul(h ^ c, 0x01000193);
+      if (c === BACKSLASH) q++;
+      else if (c < 0x20) throw this.error(q, `control character ${describeByte(c)} inside a string`);
     }
     if (q >= end) return INCOMPLETE;
-    this.stringId = this.interner.intern(b, start, q, h, escaped);
+    this.stringId = this.interner.intern(b, start, q, hashBytes(b, start, q), true);
     return q + 1;
   }
 
@@ -801,7 +905,7 @@ export class TraceEventScanner {
   private readNumberish(b: Uint8Array, p: number, end: number): number {
     const c = b[p];
     if (c === QUOTE) {
-      const close = findStringEnd(b, p + 1, end);
+      const close = findStringEnd(this.view, b, p + 1, end);
       if (close < 0) return INCOMPLETE;
       const text = this.decoder.decode(b.subarray(p + 1, close)).trim();
       this.number = text === '' ? NaN : Number(text);
@@ -823,6 +927,15 @@ export class TraceEventScanner {
     let mantissa = 0;
     let digits = 0;
     let c = 0;
+    // Four digits at a time while a whole word of digits is there (timestamps have 10+).
+    const v = this.view;
+    while (p + 4 <= end) {
+      const word = v.getInt32(p, true);
+      if ((word & 0xf0f0f0f0) !== 0x30303030 || ((word + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+      mantissa = mantissa * 10000 + fourDigits(word);
+      digits += 4;
+      p += 4;
+    }
     while (p < end) {
       c = b[p];
       if (c < 0x30 || c > 0x39) break;
@@ -869,7 +982,7 @@ export class TraceEventScanner {
   private skipValue(b: Uint8Array, p: number, end: number): number {
     const c = b[p];
     if (c === QUOTE) {
-      const close = findStringEnd(b, p + 1, end);
+      const close = findStringEnd(this.view, b, p + 1, end);
       return close < 0 ? INCOMPLETE : close + 1;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
@@ -882,15 +995,9 @@ export class TraceEventScanner {
         while (p < end && (cls = classes[b[p]]) === CLASS_PLAIN) p++;
         if (p >= end) return INCOMPLETE;
         if (cls === CLASS_QUOTE) {
-          p++;
-          for (;;) {
-            while (p < end && classes[b[p]] < CLASS_QUOTE) p++;
-            if (p >= end) return INCOMPLETE;
-            const d = b[p];
-            if (d === QUOTE) break;
-            if (d === BACKSLASH) p += 2;
-            else p++; // brackets and control bytes are allowed inside strings here
-          }
+          // Control bytes inside strings are let through here: only args are skipped this way.
+          p = findStringEnd(this.view, b, p + 1, end);
+          if (p < 0) return INCOMPLETE;
         } else if (cls === CLASS_OPEN) depth++;
         else if (cls === CLASS_CLOSE) {
           if (--depth === 0) return p + 1;
@@ -945,13 +1052,50 @@ function isScalarByte(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x61 && c <= 0x7a) || c === 0x45;
 }
 
+// SWAR ("SIMD within a register") byte tests on little-endian 32-bit words
+// read through a DataView: a set 0x80 bit marks a byte of the class. Only the
+// lowest flagged byte is exact (a borrow can flag the bytes above it), which
+// is the only one used.
+/** Flags bytes equal to '"' or '\\'. */
+function quoteOrBackslash(word: number): number {
+  const q = word ^ 0x22222222;
+  const s = word ^ 0x5c5c5c5c;
+  return (((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080;
+}
+
+/** Flags bytes equal to '"' or '\\', or below 0x20 (control characters, invalid in strings). */
+function quoteBackslashOrControl(word: number): number {
+  const q = word ^ 0x22222222;
+  const s = word ^ 0x5c5c5c5c;
+  return (((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((word - 0x20202020) & ~word)) & 0x80808080;
+}
+
+/** Value of a word of four ASCII digits, the first in the low byte. */
+function fourDigits(word: number): number {
+  const d = word - 0x30303030; // one digit per byte
+  const pairs = d * 10 + (d >>> 8); // bytes 0 and 2 now hold the two-digit numbers 10*d0+d1 and 10*d2+d3
+  return (pairs & 0xff) * 100 + ((pairs >>> 16) & 0xff);
+}
+
+/** Index (0-3) of the lowest flagged byte of a non-zero flag word. */
+function firstFlaggedByte(flags: number): number {
+  return (31 - Math.clz32(flags & -flags)) >> 3;
+}
+
 /**
  * Position of the closing quote of a string whose contents start at p, or -1.
- * A plain byte loop: trace strings are short, and a native indexOf call costs
- * more than walking a few dozen bytes.
+ * Skips four bytes at a time while no quote or backslash is among them.
  */
-function findStringEnd(b: Uint8Array, p: number, end: number): number {
+function findStringEnd(v: DataView, b: Uint8Array, p: number, end: number): number {
   while (p < end) {
+    if (p + 4 <= end) {
+      const stops = quoteOrBackslash(v.getInt32(p, true));
+      if (stops === 0) {
+        p += 4;
+        continue;
+      }
+      p += firstFlaggedByte(stops);
+    }
     const c = b[p];
     if (c === QUOTE) return p;
     p += c === BACKSLASH ? 2 : 1;
