@@ -20,62 +20,63 @@
 // Every workaround is counted and reported as a warning.
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
 
-export const KIND_BEGIN = 0;
-export const KIND_END = 1;
-export const KIND_COMPLETE = 2;
-
 /**
- * Raw B/E/X events of one thread in file order: one interleaved Float64Array
- * of [ts, duration, frame * 4 + kind] triples (24 bytes per event, one array
- * to grow, pushes touch one cache line).
+ * Raw B/E/X events of one thread in file order, one interleaved Float64Array
+ * per kind: B and E events as [ts, frame] pairs, X events as [ts, duration,
+ * frame] triples. Per kind because the build takes each kind in time order on
+ * its own, and traces are usually written in that order already: then the
+ * build reads these arrays as they are, with no copy. A push touches one
+ * array (one cache line), and an event takes 16 or 24 bytes.
  */
 export class ThreadEventStore {
-  data = new Float64Array(3 * 4096);
-  length = 0;
+  begins: Float64Array = new Float64Array(2 * INITIAL_EVENTS);
+  ends: Float64Array = new Float64Array(2 * INITIAL_EVENTS);
+  completes: Float64Array = new Float64Array(3 * INITIAL_EVENTS);
   beginCount = 0;
   endCount = 0;
   completeCount = 0;
 
-  push(kind: number, ts: number, duration: number, frame: number): void {
-    let at = this.length * 3;
-    if (at === this.data.length) {
-      // 1.5x rather than 2x: these arrays dominate memory on huge traces.
-      const next = new Float64Array(Math.ceil(this.length * 1.5) * 3);
-      next.set(this.data);
-      this.data = next;
-    }
-    const data = this.data;
-    data[at++] = ts;
-    data[at++] = duration;
-    data[at] = frame * 4 + kind;
-    this.length++;
-    if (kind === KIND_COMPLETE) this.completeCount++;
-    else if (kind === KIND_BEGIN) this.beginCount++;
-    else this.endCount++;
+  pushBegin(ts: number, frame: number): void {
+    const at = this.beginCount * 2;
+    if (at === this.begins.length) this.begins = grown(this.begins, 2);
+    const data = this.begins;
+    data[at] = ts;
+    data[at + 1] = frame;
+    this.beginCount++;
   }
 
-  /** Splits the triples into separate arrays for building. */
-  columns(): { kinds: Uint8Array; times: Float64Array; durations: Float64Array; frames: Uint32Array } {
-    const n = this.length;
-    const data = this.data;
-    const kinds = new Uint8Array(n);
-    const times = new Float64Array(n);
-    const durations = new Float64Array(n);
-    const frames = new Uint32Array(n);
-    for (let i = 0, at = 0; i < n; i++, at += 3) {
-      times[i] = data[at];
-      durations[i] = data[at + 1];
-      const packed = data[at + 2];
-      kinds[i] = packed & 3;
-      frames[i] = (packed - (packed & 3)) / 4;
-    }
-    return { kinds, times, durations, frames };
+  pushEnd(ts: number, frame: number): void {
+    const at = this.endCount * 2;
+    if (at === this.ends.length) this.ends = grown(this.ends, 2);
+    const data = this.ends;
+    data[at] = ts;
+    data[at + 1] = frame;
+    this.endCount++;
   }
 
-  /** Frees the raw triples once built. */
+  pushComplete(ts: number, duration: number, frame: number): void {
+    const at = this.completeCount * 3;
+    if (at === this.completes.length) this.completes = grown(this.completes, 3);
+    const data = this.completes;
+    data[at] = ts;
+    data[at + 1] = duration;
+    data[at + 2] = frame;
+    this.completeCount++;
+  }
+
+  /** Frees the raw events once built. */
   release(): void {
-    this.data = new Float64Array(0);
+    this.begins = this.ends = this.completes = new Float64Array(0);
   }
+}
+
+const INITIAL_EVENTS = 512;
+
+function grown(data: Float64Array, stride: number): Float64Array {
+  // 1.5x rather than 2x: these arrays dominate memory on huge traces.
+  const next = new Float64Array(Math.ceil((data.length / stride) * 1.5) * stride);
+  next.set(data);
+  return next;
 }
 
 export interface TimelineRepairs {
@@ -105,10 +106,15 @@ export function buildEventTimeline(
   store: ThreadEventStore,
   options: EventTimelineOptions,
 ): { timeline: ThreadTimeline; repairs: TimelineRepairs } {
-  const { kinds, times, durations, frames } = store.columns();
+  const nb = store.beginCount;
+  const ne = store.endCount;
+  const nx = store.completeCount;
+  // Each kind in the order it is taken: [ts, frame] pairs, [ts, duration, frame] triples.
+  const begins = pairsInTimeOrder(store.begins, nb);
+  const ends = pairsInTimeOrder(store.ends, ne);
+  const completes = completesInOrder(store.completes, nx);
   store.release();
   const frameNames = options.frameNames;
-  const n = store.length;
   const repairs: TimelineRepairs = {
     unmatchedEnds: 0,
     mismatchedEnds: 0,
@@ -117,19 +123,12 @@ export function buildEventTimeline(
     beginsClosedByComplete: 0,
   };
 
-  const begins = eventsOfKind(kinds, n, KIND_BEGIN, store.beginCount);
-  const completes = eventsOfKind(kinds, n, KIND_COMPLETE, store.completeCount);
-  const ends = eventsOfKind(kinds, n, KIND_END, store.endCount);
-  sortByTime(begins, times);
-  sortByTime(ends, times);
-  sortCompletes(completes, times, durations);
-
   const builder = new TimelineBuilder({
     id: options.id,
     name: options.name,
     pid: options.pid,
     tid: options.tid,
-    capacity: begins.length + completes.length,
+    capacity: nb + nx,
   });
 
   // The open calls: frame, and for X calls their end time (NaN for B calls).
@@ -178,34 +177,33 @@ export function buildEventTimeline(
   let b = 0;
   let x = 0;
   let e = 0;
-  const nb = begins.length;
-  const nx = completes.length;
-  const ne = ends.length;
   while (b < nb || x < nx || e < ne) {
     // Next begin: B before X at equal times.
     let beginIsB = false;
     let beginTime = Infinity;
     if (b < nb) {
-      beginTime = times[begins[b]];
+      beginTime = begins[2 * b];
       beginIsB = true;
     }
-    if (x < nx && times[completes[x]] < beginTime) {
-      beginTime = times[completes[x]];
+    if (x < nx && completes[3 * x] < beginTime) {
+      beginTime = completes[3 * x];
       beginIsB = false;
     }
-    const endTime = e < ne ? times[ends[e]] : Infinity;
+    const endTime = e < ne ? ends[2 * e] : Infinity;
     // At equal times an E goes first when it closes the innermost open call,
     // or when it is not the end of the call about to begin (zero duration).
+    // (e < ne: with begins at an infinite time left, there is no E to take.)
     const takeEnd =
       endTime < beginTime ||
       (endTime === beginTime &&
-        (matchesTop(ends[e]) || frames[ends[e]] !== frames[beginIsB ? begins[b] : completes[x]]));
+        e < ne &&
+        (matchesTop(ends[2 * e + 1]) || ends[2 * e + 1] !== (beginIsB ? begins[2 * b + 1] : x < nx ? completes[3 * x + 2] : -1)));
     if (takeEnd) {
       closeCompletesUntil(endTime, true);
       if (depth > 0 && completeCount > 0 && completeDepths[completeCount - 1] === depth - 1) {
         // The innermost open call is an X; an E cannot close it, but if it ends
         // right now, close it first so the E can match what it encloses.
-        if (stackEnds[depth - 1] === endTime && !matchesTop(ends[e])) closeCompletesUntil(endTime, false);
+        if (stackEnds[depth - 1] === endTime && !matchesTop(ends[2 * e + 1])) closeCompletesUntil(endTime, false);
       }
       takeEndEvent(endTime);
       if (endTime > lastTime) lastTime = endTime;
@@ -214,11 +212,10 @@ export function buildEventTimeline(
     }
     closeCompletesUntil(beginTime, false);
     if (beginIsB) {
-      push(frames[begins[b]], NaN, beginTime);
+      push(begins[2 * b + 1], NaN, beginTime);
       b++;
     } else {
-      const i = completes[x];
-      let end = beginTime + durations[i];
+      let end = beginTime + completes[3 * x + 1];
       if (completeCount > 0) {
         const enclosingEnd = stackEnds[completeDepths[completeCount - 1]];
         if (end > enclosingEnd) {
@@ -232,7 +229,7 @@ export function buildEventTimeline(
         completeDepths = grown;
       }
       completeDepths[completeCount++] = depth;
-      push(frames[i], end, beginTime);
+      push(completes[3 * x + 2], end, beginTime);
       if (end > lastTime) lastTime = end;
       x++;
     }
@@ -243,11 +240,11 @@ export function buildEventTimeline(
   const timeline = builder.finish(lastTime === -Infinity ? undefined : lastTime);
   return { timeline, repairs };
 
-  function matchesTop(endIndex: number): boolean {
-    return depth > 0 && frameNames[stackFrames[depth - 1]] === frameNames[frames[endIndex]];
+  function matchesTop(endFrame: number): boolean {
+    return depth > 0 && frameNames[stackFrames[depth - 1]] === frameNames[endFrame];
   }
 
-  /** Handles ends[e] at time t, possibly swapping in a better-matching E of the same time first. */
+  /** Handles the E event at e (time t), possibly swapping in a better-matching E of the same time first. */
   function takeEndEvent(t: number): void {
     if (depth === 0) {
       repairs.unmatchedEnds++;
@@ -259,31 +256,34 @@ export function buildEventTimeline(
       return;
     }
     const topFrame = stackFrames[depth - 1];
-    if (frames[ends[e]] !== topFrame) {
+    if (ends[2 * e + 1] !== topFrame) {
       // Prefer an E at the same time that matches the top by frame, then by name.
       let swap = -1;
-      for (let j = e + 1; j < ne && times[ends[j]] === t; j++) {
-        if (frames[ends[j]] === topFrame) {
+      for (let j = e + 1; j < ne && ends[2 * j] === t; j++) {
+        if (ends[2 * j + 1] === topFrame) {
           swap = j;
           break;
         }
       }
       if (swap < 0) {
         const topName = frameNames[topFrame];
-        for (let j = e + 1; j < ne && times[ends[j]] === t; j++) {
-          if (frameNames[frames[ends[j]]] === topName) {
+        for (let j = e + 1; j < ne && ends[2 * j] === t; j++) {
+          if (frameNames[ends[2 * j + 1]] === topName) {
             swap = j;
             break;
           }
         }
       }
       if (swap >= 0) {
-        const tmp = ends[e];
-        ends[e] = ends[swap];
-        ends[swap] = tmp;
+        // Both pairs whole: equal times may still differ in sign (0 and -0).
+        for (let k = 0; k < 2; k++) {
+          const tmp = ends[2 * e + k];
+          ends[2 * e + k] = ends[2 * swap + k];
+          ends[2 * swap + k] = tmp;
+        }
       }
     }
-    if (frameNames[frames[ends[e]]] !== frameNames[topFrame]) {
+    if (frameNames[ends[2 * e + 1]] !== frameNames[topFrame]) {
       repairs.mismatchedEnds++;
       return;
     }
@@ -292,11 +292,50 @@ export function buildEventTimeline(
   }
 }
 
-/** Indices of the events of one kind, in file order. */
-function eventsOfKind(kinds: Uint8Array, n: number, kind: number, count: number): Uint32Array {
-  const out = new Uint32Array(count);
-  let k = 0;
-  for (let i = 0; i < n && k < count; i++) if (kinds[i] === kind) out[k++] = i;
+/** The first n [ts, frame] pairs of `data`, stably sorted by time (as they are, when already sorted). */
+function pairsInTimeOrder(data: Float64Array, n: number): Float64Array {
+  for (let i = 1; i < n; i++) {
+    if (data[2 * i] < data[2 * i - 2]) return gathered(data, 2, sortedIndices(data, 2, n, false));
+  }
+  return data;
+}
+
+/** The first n X triples of `data` by time, longer first at equal times, then file order. */
+function completesInOrder(data: Float64Array, n: number): Float64Array {
+  for (let i = 1; i < n; i++) {
+    const t = data[3 * i];
+    const previous = data[3 * i - 3];
+    if (t < previous || (t === previous && data[3 * i + 1] > data[3 * i - 2])) {
+      return gathered(data, 3, sortedIndices(data, 3, n, true));
+    }
+  }
+  return data;
+}
+
+/** Record indices of the first n records (of `stride` numbers, time first, duration second) in build order. */
+function sortedIndices(data: Float64Array, stride: number, n: number, byDuration: boolean): Uint32Array {
+  const indices = new Uint32Array(n);
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    indices[i] = i;
+    times[i] = data[i * stride];
+  }
+  if (!byDuration) {
+    sortByTime(indices, times);
+    return indices;
+  }
+  const durations = new Float64Array(n);
+  for (let i = 0; i < n; i++) durations[i] = data[i * stride + 1];
+  sortCompletes(indices, times, durations);
+  return indices;
+}
+
+function gathered(data: Float64Array, stride: number, order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length * stride);
+  for (let i = 0; i < order.length; i++) {
+    const from = order[i] * stride;
+    for (let k = 0; k < stride; k++) out[i * stride + k] = data[from + k];
+  }
   return out;
 }
 

@@ -357,6 +357,13 @@ describe('Chrome trace events: bad input', () => {
     assert.ok(profile.warnings.includes('3 events had a missing or negative timestamp and were skipped.'), profile.warnings.join('\n'));
   });
 
+  it('timestamps overflowing to infinity (1e999) import instead of hanging the build', async () => {
+    const profile = await importBytes(
+      encoder.encode('[{"ph":"X","name":"a","ts":1,"dur":2},{"ph":"X","name":"b","ts":1e999,"dur":1},{"ph":"B","name":"c","ts":1e999}]'),
+    );
+    assert.deepEqual(calls(profile, profile.threads[0]), ['a 1-3', 'c Infinity-Infinity', '  b Infinity-Infinity']);
+  });
+
   it('an AbortSignal cancels the import', async () => {
     const bytes = bytesOf(CHROME_TRACES[0]);
     const controller = new AbortController();

@@ -26,14 +26,7 @@ import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type Marker, type ThreadTimeline } from '../model/thread-timeline.ts';
 import { CpuProfileNodes, timesFromDeltas } from './chrome-cpuprofile.ts';
 import { TraceEventScanner, TraceScanError } from './chrome-trace-event-scanner.ts';
-import {
-  KIND_BEGIN,
-  KIND_COMPLETE,
-  KIND_END,
-  ThreadEventStore,
-  buildEventTimeline,
-  type TimelineRepairs,
-} from './chrome-trace-event-timeline.ts';
+import { ThreadEventStore, buildEventTimeline, type TimelineRepairs } from './chrome-trace-event-timeline.ts';
 import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
 
 const PH_BEGIN = 0x42; // B
@@ -97,6 +90,7 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
   const frames = new FrameTable();
   const warnings: string[] = [];
   const threads = new Map<string, ThreadState>();
+  const threadsByPid = new Map<number, Map<number, ThreadState>>();
   const threadNames = new Map<string, string>();
   const threadSortIndex = new Map<string, number>();
   const profiles = new Map<string, SampledProfile>();
@@ -137,11 +131,14 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
 
   function threadOf(pid: number, tid: number): ThreadState {
     if (pid === lastPid && tid === lastTid && lastThread) return lastThread;
-    const key = threadKey(pid, tid);
-    let thread = threads.get(key);
+    // Events of different threads interleave: find the thread by number, not by a key string built per event.
+    let byTid = threadsByPid.get(pid);
+    if (!byTid) threadsByPid.set(pid, (byTid = new Map()));
+    let thread = byTid.get(tid);
     if (!thread) {
       thread = { pid, tid, events: new ThreadEventStore(), markers: [] };
-      threads.set(key, thread);
+      byTid.set(tid, thread);
+      threads.set(threadKey(pid, tid), thread);
     }
     lastPid = pid;
     lastTid = tid;
@@ -205,9 +202,11 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
       if (ph === PH_COMPLETE) {
         let dur = s.dur;
         if (!(dur >= 0)) dur = s.tdur >= 0 ? s.tdur : 0;
-        thread.events.push(KIND_COMPLETE, ts, dur, frameOf(name, s.cat));
+        thread.events.pushComplete(ts, dur, frameOf(name, s.cat));
+      } else if (ph === PH_BEGIN) {
+        thread.events.pushBegin(ts, frameOf(name, s.cat));
       } else {
-        thread.events.push(ph === PH_BEGIN ? KIND_BEGIN : KIND_END, ts, 0, frameOf(name, s.cat));
+        thread.events.pushEnd(ts, frameOf(name, s.cat));
       }
       return;
     }
