@@ -1,6 +1,20 @@
 // Typed arrays that grow by doubling. Profiles hold millions of events; typed
 // arrays keep them at a few bytes each instead of one JS object per event.
 
+type NumberArray = Float64Array | Uint32Array;
+
+/** A copy of `array` with twice the room (at least 16). */
+export function doubled<T extends NumberArray>(array: T): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(16, array.length * 2));
+  next.set(array);
+  return next;
+}
+
+/** The first `length` items, as a right-sized copy so the spare capacity can be freed (no copy when already full). */
+export function trimmed<T extends NumberArray>(array: T, length: number): T {
+  return length === array.length ? array : (array.slice(0, length) as T);
+}
+
 export class GrowableFloat64 {
   data: Float64Array;
   length = 0;
@@ -8,14 +22,9 @@ export class GrowableFloat64 {
     this.data = new Float64Array(initialCapacity);
   }
   push(value: number): number {
-    if (this.length === this.data.length) this.grow();
+    if (this.length === this.data.length) this.data = doubled(this.data);
     this.data[this.length] = value;
     return this.length++;
-  }
-  private grow(): void {
-    const next = new Float64Array(Math.max(16, this.data.length * 2));
-    next.set(this.data);
-    this.data = next;
   }
   /** A view of the filled part (no copy). */
   view(): Float64Array {
@@ -23,7 +32,7 @@ export class GrowableFloat64 {
   }
   /** A right-sized copy, so the spare capacity can be freed (no copy when already full). */
   trimmed(): Float64Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    return trimmed(this.data, this.length);
   }
 }
 
@@ -34,19 +43,14 @@ export class GrowableUint32 {
     this.data = new Uint32Array(initialCapacity);
   }
   push(value: number): number {
-    if (this.length === this.data.length) this.grow();
+    if (this.length === this.data.length) this.data = doubled(this.data);
     this.data[this.length] = value;
     return this.length++;
-  }
-  private grow(): void {
-    const next = new Uint32Array(Math.max(16, this.data.length * 2));
-    next.set(this.data);
-    this.data = next;
   }
   view(): Uint32Array {
     return this.data.subarray(0, this.length);
   }
   trimmed(): Uint32Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    return trimmed(this.data, this.length);
   }
 }

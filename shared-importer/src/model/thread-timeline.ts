@@ -1,4 +1,4 @@
-import { GrowableFloat64, GrowableUint32 } from './growable-arrays.ts';
+import { doubled, trimmed } from './growable-arrays.ts';
 
 /**
  * One thread's calls as intervals in preorder: sorted by start, every parent
@@ -53,12 +53,17 @@ export interface TimelineBuilderOptions {
  * than producing negative durations.
  */
 export class TimelineBuilder {
-  private readonly frames: GrowableUint32;
-  private readonly starts: GrowableFloat64;
-  private readonly ends: GrowableFloat64;
-  private readonly depths: GrowableUint32;
+  // The intervals as plain typed arrays with one shared length: enter() is
+  // called once per call or stack change, so it writes them directly rather
+  // than through four growable arrays each checking its own capacity.
+  private frames: Uint32Array;
+  private starts: Float64Array;
+  private ends: Float64Array;
+  private depths: Uint32Array;
+  private count = 0;
   /** Interval indices of the open calls, outermost first. */
-  private readonly open = new GrowableUint32(64);
+  private open = new Uint32Array(64);
+  private openLength = 0;
   private readonly markers: Marker[] = [];
   private firstTs = Infinity;
   private lastTs = -Infinity;
@@ -72,59 +77,60 @@ export class TimelineBuilder {
   constructor(readonly options: TimelineBuilderOptions) {
     this.name = options.name;
     const capacity = Math.max(16, options.capacity ?? 1024);
-    this.frames = new GrowableUint32(capacity);
-    this.starts = new GrowableFloat64(capacity);
-    this.ends = new GrowableFloat64(capacity);
-    this.depths = new GrowableUint32(capacity);
+    this.frames = new Uint32Array(capacity);
+    this.starts = new Float64Array(capacity);
+    this.ends = new Float64Array(capacity);
+    this.depths = new Uint32Array(capacity);
   }
 
   get openDepth(): number {
-    return this.open.length;
+    return this.openLength;
   }
 
   get intervalCount(): number {
-    return this.frames.length;
+    return this.count;
   }
 
   /** Frame index of the innermost open call, or -1. */
   topFrame(): number {
-    return this.open.length === 0 ? -1 : this.frames.data[this.open.data[this.open.length - 1]];
+    return this.openLength === 0 ? -1 : this.frames[this.open[this.openLength - 1]];
   }
 
   /** Frame index of the open call at the given depth (0 = outermost). */
   frameAtDepth(depth: number): number {
-    return this.frames.data[this.open.data[depth]];
+    return this.frames[this.open[depth]];
   }
 
   private clamp(ts: number): number {
-    if (Number.isNaN(ts)) {
-      this.clampedTimestamps++;
-      return this.lastTs === -Infinity ? 0 : this.lastTs;
+    if (ts >= this.lastTs) {
+      if (this.firstTs === Infinity) this.firstTs = ts;
+      this.lastTs = ts;
+      return ts;
     }
-    if (ts < this.lastTs) {
-      this.clampedTimestamps++;
-      return this.lastTs;
-    }
-    if (this.firstTs === Infinity) this.firstTs = ts;
-    this.lastTs = ts;
-    return ts;
+    // Backwards, or NaN.
+    this.clampedTimestamps++;
+    if (Number.isNaN(ts) && this.lastTs === -Infinity) return 0;
+    return this.lastTs;
   }
 
   enter(frame: number, ts: number): void {
     ts = this.clamp(ts);
-    const index = this.frames.push(frame);
-    this.starts.push(ts);
-    this.ends.push(ts);
-    this.depths.push(this.open.length);
-    this.open.push(index);
+    const index = this.count;
+    if (index === this.frames.length) this.grow();
+    this.frames[index] = frame;
+    this.starts[index] = ts;
+    this.ends[index] = ts;
+    this.depths[index] = this.openLength;
+    this.count = index + 1;
+    if (this.openLength === this.open.length) this.open = doubled(this.open);
+    this.open[this.openLength++] = index;
   }
 
   /** Closes the innermost open call. Returns false when nothing was open. */
   leave(ts: number): boolean {
-    if (this.open.length === 0) return false;
+    if (this.openLength === 0) return false;
     ts = this.clamp(ts);
-    const index = this.open.data[--this.open.length];
-    this.ends.data[index] = ts;
+    this.ends[this.open[--this.openLength]] = ts;
     return true;
   }
 
@@ -137,16 +143,19 @@ export class TimelineBuilder {
     ts = this.clamp(ts);
     this.samples++;
     let common = 0;
-    const openLength = this.open.length;
-    while (
-      common < openLength &&
-      common < stack.length &&
-      this.frames.data[this.open.data[common]] === stack[common]
-    ) {
-      common++;
-    }
-    while (this.open.length > common) this.leave(ts);
+    const openLength = this.openLength;
+    const frames = this.frames;
+    const open = this.open;
+    while (common < openLength && common < stack.length && frames[open[common]] === stack[common]) common++;
+    while (this.openLength > common) this.leave(ts);
     for (let i = common; i < stack.length; i++) this.enter(stack[i], ts);
+  }
+
+  private grow(): void {
+    this.frames = doubled(this.frames);
+    this.starts = doubled(this.starts);
+    this.ends = doubled(this.ends);
+    this.depths = doubled(this.depths);
   }
 
   addMarker(marker: Marker): void {
@@ -159,8 +168,8 @@ export class TimelineBuilder {
   /** Closes every open call at `endTs` (default: the last timestamp seen). */
   finish(endTs?: number): ThreadTimeline {
     const closeAt = endTs !== undefined && endTs >= this.lastTs ? endTs : this.lastTs;
-    while (this.open.length > 0) this.leave(closeAt);
-    const count = this.frames.length;
+    while (this.openLength > 0) this.leave(closeAt);
+    const count = this.count;
     const startTime = Math.min(count > 0 ? this.firstTs : Infinity, this.markerStart);
     const endTime = Math.max(count > 0 ? closeAt : -Infinity, this.markerEnd);
     const empty = startTime === Infinity;
@@ -170,10 +179,10 @@ export class TimelineBuilder {
       pid: this.options.pid,
       tid: this.options.tid,
       count,
-      frame: this.frames.trimmed(),
-      start: this.starts.trimmed(),
-      end: this.ends.trimmed(),
-      depth: this.depths.trimmed(),
+      frame: trimmed(this.frames, count),
+      start: trimmed(this.starts, count),
+      end: trimmed(this.ends, count),
+      depth: trimmed(this.depths, count),
       startTime: empty ? 0 : startTime,
       endTime: empty ? 0 : endTime,
       markers: this.markers,
