@@ -21,62 +21,173 @@
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
 
 /**
- * Raw B/E/X events of one thread in file order, one interleaved Float64Array
- * per kind: B and E events as [ts, frame] pairs, X events as [ts, duration,
- * frame] triples. Per kind because the build takes each kind in time order on
- * its own, and traces are usually written in that order already: then the
- * build reads these arrays as they are, with no copy. A push touches one
- * array (one cache line), and an event takes 16 or 24 bytes.
+ * Records of one event kind in file order: B and E events as [ts, frame]
+ * pairs, X events as [ts, duration, frame] triples, in pages rather than one
+ * growing array, so a push never copies the records before it (growing
+ * re-wrote every event about twice) and the build reads the pages in place.
+ * Pages are small at first (many threads have few events) and capped in size.
+ */
+export class EventRecords {
+  pages: Float64Array[] = [];
+  /** The page being filled, and where its next record goes. */
+  page: Float64Array;
+  at = 0;
+  count = 0;
+
+  constructor(readonly stride: number) {
+    this.page = new Float64Array(stride * FIRST_PAGE_RECORDS);
+    this.pages.push(this.page);
+  }
+
+  /** Position in `page` for one more record, for the caller to fill. */
+  add(): number {
+    if (this.at === this.page.length) this.addPage();
+    const at = this.at;
+    this.at = at + this.stride;
+    this.count++;
+    return at;
+  }
+
+  /** Frees the records (readers keep the pages they took). */
+  release(): void {
+    this.pages = [];
+    this.page = new Float64Array(0);
+    this.at = this.count = 0;
+  }
+
+  private addPage(): void {
+    this.page = new Float64Array(Math.min(this.page.length * 2, this.stride * PAGE_RECORDS));
+    this.pages.push(this.page);
+    this.at = 0;
+  }
+}
+
+const FIRST_PAGE_RECORDS = 256;
+/** 16-24 KiB pages: measured faster to allocate and fill than larger ones (malloc reuses small blocks). */
+const PAGE_RECORDS = 1024;
+
+/**
+ * Raw B/E/X events of one thread, by kind: the build takes each kind in time
+ * order on its own, and traces are usually written in that order already, so
+ * the build then reads them as they are. An event takes 16 or 24 bytes.
  */
 export class ThreadEventStore {
-  begins: Float64Array = new Float64Array(2 * INITIAL_EVENTS);
-  ends: Float64Array = new Float64Array(2 * INITIAL_EVENTS);
-  completes: Float64Array = new Float64Array(3 * INITIAL_EVENTS);
-  beginCount = 0;
-  endCount = 0;
-  completeCount = 0;
+  readonly begins = new EventRecords(2);
+  readonly ends = new EventRecords(2);
+  readonly completes = new EventRecords(3);
 
   pushBegin(ts: number, frame: number): void {
-    const at = this.beginCount * 2;
-    if (at === this.begins.length) this.begins = grown(this.begins, 2);
-    const data = this.begins;
-    data[at] = ts;
-    data[at + 1] = frame;
-    this.beginCount++;
+    const records = this.begins;
+    const at = records.add();
+    const page = records.page;
+    page[at] = ts;
+    page[at + 1] = frame;
   }
 
   pushEnd(ts: number, frame: number): void {
-    const at = this.endCount * 2;
-    if (at === this.ends.length) this.ends = grown(this.ends, 2);
-    const data = this.ends;
-    data[at] = ts;
-    data[at + 1] = frame;
-    this.endCount++;
+    const records = this.ends;
+    const at = records.add();
+    const page = records.page;
+    page[at] = ts;
+    page[at + 1] = frame;
   }
 
   pushComplete(ts: number, duration: number, frame: number): void {
-    const at = this.completeCount * 3;
-    if (at === this.completes.length) this.completes = grown(this.completes, 3);
-    const data = this.completes;
-    data[at] = ts;
-    data[at + 1] = duration;
-    data[at + 2] = frame;
-    this.completeCount++;
+    const records = this.completes;
+    const at = records.add();
+    const page = records.page;
+    page[at] = ts;
+    page[at + 1] = duration;
+    page[at + 2] = frame;
   }
 
   /** Frees the raw events once built. */
   release(): void {
-    this.begins = this.ends = this.completes = new Float64Array(0);
+    this.begins.release();
+    this.ends.release();
+    this.completes.release();
   }
 }
 
-const INITIAL_EVENTS = 512;
+/**
+ * Walks one kind's records in build order, exposing the current record's
+ * fields (done when past the last). The frame is a record's last number.
+ */
+class RecordReader {
+  time = 0;
+  duration = 0;
+  frame = 0;
+  done: boolean;
+  private pageIndex = 0;
+  private page: Float64Array;
+  private at = 0;
+  private left: number;
 
-function grown(data: Float64Array, stride: number): Float64Array {
-  // 1.5x rather than 2x: these arrays dominate memory on huge traces.
-  const next = new Float64Array(Math.ceil((data.length / stride) * 1.5) * stride);
-  next.set(data);
-  return next;
+  constructor(
+    private readonly pages: Float64Array[],
+    count: number,
+    private readonly stride: number,
+  ) {
+    this.page = pages[0];
+    this.left = count;
+    this.done = count === 0;
+    if (!this.done) this.load();
+  }
+
+  next(): void {
+    if (--this.left === 0) {
+      this.done = true;
+      return;
+    }
+    this.at += this.stride;
+    if (this.at === this.page.length) {
+      this.page = this.pages[++this.pageIndex];
+      this.at = 0;
+    }
+    this.load();
+  }
+
+  /**
+   * Swaps the current record with the first later one at time `t` (the
+   * records right after it) whose frame passes `matches`. False when none does.
+   */
+  swapWithLater(t: number, matches: (frame: number) => boolean): boolean {
+    const stride = this.stride;
+    let pageIndex = this.pageIndex;
+    let page = this.page;
+    let at = this.at;
+    for (let left = this.left - 1; left > 0; left--) {
+      at += stride;
+      if (at === page.length) {
+        page = this.pages[++pageIndex];
+        at = 0;
+      }
+      if (page[at] !== t) return false;
+      if (matches(page[at + stride - 1])) {
+        // Whole records: equal times may still differ in sign (0 and -0).
+        for (let k = 0; k < stride; k++) {
+          const tmp = page[at + k];
+          page[at + k] = this.page[this.at + k];
+          this.page[this.at + k] = tmp;
+        }
+        this.load();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private load(): void {
+    const page = this.page;
+    const at = this.at;
+    this.time = page[at];
+    if (this.stride === 3) {
+      this.duration = page[at + 1];
+      this.frame = page[at + 2];
+    } else {
+      this.frame = page[at + 1];
+    }
+  }
 }
 
 export interface TimelineRepairs {
@@ -106,234 +217,224 @@ export function buildEventTimeline(
   store: ThreadEventStore,
   options: EventTimelineOptions,
 ): { timeline: ThreadTimeline; repairs: TimelineRepairs } {
-  const nb = store.beginCount;
-  const ne = store.endCount;
-  const nx = store.completeCount;
-  // Each kind in the order it is taken: [ts, frame] pairs, [ts, duration, frame] triples.
-  const begins = pairsInTimeOrder(store.begins, nb);
-  const ends = pairsInTimeOrder(store.ends, ne);
-  const completes = completesInOrder(store.completes, nx);
+  const capacity = store.begins.count + store.completes.count;
+  const begins = readerInBuildOrder(store.begins, false);
+  const completes = readerInBuildOrder(store.completes, true);
+  const ends = readerInBuildOrder(store.ends, false);
   store.release();
-  const frameNames = options.frameNames;
-  const repairs: TimelineRepairs = {
+  const builder = new TimelineBuilder({ id: options.id, name: options.name, pid: options.pid, tid: options.tid, capacity });
+  const nester = new CallNester(builder, ends, options.frameNames);
+  nester.run(begins, completes);
+  const timeline = builder.finish(nester.lastTime === -Infinity ? undefined : nester.lastTime);
+  return { timeline, repairs: nester.repairs };
+}
+
+/**
+ * Turns the B/E/X events, taken in the order the rules above give, into the
+ * builder's enter/leave calls. A class rather than closures over the loop's
+ * state: new closures per thread defeated the optimised loop code.
+ */
+class CallNester {
+  readonly repairs: TimelineRepairs = {
     unmatchedEnds: 0,
     mismatchedEnds: 0,
     unclosedBegins: 0,
     overlappingCompletes: 0,
     beginsClosedByComplete: 0,
   };
-
-  const builder = new TimelineBuilder({
-    id: options.id,
-    name: options.name,
-    pid: options.pid,
-    tid: options.tid,
-    capacity: nb + nx,
-  });
-
+  lastTime = -Infinity;
   // The open calls: frame, and for X calls their end time (NaN for B calls).
-  let stackFrames = new Uint32Array(64);
-  let stackEnds = new Float64Array(64);
-  let depth = 0;
+  private stackFrames = new Uint32Array(64);
+  private stackEnds = new Float64Array(64);
+  private depth = 0;
   // Depths (in the stack above) of the open X calls, innermost last. X ends
   // are non-increasing towards the inside, so the innermost ends first.
-  let completeDepths = new Uint32Array(64);
-  let completeCount = 0;
-  let lastTime = -Infinity;
+  private completeDepths = new Uint32Array(64);
+  private completeCount = 0;
 
-  const push = (frame: number, end: number, ts: number) => {
-    if (depth === stackFrames.length) {
-      const f = new Uint32Array(depth * 2);
-      f.set(stackFrames);
-      stackFrames = f;
-      const e = new Float64Array(depth * 2);
-      e.set(stackEnds);
-      stackEnds = e;
-    }
-    stackFrames[depth] = frame;
-    stackEnds[depth] = end;
-    depth++;
-    builder.enter(frame, ts);
-  };
+  constructor(
+    private readonly builder: TimelineBuilder,
+    private readonly ends: RecordReader,
+    /** Name id of each frame. */
+    private readonly frameNames: ArrayLike<number>,
+  ) {}
 
-  /** Closes every X call ending at or before `t` (strictly before when `strict`), with whatever is open inside it. */
-  const closeCompletesUntil = (t: number, strict: boolean) => {
-    while (completeCount > 0) {
-      const at = completeDepths[completeCount - 1];
-      const end = stackEnds[at];
-      if (strict ? end >= t : end > t) return;
-      while (depth > at + 1) {
-        repairs.beginsClosedByComplete++;
-        depth--;
-        builder.leave(end);
+  run(begins: RecordReader, completes: RecordReader): void {
+    const ends = this.ends;
+    while (!begins.done || !completes.done || !ends.done) {
+      // Next begin: B before X at equal times.
+      let beginIsB = false;
+      let beginTime = Infinity;
+      if (!begins.done) {
+        beginTime = begins.time;
+        beginIsB = true;
       }
-      depth--;
-      completeCount--;
-      builder.leave(end);
-      if (end > lastTime) lastTime = end;
-    }
-  };
-
-  let b = 0;
-  let x = 0;
-  let e = 0;
-  while (b < nb || x < nx || e < ne) {
-    // Next begin: B before X at equal times.
-    let beginIsB = false;
-    let beginTime = Infinity;
-    if (b < nb) {
-      beginTime = begins[2 * b];
-      beginIsB = true;
-    }
-    if (x < nx && completes[3 * x] < beginTime) {
-      beginTime = completes[3 * x];
-      beginIsB = false;
-    }
-    const endTime = e < ne ? ends[2 * e] : Infinity;
-    // At equal times an E goes first when it closes the innermost open call,
-    // or when it is not the end of the call about to begin (zero duration).
-    // (e < ne: with begins at an infinite time left, there is no E to take.)
-    const takeEnd =
-      endTime < beginTime ||
-      (endTime === beginTime &&
-        e < ne &&
-        (matchesTop(ends[2 * e + 1]) || ends[2 * e + 1] !== (beginIsB ? begins[2 * b + 1] : x < nx ? completes[3 * x + 2] : -1)));
-    if (takeEnd) {
-      closeCompletesUntil(endTime, true);
-      if (depth > 0 && completeCount > 0 && completeDepths[completeCount - 1] === depth - 1) {
-        // The innermost open call is an X; an E cannot close it, but if it ends
-        // right now, close it first so the E can match what it encloses.
-        if (stackEnds[depth - 1] === endTime && !matchesTop(ends[2 * e + 1])) closeCompletesUntil(endTime, false);
+      if (!completes.done && completes.time < beginTime) {
+        beginTime = completes.time;
+        beginIsB = false;
       }
-      takeEndEvent(endTime);
-      if (endTime > lastTime) lastTime = endTime;
-      e++;
-      continue;
-    }
-    closeCompletesUntil(beginTime, false);
-    if (beginIsB) {
-      push(begins[2 * b + 1], NaN, beginTime);
-      b++;
-    } else {
-      let end = beginTime + completes[3 * x + 1];
-      if (completeCount > 0) {
-        const enclosingEnd = stackEnds[completeDepths[completeCount - 1]];
-        if (end > enclosingEnd) {
-          repairs.overlappingCompletes++;
-          end = enclosingEnd;
+      const endTime = ends.done ? Infinity : ends.time;
+      // At equal times an E goes first when it closes the innermost open call,
+      // or when it is not the end of the call about to begin (zero duration).
+      // (!ends.done: with begins at an infinite time left, there is no E to take.)
+      const takeEnd =
+        endTime < beginTime ||
+        (endTime === beginTime &&
+          !ends.done &&
+          (this.matchesTop(ends.frame) || ends.frame !== (beginIsB ? begins.frame : !completes.done ? completes.frame : -1)));
+      if (takeEnd) {
+        this.closeCompletesUntil(endTime, true);
+        const depth = this.depth;
+        if (depth > 0 && this.completeCount > 0 && this.completeDepths[this.completeCount - 1] === depth - 1) {
+          // The innermost open call is an X; an E cannot close it, but if it ends
+          // right now, close it first so the E can match what it encloses.
+          if (this.stackEnds[depth - 1] === endTime && !this.matchesTop(ends.frame)) this.closeCompletesUntil(endTime, false);
         }
+        this.takeEndEvent(endTime);
+        if (endTime > this.lastTime) this.lastTime = endTime;
+        ends.next();
+        continue;
       }
-      if (completeCount === completeDepths.length) {
-        const grown = new Uint32Array(completeCount * 2);
-        grown.set(completeDepths);
-        completeDepths = grown;
-      }
-      completeDepths[completeCount++] = depth;
-      push(completes[3 * x + 2], end, beginTime);
-      if (end > lastTime) lastTime = end;
-      x++;
-    }
-    if (beginTime > lastTime) lastTime = beginTime;
-  }
-  closeCompletesUntil(Infinity, false);
-  repairs.unclosedBegins += depth;
-  const timeline = builder.finish(lastTime === -Infinity ? undefined : lastTime);
-  return { timeline, repairs };
-
-  function matchesTop(endFrame: number): boolean {
-    return depth > 0 && frameNames[stackFrames[depth - 1]] === frameNames[endFrame];
-  }
-
-  /** Handles the E event at e (time t), possibly swapping in a better-matching E of the same time first. */
-  function takeEndEvent(t: number): void {
-    if (depth === 0) {
-      repairs.unmatchedEnds++;
-      return;
-    }
-    if (!isNaN(stackEnds[depth - 1])) {
-      // The innermost call is an X: an E cannot close it.
-      repairs.mismatchedEnds++;
-      return;
-    }
-    const topFrame = stackFrames[depth - 1];
-    if (ends[2 * e + 1] !== topFrame) {
-      // Prefer an E at the same time that matches the top by frame, then by name.
-      let swap = -1;
-      for (let j = e + 1; j < ne && ends[2 * j] === t; j++) {
-        if (ends[2 * j + 1] === topFrame) {
-          swap = j;
-          break;
-        }
-      }
-      if (swap < 0) {
-        const topName = frameNames[topFrame];
-        for (let j = e + 1; j < ne && ends[2 * j] === t; j++) {
-          if (frameNames[ends[2 * j + 1]] === topName) {
-            swap = j;
-            break;
+      this.closeCompletesUntil(beginTime, false);
+      if (beginIsB) {
+        this.push(begins.frame, NaN, beginTime);
+        begins.next();
+      } else {
+        let end = beginTime + completes.duration;
+        if (this.completeCount > 0) {
+          const enclosingEnd = this.stackEnds[this.completeDepths[this.completeCount - 1]];
+          if (end > enclosingEnd) {
+            this.repairs.overlappingCompletes++;
+            end = enclosingEnd;
           }
         }
-      }
-      if (swap >= 0) {
-        // Both pairs whole: equal times may still differ in sign (0 and -0).
-        for (let k = 0; k < 2; k++) {
-          const tmp = ends[2 * e + k];
-          ends[2 * e + k] = ends[2 * swap + k];
-          ends[2 * swap + k] = tmp;
+        if (this.completeCount === this.completeDepths.length) {
+          const grown = new Uint32Array(this.completeCount * 2);
+          grown.set(this.completeDepths);
+          this.completeDepths = grown;
         }
+        this.completeDepths[this.completeCount++] = this.depth;
+        this.push(completes.frame, end, beginTime);
+        if (end > this.lastTime) this.lastTime = end;
+        completes.next();
       }
+      if (beginTime > this.lastTime) this.lastTime = beginTime;
     }
-    if (frameNames[ends[2 * e + 1]] !== frameNames[topFrame]) {
-      repairs.mismatchedEnds++;
+    this.closeCompletesUntil(Infinity, false);
+    this.repairs.unclosedBegins += this.depth;
+  }
+
+  private push(frame: number, end: number, ts: number): void {
+    const depth = this.depth;
+    if (depth === this.stackFrames.length) {
+      const f = new Uint32Array(depth * 2);
+      f.set(this.stackFrames);
+      this.stackFrames = f;
+      const e = new Float64Array(depth * 2);
+      e.set(this.stackEnds);
+      this.stackEnds = e;
+    }
+    this.stackFrames[depth] = frame;
+    this.stackEnds[depth] = end;
+    this.depth = depth + 1;
+    this.builder.enter(frame, ts);
+  }
+
+  /** Closes every X call ending at or before `t` (strictly before when `strict`), with whatever is open inside it. */
+  private closeCompletesUntil(t: number, strict: boolean): void {
+    while (this.completeCount > 0) {
+      const at = this.completeDepths[this.completeCount - 1];
+      const end = this.stackEnds[at];
+      if (strict ? end >= t : end > t) return;
+      while (this.depth > at + 1) {
+        this.repairs.beginsClosedByComplete++;
+        this.depth--;
+        this.builder.leave(end);
+      }
+      this.depth--;
+      this.completeCount--;
+      this.builder.leave(end);
+      if (end > this.lastTime) this.lastTime = end;
+    }
+  }
+
+  private matchesTop(endFrame: number): boolean {
+    return this.depth > 0 && this.frameNames[this.stackFrames[this.depth - 1]] === this.frameNames[endFrame];
+  }
+
+  /** Handles the current E event (time t), possibly swapping in a better-matching E of the same time first. */
+  private takeEndEvent(t: number): void {
+    const depth = this.depth;
+    if (depth === 0) {
+      this.repairs.unmatchedEnds++;
       return;
     }
-    depth--;
-    builder.leave(t);
+    if (!isNaN(this.stackEnds[depth - 1])) {
+      // The innermost call is an X: an E cannot close it.
+      this.repairs.mismatchedEnds++;
+      return;
+    }
+    const ends = this.ends;
+    const frameNames = this.frameNames;
+    const topFrame = this.stackFrames[depth - 1];
+    const topName = frameNames[topFrame];
+    if (ends.frame !== topFrame) {
+      // Prefer an E at the same time that matches the top by frame, then by name.
+      if (!ends.swapWithLater(t, (frame) => frame === topFrame)) ends.swapWithLater(t, (frame) => frameNames[frame] === topName);
+    }
+    if (frameNames[ends.frame] !== topName) {
+      this.repairs.mismatchedEnds++;
+      return;
+    }
+    this.depth = depth - 1;
+    this.builder.leave(t);
   }
 }
 
-/** The first n [ts, frame] pairs of `data`, stably sorted by time (as they are, when already sorted). */
-function pairsInTimeOrder(data: Float64Array, n: number): Float64Array {
-  for (let i = 1; i < n; i++) {
-    if (data[2 * i] < data[2 * i - 2]) return gathered(data, 2, sortedIndices(data, 2, n, false));
-  }
-  return data;
-}
-
-/** The first n X triples of `data` by time, longer first at equal times, then file order. */
-function completesInOrder(data: Float64Array, n: number): Float64Array {
-  for (let i = 1; i < n; i++) {
-    const t = data[3 * i];
-    const previous = data[3 * i - 3];
-    if (t < previous || (t === previous && data[3 * i + 1] > data[3 * i - 2])) {
-      return gathered(data, 3, sortedIndices(data, 3, n, true));
+/** A reader of the records in build order: by time (stable), X events longer first at equal times. */
+function readerInBuildOrder(records: EventRecords, isComplete: boolean): RecordReader {
+  const { pages, stride, count } = records;
+  let i = 0;
+  let previousTime = 0;
+  let previousDuration = 0;
+  for (const page of pages) {
+    for (let at = 0; at < page.length && i < count; at += stride, i++) {
+      const time = page[at];
+      const duration = page[at + 1];
+      if (i > 0 && (time < previousTime || (isComplete && time === previousTime && duration > previousDuration))) {
+        return new RecordReader([sortedRecords(pages, count, stride, isComplete)], count, stride);
+      }
+      previousTime = time;
+      previousDuration = duration;
     }
   }
-  return data;
+  return new RecordReader(pages, count, stride);
 }
 
-/** Record indices of the first n records (of `stride` numbers, time first, duration second) in build order. */
-function sortedIndices(data: Float64Array, stride: number, n: number, byDuration: boolean): Uint32Array {
-  const indices = new Uint32Array(n);
-  const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+/** The records sorted into one array (rare: traces are usually in order). */
+function sortedRecords(pages: Float64Array[], count: number, stride: number, isComplete: boolean): Float64Array {
+  const data = new Float64Array(count * stride);
+  for (let at = 0, p = 0; at < data.length; p++) {
+    const page = pages[p].subarray(0, Math.min(pages[p].length, data.length - at));
+    data.set(page, at);
+    at += page.length;
+  }
+  const indices = new Uint32Array(count);
+  const times = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
     indices[i] = i;
     times[i] = data[i * stride];
   }
-  if (!byDuration) {
+  if (isComplete) {
+    const durations = new Float64Array(count);
+    for (let i = 0; i < count; i++) durations[i] = data[i * stride + 1];
+    sortCompletes(indices, times, durations);
+  } else {
     sortByTime(indices, times);
-    return indices;
   }
-  const durations = new Float64Array(n);
-  for (let i = 0; i < n; i++) durations[i] = data[i * stride + 1];
-  sortCompletes(indices, times, durations);
-  return indices;
-}
-
-function gathered(data: Float64Array, stride: number, order: Uint32Array): Float64Array {
-  const out = new Float64Array(order.length * stride);
-  for (let i = 0; i < order.length; i++) {
-    const from = order[i] * stride;
+  const out = new Float64Array(count * stride);
+  for (let i = 0; i < count; i++) {
+    const from = indices[i] * stride;
     for (let k = 0; k < stride; k++) out[i * stride + k] = data[from + k];
   }
   return out;
