@@ -224,7 +224,8 @@ export function buildEventTimeline(
   store.release();
   const builder = new TimelineBuilder({ id: options.id, name: options.name, pid: options.pid, tid: options.tid, capacity });
   const nester = new CallNester(builder, ends, options.frameNames);
-  nester.run(begins, completes);
+  if (begins.done && ends.done) nester.runCompletesOnly(completes);
+  else nester.run(begins, completes);
   const timeline = builder.finish(nester.lastTime === -Infinity ? undefined : nester.lastTime);
   return { timeline, repairs: nester.repairs };
 }
@@ -322,6 +323,49 @@ class CallNester {
     }
     this.closeCompletesUntil(Infinity, false);
     this.repairs.unclosedBegins += this.depth;
+  }
+
+  /**
+   * run() for a thread with only X events (most threads of a Chrome trace):
+   * every open call is an X, so the stack is just their end times.
+   */
+  runCompletesOnly(completes: RecordReader): void {
+    const builder = this.builder;
+    let ends = this.stackEnds;
+    let depth = 0;
+    let lastTime = this.lastTime;
+    let overlapping = 0;
+    for (; !completes.done; completes.next()) {
+      const ts = completes.time;
+      // Close the calls ending at or before ts, innermost first.
+      while (depth > 0 && ends[depth - 1] <= ts) {
+        const end = ends[--depth];
+        builder.leave(end);
+        if (end > lastTime) lastTime = end;
+      }
+      let end = ts + completes.duration;
+      if (depth > 0 && end > ends[depth - 1]) {
+        overlapping++;
+        end = ends[depth - 1];
+      }
+      if (depth === ends.length) {
+        const grown = new Float64Array(depth * 2);
+        grown.set(ends);
+        ends = grown;
+      }
+      ends[depth++] = end;
+      builder.enter(completes.frame, ts);
+      if (end > lastTime) lastTime = end;
+      if (ts > lastTime) lastTime = ts;
+    }
+    while (depth > 0) {
+      const end = ends[--depth];
+      builder.leave(end);
+      if (end > lastTime) lastTime = end;
+    }
+    this.stackEnds = ends;
+    this.lastTime = lastTime;
+    this.repairs.overlappingCompletes += overlapping;
   }
 
   private push(frame: number, end: number, ts: number): void {
