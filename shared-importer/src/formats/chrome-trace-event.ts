@@ -198,15 +198,18 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
         return;
       }
       const name = s.name < 0 ? ID_EMPTY : s.name;
-      const thread = threadOf(s.pid, s.tid);
+      const cat = s.cat;
+      // Inline check of the last thread's cache: the common case, once per event.
+      const events = s.pid === lastPid && s.tid === lastTid ? lastThread!.events : threadOf(s.pid, s.tid).events;
+      const frame = cachedCat.length > name && cachedCat[name] === cat ? cachedFrame[name] : frameOf(name, cat);
       if (ph === PH_COMPLETE) {
         let dur = s.dur;
         if (!(dur >= 0)) dur = s.tdur >= 0 ? s.tdur : 0;
-        thread.events.pushComplete(ts, dur, frameOf(name, s.cat));
+        events.pushComplete(ts, dur, frame);
       } else if (ph === PH_BEGIN) {
-        thread.events.pushBegin(ts, frameOf(name, s.cat));
+        events.pushBegin(ts, frame);
       } else {
-        thread.events.pushEnd(ts, frameOf(name, s.cat));
+        events.pushEnd(ts, frame);
       }
       return;
     }
