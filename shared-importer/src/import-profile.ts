@@ -1,4 +1,4 @@
-import { TraceImportError, throwIfAborted, unknownFormatError } from './errors.ts';
+import { abortedError, TraceImportError, throwIfAborted, unknownFormatError } from './errors.ts';
 import type { SniffedHead } from './formats/format-importer.ts';
 import { detectFormat } from './formats/registry.ts';
 import { formatBytes } from './format-bytes.ts';
@@ -71,7 +71,7 @@ export async function importProfileFromChunks(
   if (isGzip(magic)) {
     const gunzip = options.gunzip ?? defaultGunzip();
     const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-    input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
+    input = new ByteStream(capped(guardedGunzip(gunzip, input, signal), max));
   }
 
   const headBytes = await input.peek(SNIFF_BYTES);
@@ -92,6 +92,8 @@ export async function importProfileFromChunks(
     report();
     return profile;
   } catch (error) {
+    // A cancelled source fails in its own words (an AbortError, a destroyed stream): report the cancel.
+    if (signal?.aborted) throw abortedError();
     // Errors of the host's byte source (file I/O) pass through for the host to report;
     // anything else an importer did not foresee still reaches the user as a typed error.
     if (error instanceof TraceImportError || (error instanceof Object && sourceErrors.has(error))) throw error;
@@ -120,11 +122,12 @@ function defaultGunzip(): Gunzip {
   return webGunzip;
 }
 
-async function* guardedGunzip(gunzip: Gunzip, input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+async function* guardedGunzip(gunzip: Gunzip, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
   try {
     yield* gunzip(input);
   } catch (error) {
     if (error instanceof TraceImportError) throw error;
+    if (signal?.aborted) throw abortedError();
     const message = error instanceof Error ? error.message : String(error);
     if (/end of (file|stream)|unexpected end|truncated|incomplete/i.test(message)) {
       throw new TraceImportError('truncated', `The gzip data ends early (the file looks truncated): ${message}`);

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { TraceImportError } from '../src/errors.ts';
+import { importTraceFile, readFileChunks } from './node-host.ts';
+import { profileSnapshot, SAMPLE_TRACES } from './trace-fixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'node-host-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A real Chrome recording repeated until it spans several read and gunzip chunks (4 MiB and 1 MiB). */
+function largeTrace(): Buffer {
+  const events = JSON.parse(readFileSync(join(SAMPLE_TRACES, 'Chrome/116/Trace-20230603T221323.json'), 'utf8')) as { traceEvents?: unknown[] } | unknown[];
+  const list = Array.isArray(events) ? events : (events.traceEvents ?? []);
+  const copies: unknown[] = [];
+  while (JSON.stringify(copies).length < 12 * 1024 * 1024) copies.push(...list);
+  return Buffer.from(JSON.stringify({ traceEvents: copies }));
+}
+
+const openFileCount = () => readdirSync('/proc/self/fd').length;
+
+describe('node host: reading ahead of the importer', () => {
+  const plain = join(dir, 'large.json');
+  const gz = join(dir, 'large.json.gz');
+  const bytes = largeTrace();
+  writeFileSync(plain, bytes);
+  writeFileSync(gz, gzipSync(bytes));
+
+  it('a file and its gzip import to the same profile, chunk after chunk', async () => {
+    const fromPlain = await importTraceFile(plain);
+    const fromGz = await importTraceFile(gz);
+    assert.ok(bytes.length > 3 * 4 * 1024 * 1024 && fromPlain.eventCount > 50_000, `${bytes.length} bytes, ${fromPlain.eventCount} events`);
+    assert.deepEqual(profileSnapshot({ ...fromGz, name: fromPlain.name }), profileSnapshot(fromPlain));
+  });
+
+  it('a truncated gzip file fails with a typed error and leaves no file open', async () => {
+    const cut = join(dir, 'cut.json.gz');
+    const whole = readFileSync(gz);
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const before = openFileCount();
+    await assert.rejects(importTraceFile(cut), (e: unknown) => e instanceof TraceImportError && e.code === 'truncated');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(openFileCount(), before);
+  });
+
+  it('cancelling mid-import rejects as aborted and closes the file', async () => {
+    const before = openFileCount();
+    const controller = new AbortController();
+    const importing = importTraceFile(gz, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.bytesRead > 0) controller.abort();
+      },
+    });
+    await assert.rejects(importing, (e: unknown) => e instanceof TraceImportError && e.code === 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(openFileCount(), before);
+  });
+
+  it('a reader that stops after the first chunk closes the file', async () => {
+    const before = openFileCount();
+    for await (const chunk of readFileChunks(plain)) {
+      assert.ok(chunk.length > 0);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(openFileCount(), before);
+  });
+});
