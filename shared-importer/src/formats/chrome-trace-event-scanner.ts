@@ -986,8 +986,9 @@ export class TraceEventScanner {
       return close < 0 ? INCOMPLETE : close + 1;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      // Hot: args objects are a large share of a trace's bytes. Tight loops
-      // over a byte-class table, one for structure and one inside strings.
+      // Hot: args objects are a large share of a trace's bytes. A tight loop
+      // over a byte-class table for structure (runs between strings are a few
+      // bytes, too short for word reads to pay); strings are jumped over by words.
       const classes = BYTE_CLASS;
       let depth = 0;
       for (;;) {
