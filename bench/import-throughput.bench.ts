@@ -9,7 +9,12 @@
 // 100 MB by default; BENCH_LARGE=1 adds 1 GB and 2 GB (import time and RSS only:
 // JSON.parse cannot even hold such a text as one string).
 //
-// Run: npm run bench -- import   (or node --import tsx --expose-gc bench/import-throughput.bench.ts)
+// Every measurement runs in a fresh child process (this file with `--measure
+// <what> <trace>`): warmed up on a 10 MB trace, then timed REPEATS times, best
+// kept. Sharing one process let one measurement's heap (JSON.parse's gigabyte
+// of objects, forced GCs between runs) slow the next by up to 2x.
+//
+// Run: npm run bench -- import   (or node --import tsx bench/import-throughput.bench.ts)
 // The same file, run with `--rss-probe <trace>`, is the child that imports once and reports its peak RSS.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
@@ -27,7 +32,7 @@ const CACHE_DIR = join(BENCH_OUTPUT_DIR, 'traces');
 /** Bump when the generator's output changes, so cached traces are rebuilt. */
 const GENERATOR_VERSION = 2;
 const MB = 1024 * 1024;
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 
 interface ProbeResult {
   maxRssBytes: number;
@@ -87,21 +92,6 @@ interface Timing {
   cpuMs: number;
 }
 
-async function measure(repeats: number, run: () => unknown): Promise<Timing> {
-  let wallMs = Infinity;
-  let cpuMs = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await run();
-    wallMs = Math.min(wallMs, performance.now() - started);
-    const used = process.cpuUsage(cpu);
-    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
-  }
-  return { wallMs, cpuMs };
-}
-
 async function gunzipOnly(path: string): Promise<number> {
   let bytes = 0;
   // Same decoder settings as the node host uses for imports.
@@ -111,6 +101,58 @@ async function gunzipOnly(path: string): Promise<number> {
   return bytes;
 }
 
+/** What a child can measure, given the trace file (the .json; `.gz` is beside it). */
+const MEASURES = {
+  'import-file': async (json: string) => () => importTraceFile(json),
+  'import-memory': async (json: string) => {
+    const bytes = new Uint8Array(readFileSync(json));
+    return () => importProfilesFromArrayBuffer('trace.json', bytes);
+  },
+  'json-parse': async (json: string) => {
+    const text = readFileSync(json, 'utf8');
+    return () => JSON.parse(text);
+  },
+  'read-and-json-parse': async (json: string) => () => JSON.parse(readFileSync(json, 'utf8')),
+  'import-summary': async (json: string) => {
+    await loadTokenizer(); // loaded once per process in the app too; not part of a trace's cost
+    return async () => {
+      await renderSummaryText(summarizeProfile(await importTraceFile(json)));
+    };
+  },
+  'gunzip-only': async (json: string) => () => gunzipOnly(`${json}.gz`),
+  'import-gz': async (json: string) => () => importTraceFile(`${json}.gz`),
+} satisfies Record<string, (json: string) => Promise<() => unknown>>;
+type MeasureName = keyof typeof MEASURES;
+
+/** Child mode: set up `what` for a trace, warm it up on the 10 MB trace, then time it. */
+async function measureProbe(what: MeasureName, json: string, warmJson: string): Promise<void> {
+  // JIT warm-up on a small trace so the first timed run is not mostly compilation.
+  await (await MEASURES[what](warmJson))();
+  const run = await MEASURES[what](json);
+  let wallMs = Infinity;
+  let cpuMs = Infinity;
+  for (let i = 0; i < REPEATS; i++) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await run();
+    wallMs = Math.min(wallMs, performance.now() - started);
+    const used = process.cpuUsage(cpu);
+    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
+  }
+  const timing: Timing = { wallMs, cpuMs };
+  process.stdout.write(JSON.stringify(timing));
+}
+
+function measure(what: MeasureName, json: string, warmJson: string): Timing {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--measure', what, json, warmJson], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+  });
+  if (child.status !== 0) throw new Error(`${what} failed for ${json}: ${child.stderr}`);
+  return JSON.parse(child.stdout) as Timing;
+}
+
 const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
 
 async function main(): Promise<void> {
@@ -118,10 +160,7 @@ async function main(): Promise<void> {
   const rows: Record<string, unknown>[] = [];
   const table: string[][] = [];
 
-  // JIT warm-up on a small trace so the first timed run is not mostly compilation.
   const warm = await ensureTrace(10, true);
-  await importTraceFile(warm.json);
-  await importTraceFile(warm.gz);
   // What a small import costs in a fresh process (Node, tsx, code): the floor under every RSS figure.
   const baseline = runProbe(warm.json);
 
@@ -132,24 +171,15 @@ async function main(): Promise<void> {
     const row: Record<string, unknown> = { sizeMB: mb, jsonBytes };
 
     if (small) {
-      let events = 0;
-      const ours = await measure(REPEATS + 2, async () => {
-        events = (await importTraceFile(json)).eventCount;
-      });
+      const events = (await importTraceFile(json)).eventCount;
+      const ours = measure('import-file', json, warm.json);
       // Both sides from memory: our import of the file's bytes vs JSON.parse of its text.
-      let bytes: Uint8Array | undefined = new Uint8Array(readFileSync(json));
-      const oursInMemory = await measure(REPEATS + 2, () => importProfilesFromArrayBuffer('trace.json', bytes!));
-      bytes = undefined;
-      let text: string | undefined = readFileSync(json, 'utf8');
-      const parse = await measure(REPEATS, () => JSON.parse(text!));
-      text = undefined;
-      const readAndParse = await measure(REPEATS, () => JSON.parse(readFileSync(json, 'utf8')));
-      await loadTokenizer(); // loaded once per process in the app too; not part of a trace's cost
-      const importAndSummary = await measure(REPEATS, async () => {
-        await renderSummaryText(summarizeProfile(await importTraceFile(json)));
-      });
-      const gunzip = await measure(REPEATS, () => gunzipOnly(gz));
-      const oursGz = await measure(REPEATS, () => importTraceFile(gz));
+      const oursInMemory = measure('import-memory', json, warm.json);
+      const parse = measure('json-parse', json, warm.json);
+      const readAndParse = measure('read-and-json-parse', json, warm.json);
+      const importAndSummary = measure('import-summary', json, warm.json);
+      const gunzip = measure('gunzip-only', json, warm.json);
+      const oursGz = measure('import-gz', json, warm.json);
       const ratio = (a: Timing, b: Timing) => ({ wall: round(a.wallMs / b.wallMs, 2), cpu: round(a.cpuMs / b.cpuMs, 2) });
       Object.assign(row, {
         gzBytes: statSync(gz).size,
@@ -229,6 +259,8 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--rss-probe') {
   await rssProbe(process.argv[3]);
+} else if (process.argv[2] === '--measure') {
+  await measureProbe(process.argv[3] as MeasureName, process.argv[4], process.argv[5]);
 } else {
   await main();
 }
