@@ -65,8 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     progress?.clear();
-    // Ctrl-C can surface as our 'aborted' error or as the file stream's own AbortError.
-    if (io.signal?.aborted || (error instanceof TraceImportError && error.code === 'aborted')) {
+    // Ctrl-C: whichever step was running (import, summary, the wait in untilAborted) failed because of it.
+    if (io.signal?.aborted) {
       await write(io.stderr, 'trace-analyser: cancelled.\n');
       return 130;
     }

@@ -26,6 +26,17 @@ export async function importProfileFromChunks(
   chunks: AsyncIterable<Uint8Array>,
   options: ImportOptions = {},
 ): Promise<Profile> {
+  try {
+    return await importChunks(fileName, chunks, options);
+  } catch (error) {
+    // A cancelled source fails in its own words (an AbortError, a destroyed
+    // gunzip stream, "corrupt" data) wherever the import was: report the cancel.
+    if (options.signal?.aborted) throw abortedError();
+    throw error;
+  }
+}
+
+async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<Profile> {
   const { signal, onProgress, totalBytes } = options;
   throwIfAborted(signal);
   let bytesRead = 0;
@@ -71,7 +82,7 @@ export async function importProfileFromChunks(
   if (isGzip(magic)) {
     const gunzip = options.gunzip ?? defaultGunzip();
     const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-    input = new ByteStream(capped(guardedGunzip(gunzip, input, signal), max));
+    input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
   }
 
   const headBytes = await input.peek(SNIFF_BYTES);
@@ -92,8 +103,6 @@ export async function importProfileFromChunks(
     report();
     return profile;
   } catch (error) {
-    // A cancelled source fails in its own words (an AbortError, a destroyed stream): report the cancel.
-    if (signal?.aborted) throw abortedError();
     // Errors of the host's byte source (file I/O) pass through for the host to report;
     // anything else an importer did not foresee still reaches the user as a typed error.
     if (error instanceof TraceImportError || (error instanceof Object && sourceErrors.has(error))) throw error;
@@ -122,12 +131,11 @@ function defaultGunzip(): Gunzip {
   return webGunzip;
 }
 
-async function* guardedGunzip(gunzip: Gunzip, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
+async function* guardedGunzip(gunzip: Gunzip, input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   try {
     yield* gunzip(input);
   } catch (error) {
     if (error instanceof TraceImportError) throw error;
-    if (signal?.aborted) throw abortedError();
     const message = error instanceof Error ? error.message : String(error);
     if (/end of (file|stream)|unexpected end|truncated|incomplete/i.test(message)) {
       throw new TraceImportError('truncated', `The gzip data ends early (the file looks truncated): ${message}`);
