@@ -50,6 +50,8 @@ const KEY_CAT = 7;
 const KEY_NAME = 8;
 const KEY_ARGS = 9;
 const KEY_TDUR = 10;
+/** Length of each key above, by code. */
+const KEY_LENGTH = [0, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4];
 /**
  * Key code from the little-endian word read at a key's first letter and the
  * byte after it: the letters and closing quote must match exactly.
@@ -724,7 +726,7 @@ export class TraceEventScanner {
       let keyEnd: number;
       if (keyStart + 5 <= end) {
         key = keyOfWord(this.view.getInt32(keyStart, true), b[keyStart + 4]);
-        keyEnd = key === KEY_OTHER ? findStringEnd(this.view, b, keyStart, end) : keyStart + (key <= KEY_ID ? 2 : key <= KEY_CAT ? 3 : 4);
+        keyEnd = key === KEY_OTHER ? findStringEnd(this.view, b, keyStart, end) : keyStart + KEY_LENGTH[key];
       } else {
         keyEnd = findStringEnd(this.view, b, keyStart, end);
         key = keyEnd < 0 ? KEY_OTHER : keyCode(b, keyStart, keyEnd);
@@ -790,13 +792,10 @@ export class TraceEventScanner {
             handled = false;
             break;
           }
-          const last = key === KEY_CAT ? this.lastCat : this.lastName;
-          let id = -1;
-          const after = last >= 0 ? this.interner.matchAt(last, b, p + 1, end) : -1;
-          if (after >= 0) {
-            id = last;
-            p = after;
-          } else {
+          let id = key === KEY_CAT ? this.lastCat : this.lastName;
+          const after = id >= 0 ? this.interner.matchAt(id, b, p + 1, end) : -1;
+          if (after >= 0) p = after;
+          else {
             p = this.readString(b, p, end);
             if (p === INCOMPLETE) return INCOMPLETE;
             id = this.stringId;
@@ -1066,9 +1065,7 @@ function quoteOrBackslash(word: number): number {
 
 /** Flags bytes equal to '"' or '\\', or below 0x20 (control characters, invalid in strings). */
 function quoteBackslashOrControl(word: number): number {
-  const q = word ^ 0x22222222;
-  const s = word ^ 0x5c5c5c5c;
-  return (((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((word - 0x20202020) & ~word)) & 0x80808080;
+  return quoteOrBackslash(word) | ((word - 0x20202020) & ~word & 0x80808080);
 }
 
 /** Value of a word of four ASCII digits, the first in the low byte. */
