@@ -489,7 +489,7 @@ function sortedRecords(pages: Float64Array[], count: number, stride: number, isC
 }
 
 /** Stable sort of event indices by time; a no-op (one pass) when already sorted, as traces usually are. */
-export function sortByTime(indices: Uint32Array, times: Float64Array): void {
+function sortByTime(indices: Uint32Array, times: Float64Array): void {
   const n = indices.length;
   let sorted = true;
   for (let i = 1; i < n; i++) {

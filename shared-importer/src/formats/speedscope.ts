@@ -101,12 +101,13 @@ function importSpeedscopeDocument(document: unknown, context: FormatImportContex
     const scale = typeof raw.unit === 'string' ? (TO_MICROSECONDS[raw.unit] ?? 1) : 1;
     const builder = new TimelineBuilder({ id: `t${index}`, name });
     const problems = { badFrames: 0 };
+    const job: ProfileJob = { builder, scale, resolveFrame, problems, warnings, context };
     let thread: ThreadTimeline;
     if (raw.type === 'evented') {
-      thread = importEvented(raw, builder, scale, resolveFrame, problems, warnings, context);
+      thread = importEvented(raw, job);
       eventCount += Array.isArray(raw.events) ? raw.events.length : 0;
     } else {
-      thread = importSampled(raw, builder, scale, resolveFrame, problems, warnings, context);
+      thread = importSampled(raw, job);
       eventCount += Array.isArray(raw.samples) ? raw.samples.length : 0;
     }
     if (problems.badFrames > 0) {
@@ -132,15 +133,19 @@ function importSpeedscopeDocument(document: unknown, context: FormatImportContex
   };
 }
 
-function importEvented(
-  raw: Record<string, unknown>,
-  builder: TimelineBuilder,
-  scale: number,
-  resolveFrame: (ref: unknown) => number,
-  problems: { badFrames: number },
-  warnings: string[],
-  context: FormatImportContext,
-): ThreadTimeline {
+/** What importing one profile of the document works with. */
+interface ProfileJob {
+  builder: TimelineBuilder;
+  /** Multiplier from the profile's unit to microseconds. */
+  scale: number;
+  resolveFrame: (ref: unknown) => number;
+  problems: { badFrames: number };
+  warnings: string[];
+  context: FormatImportContext;
+}
+
+function importEvented(raw: Record<string, unknown>, job: ProfileJob): ThreadTimeline {
+  const { builder, scale, resolveFrame, problems, warnings, context } = job;
   const name = builder.name;
   const events: unknown[] = Array.isArray(raw.events) ? raw.events : [];
   if (!Array.isArray(raw.events)) warnings.push(`Profile "${name}" has no "events" list.`);
@@ -191,15 +196,8 @@ function importEvented(
   return builder.finish(endValue);
 }
 
-function importSampled(
-  raw: Record<string, unknown>,
-  builder: TimelineBuilder,
-  scale: number,
-  resolveFrame: (ref: unknown) => number,
-  problems: { badFrames: number },
-  warnings: string[],
-  context: FormatImportContext,
-): ThreadTimeline {
+function importSampled(raw: Record<string, unknown>, job: ProfileJob): ThreadTimeline {
+  const { builder, scale, resolveFrame, problems, warnings, context } = job;
   const name = builder.name;
   const samples: unknown[] = Array.isArray(raw.samples) ? raw.samples : [];
   if (!Array.isArray(raw.samples)) warnings.push(`Profile "${name}" has no "samples" list.`);
