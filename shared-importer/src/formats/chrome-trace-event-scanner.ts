@@ -8,11 +8,26 @@
 // decoded once, the first time its bytes are seen) and skips every other value
 // (notably "args") by counting brackets outside strings. Callers that need an
 // event's args (metadata, CPU profile chunks) JSON.parse just that byte slice.
+// Runs of ordinary events go to a WebAssembly kernel where one is available
+// (chrome-trace-event-kernel.ts); this file parses whatever it declines.
 //
 // Accepted shapes: a bare array `[{...},...]`, which may be truncated or end
 // with a trailing comma as Chrome writes it, or an object whose "traceEvents"
 // key holds the array (other top-level keys may come first and be large).
 import { TraceImportError } from '../errors.ts';
+import {
+  EventKernel,
+  KERNEL_STOP_FULL,
+  RECORD_ARGS_END,
+  RECORD_ARGS_START,
+  RECORD_CAT,
+  RECORD_FLOATS,
+  RECORD_ID_END,
+  RECORD_ID_START,
+  RECORD_INTS,
+  RECORD_NAME,
+  RECORD_PH,
+} from './chrome-trace-event-kernel.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -133,6 +148,8 @@ export class ByteStringInterner {
   private bytes: Uint8Array = this.pool;
   private view: DataView = this.poolView;
   private readonly decoder = new TextDecoder();
+  /** Told of every new string (its raw bytes and id), e.g. to mirror the table elsewhere. */
+  onAdd: ((raw: Uint8Array, id: number) => void) | null = null;
 
   get size(): number {
     return this.strings.length;
@@ -212,6 +229,7 @@ export class ByteStringInterner {
     this.strings.push(text);
     this.table[slot] = id;
     if (this.strings.length * 2 > this.table.length) this.rehash();
+    this.onAdd?.(raw, id);
     return id;
   }
 
@@ -263,6 +281,16 @@ export type TraceEventCallback = (scanner: TraceEventScanner) => void;
 /** Receives a top-level value the caller asked for, as its raw bytes. */
 export type TopLevelValueCallback = (key: string, bytes: Uint8Array) => void;
 
+export interface TraceEventScannerOptions {
+  /** Use the WebAssembly kernel where it loads (default true; false scans in TypeScript alone). */
+  wasm?: boolean;
+}
+
+/** Input is handed to the kernel in slices of at most this size. */
+const KERNEL_SLICE_BYTES = 1024 * 1024;
+/** Most items the TypeScript path reads alone after the kernel declined an item without progress. */
+const MAX_KERNEL_BACKOFF = 255;
+
 /**
  * Push chunks in, get one callback per event. The fields below describe the
  * current event during the callback only (they are reused for the next one).
@@ -287,6 +315,8 @@ export class TraceEventScanner {
   idEnd = -1;
   /** Events seen so far, including ones the caller ignores. */
   eventCount = 0;
+  /** How many of them the WebAssembly kernel read. */
+  kernelEventCount = 0;
 
   readonly interner = new ByteStringInterner();
   private buffer: Uint8Array = new Uint8Array(0);
@@ -315,13 +345,31 @@ export class TraceEventScanner {
   private lastCat = -1;
   private lastName = -1;
   private readonly decoder = new TextDecoder();
+  private readonly kernel: EventKernel | null;
+  /**
+   * Items left for the TypeScript path before the kernel is tried again, and
+   * the current length of such pauses: when the kernel keeps declining (a
+   * trace of all-new names, say), it is retried ever less often.
+   */
+  private kernelPause = 0;
+  private kernelBackoff = 0;
 
   constructor(
     private readonly onEvent: TraceEventCallback,
     /** Top-level keys whose values the caller wants whole (e.g. "samples", "stackFrames"). */
     private readonly capturedKeys: readonly string[] = [],
     private readonly onTopLevelValue?: TopLevelValueCallback,
-  ) {}
+    options: TraceEventScannerOptions = {},
+  ) {
+    const kernel = options.wasm === false ? null : EventKernel.create();
+    if (kernel) this.interner.onAdd = (raw, id) => kernel.register(raw, id);
+    this.kernel = kernel;
+  }
+
+  /** Whether runs of events go through the WebAssembly kernel. */
+  get usesWasm(): boolean {
+    return this.kernel !== null;
+  }
 
   get strings(): readonly string[] {
     return this.interner.strings;
@@ -412,6 +460,11 @@ export class TraceEventScanner {
     // Node hands over Buffers: view them as plain Uint8Arrays so every access
     // site sees one array type (and indexOf is V8's builtin, not Buffer's wrapper).
     if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.kernel !== null && chunk.length > KERNEL_SLICE_BYTES) {
+      // The kernel scans a copy: slices keep that copy small and in cache.
+      for (let i = 0; i < chunk.length; i += KERNEL_SLICE_BYTES) this.push(chunk.subarray(i, i + KERNEL_SLICE_BYTES));
+      return;
+    }
     if (this.pendingBytes === 0) {
       this.run(chunk, 0, chunk.length);
       return;
@@ -423,6 +476,11 @@ export class TraceEventScanner {
     const partsBytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
+    if (this.kernel !== null && this.kernel.accepts(partsBytes)) {
+      // The kernel's copy of the input joins the unfinished unit and the new chunk at no extra cost.
+      this.run(this.kernel.load(parts, partsBytes), 0, partsBytes);
+      return;
+    }
     // Usually the unfinished unit is a small event: join it with just the head
     // of the new chunk rather than copying the whole chunk.
     const held = partsBytes - chunk.length;
@@ -494,12 +552,23 @@ export class TraceEventScanner {
    * unfinished tail as pending.
    */
   private run(buffer: Uint8Array, p: number, stopAfter: number, stopAtBoundary = false): number {
+    // The kernel scans its own copy of the input.
+    const kernel = this.kernel !== null && !stopAtBoundary && this.kernel.accepts(buffer.length) ? this.kernel : null;
+    if (kernel !== null && !kernel.holds(buffer)) buffer = kernel.load([buffer], buffer.length);
     this.buffer = buffer;
     this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     const end = buffer.length;
     const b = buffer;
     while (p < end) {
       if (stopAtBoundary && p >= stopAfter) return p;
+      if (kernel !== null && (this.state === STATE_ARRAY_ITEM || this.state === STATE_ARRAY_NEXT) && --this.kernelPause < 0) {
+        const from = p;
+        p = this.scanWithKernel(kernel, p, end);
+        if (p >= end) break;
+        // The kernel declined the item at p: the code below reads it.
+        if (p === from) this.kernelPause = this.kernelBackoff = Math.min(2 * this.kernelBackoff + 1, MAX_KERNEL_BACKOFF);
+        else this.kernelPause = this.kernelBackoff = 0;
+      }
       const state = this.state;
       if (state === STATE_ARRAY_ITEM || state === STATE_ARRAY_NEXT) {
         // Hot loop: one iteration per event.
@@ -612,6 +681,39 @@ export class TraceEventScanner {
     }
     this.base += end;
     return stopAtBoundary ? end : -1;
+  }
+
+  /**
+   * Lets the kernel read events from p, calling back for each record it
+   * writes; returns where it stopped: the end, or an item it declined.
+   */
+  private scanWithKernel(kernel: EventKernel, p: number, end: number): number {
+    for (;;) {
+      p = kernel.scan(p, end, this.state === STATE_ARRAY_NEXT);
+      this.kernelEventCount += kernel.count;
+      const floats = kernel.floats;
+      const ints = kernel.ints;
+      for (let r = 0; r < kernel.count; r++) {
+        const f = r * RECORD_FLOATS;
+        const i = r * RECORD_INTS;
+        this.ts = floats[f];
+        this.dur = floats[f + 1];
+        this.tdur = floats[f + 2];
+        this.pid = floats[f + 3];
+        this.tid = floats[f + 4];
+        this.ph = ints[i + RECORD_PH];
+        this.name = ints[i + RECORD_NAME];
+        this.cat = ints[i + RECORD_CAT];
+        this.argsStart = ints[i + RECORD_ARGS_START];
+        this.argsEnd = ints[i + RECORD_ARGS_END];
+        this.idStart = ints[i + RECORD_ID_START];
+        this.idEnd = ints[i + RECORD_ID_END];
+        this.eventCount++;
+        this.onEvent(this);
+      }
+      this.state = kernel.afterItem ? STATE_ARRAY_NEXT : STATE_ARRAY_ITEM;
+      if (kernel.reason !== KERNEL_STOP_FULL) return p;
+    }
   }
 
   /** Parses `"key":` and sets the state for its value. */
