@@ -119,16 +119,25 @@ function pprofInput(): Uint8Array {
   const strings = ['', 'samples', 'count', 'cpu', 'nanoseconds', 'main.go'];
   const fn = Array.from({ length: functions }, (_, i) => ({ id: i + 1, name: strings.push(`pkg.function${i}`) - 1, filename: 5 }));
   const location = fn.map((f) => ({ id: f.id, line: [{ functionId: f.id, line: 10 }] }));
-  const sample: { locationId: number[]; value: number[] }[] = [];
+  // Encoded in batches and concatenated (protobuf merges repeated fields across
+  // concatenated messages): one message of a million samples exhausts the heap in protobufjs's writer.
+  const parts: Uint8Array[] = [
+    PprofProfile.encode(PprofProfile.fromObject({ sampleType: [{ type: 1, unit: 2 }, { type: 3, unit: 4 }], location, function: fn, stringTable: strings })).finish(),
+  ];
+  let sample: { locationId: number[]; value: number[] }[] = [];
   let bytes = 0;
   while (bytes < TARGET_MB * MB) {
     const depth = 5 + rand(40);
     const locationId = Array.from({ length: depth }, (_, d) => 1 + ((d * 97 + rand(8)) % functions));
     sample.push({ locationId, value: [1, 10_000_000 * (1 + rand(3))] });
     bytes += depth * 2 + 10;
+    if (sample.length === 50_000) {
+      parts.push(PprofProfile.encode(PprofProfile.fromObject({ sample })).finish());
+      sample = [];
+    }
   }
-  const message = PprofProfile.fromObject({ sampleType: [{ type: 1, unit: 2 }, { type: 3, unit: 4 }], sample, location, function: fn, stringTable: strings });
-  return PprofProfile.encode(message).finish();
+  parts.push(PprofProfile.encode(PprofProfile.fromObject({ sample })).finish());
+  return Buffer.concat(parts);
 }
 
 /** Child mode (`--rss-probe <file>`): one import, then peak RSS in bytes on stdout. */
