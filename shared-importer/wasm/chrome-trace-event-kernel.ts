@@ -74,8 +74,17 @@ let lastCat: i32 = -1;
 (function init(): void {
   const pages = <i32>((INPUT >>> 16) + 16) - memory.size();
   if (pages > 0) memory.grow(pages);
-  memory.fill(SLOTS, 0xff, SLOT_COUNT * 4);
+  reset();
 })();
+
+/** Forgets every string, for a new trace: an instance (and its memory, already paged in) is reused. */
+export function reset(): void {
+  entryCount = 0;
+  poolUsed = 0;
+  lastName = -1;
+  lastCat = -1;
+  memory.fill(SLOTS, 0xff, SLOT_COUNT * 4);
+}
 
 /** Addresses the host needs: 0 records, 1 status, 2 input, 3 record capacity. */
 export function layout(which: i32): usize {

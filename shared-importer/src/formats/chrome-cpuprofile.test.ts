@@ -6,9 +6,12 @@ import { gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
 import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
+import { CpuProfileNodes } from './chrome-cpuprofile.ts';
 import { importProfilesFromArrayBuffer } from '../import-profile.ts';
 import { functionStats } from '../model/call-tree.ts';
+import { FrameTable } from '../model/frame-table.ts';
 import type { Profile } from '../model/profile.ts';
+import { TimelineBuilder } from '../model/thread-timeline.ts';
 
 const SIMPLE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
 const SUCRASE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
@@ -131,5 +134,26 @@ describe('V8 .cpuprofile', () => {
       assert.equal(error.code, 'truncated');
       return true;
     });
+  });
+
+  it('sampling reserves exactly the intervals the samples open, so no array is grown or trimmed', () => {
+    const nodes = new CpuProfileNodes(new FrameTable());
+    const frame = (id: number, parent?: number) => ({ id, parent, callFrame: { functionName: `f${id}`, url: 'a.js', lineNumber: id } });
+    nodes.addNodes([{ id: 1, callFrame: { functionName: '(root)' } }, frame(2, 1), frame(3, 2), frame(4, 3), frame(5, 2), frame(6, 1)]);
+    let seed = 3;
+    const samples: number[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      samples.push(1 + (seed % 7)); // 7 is an unknown node
+      times.push(i * 10 + (seed % 5 === 0 ? -25 : 0)); // some out of order, so they are sorted first
+    }
+    for (const openFirst of [false, true]) {
+      const builder = new TimelineBuilder({ id: 't', name: 't' });
+      if (openFirst) builder.enter(0, 0);
+      nodes.addSamples(builder, samples, times);
+      assert.ok(builder.intervalCount > 2000, `${builder.intervalCount} intervals`);
+      assert.equal(builder.capacity, builder.intervalCount);
+    }
   });
 });

@@ -114,6 +114,7 @@ export class CpuProfileNodes {
         break;
       }
     }
+    builder.reserve(this.countIntervals(samples, order, n, builder));
     let unknown = 0;
     for (let k = 0; k < n; k++) {
       if ((k & 0xffff) === 0) throwIfAborted(signal);
@@ -126,6 +127,26 @@ export class CpuProfileNodes {
       builder.sample(stack, times[i]);
     }
     return unknown;
+  }
+
+  /**
+   * How many intervals builder.sample() will open for these samples: each
+   * opens the frames of its stack below the part it shares with the previous
+   * stack (starting from the builder's open calls).
+   */
+  private countIntervals(samples: ArrayLike<number>, order: ArrayLike<number> | undefined, n: number, builder: TimelineBuilder): number {
+    let previous: ArrayLike<number> = Array.from({ length: builder.openDepth }, (_, depth) => builder.frameAtDepth(depth));
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const stack = this.stackOf(samples[order ? order[k] : k]);
+      if (!stack) continue;
+      let common = 0;
+      const shared = Math.min(previous.length, stack.length);
+      while (common < shared && previous[common] === stack[common]) common++;
+      count += stack.length - common;
+      previous = stack;
+    }
+    return count;
   }
 }
 

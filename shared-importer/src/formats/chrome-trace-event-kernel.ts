@@ -31,9 +31,17 @@ interface KernelExports {
   register(length: number, id: number): number;
   commit(): void;
   scan(p: number, end: number, afterItem: number): number;
+  reset(): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+/**
+ * Kernels whose scanner finished, kept for the next: fresh memory costs a page
+ * fault per 4 KiB on first touch (about 4 ms per MiB in some VMs), and a
+ * kernel's tables and input area are a few MiB.
+ */
+const idle: EventKernel[] = [];
+const MAX_IDLE = 2;
 
 /** The compiled kernel, or null where WebAssembly (with SIMD) is unavailable or disallowed. */
 function kernelModule(): WebAssembly.Module | null {
@@ -68,8 +76,17 @@ export class EventKernel {
 
   /** A kernel, or null when WebAssembly is unavailable (callers then scan in TypeScript). */
   static create(): EventKernel | null {
+    const reused = idle.pop();
+    if (reused) return reused;
     const module = kernelModule();
     return module ? new EventKernel(new WebAssembly.Instance(module).exports as unknown as KernelExports) : null;
+  }
+
+  /** Hands the kernel back for another scanner; the caller must not use it again. */
+  release(): void {
+    if (idle.length >= MAX_IDLE || idle.includes(this)) return;
+    this.exports.reset();
+    idle.push(this);
   }
 
   private constructor(exports: KernelExports) {

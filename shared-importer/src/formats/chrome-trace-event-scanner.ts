@@ -345,7 +345,7 @@ export class TraceEventScanner {
   private lastCat = -1;
   private lastName = -1;
   private readonly decoder = new TextDecoder();
-  private readonly kernel: EventKernel | null;
+  private kernel: EventKernel | null;
   /**
    * Items left for the TypeScript path before the kernel is tried again, and
    * the current length of such pauses: when the kernel keeps declining (a
@@ -528,11 +528,20 @@ export class TraceEventScanner {
       this.pendingBytes = 0;
       this.checkTail(rest);
     }
+    this.releaseKernel();
     const unterminatedArray = this.state === STATE_ARRAY_ITEM || this.state === STATE_ARRAY_NEXT;
     if (this.state === STATE_START) {
       throw new TraceScanError(this.base, 'expected "[" or "{" at the start of a trace');
     }
     return { truncated, unterminatedArray, sawEventsArray: this.sawEventsArray };
+  }
+
+  /** Gives the kernel back for reuse once no more input will come; the rest (a cut-off tail) is TypeScript's. */
+  private releaseKernel(): void {
+    if (this.kernel === null) return;
+    this.interner.onAdd = null;
+    this.kernel.release();
+    this.kernel = null;
   }
 
   /**

@@ -5,7 +5,12 @@ type NumberArray = Float64Array | Uint32Array;
 
 /** A copy of `array` with twice the room (at least 16). */
 export function doubled<T extends NumberArray>(array: T): T {
-  const next = new (array.constructor as new (length: number) => T)(Math.max(16, array.length * 2));
+  return resized(array, Math.max(16, array.length * 2));
+}
+
+/** A copy of `array` with room for `length` items (at least its current length). */
+export function resized<T extends NumberArray>(array: T, length: number): T {
+  const next = new (array.constructor as new (length: number) => T)(length);
   next.set(array);
   return next;
 }

@@ -1,4 +1,4 @@
-import { doubled, trimmed } from './growable-arrays.ts';
+import { doubled, resized, trimmed } from './growable-arrays.ts';
 
 /**
  * One thread's calls as intervals in preorder: sorted by start, every parent
@@ -91,6 +91,11 @@ export class TimelineBuilder {
     return this.count;
   }
 
+  /** Intervals the arrays have room for. */
+  get capacity(): number {
+    return this.frames.length;
+  }
+
   /** Frame index of the innermost open call, or -1. */
   topFrame(): number {
     return this.openLength === 0 ? -1 : this.frames[this.open[this.openLength - 1]];
@@ -156,6 +161,20 @@ export class TimelineBuilder {
     this.starts = doubled(this.starts);
     this.ends = doubled(this.ends);
     this.depths = doubled(this.depths);
+  }
+
+  /**
+   * Makes room for exactly `more` intervals beyond those entered so far, when
+   * the caller can count them: growing by doubling, then trimming, writes
+   * each large array about three times over, into fresh memory each time.
+   */
+  reserve(more: number): void {
+    const needed = this.count + more;
+    if (needed <= this.frames.length) return;
+    this.frames = resized(this.frames, needed);
+    this.starts = resized(this.starts, needed);
+    this.ends = resized(this.ends, needed);
+    this.depths = resized(this.depths, needed);
   }
 
   addMarker(marker: Marker): void {
