@@ -11,7 +11,7 @@ import { profileSnapshot, SAMPLE_TRACES } from './trace-fixtures.ts';
 const dir = mkdtempSync(join(tmpdir(), 'node-host-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A real Chrome recording repeated until it spans several read and gunzip chunks (4 MiB and 1 MiB). */
+/** A real Chrome recording repeated until it spans many read and gunzip chunks (512 KiB and 1 MiB). */
 function largeTrace(): Buffer {
   const events = JSON.parse(readFileSync(join(SAMPLE_TRACES, 'Chrome/116/Trace-20230603T221323.json'), 'utf8')) as { traceEvents?: unknown[] } | unknown[];
   const list = Array.isArray(events) ? events : (events.traceEvents ?? []);
