@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { TraceEventScanner } from './formats/chrome-trace-event-scanner.ts';
+import { importProfilesFromArrayBuffer } from './import-profile.ts';
+import { warmUpImporter, warmUpTrace } from './warm-up.ts';
+
+it('the warm-up trace takes the paths a real import takes: kernel events, nesting, samples, user timings', async () => {
+  const bytes = warmUpTrace();
+  let seen = 0;
+  const scanner = new TraceEventScanner(() => seen++);
+  scanner.push(bytes);
+  scanner.finish();
+  assert.ok(scanner.kernelEventCount > 0.95 * seen, `${scanner.kernelEventCount} of ${seen} events read by the kernel`);
+
+  const profile = await importProfilesFromArrayBuffer('warm-up.json', bytes);
+  assert.deepEqual(profile.warnings, []);
+  const names = profile.threads.map((t) => t.name);
+  assert.deepEqual(names, ['CrRendererMain', 'CrRendererMain (JS samples)', 'Compositor']);
+  const [main, samples] = profile.threads;
+  assert.ok(main.count === 4000 && Math.max(...main.depth) === 1, 'X events nest two deep');
+  assert.equal(samples.sampleCount, 2000);
+  assert.ok(main.markers.length >= 80, 'user timing ranges become markers');
+  await warmUpImporter();
+});
