@@ -3,7 +3,9 @@
 // (every field), the same end state and the same errors, however it is
 // chunked. Real traces, hand-written edge cases and mutated traces.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { randomChunkSizes, SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
@@ -194,5 +196,43 @@ describe('WebAssembly event kernel', () => {
     for (let i = 0; i < 40000; i++) events.push(`{"name":"function ${i} ${'x'.repeat(i % 40)}","cat":"c${i % 3}","ph":"X","ts":${i},"dur":1,"pid":1,"tid":1}`);
     for (let i = 0; i < 40000; i += 7) events.push(`{"name":"function ${i} ${'x'.repeat(i % 40)}","cat":"c${i % 3}","ph":"X","ts":${i},"dur":1,"pid":1,"tid":1}`);
     assertSameScan(encoder.encode(`[${events.join(',')}]`), [65536]);
+  });
+
+  it('falls back to TypeScript when WebAssembly memory runs out: no instance at all, or no room for a large unit', () => {
+    // A 3 MB event in the middle: joining it across chunks needs more kernel memory than 50 pages allow.
+    const trace = syntheticTrace(2000).replace('\n],"metadata"', `,\n{"args":{"blob":"${'x'.repeat(3 * 1024 * 1024)}"},"name":"big","ph":"X","ts":1,"dur":1}\n],"metadata"`);
+    const dir = mkdtempSync(join(tmpdir(), 'kernel-memory-'));
+    try {
+      const path = join(dir, 'trace.json');
+      writeFileSync(path, trace);
+      // In the child: scan with the kernel (as far as it can) and without, in 64 KiB chunks, and compare.
+      const child = `
+        import { readFileSync } from 'node:fs';
+        import { TraceEventScanner } from ${JSON.stringify(new URL('./chrome-trace-event-scanner.ts', import.meta.url).href)};
+        const bytes = new Uint8Array(readFileSync(${JSON.stringify(path)}));
+        const scan = (wasm) => {
+          const events = [];
+          const s = new TraceEventScanner((e) => events.push(JSON.stringify([e.ph, e.strings[e.name], e.ts, e.dur, e.tdur, e.pid, e.tid, e.argsEnd - e.argsStart])), [], undefined, { wasm });
+          for (let at = 0; at < bytes.length; at += 65536) s.push(bytes.subarray(at, at + 65536));
+          s.finish();
+          return { events, kernelEvents: s.kernelEventCount };
+        };
+        const withKernel = scan(true);
+        const reference = scan(false);
+        console.log(JSON.stringify({ same: withKernel.events.join() === reference.events.join(), events: reference.events.length, kernelEvents: withKernel.kernelEvents }));
+      `;
+      const run = (pages: number) => {
+        const result = spawnSync(process.execPath, [`--wasm-max-mem-pages=${pages}`, '--import', 'tsx', '--input-type=module', '-e', child], { encoding: 'utf8' });
+        assert.equal(result.status, 0, result.stderr);
+        return JSON.parse(result.stdout) as { same: boolean; events: number; kernelEvents: number };
+      };
+      const noInstance = run(40);
+      assert.deepEqual(noInstance, { same: true, events: 2002, kernelEvents: 0 });
+      const noRoom = run(50);
+      assert.ok(noRoom.same && noRoom.events === 2002, JSON.stringify(noRoom));
+      assert.ok(noRoom.kernelEvents > 500 && noRoom.kernelEvents < 2000, `the kernel read ${noRoom.kernelEvents} events before it ran out of room`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -79,7 +79,14 @@ export class EventKernel {
     const reused = idle.pop();
     if (reused) return reused;
     const module = kernelModule();
-    return module ? new EventKernel(new WebAssembly.Instance(module).exports as unknown as KernelExports) : null;
+    if (!module) return null;
+    try {
+      return new EventKernel(new WebAssembly.Instance(module).exports as unknown as KernelExports);
+    } catch {
+      // No memory for an instance (address space limits, say): scan in TypeScript from now on.
+      compiled = null;
+      return null;
+    }
   }
 
   /** Hands the kernel back for another scanner; the caller must not use it again. */
@@ -104,14 +111,19 @@ export class EventKernel {
 
   /**
    * Copies `parts` (`length` bytes in all) one after another into kernel
-   * memory; returns the copy, which scan() offsets and record offsets index.
+   * memory; returns the copy, which scan() offsets and record offsets index,
+   * or null when the memory cannot grow to hold it.
    */
-  load(parts: readonly Uint8Array[], length: number): Uint8Array {
+  load(parts: readonly Uint8Array[], length: number): Uint8Array | null {
     const memory = this.exports.memory;
     // Slack past the input: the kernel may read a whole word at a string's start.
     const needed = this.inputAt + length + 16;
     if (needed > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+      try {
+        memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+      } catch {
+        return null;
+      }
       this.refreshViews();
     }
     const input = new Uint8Array(memory.buffer, this.inputAt, length);

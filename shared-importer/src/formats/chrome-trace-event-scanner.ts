@@ -478,8 +478,12 @@ export class TraceEventScanner {
     this.pendingBytes = 0;
     if (this.kernel !== null && this.kernel.accepts(partsBytes)) {
       // The kernel's copy of the input joins the unfinished unit and the new chunk at no extra cost.
-      this.run(this.kernel.load(parts, partsBytes), 0, partsBytes);
-      return;
+      const loaded = this.kernel.load(parts, partsBytes);
+      if (loaded !== null) {
+        this.run(loaded, 0, partsBytes);
+        return;
+      }
+      this.dropKernel();
     }
     // Usually the unfinished unit is a small event: join it with just the head
     // of the new chunk rather than copying the whole chunk.
@@ -538,9 +542,13 @@ export class TraceEventScanner {
 
   /** Gives the kernel back for reuse once no more input will come; the rest (a cut-off tail) is TypeScript's. */
   private releaseKernel(): void {
-    if (this.kernel === null) return;
+    this.kernel?.release();
+    this.dropKernel();
+  }
+
+  /** Scans in TypeScript alone from here on (also when the kernel's memory could not grow). */
+  private dropKernel(): void {
     this.interner.onAdd = null;
-    this.kernel.release();
     this.kernel = null;
   }
 
@@ -562,8 +570,15 @@ export class TraceEventScanner {
    */
   private run(buffer: Uint8Array, p: number, stopAfter: number, stopAtBoundary = false): number {
     // The kernel scans its own copy of the input.
-    const kernel = this.kernel !== null && !stopAtBoundary && this.kernel.accepts(buffer.length) ? this.kernel : null;
-    if (kernel !== null && !kernel.holds(buffer)) buffer = kernel.load([buffer], buffer.length);
+    let kernel = this.kernel !== null && !stopAtBoundary && this.kernel.accepts(buffer.length) ? this.kernel : null;
+    if (kernel !== null && !kernel.holds(buffer)) {
+      const loaded = kernel.load([buffer], buffer.length);
+      if (loaded !== null) buffer = loaded;
+      else {
+        this.dropKernel();
+        kernel = null;
+      }
+    }
     this.buffer = buffer;
     this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     const end = buffer.length;
