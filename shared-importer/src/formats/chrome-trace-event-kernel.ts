@@ -42,6 +42,8 @@ let compiled: WebAssembly.Module | null | undefined;
  */
 const idle: EventKernel[] = [];
 const MAX_IDLE = 2;
+/** A kernel whose memory grew past this for a huge unit is left to the garbage collector rather than kept. */
+const MAX_IDLE_MEMORY_BYTES = 8 * 1024 * 1024;
 
 /** The compiled kernel, or null where WebAssembly (with SIMD) is unavailable or disallowed. */
 function kernelModule(): WebAssembly.Module | null {
@@ -91,7 +93,7 @@ export class EventKernel {
 
   /** Hands the kernel back for another scanner; the caller must not use it again. */
   release(): void {
-    if (idle.length >= MAX_IDLE || idle.includes(this)) return;
+    if (idle.length >= MAX_IDLE || idle.includes(this) || this.exports.memory.buffer.byteLength > MAX_IDLE_MEMORY_BYTES) return;
     this.exports.reset();
     idle.push(this);
   }
