@@ -1,5 +1,5 @@
 // WebAssembly fast path of the Chrome Trace Event scanner, in AssemblyScript.
-// Built by scripts/build-wasm.mjs into src/formats/chrome-trace-event-kernel.wasm.ts;
+// Built by scripts/build-wasm.ts into src/formats/chrome-trace-event-kernel.wasm.ts;
 // driven by src/formats/chrome-trace-event-kernel.ts.
 //
 // Parses runs of ordinary events inside the "traceEvents" array with SIMD
@@ -21,7 +21,7 @@ const COLON: u32 = 0x3a;
 const OPEN_BRACE: u32 = 0x7b;
 const CLOSE_BRACE: u32 = 0x7d;
 
-
+// The event keys told apart (the codes are the kernel's own).
 const KEY_OTHER = 0;
 const KEY_PH = 1;
 const KEY_TS = 2;
@@ -35,7 +35,6 @@ const KEY_ARGS = 9;
 const KEY_TDUR = 10;
 /** Thread timestamp: not read, but so common in Chrome's traces that it is told apart to skip it quickly. */
 const KEY_TTS = 11;
-
 
 // Why scan() returned.
 const STOP_SLOW = 0; // the item at the returned position needs the TypeScript scanner
