@@ -10,7 +10,11 @@ export const KERNEL_STOP_SLOW = 0; // the item at the returned offset needs the 
 export const KERNEL_STOP_FULL = 1; // the record area is full: read the records and call again
 export const KERNEL_STOP_END = 2; // the input ended between items
 
-/** Each record is 72 bytes: 5 float64 (ts, dur, tdur, pid, tid), then 7 int32. */
+/**
+ * Each record is 72 bytes: 5 float64 (ts, dur, tdur, pid, tid), then 7 int32
+ * (ph, name, cat, args start and end, id start and end). Its size in float64s
+ * and in int32s is the stride of each view; the int32 fields' indices follow.
+ */
 export const RECORD_FLOATS = 9;
 export const RECORD_INTS = 18;
 export const RECORD_PH = 10;
