@@ -5,10 +5,8 @@
 // kernel declines and is used alone where WebAssembly is unavailable.
 import { CHROME_TRACE_EVENT_KERNEL_WASM } from './chrome-trace-event-kernel.wasm.ts';
 
-/** Why scan() returned. */
-export const KERNEL_STOP_SLOW = 0; // the item at the returned offset needs the TypeScript scanner
-export const KERNEL_STOP_FULL = 1; // the record area is full: read the records and call again
-export const KERNEL_STOP_END = 2; // the input ended between items
+/** The kernel's stop reason when its record area filled (others: an item it declined, or the end). */
+const STOP_FULL = 1;
 
 /**
  * Each record is 72 bytes: 5 float64 (ts, dur, tdur, pid, tid), then 7 int32
@@ -66,9 +64,9 @@ function kernelModule(): WebAssembly.Module | null {
 
 /** One kernel instance (its own memory and string table) per scanner. */
 export class EventKernel {
-  /** Records written by the last scan(), their stop reason, and whether an item had just been read. */
+  /** Records written by the last scan(); whether it stopped only because they filled the record area (call again); whether an item had just been read. */
   count = 0;
-  reason = KERNEL_STOP_END;
+  filled = false;
   afterItem = 0;
   /** Record fields, valid until the next load() (growing memory moves them). */
   floats!: Float64Array;
@@ -151,7 +149,7 @@ export class EventKernel {
     const stop = this.exports.scan(p, end, afterItem ? 1 : 0);
     const status = this.status;
     this.count = status[0];
-    this.reason = status[1];
+    this.filled = status[1] === STOP_FULL;
     this.afterItem = status[2];
     return stop;
   }

@@ -17,7 +17,6 @@
 import { TraceImportError } from '../errors.ts';
 import {
   EventKernel,
-  KERNEL_STOP_FULL,
   RECORD_ARGS_END,
   RECORD_ARGS_START,
   RECORD_CAT,
@@ -736,7 +735,7 @@ export class TraceEventScanner {
         this.onEvent(this);
       }
       this.state = kernel.afterItem ? STATE_ARRAY_NEXT : STATE_ARRAY_ITEM;
-      if (kernel.reason !== KERNEL_STOP_FULL) return p;
+      if (!kernel.filled) return p;
     }
   }
 

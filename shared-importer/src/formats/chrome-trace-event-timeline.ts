@@ -39,8 +39,23 @@ export class EventRecords {
     this.pages.push(this.page);
   }
 
-  /** Position in `page` for one more record, for the caller to fill. */
-  add(): number {
+  /** Appends a [time, frame] record (stride 2). */
+  pushPair(time: number, frame: number): void {
+    const at = this.add();
+    this.page[at] = time;
+    this.page[at + 1] = frame;
+  }
+
+  /** Appends a [time, duration, frame] record (stride 3). */
+  pushTriple(time: number, duration: number, frame: number): void {
+    const at = this.add();
+    this.page[at] = time;
+    this.page[at + 1] = duration;
+    this.page[at + 2] = frame;
+  }
+
+  /** Position in `page` for one more record. */
+  private add(): number {
     if (this.at === this.page.length) this.addPage();
     const at = this.at;
     this.at = at + this.stride;
@@ -81,28 +96,15 @@ export class ThreadEventStore {
   readonly completes = new EventRecords(3);
 
   pushBegin(ts: number, frame: number): void {
-    const records = this.begins;
-    const at = records.add();
-    const page = records.page;
-    page[at] = ts;
-    page[at + 1] = frame;
+    this.begins.pushPair(ts, frame);
   }
 
   pushEnd(ts: number, frame: number): void {
-    const records = this.ends;
-    const at = records.add();
-    const page = records.page;
-    page[at] = ts;
-    page[at + 1] = frame;
+    this.ends.pushPair(ts, frame);
   }
 
   pushComplete(ts: number, duration: number, frame: number): void {
-    const records = this.completes;
-    const at = records.add();
-    const page = records.page;
-    page[at] = ts;
-    page[at + 1] = duration;
-    page[at + 2] = frame;
+    this.completes.pushTriple(ts, duration, frame);
   }
 
   /** Frees the raw events once built. */
