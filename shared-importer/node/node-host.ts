@@ -20,6 +20,14 @@ import type { Profile } from '../src/model/profile.ts';
 const READ_CHUNK_BYTES = 512 * 1024;
 /** How far file reads and gunzip may run ahead of the importer. */
 const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+/**
+ * The importer gets at most this much per event-loop turn. zlib can only start
+ * its next inflate step from a callback on this thread, so while the importer
+ * scans, zlib idles once its step is done; handing over 1 MiB steps in 256 KiB
+ * slices lets it start the next step sooner. A 100 MB .json.gz imported ~5-10%
+ * faster, paired in one process; smaller slices cost more turns than they saved.
+ */
+const SLICE_BYTES = 256 * 1024;
 
 export const nodeGunzip: Gunzip = (compressed) => {
   const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
@@ -38,8 +46,8 @@ export function readFileChunks(path: string, signal?: AbortSignal): AsyncIterabl
  * Iterating a stream directly serialises them: each next read or inflate step
  * is only scheduled from a main-thread callback, which waits until the
  * importer has scanned the chunk it holds. Here the stream flows into a
- * bounded queue, and the consumer gives the event loop a turn before each
- * chunk so those callbacks run.
+ * bounded queue, and the consumer gives the event loop a turn after each
+ * slice so those callbacks run.
  */
 async function* readAhead(stream: Readable, maxBytes = READ_AHEAD_BYTES): AsyncGenerator<Uint8Array> {
   const queue: Uint8Array[] = [];
@@ -69,8 +77,10 @@ async function* readAhead(stream: Readable, maxBytes = READ_AHEAD_BYTES): AsyncG
       if (chunk) {
         queued -= chunk.length;
         if (stream.isPaused() && queued < maxBytes / 2) stream.resume();
-        yield chunk;
-        await nextTurn();
+        for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
+          yield at === 0 && chunk.length <= SLICE_BYTES ? chunk : chunk.subarray(at, at + SLICE_BYTES);
+          await nextTurn();
+        }
         continue;
       }
       if (ended) return;
