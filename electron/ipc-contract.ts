@@ -25,8 +25,12 @@ export interface ImportStarted {
   totalBytes: number | null;
 }
 
-/** 'reading' covers reading and parsing (they stream together); then the summary, then handing the result over. */
-export type ImportPhase = 'reading' | 'summarizing' | 'sending';
+/**
+ * 'reading' covers reading and parsing (they stream together); 'building' puts
+ * the profile together once every byte is read; then the summary, then
+ * handing the result over.
+ */
+export type ImportPhase = 'reading' | 'building' | 'summarizing' | 'sending';
 
 export interface ImportProgressEvent {
   importId: string;

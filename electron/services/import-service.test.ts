@@ -63,7 +63,7 @@ test('a file on disk imports in the worker: progress, then a decodable profile w
   assert.ok(progress.length >= 2, 'progress is reported while importing');
   assert.deepEqual(
     [...new Set(progress.map((p) => p.phase))],
-    ['reading', 'summarizing', 'sending'],
+    ['reading', 'building', 'summarizing', 'sending'],
   );
   assert.equal(progress.at(-1)!.percent, 100);
 });

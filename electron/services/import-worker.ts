@@ -94,14 +94,16 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
       chunks = run.pushed.consume(() => post({ type: 'chunk-consumed', importId }));
     }
     progress('reading', { bytesRead: 0, events: 0 }, true);
-    let last: ImportProgress = { bytesRead: 0, events: 0 };
+    let last: ImportProgress = { phase: 'reading', bytesRead: 0, events: 0 };
     const profile = await importProfileFromChunks(fileName, chunks, {
       signal,
       gunzip: nodeGunzip,
       totalBytes: totalBytes ?? undefined,
       onProgress(p) {
+        // A new phase is shown at once, not after the usual interval.
+        const changed = p.phase !== last.phase;
         last = p;
-        progress('reading', p);
+        progress(p.phase, p, changed);
       },
     });
     const sizeBytes = totalBytes ?? last.bytesRead;

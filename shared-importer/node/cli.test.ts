@@ -175,6 +175,7 @@ test('progress goes to stderr when it is a terminal', { skip: process.platform !
   });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Reading \d+(\.\d)? (KiB|MiB) of 977\.9 KiB \(\d+%\) · [\d,]+ events/);
+  assert.match(run.stdout, /Building the profile from 977\.9 KiB · [\d,]+ events/);
   assert.match(run.stdout, /Summarising…/);
   assert.match(run.stdout, /# Trace summary/);
 });

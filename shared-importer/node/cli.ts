@@ -177,8 +177,12 @@ class ProgressLine {
   private shown = false;
   constructor(private readonly stream: NodeJS.WritableStream) {}
 
-  update({ bytesRead, totalBytes, events }: ImportProgress): void {
+  update({ phase, bytesRead, totalBytes, events }: ImportProgress): void {
     const now = Date.now();
+    if (phase === 'building') {
+      this.message(`Building the profile from ${formatBytes(bytesRead)} · ${events.toLocaleString('en-US')} events`);
+      return;
+    }
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const percent = totalBytes ? ` (${Math.min(100, Math.floor((bytesRead / totalBytes) * 100))}%)` : '';

@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   type Gunzip,
   type ImportOptions,
+  type ImportProgress,
 } from './input/import-options.ts';
 import { decodeHead } from './input/text-decoding.ts';
 import { hasWebGunzip, webGunzip } from './input/web-gunzip.ts';
@@ -42,7 +43,8 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
   let bytesRead = 0;
   let events = 0;
   let lastReported = 0;
-  const report = () => onProgress?.({ bytesRead, totalBytes, events });
+  let phase: ImportProgress['phase'] = 'reading';
+  const report = () => onProgress?.({ phase, bytesRead, totalBytes, events });
 
   const sourceErrors = new WeakSet<object>();
   async function* counted(): AsyncIterable<Uint8Array> {
@@ -84,6 +86,12 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
     const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
     input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
   }
+  input = new ByteStream(
+    thenCall(input, () => {
+      phase = 'building';
+      report();
+    }),
+  );
 
   const headBytes = await input.peek(SNIFF_BYTES);
   if (headBytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
@@ -122,6 +130,12 @@ export function importProfilesFromArrayBuffer(
     yield bytes;
   }
   return importProfileFromChunks(fileName, one(), { totalBytes: bytes.length, ...options });
+}
+
+/** The chunks of `source`, then a call once the last has been taken (not when iteration stops early). */
+async function* thenCall(source: AsyncIterable<Uint8Array>, atEnd: () => void): AsyncIterable<Uint8Array> {
+  yield* source;
+  atEnd();
 }
 
 function defaultGunzip(): Gunzip {

@@ -2,6 +2,12 @@
 export type Gunzip = (compressed: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
 
 export interface ImportProgress {
+  /**
+   * 'reading' while input arrives; 'building' once all of it has been read and
+   * the profile is being put together (timelines, or parsing a format that
+   * must be seen whole), which takes a while for large traces.
+   */
+  phase: 'reading' | 'building';
   /** Bytes of the input consumed so far (compressed bytes for .gz input). */
   bytesRead: number;
   /** Size of the input when the host knows it. */
