@@ -24,8 +24,8 @@ const READ_AHEAD_BYTES = 16 * 1024 * 1024;
  * The importer gets at most this much per event-loop turn. zlib can only start
  * its next inflate step from a callback on this thread, so while the importer
  * scans, zlib idles once its step is done; handing over 1 MiB steps in 256 KiB
- * slices lets it start the next step sooner. A 100 MB .json.gz imported ~5-10%
- * faster, paired in one process; smaller slices cost more turns than they saved.
+ * slices lets it start the next step sooner. A 100 MB .json.gz imported about
+ * 5% faster, paired in one process; smaller slices cost more turns than they saved.
  */
 const SLICE_BYTES = 256 * 1024;
 
