@@ -16,6 +16,9 @@
 //
 // The .gz ratio is also taken a second way, less exposed to this machine's
 // swings in speed: both in turns in one process, median of same-round ratios.
+// A third contender there, the .gz scan alone (gunzip and the event scanner,
+// no profile built), shows how much of the 1.5x budget reading the events
+// leaves for building the profile.
 //
 // Run: npm run bench -- import   (or node --import tsx bench/import-throughput.bench.ts)
 // The same file, run with `--rss-probe <trace>`, is the child that imports once and reports its peak RSS.
@@ -25,10 +28,11 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { importTraceFile } from '../shared-importer/node/node-host.ts';
+import { importTraceFile, nodeGunzip, readFileChunks } from '../shared-importer/node/node-host.ts';
+import { TraceEventScanner } from '../shared-importer/src/formats/chrome-trace-event-scanner.ts';
 import { importProfilesFromArrayBuffer, loadTokenizer, renderSummaryText, summarizeProfile } from '../shared-importer/src/index.ts';
 import { generateTrace } from './trace-generator.ts';
-import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
+import { BENCH_OUTPUT_DIR, median, printTable, round, writeBenchReport } from './bench-report.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CACHE_DIR = join(BENCH_OUTPUT_DIR, 'traces');
@@ -106,6 +110,15 @@ async function gunzipOnly(path: string): Promise<number> {
   return bytes;
 }
 
+/** The .gz through the node host's gunzip and the Chrome event scanner, events counted and dropped. */
+async function scanGzOnly(path: string): Promise<number> {
+  let events = 0;
+  const scanner = new TraceEventScanner(() => events++);
+  for await (const chunk of nodeGunzip(readFileChunks(path))) scanner.push(chunk);
+  scanner.finish();
+  return events;
+}
+
 /** What a child can measure, given the trace file (the .json; `.gz` is beside it). */
 const MEASURES = {
   'import-file': async (json: string) => () => importTraceFile(json),
@@ -126,6 +139,7 @@ const MEASURES = {
   },
   'gunzip-only': async (json: string) => () => gunzipOnly(`${json}.gz`),
   'import-gz': async (json: string) => () => importTraceFile(`${json}.gz`),
+  'scan-gz': async (json: string) => () => scanGzOnly(`${json}.gz`),
 } satisfies Record<string, (json: string) => Promise<() => unknown>>;
 type MeasureName = keyof typeof MEASURES;
 
@@ -154,35 +168,43 @@ interface PairedRounds {
   medianRatio: number;
   minRatio: number;
   maxRatio: number;
+  /** The same for the .gz scan alone (no profile built). */
+  scanMedianRatio: number;
 }
 
 /**
- * Child mode: gunzip alone and our .gz import in turns, in one process, each
- * round's ratio taken from two runs a moment apart. This machine's speed
- * swings by up to 1.7x from one minute to the next; best-of-N times from
- * different moments carry that swing into the ratio, same-round ratios much less.
+ * Child mode: gunzip alone, our .gz import and the .gz scan alone in turns, in
+ * one process, each round's ratios taken from runs a moment apart. This
+ * machine's speed swings by up to 1.7x from one minute to the next; best-of-N
+ * times from different moments carry that swing into the ratio, same-round
+ * ratios much less.
  */
 async function pairedProbe(json: string, warmJson: string): Promise<void> {
-  const gunzip = await MEASURES['gunzip-only'](json);
-  const ours = await MEASURES['import-gz'](json);
+  const contenders = [await MEASURES['gunzip-only'](json), await MEASURES['import-gz'](json), await MEASURES['scan-gz'](json)];
   await (await MEASURES['import-gz'](warmJson))();
-  await gunzip();
-  await ours();
+  for (const run of contenders) await run();
   const ratios: number[] = [];
+  const scanRatios: number[] = [];
   for (let round = 0; round < PAIRED_ROUNDS; round++) {
-    // Alternate which goes first, so neither always runs after the other's garbage.
-    const order = round % 2 === 0 ? [gunzip, ours] : [ours, gunzip];
-    const times: number[] = [];
-    for (const run of order) {
+    // Rotate which goes first, so none always runs after another's garbage.
+    const ms: number[] = [];
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (round + k) % contenders.length;
       const started = performance.now();
-      await run();
-      times.push(performance.now() - started);
+      await contenders[i]();
+      ms[i] = performance.now() - started;
     }
-    const [gunzipMs, oursMs] = round % 2 === 0 ? times : [times[1], times[0]];
-    ratios.push(oursMs / gunzipMs);
+    ratios.push(ms[1] / ms[0]);
+    scanRatios.push(ms[2] / ms[0]);
   }
   const sorted = [...ratios].sort((a, b) => a - b);
-  const result: PairedRounds = { rounds: PAIRED_ROUNDS, medianRatio: sorted[sorted.length >> 1], minRatio: sorted[0], maxRatio: sorted[sorted.length - 1] };
+  const result: PairedRounds = {
+    rounds: PAIRED_ROUNDS,
+    medianRatio: median(ratios),
+    minRatio: sorted[0],
+    maxRatio: sorted[sorted.length - 1],
+    scanMedianRatio: median(scanRatios),
+  };
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -283,11 +305,12 @@ async function main(): Promise<void> {
         cells('our import of .gz', `${mb} MB .json.gz`, oursGz, `vs gunzip: ${x(ratio(oursGz, gunzip))} (target <= 1.5x); vs our plain import: ${x(ratio(oursGz, ours))}`),
         [
           `${mb} MB .json.gz`,
-          'the two in turns, one process',
+          'gunzip, our import, scan alone in turns',
           '',
           '',
           '',
-          `vs gunzip, same round: median ${round(paired.medianRatio, 2)}x over ${paired.rounds} rounds (${round(paired.minRatio, 2)}-${round(paired.maxRatio, 2)}x) (target <= 1.5x)`,
+          `vs gunzip, same round: median ${round(paired.medianRatio, 2)}x over ${paired.rounds} rounds (${round(paired.minRatio, 2)}-${round(paired.maxRatio, 2)}x) (target <= 1.5x); ` +
+            `the scan alone, no profile built: ${round(paired.scanMedianRatio, 2)}x`,
         ],
       );
     }

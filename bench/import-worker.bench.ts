@@ -22,7 +22,7 @@ import type { EventChannel, MainEvents, TraceLoadedEvent } from '../electron/ipc
 import { ImportService } from '../electron/services/import-service.ts';
 import { generateTrace } from './trace-generator.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
-import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
+import { BENCH_OUTPUT_DIR, median, printTable, round, writeBenchReport } from './bench-report.ts';
 
 const MB = 1024 * 1024;
 const SIZE_MB = Number(process.env.BENCH_IMPORT_MB ?? 100);
@@ -84,7 +84,6 @@ async function viaWorker(service: ImportService, waitFor: (channel: EventChannel
   return { loadedMs, maxLoopStallMs: maxStallMs, maxProgressGapMs: maxGap, progressEvents: progressTimes.length, encodedBytes: event.profile.length, event };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const path = await ensureTrace();

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
 import { chooseFile, launchChromium, newPage, REPO_ROOT, startHost } from '../tests/e2e/e2e-support.ts';
+import { median } from './bench-report.ts';
 import { generateTrace } from './trace-generator.ts';
 
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
@@ -29,7 +30,6 @@ interface Run {
   pageMs: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   mkdirSync(join(OUT_DIR, 'traces'), { recursive: true });
