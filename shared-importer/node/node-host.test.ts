@@ -69,6 +69,18 @@ describe('node host: reading ahead of the importer', () => {
     assert.equal(openCount(gz), 0);
   });
 
+  it('an import that stops at bad bytes keeps the events before them and closes the file', async () => {
+    // Garbage well before the end, so the read-ahead still holds most of the file when reading stops.
+    const bad = join(dir, 'garbage-after-events.json');
+    const head = bytes.subarray(0, bytes.lastIndexOf(0x7d, 4 * 1024 * 1024) + 1); // up to an event's closing brace
+    writeFileSync(bad, Buffer.concat([head, Buffer.from(',\u0001'), Buffer.alloc(24 * 1024 * 1024, 0x20)]));
+    const profile = await importTraceFile(bad);
+    assert.ok(profile.eventCount > 10_000, `${profile.eventCount} events`);
+    assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(openCount(bad), 0);
+  });
+
   it('a reader that stops after the first chunk closes the file', async () => {
     for await (const chunk of readFileChunks(plain)) {
       assert.ok(chunk.length > 0);

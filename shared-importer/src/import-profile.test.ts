@@ -27,6 +27,16 @@ for (const gzip of [false, true]) {
   });
 }
 
+test("progress: an import that keeps the events before bad bytes reports 'building' for them", async () => {
+  const events = '[' + Array.from({ length: 20_000 }, (_, i) => `{"ph":"X","name":"f${i % 7}","ts":${i * 10},"dur":5,"pid":1,"tid":1}`).join(',\n');
+  const bytes = new Uint8Array([...new TextEncoder().encode(`${events},`), 0x01, 0x02, 0x03]);
+  const { profile, reports } = await reportsOf('trace.json', bytes);
+  assert.equal(profile.eventCount, 20_000);
+  assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
+  assert.ok(reports.some((r) => r.phase === 'reading'));
+  assert.equal(reports.at(-1)!.phase, 'building');
+});
+
 test("progress: a format read whole reports 'building' before it parses anything", async () => {
   const bytes = sampleTrace('speedscope/0.6.0/two-sampled.speedscope.json');
   const { profile, reports } = await reportsOf('two-sampled.speedscope.json', bytes);

@@ -87,7 +87,8 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
     input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
   }
   input = new ByteStream(
-    thenCall(input, () => {
+    whenDone(input, () => {
+      if (signal?.aborted) return;
       phase = 'building';
       report();
     }),
@@ -132,10 +133,21 @@ export function importProfilesFromArrayBuffer(
   return importProfileFromChunks(fileName, one(), { totalBytes: bytes.length, ...options });
 }
 
-/** The chunks of `source`, then a call once the last has been taken (not when iteration stops early). */
-async function* thenCall(source: AsyncIterable<Uint8Array>, atEnd: () => void): AsyncIterable<Uint8Array> {
-  yield* source;
-  atEnd();
+/**
+ * The chunks of `source`, then a call once the reader is done with them: after
+ * the last, or when it stops early (an importer that keeps what it read before
+ * bad bytes). Not when the source fails.
+ */
+async function* whenDone(source: AsyncIterable<Uint8Array>, done: () => void): AsyncIterable<Uint8Array> {
+  let failed = false;
+  try {
+    yield* source;
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    if (!failed) done();
+  }
 }
 
 function defaultGunzip(): Gunzip {

@@ -35,12 +35,18 @@ export class ByteStream implements AsyncIterable<Uint8Array> {
     // By index, then cleared: shift() is quadratic when a host delivers the head in many tiny chunks.
     const head = this.buffered.splice(0);
     this.bufferedBytes = 0;
-    for (const chunk of head) yield chunk;
-    if (this.ended) return;
-    for (;;) {
-      const { done, value } = await this.iterator.next();
-      if (done) return;
-      if (value.length > 0) yield value;
+    try {
+      for (const chunk of head) yield chunk;
+      while (!this.ended) {
+        const { done, value } = await this.iterator.next();
+        if (done) this.ended = true;
+        else if (value.length > 0) yield value;
+      }
+    } finally {
+      // A reader that stops early (an importer keeping the events before bad
+      // bytes, a size cap) lets the source go: a host's file is closed now,
+      // not left open with its read-ahead buffered.
+      if (!this.ended) await this.iterator.return?.();
     }
   }
 
