@@ -13,13 +13,20 @@ export const webGunzip: Gunzip = async function* (compressed) {
     }
   })();
   const reader = ds.readable.getReader();
+  let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        finished = true;
+        break;
+      }
       yield value;
     }
   } finally {
+    // Stopped early (or failed): cancelling the output fails the pump's
+    // pending write, which a full stream would otherwise hold forever.
+    if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
     await pump;
   }
