@@ -81,6 +81,28 @@ describe('node host: reading ahead of the importer', () => {
     assert.equal(openCount(bad), 0);
   });
 
+  it('imports that fail before reading everything close the file: not a trace (plain and gzip), over the size cap', async () => {
+    // Each larger than the 16 MiB read-ahead, so an unclosed file would still be open.
+    const text = Buffer.alloc(20 * 1024 * 1024, 'these lines are not a trace\n');
+    const cases: { name: string; bytes: Buffer; code: string; options?: { maxBufferedBytes: number } }[] = [
+      { name: 'notes.txt', bytes: text, code: 'unknown-format' },
+      { name: 'notes.txt.gz', bytes: gzipSync(text), code: 'unknown-format' },
+      {
+        name: 'huge.speedscope.json',
+        bytes: Buffer.concat([Buffer.from('{"$schema":"https://www.speedscope.app/file-format-schema.json","profiles":['), Buffer.alloc(20 * 1024 * 1024, 0x20)]),
+        code: 'too-large',
+        options: { maxBufferedBytes: 1024 * 1024 },
+      },
+    ];
+    for (const { name, bytes: content, code, options } of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      await assert.rejects(importTraceFile(path, options), (e: unknown) => e instanceof TraceImportError && e.code === code, name);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(openCount(path), 0, name);
+    }
+  });
+
   it('a reader that stops after the first chunk closes the file', async () => {
     for await (const chunk of readFileChunks(plain)) {
       assert.ok(chunk.length > 0);

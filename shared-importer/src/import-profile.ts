@@ -79,44 +79,50 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
   }
 
   let input = new ByteStream(counted());
-  const magic = await input.peek(2);
-  if (magic.length === 0) throw new TraceImportError('empty', `"${fileName}" is empty.`);
-  if (isGzip(magic)) {
-    const gunzip = options.gunzip ?? defaultGunzip();
-    const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-    input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
-  }
-  input = new ByteStream(
-    whenDone(input, () => {
-      if (signal?.aborted) return;
-      phase = 'building';
-      report();
-    }),
-  );
-
-  const headBytes = await input.peek(SNIFF_BYTES);
-  if (headBytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
-  const head: SniffedHead = { bytes: headBytes, text: decodeHead(headBytes) };
-  const importer = detectFormat(head);
-  if (!importer) throw unknownFormatError(fileName);
-
   try {
-    const profile = await importer.import(input, {
-      fileName,
-      signal,
-      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-      countEvents(n) {
-        events += n;
-      },
-    });
-    report();
-    return profile;
-  } catch (error) {
-    // Errors of the host's byte source (file I/O) pass through for the host to report;
-    // anything else an importer did not foresee still reaches the user as a typed error.
-    if (error instanceof TraceImportError || (error instanceof Object && sourceErrors.has(error))) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TraceImportError('invalid-data', `Could not import "${fileName}" as ${importer.format}: ${message}`);
+    const magic = await input.peek(2);
+    if (magic.length === 0) throw new TraceImportError('empty', `"${fileName}" is empty.`);
+    if (isGzip(magic)) {
+      const gunzip = options.gunzip ?? defaultGunzip();
+      const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+      input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
+    }
+    input = new ByteStream(
+      whenDone(input, () => {
+        if (signal?.aborted) return;
+        phase = 'building';
+        report();
+      }),
+    );
+
+    const headBytes = await input.peek(SNIFF_BYTES);
+    if (headBytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
+    const head: SniffedHead = { bytes: headBytes, text: decodeHead(headBytes) };
+    const importer = detectFormat(head);
+    if (!importer) throw unknownFormatError(fileName);
+
+    try {
+      const profile = await importer.import(input, {
+        fileName,
+        signal,
+        maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+        countEvents(n) {
+          events += n;
+        },
+      });
+      report();
+      return profile;
+    } catch (error) {
+      // Errors of the host's byte source (file I/O) pass through for the host to report;
+      // anything else an importer did not foresee still reaches the user as a typed error.
+      if (error instanceof TraceImportError || (error instanceof Object && sourceErrors.has(error))) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new TraceImportError('invalid-data', `Could not import "${fileName}" as ${importer.format}: ${message}`);
+    }
+  } finally {
+    // Whatever was not read is let go (each layer returns the one below, down
+    // to the host's file). A failure to close must not hide the import's outcome.
+    await input.close().catch(() => {});
   }
 }
 

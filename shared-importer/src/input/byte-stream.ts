@@ -43,11 +43,22 @@ export class ByteStream implements AsyncIterable<Uint8Array> {
         else if (value.length > 0) yield value;
       }
     } finally {
-      // A reader that stops early (an importer keeping the events before bad
-      // bytes, a size cap) lets the source go: a host's file is closed now,
-      // not left open with its read-ahead buffered.
-      if (!this.ended) await this.iterator.return?.();
+      // A reader that stops early (an importer keeping the events before bad bytes, a size cap).
+      await this.close();
     }
+  }
+
+  /**
+   * Lets the source go without reading the rest, so a host's file is closed
+   * now rather than left open with its read-ahead buffered. For a reader that
+   * stops early, or an import that fails before reading (an unknown format).
+   */
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.buffered.length = 0;
+    this.bufferedBytes = 0;
+    await this.iterator.return?.();
   }
 
   /** The whole stream as one array; fails with 'too-large' past `maxBytes`. */
