@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } from '../ipc-contract.ts';
 import { ImportService } from './import-service.ts';
-import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { openDescriptorsOn, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
 const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
 const FIREFOX = join(SAMPLE_TRACES, 'Firefox/61/recursion.json');
@@ -84,6 +84,15 @@ test('a failed import reports the importer message and keeps the previous trace'
   assert.equal(failed.code, 'unknown-format');
   assert.match(failed.message, /Could not recognise "not-a-trace.json"/);
   assert.equal(service.current, previous);
+
+  // Larger than the worker's read-ahead: a failed import must still close the file, not keep it open half read.
+  const large = join(dir, 'notes.txt');
+  writeFileSync(large, Buffer.alloc(20 * 1024 * 1024, 'these lines are not a trace\n'));
+  const largeFailed = next('import:failed');
+  await service.importPath(large);
+  assert.equal((await largeFailed).code, 'unknown-format');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(openDescriptorsOn(large), 0, 'the failed import left its file open');
 
   const missing = next('import:failed');
   await service.importPath(join(dir, 'gone.json'));

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { TraceImportError } from '../src/errors.ts';
 import { importTraceFile, readFileChunks } from './node-host.ts';
-import { profileSnapshot, SAMPLE_TRACES } from './trace-fixtures.ts';
+import { openDescriptorsOn, profileSnapshot, SAMPLE_TRACES } from './trace-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'node-host-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,19 +18,6 @@ function largeTrace(): Buffer {
   const copies: unknown[] = [];
   while (JSON.stringify(copies).length < 12 * 1024 * 1024) copies.push(...list);
   return Buffer.from(JSON.stringify({ traceEvents: copies }));
-}
-
-/** How many of this process's descriptors are open on `path` (other descriptors, such as a gzip worker's, come and go). */
-function openCount(path: string): number {
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++;
-    } catch {
-      // closed while listing
-    }
-  }
-  return count;
 }
 
 describe('node host: reading ahead of the importer', () => {
@@ -53,7 +40,7 @@ describe('node host: reading ahead of the importer', () => {
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     await assert.rejects(importTraceFile(cut), (e: unknown) => e instanceof TraceImportError && e.code === 'truncated');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(openCount(cut), 0);
+    assert.equal(openDescriptorsOn(cut), 0);
   });
 
   it('cancelling mid-import rejects as aborted and closes the file', async () => {
@@ -66,7 +53,7 @@ describe('node host: reading ahead of the importer', () => {
     });
     await assert.rejects(importing, (e: unknown) => e instanceof TraceImportError && e.code === 'aborted');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(openCount(gz), 0);
+    assert.equal(openDescriptorsOn(gz), 0);
   });
 
   it('an import that stops at bad bytes keeps the events before them and closes the file', async () => {
@@ -78,7 +65,7 @@ describe('node host: reading ahead of the importer', () => {
     assert.ok(profile.eventCount > 10_000, `${profile.eventCount} events`);
     assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(openCount(bad), 0);
+    assert.equal(openDescriptorsOn(bad), 0);
   });
 
   it('imports that fail before reading everything close the file: not a trace (plain and gzip), over the size cap', async () => {
@@ -99,17 +86,17 @@ describe('node host: reading ahead of the importer', () => {
       writeFileSync(path, content);
       await assert.rejects(importTraceFile(path, options), (e: unknown) => e instanceof TraceImportError && e.code === code, name);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(openCount(path), 0, name);
+      assert.equal(openDescriptorsOn(path), 0, name);
     }
   });
 
   it('a reader that stops after the first chunk closes the file', async () => {
     for await (const chunk of readFileChunks(plain)) {
       assert.ok(chunk.length > 0);
-      assert.equal(openCount(plain), 1);
+      assert.equal(openDescriptorsOn(plain), 1);
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(openCount(plain), 0);
+    assert.equal(openDescriptorsOn(plain), 0);
   });
 });

@@ -1,7 +1,7 @@
 // Test support for importer tests: the sample traces on disk, imports with
-// chosen chunk boundaries, and a plain snapshot of a Profile to compare two
-// imports with deepEqual.
-import { readFileSync } from 'node:fs';
+// chosen chunk boundaries, a plain snapshot of a Profile to compare two
+// imports with deepEqual, and a count of descriptors left open on a file.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -122,4 +122,17 @@ export function foldedStacks(profile: Profile, thread: ThreadTimeline): Map<stri
     folded.set(key, (folded.get(key) ?? 0) + self[i]);
   }
   return folded;
+}
+
+/** How many of this process's descriptors are open on `path` (Linux; other descriptors, such as a gzip worker's, come and go). */
+export function openDescriptorsOn(path: string): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++;
+    } catch {
+      // closed while listing
+    }
+  }
+  return count;
 }
