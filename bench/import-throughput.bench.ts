@@ -197,12 +197,11 @@ async function pairedProbe(json: string, warmJson: string): Promise<void> {
     ratios.push(ms[1] / ms[0]);
     scanRatios.push(ms[2] / ms[0]);
   }
-  const sorted = [...ratios].sort((a, b) => a - b);
   const result: PairedRounds = {
     rounds: PAIRED_ROUNDS,
     medianRatio: median(ratios),
-    minRatio: sorted[0],
-    maxRatio: sorted[sorted.length - 1],
+    minRatio: Math.min(...ratios),
+    maxRatio: Math.max(...ratios),
     scanMedianRatio: median(scanRatios),
   };
   process.stdout.write(JSON.stringify(result));

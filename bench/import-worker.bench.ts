@@ -84,7 +84,6 @@ async function viaWorker(service: ImportService, waitFor: (channel: EventChannel
   return { loadedMs, maxLoopStallMs: maxStallMs, maxProgressGapMs: maxGap, progressEvents: progressTimes.length, encodedBytes: event.profile.length, event };
 }
 
-
 async function main(): Promise<void> {
   const path = await ensureTrace();
   await loadTokenizer(); // both sides start with a warm tokenizer: the app's worker loads it while idle

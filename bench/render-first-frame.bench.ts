@@ -30,7 +30,6 @@ interface Run {
   pageMs: number;
 }
 
-
 async function main() {
   mkdirSync(join(OUT_DIR, 'traces'), { recursive: true });
   if (!existsSync(TRACE)) await generateTrace({ bytes: 100 * MB, out: TRACE, seed: 7 });

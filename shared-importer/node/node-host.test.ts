@@ -69,11 +69,17 @@ describe('node host: reading ahead of the importer', () => {
   });
 
   it('imports that fail before reading everything close the file: not a trace (plain and gzip), over the size cap', async () => {
-    // Each larger than the 16 MiB read-ahead, so an unclosed file would still be open.
+    // Each file larger than what is read ahead, so an unclosed one would still be open: 16 MiB
+    // for a plain file; for a gzip, 16 MiB of compressed input plus 16 MiB decompressed, so
+    // that one is mostly pseudo-random bytes, which do not compress.
     const text = Buffer.alloc(20 * 1024 * 1024, 'these lines are not a trace\n');
+    const noise = Buffer.alloc(48 * 1024 * 1024);
+    for (let i = 0, x = 1; i < noise.length; i++) noise[i] = (x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 24;
+    const notesGz = gzipSync(Buffer.concat([text.subarray(0, 1024 * 1024), noise]), { level: 1 });
+    assert.ok(notesGz.length > 40 * 1024 * 1024, `${notesGz.length} bytes compressed`);
     const cases: { name: string; bytes: Buffer; code: string; options?: { maxBufferedBytes: number } }[] = [
       { name: 'notes.txt', bytes: text, code: 'unknown-format' },
-      { name: 'notes.txt.gz', bytes: gzipSync(text), code: 'unknown-format' },
+      { name: 'notes.txt.gz', bytes: notesGz, code: 'unknown-format' },
       {
         name: 'huge.speedscope.json',
         bytes: Buffer.concat([Buffer.from('{"$schema":"https://www.speedscope.app/file-format-schema.json","profiles":['), Buffer.alloc(20 * 1024 * 1024, 0x20)]),

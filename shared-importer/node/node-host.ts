@@ -78,7 +78,7 @@ async function* readAhead(stream: Readable, maxBytes = READ_AHEAD_BYTES): AsyncG
         queued -= chunk.length;
         if (stream.isPaused() && queued < maxBytes / 2) stream.resume();
         for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
-          yield at === 0 && chunk.length <= SLICE_BYTES ? chunk : chunk.subarray(at, at + SLICE_BYTES);
+          yield chunk.length <= SLICE_BYTES ? chunk : chunk.subarray(at, at + SLICE_BYTES);
           await nextTurn();
         }
         continue;
