@@ -12,7 +12,7 @@
 // on the values it reads, and may decline anything else.
 //
 // Memory layout (addresses from `layout`): records | status | intern slots |
-// intern entries | string pool | input. Only the host grows memory, between calls.
+// intern entries | string cache | string pool | input. Only the host grows memory, between calls.
 
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
@@ -50,6 +50,9 @@ const SLOT_COUNT: usize = 1 << SLOT_BITS;
 const ENTRY_SIZE: usize = 16;
 const ENTRY_CAPACITY: i32 = 32768;
 const POOL_SIZE: usize = 1 << 20;
+/** String cache slot: the first eight bytes of a string as read (u64), its entry (i32), padding. */
+const CACHE_BITS: i32 = 10;
+const CACHE_BYTES: usize = 16 << CACHE_BITS;
 
 const POW10 = memory.data<f64>([1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]);
 const POW10_INT = memory.data<u64>([
@@ -57,18 +60,25 @@ const POW10_INT = memory.data<u64>([
   10000000000000, 100000000000000, 1000000000000000,
 ]);
 
+/**
+ * The keys of the last event read, in order, each as the literal bytes from
+ * its opening quote to the colon (at most eight) with their mask, key code and
+ * length (32 bytes a key). Events of a trace mostly repeat one key order, so
+ * one masked compare usually reads a key.
+ */
+const TEMPLATE_KEYS = 16;
+const TEMPLATE = memory.data(TEMPLATE_KEYS * 32, 16);
+
 const RECORDS: usize = (__heap_base + 63) & ~63;
 const STATUS: usize = RECORDS + RECORD_SIZE * <usize>RECORD_CAPACITY;
 const SLOTS: usize = STATUS + 64;
 const ENTRIES: usize = SLOTS + SLOT_COUNT * 4;
-const POOL: usize = ENTRIES + ENTRY_SIZE * <usize>ENTRY_CAPACITY;
+const CACHE: usize = ENTRIES + ENTRY_SIZE * <usize>ENTRY_CAPACITY;
+const POOL: usize = CACHE + CACHE_BYTES;
 const INPUT: usize = (POOL + POOL_SIZE + 0xffff) & ~0xffff;
 
 let entryCount: i32 = 0;
 let poolUsed: usize = 0;
-/** Entries of the last name and cat matched: most events repeat the previous event's. */
-let lastName: i32 = -1;
-let lastCat: i32 = -1;
 
 (function init(): void {
   const pages = <i32>((INPUT >>> 16) + 16) - memory.size();
@@ -80,9 +90,9 @@ let lastCat: i32 = -1;
 export function reset(): void {
   entryCount = 0;
   poolUsed = 0;
-  lastName = -1;
-  lastCat = -1;
   memory.fill(SLOTS, 0xff, SLOT_COUNT * 4);
+  memory.fill(CACHE, 0xff, CACHE_BYTES);
+  for (let i = 0; i < TEMPLATE_KEYS; i++) forgetKey(TEMPLATE + (<usize>i << 5));
 }
 
 /** Addresses the host needs: 0 records, 1 status, 2 input, 3 record capacity. */
@@ -239,6 +249,23 @@ function skipWhitespaceLoop(p: usize, end: usize): usize {
   return key <= KEY_ID ? 2 : key <= KEY_CAT || key == KEY_TTS ? 3 : 4;
 }
 
+/** Remembers the key read at `quote` (closing quote at keyEnd) for its position; a key that cannot be compared as one word is remembered as matching nothing. */
+@inline function learnKey(slot: usize, quote: usize, keyEnd: usize, key: i32): void {
+  const length = <i32>(keyEnd + 2 - quote);
+  if (length <= 8 && <u32>load<u8>(keyEnd + 1) == COLON) {
+    const mask = length == 8 ? <u64>-1 : (<u64>1 << (<u64>length << 3)) - 1;
+    store<u64>(slot, load<u64>(quote) & mask);
+    store<u64>(slot, mask, 8);
+    store<i32>(slot, key, 16);
+    store<i32>(slot, length, 20);
+  } else forgetKey(slot);
+}
+
+@inline function forgetKey(slot: usize): void {
+  store<u64>(slot, 1);
+  store<u64>(slot, 0, 8);
+}
+
 /** Parses the event object at p ('{'); returns the address after its '}', or 0 to leave it to the slow path. */
 function parseEvent(p: usize, end: usize, record: usize): usize {
   let ph: i32 = 0;
@@ -253,22 +280,33 @@ function parseEvent(p: usize, end: usize, record: usize): usize {
   let argsEnd: i32 = -1;
   let idStart: i32 = -1;
   let idEnd: i32 = -1;
+  let position: i32 = 0;
   p = skipWhitespace(p + 1, end);
   if (p >= end) return 0;
   if (<u32>load<u8>(p) != CLOSE_BRACE) {
     while (true) {
-      if (<u32>load<u8>(p) != QUOTE || p + 6 > end) return 0;
-      const keyStart = p + 1;
-      const key = keyOfWord(load<u32>(keyStart), <u32>load<u8>(keyStart + 4));
-      let keyEnd: usize;
-      if (key == KEY_OTHER) {
-        keyEnd = plainStringEnd(keyStart, end);
-        if (keyEnd == 0) return 0;
-      } else keyEnd = keyStart + keyLength(key);
-      p = skipWhitespace(keyEnd + 1, end);
-      if (p >= end || <u32>load<u8>(p) != COLON) return 0;
-      p = skipWhitespace(p + 1, end);
+      let key: i32;
+      const expected = TEMPLATE + (<usize>(position & (TEMPLATE_KEYS - 1)) << 5);
+      if (p + 8 <= end && (load<u64>(p) & load<u64>(expected, 8)) == load<u64>(expected)) {
+        // The key the previous event had here, with its colon.
+        key = load<i32>(expected, 16);
+        p = skipWhitespace(p + <usize>load<i32>(expected, 20), end);
+      } else {
+        if (<u32>load<u8>(p) != QUOTE || p + 6 > end) return 0;
+        const keyStart = p + 1;
+        key = keyOfWord(load<u32>(keyStart), <u32>load<u8>(keyStart + 4));
+        let keyEnd: usize;
+        if (key == KEY_OTHER) {
+          keyEnd = plainStringEnd(keyStart, end);
+          if (keyEnd == 0) return 0;
+        } else keyEnd = keyStart + keyLength(key);
+        if (position < TEMPLATE_KEYS) learnKey(expected, p, keyEnd, key);
+        p = skipWhitespace(keyEnd + 1, end);
+        if (p >= end || <u32>load<u8>(p) != COLON) return 0;
+        p = skipWhitespace(p + 1, end);
+      }
       if (p >= end) return 0;
+      position++;
       switch (key) {
         case KEY_PH: {
           if (p + 3 > end || <u32>load<u8>(p) != QUOTE || <u32>load<u8>(p + 2) != QUOTE) return 0;
@@ -293,15 +331,11 @@ function parseEvent(p: usize, end: usize, record: usize): usize {
         }
         case KEY_NAME:
         case KEY_CAT: {
-          p = readKnownString(p, end, key == KEY_NAME ? lastName : lastCat);
+          p = readKnownString(p, end);
           if (p == 0) return 0;
-          if (key == KEY_NAME) {
-            lastName = matched;
-            name = load<i32>(ENTRIES + <usize>matched * ENTRY_SIZE, 12);
-          } else {
-            lastCat = matched;
-            cat = load<i32>(ENTRIES + <usize>matched * ENTRY_SIZE, 12);
-          }
+          const id = load<i32>(ENTRIES + <usize>matched * ENTRY_SIZE, 12);
+          if (key == KEY_NAME) name = id;
+          else cat = id;
           break;
         }
         default: {
@@ -390,21 +424,39 @@ function skippedStringEnd(p: usize, end: usize): usize {
 let matched: i32 = -1;
 
 /**
- * Reads the string at p if the kernel knows it: `last` (an entry index, or -1)
- * is tried first, then the table. Returns the address after its closing quote, or 0.
+ * Reads the string at p if the kernel knows it; returns the address after its
+ * closing quote, or 0. A trace uses few distinct names and categories, so the
+ * string's first eight bytes as read (for a short string: it, its closing
+ * quote and what follows) find its entry in a small cache, most of the time
+ * without searching for the closing quote or hashing the whole string.
  */
-function readKnownString(p: usize, end: usize, last: i32): usize {
+function readKnownString(p: usize, end: usize): usize {
   if (<u32>load<u8>(p) != QUOTE) return 0;
   const start = p + 1;
-  if (last >= 0) {
-    // Its bytes, then a closing quote (as the TypeScript interner's matchAt): no search for the end needed.
-    const e = ENTRIES + <usize>last * ENTRY_SIZE;
-    const close = start + <usize>load<i32>(e, 8);
-    if (close < end && <u32>load<u8>(close) == QUOTE && equalBytes(<usize>load<u32>(e, 4), start, load<i32>(e, 8))) {
-      matched = last;
+  if (start + 8 > end) return findKnownString(start, end);
+  const word = load<u64>(start);
+  const slot = CACHE + (<usize>((word * 0x9e3779b97f4a7c15) >> <u64>(64 - CACHE_BITS)) << 4);
+  const entry = load<i32>(slot, 8);
+  if (entry >= 0 && load<u64>(slot) == word) {
+    const e = ENTRIES + <usize>entry * ENTRY_SIZE;
+    const length = load<i32>(e, 8);
+    const close = start + <usize>length;
+    // A short string's closing quote is in the cached word, so the word alone matches it.
+    if (length < 8 || (close < end && <u32>load<u8>(close) == QUOTE && equalBytes(<usize>load<u32>(e, 4) + 8, start + 8, length - 8))) {
+      matched = entry;
       return close + 1;
     }
   }
+  const after = findKnownString(start, end);
+  if (after != 0) {
+    store<u64>(slot, word);
+    store<i32>(slot, matched, 8);
+  }
+  return after;
+}
+
+/** Looks the string whose contents start at p up in the table; returns the address after its closing quote, or 0. */
+function findKnownString(start: usize, end: usize): usize {
   const close = plainStringEnd(start, end);
   if (close == 0) return 0;
   const length = <i32>(close - start);

@@ -176,6 +176,54 @@ describe('WebAssembly event kernel', () => {
     for (const size of [1, 2, 3, 5, 8, 13, 31]) assertSameScan(bytes, [size], `chunks of ${size}`);
   });
 
+  it('reads each key by the previous event\'s key order only when it is that very key: order changes, lookalike keys, spaces', () => {
+    // The kernel compares a key with the one the previous event had at that
+    // position, quote to colon. Keys here differ from their neighbours' by a
+    // letter, a length or a space, at the same position from event to event.
+    const shapes = [
+      (i: number) => `{"ts":${i},"ph":"X","dur":3,"name":"a","pid":1,"tid":1}`,
+      (i: number) => `{"tts":${i},"ts":${i + 1},"ph":"X","dur":4,"name":"b","pid":1,"tid":2}`,
+      (i: number) => `{"ts":${i},"ph":"B","name":"c","pid":2,"tid":1,"id":"${i}"}`,
+      (i: number) => `{"tsx":9,"ts":${i},"ph":"E","name":"c","pid":2,"tid":1,"id2":"${i}"}`,
+      (i: number) => `{"ts" :${i},"ph":"X","dur":5,"name":"d","pid":1,"tid":1}`,
+      (i: number) => `{"ts":${i},"ph":"X","durx":6,"dur":7,"namex":"q","name":"e","pid":1,"tid":1,"tdur":1}`,
+      (i: number) => `{"ts":${i},"ph":"X","dur":8,"names":"r","name":"f","pidx":5,"pid":3,"tid":1}`,
+      (i: number) => `{"pid":4,"tid":4,"ts":${i},"ph":"X","dur":9,"name":"g","cat":"k","args":{},"s":"t"}`,
+    ];
+    const events: string[] = [];
+    let seed = 7;
+    for (let i = 0; i < 4000; i++) {
+      // Runs of one shape (the order is learnt), then a change.
+      if (i % 5 === 0) seed = (seed * 1103515245 + 12345) >>> 0;
+      events.push(shapes[(seed >>> 16) % shapes.length](i));
+    }
+    const bytes = encoder.encode(`[${events.join(',')}]`);
+    assert.ok(assertSameScan(bytes) > 0.95, 'the kernel reads these events itself');
+    assertSameScan(bytes, randomChunkSizes(16, 300, 11), 'in chunks');
+  });
+
+  it('knows a name by its first eight bytes only when the rest matches too: shared prefixes, short names in other places, new names', () => {
+    const names = ['FunctionCall', 'FunctionCallback', 'Function', 'Func', 'FunctionCalls', 'ab', 'abc', 'FunctionCalm', 'FunctionCall'];
+    const events: string[] = [];
+    let seed = 3;
+    for (let i = 0; i < 6000; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      // Names first seen late are unknown to the kernel until the TypeScript scanner has read one.
+      const pool = i < 2000 ? 4 : names.length;
+      const name = names[(seed >>> 16) % pool];
+      const cat = ['a', 'ab', 'abcdefgh', 'abcdefghi'][(seed >>> 8) % 4];
+      // The same short name before different keys: the bytes after its closing quote differ.
+      events.push(
+        i % 2 === 0
+          ? `{"name":"${name}","cat":"${cat}","ph":"X","ts":${i},"dur":1,"pid":1,"tid":1}`
+          : `{"cat":"${cat}","name":"${name}","ts":${i},"ph":"X","dur":2,"pid":1,"tid":1}`,
+      );
+    }
+    const bytes = encoder.encode(`[${events.join(',')}]`);
+    assert.ok(assertSameScan(bytes) > 0.95, 'the kernel reads these events itself');
+    assertSameScan(bytes, randomChunkSizes(16, 300, 5), 'in chunks');
+  });
+
   it('reports the same errors and truncations, wherever the input is cut or corrupted', () => {
     const text = syntheticTrace(12);
     const bytes = encoder.encode(text);
