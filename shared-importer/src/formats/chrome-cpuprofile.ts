@@ -14,6 +14,8 @@ import { TimelineBuilder } from '../model/thread-timeline.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 
 const WHAT = 'This CPU profile';
+/** Node ids below this index an array of stacks (see CpuProfileNodes); a corrupt huge id must not allocate one that large. */
+const MAX_DENSE_ID = 1 << 20;
 
 interface CallFrameFields {
   functionName?: unknown;
@@ -31,6 +33,12 @@ export class CpuProfileNodes {
   private readonly parents = new Map<number, number | undefined>();
   /** Node id -> frame index, or -1 for the synthetic "(root)" node that stacks leave out. */
   private readonly nodeFrames = new Map<number, number>();
+  /**
+   * Stacks by node id, built on first use. V8 numbers nodes 1, 2, 3...: those
+   * ids index an array (a Map lookup per sample cost more than the rest of
+   * turning samples into calls); any other id goes through the Map.
+   */
+  private readonly stacksByDenseId: (Uint32Array | undefined)[] = [];
   private readonly stacks = new Map<number, Uint32Array>();
 
   constructor(private readonly frames: FrameTable) {}
@@ -83,7 +91,8 @@ export class CpuProfileNodes {
 
   /** Frames from the outermost call to the node, without the "(root)" node. */
   stackOf(id: number): Uint32Array | undefined {
-    const cached = this.stacks.get(id);
+    const dense = id >= 0 && id < MAX_DENSE_ID && id === Math.floor(id);
+    const cached = dense ? this.stacksByDenseId[id] : this.stacks.get(id);
     if (cached) return cached;
     if (!this.nodeFrames.has(id)) return undefined;
     const path: number[] = [];
@@ -96,7 +105,11 @@ export class CpuProfileNodes {
     }
     path.reverse();
     const stack = Uint32Array.from(path);
-    this.stacks.set(id, stack);
+    if (dense) {
+      // Fill any gap below first, so the array stays packed (fast elements).
+      for (let i = this.stacksByDenseId.length; i < id; i++) this.stacksByDenseId.push(undefined);
+      this.stacksByDenseId[id] = stack;
+    } else this.stacks.set(id, stack);
     return stack;
   }
 

@@ -131,6 +131,28 @@ describe('Chrome trace events: speedscope trace-event cases', () => {
     );
   });
 
+
+  it('events of many threads, interleaved, each reach their own thread: same tids in other pids, pids 64 apart, more threads than cached', async () => {
+    // The importer remembers recent threads in slots hashed from pid and tid;
+    // these threads share slots (same tid, pids a multiple of 64 apart), and
+    // there are more of them than slots.
+    const threads: [number, number][] = [];
+    for (const pid of [1, 65, 129, 193]) for (const tid of [7, 8]) threads.push([pid, tid]);
+    for (let tid = 100; tid < 180; tid++) threads.push([2, tid]);
+    const random = mulberry32(5);
+    const events: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const [pid, tid] = threads[Math.floor(random() * threads.length)];
+      events.push(`{"name":"p${pid}t${tid}","ph":"X","ts":${i},"dur":1,"pid":${pid},"tid":${tid}}`);
+    }
+    const profile = await importBytes(encoder.encode(`[${events.join(',')}]`));
+    assert.equal(profile.threads.length, threads.length);
+    for (const thread of profile.threads) {
+      const names = new Set(Array.from(thread.frame, (frame) => profile.frames.names[frame]));
+      assert.deepEqual([...names], [`p${thread.pid}t${thread.tid}`], `${thread.id} holds only its own events`);
+    }
+    assert.equal(profile.threads.reduce((n, t) => n + t.count, 0), 6000);
+  });
   it('legacy "samples"/"stackFrames" (after traceEvents, string pid/tid) become sampled threads', async () => {
     const path = join(TRACE_EVENT_DIR, 'multi-thread-with-samples.json');
     const doc = JSON.parse(readFileSync(path, 'utf8'));

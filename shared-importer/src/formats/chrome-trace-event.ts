@@ -40,6 +40,8 @@ const PH_ASYNC_END = 0x65; // e
 const PH_ASYNC_INSTANT = 0x6e; // n
 const PH_METADATA = 0x4d; // M
 const PH_SAMPLE = 0x50; // P
+/** Slots of the recent-thread cache (a power of two). */
+const RECENT_THREAD_SLOTS = 64;
 
 interface ThreadState {
   pid: number;
@@ -129,16 +131,28 @@ async function importChromeTraceEvents(input: AsyncIterable<Uint8Array>, context
     return `p${pid}:t${tid}`;
   }
 
+  /**
+   * Threads by a hash of pid and tid, each slot the last thread seen there:
+   * events of different threads interleave, and two Map lookups per event
+   * (pid, then tid) cost more than this check.
+   */
+  const recentThreads: (ThreadState | undefined)[] = new Array(RECENT_THREAD_SLOTS).fill(undefined);
+
   function threadOf(pid: number, tid: number): ThreadState {
     if (pid === lastPid && tid === lastTid && lastThread) return lastThread;
-    // Events of different threads interleave: find the thread by number, not by a key string built per event.
-    let byTid = threadsByPid.get(pid);
-    if (!byTid) threadsByPid.set(pid, (byTid = new Map()));
-    let thread = byTid.get(tid);
-    if (!thread) {
-      thread = { pid, tid, events: new ThreadEventStore(), markers: [] };
-      byTid.set(tid, thread);
-      threads.set(threadKey(pid, tid), thread);
+    const slot = (tid + pid * 31) & (RECENT_THREAD_SLOTS - 1);
+    let thread = recentThreads[slot];
+    if (thread === undefined || thread.pid !== pid || thread.tid !== tid) {
+      // Find the thread by number, not by a key string built per event.
+      let byTid = threadsByPid.get(pid);
+      if (!byTid) threadsByPid.set(pid, (byTid = new Map()));
+      thread = byTid.get(tid);
+      if (!thread) {
+        thread = { pid, tid, events: new ThreadEventStore(), markers: [] };
+        byTid.set(tid, thread);
+        threads.set(threadKey(pid, tid), thread);
+      }
+      recentThreads[slot] = thread;
     }
     lastPid = pid;
     lastTid = tid;
