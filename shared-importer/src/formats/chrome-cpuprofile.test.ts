@@ -157,6 +157,37 @@ describe('V8 .cpuprofile', () => {
     }
   });
 
+  it('runs of the same node, unknown nodes between them and times going backwards give the calls of sampling each stack in turn', () => {
+    const nodes = new CpuProfileNodes(new FrameTable());
+    const frame = (id: number, parent?: number) => ({ id, parent, callFrame: { functionName: `f${id}` } });
+    nodes.addNodes([{ id: 1, callFrame: { functionName: '(root)' } }, frame(2, 1), frame(3, 2), frame(4, 3), frame(5, 2), frame(6, 1)]);
+    let seed = 21;
+    const samples: number[] = [];
+    const times: number[] = [];
+    for (let i = 0, node = 2; i < 3000; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      if (seed % 10 === 0) node = 2 + ((seed >>> 8) % 6); // 7: unknown
+      samples.push(seed % 13 === 0 ? 99 : node); // 99: unknown, inside a run
+      times.push(i * 10 - (seed % 17 === 0 ? 35 : 0));
+    }
+    const timeline = (builder: TimelineBuilder) => {
+      const t = builder.finish();
+      return { calls: Array.from({ length: t.count }, (_, i) => `${t.depth[i]}:${t.frame[i]}@${t.start[i]}-${t.end[i]}`), samples: t.sampleCount };
+    };
+    const fast = new TimelineBuilder({ id: 't', name: 't' });
+    const unknown = nodes.addSamples(fast, samples, times);
+    // The reference: every known sample's stack through sample(), in time order.
+    const reference = new TimelineBuilder({ id: 't', name: 't' });
+    const order = samples.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+    for (const i of order) {
+      const stack = nodes.stackOf(samples[i]);
+      if (stack) reference.sample(Array.from(stack), times[i]);
+    }
+    const expected = timeline(reference);
+    assert.ok(unknown > 100 && expected.samples > 2000 && expected.calls.length > 300);
+    assert.deepEqual(timeline(fast), expected);
+  });
+
   it('node ids of any kind give the same calls: V8\'s 1, 2, 3..., sparse, huge, fractional and negative ones', () => {
     // Stacks are looked up by id in an array for small whole ids and in a Map
     // for the rest; renumbering a profile's nodes must not change its calls.

@@ -129,6 +129,7 @@ export class CpuProfileNodes {
     }
     builder.reserve(this.countIntervals(samples, order, n, builder));
     let unknown = 0;
+    let previous: Uint32Array | undefined;
     for (let k = 0; k < n; k++) {
       if ((k & 0xffff) === 0) throwIfAborted(signal);
       const i = order ? order[k] : k;
@@ -137,7 +138,10 @@ export class CpuProfileNodes {
         unknown++;
         continue;
       }
-      builder.sample(stack, times[i]);
+      // The same node again (idle and busy loops repeat for thousands of samples): stacks are cached per node, so the same array.
+      if (stack === previous) builder.repeatSample(times[i]);
+      else builder.sample(stack, times[i]);
+      previous = stack;
     }
     return unknown;
   }
@@ -152,7 +156,7 @@ export class CpuProfileNodes {
     let count = 0;
     for (let k = 0; k < n; k++) {
       const stack = this.stackOf(samples[order ? order[k] : k]);
-      if (!stack) continue;
+      if (!stack || stack === previous) continue; // the same node again opens nothing
       let common = 0;
       const shared = Math.min(previous.length, stack.length);
       while (common < shared && previous[common] === stack[common]) common++;

@@ -156,6 +156,15 @@ export class TimelineBuilder {
     for (let i = common; i < stack.length; i++) this.enter(stack[i], ts);
   }
 
+  /**
+   * The stack of the previous sample() again, from `ts` on: for a caller that
+   * knows it is the same, this skips comparing it frame by frame.
+   */
+  repeatSample(ts: number): void {
+    this.clamp(ts);
+    this.samples++;
+  }
+
   private grow(): void {
     this.frames = doubled(this.frames);
     this.starts = doubled(this.starts);
