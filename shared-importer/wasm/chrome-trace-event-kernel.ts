@@ -286,6 +286,7 @@ function parseEvent(p: usize, end: usize, record: usize): usize {
   if (<u32>load<u8>(p) != CLOSE_BRACE) {
     while (true) {
       let key: i32;
+      // Keys past the 16th compare with an earlier position's key: harmless, a match is still that very key.
       const expected = TEMPLATE + (<usize>(position & (TEMPLATE_KEYS - 1)) << 5);
       if (p + 8 <= end && (load<u64>(p) & load<u64>(expected, 8)) == load<u64>(expected)) {
         // The key the previous event had here, with its colon.
