@@ -1,8 +1,8 @@
-// Import time of the non-Chrome formats against a baseline measured in the
-// same run on the same bytes:
+// Import time of the formats other than Chrome traces against a baseline
+// measured in the same run on the same bytes:
 //   - collapsed stacks and perf script (text): our import vs the least any
 //     importer must do: decode the whole file and split it into lines;
-//   - speedscope and Firefox (JSON): our import vs JSON.parse of the text alone;
+//   - speedscope, Firefox and V8 .cpuprofile (JSON): our import vs JSON.parse of the text alone;
 //   - pprof: our import vs protobufjs decoding the same bytes into objects;
 //   - peak RSS of one import in a fresh process, minus that of importing a
 //     tiny file (Node, tsx and the importer code), vs the file size.
@@ -66,6 +66,23 @@ function firefoxInput(): string {
   const threadBytes = JSON.stringify(thread).length;
   const copies = Math.max(1, Math.floor((TARGET_MB * MB) / threadBytes));
   doc.profile.threads = Array.from({ length: copies }, (_, i) => ({ ...thread, tid: thread.tid + i }));
+  return JSON.stringify(doc);
+}
+
+/** The sucrase .cpuprofile's samples repeated up to the target size: real call tree, real runs of repeated nodes. */
+function cpuProfileInput(): string {
+  const doc = JSON.parse(readFileSync(join(SAMPLES, 'Chrome/65/sucrase.cpuprofile'), 'utf8')) as {
+    samples: number[];
+    timeDeltas: number[];
+    endTime: number;
+    startTime: number;
+  };
+  const sampleBytes = JSON.stringify(doc.samples).length + JSON.stringify(doc.timeDeltas).length;
+  const copies = Math.max(1, Math.floor((TARGET_MB * MB) / sampleBytes));
+  const span = doc.endTime - doc.startTime;
+  doc.samples = Array.from({ length: copies }, () => doc.samples).flat();
+  doc.timeDeltas = Array.from({ length: copies }, () => doc.timeDeltas).flat();
+  doc.endTime = doc.startTime + span * copies;
   return JSON.stringify(doc);
 }
 
@@ -183,6 +200,7 @@ async function main(): Promise<void> {
     lines('linux-perf-script', cached('perf-script.txt', perfScriptInput)),
     json('speedscope', cached('speedscope.json', speedscopeInput)),
     json('firefox-gecko', cached('firefox.json', firefoxInput)),
+    json('chrome-cpuprofile', cached('sucrase.cpuprofile', cpuProfileInput)),
     { format: 'pprof', path: pprofPath, baselineName: 'protobufjs decode', baseline: () => PprofProfile.decode(readFileSync(pprofPath)) },
   ];
 
