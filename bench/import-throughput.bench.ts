@@ -103,10 +103,13 @@ interface Timing {
   cpuMs: number;
 }
 
+/** gunzip alone reads and decodes with these, here and in the gunzip worker; the decoder's are the node host's. */
+const GUNZIP_READ = { highWaterMark: 4 * MB };
+const GUNZIP_DECODE = { chunkSize: MB };
+
 async function gunzipOnly(path: string): Promise<number> {
   let bytes = 0;
-  // Same decoder settings as the node host uses for imports.
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * MB }).pipe(createGunzip({ chunkSize: MB }))) {
+  for await (const chunk of createReadStream(path, GUNZIP_READ).pipe(createGunzip(GUNZIP_DECODE))) {
     bytes += (chunk as Buffer).length;
   }
   return bytes;
@@ -189,7 +192,7 @@ function gunzipWorker(gz: string): { run: () => Promise<number>; stop: () => Pro
     const { createGunzip } = require('node:zlib');
     parentPort.on('message', async () => {
       const started = performance.now();
-      for await (const chunk of createReadStream(workerData, { highWaterMark: ${4 * MB} }).pipe(createGunzip({ chunkSize: ${MB} }))) void chunk;
+      for await (const chunk of createReadStream(workerData, ${JSON.stringify(GUNZIP_READ)}).pipe(createGunzip(${JSON.stringify(GUNZIP_DECODE)}))) void chunk;
       parentPort.postMessage(performance.now() - started);
     });`;
   const worker = new Worker(source, { eval: true, workerData: gz });

@@ -19,6 +19,10 @@ it('the warm-up trace takes the paths a real import takes: kernel events, nestin
   const [main, samples] = profile.threads;
   assert.ok(main.count === 4000 && Math.max(...main.depth) === 1, 'X events nest two deep');
   assert.equal(samples.sampleCount, 2000);
+  // Samples repeat their node in runs (the repeat path is hot in real imports), and change between runs.
+  const sampleIds = [...new TextDecoder().decode(bytes).matchAll(/"samples":\[([\d,]+)\]/g)].flatMap((m) => m[1].split(',').map(Number));
+  const repeats = sampleIds.filter((id, i) => i > 0 && id === sampleIds[i - 1]).length;
+  assert.ok(repeats > 1000 && repeats < 1500, `${repeats} of ${sampleIds.length} samples repeat the one before`);
   assert.ok(main.markers.length >= 80, 'user timing ranges become markers');
   await warmUpImporter();
 });

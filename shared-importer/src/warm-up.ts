@@ -28,7 +28,8 @@ export function warmUpTrace(events = 4000): Uint8Array {
   const nodes = ['{"callFrame":{"functionName":"(root)","scriptId":0},"id":1}'];
   for (let n = 2; n <= 12; n++) nodes.push(`{"callFrame":{"functionName":"f${n}","scriptId":1,"url":"https://example.test/app.js","lineNumber":${n},"columnNumber":1},"id":${n},"parent":${n - 1}}`);
   for (let chunk = 0; chunk < 2; chunk++) {
-    const samples = Array.from({ length: 1000 }, (_, i) => 2 + ((i * 7 + chunk) % 11));
+    // In runs of three, as real recordings repeat a node (idle, busy loops) for many samples.
+    const samples = Array.from({ length: 1000 }, (_, i) => 2 + ((Math.floor(i / 3) * 7 + chunk) % 11));
     const deltas = samples.map((_, i) => 100 + (i % 7));
     const nodeList = chunk === 0 ? `"nodes":[${nodes.join(',')}],` : '';
     lines.push(
