@@ -20,8 +20,8 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     // A new trace resets the view: its main thread, everything zoomed out.
     useTraceStore.subscribe((state, previous) => {
       if (state.trace && state.trace.traceId !== previous.trace?.traceId) {
-        const threads = orderedThreads(state.trace.profile, state.trace.summary);
-        useViewStore.getState().traceOpened(threads[0]?.id ?? null);
+        const threads = orderedThreads(state.trace.profile);
+        useViewStore.getState().traceOpened(threads[0]?.timeline.id ?? null);
       }
     }),
   ];

@@ -1,8 +1,6 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
 // details, and the summary panel.
 import { useEffect, useMemo, useState, type RefObject } from 'react';
-import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
-import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
@@ -17,15 +15,6 @@ import { SandwichView, sandwichChartIds } from './SandwichView.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
 import { Toolbar } from './Toolbar.tsx';
 
-/** Busy weight of a thread in profile units, for percentages: the summary's figure, else its top-level time. */
-function busyWeight(thread: ThreadTimeline, summary: TraceSummary, unit: string): number {
-  const s = summary.threads.find((t) => t.id === thread.id);
-  if (s) return unit === 'microseconds' && s.busyMs !== null ? s.busyMs * 1000 : s.busyValue;
-  let total = 0;
-  for (let i = 0; i < thread.count; i++) if (thread.depth[i] === 0) total += thread.end[i] - thread.start[i];
-  return total;
-}
-
 export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef: RefObject<HTMLInputElement | null> }) {
   const { profile, summary } = trace;
   const threadId = useViewStore((s) => s.threadId);
@@ -33,7 +22,8 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
   const search = useViewStore((s) => s.search);
   const summaryOpen = useViewStore((s) => s.summaryOpen);
   const selectedFrame = useViewStore((s) => s.selectedFrame);
-  const threads = useMemo(() => orderedThreads(profile, summary), [profile, summary]);
+  const ranked = useMemo(() => orderedThreads(profile), [profile]);
+  const threads = useMemo(() => ranked.map((r) => r.timeline), [ranked]);
   const thread = threads.find((t) => t.id === threadId) ?? threads[0];
   const matchCount = searchMatches(profile.frames, search).count;
 
@@ -60,7 +50,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
   }
 
   const views = threadViews(thread, profile.frames.length);
-  const busy = busyWeight(thread, summary, profile.unit);
+  const busy = ranked.find((r) => r.timeline === thread)?.busy ?? 0;
   const layouts: Record<string, FlameLayout> = {};
   let main = null;
   if (mode === 'time-order' || mode === 'left-heavy') {

@@ -1,31 +1,16 @@
-// Threads in the order the picker lists them: the summariser's order (main
-// thread first, then by busy time), then any thread it left out, busiest first.
+// Threads in the order the picker lists them: main thread first, then by busy
+// time, as shared-importer's thread ranking (the one the summary uses) decides.
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
-import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { rankThreads, type RankedThread } from '../../shared-importer/src/summary/thread-ranking.ts';
 
-const MAIN_THREAD_NAMES = /^(CrRendererMain|GeckoMain|main|main thread)$/i;
+/** Ranked once per profile (a pass over every interval): the picker, the view reset and the busy weights share it. */
+const ranked = new WeakMap<Profile, RankedThread[]>();
 
-export function orderedThreads(profile: Profile, summary: TraceSummary | null): ThreadTimeline[] {
-  const rank = new Map<string, number>();
-  summary?.threads.forEach((t, i) => rank.set(t.id, i));
-  const busy = (t: ThreadTimeline) => {
-    let total = 0;
-    for (let i = 0; i < t.count; i++) if (t.depth[i] === 0) total += t.end[i] - t.start[i];
-    return total;
-  };
-  const fallback = new Map<ThreadTimeline, number>();
-  for (const t of profile.threads) if (!rank.has(t.id)) fallback.set(t, (MAIN_THREAD_NAMES.test(t.name) ? 1e300 : 0) + busy(t));
-  return [...profile.threads]
-    .filter((t) => t.count > 0 || t.markers.length > 0)
-    .sort((a, b) => {
-      const ra = rank.get(a.id);
-      const rb = rank.get(b.id);
-      if (ra !== undefined && rb !== undefined) return ra - rb;
-      if (ra !== undefined) return -1;
-      if (rb !== undefined) return 1;
-      return fallback.get(b)! - fallback.get(a)!;
-    });
+export function orderedThreads(profile: Profile): RankedThread[] {
+  let threads = ranked.get(profile);
+  if (!threads) ranked.set(profile, (threads = rankThreads(profile)));
+  return threads;
 }
 
 /** Picker label: name plus pid/tid when the trace has them. */

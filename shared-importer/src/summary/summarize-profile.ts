@@ -10,6 +10,7 @@ import type { FrameTable } from '../model/frame-table.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { CostKind, FrameRole, classifyFrames, costKindOfName, type FrameKinds } from './frame-kinds.ts';
+import { rankThreads, taskLevel } from './thread-ranking.ts';
 import type {
   FunctionSummary,
   GcSummary,
@@ -54,17 +55,6 @@ const PATH_TAIL_FRAMES = 34;
 /** Formats whose samples are aggregated: the importer lays them out one after another, not in time order. */
 const AGGREGATED_FORMATS: ReadonlySet<Profile['format']> = new Set(['pprof', 'collapsed-stacks']);
 
-/** Linux's per-CPU idle task in system-wide perf recordings: its samples are the CPU idling. */
-const IDLE_THREAD = /^swapper(\/\d+)?$/;
-
-const MAIN_THREAD_RANKS: [RegExp, number][] = [
-  [IDLE_THREAD, -1],
-  [/^CrRendererMain$/, 4],
-  [/^GeckoMain$/, 3],
-  [/^(main|main thread|mainthread|js thread)$/i, 3],
-  [/^CrBrowserMain$/, 1],
-];
-
 export function summarizeProfile(profile: Profile, options: SummarizeOptions = {}): TraceSummary {
   const settings = { ...SUMMARY_DEFAULTS, ...definedOnly(options) };
   const scale = unitScale(profile.unit);
@@ -74,15 +64,9 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
   const warnings = [...profile.warnings];
 
   // Busy time first (one cheap pass per thread) so only the busiest threads get the full treatment.
-  const candidates = profile.threads
-    .filter((t) => t.count > 0 || t.markers.length > 0)
-    .map((t) => ({ timeline: t, busy: taskLevel(t, kinds).busy }));
-  const emptyThreads = profile.threads.length - candidates.length;
+  const ordered = rankThreads(profile, kinds);
+  const emptyThreads = profile.threads.length - ordered.length;
   if (emptyThreads > 0) warnings.push(`${emptyThreads} thread(s) with nothing recorded are not listed.`);
-  const mainIndex = findMainThread(candidates);
-  const ordered = candidates
-    .map((c, index) => ({ ...c, isMain: index === mainIndex }))
-    .sort((a, b) => Number(b.isMain) - Number(a.isMain) || b.busy - a.busy || a.timeline.name.localeCompare(b.timeline.name));
   const kept = ordered.slice(0, settings.maxThreads);
   if (ordered.length > kept.length) {
     warnings.push(`Only the ${kept.length} busiest of ${ordered.length} threads are summarised.`);
@@ -253,36 +237,6 @@ function summarizeThread(
   };
 }
 
-/**
- * Task-level intervals: the roots, or the children of synthetic roots like
- * "(root)". Their summed duration, idle frames excluded, is the busy time.
- */
-function taskLevel(
-  t: ThreadTimeline,
-  kinds: FrameKinds,
-  parent: Int32Array = parentIndices(t),
-  longThreshold = Infinity,
-): { busy: number; long: number[] } {
-  if (IDLE_THREAD.test(t.name)) return { busy: 0, long: [] };
-  const underWrappers = new Uint8Array(t.count);
-  const long: number[] = [];
-  let busy = 0;
-  for (let i = 0; i < t.count; i++) {
-    const p = parent[i];
-    if (p >= 0 && underWrappers[p] === 0) continue;
-    const role = kinds.role[t.frame[i]];
-    if (role === FrameRole.Wrapper) {
-      underWrappers[i] = 1;
-      continue;
-    }
-    if (role === FrameRole.Idle) continue;
-    const duration = t.end[i] - t.start[i];
-    busy += duration;
-    if (duration >= longThreshold) long.push(i);
-  }
-  return { busy, long };
-}
-
 /** Index one past the last descendant of each interval (preorder: descendants are contiguous). */
 function subtreeEnds(t: ThreadTimeline): Uint32Array {
   const ends = new Uint32Array(t.count);
@@ -432,20 +386,6 @@ function layoutPaintSummary(costs: CostTotals, scale: UnitScale): LayoutPaintSum
     styleValue: scale.value(total[CostKind.Style]),
     count: count[CostKind.Layout] + count[CostKind.Paint] + count[CostKind.Style],
   };
-}
-
-function findMainThread(threads: { timeline: ThreadTimeline; busy: number }[]): number {
-  let best = -1;
-  let bestRank = -1;
-  for (let i = 0; i < threads.length; i++) {
-    const name = threads[i].timeline.name.trim();
-    const rank = MAIN_THREAD_RANKS.find(([pattern]) => pattern.test(name))?.[1] ?? 0;
-    if (rank > bestRank || (rank === bestRank && threads[i].busy > threads[best].busy)) {
-      best = i;
-      bestRank = rank;
-    }
-  }
-  return best;
 }
 
 /** Indices of the k largest values (> 0) that pass `accept`, largest first; ties keep the lower index. */
