@@ -44,5 +44,7 @@ test('an idle thread listed first is never the main thread (system-wide recordin
 test('without a known name the busiest thread is the main one; with only idle threads there is none', () => {
   assert.deepEqual(order(profileOf([['swapper/0', 9], ['worker', 3], ['ui', 7]])), ['ui*:7', 'worker:3', 'swapper/0:0']);
   assert.deepEqual(order(profileOf([['swapper/0', 9], ['swapper/1', 3]])), ['swapper/0:0', 'swapper/1:0']);
+  // A CPU's scheduling track keeps its busy time but is not a program's thread.
+  assert.deepEqual(order(profileOf([['CPU 0', 9], ['SurfaceFlinger', 3]])), ['SurfaceFlinger*:3', 'CPU 0:9']);
   assert.equal(summarizeProfile(profileOf([['swapper/1', 3]])).threads[0].isMainThread, false);
 });

@@ -7,11 +7,13 @@ import { FrameRole, classifyFrames, type FrameKinds } from './frame-kinds.ts';
 
 /** Linux's per-CPU idle task in system-wide recordings (perf, ftrace): its time is the CPU idling. */
 const IDLE_THREAD = /^swapper(\/\d+)?$/;
+/** A CPU's scheduling track (ftrace sched_switch): busy, but not a thread of the program. */
+const CPU_TRACK = /^CPU \d+$/;
 
 /**
  * How strongly a thread's name says "main thread"; ties go to the busier
  * thread. Unknown names rank 0, so without a known name the busiest thread is
- * the main one; an idle thread is never chosen.
+ * the main one; an idle thread or a CPU track is never chosen.
  */
 const MAIN_THREAD_RANKS: readonly [RegExp, number][] = [
   [/^CrRendererMain$/, 4],
@@ -26,7 +28,7 @@ export function isIdleThread(name: string): boolean {
 
 function mainThreadRank(name: string): number {
   const trimmed = name.trim();
-  if (IDLE_THREAD.test(trimmed)) return -1;
+  if (IDLE_THREAD.test(trimmed) || CPU_TRACK.test(trimmed)) return -1;
   return MAIN_THREAD_RANKS.find(([pattern]) => pattern.test(trimmed))?.[1] ?? 0;
 }
 
