@@ -23,6 +23,9 @@ import { nodeGunzip } from './node-host.ts';
 export const SAMPLE_TRACES =
   process.env.TRACE_SAMPLES_DIR ?? fileURLToPath(new URL('../../../shared/traces/speedscope', import.meta.url));
 
+/** Every folder of real traces (speedscope's, Lighthouse's, trace-viewer's), each with its licence. */
+export const REAL_TRACES = process.env.REAL_TRACES_DIR ?? join(SAMPLE_TRACES, '..');
+
 export function sampleTrace(relativePath: string): Uint8Array {
   return new Uint8Array(readFileSync(join(SAMPLE_TRACES, relativePath)));
 }
