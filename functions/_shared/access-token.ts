@@ -1,8 +1,14 @@
 // Verifies a Supabase user access token before the socket does anything else.
-// Asymmetric tokens (ES256/RS256 with a kid, the current Supabase default) are
-// checked against the project's JWKS without a round trip; HS256 tokens are
-// checked locally when the legacy secret is configured, otherwise by asking
-// Auth (GET /auth/v1/user), which also catches signed-out sessions.
+// Two steps:
+//   1. The signature and expiry, locally where we hold the key: asymmetric
+//      tokens (ES256/RS256 with a kid, the current Supabase default) against
+//      the project's JWKS, HS256 tokens with the legacy secret when it is
+//      configured. Forged and expired tokens are refused without a round trip.
+//   2. The session, by asking Auth (GET /auth/v1/user), always: a token stays
+//      validly signed until it expires, even after its user signed out, and
+//      only Auth knows the session ended (it answers 403 session_not_found).
+// Step 2 alone also verifies the token, so legacy HS256 tokens without the
+// secret rely on it.
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { SupabaseConfig } from './config.ts';
 
@@ -15,6 +21,8 @@ export interface VerifiedUser {
 export class AccessTokenError extends Error {
   override readonly name = 'AccessTokenError';
 }
+
+type TokenConfig = Pick<SupabaseConfig, 'supabaseUrl' | 'anonKey' | 'jwtSecret'>;
 
 const AUDIENCE = 'authenticated';
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
@@ -29,48 +37,40 @@ function jwksFor(supabaseUrl: string) {
   return jwks;
 }
 
-export async function verifyAccessToken(
-  token: string | undefined,
-  config: Pick<SupabaseConfig, 'supabaseUrl' | 'anonKey' | 'jwtSecret'>,
-): Promise<VerifiedUser> {
+export async function verifyAccessToken(token: string | undefined, config: TokenConfig): Promise<VerifiedUser> {
   if (!token) throw new AccessTokenError('Missing access token: sign in first.');
+  const claims = await checkedClaims(token, config);
+  // Only user sessions may chat: the anon and service_role keys are valid JWTs too.
+  if (claims.role !== 'authenticated') throw new AccessTokenError('Access token is not a signed-in user session.');
+  if (typeof claims.sub !== 'string' || claims.sub === '') throw new AccessTokenError('Access token names no user.');
+  return await userWithLiveSession(token, claims, config);
+}
+
+/** The token's claims, with signature and expiry verified where a key is at hand. */
+async function checkedClaims(token: string, config: TokenConfig): Promise<JWTPayload> {
   let alg: string | undefined;
+  let claims: JWTPayload;
   try {
     alg = decodeProtectedHeader(token).alg;
-    decodeJwt(token);
+    claims = decodeJwt(token);
   } catch {
     throw new AccessTokenError('Malformed access token.');
   }
-
-  let claims: JWTPayload;
   try {
     if (alg === 'HS256') {
-      if (!config.jwtSecret) return await verifyWithAuthServer(token, config);
-      ({ payload: claims } = await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), {
-        algorithms: ['HS256'],
-        audience: AUDIENCE,
-      }));
-    } else if (alg === 'ES256' || alg === 'RS256') {
-      ({ payload: claims } = await jwtVerify(token, jwksFor(config.supabaseUrl), { algorithms: [alg], audience: AUDIENCE }));
-    } else {
-      throw new AccessTokenError(`Unsupported token algorithm ${alg ?? '(none)'}.`);
+      if (!config.jwtSecret) return claims; // Auth verifies it in the next step
+      return (await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), { algorithms: ['HS256'], audience: AUDIENCE })).payload;
+    }
+    if (alg === 'ES256' || alg === 'RS256') {
+      return (await jwtVerify(token, jwksFor(config.supabaseUrl), { algorithms: [alg], audience: AUDIENCE })).payload;
     }
   } catch (error) {
     throw asAccessTokenError(error);
   }
-  return userFromClaims(claims);
+  throw new AccessTokenError(`Unsupported token algorithm ${alg ?? '(none)'}.`);
 }
 
-function userFromClaims(claims: JWTPayload): VerifiedUser {
-  // Only user sessions may chat: the anon and service_role keys are valid JWTs too.
-  if (claims.role !== 'authenticated') throw new AccessTokenError('Access token is not a signed-in user session.');
-  if (typeof claims.sub !== 'string' || claims.sub === '') throw new AccessTokenError('Access token names no user.');
-  return { userId: claims.sub, email: typeof claims.email === 'string' ? claims.email : undefined };
-}
-
-async function verifyWithAuthServer(token: string, config: Pick<SupabaseConfig, 'supabaseUrl' | 'anonKey'>): Promise<VerifiedUser> {
-  const claims = decodeJwt(token);
-  if (claims.role !== 'authenticated') throw new AccessTokenError('Access token is not a signed-in user session.');
+async function userWithLiveSession(token: string, claims: JWTPayload, config: TokenConfig): Promise<VerifiedUser> {
   let response: Response;
   try {
     response = await fetch(`${config.supabaseUrl}/auth/v1/user`, {
@@ -80,8 +80,12 @@ async function verifyWithAuthServer(token: string, config: Pick<SupabaseConfig, 
     throw new AccessTokenError('Could not reach the sign-in service to check the token; try again.');
   }
   if (!response.ok) {
-    await response.body?.cancel();
-    throw new AccessTokenError(claims.exp !== undefined && claims.exp * 1000 < Date.now() ? 'Access token expired: sign in again.' : 'Invalid access token.');
+    const body = (await response.json().catch(() => ({}))) as { code?: unknown; error_code?: unknown };
+    if (body.code === 'session_not_found' || body.error_code === 'session_not_found') {
+      throw new AccessTokenError('Session ended (signed out): sign in again.');
+    }
+    const expired = claims.exp !== undefined && claims.exp * 1000 < Date.now();
+    throw new AccessTokenError(expired ? 'Access token expired: sign in again.' : 'Invalid access token.');
   }
   const user = (await response.json()) as { id?: unknown; email?: unknown };
   if (typeof user.id !== 'string' || user.id !== claims.sub) throw new AccessTokenError('Invalid access token.');

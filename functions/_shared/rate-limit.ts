@@ -1,15 +1,18 @@
-// Per-user limit on AI turns, enforced in Postgres (public.claim_ai_turn) so
-// it holds across every function instance. Called with the user's client:
-// the claim is recorded for auth.uid(), never for an id the client names.
+// Claims an AI turn in Postgres (public.claim_ai_turn), so it holds across every
+// function instance: a turn id runs once, whoever sends it again and on
+// whichever socket, and each user has a per-minute limit. Called with the
+// user's client: the claim is recorded for auth.uid(), never for an id the
+// client names.
 import type { SupabaseClient } from '@supabase/supabase-js';
 
-export type TurnClaim = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type TurnClaim = { outcome: 'claimed' } | { outcome: 'duplicate' } | { outcome: 'rate_limited'; retryAfterSeconds: number };
 
 export async function claimTurn(userClient: SupabaseClient, turnId: string, maxPerMinute: number): Promise<TurnClaim> {
-  const { data, error } = await userClient.rpc('claim_ai_turn', { max_per_minute: maxPerMinute, p_turn_id: turnId });
-  if (error) throw new Error(`Could not check the turn rate limit: ${error.message}`);
-  if (data === true) return { allowed: true };
-  return { allowed: false, retryAfterSeconds: await secondsUntilNextSlot(userClient) };
+  const { data, error } = await userClient.rpc('claim_ai_turn', { p_turn_id: turnId, max_per_minute: maxPerMinute });
+  if (error) throw new Error(`Could not claim the turn: ${error.message}`);
+  if (data === 'claimed' || data === 'duplicate') return { outcome: data };
+  if (data === 'rate_limited') return { outcome: data, retryAfterSeconds: await secondsUntilNextSlot(userClient) };
+  throw new Error(`claim_ai_turn answered ${JSON.stringify(data)}`);
 }
 
 /** When the oldest turn of the last minute leaves the window. */

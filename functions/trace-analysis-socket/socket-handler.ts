@@ -22,6 +22,7 @@ import type { SocketConfig } from '../_shared/config.ts';
 import { waitUntil } from '../_shared/edge-runtime.ts';
 import { claimTurn } from '../_shared/rate-limit.ts';
 import { createUserClient } from '../_shared/supabase-clients.ts';
+import { utf8ByteLength } from '../_shared/utf8-bytes.ts';
 import { findVisibleTrace, isTraceVisible } from '../_shared/traces.ts';
 
 /** Reads the token from `?access_token=` or from a `jwt.<token>` subprotocol. */
@@ -77,8 +78,6 @@ class SocketSession {
   private readonly userClient;
   /** Traces this socket has seen the user own. */
   private readonly ownedTraces = new Set<string>();
-  /** Turn ids already accepted on this socket, so a resent prompt is not run twice. */
-  private readonly turnIds = new Set<string>();
   private inbox: Promise<void> = Promise.resolve();
 
   constructor(
@@ -125,8 +124,11 @@ class SocketSession {
       this.sendError('invalid_message', 'Send JSON text frames, not binary.');
       return;
     }
-    if (data.length > this.config.maxMessageBytes) {
-      this.sendError('invalid_message', `Message too large (limit ${this.config.maxMessageBytes} bytes); send less history.`);
+    // The limit is in bytes: a frame of three-byte characters is three times its length.
+    // Every character is at least one byte, so a frame longer than the limit is not measured.
+    const limit = this.config.maxMessageBytes;
+    if (data.length > limit || utf8ByteLength(data) > limit) {
+      this.sendError('invalid_message', `Message too large (limit ${limit} bytes of UTF-8); send less history.`);
       return;
     }
     const parsed = parseClientMessage(data);
@@ -151,10 +153,6 @@ class SocketSession {
 
   private async userPrompt(message: UserPrompt): Promise<void> {
     const { traceId, turnId } = message;
-    if (this.turnIds.has(turnId)) {
-      this.sendError('invalid_message', 'This turn was already submitted.', { turnId });
-      return;
-    }
     if (!this.ownedTraces.has(traceId)) {
       if (!(await isTraceVisible(this.userClient, traceId))) {
         this.sendError('trace_not_found', 'Trace not found in your account; upload it again.', { turnId, traceId });
@@ -162,11 +160,14 @@ class SocketSession {
       }
       this.ownedTraces.add(traceId);
     }
-    this.turnIds.add(turnId);
 
+    // The database claims each turn id once, so a replay on any socket or instance is refused here.
     const claim = await claimTurn(this.userClient, turnId, this.config.turnsPerMinute);
-    if (!claim.allowed) {
-      this.turnIds.delete(turnId);
+    if (claim.outcome === 'duplicate') {
+      this.sendError('invalid_message', 'This turn was already submitted.', { turnId });
+      return;
+    }
+    if (claim.outcome === 'rate_limited') {
       this.sendError(
         'rate_limited',
         `You have asked ${this.config.turnsPerMinute} questions in the last minute; try again in ${claim.retryAfterSeconds} s.`,

@@ -6,11 +6,14 @@ import { assert, assertEquals, assertMatch } from '../_test/assert.ts';
 import { CHAT_PROTOCOL, CLOSE_POLICY_VIOLATION, ServerMessageSchema, type ServerMessage } from '../_shared/chat-messages.ts';
 import type { SocketConfig } from '../_shared/config.ts';
 import { createSocketHandler } from './socket-handler.ts';
+import { startFakeAuth } from '../_test/fake-auth.ts';
 
 const secret = 'socket-test-secret-of-32-characters!!';
 const userId = '7b6a5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
+// Auth answers GET /auth/v1/user; there is no database (PostgREST) behind this URL.
+const auth = startFakeAuth({ secret });
 const config: SocketConfig = {
-  supabaseUrl: 'http://127.0.0.1:9',
+  supabaseUrl: auth.url,
   anonKey: 'anon',
   serviceRoleKey: 'service',
   jwtSecret: secret,
@@ -26,6 +29,9 @@ function userToken(expiresIn: string | number = '1h') {
     .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(secret));
 }
+
+// Deno's test sanitizers want every server closed by the end of the last test.
+addEventListener('unload', () => void auth.close());
 
 async function withServer(run: (url: string) => Promise<void>) {
   const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, createSocketHandler(config));
@@ -131,6 +137,35 @@ Deno.test('malformed, oversized, binary and userId-carrying messages get an erro
       assertMatch(reply.message, pattern);
     }
     assertEquals(client.socket.readyState, WebSocket.OPEN);
+    client.socket.close();
+    await client.closed;
+  });
+});
+
+Deno.test('the frame limit counts UTF-8 bytes, not characters', async () => {
+  await withServer(async (url) => {
+    const client = connect(`${url}?access_token=${await userToken()}`);
+    await client.opened;
+    assertEquals((await client.next()).type, 'connection_ack');
+    // A prompt of three-byte characters, padded to exactly `bytes` bytes of UTF-8. Its turnId is
+    // invalid, so a frame that is read gets the schema's answer (no database needed here).
+    const frameOf = (bytes: number) => {
+      const shell = JSON.stringify({ type: 'user_prompt', traceId: '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d', turnId: 'not-a-uuid', prompt: '', history: [] });
+      const room = bytes - new TextEncoder().encode(shell).length;
+      const prompt = '€'.repeat(Math.floor(room / 3)) + 'a'.repeat(room % 3);
+      const frame = shell.replace('"prompt":""', `"prompt":"${prompt}"`);
+      assertEquals(new TextEncoder().encode(frame).length, bytes);
+      return frame;
+    };
+    const limit = config.maxMessageBytes;
+    client.socket.send(frameOf(limit + 1));
+    const refused = await client.next();
+    assert(refused.type === 'error' && refused.code === 'invalid_message', JSON.stringify(refused));
+    assertMatch(refused.message, /too large/);
+    client.socket.send(frameOf(limit));
+    const read = await client.next();
+    assert(read.type === 'error' && read.code === 'invalid_message', JSON.stringify(read));
+    assertMatch(read.message, /turnId/);
     client.socket.close();
     await client.closed;
   });

@@ -123,7 +123,9 @@ export class AuthService {
     if (!row || !(await passwordMatches(password, row.encrypted_password))) {
       throw new AuthFailure(400, 'invalid_credentials', 'Invalid login credentials');
     }
-    return this.issueSession(row.id, randomUUID());
+    const sessionId = randomUUID();
+    await this.db.query('insert into auth.sessions (id, user_id) values ($1, $2)', [sessionId, row.id]);
+    return this.issueSession(row.id, sessionId);
   }
 
   async refresh(refreshToken: string): Promise<StandinSession> {
@@ -147,13 +149,25 @@ export class AuthService {
     if (typeof claims.sub !== 'string') throw new AuthFailure(403, 'bad_jwt', 'invalid claim: missing sub claim');
     const { rows } = await this.db.query<UserRow>('select * from auth.users where id = $1', [claims.sub]);
     if (!rows[0]) throw new AuthFailure(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    // As GoTrue: a token outlives its session only until Auth is asked.
+    if (typeof claims.session_id === 'string') {
+      const session = await this.db.query('select 1 from auth.sessions where id = $1 and user_id = $2', [claims.session_id, claims.sub]);
+      if (session.rows.length === 0) throw new AuthFailure(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+    }
     return toUser(rows[0]);
   }
 
-  async logout(token: string): Promise<void> {
+  /** Ends sessions as GoTrue's `POST /logout?scope=`: global (default) all of the user's, local this one, others the rest. */
+  async logout(token: string, scope: string): Promise<void> {
     const claims = await this.keys.verify(token).catch(() => undefined);
-    if (claims?.session_id) {
-      await this.db.query('update auth.refresh_tokens set revoked = true where session_id = $1', [claims.session_id]);
+    if (typeof claims?.sub !== 'string' || typeof claims.session_id !== 'string') return;
+    // Deleting a session deletes its refresh tokens (foreign key cascade).
+    if (scope === 'local') {
+      await this.db.query('delete from auth.sessions where id = $1', [claims.session_id]);
+    } else if (scope === 'others') {
+      await this.db.query('delete from auth.sessions where user_id = $1 and id <> $2', [claims.sub, claims.session_id]);
+    } else {
+      await this.db.query('delete from auth.sessions where user_id = $1', [claims.sub]);
     }
   }
 
@@ -223,7 +237,9 @@ export class AuthService {
       } else if (req.method === 'POST' && subpath === '/logout') {
         const token = bearerOf(req);
         if (!token) return authError(res, 401, 'no_authorization', 'This endpoint requires a Bearer token');
-        await this.logout(token);
+        const scope = url.searchParams.get('scope') ?? 'global';
+        if (!['global', 'local', 'others'].includes(scope)) return authError(res, 400, 'validation_failed', 'Unsupported logout scope');
+        await this.logout(token, scope);
         sendEmpty(res, 204);
       } else if (req.method === 'GET' && subpath === '/.well-known/jwks.json') {
         // With HS256 user tokens this is empty and clients fall back to GET /user, as on a legacy project.

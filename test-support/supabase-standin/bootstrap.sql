@@ -33,11 +33,20 @@ create table auth.users (
   updated_at timestamptz default now()
 );
 
+-- A sign-in is a session; signing out deletes it. Auth refuses (GET /user: 403 session_not_found)
+-- an access token whose session_id names no session, even before the token expires.
+create table auth.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now()
+);
+
 create table auth.refresh_tokens (
   id bigserial primary key,
   token varchar(255) unique not null,
   user_id uuid not null references auth.users (id) on delete cascade,
-  session_id uuid not null,
+  session_id uuid not null references auth.sessions (id) on delete cascade,
   revoked boolean not null default false,
   created_at timestamptz default now()
 );

@@ -1,6 +1,6 @@
 // The unmodified supabase-js client against the stand-in: auth, PostgREST and Storage (plain and
 // TUS), with RLS from supabase/migrations deciding what each user sees.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient, isAuthSessionMissingError, type SupabaseClient } from '@supabase/supabase-js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
@@ -82,6 +82,41 @@ describe('auth', () => {
     });
     assert.equal(reuse.status, 400);
     assert.equal((await reuse.json()).code, 'refresh_token_not_found');
+  });
+
+  test('sign-out ends sessions as hosted Auth does: /user refuses their tokens before they expire', async () => {
+    const signIn = async () => {
+      const c = client(standin.anonKey);
+      const { data } = await c.auth.signInWithPassword({ email: 'bob@example.com', password: 'bob-password' });
+      return { c, token: data.session!.access_token, refresh: data.session!.refresh_token };
+    };
+    // GET /user as a function calls it; supabase-js turns session_not_found into AuthSessionMissingError.
+    const userOf = async (token: string) => {
+      const res = await fetch(`${standin.url}/auth/v1/user`, { headers: { apikey: standin.anonKey, authorization: `Bearer ${token}` } });
+      const body = await res.json();
+      return res.ok ? 'ok' : `${res.status} ${body.code}`;
+    };
+    const [laptop, phone, tablet] = [await signIn(), await signIn(), await signIn()];
+    assert.equal(await userOf(laptop.token), 'ok');
+
+    assert.equal((await laptop.c.auth.signOut({ scope: 'local' })).error, null);
+    assert.equal(await userOf(laptop.token), '403 session_not_found');
+    assert.equal(await userOf(phone.token), 'ok', 'local sign-out ends only its own session');
+    const { error } = await client(standin.anonKey).auth.getUser(laptop.token);
+    assert.ok(isAuthSessionMissingError(error), String(error));
+
+    assert.equal((await phone.c.auth.signOut({ scope: 'others' })).error, null);
+    assert.equal(await userOf(phone.token), 'ok');
+    assert.equal(await userOf(tablet.token), '403 session_not_found');
+
+    assert.equal((await phone.c.auth.signOut()).error, null); // global, the default
+    assert.equal(await userOf(phone.token), '403 session_not_found');
+    const refresh = await fetch(`${standin.url}/auth/v1/token?grant_type=refresh_token`, {
+      method: 'POST',
+      headers: { apikey: standin.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: phone.refresh }),
+    });
+    assert.equal((await refresh.json()).code, 'refresh_token_not_found', "a signed-out session's refresh token is gone too");
   });
 
   test('a forged token is refused by /user', async () => {
@@ -187,8 +222,8 @@ describe('PostgREST', () => {
   test('rpc claim_ai_turn enforces the per-minute limit', async () => {
     const results = [];
     for (let i = 0; i < 3; i++) results.push((await alice.rpc('claim_ai_turn', { max_per_minute: 2, p_turn_id: `t${i}` })).data);
-    assert.deepEqual(results, [true, true, false]);
-    const forOther = await alice.rpc('claim_ai_turn_for_user', { p_user_id: bobId, max_per_minute: 5 });
+    assert.deepEqual(results, ['claimed', 'claimed', 'rate_limited']);
+    const forOther = await alice.rpc('claim_ai_turn_for_user', { p_user_id: bobId, p_turn_id: 'other', max_per_minute: 5 });
     assert.equal(forOther.status, 403);
   });
 

@@ -3,6 +3,7 @@
 // functions) plus the scripted model server, and small clients for the chat
 // socket and the user's private results channel.
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
   CHAT_PROTOCOL,
@@ -16,6 +17,20 @@ import {
 } from '../../functions/_shared/chat-messages.ts';
 import { startScriptedModel, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { startSupabaseStandin, type SupabaseStandin } from '../../test-support/supabase-standin/index.ts';
+import { importTraceFile } from '../../shared-importer/node/node-host.ts';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
+import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+
+/** A real recording (perf samples of a Vert.x server, collapsed stacks, 264 KB). */
+export const SAMPLE_TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
+
+/** The columns the desktop fills when it uploads a trace: its summary and the budgeted text the model reads. */
+export async function uploadedSummaryOf(file = SAMPLE_TRACE_FILE): Promise<{ summary: TraceSummary; summary_text: string; format: string }> {
+  const summary = summarizeProfile(await importTraceFile(file));
+  return { summary, summary_text: (await renderSummaryText(summary)).text, format: summary.format };
+}
 
 export interface CloudStack {
   standin: SupabaseStandin;

@@ -185,14 +185,15 @@ describe('realtime.messages (private channel authorisation)', () => {
   });
 });
 
-describe('AI turn rate limit', () => {
+describe('AI turn claims: each turn id once, at most max_per_minute per user', () => {
+  const claim = (uid: string, turnId: string = randomUUID(), max = 100) =>
+    as(claimsOf(uid), (tx) => tx.query<{ outcome: string }>('select public.claim_ai_turn($1, $2) as outcome', [turnId, max])).then((r) => r.rows[0]!.outcome);
+
   test('claim_ai_turn allows max_per_minute turns per user, then refuses', async () => {
-    const claim = (uid: string) =>
-      as(claimsOf(uid), (tx) => tx.query<{ ok: boolean }>('select public.claim_ai_turn(2, $1) as ok', [randomUUID()])).then((r) => r.rows[0]!.ok);
-    assert.equal(await claim(userA), true);
-    assert.equal(await claim(userA), true);
-    assert.equal(await claim(userA), false);
-    assert.equal(await claim(userB), true, "one user's usage does not count against another");
+    assert.equal(await claim(userA, randomUUID(), 2), 'claimed');
+    assert.equal(await claim(userA, randomUUID(), 2), 'claimed');
+    assert.equal(await claim(userA, randomUUID(), 2), 'rate_limited');
+    assert.equal(await claim(userB, randomUUID(), 2), 'claimed', "one user's usage does not count against another");
     const { rows } = await as(claimsOf(userA), (tx) => tx.query<{ user_id: string }>('select user_id from public.ai_turns'));
     assert.equal(rows.length, 2);
     assert.ok(rows.every((r) => r.user_id === userA));
@@ -201,20 +202,40 @@ describe('AI turn rate limit', () => {
   test('turns older than a minute no longer count', async () => {
     const uid = randomUUID();
     await db.query(`insert into auth.users (id, email) values ($1, $2)`, [uid, `${uid}@example.com`]);
-    await db.query(`insert into public.ai_turns (user_id, created_at) values ($1, now() - interval '61 seconds')`, [uid]);
-    const ok = await as(claimsOf(uid), (tx) => tx.query<{ ok: boolean }>('select public.claim_ai_turn(1) as ok'));
-    assert.equal(ok.rows[0]!.ok, true);
+    await db.query(`insert into public.ai_turns (user_id, turn_id, created_at) values ($1, $2, now() - interval '61 seconds')`, [uid, randomUUID()]);
+    assert.equal(await claim(uid, randomUUID(), 1), 'claimed');
   });
 
-  test('users cannot bypass it: no direct inserts, no claiming for others', async () => {
-    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.ai_turns (user_id) values ($1)', [userA]))), '42501');
-    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn_for_user($1, 100)', [userB]))), '42501');
-    assert.equal(await errorCode(as(anon, (tx) => tx.query('select public.claim_ai_turn(100)'))), '42501');
+  test('a turn id is claimed once: a replay by the same user, or by another, is refused and costs no slot', async () => {
+    const uid = randomUUID();
+    await db.query(`insert into auth.users (id, email) values ($1, $2)`, [uid, `${uid}@example.com`]);
+    const turnId = randomUUID();
+    assert.equal(await claim(uid, turnId, 2), 'claimed');
+    assert.equal(await claim(uid, turnId, 2), 'duplicate');
+    assert.equal(await claim(userB, turnId), 'duplicate');
+    assert.equal(await claim(uid, randomUUID(), 2), 'claimed', 'the refused replays used none of the two slots');
+    assert.equal(await claim(uid, turnId, 2), 'duplicate', 'a replay at the limit is a replay, not a rate limit');
+    const { rows } = await db.query<{ user_id: string }>('select user_id from public.ai_turns where turn_id = $1', [turnId]);
+    assert.deepEqual(rows.map((r) => r.user_id), [uid]);
+  });
+
+  test('the turn id is unique in the table itself, whoever writes the row', async () => {
+    const turnId = randomUUID();
+    assert.equal(await claim(userA, turnId), 'claimed');
+    const write = as(service, (tx) => tx.query('insert into public.ai_turns (user_id, turn_id) values ($1, $2)', [userB, turnId]));
+    assert.equal(await errorCode(write), '23505');
+  });
+
+  test('users cannot bypass it: no direct inserts, no claiming for others, no turn without an id', async () => {
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.ai_turns (user_id, turn_id) values ($1, $2)', [userA, randomUUID()]))), '42501');
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn_for_user($1, $2, 100)', [userB, randomUUID()]))), '42501');
+    assert.equal(await errorCode(as(anon, (tx) => tx.query('select public.claim_ai_turn($1, 100)', [randomUUID()]))), '42501');
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn(null, 100)'))), '22023');
   });
 
   test('service_role claims for a given user', async () => {
-    const { rows } = await as(service, (tx) => tx.query<{ ok: boolean }>('select public.claim_ai_turn_for_user($1, 100) as ok', [userB]));
-    assert.equal(rows[0]!.ok, true);
-    assert.equal(await errorCode(as(service, (tx) => tx.query('select public.claim_ai_turn(100)'))), '28000', 'service role has no auth.uid()');
+    const { rows } = await as(service, (tx) => tx.query<{ outcome: string }>('select public.claim_ai_turn_for_user($1, $2, 100) as outcome', [userB, randomUUID()]));
+    assert.equal(rows[0]!.outcome, 'claimed');
+    assert.equal(await errorCode(as(service, (tx) => tx.query('select public.claim_ai_turn($1, 100)', [randomUUID()]))), '28000', 'service role has no auth.uid()');
   });
 });
