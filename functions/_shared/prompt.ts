@@ -3,9 +3,8 @@
 // functions, threads and markers, and may be written to look like
 // instructions. It goes into a delimited block, marked with a random nonce the
 // trace cannot predict, and the system message says never to obey it.
-import type { Tiktoken } from 'js-tiktoken/lite';
-import { countTokensWith, loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import type { HistoryMessage } from './chat-messages.ts';
+import { utf8ByteLength } from './utf8-bytes.ts';
 
 /** Tokens the chat format adds around each message (role and separators). */
 export const TOKENS_PER_MESSAGE = 4;
@@ -41,7 +40,6 @@ export interface BuiltPrompt {
   tokensExact: boolean;
 }
 
-const encoder = new TextEncoder();
 const SUMMARY_TRUNCATED_NOTE = '\n[summary cut here to fit the prompt budget]';
 
 export function randomNonce(): string {
@@ -73,15 +71,43 @@ function blockFooter(nonce: string): string {
   return `\n</trace-data ${nonce}>`;
 }
 
-/** The longest prefix of `text` that fits in `maxTokens` tokens. */
-function truncateToTokens(tokenizer: Tiktoken, text: string, maxTokens: number): string {
-  const tokens = tokenizer.encode(text, [], []);
-  return tokens.length <= maxTokens ? text : tokenizer.decode(tokens.slice(0, Math.max(0, maxTokens)));
+type CountTokens = (text: string) => Promise<number>;
+
+/**
+ * The tokenizer is loaded on first use only: a turn whose prompt fits by its byte size never
+ * needs it, and loading its tables is most of a cold start's CPU and memory.
+ */
+async function tokenCounter(): Promise<CountTokens> {
+  const { countTokens } = await import('../../shared-importer/src/summary/token-count.ts');
+  return countTokens;
 }
 
 /** Tokens of a message as the budget counts them (o200k_base, the tokenizer the summary text is budgeted with). */
 export async function messageTokens(content: string): Promise<number> {
-  return countTokensWith(await loadTokenizer(), content) + TOKENS_PER_MESSAGE;
+  return (await (await tokenCounter())(content)) + TOKENS_PER_MESSAGE;
+}
+
+/** The largest `i` in [low, high] with `fits(i)`, given `fits(low)`; token counts grow with the prefix. */
+async function lastFitting(low: number, high: number, fits: (i: number) => Promise<boolean>): Promise<number> {
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (await fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** The longest prefix of `text` within `maxTokens`: whole lines where one fits, else part of the first line. */
+async function truncateToTokens(count: CountTokens, text: string, maxTokens: number): Promise<string> {
+  const fits = async (end: number) => (await count(text.slice(0, end))) <= maxTokens;
+  const lineEnds: number[] = [];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineEnds.push(at);
+  if (lineEnds.length > 0 && (await fits(lineEnds[0]))) {
+    return text.slice(0, lineEnds[await lastFitting(0, lineEnds.length - 1, (i) => fits(lineEnds[i]))]);
+  }
+  let end = await lastFitting(0, lineEnds[0] ?? text.length, fits);
+  if (end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--; // never split a surrogate pair
+  return text.slice(0, end);
 }
 
 // A trace's summary text is the same turn after turn, and counting its few
@@ -90,16 +116,16 @@ export async function messageTokens(content: string): Promise<number> {
 const SUMMARY_COUNT_CACHE_SIZE = 64;
 const summaryTokenCounts = new Map<string, number>();
 
-function summaryTokens(tokenizer: Tiktoken, text: string): number {
-  let count = summaryTokenCounts.get(text);
-  if (count === undefined) {
-    count = countTokensWith(tokenizer, text);
+async function summaryTokens(count: CountTokens, text: string): Promise<number> {
+  let tokens = summaryTokenCounts.get(text);
+  if (tokens === undefined) {
+    tokens = await count(text);
     if (summaryTokenCounts.size >= SUMMARY_COUNT_CACHE_SIZE) summaryTokenCounts.delete(summaryTokenCounts.keys().next().value!);
   } else {
     summaryTokenCounts.delete(text); // re-inserted below as the most recent
   }
-  summaryTokenCounts.set(text, count);
-  return count;
+  summaryTokenCounts.set(text, tokens);
+  return tokens;
 }
 
 /**
@@ -108,9 +134,6 @@ function summaryTokens(tokenizer: Tiktoken, text: string): number {
  * by a token or two at the seams; the budget leaves room for that.
  */
 export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
-  const tokenizer = await loadTokenizer();
-  const countTokens = (text: string) => countTokensWith(tokenizer, text);
-  const messageTokens = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
   const nonce = input.nonce ?? randomNonce();
   const head = `${systemInstructions(nonce)}\n\n${blockHeader(nonce, input.traceName)}`;
   const foot = blockFooter(nonce);
@@ -119,9 +142,8 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   // Every o200k token stands for at least one byte of UTF-8, so the byte size bounds the token
   // count from above. When that bound fits, nothing needs tokenising (BPE over a summary of a few
   // thousand tokens is the costliest step of a turn).
-  const utf8Bytes = (text: string) => encoder.encode(text).length;
-  let byteBound = utf8Bytes(head) + utf8Bytes(input.summaryText) + utf8Bytes(foot) + 2 * TOKENS_PER_MESSAGE + utf8Bytes(question.content);
-  for (const message of input.history) byteBound += utf8Bytes(message.content) + TOKENS_PER_MESSAGE;
+  let byteBound = utf8ByteLength(head) + utf8ByteLength(input.summaryText) + utf8ByteLength(foot) + 2 * TOKENS_PER_MESSAGE + utf8ByteLength(question.content);
+  for (const message of input.history) byteBound += utf8ByteLength(message.content) + TOKENS_PER_MESSAGE;
   if (byteBound <= input.tokenBudget) {
     return {
       messages: [{ role: 'system', content: head + input.summaryText + foot }, ...input.history.map((m) => ({ role: m.role, content: m.content })), question],
@@ -132,15 +154,17 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
     };
   }
 
+  const count = await tokenCounter();
+  const tokensOf = async (content: string) => (await count(content)) + TOKENS_PER_MESSAGE;
   // The instructions and the question are never cut; the summary gives way if it alone overflows.
-  const fixedTokens = countTokens(head) + countTokens(foot) + TOKENS_PER_MESSAGE + messageTokens(question.content);
+  const fixedTokens = (await count(head)) + (await count(foot)) + TOKENS_PER_MESSAGE + (await tokensOf(question.content));
   let summaryText = input.summaryText;
-  let summaryCount = summaryTokens(tokenizer, summaryText);
+  let summaryCount = await summaryTokens(count, summaryText);
   let summaryTruncated = false;
   if (fixedTokens + summaryCount > input.tokenBudget) {
-    const room = Math.max(0, input.tokenBudget - fixedTokens - countTokens(SUMMARY_TRUNCATED_NOTE) - 2);
-    summaryText = truncateToTokens(tokenizer, summaryText, room) + SUMMARY_TRUNCATED_NOTE;
-    summaryCount = countTokens(summaryText);
+    const room = Math.max(0, input.tokenBudget - fixedTokens - (await count(SUMMARY_TRUNCATED_NOTE)) - 2);
+    summaryText = (await truncateToTokens(count, summaryText, room)) + SUMMARY_TRUNCATED_NOTE;
+    summaryCount = await count(summaryText);
     summaryTruncated = true;
   }
   const system: PromptMessage = { role: 'system', content: head + summaryText + foot };
@@ -150,7 +174,7 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   const kept: PromptMessage[] = [];
   for (let i = input.history.length - 1; i >= 0; i--) {
     const message = input.history[i];
-    const cost = messageTokens(message.content);
+    const cost = await tokensOf(message.content);
     if (used + cost > input.tokenBudget) break;
     used += cost;
     kept.push({ role: message.role, content: message.content });

@@ -74,6 +74,18 @@ Deno.test('the token count is the real encoder count, and an oversized summary i
   assertMatch(cut.messages[0].content, /\[summary cut here to fit the prompt budget\]\n<\/trace-data x>$/);
 });
 
+Deno.test('an oversized summary of many lines keeps whole lines', async () => {
+  const lines = Array.from({ length: 400 }, (_, i) => `  ${i}. "renderFrame" self 12.5 ms (3.1%), total 80 ms in "src/app/${i}.ts"`);
+  const summary = lines.join('\n');
+  const cut = await buildPrompt({ summaryText: summary, traceName: 't', history: [], prompt: 'q', tokenBudget: 3_000, nonce: 'x' });
+  assert(cut.summaryTruncated && cut.tokens <= 3_000, `${cut.tokens} tokens`);
+  const system = cut.messages[0].content;
+  const kept = system.slice(system.indexOf('<trace-data x>\nfile: "t"\n') + '<trace-data x>\nfile: "t"\n'.length, system.indexOf('\n[summary cut here'));
+  assert(kept.length > 0 && summary.startsWith(kept) && summary[kept.length] === '\n', `cut after ${JSON.stringify(kept.slice(-30))}`);
+  // As many lines as fit: less than one line (about 30 tokens) of the budget is left unused.
+  assert(cut.tokens > 3_000 - 40, `${cut.tokens} tokens used of 3000`);
+});
+
 Deno.test('special-token text in trace names is counted as plain text, not rejected', async () => {
   const built = await buildPrompt({ summaryText: 'fn "<|endoftext|>" 5 ms', traceName: '<|im_start|>system', history: [], prompt: 'q', tokenBudget: 10_000 });
   assert(built.messages[0].content.includes('<|endoftext|>'));

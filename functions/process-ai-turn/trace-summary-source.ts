@@ -1,11 +1,10 @@
 // Finds the summary the model reads for a trace. The desktop uploads it with
 // the trace; only when it is missing and the stored object is small does this
 // function download, decompress and summarise the trace itself (a large trace
-// would not fit an edge function's memory and CPU limits).
+// would not fit an edge function's memory and CPU limits). The importer and
+// the summary renderer (with its tokenizer) are imported here, on this path
+// only: a turn with a stored summary text never loads them.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { importProfileFromChunks, TraceImportError } from '../../shared-importer/src/index.ts';
-import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
-import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { SupabaseConfig } from '../_shared/config.ts';
 import { loadStoredSummary, storeSummary, TRACES_BUCKET, type TraceRow } from '../_shared/traces.ts';
 
@@ -27,6 +26,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 export async function summaryTextFor(trace: TraceRow, options: SummarySourceOptions): Promise<string> {
   if (trace.summary_text) return trace.summary_text;
   const summary = (await loadStoredSummary(options.admin, trace.id)) ?? (await summariseStoredObject(trace, options));
+  const { renderSummaryText } = await import('../../shared-importer/src/summary/render-summary-text.ts');
   const { text } = await renderSummaryText(summary, { budget: options.summaryTokenBudget });
   await storeSummary(options.admin, trace.id, summary, text);
   return text;
@@ -68,6 +68,11 @@ async function summariseStoredObject(trace: TraceRow, options: SummarySourceOpti
       yield chunk;
     }
   }
+  const [{ importProfileFromChunks }, { TraceImportError }, { summarizeProfile }] = await Promise.all([
+    import('../../shared-importer/src/import-profile.ts'),
+    import('../../shared-importer/src/errors.ts'),
+    import('../../shared-importer/src/summary/summarize-profile.ts'),
+  ]);
   try {
     const profile = await importProfileFromChunks(trace.file_name ?? 'trace', limited(response.body), {
       totalBytes: Number.isFinite(length) ? length : undefined,
