@@ -1,6 +1,7 @@
 // Reads and writes rows of public.traces (see supabase/migrations).
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { parseTraceSummary } from './trace-summary-schema.ts';
 
 export const TRACES_BUCKET = 'traces';
 
@@ -47,14 +48,16 @@ export async function loadTraceForTurn(admin: SupabaseClient, userId: string, tr
   return data;
 }
 
-/** The stored summary JSON, read only when a trace has no summary text yet. */
-export async function loadStoredSummary(admin: SupabaseClient, traceId: string): Promise<TraceSummary | null> {
-  const { data, error } = await admin.from('traces').select('summary').eq('id', traceId).maybeSingle<{ summary: TraceSummary | null }>();
+/** The stored summary JSON as the row holds it (check it with parseTraceSummary), read only when a trace has no summary text yet. */
+export async function loadStoredSummary(admin: SupabaseClient, traceId: string): Promise<unknown> {
+  const { data, error } = await admin.from('traces').select('summary').eq('id', traceId).maybeSingle<{ summary: unknown }>();
   if (error) throw new Error(`Could not read the summary of trace ${traceId}: ${error.message}`);
   return data?.summary ?? null;
 }
 
 export async function storeSummary(admin: SupabaseClient, traceId: string, summary: TraceSummary, summaryText: string): Promise<void> {
+  const checked = parseTraceSummary(summary);
+  if (!checked.ok) throw new Error(`Refusing to store an invalid summary for trace ${traceId}: ${checked.reason}`);
   const { error } = await admin.from('traces').update({ summary, summary_text: summaryText, format: summary.format }).eq('id', traceId);
   if (error) throw new Error(`Could not store the summary of trace ${traceId}: ${error.message}`);
 }

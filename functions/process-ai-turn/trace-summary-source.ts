@@ -5,7 +5,9 @@
 // the summary renderer (with its tokenizer) are imported here, on this path
 // only: a turn with a stored summary text never loads them.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import type { SupabaseConfig } from '../_shared/config.ts';
+import { parseTraceSummary } from '../_shared/trace-summary-schema.ts';
 import { loadStoredSummary, storeSummary, TRACES_BUCKET, type TraceRow } from '../_shared/traces.ts';
 
 /** A summary cannot be had; `message` is for the user. */
@@ -25,11 +27,20 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** The text placed in the prompt's data block; rendered (and stored) only when the row lacks it. */
 export async function summaryTextFor(trace: TraceRow, options: SummarySourceOptions): Promise<string> {
   if (trace.summary_text) return trace.summary_text;
-  const summary = (await loadStoredSummary(options.admin, trace.id)) ?? (await summariseStoredObject(trace, options));
+  const summary = (await storedSummary(trace, options)) ?? (await summariseStoredObject(trace, options));
   const { renderSummaryText } = await import('../../shared-importer/src/summary/render-summary-text.ts');
   const { text } = await renderSummaryText(summary, { budget: options.summaryTokenBudget });
   await storeSummary(options.admin, trace.id, summary, text);
   return text;
+}
+
+/** The summary a client stored with the trace, checked: a row holds whatever its owner wrote. */
+async function storedSummary(trace: TraceRow, options: SummarySourceOptions): Promise<TraceSummary | null> {
+  const stored = await loadStoredSummary(options.admin, trace.id);
+  if (stored === null) return null;
+  const parsed = parseTraceSummary(stored);
+  if (parsed.ok) return parsed.summary;
+  throw new SummaryUnavailableError(`The stored summary of this trace is not one the app writes (${parsed.reason}); re-open the trace in the app to upload it again.`);
 }
 
 async function summariseStoredObject(trace: TraceRow, options: SummarySourceOptions) {

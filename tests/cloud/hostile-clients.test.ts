@@ -2,8 +2,8 @@
 // real pieces (stand-in Auth and Postgres, both functions in real Deno, the
 // scripted model): oversized frames measured in bytes, a turn replayed on a
 // second socket or by another user, a token used after its session signed
-// out, and one turn built to cost as much CPU as a frame allows while another
-// user's answer streams.
+// out, a stored summary of another shape, and one turn built to cost as much
+// CPU as a frame allows while another user's answer streams.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -126,6 +126,29 @@ describe('hostile clients', () => {
     const fresh = openChatSocket(socketUrl, again.session.access_token);
     assert.equal((await fresh.next()).type, 'connection_ack', 'a new sign-in works');
     await fresh.close();
+  });
+
+  test('a summary stored in another shape is refused with the reason, and nothing reaches the model', async () => {
+    const user = await signUpUser(stack.standin, 'shapes@example.com');
+    const listener = await listenForResults(user);
+    const socket = await connected(user);
+    const { summary } = uploaded;
+    for (const [stored, reason] of [
+      [{ threads: 'many', format: 'chrome-trace-event' }, /not one the app writes \(fileName/],
+      [{ ...summary, threads: [{ ...summary.threads[0], topFunctions: [{ name: 'x' }] }] }, /threads\.0\.topFunctions\.0/],
+    ] as const) {
+      // No summary_text: the function renders the text from the stored JSON.
+      const traceId = await insertTrace(user, { file_name: 'odd.json', summary: stored });
+      const turnId = randomUUID();
+      const prompt = `what is in ${traceId}?`;
+      socket.send({ type: 'user_prompt', traceId, turnId, prompt, history: [] });
+      const end = await turnFinished(listener, turnId, 30_000);
+      assert.ok(end.type === 'error' && end.code === 'summary_unavailable', JSON.stringify(end));
+      assert.match(end.message, reason);
+      assert.equal(modelCallsFor(prompt), 0);
+    }
+    await socket.close();
+    await user.client.removeAllChannels();
   });
 
   // A hang check with generous bounds, not a timing assertion: on one core's worth of a

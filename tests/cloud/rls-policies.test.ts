@@ -85,6 +85,16 @@ describe('public.traces', () => {
     assert.equal(deleted.affectedRows, 1);
   });
 
+  test('a summary must be a JSON object of at most 1 MiB, its text at most 256 KiB', async () => {
+    const insert = (columns: Record<string, unknown>) =>
+      as(claimsOf(userA), (tx) => tx.query('insert into public.traces (summary, summary_text) values ($1, $2)', [columns.summary ?? null, columns.summary_text ?? null]));
+    assert.equal(await errorCode(insert({ summary: JSON.stringify('a summary') })), '23514');
+    assert.equal(await errorCode(insert({ summary: JSON.stringify([1, 2]) })), '23514');
+    assert.equal(await errorCode(insert({ summary: JSON.stringify({ warnings: ['x'.repeat(1024 * 1024)] }) })), '23514');
+    assert.equal(await errorCode(insert({ summary_text: '€'.repeat(90_000) })), '23514', '270 KB of UTF-8');
+    assert.equal(await errorCode(insert({ summary: JSON.stringify({ format: 'collapsed-stacks', threads: [] }), summary_text: '€'.repeat(80_000) })), undefined);
+  });
+
   test('anon has no access at all', async () => {
     assert.equal(await errorCode(as(anon, (tx) => tx.query('select * from public.traces'))), '42501');
     assert.equal(await errorCode(as(anon, (tx) => tx.query(`insert into public.traces (file_name) values ('x')`))), '42501');

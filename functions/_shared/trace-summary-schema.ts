@@ -1,0 +1,118 @@
+// The shape of `public.traces.summary`: a TraceSummary (shared-importer/src/summary/summary-types.ts,
+// where each field is explained) as JSON. The column is written by clients (the desktop uploads the
+// summary it computed) and by process-ai-turn (when it summarises an uploaded trace itself), so the
+// function validates it where it writes it and again where it reads it: a row a client wrote may
+// hold anything. The schema is typed against TraceSummary, so the two cannot drift apart unnoticed.
+import { z } from 'zod';
+import type { TraceFormat, WeightUnit } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { describeValidationError } from './chat-messages.ts';
+import { utf8ByteLength } from './utf8-bytes.ts';
+
+/** Largest summary JSON accepted (real summaries are tens of KB); the database enforces the same. */
+export const MAX_SUMMARY_JSON_BYTES = 1024 * 1024;
+
+// Formats are added by shared-importer over time; any format id it might write is accepted.
+const format = z.custom<TraceFormat>((value) => typeof value === 'string' && /^[a-z0-9-]{1,40}$/.test(value), 'a format id');
+const weightUnit: z.ZodType<WeightUnit> = z.enum(['microseconds', 'samples', 'bytes']);
+const count = z.number().int().nonnegative();
+const value = z.number().finite();
+const ms = z.number().finite();
+const msOrNull = ms.nullable();
+
+const functionSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  selfMs: msOrNull,
+  selfValue: value,
+  selfPercent: value,
+  totalMs: msOrNull,
+  totalValue: value,
+  totalPercent: value,
+});
+
+const elided = { elidedFrameCount: count, elidedAfter: count };
+
+const hotPath = z.object({
+  id: z.string(),
+  frames: z.array(z.string()),
+  frameIds: z.array(z.string()),
+  ...elided,
+  totalMs: msOrNull,
+  totalValue: value,
+  selfMs: msOrNull,
+  selfValue: value,
+  percent: value,
+});
+
+const longTask = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  startMs: ms,
+  durMs: ms,
+  name: z.string(),
+  stack: z.array(z.string()),
+  stackIds: z.array(z.string()),
+  ...elided,
+  stackSelfMs: ms,
+});
+
+const threadSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  pid: z.number().int().optional(),
+  tid: z.number().int().optional(),
+  isMainThread: z.boolean(),
+  busyMs: msOrNull,
+  busyValue: value,
+  busyPercent: value,
+  sampleCount: count,
+  intervalCount: count,
+  functionCount: count,
+  selfFunctionCount: count,
+  topFunctions: z.array(functionSummary),
+  topFunctionsByTotal: z.array(functionSummary),
+  hotPaths: z.array(hotPath),
+  longTasks: z.array(longTask),
+  longTaskCount: count,
+  longTaskTotalMs: ms,
+  gc: z.object({ totalMs: msOrNull, totalValue: value, count, longestMs: msOrNull }),
+  layoutPaint: z.object({
+    layoutMs: msOrNull,
+    paintMs: msOrNull,
+    styleMs: msOrNull,
+    layoutValue: value,
+    paintValue: value,
+    styleValue: value,
+    count,
+  }),
+  markers: z.array(z.object({ name: z.string(), category: z.string().optional(), startMs: ms, durMs: ms.optional() })),
+  omittedMarkerCount: count,
+});
+
+export const TraceSummarySchema: z.ZodType<TraceSummary> = z.object({
+  format,
+  fileName: z.string(),
+  unit: weightUnit,
+  valueUnit: z.enum(['ms', 'samples', 'bytes']),
+  durationMs: msOrNull,
+  durationValue: value,
+  startMs: ms.optional(),
+  hasTimeline: z.boolean(),
+  threads: z.array(threadSummary),
+  omittedThreadCount: count,
+  warnings: z.array(z.string()),
+  stats: z.object({ eventCount: count, frameCount: count, intervalCount: count, threadCount: count }),
+  settings: z.object({ longTaskThresholdMs: ms }),
+});
+
+/** The summary, or why it is not one (a sentence for logs and the user). */
+export function parseTraceSummary(json: unknown): { ok: true; summary: TraceSummary } | { ok: false; reason: string } {
+  const size = utf8ByteLength(JSON.stringify(json) ?? '');
+  if (size > MAX_SUMMARY_JSON_BYTES) return { ok: false, reason: `it is ${size} bytes of JSON (limit ${MAX_SUMMARY_JSON_BYTES})` };
+  const result = TraceSummarySchema.safeParse(json);
+  if (result.success) return { ok: true, summary: result.data };
+  return { ok: false, reason: describeValidationError(result.error) };
+}
