@@ -47,10 +47,11 @@ async function summariseStoredObject(trace: TraceRow, options: SummarySourceOpti
   if (!trace.blob_path) {
     throw new SummaryUnavailableError('This trace has neither a summary nor an uploaded file yet; re-open it in the app to upload it.');
   }
-  const tooLarge = (size: number) =>
+  const tooLarge = (size?: number) =>
     new SummaryUnavailableError(
-      `The trace's summary was not uploaded and the file (${mb(size)}) is too large to summarise in the cloud ` +
-        `(limit ${mb(options.maxSummarizeBytes)}). Re-open the trace in the app so it uploads its summary.`,
+      `The trace's summary was not uploaded and the file${size === undefined ? '' : ` (${mb(size)})`} is too large to ` +
+        `summarise in the cloud (limit ${mb(options.maxSummarizeBytes)} after decompression). ` +
+        'Re-open the trace in the app so it uploads its summary.',
     );
   if (trace.size_bytes !== null && trace.size_bytes > options.maxSummarizeBytes) throw tooLarge(trace.size_bytes);
 
@@ -87,13 +88,15 @@ async function summariseStoredObject(trace: TraceRow, options: SummarySourceOpti
   try {
     const profile = await importProfileFromChunks(trace.file_name ?? 'trace', limited(response.body), {
       totalBytes: Number.isFinite(length) ? length : undefined,
-      // A small gzip can expand a lot; cap what it may become (gzip bombs).
-      maxDecompressedBytes: max * 8,
-      maxBufferedBytes: max * 8,
+      // The import's CPU and memory follow the trace text, not the object: a gzipped object is
+      // held to the same limit once decompressed.
+      maxDecompressedBytes: max,
+      maxBufferedBytes: max,
     });
     return summarizeProfile(profile);
   } catch (error) {
     if (error instanceof SummaryUnavailableError) throw error;
+    if (error instanceof TraceImportError && error.code === 'too-large') throw tooLarge();
     if (error instanceof TraceImportError) throw new SummaryUnavailableError(`The uploaded trace could not be read: ${error.message}`);
     throw error;
   }

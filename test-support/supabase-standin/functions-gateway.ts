@@ -138,46 +138,27 @@ export class FunctionsGateway {
   }
 
   private boot(slug: string, entry: string): Promise<RunningFunction> {
-    const args = ['run', '--allow-all', '--no-prompt'];
-    args.push(...(this.options.denoConfig ? ['--config', this.options.denoConfig] : ['--no-config']));
-    args.push(hostPath);
-    const child = spawn(denoBinary(), args, {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
-        NO_COLOR: '1',
-        ...this.options.env,
-        STANDIN_FUNCTION_ENTRY: entry,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = startFunctionProcess({
+      entry,
+      env: this.options.env,
+      denoConfig: this.options.denoConfig,
+      log: this.options.logOutput ? (line) => process.stderr.write(`[fn:${slug}] ${line}\n`) : undefined,
     });
-    this.children.add(child);
-    const prefix = `[fn:${slug}]`;
-    return new Promise<RunningFunction>((resolvePort, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`${slug} did not start listening within ${BOOT_TIMEOUT_MS} ms`));
-        child.kill('SIGKILL');
-      }, BOOT_TIMEOUT_MS);
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (line.startsWith(LISTENING_MARKER)) {
-          clearTimeout(timer);
-          resolvePort({ child, port: Number(line.slice(LISTENING_MARKER.length).trim()) });
-        } else if (this.options.logOutput) process.stderr.write(`${prefix} ${line}\n`);
-      });
-      createInterface({ input: child.stderr! }).on('line', (line) => {
-        if (this.options.logOutput) process.stderr.write(`${prefix} ${line}\n`);
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        this.children.delete(child);
-        this.running.delete(slug);
-        reject(new Error(`${slug} exited (${signal ?? code}) before listening`));
-      });
+    this.children.add(started.child);
+    started.child.on('exit', () => {
+      this.children.delete(started.child);
+      this.running.delete(slug);
     });
+    return started.listening.then((port) => ({ child: started.child, port }));
   }
 
+  /** Process id of a running function, or undefined when it has not started (or failed to). */
+  async processId(slug: string): Promise<number | undefined> {
+    const running = this.running.get(slug);
+    return running ? (await running.catch(() => undefined))?.child.pid : undefined;
+  }
+
+  /** Stops every function process; the next request to a function starts it again, cold. */
   async stop(): Promise<void> {
     const exits = [...this.children].map(
       (child) =>
@@ -190,4 +171,55 @@ export class FunctionsGateway {
     );
     await Promise.all(exits);
   }
+}
+
+export interface FunctionProcessOptions {
+  /** The function's entry module (it calls Deno.serve). */
+  entry: string;
+  env: Record<string, string>;
+  /** deno.json (import map, nodeModulesDir); none means `--no-config`. */
+  denoConfig?: string;
+  /** Receives the function's stdout and stderr, line by line. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs one function in its own Deno process under deno-function-host.ts, with only PATH, HOME and
+ * DENO_DIR of this process's environment plus `env`, as the hosted runtime gives a function only its
+ * own settings. `listening` resolves with the port once the function's Deno.serve listens.
+ */
+export function startFunctionProcess(options: FunctionProcessOptions): { child: ChildProcess; listening: Promise<number> } {
+  const args = ['run', '--allow-all', '--no-prompt'];
+  args.push(...(options.denoConfig ? ['--config', options.denoConfig] : ['--no-config']));
+  args.push(hostPath);
+  const child = spawn(denoBinary(), args, {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
+      NO_COLOR: '1',
+      ...options.env,
+      STANDIN_FUNCTION_ENTRY: options.entry,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const listening = new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${options.entry} did not start listening within ${BOOT_TIMEOUT_MS} ms`));
+      child.kill('SIGKILL');
+    }, BOOT_TIMEOUT_MS);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith(LISTENING_MARKER)) {
+        clearTimeout(timer);
+        resolvePort(Number(line.slice(LISTENING_MARKER.length).trim()));
+      } else options.log?.(line);
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => options.log?.(line));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.entry} exited (${signal ?? code}) before listening`));
+    });
+  });
+  return { child, listening };
 }

@@ -56,6 +56,10 @@ export interface SupabaseStandin {
   createUser(email: string, password: string): Promise<{ user: StandinUser; session: StandinSession }>;
   signIn(email: string, password: string): Promise<{ user: StandinUser; session: StandinSession }>;
   functionUrl(name: string): string;
+  /** Process id of a function's running Deno process (undefined before its first request), for benchmarks. */
+  functionProcessId(name: string): Promise<number | undefined>;
+  /** Stops the functions' Deno processes; the next request starts each again, cold. */
+  stopFunctions(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +154,8 @@ export async function startSupabaseStandin(options: StandinOptions = {}): Promis
     },
     signIn: (email, password) => session(() => auth.signInWithPassword(email, password)),
     functionUrl: (name) => `${url}/functions/v1/${name}`,
+    functionProcessId: (name) => functions.processId(name),
+    stopFunctions: () => functions.stop(),
     async stop() {
       realtime.close();
       for (const socket of upgradedSockets) socket.destroy();

@@ -287,4 +287,24 @@ describe('chat over the socket and the private results channel', () => {
     await socket.close();
     await hana.client.removeAllChannels();
   });
+
+  test('the summarise limit holds for the trace text: a small gzip that inflates past it is refused', async () => {
+    const ivan = await signUpUser(stack.standin, 'ivan@example.com');
+    const path = `${ivan.userId}/${randomUUID()}.txt.gz`;
+    const inflating = gzipSync(Buffer.alloc(SUMMARIZE_MAX_BYTES + 4096, 'main;parse;tokenize 1\n'));
+    assert.ok(inflating.length < SUMMARIZE_MAX_BYTES / 100, `${inflating.length} bytes compressed`);
+    assert.equal((await ivan.client.storage.from('traces').upload(path, inflating, { contentType: 'application/gzip' })).error, null);
+    const traceId = await insertTrace(ivan, { file_name: 'stacks.txt.gz', blob_path: path, size_bytes: inflating.length });
+    const listener = await listenForResults(ivan);
+    const socket = await connected(ivan);
+    const requestsBefore = stack.model.requests.length;
+    const turnId = randomUUID();
+    socket.send({ type: 'user_prompt', traceId, turnId, prompt: 'and the gzip?', history: [] });
+    const refused = await turnFinished(listener, turnId, 30_000);
+    assert.ok(refused.type === 'error' && refused.code === 'summary_unavailable', JSON.stringify(refused));
+    assert.match(refused.message, /too large to summarise in the cloud \(limit 2\.0 MB after decompression\)/);
+    assert.equal(stack.model.requests.length, requestsBefore);
+    await socket.close();
+    await ivan.client.removeAllChannels();
+  });
 });

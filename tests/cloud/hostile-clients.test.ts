@@ -159,38 +159,40 @@ describe('hostile clients', () => {
     const daves = await listenForResults(dave);
     const erins = await listenForResults(erin);
     const [daveSocket, erinSocket] = [await connected(dave), await connected(erin)];
+    try {
+      // Dave's answer streams for about three seconds.
+      const davesPrompt = 'What should I fix first? (streaming)';
+      stack.model.enqueue({ kind: 'text', chunks: Array.from({ length: 30 }, (_, i) => `part ${i}. `), delayMs: 100 });
+      const daveTurn = randomUUID();
+      daveSocket.send({ type: 'user_prompt', traceId: davesTrace, turnId: daveTurn, prompt: davesPrompt, history: [] });
+      await daves.waitFor((e) => e.turnId === daveTurn && e.type === 'model_chunk_append', 30_000);
 
-    // Dave's answer streams for about three seconds.
-    const davesPrompt = 'What should I fix first? (streaming)';
-    stack.model.enqueue({ kind: 'text', chunks: Array.from({ length: 30 }, (_, i) => `part ${i}. `), delayMs: 100 });
-    const daveTurn = randomUUID();
-    daveSocket.send({ type: 'user_prompt', traceId: davesTrace, turnId: daveTurn, prompt: davesPrompt, history: [] });
-    await daves.waitFor((e) => e.turnId === daveTurn && e.type === 'model_chunk_append', 30_000);
+      // Erin's frame: as much text as the limit allows, in long runs without spaces (the inputs
+      // that make byte-pair encoding slowest: a three-byte character, one repeated letter).
+      const frame = worstCaseFrame(erinsTrace);
+      assert.ok(utf8ByteLength(frame.text) <= MAX_FRAME_BYTES && utf8ByteLength(frame.text) > 0.98 * MAX_FRAME_BYTES);
+      const sentAt = Date.now();
+      erinSocket.send(frame.text);
 
-    // Erin's frame: as much text as the limit allows, in long runs without spaces (the inputs
-    // that make byte-pair encoding slowest: a three-byte character, one repeated letter).
-    const frame = worstCaseFrame(erinsTrace);
-    assert.ok(utf8ByteLength(frame.text) <= MAX_FRAME_BYTES && utf8ByteLength(frame.text) > 0.98 * MAX_FRAME_BYTES);
-    const sentAt = Date.now();
-    erinSocket.send(frame.text);
+      const daveEnd = await turnFinished(daves, daveTurn, 30_000);
+      assert.equal(daveEnd.type, 'model_response_end', JSON.stringify(daveEnd));
+      assert.equal(turnText(daves.turn(daveTurn)), Array.from({ length: 30 }, (_, i) => `part ${i}. `).join(''));
+      const daveWaited = Date.now() - sentAt;
 
-    const daveEnd = await turnFinished(daves, daveTurn, 30_000);
-    assert.equal(daveEnd.type, 'model_response_end', JSON.stringify(daveEnd));
-    assert.equal(turnText(daves.turn(daveTurn)), Array.from({ length: 30 }, (_, i) => `part ${i}. `).join(''));
-    const daveWaited = Date.now() - sentAt;
-
-    // Erin is answered or refused, within a bound.
-    const reply = await erinSocket.next(60_000);
-    if (reply.type === 'waiting_for_model') {
-      const erinEnd = await turnFinished(erins, frame.turnId, 120_000);
-      assert.ok(erinEnd.type === 'model_response_end' || erinEnd.type === 'error', JSON.stringify(erinEnd));
-    } else {
-      assert.equal(reply.type, 'error', JSON.stringify(reply));
+      // Erin is answered or refused, within a bound.
+      const reply = await erinSocket.next(60_000);
+      if (reply.type === 'waiting_for_model') {
+        const erinEnd = await turnFinished(erins, frame.turnId, 120_000);
+        assert.ok(erinEnd.type === 'model_response_end' || erinEnd.type === 'error', JSON.stringify(erinEnd));
+      } else {
+        assert.equal(reply.type, 'error', JSON.stringify(reply));
+      }
+      assert.ok(daveWaited < 30_000, `dave's answer ended ${daveWaited} ms after erin's frame`);
+    } finally {
+      for (const socket of [daveSocket, erinSocket]) await socket.close();
+      await dave.client.removeAllChannels();
+      await erin.client.removeAllChannels();
     }
-    assert.ok(daveWaited < 30_000, `dave's answer ended ${daveWaited} ms after erin's frame`);
-    for (const socket of [daveSocket, erinSocket]) await socket.close();
-    await dave.client.removeAllChannels();
-    await erin.client.removeAllChannels();
   });
 });
 
