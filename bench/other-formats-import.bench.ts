@@ -17,6 +17,7 @@ import protobuf from 'protobufjs';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
+import { sucraseCpuProfile } from './scaled-inputs.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CACHE_DIR = join(BENCH_OUTPUT_DIR, 'traces');
@@ -71,19 +72,7 @@ function firefoxInput(): string {
 
 /** The sucrase .cpuprofile's samples repeated up to the target size: real call tree, real runs of repeated nodes. */
 function cpuProfileInput(): string {
-  const doc = JSON.parse(readFileSync(join(SAMPLES, 'Chrome/65/sucrase.cpuprofile'), 'utf8')) as {
-    samples: number[];
-    timeDeltas: number[];
-    endTime: number;
-    startTime: number;
-  };
-  const sampleBytes = JSON.stringify(doc.samples).length + JSON.stringify(doc.timeDeltas).length;
-  const copies = Math.max(1, Math.floor((TARGET_MB * MB) / sampleBytes));
-  const span = doc.endTime - doc.startTime;
-  doc.samples = Array.from({ length: copies }, () => doc.samples).flat();
-  doc.timeDeltas = Array.from({ length: copies }, () => doc.timeDeltas).flat();
-  doc.endTime = doc.startTime + span * copies;
-  return JSON.stringify(doc);
+  return sucraseCpuProfile(TARGET_MB * MB);
 }
 
 /** A deterministic pseudo-random call tree sampled into a sampled speedscope profile. */

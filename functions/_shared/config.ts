@@ -1,5 +1,6 @@
 // Settings of both functions, read once from the environment. Secrets and
 // limits live here so nothing else calls Deno.env and tests can pass a config.
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SUMMARIZE_MAX_BYTES } from './limits.ts';
 
 export interface SupabaseConfig {
   supabaseUrl: string;
@@ -79,7 +80,7 @@ export function readSocketConfig(env: Env = denoEnv): SocketConfig {
     aiTurnCredential: aiTurnCredential(env, supabase),
     processTurnUrl: env('PROCESS_AI_TURN_URL') || `${supabase.supabaseUrl}/functions/v1/process-ai-turn`,
     turnsPerMinute: Math.max(1, positiveInt(env, 'AI_TURNS_PER_MINUTE', 10)),
-    maxMessageBytes: positiveInt(env, 'AI_MAX_MESSAGE_BYTES', 2 * 1024 * 1024),
+    maxMessageBytes: positiveInt(env, 'AI_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES),
   };
 }
 
@@ -99,7 +100,7 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
     },
     promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', 32_000),
     summaryTokenBudget: positiveInt(env, 'AI_SUMMARY_TOKEN_BUDGET', 6_000),
-    maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', 20 * 1024 * 1024),
+    maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', DEFAULT_SUMMARIZE_MAX_BYTES),
     chunkFlushMs: positiveInt(env, 'AI_CHUNK_FLUSH_MS', 50),
   };
 }

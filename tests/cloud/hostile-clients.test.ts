@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CLOSE_POLICY_VIOLATION, MAX_HISTORY_MESSAGE_CHARS, MAX_PROMPT_CHARS, type HistoryMessage } from '../../functions/_shared/chat-messages.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../functions/_shared/limits.ts';
 import { utf8ByteLength } from '../../functions/_shared/utf8-bytes.ts';
 import { textResponse } from '../../test-support/scripted-model/scripted-model-server.ts';
 import {
   insertTrace,
   listenForResults,
   openChatSocket,
+  SAMPLE_TRACE_FILE,
   signUpUser,
   startCloudStack,
   turnFinished,
@@ -24,8 +26,8 @@ import {
   type SignedInUser,
 } from './cloud-harness.ts';
 
-/** The functions' default frame limit (AI_MAX_MESSAGE_BYTES is left unset here). */
-const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/** AI_MAX_MESSAGE_BYTES is left unset here. */
+const MAX_FRAME_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
 
 let stack: CloudStack;
 let socketUrl: string;
@@ -33,7 +35,7 @@ let uploaded: Awaited<ReturnType<typeof uploadedSummaryOf>>;
 
 before(async () => {
   stack = await startCloudStack();
-  uploaded = await uploadedSummaryOf();
+  uploaded = await uploadedSummaryOf(SAMPLE_TRACE_FILE);
   socketUrl = stack.standin.functionUrl('trace-analysis-socket');
   // Answers name the question, so each test can find its own model requests.
   stack.model.setFallback((request) => textResponse(`Answer to: ${String(request.body.messages?.at(-1)?.content).slice(0, 40)}`));
