@@ -137,9 +137,8 @@ export class FtraceReader {
 
   finish(): FtraceTimelines {
     const threadTimelines: { timeline: ThreadTimeline; pid: number; tid: number }[] = [];
-    let unmatchedEnds = 0;
-    let unclosedBegins = 0;
-    const repairedThreads: string[] = [];
+    const unmatchedEnds: Repair = { count: 0, threads: [] };
+    const unclosedBegins: Repair = { count: 0, threads: [] };
     for (const thread of this.threads.values()) {
       const unclosed = this.closeOpenSlices(thread);
       const name = this.threadName(thread);
@@ -151,9 +150,8 @@ export class FtraceReader {
         tid: thread.tid,
         frameNames: [],
       });
-      unmatchedEnds += thread.unmatchedEnds;
-      unclosedBegins += unclosed;
-      if (thread.unmatchedEnds + unclosed > 0) repairedThreads.push(`${name} (${thread.tid})`);
+      countRepair(unmatchedEnds, thread.unmatchedEnds, `${name} (${thread.tid})`);
+      countRepair(unclosedBegins, unclosed, `${name} (${thread.tid})`);
       if (timeline.count > 0) threadTimelines.push({ timeline, pid: thread.pid, tid: thread.tid });
     }
     threadTimelines.sort((a, b) => orderNaNLast(a.pid, b.pid) || a.tid - b.tid);
@@ -165,7 +163,7 @@ export class FtraceReader {
     if (this.clockShift !== undefined && this.clockShift !== 0) for (const timeline of timelines) shiftTimeline(timeline, this.clockShift);
     return {
       timelines,
-      warnings: this.warnings(timelines.length, unmatchedEnds, unclosedBegins, repairedThreads),
+      warnings: this.warnings(timelines.length, unmatchedEnds, unclosedBegins),
       eventCount: this.events,
     };
   }
@@ -286,7 +284,7 @@ export class FtraceReader {
     this.skipped.set(kind, (this.skipped.get(kind) ?? 0) + 1);
   }
 
-  private warnings(drawn: number, unmatchedEnds: number, unclosedBegins: number, repairedThreads: string[]): string[] {
+  private warnings(drawn: number, unmatchedEnds: Repair, unclosedBegins: Repair): string[] {
     const warnings: string[] = [];
     if (this.skipped.size > 0) {
       const kinds = [...this.skipped].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -297,16 +295,33 @@ export class FtraceReader {
     if (drawn === 0 && this.events > 0) {
       warnings.push('Nothing to draw: the ftrace data has no tracing_mark_write B/E slices and no sched_switch events.');
     }
-    const where = repairedThreads.length > 3 ? `${repairedThreads.slice(0, 3).join(', ')} and ${repairedThreads.length - 3} more threads` : repairedThreads.join(', ');
-    if (unmatchedEnds > 0) warnings.push(`${formatCount(unmatchedEnds)} end (E) marks had no open slice to close and were ignored (${where}).`);
-    if (unclosedBegins > 0) {
-      warnings.push(`${formatCount(unclosedBegins)} begin (B) marks were never ended; they were closed at their thread's last event (${where}).`);
+    if (unmatchedEnds.count > 0) {
+      warnings.push(`${formatCount(unmatchedEnds.count)} end (E) marks had no open slice to close and were ignored (${threadList(unmatchedEnds)}).`);
+    }
+    if (unclosedBegins.count > 0) {
+      warnings.push(`${formatCount(unclosedBegins.count)} begin (B) marks were never ended; they were closed at their thread's last event (${threadList(unclosedBegins)}).`);
     }
     if (this.badLines > 0) {
       warnings.push(`${formatCount(this.badLines)} lines were not ftrace events and were skipped (the first: ${JSON.stringify(this.firstBadLine)}).`);
     }
     return warnings;
   }
+}
+
+/** One kind of B/E repair: how many, and on which threads ("name (tid)"). */
+interface Repair {
+  count: number;
+  threads: string[];
+}
+
+function countRepair(repair: Repair, count: number, thread: string): void {
+  if (count === 0) return;
+  repair.count += count;
+  repair.threads.push(thread);
+}
+
+function threadList({ threads }: Repair): string {
+  return threads.length > 3 ? `${threads.slice(0, 3).join(', ')} and ${threads.length - 3} more threads` : threads.join(', ');
 }
 
 /** Ftrace text already in memory, such as the "systemTraceEvents" string some Chrome traces carry. */

@@ -14,13 +14,17 @@ export function notATraceError(fileName: string, whatItIs: string): TraceImportE
   );
 }
 
-/** What a zip archive with no readable trace holds, for notATraceError. */
-export function zipWithoutTrace(entries: readonly { name: string; head?: SniffedHead }[], fileCount: number): string {
+/**
+ * What a zip archive with no trace we read holds, for notATraceError: its file
+ * count and the first few files, each with what it looks like when known.
+ */
+export function zipWithoutTrace(files: readonly { name: string; what?: string }[], fileCount: number): string {
   if (fileCount === 0) return 'a zip archive with no files in it';
-  const shown = entries.slice(0, ZIP_ENTRIES_SHOWN).map((e) => (e.head ? `"${e.name}" (${describeContent(e.head)})` : `"${e.name}"`));
-  const more = fileCount > shown.length ? `, and ${fileCount - shown.length} more` : '';
-  const bundle = INSTRUMENTS_BUNDLE.test(entries[0]?.name ?? '') ? 'an Instruments .trace document zipped, ' : '';
-  return `${bundle}a zip archive holding no trace we read (${fileCount === 1 ? 'one file' : `${fileCount} files`}: ${shown.join(', ')}${more})`;
+  const shown = files.slice(0, ZIP_ENTRIES_SHOWN).map((f) => (f.what ? `"${f.name}", ${f.what}` : `"${f.name}"`));
+  const more = fileCount > shown.length ? `; and ${fileCount - shown.length} more` : '';
+  const listed = `${fileCount === 1 ? 'one file' : `${fileCount} files`}: ${shown.join('; ')}${more}`;
+  if (INSTRUMENTS_BUNDLE.test(files[0]?.name ?? '')) return `an Instruments .trace document, zipped, which we do not read (${listed})`;
+  return `a zip archive holding no trace we read (${listed})`;
 }
 
 const ZIP_ENTRIES_SHOWN = 3;
@@ -56,7 +60,7 @@ const KNOWN_TEXT: readonly [RegExp, string][] = [
   [/^# callgrind format|^events: .*\n(.*\n)*?fn=/m, 'a Callgrind profile, which we do not read'],
   [/^\S.* log opened \(PC\)\s*$/m, 'a Papyrus (Creation Engine) script profiling log, which we do not read'],
   [/^@ \S+ \[\d+ samples\]/m, 'a pmcstat callgraph (FreeBSD hwpmc), which we do not read'],
-  [/^(Weight|Running Time|Bytes Used)\tSelf/m, 'an Instruments call tree copied as text, which we do not read'],
+  [/^(Weight|Running Time)\tSelf|^Bytes Used\tCount/m, 'an Instruments call tree copied as text, which we do not read'],
   [/^\s*COST CENTRE\s+MODULE/m, 'a GHC (Haskell) .prof text profile, which we do not read'],
 ];
 
