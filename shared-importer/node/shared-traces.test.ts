@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { TraceImportError } from '../src/errors.ts';
-import { ACCEPTED_FORMATS } from '../src/formats/registry.ts';
+import { ACCEPTED_FORMATS } from '../src/formats/catalog.ts';
 import { renderSummaryText } from '../src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../src/summary/summarize-profile.ts';
 import { importTraceFile } from './node-host.ts';

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildMergedCallTree, functionStats } from '../../shared-importer/src/model/call-tree.ts';
 import { TraceImportError } from '../../shared-importer/src/errors.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
-import { ACCEPTED_FORMATS } from '../../shared-importer/src/formats/registry.ts';
+import { ACCEPTED_FORMATS } from '../../shared-importer/src/formats/catalog.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';

@@ -25,7 +25,7 @@ export interface FormatImportContext {
   notATrace(whatItIs: string): TraceImportError;
 }
 
-/** One input format. A new format is one file exporting one of these and one line in registry.ts (with its label). */
+/** One input format: a new format is one file exporting one of these, a line in registry.ts and its name in catalog.ts. */
 export interface FormatImporter {
   format: TraceFormat;
   detect(head: SniffedHead): boolean;

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { SAMPLE_TRACES, importInChunks, sniffHead } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import { describeContent, zipWithoutTrace } from './not-a-trace.ts';
-import { ACCEPTED_FORMATS } from './registry.ts';
+import { ACCEPTED_FORMATS } from './catalog.ts';
 
 const SHARED = join(SAMPLE_TRACES, '..');
 const encoder = new TextEncoder();

@@ -4,7 +4,7 @@
 // head alone; formats we know of but do not read are named.
 import { TraceImportError } from '../errors.ts';
 import type { SniffedHead } from './format-importer.ts';
-import { ACCEPTED_FORMATS } from './registry.ts';
+import { ACCEPTED_FORMATS } from './catalog.ts';
 
 /** `whatItIs` is a noun phrase: "an HTML page without trace data". */
 export function notATraceError(fileName: string, whatItIs: string): TraceImportError {

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACCEPTED_FORMATS, FORMAT_IMPORTERS, FORMATS } from './registry.ts';
+import { FORMAT_CATALOG, TRACE_FILE_EXTENSIONS } from './catalog.ts';
+import { FORMAT_IMPORTERS } from './registry.ts';
 
-test('each registry line names its importer\'s own format, once, with a label of its own', () => {
-  for (const { format, importer } of FORMATS) assert.equal(importer.format, format);
-  assert.equal(new Set(FORMATS.map((f) => f.format)).size, FORMATS.length);
-  assert.equal(new Set(ACCEPTED_FORMATS).size, FORMATS.length);
-  assert.deepEqual(FORMAT_IMPORTERS, FORMATS.map((f) => f.importer));
+test('the registry has an importer for each format of the catalog, and no other', () => {
+  assert.deepEqual(FORMAT_IMPORTERS.map((i) => i.format).sort(), FORMAT_CATALOG.map((f) => f.format).sort());
+  assert.equal(new Set(FORMAT_CATALOG.map((f) => f.label)).size, FORMAT_CATALOG.length, 'labels differ');
+});
+
+test('the open dialog offers every format\'s extensions and the archives, once each', () => {
+  for (const { extensions } of FORMAT_CATALOG) for (const extension of extensions) assert.ok(TRACE_FILE_EXTENSIONS.includes(extension), extension);
+  assert.ok(TRACE_FILE_EXTENSIONS.includes('gz') && TRACE_FILE_EXTENSIONS.includes('zip'));
+  assert.equal(new Set(TRACE_FILE_EXTENSIONS).size, TRACE_FILE_EXTENSIONS.length);
 });

@@ -1,8 +1,8 @@
-import type { TraceFormat } from '../formats/registry.ts';
+import type { TraceFormat } from '../formats/catalog.ts';
 import type { FrameTable } from './frame-table.ts';
 import type { ThreadTimeline } from './thread-timeline.ts';
 
-export type { TraceFormat } from '../formats/registry.ts';
+export type { TraceFormat } from '../formats/catalog.ts';
 
 /**
  * What a profile's weights measure. Time-based profiles are normalised to
