@@ -101,6 +101,8 @@ export class FtraceReader {
   /** The latest comm seen for each tid anywhere (sched_switch names threads whose own lines say "<...>"). */
   private readonly commByTid = new Map<number, string>();
   private readonly frameOfName = new Map<string, number>();
+  /** The CPU-track frame last used for each tid, and the comm it was named by (a switch names the same thread again and again). */
+  private readonly runFrameOfTid = new Map<number, { comm: string; frame: number }>();
   private readonly skipped = new Map<string, number>();
   private readonly line: EventLine = { comm: '', tid: 0, tgid: NaN, cpu: 0, ts: 0, event: '', details: '' };
   private badLines = 0;
@@ -231,7 +233,16 @@ export class FtraceReader {
     }
     if (track.running) track.builder.leave(line.ts);
     track.running = next.nextPid !== 0;
-    if (track.running) track.builder.enter(this.frameOf(`${next.nextComm} ${next.nextPid}`), line.ts);
+    if (track.running) track.builder.enter(this.runFrame(next.nextPid, next.nextComm), line.ts);
+  }
+
+  /** "<comm> <tid>": the frame of a thread's stretch on a CPU. */
+  private runFrame(tid: number, comm: string): number {
+    const known = this.runFrameOfTid.get(tid);
+    if (known?.comm === comm) return known.frame;
+    const frame = this.frameOf(`${comm} ${tid}`);
+    this.runFrameOfTid.set(tid, { comm: detachedString(comm), frame });
+    return frame;
   }
 
   private readClockSync(line: EventLine): void {
@@ -370,30 +381,36 @@ function parseEventLine(line: string, out: EventLine): boolean {
     let close = bracket + 1;
     while (isDigit(line.charCodeAt(close))) close++;
     if (close === bracket + 1 || line.charCodeAt(close) !== 93 /* ] */ || !isSpace(line.charCodeAt(bracket - 1))) continue;
-    if (!readTask(line.slice(0, bracket), out)) continue;
+    if (!readTask(line, bracket, out)) continue;
     out.cpu = Number(line.slice(bracket + 1, close));
     return readEvent(line, close + 1, out);
   }
   return false;
 }
 
-/** "comm-tid" or "comm-tid (tgid)" (tgid may be "-----"). */
-function readTask(text: string, out: EventLine): boolean {
-  let task = text.trim();
+/** The task before `end`: "comm-tid" or "comm-tid (tgid)" (tgid may be "-----"), scanned from its end. */
+function readTask(line: string, end: number, out: EventLine): boolean {
+  let i = end;
+  while (i > 0 && isSpace(line.charCodeAt(i - 1))) i--;
   out.tgid = NaN;
-  if (task.endsWith(')')) {
-    const open = task.lastIndexOf('(');
+  if (line.charCodeAt(i - 1) === 41 /* ) */) {
+    const open = line.lastIndexOf('(', i);
     if (open < 0) return false;
-    const tgid = task.slice(open + 1, -1).trim();
+    const tgid = line.slice(open + 1, i - 1).trim();
     if (/^\d+$/.test(tgid)) out.tgid = Number(tgid);
     else if (!/^-+$/.test(tgid)) return false;
-    task = task.slice(0, open).trimEnd();
+    i = open;
+    while (i > 0 && isSpace(line.charCodeAt(i - 1))) i--;
   }
-  const dash = task.lastIndexOf('-');
-  if (dash <= 0 || dash === task.length - 1) return false;
-  for (let i = dash + 1; i < task.length; i++) if (!isDigit(task.charCodeAt(i))) return false;
-  out.comm = task.slice(0, dash);
-  out.tid = Number(task.slice(dash + 1));
+  const tidEnd = i;
+  while (i > 0 && isDigit(line.charCodeAt(i - 1))) i--;
+  if (i === tidEnd || line.charCodeAt(i - 1) !== 45 /* - */) return false;
+  const dash = i - 1;
+  let commStart = 0;
+  while (commStart < dash && isSpace(line.charCodeAt(commStart))) commStart++;
+  if (commStart === dash) return false;
+  out.comm = line.slice(commStart, dash);
+  out.tid = Number(line.slice(i, tidEnd));
   return true;
 }
 

@@ -134,6 +134,11 @@ async function* jsStringLines(batches: AsyncIterable<string[]>): AsyncIterable<s
         started = true;
         line = line.slice(opening.index + opening[0].length);
       }
+      // The common line: `...\n\` with no other escape in it.
+      if (line.endsWith('\\n\\') && line.indexOf('\\') === line.length - 3) {
+        out.push(line.slice(0, -3));
+        continue;
+      }
       const closing = /"\s*;?\s*$/.exec(line);
       if (closing && !isEscaped(line, closing.index)) {
         out.push(...unescapeJs(line.slice(0, closing.index)));
