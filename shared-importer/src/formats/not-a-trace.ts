@@ -115,7 +115,7 @@ function topLevelKeys(text: string): string[] {
     if (c === 34 /* " */) {
       const end = stringEnd(text, i);
       if (end < 0) break;
-      if (depth === 1 && expectKey) {
+      if (expectKey) {
         keys.push(JSON.parse(text.slice(i, end + 1)) as string);
         expectKey = false;
       }
