@@ -96,7 +96,8 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
       opened = await openInput(input, options, streams);
       if (opened.head.bytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
     }
-    const importer = opened.importer ?? fail(notATraceError(fileName, describeContent(opened.head)));
+    const { importer } = opened;
+    if (!importer) throw notATraceError(fileName, describeContent(opened.head));
     const trace = new ByteStream(
       whenDone(opened.input, () => {
         if (signal?.aborted) return;
@@ -186,10 +187,6 @@ async function firstTraceInArchive(
     await entry.close();
   }
   throw notATraceError(fileName, zipWithoutTrace(seen, files));
-}
-
-function fail(error: Error): never {
-  throw error;
 }
 
 function maxDecompressed(options: ImportOptions): number {

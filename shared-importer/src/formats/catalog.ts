@@ -19,7 +19,7 @@ export const FORMAT_CATALOG = [
   { format: 'chrome-cpuprofile', label: 'V8 CPU profile (.cpuprofile)', extensions: ['cpuprofile'] },
   { format: 'speedscope', label: 'speedscope JSON (.speedscope.json)', extensions: ['json'] },
   { format: 'firefox-gecko', label: 'Firefox / Gecko profile (.json)', extensions: ['json'] },
-  { format: 'systrace', label: 'Android systrace (.html report) and ftrace / atrace text', extensions: ['html', 'txt', 'trace'] },
+  { format: 'systrace', label: 'Android systrace (.html report) and ftrace / atrace text', extensions: ['html', 'txt'] },
   { format: 'linux-perf-script', label: 'Linux perf script output (perf script > out.txt)', extensions: ['txt', 'perf'] },
   { format: 'collapsed-stacks', label: 'Collapsed / folded stacks (Brendan Gregg format)', extensions: ['txt', 'folded', 'collapsed'] },
   { format: 'pprof', label: 'pprof (protobuf, gzipped or not)', extensions: ['prof', 'pb'] },

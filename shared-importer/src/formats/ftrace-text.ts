@@ -57,7 +57,6 @@ interface EventLine {
 interface ThreadState {
   tid: number;
   pid: number;
-  comm: string;
   events: ThreadEventStore;
   /** The B slices still open, innermost last. */
   openFrames: number[];
@@ -150,6 +149,7 @@ export class FtraceReader {
         name,
         pid: Number.isNaN(thread.pid) ? undefined : thread.pid,
         tid: thread.tid,
+        // Complete events only: the build never matches E events by name.
         frameNames: [],
       });
       countRepair(unmatchedEnds, thread.unmatchedEnds, `${name} (${thread.tid})`);
@@ -178,6 +178,7 @@ export class FtraceReader {
       const pidEnd = mark.indexOf('|', 2);
       const pid = pidEnd > 2 ? Number(mark.slice(2, pidEnd)) : NaN;
       if (!Number.isInteger(pid)) return this.skip('malformed B mark');
+      // The name ends at the next "|" (Chrome's marks append "|args|category"), as trace-viewer reads it.
       const nameEnd = mark.indexOf('|', pidEnd + 1);
       this.begin(line, pid, mark.slice(pidEnd + 1, nameEnd < 0 ? mark.length : nameEnd));
     } else if (isEnd) {
@@ -260,7 +261,6 @@ export class FtraceReader {
       thread = {
         tid: line.tid,
         pid: line.tgid,
-        comm: detachedString(line.comm),
         events: new ThreadEventStore(),
         openFrames: [],
         openStarts: [],
@@ -272,8 +272,9 @@ export class FtraceReader {
     return thread;
   }
 
+  /** Its latest comm from any line; ftrace prints "<...>" for a task it did not record the name of. */
   private threadName(thread: ThreadState): string {
-    return this.commByTid.get(thread.tid) ?? (thread.comm === '<...>' ? `tid ${thread.tid}` : thread.comm);
+    return this.commByTid.get(thread.tid) ?? `tid ${thread.tid}`;
   }
 
   private rememberComm(tid: number, comm: string): void {
