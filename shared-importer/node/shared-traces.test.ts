@@ -97,3 +97,16 @@ test('every shared trace file imports and summarises, or is refused as what it i
   }
   assert.deepEqual(refused, [...NOT_TRACES].sort());
 });
+
+test('catapult nanoseconds.json: "displayTimeUnit": "ns" only sets the display unit, ts stays in microseconds', async () => {
+  // The file: us1 B at ts 0, E at 1.1; ns1 B at 3.000, E at 3.011 (the Trace Event Format spec: ts is always µs).
+  const profile = await importTraceFile(join(SHARED, 'catapult/nanoseconds.json'));
+  const [thread] = profile.threads;
+  const duration = (name: string) => {
+    const i = Array.from(thread.frame).findIndex((f) => profile.frames.names[f] === name);
+    return thread.end[i] - thread.start[i];
+  };
+  assert.ok(Math.abs(duration('us1') - 1.1) < 1e-9, `us1: ${duration('us1')}`);
+  assert.ok(Math.abs(duration('ns1') - 0.011) < 1e-9, `ns1: ${duration('ns1')}`);
+  assert.deepEqual([profile.startTime, profile.endTime], [0, 3.021]);
+});
