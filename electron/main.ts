@@ -3,6 +3,7 @@
 // composes is tested in Node.
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { TRACE_FILE_EXTENSIONS } from '../shared-importer/src/formats/catalog.ts';
 import type { AppInfo, EventChannel, MainEvents, TraceLoadedEvent } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
 import { IpcMainRouter, sendEvent, sendRaw } from './main/ipc-main.ts';
@@ -22,7 +23,7 @@ import { traceFileFromArgv } from './services/command-line.ts';
 import importWorkerPath from './services/import-worker.ts?modulePath';
 
 const TRACE_FILE_FILTERS = [
-  { name: 'Traces', extensions: ['json', 'cpuprofile', 'prof', 'pb', 'gz', 'txt', 'folded', 'collapsed', 'perf'] },
+  { name: 'Traces', extensions: [...TRACE_FILE_EXTENSIONS] },
   { name: 'All Files', extensions: ['*'] },
 ];
 

@@ -111,7 +111,7 @@ test('a missing file, garbage and an empty file fail with exit 1 and a one-line 
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
   assert.match(missing.stderr, /^trace-analyser: no such file: ".*nope\.json"/);
-  assert.match(bad.stderr, /Could not recognise "garbage\.bin" as a trace\. Accepted formats:/);
+  assert.match(bad.stderr, /Could not recognise "garbage\.bin" as a trace: it looks like binary data \(first bytes [0-9a-f ]+\)\. Accepted formats:/);
   assert.match(none.stderr, /"empty\.json" is empty/);
   assert.match(directory.stderr, /is a directory/);
 });

@@ -17,7 +17,7 @@ export const USAGE = `Usage: trace-analyser summarize <file> [--json] [--budget 
 Summarises a performance trace: busy threads, hottest functions and call paths,
 long tasks with their dominant stacks, GC, layout/paint and user timings.
 Reads Chrome traces and .cpuprofile, Firefox, speedscope, perf script,
-collapsed stacks and pprof files, gzipped or not.
+collapsed stacks, pprof and Android systrace files, gzipped, zipped or not.
 
 Options:
   --json               Print one JSON object: the summary, its text and the text's token count

@@ -30,6 +30,13 @@ export function sampleTrace(relativePath: string): Uint8Array {
   return new Uint8Array(readFileSync(join(SAMPLE_TRACES, relativePath)));
 }
 
+/** trace-viewer's test traces (catapult, BSD), beside speedscope's: systrace, zip and Chrome JSON variants. */
+export const CATAPULT_TRACES = join(SAMPLE_TRACES, '..', 'catapult');
+
+export function catapultTrace(relativePath: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(CATAPULT_TRACES, relativePath)));
+}
+
 /** Imports `bytes` delivered as chunks of the given sizes (cycled), or whole when none are given. */
 export function importInChunks(
   fileName: string,
