@@ -12,7 +12,7 @@ export default defineConfig({
     build: {
       // The import worker runs from app.asar.unpacked (Node's loader cannot read ES modules inside an
       // asar in a worker thread), where node_modules cannot be resolved: its packages are bundled in.
-      externalizeDeps: { exclude: ['js-tiktoken'] },
+      externalizeDeps: { exclude: ['gpt-tokenizer'] },
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main.ts') },
       },

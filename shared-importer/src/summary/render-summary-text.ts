@@ -6,7 +6,7 @@
 import { formatBytes } from '../format-bytes.ts';
 import { clipName } from './summarize-profile.ts';
 import type { FunctionSummary, HotPath, LongTask, ThreadSummary, TraceSummary } from './summary-types.ts';
-import { countTokensWith, loadTokenizer } from './token-count.ts';
+import { loadTokenizer } from './token-count.ts';
 
 export const DEFAULT_TOKEN_BUDGET = 6000;
 const TEXT_NAME_CHARS = 120;
@@ -60,7 +60,7 @@ export async function renderSummaryText(
 ): Promise<RenderedSummary> {
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_TOKEN_BUDGET));
   const tokenizer = await loadTokenizer();
-  const count = (text: string) => countTokensWith(tokenizer, text);
+  const count = (text: string) => tokenizer.count(text);
 
   // Text length shrinks with each level, so a binary search finds the most detailed level that fits.
   let low = 0;
