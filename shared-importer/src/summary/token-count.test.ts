@@ -3,24 +3,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { countTokens as wholeCount } from 'gpt-tokenizer/encoding/o200k_base';
+import { randomText } from '../../node/trace-fixtures.ts';
 import { boundedParts, loadTokenizer, MAX_PIECE_CHARS } from './token-count.ts';
 
 const tokenizer = await loadTokenizer();
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
-/** Deterministic text of `length` characters drawn from `alphabet` (mulberry32). */
-function randomText(alphabet: string, length: number, seed: number): string {
-  const chars = [...alphabet];
-  let a = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out += chars[((t ^ (t >>> 14)) >>> 0) % chars.length];
-  }
-  return out;
-}
 
 test('counts equal the o200k_base encodings published by Python tiktoken (gpt-tokenizer TestPlans)', () => {
   const plans = readFileSync(createRequire(import.meta.url).resolve('gpt-tokenizer/data/TestPlans.txt'), 'utf8');
@@ -62,7 +49,7 @@ test('long pieces are cut into slices of at most MAX_PIECE_CHARS, never inside a
   for (const { text: part } of parts) {
     if (part.includes('start') || part.includes('end')) continue;
     assert.ok(part.length <= MAX_PIECE_CHARS, `part of ${part.length} chars`);
-    assert.ok(part.isWellFormed(), 'no lone surrogate at a cut');
+    assert.doesNotMatch(part, /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/, 'no lone surrogate at a cut');
   }
 });
 
@@ -79,9 +66,10 @@ test('on the worst inputs, counting in slices over-counts by at most 3 tokens pe
     'аяфывапролджэ',
     '!@#$%^&*()_+-=[]{}|;:,.<>?',
   ];
+  // Seeds 6 and 37 give punctuation runs whose two sides of a cut take one token fewer than the whole.
   for (const alphabet of alphabets) {
-    for (const seed of [1, 2, 3]) {
-      const text = randomText(alphabet, 1500 + seed * 400, seed);
+    for (const seed of [1, 2, 3, 6, 37]) {
+      const text = randomText(alphabet, 2000, seed);
       const cuts = [...boundedParts(text)].filter((p) => p.afterCut).length;
       const exact = wholeCount(text, PLAIN_TEXT);
       const sliced = tokenizer.count(text);
