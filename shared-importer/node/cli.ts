@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { TraceImportError, abortedError } from '../src/errors.ts';
 import { formatBytes } from '../src/format-bytes.ts';
 import type { ImportProgress } from '../src/input/import-options.ts';
-import { DEFAULT_TOKEN_BUDGET, renderSummaryText } from '../src/summary/render-summary-text.ts';
+import { DEFAULT_TOKEN_BUDGET, MIN_TOKEN_BUDGET, renderSummaryText } from '../src/summary/render-summary-text.ts';
 import { SUMMARY_DEFAULTS, summarizeProfile } from '../src/summary/summarize-profile.ts';
 import type { TraceSummaryWithText } from '../src/summary/summary-types.ts';
 import { importTraceFile } from './node-host.ts';
@@ -21,7 +21,7 @@ collapsed stacks and pprof files, gzipped or not.
 
 Options:
   --json               Print one JSON object: the summary, its text and the text's token count
-  --budget <tokens>    Token budget for the text (o200k_base tokenizer), default ${DEFAULT_TOKEN_BUDGET}
+  --budget <tokens>    Token budget for the text (o200k_base tokenizer), default ${DEFAULT_TOKEN_BUDGET}, at least ${MIN_TOKEN_BUDGET}
   --long-task-ms <ms>  Tasks at least this long count as long tasks, default ${SUMMARY_DEFAULTS.longTaskThresholdMs}
   -h, --help           Show this help
 
@@ -136,7 +136,7 @@ function parseCommand(argv: readonly string[]): CliCommand | 'help' {
   return {
     file,
     json: values.json ?? false,
-    budget: positiveNumber('--budget', values.budget, DEFAULT_TOKEN_BUDGET, true),
+    budget: tokenBudget(values.budget),
     longTaskMs: positiveNumber('--long-task-ms', values['long-task-ms'], SUMMARY_DEFAULTS.longTaskThresholdMs, false),
   };
 }
@@ -148,6 +148,15 @@ function positiveNumber(flag: string, raw: string | undefined, fallback: number,
     throw new UsageError(`${flag} needs a positive ${integer ? 'whole ' : ''}number, got "${raw}".`);
   }
   return value;
+}
+
+/** Below the minimum, the text could not even say what it left out. */
+function tokenBudget(raw: string | undefined): number {
+  const budget = positiveNumber('--budget', raw, DEFAULT_TOKEN_BUDGET, true);
+  if (budget < MIN_TOKEN_BUDGET) {
+    throw new UsageError(`--budget needs at least ${MIN_TOKEN_BUDGET} tokens, room to say what the summary leaves out; got "${raw}".`);
+  }
+  return budget;
 }
 
 async function checkReadableFile(path: string): Promise<void> {
