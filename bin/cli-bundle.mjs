@@ -66,8 +66,10 @@ async function buildBundle() {
       builder.onLoad({ filter: /.*/ }, async (args) => {
         const loader = LOADERS[extname(args.path)];
         if (!loader) throw new Error(`no loader for ${args.path}`);
-        const contents = await readFile(args.path);
-        inputs[relative(ROOT, args.path)] = sha256(contents);
+        const source = await readFile(args.path);
+        inputs[relative(ROOT, args.path)] = sha256(source);
+        // Each module keeps its own location, not the bundle's, for files it finds relative to itself.
+        const contents = source.toString('utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
         return { contents, loader };
       });
     },

@@ -88,3 +88,13 @@ test('where no bundle can be cached, the sources run through tsx', { timeout: 18
   const fromOurs = await runCli(root, ['summarize', trace, '--budget', '500']);
   assert.equal(run.stdout, fromOurs.stdout);
 });
+
+test("in the bundle, a module's import.meta.url is still its source file's", { timeout: 180_000 }, async (t) => {
+  const checkout = scratchCheckout();
+  t.after(() => rmSync(checkout, { recursive: true, force: true }));
+  edit(checkout, 'shared-importer/node/cli.ts', 'Summarises a performance trace', 'Summarises ${import.meta.url}');
+  const help = await runCli(checkout, ['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, new RegExp(`Summarises file://${checkout}/shared-importer/node/cli\\.ts: busy threads`));
+  assert.equal(cachedBundles(checkout).length, 1, 'from the bundle');
+});
