@@ -5,7 +5,7 @@
 //
 // Counting is linear in the input. BPE merging is quadratic in the length of
 // one pre-tokenised piece (a run of letters, symbols or spaces without a
-// break): one 12 KB run of "€" took seconds, and a chat message is input
+// break): 100,000 "x" in one run take seconds, and a chat message is input
 // anyone can send. Pieces longer than MAX_PIECE_CHARS are therefore counted in
 // slices of that length. Words, numbers and trace names are far shorter, so
 // ordinary text is counted exactly. A long run's count is an over-count by at
@@ -25,18 +25,19 @@ export interface Tokenizer {
 }
 
 /**
- * Longest piece merged in one go. BPE on a 256-character piece costs well
- * under a millisecond, so the worst input costs about as much per KB as a
- * few times ordinary prose (bench/token-count.bench.ts measures it).
+ * Longest piece merged in one go. BPE on a 256-character piece takes well
+ * under a millisecond: the worst inputs we built cost ~1 ms per KB, 4-6x
+ * ordinary prose (bench/token-count.bench.ts measures them).
  */
 export const MAX_PIECE_CHARS = 256;
 
 /**
- * The library caches the merges of pieces it has seen. Slices bound a key's
- * length; this bounds the entry count, so hostile input cannot grow the cache
- * of a long-lived process (an edge function, the import worker) past ~10 MB.
+ * The library caches the merges of pieces it has seen (100,000 by default).
+ * Slices bound an entry (a 256-character key and its tokens: ~2.5 KB at
+ * most); this bounds their number, so hostile input cannot grow the cache of a
+ * long-lived process (an edge function, the import worker) past ~10 MB.
  */
-const MERGE_CACHE_ENTRIES = 10_000;
+const MERGE_CACHE_ENTRIES = 4_000;
 
 /**
  * Tokens added for each cut inside a long piece. Counting the two sides of a
