@@ -13,7 +13,7 @@ export default defineConfig({
       // The import worker runs from app.asar.unpacked (Node's loader cannot read ES modules inside an
       // asar in a worker thread), where node_modules cannot be resolved: its packages are bundled in
       // (fflate as a chunk of its own, loaded on the first zip).
-      externalizeDeps: { exclude: ['js-tiktoken', 'fflate'] },
+      externalizeDeps: { exclude: ['gpt-tokenizer', 'fflate'] },
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main.ts') },
       },

@@ -24,7 +24,7 @@ const port = parentPort;
 if (!port) throw new Error('import-worker.ts must run as a worker thread');
 
 // Workers are started before they are needed, so the tokenizer's rank table
-// (over a second to build) is usually ready by the time a trace arrives, and
+// (~150 ms to build) is usually ready by the time a trace arrives, and
 // a small synthetic import has compiled the importer's hot code: a first
 // 100 MB import then takes ~15% less time.
 void loadTokenizer()

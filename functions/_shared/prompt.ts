@@ -3,8 +3,7 @@
 // functions, threads and markers, and may be written to look like
 // instructions. It goes into a delimited block, marked with a random nonce the
 // trace cannot predict, and the system message says never to obey it.
-import type { Tiktoken } from 'js-tiktoken/lite';
-import { countTokensWith, loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
+import { loadTokenizer, type Tokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import type { HistoryMessage } from './chat-messages.ts';
 
 /** Tokens the chat format adds around each message (role and separators). */
@@ -73,15 +72,9 @@ function blockFooter(nonce: string): string {
   return `\n</trace-data ${nonce}>`;
 }
 
-/** The longest prefix of `text` that fits in `maxTokens` tokens. */
-function truncateToTokens(tokenizer: Tiktoken, text: string, maxTokens: number): string {
-  const tokens = tokenizer.encode(text, [], []);
-  return tokens.length <= maxTokens ? text : tokenizer.decode(tokens.slice(0, Math.max(0, maxTokens)));
-}
-
 /** Tokens of a message as the budget counts them (o200k_base, the tokenizer the summary text is budgeted with). */
 export async function messageTokens(content: string): Promise<number> {
-  return countTokensWith(await loadTokenizer(), content) + TOKENS_PER_MESSAGE;
+  return (await loadTokenizer()).count(content) + TOKENS_PER_MESSAGE;
 }
 
 // A trace's summary text is the same turn after turn, and counting its few
@@ -90,10 +83,10 @@ export async function messageTokens(content: string): Promise<number> {
 const SUMMARY_COUNT_CACHE_SIZE = 64;
 const summaryTokenCounts = new Map<string, number>();
 
-function summaryTokens(tokenizer: Tiktoken, text: string): number {
+function summaryTokens(tokenizer: Tokenizer, text: string): number {
   let count = summaryTokenCounts.get(text);
   if (count === undefined) {
-    count = countTokensWith(tokenizer, text);
+    count = tokenizer.count(text);
     if (summaryTokenCounts.size >= SUMMARY_COUNT_CACHE_SIZE) summaryTokenCounts.delete(summaryTokenCounts.keys().next().value!);
   } else {
     summaryTokenCounts.delete(text); // re-inserted below as the most recent
@@ -109,7 +102,7 @@ function summaryTokens(tokenizer: Tiktoken, text: string): number {
  */
 export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   const tokenizer = await loadTokenizer();
-  const countTokens = (text: string) => countTokensWith(tokenizer, text);
+  const countTokens = (text: string) => tokenizer.count(text);
   const messageTokens = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
   const nonce = input.nonce ?? randomNonce();
   const head = `${systemInstructions(nonce)}\n\n${blockHeader(nonce, input.traceName)}`;
@@ -139,7 +132,7 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   let summaryTruncated = false;
   if (fixedTokens + summaryCount > input.tokenBudget) {
     const room = Math.max(0, input.tokenBudget - fixedTokens - countTokens(SUMMARY_TRUNCATED_NOTE) - 2);
-    summaryText = truncateToTokens(tokenizer, summaryText, room) + SUMMARY_TRUNCATED_NOTE;
+    summaryText = tokenizer.truncate(summaryText, room) + SUMMARY_TRUNCATED_NOTE;
     summaryCount = countTokens(summaryText);
     summaryTruncated = true;
   }

@@ -52,8 +52,11 @@ export const MAX_SUMMARY_NAME_CHARS = 300;
 const PATH_HEAD_FRAMES = 6;
 const PATH_TAIL_FRAMES = 34;
 
-/** Formats whose samples are aggregated: the importer lays them out one after another, not in time order. */
-const AGGREGATED_FORMATS: ReadonlySet<Profile['format']> = new Set(['pprof', 'collapsed-stacks']);
+/**
+ * Formats whose samples are aggregated: each is a stack with a weight (a pprof sample, a collapsed-stacks
+ * line), laid out one after another, not in time order.
+ */
+export const AGGREGATED_FORMATS: ReadonlySet<Profile['format']> = new Set(['pprof', 'collapsed-stacks']);
 
 export function summarizeProfile(profile: Profile, options: SummarizeOptions = {}): TraceSummary {
   const settings = { ...SUMMARY_DEFAULTS, ...definedOnly(options) };

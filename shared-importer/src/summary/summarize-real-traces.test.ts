@@ -163,3 +163,18 @@ test('system-wide perf: the kernel idle task "swapper" is never the main thread 
   assert.equal(swapper.busyValue, 0);
   assert.notEqual(summary.threads[0], swapper);
 });
+
+test('collapsed stacks: the text calls the lines weighted stacks and their weights samples; a .cpuprofile counts samples', async () => {
+  const path = 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt';
+  const lines = readFileSync(join(SAMPLE_TRACES, path), 'utf8').split('\n').filter((line) => /\s\d+$/.test(line));
+  const weights = lines.reduce((sum, line) => sum + Number(/(\d+)$/.exec(line)![1]), 0);
+  assert.ok(weights > lines.length, 'some lines weigh more than one sample');
+  const { text } = await renderSummaryText(summarizeProfile(await load(path)));
+  assert.match(text, new RegExp(`\\nbusy ${weights} samples \\(100% of span\\) · \\d+ functions · ${lines.length} weighted stacks\\n`));
+
+  const cpuprofile = 'Chrome/65/sucrase.cpuprofile';
+  const raw = JSON.parse(readFileSync(join(SAMPLE_TRACES, cpuprofile), 'utf8')) as RawCpuProfile;
+  const sampled = await renderSummaryText(summarizeProfile(await load(cpuprofile)));
+  assert.match(sampled.text, new RegExp(` · ${raw.samples.length.toLocaleString('en-US')} samples( ·|\\n)`));
+  assert.doesNotMatch(sampled.text, /weighted stacks/);
+});

@@ -76,7 +76,7 @@ export interface ThreadSummary {
   busyValue: number;
   /** busy as a percentage of the trace duration. */
   busyPercent: number;
-  /** Sampled profiles: number of samples (0 for evented traces). */
+  /** Sampled profiles: number of samples; aggregated ones (pprof, collapsed stacks): number of weighted stacks. 0 for evented traces. */
   sampleCount: number;
   intervalCount: number;
   /** Distinct functions that ran on this thread (idle and synthetic root frames not counted). */
