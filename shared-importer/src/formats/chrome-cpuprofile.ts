@@ -167,6 +167,79 @@ export class CpuProfileNodes {
   }
 }
 
+/**
+ * What a sample says its thread was doing. V8 records samples taken outside
+ * JavaScript as pseudo-functions right under "(root)", with no script:
+ * "(program)" (native code), "(idle)" and "(garbage collector)".
+ */
+export const SampleState = { Js: 0, NotJs: 1, Gc: 2 } as const;
+const V8_NOT_JS_NAMES = new Set(['(program)', '(idle)']);
+const V8_GC_NAME = '(garbage collector)';
+
+/** The state of a sample whose stack is just that frame, for every frame (Js for all but V8's pseudo-functions). */
+export function v8SampleStates(frames: FrameTable): Uint8Array {
+  const states = new Uint8Array(frames.length);
+  for (let f = 0; f < frames.length; f++) {
+    if (frames.files[f] !== undefined) continue;
+    const name = frames.names[f];
+    if (V8_NOT_JS_NAMES.has(name)) states[f] = SampleState.NotJs;
+    else if (name === V8_GC_NAME) states[f] = SampleState.Gc;
+  }
+  return states;
+}
+
+/** One thread's samples as stacks (frames, outermost first, without "(root)"), in time order. */
+export interface SampledStacks {
+  times: Float64Array;
+  stacks: Uint32Array[];
+  /** When the recording ended, if a profile said so. */
+  endTime?: number;
+}
+
+/** One profile's samples: node ids and their times. */
+export interface ProfileSamples {
+  nodes: CpuProfileNodes;
+  samples: ArrayLike<number>;
+  times: ArrayLike<number>;
+}
+
+/**
+ * The samples of one or more profiles of a thread as stacks, sorted by time
+ * (stable: V8 occasionally records samples out of order, and a restarted
+ * profiler gives a thread a second profile). Samples naming unknown nodes are
+ * left out and counted.
+ */
+export function sampledStacks(profiles: readonly ProfileSamples[]): { samples: SampledStacks; unknown: number } {
+  let total = 0;
+  for (const p of profiles) total += Math.min(p.samples.length, p.times.length);
+  let times = new Float64Array(total);
+  let stacks: Uint32Array[] = [];
+  let unknown = 0;
+  let sorted = true;
+  for (const p of profiles) {
+    const n = Math.min(p.samples.length, p.times.length);
+    for (let i = 0; i < n; i++) {
+      const stack = p.nodes.stackOf(p.samples[i]);
+      if (!stack) {
+        unknown++;
+        continue;
+      }
+      const t = p.times[i];
+      if (stacks.length > 0 && !(t >= times[stacks.length - 1])) sorted = false;
+      times[stacks.length] = t;
+      stacks.push(stack);
+    }
+  }
+  times = times.subarray(0, stacks.length);
+  if (!sorted) {
+    const order = Array.from(stacks.keys()).sort((a, b) => times[a] - times[b] || a - b);
+    const byTime = Float64Array.from(order, (k) => times[k]);
+    stacks = order.map((k) => stacks[k]);
+    times = byTime;
+  }
+  return { samples: { times, stacks }, unknown };
+}
+
 /** Sample times from a start time and deltas. */
 export function timesFromDeltas(startTime: number, deltas: ArrayLike<unknown>): Float64Array {
   const times = new Float64Array(deltas.length);

@@ -198,7 +198,10 @@ describe('Chrome trace events: Chrome recordings', () => {
         assert.ok(thread, `thread ${key}`);
         assert.equal(thread.name, names.get(key) ?? thread.name.replace(/.*/, `pid ${thread.pid} tid ${thread.tid}`));
         const total = [...expected.values()].reduce((a, b) => a + b, 0);
-        assert.equal(thread.count, total, `${key}: one call per B/X event`);
+        // Event calls have the event's category; the JS frames of merged CPU samples have none.
+        let eventCalls = 0;
+        for (let i = 0; i < thread.count; i++) if (profile.frames.categories[thread.frame[i]] !== undefined) eventCalls++;
+        assert.equal(eventCalls, total, `${key}: one call per B/X event`);
         const seen = new Map<string, number>();
         for (let i = 0; i < thread.count; i++) {
           const name = profile.frames.names[thread.frame[i]];
@@ -219,7 +222,7 @@ describe('Chrome trace events: Chrome recordings', () => {
     });
   }
 
-  it('116: CPU samples become "CrRendererMain (JS samples)" with every ProfileChunk sample', async () => {
+  it('116: CPU samples are merged into CrRendererMain with every ProfileChunk sample', async () => {
     const path = CHROME_TRACES[0];
     const events = eventsOf(path);
     const profile = await importBytes(bytesOf(path));
@@ -229,13 +232,17 @@ describe('Chrome trace events: Chrome recordings', () => {
       if (e.name !== 'ProfileChunk' || e.id !== profileEvent.id || !e.args?.data) continue;
       samples += Math.min(e.args.data.cpuProfile?.samples?.length ?? 0, e.args.data.timeDeltas?.length ?? 0);
     }
-    const thread = profile.threads.find((t) => t.id === `p${profileEvent.pid}:t${profileEvent.tid}:samples`);
+    const thread = profile.threads.find((t) => t.id === `p${profileEvent.pid}:t${profileEvent.tid}`);
     assert.ok(thread);
-    assert.equal(thread.name, 'CrRendererMain (JS samples)');
+    assert.equal(thread.name, 'CrRendererMain');
     assert.equal(thread.sampleCount, samples);
-    // The first sample is at Profile.startTime + the first delta.
+    assert.ok(!profile.threads.some((t) => t.id.endsWith(':samples')), 'no separate samples thread');
+    // The first sample is at Profile.startTime + the first delta: a JS frame starts there or later.
     const firstChunk = events.find((e) => e.name === 'ProfileChunk' && e.args?.data?.timeDeltas)!;
-    assert.equal(thread.startTime, profileEvent.args!.data.startTime + firstChunk.args!.data.timeDeltas[0]);
+    const firstSample = profileEvent.args!.data.startTime + firstChunk.args!.data.timeDeltas[0];
+    let firstJs = Infinity;
+    for (let i = 0; i < thread.count; i++) if (profile.frames.categories[thread.frame[i]] === undefined) firstJs = Math.min(firstJs, thread.start[i]);
+    assert.ok(firstJs >= firstSample);
     // JS frames carry their script URL and 1-based positions.
     const node = firstChunk.args!.data.cpuProfile.nodes.find((n: any) => n.callFrame.url && n.callFrame.lineNumber >= 0);
     const index = profile.frames.names.findIndex(
@@ -243,16 +250,15 @@ describe('Chrome trace events: Chrome recordings', () => {
     );
     assert.ok(index >= 0);
     assert.equal(profile.frames.lines[index], node.callFrame.lineNumber + 1);
-    // The event-based CrRendererMain thread is still there, beside the samples.
-    assert.ok(profile.threads.some((t) => t.id === `p${profileEvent.pid}:t${profileEvent.tid}` && t.count > 0));
+    assert.ok(thread.frame.includes(index), 'on the thread');
   });
 
-  it('66: the older CpuProfile event gives a sampled thread per profiled thread', async () => {
+  it('66: the older CpuProfile event is merged into each profiled thread', async () => {
     const path = CHROME_TRACES[3];
     const events = eventsOf(path);
     const profile = await importBytes(bytesOf(path));
     for (const e of events.filter((x) => x.name === 'CpuProfile')) {
-      const thread = profile.threads.find((t) => t.id === `p${e.pid}:t${e.tid}:samples`);
+      const thread = profile.threads.find((t) => t.id === `p${e.pid}:t${e.tid}`);
       assert.ok(thread, `samples for ${e.tid}`);
       const cpu = e.args!.data.cpuProfile;
       assert.equal(thread.sampleCount, Math.min(cpu.samples.length, cpu.timeDeltas.length));

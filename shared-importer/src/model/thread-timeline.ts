@@ -145,15 +145,26 @@ export class TimelineBuilder {
    * ones opened at `ts`.
    */
   sample(stack: ArrayLike<number>, ts: number): void {
+    this.sampleAbove(0, stack, 0, ts);
+  }
+
+  /**
+   * sample() above the `base` outermost open calls, which stay open: calls
+   * above them not shared with `stack[from..]` are closed at `ts`, the rest
+   * of it opened at `ts`. For samples nested in calls from another source
+   * (a trace event the sampled stack ran inside).
+   */
+  sampleAbove(base: number, stack: ArrayLike<number>, from: number, ts: number): void {
     ts = this.clamp(ts);
     this.samples++;
     let common = 0;
     const openLength = this.openLength;
     const frames = this.frames;
     const open = this.open;
-    while (common < openLength && common < stack.length && frames[open[common]] === stack[common]) common++;
-    while (this.openLength > common) this.leave(ts);
-    for (let i = common; i < stack.length; i++) this.enter(stack[i], ts);
+    const wanted = stack.length - from;
+    while (base + common < openLength && common < wanted && frames[open[base + common]] === stack[from + common]) common++;
+    while (this.openLength > base + common) this.leave(ts);
+    for (let i = from + common; i < stack.length; i++) this.enter(stack[i], ts);
   }
 
   /**
