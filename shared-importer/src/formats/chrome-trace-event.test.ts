@@ -9,6 +9,7 @@ import { TraceImportError } from '../errors.ts';
 import { importProfileFromChunks, importProfilesFromArrayBuffer } from '../import-profile.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
+import { summarizeProfile } from '../summary/summarize-profile.ts';
 import { detectFormat } from './registry.ts';
 
 const TRACE_EVENT_DIR = join(SAMPLE_TRACES, 'trace-event');
@@ -471,4 +472,57 @@ describe('Chrome trace events: scale and odd shapes', () => {
     assert.equal(detect(readFileSync(join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'), 'utf8').slice(0, 600)), 'chrome-cpuprofile');
     assert.notEqual(detect('[1, 2, 3]'), 'chrome-trace-event');
   });
+});
+
+describe('Chrome trace events: what is read but not drawn', () => {
+  const CATAPULT = join(SAMPLE_TRACES, '../catapult');
+
+  /** The warning's "count label" parts, by label. */
+  function notDrawnParts(profile: Profile): Map<string, number> {
+    const warnings = profile.warnings.filter((w) => w.startsWith('Not drawn: '));
+    assert.ok(warnings.length <= 1, 'one warning');
+    const parts = warnings.length === 0 ? [] : warnings[0].slice('Not drawn: '.length, -' events.'.length).split(', ');
+    const counts = parts.map((part) => /^(\d+) (.+)$/.exec(part)!);
+    for (let i = 1; i < counts.length; i++) assert.ok(Number(counts[i - 1][1]) >= Number(counts[i][1]), 'most first');
+    return new Map(counts.map((m) => [m[2], Number(m[1])]));
+  }
+
+  /** The same, counted here from the raw events by phase (and, for b/e and P, by category or name). */
+  function rawNotDrawn(events: RawEvent[]): Map<string, number> {
+    const kinds: Record<string, string> = { O: 'object snapshot (O/N/D)', N: 'object snapshot (O/N/D)', D: 'object snapshot (O/N/D)', C: 'counter (C)' };
+    for (const ph of 'stf') kinds[ph] = 'flow (s/t/f)';
+    for (const ph of 'STpF') kinds[ph] = 'legacy async (S/T/p/F)';
+    for (const ph of 'vV') kinds[ph] = 'memory dump (v/V)';
+    kinds.c = 'clock sync (c)';
+    const counts = new Map<string, number>();
+    for (const e of events) {
+      let kind = kinds[e.ph!];
+      if ((e.ph === 'b' || e.ph === 'e') && !e.cat?.includes('blink.user_timing')) kind = 'async (b/e) outside user timing';
+      if (e.ph === 'P' && e.name !== 'Profile' && e.name !== 'ProfileChunk') kind = 'sample (P)';
+      if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  it('quads.json (object snapshots and metadata only): no threads, and the summary says what was skipped', async () => {
+    const path = join(CATAPULT, 'quads.json');
+    const profile = await importBytes(bytesOf(path));
+    assert.equal(profile.threads.length, 0);
+    const snapshots = eventsOf(path).filter((e) => e.ph === 'O' || e.ph === 'N' || e.ph === 'D').length;
+    assert.equal(snapshots, 184);
+    const summary = summarizeProfile(profile);
+    assert.ok(summary.warnings.includes(`Not drawn: ${snapshots} object snapshot (O/N/D) events.`), summary.warnings.join('\n'));
+  });
+
+  const files = [
+    ...CHROME_TRACES,
+    ...['x_event_trace.json', 'simple_trace.json', 'multiple_input_latency.json', 'nestable_async.json', 'async_begin_end.json', 'flow.json'].map((f) => join(CATAPULT, f)),
+    join(SAMPLE_TRACES, '../lighthouse/artifacts-user-timing-trace.json'),
+  ];
+  for (const path of files) {
+    it(`${path.slice(path.lastIndexOf('/') + 1)}: every kind of event not drawn is counted`, async () => {
+      const profile = await importBytes(bytesOf(path));
+      assert.deepEqual(notDrawnParts(profile), rawNotDrawn(eventsOf(path)));
+    });
+  }
 });
