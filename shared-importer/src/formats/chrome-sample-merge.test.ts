@@ -106,6 +106,22 @@ describe('CPU samples inside their thread: the rules', () => {
     assert.deepEqual(got, ['RunTask 0-100', '  FunctionCall 10-50', '    f 20-50', '      g 30-50', '  f 60-100', '(idle) 110-120']);
   });
 
+  it('an event ending at a sample\'s time ends before it; one starting then begins before it', async () => {
+    const got = await mergedCalls(
+      [
+        ['RunTask', 0, 10],
+        ['FunctionCall', 0, 10],
+        ['RunTask', 20, 10],
+      ],
+      [
+        [5, 'f'],
+        [10, 'g'],
+        [20, 'f'],
+      ],
+    );
+    assert.deepEqual(got, ['RunTask 0-10', '  FunctionCall 0-10', '    f 5-10', 'f 10-20', '  g 10-20', 'RunTask 20-30', '  f 20-30']);
+  });
+
   it('a GC event inside a JS frame nests under it; a GC sample puts (garbage collector) on top of the JS still running', async () => {
     const got = await mergedCalls(
       [
