@@ -1,6 +1,7 @@
 // V8 CPU profiles: the .cpuprofile files Chrome DevTools and `node --cpu-prof`
 // write, and the same node/sample data inside Chrome Performance-panel traces
-// (ProfileChunk and CpuProfile events, see chrome-trace-event.ts).
+// (ProfileChunk and CpuProfile events, read by chrome-trace-event-collector.ts
+// and nested under their thread's trace events by chrome-sample-merge.ts).
 //
 // Two shapes exist: the current one, {nodes: [{id, callFrame, children |
 // parent}], startTime, endTime, samples, timeDeltas}, and the old one (Node
