@@ -40,7 +40,7 @@ export function mergeSamplesIntoEvents(events: ThreadTimeline, samples: SampledS
     name: events.name,
     pid: events.pid,
     tid: events.tid,
-    capacity: events.count + samples.stacks.length,
+    capacity: mergedCapacity(events, samples.stacks),
   });
   const merger = new SampleMerger(builder, events, states);
   const { times, stacks } = samples;
@@ -55,6 +55,27 @@ export function mergeSamplesIntoEvents(events: ThreadTimeline, samples: SampledS
   merger.closeEventsEndingBy(Infinity);
   const end = Math.max(events.count > 0 ? events.endTime : -Infinity, samples.endTime ?? -Infinity);
   return builder.finish(end === -Infinity ? undefined : end);
+}
+
+/**
+ * Room for the merged intervals, so that the builder does not grow (each time
+ * allocating and copying its arrays, which cost more than this count): the
+ * events, the frames the samples open on their own (those a sample does not
+ * share with the one before), and half as many again for frames reopened after
+ * an event cut them.
+ */
+function mergedCapacity(events: ThreadTimeline, stacks: readonly Uint32Array[]): number {
+  let opened = 0;
+  let previous: Uint32Array = NO_FRAMES;
+  for (const stack of stacks) {
+    if (stack === previous) continue;
+    let common = 0;
+    const shared = Math.min(previous.length, stack.length);
+    while (common < shared && previous[common] === stack[common]) common++;
+    opened += stack.length - common;
+    previous = stack;
+  }
+  return events.count + Math.ceil(1.5 * opened);
 }
 
 /**

@@ -45,15 +45,15 @@ export function buildChromeProfile(trace: CollectedTrace, context: FormatImportC
     const built = buildEventTimeline(store, { id: key, name, pid, tid, frameNames: trace.frameNameIds });
     reportRepairs(warnings, name, built.repairs);
     const samples = samplesByThread.get(key);
+    samplesByThread.delete(key); // merged below: its samples can go
     const timeline = samples ? mergeSamplesIntoEvents(built.timeline, samples, states, context.signal) : built.timeline;
     for (const marker of markers) addMarkerTo(timeline, marker);
     if (timeline.count === 0 && timeline.markers.length === 0) return;
     output.push({ timeline, pid, tid, sortIndex: trace.threadSortIndex.get(key) ?? 0, order: 0 });
   };
   for (const [key, thread] of trace.threads) buildThread(key, thread.pid, thread.tid, thread.events, thread.markers);
-  for (const [key, samples] of samplesByThread) {
-    if (!trace.threads.has(key)) buildThread(key, samples.pid, samples.tid, new ThreadEventStore(), []);
-  }
+  // What is left: threads with samples and no events (a worker profiled alone).
+  for (const [key, samples] of samplesByThread) buildThread(key, samples.pid, samples.tid, new ThreadEventStore(), []);
   if (trace.topLevelSamples !== undefined) {
     for (const timeline of legacySampleTimelines(trace.topLevelSamples, trace.topLevelStackFrames, trace.frames, trace.threadNames, warnings)) {
       output.push({ timeline, pid: timeline.pid ?? 0, tid: timeline.tid ?? 0, sortIndex: 0, order: 1 });
