@@ -189,9 +189,14 @@ export function v8SampleStates(frames: FrameTable): Uint8Array {
   return states;
 }
 
-/** One thread's samples as stacks (frames, outermost first, without "(root)"), in time order. */
+/**
+ * One thread's samples in time order, each as an index into a table of its
+ * distinct stacks (frames, outermost first, without "(root)"): typed arrays
+ * rather than a reference per sample, which the garbage collector would walk.
+ */
 export interface SampledStacks {
   times: Float64Array;
+  stackIndices: Uint32Array;
   stacks: Uint32Array[];
   /** When the recording ended, if a profile said so. */
   endTime?: number;
@@ -205,19 +210,24 @@ export interface ProfileSamples {
 }
 
 /**
- * The samples of one or more profiles of a thread as stacks, sorted by time
- * (stable: V8 occasionally records samples out of order, and a restarted
- * profiler gives a thread a second profile). Samples naming unknown nodes are
- * left out and counted.
+ * The samples of one or more profiles of a thread (a restarted profiler gives
+ * a thread several), sorted by time (stable: V8 occasionally records samples
+ * out of order). Samples naming unknown nodes are left out and counted.
  */
 export function sampledStacks(profiles: readonly ProfileSamples[]): { samples: SampledStacks; unknown: number } {
   let total = 0;
   for (const p of profiles) total += Math.min(p.samples.length, p.times.length);
   let times = new Float64Array(total);
-  let stacks: Uint32Array[] = [];
+  let stackIndices = new Uint32Array(total);
+  const stacks: Uint32Array[] = [];
+  let count = 0;
   let unknown = 0;
   let sorted = true;
   for (const p of profiles) {
+    // Stacks are cached per node: the same array means the same table entry.
+    const indexOfStack = new Map<Uint32Array, number>();
+    let previous: Uint32Array | undefined;
+    let previousIndex = 0;
     const n = Math.min(p.samples.length, p.times.length);
     for (let i = 0; i < n; i++) {
       const stack = p.nodes.stackOf(p.samples[i]);
@@ -225,20 +235,29 @@ export function sampledStacks(profiles: readonly ProfileSamples[]): { samples: S
         unknown++;
         continue;
       }
+      if (stack !== previous) {
+        let index = indexOfStack.get(stack);
+        if (index === undefined) {
+          index = stacks.push(stack) - 1;
+          indexOfStack.set(stack, index);
+        }
+        previous = stack;
+        previousIndex = index;
+      }
       const t = p.times[i];
-      if (stacks.length > 0 && !(t >= times[stacks.length - 1])) sorted = false;
-      times[stacks.length] = t;
-      stacks.push(stack);
+      if (count > 0 && !(t >= times[count - 1])) sorted = false;
+      times[count] = t;
+      stackIndices[count++] = previousIndex;
     }
   }
-  times = times.subarray(0, stacks.length);
+  times = times.subarray(0, count);
+  stackIndices = stackIndices.subarray(0, count);
   if (!sorted) {
-    const order = Array.from(stacks.keys()).sort((a, b) => times[a] - times[b] || a - b);
-    const byTime = Float64Array.from(order, (k) => times[k]);
-    stacks = order.map((k) => stacks[k]);
-    times = byTime;
+    const order = Array.from({ length: count }, (_, k) => k).sort((a, b) => times[a] - times[b] || a - b);
+    times = Float64Array.from(order, (k) => times[k]);
+    stackIndices = Uint32Array.from(order, (k) => stackIndices[k]);
   }
-  return { samples: { times, stacks }, unknown };
+  return { samples: { times, stackIndices, stacks }, unknown };
 }
 
 /** Sample times from a start time and deltas. */

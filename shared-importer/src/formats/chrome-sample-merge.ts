@@ -40,16 +40,16 @@ export function mergeSamplesIntoEvents(events: ThreadTimeline, samples: SampledS
     name: events.name,
     pid: events.pid,
     tid: events.tid,
-    capacity: mergedCapacity(events, samples.stacks),
+    capacity: mergedCapacity(events, samples),
   });
   const merger = new SampleMerger(builder, events, states);
-  const { times, stacks } = samples;
-  for (let k = 0; k < stacks.length; k++) {
+  const { times, stackIndices, stacks } = samples;
+  for (let k = 0; k < times.length; k++) {
     if ((k & 0xffff) === 0) throwIfAborted(signal);
     const t = times[k];
     merger.enterEventsFrom(t);
     merger.closeEventsEndingBy(t);
-    merger.sample(stacks[k], t);
+    merger.sample(stacks[stackIndices[k]], t);
   }
   merger.enterEventsFrom(Infinity);
   merger.closeEventsEndingBy(Infinity);
@@ -64,10 +64,11 @@ export function mergeSamplesIntoEvents(events: ThreadTimeline, samples: SampledS
  * share with the one before), and half as many again for frames reopened after
  * an event cut them.
  */
-function mergedCapacity(events: ThreadTimeline, stacks: readonly Uint32Array[]): number {
+function mergedCapacity(events: ThreadTimeline, { stackIndices, stacks }: SampledStacks): number {
   let opened = 0;
   let previous: Uint32Array = NO_FRAMES;
-  for (const stack of stacks) {
+  for (let k = 0; k < stackIndices.length; k++) {
+    const stack = stacks[stackIndices[k]];
     if (stack === previous) continue;
     let common = 0;
     const shared = Math.min(previous.length, stack.length);
