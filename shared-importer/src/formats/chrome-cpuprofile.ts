@@ -11,7 +11,7 @@ import { TraceImportError, throwIfAborted } from '../errors.ts';
 import { isObject, readJsonDocument } from '../input/json-document.ts';
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
-import { TimelineBuilder } from '../model/thread-timeline.ts';
+import { TimelineBuilder, framesOpenedAfter } from '../model/thread-timeline.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 
 const WHAT = 'This CPU profile';
@@ -158,10 +158,7 @@ export class CpuProfileNodes {
     for (let k = 0; k < n; k++) {
       const stack = this.stackOf(samples[order ? order[k] : k]);
       if (!stack || stack === previous) continue; // the same node again opens nothing
-      let common = 0;
-      const shared = Math.min(previous.length, stack.length);
-      while (common < shared && previous[common] === stack[common]) common++;
-      count += stack.length - common;
+      count += framesOpenedAfter(previous, stack);
       previous = stack;
     }
     return count;

@@ -24,7 +24,7 @@
 // recursion: linear in events + samples, plus the frames each sample opens or
 // closes.
 import { throwIfAborted } from '../errors.ts';
-import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';
+import { TimelineBuilder, framesOpenedAfter, type ThreadTimeline } from '../model/thread-timeline.ts';
 import { SampleState, type SampledStacks } from './chrome-cpuprofile.ts';
 
 const NO_FRAMES = new Uint32Array(0);
@@ -70,10 +70,7 @@ function mergedCapacity(events: ThreadTimeline, { stackIndices, stacks }: Sample
   for (let k = 0; k < stackIndices.length; k++) {
     const stack = stacks[stackIndices[k]];
     if (stack === previous) continue;
-    let common = 0;
-    const shared = Math.min(previous.length, stack.length);
-    while (common < shared && previous[common] === stack[common]) common++;
-    opened += stack.length - common;
+    opened += framesOpenedAfter(previous, stack);
     previous = stack;
   }
   return events.count + Math.ceil(1.5 * opened);

@@ -46,6 +46,14 @@ export interface TimelineBuilderOptions {
   capacity?: number;
 }
 
+/** How many calls TimelineBuilder.sample(stack) opens right after sample(previous): the frames below their shared outer part. */
+export function framesOpenedAfter(previous: ArrayLike<number>, stack: ArrayLike<number>): number {
+  let common = 0;
+  const shared = Math.min(previous.length, stack.length);
+  while (common < shared && previous[common] === stack[common]) common++;
+  return stack.length - common;
+}
+
 /**
  * Builds a ThreadTimeline from ordered enter/leave calls or from samples.
  * An interval's slot is taken when it is entered, which is what makes the
