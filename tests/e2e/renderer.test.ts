@@ -323,12 +323,21 @@ describe('renderer in Chromium against the browser host', () => {
     await screenshot(page, 'long-task');
   });
 
-  test('Chrome performance panel trace: renders without page errors', async () => {
+  test('Chrome performance panel trace: renders without page errors; its main thread names the JS that ran', async () => {
     await dropFile(page, CHROME_116);
     await waitForChart(page, 'Trace-20230603T221323.json');
     await screenshot(page, 'chrome-116');
     const unexpected = errors.filter((e) => !/favicon|status of 404/.test(e));
     assert.deepEqual(unexpected, []);
+    // The CPU samples are merged into the main thread: its hottest JS function opens in the sandwich, with its source.
+    const summary = summarizeProfile(await importTraceFile(CHROME_116));
+    const js = summary.threads[0].topFunctions.find((fn) => fn.file !== undefined);
+    assert.ok(js, 'a JS function is among the main thread\'s top functions');
+    await page.click(`[data-testid="summary-function"][data-function-id="${js.id}"]`);
+    await page.waitForSelector('[data-testid="sandwich-view"]');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), js.name);
+    assert.ok((await page.textContent('[data-testid="details-file"]'))?.includes(js.file!));
+    await page.click('[data-testid="view-time-order"]');
   });
 
   test('dark theme follows the OS; canvases are sharp on a 2x screen', async () => {

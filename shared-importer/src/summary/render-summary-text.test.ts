@@ -51,6 +51,19 @@ test('the default budget is 6000 tokens and the text cites ids that exist in the
   for (const id of cited) assert.ok(allIds.has(id), `cited id ${id} is in the summary`);
 });
 
+test('hot paths and long task stacks end with their innermost function\'s source', async () => {
+  const { text } = await renderSummaryText(busySummary, { budget: 1_000_000 });
+  const main = busySummary.threads[0];
+  const ending = [...main.hotPaths, ...main.longTasks].filter((item) => item.file !== undefined);
+  assert.ok(ending.length > 0, 'some end in a function with a source');
+  for (const item of ending) {
+    const line = text.split('\n').find((l) => l.startsWith(`- [${item.id}]`));
+    assert.ok(line, `${item.id} is listed`);
+    const names = 'frames' in item ? item.frames : item.stack;
+    assert.ok(line.includes(`"${names[names.length - 1]}" ("${item.file}:${item.line}")`), line);
+  }
+});
+
 test('omissions are stated: shrinking the budget adds "not shown" notes instead of cutting lines', async () => {
   const full = renderSummaryAtDetail(busySummary, DETAIL_LEVELS[0]);
   const small = await renderSummaryText(busySummary, { budget: 700 });

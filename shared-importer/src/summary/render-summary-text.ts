@@ -182,17 +182,17 @@ function renderThread(out: string[], t: ThreadSummary, fmt: Format, sampleNoun: 
   out.push(facts.join(' · '));
 
   renderList(out, 'Top self time', t.topFunctions, detail.selfFunctions, t.selfFunctionCount, (fn) =>
-    `[${fn.id}] ${functionLabel(fn)} self ${fmt(fn.selfValue)} (${fn.selfPercent}%) · total ${fmt(fn.totalValue)} (${fn.totalPercent}%)`,
+    `[${fn.id}] ${functionLabel(fn.name, fn)} self ${fmt(fn.selfValue)} (${fn.selfPercent}%) · total ${fmt(fn.totalValue)} (${fn.totalPercent}%)`,
   );
   renderList(out, 'Top total time', t.topFunctionsByTotal, detail.totalFunctions, t.functionCount, (fn) =>
-    `[${fn.id}] ${functionLabel(fn)} total ${fmt(fn.totalValue)} (${fn.totalPercent}%) · self ${fmt(fn.selfValue)}`,
+    `[${fn.id}] ${functionLabel(fn.name, fn)} total ${fmt(fn.totalValue)} (${fn.totalPercent}%) · self ${fmt(fn.selfValue)}`,
   );
   renderList(out, 'Hot paths (outermost first, ending where self time dominates)', t.hotPaths, detail.hotPaths, t.hotPaths.length, (p) =>
-    `[${p.id}] ${fmt(p.totalValue)} (${p.percent}%), self ${fmt(p.selfValue)}: ${pathText(p.frames, p.elidedFrameCount, p.elidedAfter, detail.pathFrames)}`,
+    `[${p.id}] ${fmt(p.totalValue)} (${p.percent}%), self ${fmt(p.selfValue)}: ${pathText(p.frames, p.elidedFrameCount, p.elidedAfter, detail.pathFrames, p)}`,
   );
   const longest = t.longTasks.slice().sort((a, b) => b.durMs - a.durMs || a.startMs - b.startMs);
   renderList(out, 'Long tasks (longest first; stack = dominant callees)', longest, detail.longTasks, t.longTaskCount, (task: LongTask) =>
-    `[${task.id}] at ${fmt(task.startMs)}, ${fmt(task.durMs)} ${quote(task.name)}: ${pathText(task.stack, task.elidedFrameCount, task.elidedAfter, detail.pathFrames)} (self ${fmt(task.stackSelfMs)})`,
+    `[${task.id}] at ${fmt(task.startMs)}, ${fmt(task.durMs)} ${quote(task.name)}: ${pathText(task.stack, task.elidedFrameCount, task.elidedAfter, detail.pathFrames, task)} (self ${fmt(task.stackSelfMs)})`,
   );
   renderList(out, 'Markers', t.markers, detail.markers, t.markers.length + t.omittedMarkerCount, (m) =>
     `${quote(m.name)} at ${fmt(m.startMs)}${m.durMs !== undefined ? ` for ${fmt(m.durMs)}` : ''}`,
@@ -212,14 +212,24 @@ function renderList<T>(out: string[], title: string, items: readonly T[], max: n
   if (more > 0) out.push(`- … ${number(more)} more not shown`);
 }
 
-function functionLabel(fn: FunctionSummary): string {
-  if (fn.file === undefined) return quote(fn.name);
-  const file = fn.file.length > TEXT_FILE_CHARS ? `…${fn.file.slice(fn.file.length - TEXT_FILE_CHARS + 1)}` : fn.file;
-  return `${quote(fn.name)} (${quote(fn.line !== undefined ? `${file}:${fn.line}` : file)})`;
+/** A function's quoted name, with its source ("file:line") when it has one. */
+function functionLabel(name: string, source: { file?: string; line?: number }): string {
+  if (source.file === undefined) return quote(name);
+  const file = source.file.length > TEXT_FILE_CHARS ? `…${source.file.slice(source.file.length - TEXT_FILE_CHARS + 1)}` : source.file;
+  return `${quote(name)} (${quote(source.line !== undefined ? `${file}:${source.line}` : file)})`;
 }
 
-/** A path as `"a" > "b" > … > "z"`, keeping the outermost frame and the innermost ones. */
-function pathText(frames: readonly string[], elidedFrameCount: number, elidedAfter: number, maxFrames: number): string {
+/**
+ * A path as `"a" > "b" > … > "z"`, keeping the outermost frame and the
+ * innermost ones; the innermost with its source, where the time went.
+ */
+function pathText(
+  frames: readonly string[],
+  elidedFrameCount: number,
+  elidedAfter: number,
+  maxFrames: number,
+  innermostSource: { file?: string; line?: number },
+): string {
   const total = frames.length + elidedFrameCount;
   if (maxFrames <= 0) return `${total} frames`;
   // Positions in the full path of the frames we have: elided ones sit after index elidedAfter.
@@ -237,7 +247,8 @@ function pathText(frames: readonly string[], elidedFrameCount: number, elidedAft
       const gap = full(picked[k]) - full(picked[k - 1]) - 1;
       if (gap > 0) parts.push(`… ${number(gap)} frame${gap === 1 ? '' : 's'} …`);
     }
-    parts.push(quote(frames[picked[k]]));
+    const at = picked[k];
+    parts.push(at === frames.length - 1 ? functionLabel(frames[at], innermostSource) : quote(frames[at]));
   }
   return parts.join(' > ');
 }

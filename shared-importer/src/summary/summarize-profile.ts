@@ -154,8 +154,7 @@ function summarizeThread(
   const toFunction = (f: number): FunctionSummary => ({
     id: frames.idOf(f),
     name: clipName(frames.names[f]),
-    ...(frames.files[f] !== undefined ? { file: clipName(frames.files[f]!) } : {}),
-    ...(frames.lines[f] !== undefined ? { line: frames.lines[f] } : {}),
+    ...sourceOf(frames, f),
     selfMs: scale.ms(stats.self[f]),
     selfValue: scale.value(stats.self[f]),
     selfPercent: percentOfBusy(stats.self[f]),
@@ -178,6 +177,7 @@ function summarizeThread(
     return {
       id: `path:${t.id}:${node}`,
       ...compactPath(chain, frames),
+      ...sourceOf(frames, tree.frame[node]),
       totalMs: scale.ms(tree.total[node]),
       totalValue: scale.value(tree.total[node]),
       selfMs: scale.ms(tree.self[node]),
@@ -207,6 +207,7 @@ function summarizeThread(
       durMs: round((t.end[i] - t.start[i]) / 1000, 3),
       name: clipName(frames.names[t.frame[i]]),
       ...renameStack(compactPath(dominant.frames, frames)),
+      ...sourceOf(frames, dominant.frames[dominant.frames.length - 1]),
       stackSelfMs: round(dominant.self / 1000, 3),
     };
   });
@@ -406,6 +407,14 @@ function topIndices(values: ArrayLike<number>, k: number, accept: (index: number
     if (top.length > k) top.pop();
   }
   return top;
+}
+
+/** A frame's source file and line, when the trace has them (JS functions do). */
+function sourceOf(frames: FrameTable, f: number): { file?: string; line?: number } {
+  return {
+    ...(frames.files[f] !== undefined ? { file: clipName(frames.files[f]!) } : {}),
+    ...(frames.lines[f] !== undefined ? { line: frames.lines[f] } : {}),
+  };
 }
 
 /** A frame chain as names and ids, keeping both ends of very deep chains. */

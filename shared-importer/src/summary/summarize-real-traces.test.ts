@@ -34,7 +34,14 @@ function assertSummaryInvariants(summary: TraceSummary, profile: Profile): void 
   assert.ok(summary.threads.length > 0);
   assert.equal(summary.threads.filter((t) => t.isMainThread).length, 1);
   assert.ok(summary.threads[0].isMainThread, 'main thread first');
-  const frameName = (id: string) => clipName(profile.frames.names[Number(/^fn(\d+)$/.exec(id)![1])]);
+  const frameOf = (id: string) => Number(/^fn(\d+)$/.exec(id)![1]);
+  const frameName = (id: string) => clipName(profile.frames.names[frameOf(id)]);
+  // Paths and stacks name the source of their innermost function, as the function lists do.
+  const sourceOf = (ids: string[]) => {
+    const f = frameOf(ids[ids.length - 1]);
+    const file = profile.frames.files[f];
+    return { file: file === undefined ? undefined : clipName(file), line: profile.frames.lines[f] };
+  };
   for (const t of summary.threads) {
     assert.ok(t.busyValue <= summary.durationValue * (1 + 1e-9) + 1e-6, `${t.name}: busy within the span`);
     for (let i = 1; i < t.topFunctions.length; i++) assert.ok(t.topFunctions[i - 1].selfValue >= t.topFunctions[i].selfValue);
@@ -49,6 +56,7 @@ function assertSummaryInvariants(summary: TraceSummary, profile: Profile): void 
       assert.deepEqual(p.frames, p.frameIds.map(frameName));
       assert.ok(p.selfValue * 2 >= p.totalValue - 1e-6, 'a hot path ends where self time dominates');
       assert.match(p.id, new RegExp(`^path:${escapeRegExp(t.id)}:\\d+$`));
+      assert.deepEqual({ file: p.file, line: p.line }, sourceOf(p.frameIds));
     }
     for (const task of t.longTasks) {
       assert.ok(task.durMs >= summary.settings.longTaskThresholdMs);
@@ -56,6 +64,7 @@ function assertSummaryInvariants(summary: TraceSummary, profile: Profile): void 
       assert.equal(task.stack[0], task.name);
       assert.deepEqual(task.stack, task.stackIds.map(frameName));
       assert.match(task.id, new RegExp(`^task:${escapeRegExp(t.id)}:\\d+$`));
+      assert.deepEqual({ file: task.file, line: task.line }, sourceOf(task.stackIds));
     }
     assert.ok(t.longTaskCount >= t.longTasks.length);
   }

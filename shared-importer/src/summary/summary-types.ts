@@ -125,6 +125,9 @@ export interface HotPath {
   /** Number of frames left out of `frames` after index `elidedAfter` (0 when complete). */
   elidedFrameCount: number;
   elidedAfter: number;
+  /** Source of the path's last function, when the trace has one (a JS function's script). */
+  file?: string;
+  line?: number;
   /** Time in the path's last node (inclusive). */
   totalMs: number | null;
   totalValue: number;
@@ -148,6 +151,9 @@ export interface LongTask {
   stackIds: string[];
   elidedFrameCount: number;
   elidedAfter: number;
+  /** Source of the stack's innermost function, when the trace has one (a JS function's script). */
+  file?: string;
+  line?: number;
   /** Self time of the innermost frame of `stack` within this task. */
   stackSelfMs: number;
 }
