@@ -10,6 +10,8 @@
 // but no events (a worker profiled alone) is its samples. Chrome's legacy
 // top-level "samples" (native stacks from the thread's root, which do not nest
 // under its events) stay beside the thread, id "p<pid>:t<tid>:samples".
+// Ftrace text recorded with the trace ("systemTraceEvents") adds its threads'
+// slices and the CPU tracks after Chrome's threads, as systrace reads them.
 import { throwIfAborted } from '../errors.ts';
 import { isObject } from '../input/json-document.ts';
 import type { FrameTable } from '../model/frame-table.ts';
@@ -18,6 +20,7 @@ import { profileSpan, type Profile } from '../model/profile.ts';
 import { TimelineBuilder, type Marker, type ThreadTimeline } from '../model/thread-timeline.ts';
 import { sampledStacks, timesFromDeltas, v8SampleStates, type ProfileSamples, type SampledStacks } from './chrome-cpuprofile.ts';
 import { mergeSamplesIntoEvents } from './chrome-sample-merge.ts';
+import { ftraceTimelines } from './ftrace-text.ts';
 import { describeNotDrawn, threadKey, type CollectedTrace, type SampledProfile } from './chrome-trace-event-collector.ts';
 import { ThreadEventStore, buildEventTimeline, type TimelineRepairs } from './chrome-trace-event-timeline.ts';
 import type { FormatImportContext } from './format-importer.ts';
@@ -60,13 +63,20 @@ export function buildChromeProfile(trace: CollectedTrace, context: FormatImportC
     }
   }
   output.sort((a, b) => a.pid - b.pid || a.sortIndex - b.sortIndex || a.tid - b.tid || a.order - b.order);
+  let eventCount = trace.eventCount;
+  if (trace.systemTrace !== undefined) {
+    const system = ftraceTimelines(trace.systemTrace, trace.frames);
+    for (const timeline of system.timelines) output.push({ timeline, pid: timeline.pid ?? 0, tid: timeline.tid ?? 0, sortIndex: 0, order: 2 });
+    warnings.push(...system.warnings);
+    eventCount += system.eventCount;
+  }
 
   if (trace.skippedTimestamps > 0) warnings.push(`${trace.skippedTimestamps} events had a missing or negative timestamp and were skipped.`);
   if (trace.badArgs > 0) warnings.push(`${trace.badArgs} events had args that could not be parsed; their metadata or samples were ignored.`);
   if (trace.unclosedRanges > 0) warnings.push(`${trace.unclosedRanges} user timing ranges were begun but never ended and were left out.`);
   const notDrawn = describeNotDrawn(trace.notDrawn);
   if (notDrawn) warnings.push(notDrawn);
-  if (trace.eventCount === 0) warnings.push('The trace contains no events.');
+  if (eventCount === 0) warnings.push('The trace contains no events.');
 
   const timelines = output.map((o) => o.timeline);
   const span = profileSpan(timelines);
@@ -78,7 +88,7 @@ export function buildChromeProfile(trace: CollectedTrace, context: FormatImportC
     threads: timelines,
     startTime: span.startTime,
     endTime: span.endTime,
-    eventCount: trace.eventCount,
+    eventCount,
     warnings,
   };
 }

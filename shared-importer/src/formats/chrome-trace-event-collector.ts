@@ -69,6 +69,8 @@ export interface CollectedTrace {
   /** Chrome's legacy sampling format: the top-level "samples" and "stackFrames" values, when present. */
   topLevelSamples: unknown;
   topLevelStackFrames: unknown;
+  /** Ftrace text recorded beside the events (system tracing on: a top-level "systemTraceEvents" string). */
+  systemTrace: string | undefined;
   eventCount: number;
   /** Problems met while reading (bad top-level values, where reading stopped). */
   warnings: string[];
@@ -107,6 +109,7 @@ export class TraceEventCollector {
   private readonly notDrawn = new Uint32Array(256);
   private topLevelSamples: unknown;
   private topLevelStackFrames: unknown;
+  private systemTrace: string | undefined;
 
   // Frame of a (name, category) pair; a per-name cache avoids a Map lookup per event.
   private readonly frameOfPair = new Map<number, number>();
@@ -125,7 +128,7 @@ export class TraceEventCollector {
 
   private readonly scanner = new TraceEventScanner(
     (s) => this.onEvent(s),
-    ['samples', 'stackFrames'],
+    ['samples', 'stackFrames', 'systemTraceEvents'],
     (key, bytes) => this.onTopLevelValue(key, bytes),
   );
   private readonly strings = this.scanner.interner.strings;
@@ -180,6 +183,7 @@ export class TraceEventCollector {
       profiles: this.profiles.values(),
       topLevelSamples: this.topLevelSamples,
       topLevelStackFrames: this.topLevelStackFrames,
+      systemTrace: this.systemTrace,
       eventCount: scanner.eventCount,
       warnings: this.warnings,
       skippedTimestamps: this.skippedTimestamps,
@@ -466,11 +470,14 @@ export class TraceEventCollector {
   }
 
   private onTopLevelValue(key: string, bytes: Uint8Array): void {
-    // Chrome's legacy sampling format (also Hermes): {"samples": [...], "stackFrames": {...}} beside traceEvents.
+    // Chrome's legacy sampling format (also Hermes): {"samples": [...], "stackFrames": {...}} beside
+    // traceEvents; with system tracing on, "systemTraceEvents" holds ftrace text (other shapes, such
+    // as Fuchsia's event objects, are not read).
     try {
       const value = JSON.parse(new TextDecoder().decode(bytes));
       if (key === 'samples') this.topLevelSamples = value;
-      else this.topLevelStackFrames = value;
+      else if (key === 'stackFrames') this.topLevelStackFrames = value;
+      else if (typeof value === 'string') this.systemTrace = value;
     } catch {
       this.warnings.push(`The top-level "${key}" value is not valid JSON and was ignored.`);
     }

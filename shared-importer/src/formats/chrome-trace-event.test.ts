@@ -526,3 +526,29 @@ describe('Chrome trace events: what is read but not drawn', () => {
     });
   }
 });
+
+describe('Chrome trace events: system tracing', () => {
+  const CATAPULT = join(SAMPLE_TRACES, '../catapult');
+
+  it('a "systemTraceEvents" ftrace string adds its threads and CPU tracks beside the Chrome threads', async () => {
+    // No file in shared/ carries a non-empty one: catapult's simple_trace.json with its Android ftrace as the string.
+    const doc = JSON.parse(readFileSync(join(CATAPULT, 'simple_trace.json'), 'utf8'));
+    const ftrace = readFileSync(join(CATAPULT, 'android_systrace.txt'), 'utf8');
+    const chromeOnly = await importBytes(encoder.encode(JSON.stringify(doc)));
+    const ftraceOnly = await importBytes(encoder.encode(ftrace), 'android_systrace.txt');
+    const both = await importBytes(encoder.encode(JSON.stringify({ ...doc, systemTraceEvents: ftrace })));
+    const ids = (p: Profile) => p.threads.map((t) => t.id);
+    assert.deepEqual(ids(both), [...ids(chromeOnly), ...ids(ftraceOnly)]);
+    assert.equal(both.eventCount, chromeOnly.eventCount + ftraceOnly.eventCount);
+    const cpu0 = (p: Profile) => p.threads.find((t) => t.name === 'CPU 0')!;
+    assert.equal(cpu0(both).count, cpu0(ftraceOnly).count);
+    assert.ok(cpu0(both).count > 0);
+    for (const warning of ftraceOnly.warnings) assert.ok(both.warnings.includes(warning), warning);
+  });
+
+  it('a "systemTraceEvents" value that is not a string (catapult: [] and Fuchsia objects) is left alone', async () => {
+    const profile = await importBytes(bytesOf(join(CATAPULT, 'trace-with-bad-world-bounds.json')));
+    assert.equal(profile.threads.length, 0);
+    assert.ok(profile.warnings.some((w) => w.startsWith('Not drawn: 1 object snapshot')), profile.warnings.join('\n'));
+  });
+});
