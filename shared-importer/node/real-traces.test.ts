@@ -102,4 +102,8 @@ test('catapult nanoseconds.json: "displayTimeUnit": "ns" only sets the display u
   assert.ok(Math.abs(duration('us1') - 1.1) < 1e-9, `us1: ${duration('us1')}`);
   assert.ok(Math.abs(duration('ns1') - 0.011) < 1e-9, `ns1: ${duration('ns1')}`);
   assert.deepEqual([profile.startTime, profile.endTime], [0, 3.021]);
+  // The summary keeps such short times readable instead of rounding them to "0 ms".
+  const { text } = await renderSummaryText(summarizeProfile(profile));
+  assert.match(text, /"us1" self 1\.1 µs/);
+  assert.match(text, /"ns1" self 0\.01 µs/);
 });

@@ -256,7 +256,7 @@ function pathText(
 function valueFormatter(summary: TraceSummary): Format {
   switch (summary.valueUnit) {
     case 'ms':
-      return (v) => `${decimal(v)} ms`;
+      return (v) => (v !== 0 && Math.abs(v) < 0.01 ? `${decimal(v * 1000)} µs` : `${decimal(v)} ms`);
     case 'samples':
       return (v) => `${number(Math.round(v))} samples`;
     case 'bytes':

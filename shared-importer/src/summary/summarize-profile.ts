@@ -118,7 +118,8 @@ interface UnitScale {
 
 function unitScale(unit: Profile['unit']): UnitScale {
   if (unit === 'microseconds') {
-    const toMs = (v: number) => round(v / 1000, 3);
+    // Below a millisecond keep nanoseconds: traces of short calls (displayTimeUnit "ns") would read as all zeros.
+    const toMs = (v: number) => round(v / 1000, Math.abs(v) < 1000 ? 6 : 3);
     return { isTime: true, valueUnit: 'ms', ms: toMs, value: toMs };
   }
   return { isTime: false, valueUnit: unit, ms: () => null, value: (v) => round(v, 3) };
