@@ -238,6 +238,13 @@ export class TraceEventCollector {
           this.onCpuProfileEvent(s);
           return;
         }
+        // Async instants belong to async tracks (not drawn) unless they are user timing; some
+        // recorders stamp them on another clock (catapult's Fuchsia trace), which as markers
+        // stretched the trace's span a thousandfold.
+        if (ph === PH_ASYNC_INSTANT && !this.isUserTiming(s.cat)) {
+          this.notDrawn[ph]++;
+          return;
+        }
         if (!(s.ts >= 0)) {
           this.skippedTimestamps++;
           return;
@@ -489,7 +496,7 @@ const NOT_DRAWN_KINDS: readonly (readonly [phases: string, label: string])[] = [
   ['OND', 'object snapshot (O/N/D)'],
   ['C', 'counter (C)'],
   ['stf', 'flow (s/t/f)'],
-  ['be', 'async (b/e) outside user timing'],
+  ['ben', 'async (b/e/n) outside user timing'],
   ['STpF', 'legacy async (S/T/p/F)'],
   ['P', 'sample (P)'],
   ['vV', 'memory dump (v/V)'],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
 import { SAMPLE_TRACES, importInChunks, profileSnapshot, randomChunkSizes } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
@@ -497,7 +497,7 @@ describe('Chrome trace events: what is read but not drawn', () => {
     const counts = new Map<string, number>();
     for (const e of events) {
       let kind = kinds[e.ph!];
-      if ((e.ph === 'b' || e.ph === 'e') && !e.cat?.includes('blink.user_timing')) kind = 'async (b/e) outside user timing';
+      if ((e.ph === 'b' || e.ph === 'e' || e.ph === 'n') && !e.cat?.includes('blink.user_timing')) kind = 'async (b/e/n) outside user timing';
       if (e.ph === 'P' && e.name !== 'Profile' && e.name !== 'ProfileChunk') kind = 'sample (P)';
       if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
     }
@@ -550,5 +550,21 @@ describe('Chrome trace events: system tracing', () => {
     const profile = await importBytes(bytesOf(join(CATAPULT, 'trace-with-bad-world-bounds.json')));
     assert.equal(profile.threads.length, 0);
     assert.ok(profile.warnings.some((w) => w.startsWith('Not drawn: 1 object snapshot')), profile.warnings.join('\n'));
+  });
+});
+
+describe('Chrome trace events: async instants', () => {
+  it('catapult fuchsia_trace: async instants on another clock are not drawn, so they do not stretch the span', async () => {
+    const path = join(SAMPLE_TRACES, '../catapult/fuchsia_trace.json.gz');
+    const events: RawEvent[] = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')).traceEvents;
+    const durations = events.filter((e) => e.ph === 'B' || e.ph === 'E' || e.ph === 'i').map((e) => Number(e.ts));
+    const profile = await importBytes(bytesOf(path));
+    // The B/E and instant (i) events span 2.55 s; the gfx "n" events sit near ts 2.19e9 while those sit near 1.12e12.
+    const span = durations.reduce((max, t) => Math.max(max, t), -Infinity) - durations.reduce((min, t) => Math.min(min, t), Infinity);
+    assert.equal(profile.endTime - profile.startTime, span);
+    const instants = events.filter((e) => e.ph === 'n').length;
+    const asyncEvents = events.filter((e) => e.ph === 'b' || e.ph === 'e' || e.ph === 'n').length;
+    assert.equal(instants, 327);
+    assert.ok(profile.warnings.some((w) => w.includes(`${asyncEvents} async (b/e/n) outside user timing`)), profile.warnings.join('\n'));
   });
 });
