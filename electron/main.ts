@@ -3,7 +3,7 @@
 // composes is tested in Node.
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
-import type { AppInfo, EventChannel, MainEvents, TraceLoadedEvent } from './ipc-contract.ts';
+import type { AppInfo, EventChannel, HostTraceState, MainEvents, TraceLoadedEvent } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
 import { IpcMainRouter, sendEvent, sendRaw } from './main/ipc-main.ts';
 import { buildMenuTemplate } from './main/menu.ts';
@@ -15,7 +15,7 @@ import {
   mainWindowOptions,
   trustedOrigins,
 } from './main/window-security.ts';
-import { toWire } from './profile-transfer.ts';
+import { stateToWire, toWire } from './profile-transfer.ts';
 import { createAppServices } from './services/app-services.ts';
 import { traceFileFromArgv } from './services/command-line.ts';
 // Bundled by electron-vite as its own entry; the string is its path in out/main.
@@ -104,11 +104,8 @@ async function start(): Promise<void> {
   });
   router.handleAll({
     ...services.handlers,
-    // As for the loaded event: metadata over IPC, the bytes over app://. The preload turns it back into a TraceLoadedEvent.
-    'trace:get-current': async () => {
-      const current = services.imports.current;
-      return (current ? toWire(current) : null) as unknown as TraceLoadedEvent | null;
-    },
+    // As for the loaded event: metadata over IPC, the bytes over app://. The preload turns it back into a HostTraceState.
+    'trace:get-state': async () => stateToWire(services.imports.state) as unknown as HostTraceState,
   });
 
   refreshMenu = async () => {

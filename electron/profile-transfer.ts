@@ -3,14 +3,18 @@
 // message limit, so IPC carries only the trace's metadata and a URL on our
 // app:// origin; the preload fetches the bytes from main over the protocol
 // handler (streamed, no size limit) and hands the page a TraceLoadedEvent
-// with `profile` filled in, exactly as the contract says. No Electron imports.
-import type { TraceLoadedEvent } from './ipc-contract.ts';
+// with `profile` filled in, exactly as the contract says. The same holds for
+// the loaded trace inside a HostTraceState. No Electron imports.
+import type { HostTraceState, TraceLoadedEvent } from './ipc-contract.ts';
 import { APP_ORIGIN } from './main/window-security.ts';
 
 export const PROFILE_PATH_PREFIX = '/__profile/';
 
 /** A TraceLoadedEvent as it crosses Electron IPC. */
 export type TraceLoadedOnWire = Omit<TraceLoadedEvent, 'profile'> & { profileUrl: string };
+
+/** A HostTraceState as it crosses Electron IPC. */
+export type HostTraceStateOnWire = Omit<HostTraceState, 'loaded'> & { loaded: TraceLoadedOnWire | null };
 
 export function profileUrl(traceId: string): string {
   return `${APP_ORIGIN}${PROFILE_PATH_PREFIX}${encodeURIComponent(traceId)}`;
@@ -39,4 +43,15 @@ export async function fromWire(
   if (!response.ok) throw new Error(`Could not fetch the profile of "${wire.fileName}" (${response.status}).`);
   const { profileUrl: _url, ...rest } = wire;
   return { ...rest, profile: new Uint8Array(await response.arrayBuffer()) };
+}
+
+export function stateToWire(state: HostTraceState): HostTraceStateOnWire {
+  return { ...state, loaded: state.loaded && toWire(state.loaded) };
+}
+
+export async function stateFromWire(
+  wire: HostTraceStateOnWire,
+  fetchBytes?: (url: string) => Promise<Response>,
+): Promise<HostTraceState> {
+  return { ...wire, loaded: wire.loaded && (await fromWire(wire.loaded, fetchBytes)) };
 }

@@ -3,7 +3,7 @@
 // ipcRenderer, no Node APIs reach the page.
 import { contextBridge, webUtils } from 'electron';
 import { API_GLOBAL_NAME, type TraceLoadedEvent } from '../electron/ipc-contract.ts';
-import { fromWire, type TraceLoadedOnWire } from '../electron/profile-transfer.ts';
+import { fromWire, stateFromWire, type HostTraceStateOnWire, type TraceLoadedOnWire } from '../electron/profile-transfer.ts';
 import { createTraceAnalyserApi } from './api-from-transport.ts';
 import { invoke, subscribe } from './ipc-renderer.ts';
 
@@ -11,8 +11,8 @@ const api = createTraceAnalyserApi({
   // A loaded trace arrives as metadata plus a URL for its bytes (too large for IPC); fetch them here.
   invoke: (async (channel, payload) => {
     const result = await invoke(channel, payload);
-    if (channel !== 'trace:get-current' || result === null) return result;
-    return fromWire(result as unknown as TraceLoadedOnWire);
+    if (channel !== 'trace:get-state') return result;
+    return stateFromWire(result as unknown as HostTraceStateOnWire);
   }) as typeof invoke,
   subscribe: ((channel, listener) => {
     if (channel !== 'trace:loaded') return subscribe(channel, listener);

@@ -15,27 +15,34 @@ const WORKER = new URL('./import-worker.ts', import.meta.url);
 /** An ImportService whose events are recorded, with a helper to wait for the next one of a kind. */
 function recordingService() {
   const events: { channel: EventChannel; payload: unknown }[] = [];
-  const waiters: { channel: EventChannel; resolve: (payload: unknown) => void }[] = [];
+  const waiters: { channel: EventChannel; matches: (payload: never) => boolean; resolve: (payload: unknown) => void }[] = [];
   const service = new ImportService({
     workerUrl: WORKER,
     emit(channel, payload) {
       events.push({ channel, payload });
-      const index = waiters.findIndex((w) => w.channel === channel);
+      const index = waiters.findIndex((w) => w.channel === channel && w.matches(payload as never));
       if (index >= 0) waiters.splice(index, 1)[0].resolve(payload);
     },
   });
-  const next = <C extends EventChannel>(channel: C): Promise<MainEvents[C]> =>
-    new Promise((resolve) => waiters.push({ channel, resolve: resolve as (payload: unknown) => void }));
-  return { service, events, next };
+  /** The next event on `channel` (that `matches`, when given). */
+  const next = <C extends EventChannel>(channel: C, matches: (payload: MainEvents[C]) => boolean = () => true): Promise<MainEvents[C]> =>
+    new Promise((resolve) => waiters.push({ channel, matches, resolve: resolve as (payload: unknown) => void }));
+  /** The summary of the trace that loads next. */
+  const nextSummary = async () => {
+    const { traceId } = await next('trace:loaded');
+    return next('trace:summary', (s) => s.traceId === traceId);
+  };
+  return { service, events, next, nextSummary };
 }
 
 // Tests that only import share one service (and so one warm worker); the cancel tests get their own.
 const shared = recordingService();
 after(() => shared.service.dispose());
 
-test('a file on disk imports in the worker: progress, then a decodable profile with its summary', async () => {
+test('a file on disk imports in the worker: progress, then a decodable profile, then its summary', async () => {
   const { service, events, next } = shared;
   const loaded = next('trace:loaded');
+  const summarized = next('trace:summary');
   const started = await service.importPath(SPEEDSCOPE);
   assert.equal(started.fileName, 'two-sampled.speedscope.json');
   assert.equal(started.totalBytes, readFileSync(SPEEDSCOPE).length);
@@ -51,10 +58,21 @@ test('a file on disk imports in the worker: progress, then a decodable profile w
     profile.threads.map((th) => th.name),
     ['one', 'two'],
   );
-  assert.equal(event.summary.stats.threadCount, profile.threads.length);
-  assert.ok(event.summaryText.length > 0);
-  assert.ok(event.tokens > 0);
   assert.equal(service.current, event);
+  assert.ok(!('summary' in event), 'the trace is sent without waiting for its summary');
+
+  const summary = await summarized;
+  assert.equal(summary.traceId, event.traceId);
+  assert.equal(summary.status, 'ready');
+  assert.ok(summary.status === 'ready');
+  assert.equal(summary.summary.stats.threadCount, profile.threads.length);
+  assert.ok(summary.summaryText.length > 0);
+  assert.ok(summary.tokens > 0);
+  assert.ok(
+    events.findIndex((e) => e.payload === event) < events.findIndex((e) => e.payload === summary),
+    'the trace goes out before its summary',
+  );
+  assert.deepEqual(service.state, { loaded: event, summary, failure: null });
 
   const progress = events
     .filter((e) => e.channel === 'import:progress')
@@ -63,7 +81,7 @@ test('a file on disk imports in the worker: progress, then a decodable profile w
   assert.ok(progress.length >= 2, 'progress is reported while importing');
   assert.deepEqual(
     [...new Set(progress.map((p) => p.phase))],
-    ['reading', 'building', 'summarizing', 'sending'],
+    ['reading', 'building', 'sending'],
   );
   assert.equal(progress.at(-1)!.percent, 100);
 });
@@ -84,6 +102,9 @@ test('a failed import reports the importer message and keeps the previous trace'
   assert.equal(failed.code, 'unknown-format');
   assert.match(failed.message, /Could not recognise "not-a-trace.json"/);
   assert.equal(service.current, previous);
+  // Kept for a window that connects later, beside the trace that stays open.
+  assert.equal(service.state.failure, failed);
+  assert.equal(service.state.loaded, previous);
 
   // Larger than the worker's read-ahead: a failed import must still close the file, not keep it open half read.
   const large = join(dir, 'notes.txt');
@@ -95,11 +116,19 @@ test('a failed import reports the importer message and keeps the previous trace'
   assert.equal(openDescriptorsOn(large), 0, 'the failed import left its file open');
 
   const missing = next('import:failed');
-  await service.importPath(join(dir, 'gone.json'));
+  const gone = join(dir, 'gone.json');
+  await service.importPath(gone);
   const io = await missing;
   assert.equal(io.code, 'io-error');
-  assert.match(io.message, /does not exist/);
+  assert.ok(io.message.includes(gone) && /does not exist/.test(io.message), io.message);
   assert.equal(service.current, previous);
+  assert.equal(service.state.failure, io);
+
+  // The next import clears it: its own outcome is what counts now.
+  const reloaded = next('trace:loaded');
+  await service.importPath(SPEEDSCOPE);
+  assert.equal(service.state.failure, null, 'cleared as soon as another import starts');
+  await reloaded;
 });
 
 test('streamed bytes import like a file, with flow control', async () => {
@@ -133,6 +162,7 @@ test('cancel stops a running import with "aborted"; a new import cancels the old
   const cancelled: ImportFailedEvent = await aborted;
   assert.equal(cancelled.importId, stalled.importId);
   assert.equal(cancelled.code, 'aborted');
+  assert.equal(service.state.failure, null, 'a cancel is not a failure to show');
   assert.equal(await upload.write(new Uint8Array(10)), false, 'a cancelled upload wants no more bytes');
 
   const { started: replaced } = service.importStream('second.json', null);
@@ -180,10 +210,11 @@ test('a cancel only for a given import leaves another running import alone', asy
 });
 
 test('the summary text is the budgeted model text, not raw JSON', async () => {
-  const { service, next } = shared;
-  const loaded = next('trace:loaded');
+  const { service, nextSummary } = shared;
+  const summarized = nextSummary();
   await service.importPath(FIREFOX);
-  const event = await loaded;
+  const event = await summarized;
+  assert.ok(event.status === 'ready', JSON.stringify(event));
   assert.doesNotMatch(event.summaryText, /^\{/);
   assert.ok(event.tokens > 0 && event.tokens <= 6000, `tokens ${event.tokens} within the default budget`);
   assert.equal(event.summary.format, 'firefox-gecko');
@@ -200,4 +231,26 @@ test('imports asked for together run in the order asked: the last one wins', asy
     (e) => e.channel === 'import:failed' && (e.payload as ImportFailedEvent).importId === first.importId,
   );
   assert.equal((firstOutcome?.payload as ImportFailedEvent | undefined)?.code, 'aborted');
+});
+
+test('a trace replaced while its summary is computed never gets it: each summary goes out only for the open trace', async (t) => {
+  const { service, events, next } = recordingService();
+  t.after(() => service.dispose());
+  const first = next('trace:loaded');
+  await service.importPath(FIREFOX);
+  await first;
+  // Its worker now summarises it, loading the tokenizer first (most of a second in a fresh worker), so the
+  // second import, in another worker, loads before that summary is done.
+  const second = next('trace:loaded');
+  await service.importPath(SPEEDSCOPE);
+  const open = await second;
+  const summary = await next('trace:summary', (s) => s.traceId === open.traceId);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  let shown: string | null = null;
+  for (const { channel, payload } of events) {
+    if (channel === 'trace:loaded') shown = (payload as TraceLoadedEvent).traceId;
+    if (channel === 'trace:summary') assert.equal((payload as MainEvents['trace:summary']).traceId, shown, 'a summary went out for a trace no longer open');
+  }
+  assert.deepEqual(service.state, { loaded: open, summary, failure: null });
 });

@@ -1,17 +1,28 @@
 // Runs trace imports in a worker thread, one at a time, and reports them as
-// contract events. Plain Node: the Electron main process and the browser
-// host both use it. The main event loop only relays messages; all parsing,
+// contract events: the loaded trace as soon as its profile is built, its
+// summary after. Plain Node: the Electron main process and the browser host
+// both use it. The main event loop only relays messages; all parsing,
 // summarising and encoding happen in the worker.
 //
 // The worker is kept between imports (warm tokenizer, compiled code). An
 // import that must stop at once (replaced by a new one, or cancelled but not
 // stopping within the grace period, e.g. inside one large JSON.parse) has its
-// worker terminated, and the next import gets a fresh one.
+// worker terminated, and the next import gets a fresh one. A worker still
+// summarising the open trace is left to finish: a new import meanwhile takes
+// another worker, and a summary whose trace was replaced is dropped.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { EventSink, ImportFailureCode, ImportStarted, TraceLoadedEvent } from '../ipc-contract.ts';
+import type {
+  EventSink,
+  HostTraceState,
+  ImportFailedEvent,
+  ImportFailureCode,
+  ImportStarted,
+  TraceLoadedEvent,
+  TraceSummaryEvent,
+} from '../ipc-contract.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
 
@@ -42,7 +53,10 @@ interface RunningImport {
   path: string | null;
   worker: Worker;
   startedAt: number;
-  settled: boolean;
+  /** Importing until the trace loads (or fails), then summarising it; done when nothing more is expected. */
+  stage: 'importing' | 'summarising' | 'done';
+  /** The loaded trace, which its summary belongs to. */
+  traceId: string | null;
   cancelTimer?: NodeJS.Timeout;
   chunksInFlight: number;
   roomWaiters: (() => void)[];
@@ -52,9 +66,11 @@ export class ImportService {
   private running: RunningImport | null = null;
   /** A started worker with no import, ready for the next one. */
   private idle: Worker | null = null;
-  /** Which import each live worker is running. */
+  /** Which import each live worker is running or summarising. */
   private readonly runOf = new Map<Worker, RunningImport>();
   private currentTrace: TraceLoadedEvent | null = null;
+  private currentSummary: TraceSummaryEvent | null = null;
+  private lastFailure: ImportFailedEvent | null = null;
   private disposed = false;
 
   constructor(private readonly options: ImportServiceOptions) {}
@@ -62,6 +78,11 @@ export class ImportService {
   /** The last trace that loaded; a failed or cancelled import leaves it in place. */
   get current(): TraceLoadedEvent | null {
     return this.currentTrace;
+  }
+
+  /** The open trace, its summary once computed, and the last import's failure until another starts. */
+  get state(): HostTraceState {
+    return { loaded: this.currentTrace, summary: this.currentSummary, failure: this.lastFailure };
   }
 
   get isRunning(): boolean {
@@ -89,13 +110,13 @@ export class ImportService {
     const { importId } = run;
     const upload: UploadSink = {
       write: async (bytes) => {
-        if (run.settled) return false;
+        if (run.stage !== 'importing') return false;
         run.chunksInFlight++;
         this.post(run, { type: 'chunk', importId, bytes });
-        while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && !run.settled) {
+        while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && run.stage === 'importing') {
           await new Promise<void>((resolve) => run.roomWaiters.push(resolve));
         }
-        return !run.settled;
+        return run.stage === 'importing';
       },
       end: () => this.post(run, { type: 'end', importId }),
     };
@@ -117,7 +138,7 @@ export class ImportService {
     this.disposed = true;
     this.running = null;
     for (const run of this.runOf.values()) {
-      run.settled = true;
+      run.stage = 'done';
       clearTimeout(run.cancelTimer);
       this.releaseWaiters(run);
     }
@@ -129,6 +150,7 @@ export class ImportService {
 
   private begin(fileName: string, path: string | null, source: ImportSource): RunningImport {
     if (this.disposed) throw new Error('ImportService is disposed');
+    this.lastFailure = null;
     // One import at a time: the one running now stops at once, its worker with it.
     const previous = this.running;
     if (previous) {
@@ -143,7 +165,8 @@ export class ImportService {
       path,
       worker,
       startedAt: performance.now(),
-      settled: false,
+      stage: 'importing',
+      traceId: null,
       chunksInFlight: 0,
       roomWaiters: [],
     };
@@ -165,23 +188,28 @@ export class ImportService {
     worker.on('error', (error) => {
       const run = this.runOf.get(worker);
       if (!run) return;
-      const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.finish(run, false, () =>
-        outOfMemory
-          ? this.fail(run, 'too-large', 'The trace is too large to load in memory.')
-          : this.fail(run, 'internal', `The import worker crashed: ${error.message}`),
-      );
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        this.workerLost(run, 'too-large', 'The trace is too large to load in memory.');
+      } else {
+        this.workerLost(run, 'internal', `The import worker crashed: ${error.message}`);
+      }
     });
     worker.on('exit', (code) => {
       if (this.idle === worker) this.idle = null;
       const run = this.runOf.get(worker);
-      if (run) this.finish(run, false, () => this.fail(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`));
+      if (run) this.workerLost(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`);
     });
     return worker;
   }
 
+  /** A worker died under a run: its import fails, or the open trace goes without a summary. */
+  private workerLost(run: RunningImport, code: ImportFailureCode, message: string): void {
+    if (run.stage === 'importing') this.endImport(run, false, () => this.fail(run, code, message));
+    else this.endSummary(run, false, { traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
+  }
+
   private post(run: RunningImport, message: ToWorker): void {
-    if (run.settled) return;
+    if (run.stage !== 'importing') return;
     try {
       run.worker.postMessage(message);
     } catch {
@@ -190,7 +218,8 @@ export class ImportService {
   }
 
   private onMessage(run: RunningImport, message: FromWorker): void {
-    if (run.settled) return;
+    if (message.type === 'summary') return this.onSummary(run, message);
+    if (run.stage !== 'importing') return;
     const { emit } = this.options;
     switch (message.type) {
       case 'chunk-consumed':
@@ -211,59 +240,89 @@ export class ImportService {
         });
         return;
       case 'failed':
-        this.finish(run, true, () => this.fail(run, message.code, message.message));
+        this.endImport(run, true, () => this.fail(run, message.code, message.message));
         return;
       case 'loaded':
         // Cancelled while the worker was finishing (its input already all read): no trace, as the user asked.
+        // (The worker goes on to summarise it; that summary names this import and is dropped.)
         if (this.running !== run) {
-          this.finish(run, true, () => this.fail(run, 'aborted', 'Import cancelled.'));
+          this.endImport(run, true, () => this.fail(run, 'aborted', 'Import cancelled.'));
           return;
         }
-        this.finish(run, true, () => {
-          const loaded: TraceLoadedEvent = {
-            importId: run.importId,
-            traceId: randomUUID(),
-            fileName: message.fileName,
-            path: run.path,
-            sizeBytes: message.sizeBytes,
-            format: message.format,
-            profile: message.profile,
-            summary: message.summary,
-            summaryText: message.summaryText,
-            tokens: message.tokens,
-            importMs: performance.now() - run.startedAt,
-          };
-          this.currentTrace = loaded;
-          emit('trace:loaded', loaded);
-          this.options.onLoaded?.(loaded);
-        });
+        this.traceLoaded(run, message);
         return;
     }
   }
 
+  /** The trace is open as soon as its profile arrives; the worker stays with it until its summary follows. */
+  private traceLoaded(run: RunningImport, message: Extract<FromWorker, { type: 'loaded' }>): void {
+    run.stage = 'summarising';
+    this.running = null;
+    this.releaseWaiters(run);
+    const loaded: TraceLoadedEvent = {
+      importId: run.importId,
+      traceId: randomUUID(),
+      fileName: message.fileName,
+      path: run.path,
+      sizeBytes: message.sizeBytes,
+      format: message.format,
+      profile: message.profile,
+      importMs: performance.now() - run.startedAt,
+    };
+    run.traceId = loaded.traceId;
+    this.currentTrace = loaded;
+    this.currentSummary = null;
+    this.options.emit('trace:loaded', loaded);
+    this.options.onLoaded?.(loaded);
+  }
+
+  private onSummary(run: RunningImport, message: Extract<FromWorker, { type: 'summary' }>): void {
+    const traceId = run.traceId!;
+    const event: TraceSummaryEvent =
+      message.status === 'ready'
+        ? { traceId, status: 'ready', summary: message.summary, summaryText: message.summaryText, tokens: message.tokens }
+        : { traceId, status: 'failed', message: message.message };
+    this.endSummary(run, true, event);
+  }
+
   /** Stops an import now: its worker is terminated and 'aborted' reported. */
   private abandon(run: RunningImport): void {
-    this.finish(run, false, () => this.fail(run, 'aborted', 'Import cancelled.'));
+    this.endImport(run, false, () => this.fail(run, 'aborted', 'Import cancelled.'));
   }
 
   /**
-   * Reports an import's outcome once. A worker that finished cleanly goes back
-   * to idle for the next import; any other is terminated.
+   * Reports the outcome of an import that loaded no trace, once. A worker that
+   * finished cleanly goes back to idle for the next import; any other is terminated.
    */
-  private finish(run: RunningImport, workerReusable: boolean, report: () => void): void {
-    if (run.settled) return;
-    run.settled = true;
+  private endImport(run: RunningImport, workerReusable: boolean, report: () => void): void {
+    if (run.stage !== 'importing') return;
+    run.stage = 'done';
     clearTimeout(run.cancelTimer);
     if (this.running === run) this.running = null;
-    this.runOf.delete(run.worker);
     this.releaseWaiters(run);
+    this.release(run, workerReusable);
+    report();
+  }
+
+  /** Reports a loaded trace's summary, once, unless another trace has replaced it since. */
+  private endSummary(run: RunningImport, workerReusable: boolean, event: TraceSummaryEvent): void {
+    if (run.stage !== 'summarising') return;
+    run.stage = 'done';
+    this.release(run, workerReusable);
+    if (this.currentTrace?.traceId !== event.traceId) return;
+    this.currentSummary = event;
+    this.options.emit('trace:summary', event);
+  }
+
+  /** A worker whose run is over: idle for the next import if reusable and none is idle yet, else terminated. */
+  private release(run: RunningImport, workerReusable: boolean): void {
+    this.runOf.delete(run.worker);
     if (workerReusable && !this.idle && !this.disposed) {
       run.worker.unref();
       this.idle = run.worker;
     } else {
       void run.worker.terminate();
     }
-    report();
   }
 
   private releaseWaiters(run: RunningImport): void {
@@ -271,6 +330,9 @@ export class ImportService {
   }
 
   private fail(run: RunningImport, code: ImportFailureCode, message: string): void {
-    this.options.emit('import:failed', { importId: run.importId, fileName: run.fileName, code, message });
+    const event: ImportFailedEvent = { importId: run.importId, fileName: run.fileName, code, message };
+    // Kept for a window that connects later (a file named at start-up fails before any window listens); a cancel is no failure.
+    if (code !== 'aborted') this.lastFailure = event;
+    this.options.emit('import:failed', event);
   }
 }

@@ -1,8 +1,9 @@
 // Import worker (node:worker_threads): streams a trace through
-// shared-importer, summarises it and posts the encoded profile back with its
-// buffer transferred. The worker lives across imports so its tokenizer and
-// compiled code stay warm; ImportService terminates it when an import must
-// stop at once (a stuck parse, a replaced import).
+// shared-importer and posts the encoded profile back with its buffer
+// transferred, then summarises it and posts the summary: the flame chart
+// never waits for the summary. The worker lives across imports so its
+// tokenizer and compiled code stay warm; ImportService terminates it when an
+// import must stop at once (a stuck parse, a replaced import).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -10,8 +11,8 @@ import { TraceImportError } from '../../shared-importer/src/errors.ts';
 import { importProfileFromChunks } from '../../shared-importer/src/import-profile.ts';
 import type { ImportProgress } from '../../shared-importer/src/input/import-options.ts';
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
+import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
-import { loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
@@ -23,13 +24,12 @@ const PROGRESS_INTERVAL_MS = 50;
 const port = parentPort;
 if (!port) throw new Error('import-worker.ts must run as a worker thread');
 
-// Workers are started before they are needed, so the tokenizer's rank table
-// (over a second to build) is usually ready by the time a trace arrives, and
-// a small synthetic import has compiled the importer's hot code: a first
-// 100 MB import then takes ~15% less time.
-void loadTokenizer()
-  .then(warmUpImporter)
-  .catch(() => {});
+// Workers are started before they are needed, so a small synthetic import
+// has compiled the importer's hot code by the time a trace arrives: a first
+// 100 MB import then takes ~15% less time. The tokenizer is not loaded here:
+// only the summary text needs it, after the trace is sent, and building its
+// rank table would hold up an import that arrives meanwhile.
+void warmUpImporter().catch(() => {});
 
 interface Run {
   importId: string;
@@ -69,6 +69,14 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 async function importOne(run: Run, source: ImportSource): Promise<void> {
+  const profile = await importAndSend(run, source);
+  // The import is over: a cancel or a new start no longer concerns this run.
+  if (current === run) current = null;
+  if (profile) await summariseAndSend(run.importId, profile);
+}
+
+/** Imports, posts the encoded profile ('loaded') and returns the profile; posts 'failed' and returns null when it cannot. */
+async function importAndSend(run: Run, source: ImportSource): Promise<Profile | null> {
   const { importId } = run;
   const signal = run.controller.signal;
   let lastPost = 0;
@@ -107,27 +115,25 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
       },
     });
     const sizeBytes = totalBytes ?? last.bytesRead;
-    progress('summarizing', { bytesRead: sizeBytes, events: last.events }, true);
-    const analysis = await analyseProfile(profile, signal);
     progress('sending', { bytesRead: sizeBytes, events: last.events }, true);
     const encoded = encodeProfile(profile);
-    post(
-      {
-        type: 'loaded',
-        importId,
-        fileName,
-        sizeBytes,
-        format: profile.format,
-        profile: encoded,
-        summary: analysis.summary,
-        summaryText: analysis.text,
-        tokens: analysis.tokens,
-      },
-      [encoded.buffer as ArrayBuffer],
-    );
+    post({ type: 'loaded', importId, fileName, sizeBytes, format: profile.format, profile: encoded }, [encoded.buffer as ArrayBuffer]);
+    return profile;
   } catch (error) {
     const { code, message } = describeFailure(error, signal);
     post({ type: 'failed', importId, code, message });
+    return null;
+  }
+}
+
+/** The summary follows the trace; one that fails leaves the trace open without it. */
+async function summariseAndSend(importId: string, profile: Profile): Promise<void> {
+  try {
+    const { summary, text, tokens } = await analyseProfile(profile);
+    post({ type: 'summary', importId, status: 'ready', summary, summaryText: text, tokens });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    post({ type: 'summary', importId, status: 'failed', message: `The summary could not be computed: ${reason}` });
   }
 }
 

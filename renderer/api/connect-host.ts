@@ -15,6 +15,7 @@ export function connectHost(api: TraceAnalyserApi): () => void {
       recordTraceArrived(event.fileName, event.importMs);
       useTraceStore.getState().traceLoaded(event);
     }),
+    api.onTraceSummary((event) => useTraceStore.getState().summaryArrived(event)),
     api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),
     api.onRecentFilesChanged((files) => useTraceStore.getState().recentFilesChanged(files)),
     // A new trace resets the view: its main thread, everything zoomed out.
@@ -29,11 +30,9 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     (files) => trace.recentFilesChanged(files),
     () => {},
   );
-  // A trace given on the command line (or loaded before a reload) is already there.
-  api.getCurrentTrace().then(
-    (event) => {
-      if (event && !useTraceStore.getState().trace) useTraceStore.getState().traceLoaded(event);
-    },
+  // A trace given on the command line (or loaded before a reload) may already be there, or have failed.
+  api.getTraceState().then(
+    (state) => useTraceStore.getState().hostStateReceived(state),
     () => {},
   );
   return () => unsubscribers.forEach((u) => u());

@@ -14,6 +14,7 @@ import { FlameMinimap } from './FlameMinimap.tsx';
 import { SandwichView, sandwichChartIds } from './SandwichView.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { TraceWarnings } from './TraceWarnings.tsx';
 
 export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef: RefObject<HTMLInputElement | null> }) {
   const { profile, summary } = trace;
@@ -42,8 +43,9 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
     return (
       <>
         <Toolbar trace={trace} threads={threads} matchCount={matchCount} ref={searchRef} />
-        <main className="workspace">
-          <p className="muted no-threads">This trace has no calls or samples to draw.</p>
+        <main className="workspace no-threads">
+          <p className="muted">This trace has no calls or samples to draw.</p>
+          {profile.warnings.length > 0 && <TraceWarnings warnings={profile.warnings} />}
         </main>
       </>
     );
@@ -91,7 +93,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
           {main}
           <DetailsPanel profile={profile} thread={thread} layouts={layouts} busy={busy} />
         </main>
-        {summaryOpen && (panelReady ? <SummaryPanel profile={profile} summary={summary} tokens={trace.tokens} /> : <aside className="summary-panel" />)}
+        {summaryOpen && (panelReady ? <SummaryPanel profile={profile} summary={summary} /> : <aside className="summary-panel" />)}
       </div>
     </>
   );
