@@ -42,7 +42,10 @@ export interface ImportServiceOptions {
 
 /** Where a host pushes the bytes of a streamed import. */
 export interface UploadSink {
-  /** Resolves when the worker has room for more; false once the import no longer wants bytes. */
+  /**
+   * Resolves when the worker has room for more; false once the import no longer wants bytes.
+   * The sink takes the bytes: a buffer they fill whole is moved to the worker, not copied.
+   */
   write(bytes: Uint8Array): Promise<boolean>;
   end(): void;
 }
@@ -112,7 +115,8 @@ export class ImportService {
       write: async (bytes) => {
         if (run.stage !== 'importing') return false;
         run.chunksInFlight++;
-        this.post(run, { type: 'chunk', importId, bytes });
+        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+        this.post(run, { type: 'chunk', importId, bytes }, whole ? [bytes.buffer as ArrayBuffer] : []);
         while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && run.stage === 'importing') {
           await new Promise<void>((resolve) => run.roomWaiters.push(resolve));
         }
@@ -208,10 +212,10 @@ export class ImportService {
     else this.endSummary(run, false, { traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
   }
 
-  private post(run: RunningImport, message: ToWorker): void {
+  private post(run: RunningImport, message: ToWorker, transfer: ArrayBuffer[] = []): void {
     if (run.stage !== 'importing') return;
     try {
-      run.worker.postMessage(message);
+      run.worker.postMessage(message, transfer);
     } catch {
       // The worker already exited; its 'exit' handler reports the failure.
     }
