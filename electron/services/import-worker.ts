@@ -44,9 +44,7 @@ port.on('message', (message: ToWorker) => {
     if (current) current.controller.abort();
     const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks() };
     current = run;
-    void importOne(run, message.source).finally(() => {
-      if (current === run) current = null;
-    });
+    void importOne(run, message.source);
     return;
   }
   if (!current || current.importId !== message.importId) return;
@@ -68,6 +66,7 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
+/** Never throws: every outcome is posted. */
 async function importOne(run: Run, source: ImportSource): Promise<void> {
   const profile = await importAndSend(run, source);
   // The import is over: a cancel or a new start no longer concerns this run.

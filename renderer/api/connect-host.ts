@@ -1,6 +1,6 @@
 // Wires window.traceAnalyser's events into the stores, once, at start-up.
 import type { TraceAnalyserApi } from '../../electron/ipc-contract.ts';
-import { recordTraceArrived } from '../debug/frame-stats.ts';
+import { recordSummaryArrived, recordTraceArrived } from '../debug/frame-stats.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
@@ -15,7 +15,10 @@ export function connectHost(api: TraceAnalyserApi): () => void {
       recordTraceArrived(event.fileName, event.importMs);
       useTraceStore.getState().traceLoaded(event);
     }),
-    api.onTraceSummary((event) => useTraceStore.getState().summaryArrived(event)),
+    api.onTraceSummary((event) => {
+      useTraceStore.getState().summaryArrived(event);
+      if (useTraceStore.getState().trace?.summary === event) recordSummaryArrived();
+    }),
     api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),
     api.onRecentFilesChanged((files) => useTraceStore.getState().recentFilesChanged(files)),
     // A new trace resets the view: its main thread, everything zoomed out.
