@@ -6,6 +6,10 @@
 // Baseline in the same run: importTraceFile of the same file in this process
 // (parse only, no summary, no transfer, no drawing).
 //
+// The page is the renderer as Vite serves the sources (React's development
+// build), as in the tests; BENCH_RENDERER=production measures the minified
+// build the app ships instead (built once per host start, so slower to run).
+//
 // Run: npm run bench -- render-first-frame
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +22,7 @@ import { generateTrace } from './trace-generator.ts';
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const TRACE = join(OUT_DIR, 'traces', 'render-first-frame-100mb.json');
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const RENDERER = process.env.BENCH_RENDERER === 'production' ? 'production' : 'dev';
 const MB = 1024 * 1024;
 
 /** How the file reaches the host: uploaded from the page (browser host only) or opened by path (as Electron does). */
@@ -54,7 +59,7 @@ async function main() {
   // Recent files live here; seeded by one host that opens the trace by path at start.
   const userDataDir = mkdtempSync(join(tmpdir(), 'ta-bench-'));
   try {
-    const seed = await startHost({ file: TRACE, userDataDir });
+    const seed = await startHost({ file: TRACE, userDataDir, renderer: RENDERER });
     const seeded = await newPage(browser, seed.url);
     await seeded.page.waitForFunction(() => (window as any).__traceAnalyserDebug.firstFrameAt !== null, undefined, { timeout: 600_000 });
     await seeded.context.close();
@@ -63,7 +68,7 @@ async function main() {
     for (let i = 0; i < REPEATS * 2; i++) {
       const route: Route = i % 2 === 0 ? 'file input (upload)' : 'recent file (by path)';
       // A fresh host and page each time: an empty window, nothing cached from the previous run.
-      const host = await startHost({ userDataDir });
+      const host = await startHost({ userDataDir, renderer: RENDERER });
       const { context, page } = await newPage(browser, host.url);
       await page.waitForSelector('[data-testid="empty-state"]');
       if (route === 'file input (upload)') await chooseFile(page, TRACE);
@@ -130,13 +135,13 @@ async function main() {
     ),
   });
   console.log(
-    `${(sizeBytes / MB).toFixed(0)} MB, ${events.toLocaleString('en-US')} events, medians of ${REPEATS} runs per route. "host ms": the host's own ` +
+    `${(sizeBytes / MB).toFixed(0)} MB, ${events.toLocaleString('en-US')} events, ${RENDERER} renderer, medians of ${REPEATS} runs per route. "host ms": the host's own ` +
       `import time as it reports it (for the file input this includes the upload); "transfer ms": the request reaching the host and the ` +
       `trace reaching the page; "page ms": decode + layout + first draw in the page; "summary ms": chosen → summary in the page (after the chart).`,
   );
   writeFileSync(
     join(OUT_DIR, 'render-first-frame.json'),
-    JSON.stringify({ bench: 'render-first-frame', traceBytes: sizeBytes, events, repeats: REPEATS, baselineNodeImportMs: baselineMs, byRoute, runs }, null, 2),
+    JSON.stringify({ bench: 'render-first-frame', renderer: RENDERER, traceBytes: sizeBytes, events, repeats: REPEATS, baselineNodeImportMs: baselineMs, byRoute, runs }, null, 2),
   );
 }
 
