@@ -4,12 +4,12 @@
 // the trace that is open.
 import { create } from 'zustand';
 import type {
+  HostTraceState,
   ImportFailedEvent,
   ImportProgressEvent,
   ImportStarted,
   RecentFile,
   TraceLoadedEvent,
-  HostTraceState,
   TraceSummaryEvent,
 } from '../../electron/ipc-contract.ts';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
