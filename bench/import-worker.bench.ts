@@ -99,10 +99,12 @@ async function main(): Promise<void> {
 
   const progressTimes: number[] = [];
   const waiters = new Map<EventChannel, (payload: unknown) => void>();
-  const service = new ImportService({
+  const service: ImportService = new ImportService({
     workerUrl: WORKER,
     emit<C extends EventChannel>(channel: C, payload: MainEvents[C]) {
       if (channel === 'import:progress') progressTimes.push(performance.now());
+      // As a window does once it has drawn the trace.
+      if (channel === 'trace:loaded') service.traceShown((payload as TraceLoadedEvent).traceId);
       if (channel === 'import:failed') throw new Error(JSON.stringify(payload));
       waiters.get(channel)?.(payload);
     },

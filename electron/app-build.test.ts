@@ -52,10 +52,13 @@ test('the bundled import worker runs and imports a real trace', async (t) => {
   let resolveLoaded!: (event: TraceLoadedEvent) => void;
   const loaded = new Promise<TraceLoadedEvent>((resolve) => (resolveLoaded = resolve));
   const summarized = new Promise<TraceSummaryEvent>((resolve, reject) => {
-    const service = new ImportService({
+    const service: ImportService = new ImportService({
       workerUrl: join(outDir, 'main', 'chunks', chunk),
       emit(channel, payload) {
-        if (channel === 'trace:loaded') resolveLoaded(payload as TraceLoadedEvent);
+        if (channel === 'trace:loaded') {
+          resolveLoaded(payload as TraceLoadedEvent);
+          service.traceShown((payload as TraceLoadedEvent).traceId);
+        }
         if (channel === 'trace:summary') resolve(payload as TraceSummaryEvent);
         if (channel === 'import:failed') reject(new Error(JSON.stringify(payload)));
       },

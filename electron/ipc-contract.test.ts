@@ -43,6 +43,7 @@ test('the API built from a transport maps each method to its channel, the same i
   await api.clearRecentFiles();
   await api.cancelImport();
   await api.getTraceState();
+  await api.traceShown('trace-1');
   await api.getAppInfo();
   await api.openExternal('https://example.com');
   assert.deepEqual(invoked, [
@@ -52,6 +53,7 @@ test('the API built from a transport maps each method to its channel, the same i
     ['recent:clear', undefined],
     ['trace:cancel-import', undefined],
     ['trace:get-state', undefined],
+    ['trace:shown', { traceId: 'trace-1' }],
     ['app:info', undefined],
     ['shell:open-external', { url: 'https://example.com' }],
   ]);

@@ -62,10 +62,11 @@ export interface TraceLoadedEvent {
 }
 
 /**
- * The summary of a loaded trace, computed after the trace was sent (the chart
- * does not wait for it). It names the trace it belongs to: a window must
- * ignore one whose traceId is not the trace it shows. A summary that could
- * not be computed says why; the trace stays open without it.
+ * The summary of a loaded trace, computed once a window has drawn the trace
+ * (the chart neither waits for it nor shares the CPU with it). It names the
+ * trace it belongs to: a window must ignore one whose traceId is not the
+ * trace it shows. A summary that could not be computed says why; the trace
+ * stays open without it.
  */
 export type TraceSummaryEvent =
   | {
@@ -138,6 +139,7 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 // ---------------------------------------------------------------- requests
 
 const MAX_PATH_LENGTH = 4096;
+const MAX_ID_LENGTH = 128;
 
 /**
  * Renderer → main requests: payload schemas, validated in main before a handler runs.
@@ -152,6 +154,8 @@ export const requestSchemas = /* @__PURE__ */ (() => ({
   'trace:cancel-import': z.undefined(),
   /** What the host has open (trace, summary, last failure), for a window that opens (or reloads) after it happened. */
   'trace:get-state': z.undefined(),
+  /** A window has drawn this trace: its summary may be computed now. */
+  'trace:shown': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
   'recent:list': z.undefined(),
   'recent:clear': z.undefined(),
   'app:info': z.undefined(),
@@ -169,6 +173,7 @@ export interface RequestResults {
   /** True when an import was running and is now cancelled. */
   'trace:cancel-import': boolean;
   'trace:get-state': HostTraceState;
+  'trace:shown': void;
   'recent:list': RecentFile[];
   'recent:clear': void;
   'app:info': AppInfo;
@@ -239,6 +244,12 @@ export interface TraceAnalyserApi {
   cancelImport(): Promise<boolean>;
   /** What happened before this page subscribed: the open trace and its summary, or why the last import failed (e.g. a file given on the command line). */
   getTraceState(): Promise<HostTraceState>;
+  /**
+   * Tells the host this window has drawn the trace. The host holds the trace's
+   * summary back until a window says so (or a while has passed), so computing
+   * it does not slow the first frame down.
+   */
+  traceShown(traceId: string): Promise<void>;
   getAppInfo(): Promise<AppInfo>;
   /** Opens an https URL in the system browser. */
   openExternal(url: string): Promise<void>;

@@ -37,6 +37,7 @@ export function createTraceAnalyserApi(transport: ApiTransport): TraceAnalyserAp
     importDroppedFile: (file) => transport.importFile(file),
     cancelImport: () => transport.invoke('trace:cancel-import', undefined),
     getTraceState: () => transport.invoke('trace:get-state', undefined),
+    traceShown: (traceId) => transport.invoke('trace:shown', { traceId }),
     getAppInfo: () => transport.invoke('app:info', undefined),
     openExternal: (url) => transport.invoke('shell:open-external', { url }),
     onImportProgress: on(API_EVENT_METHODS.onImportProgress),

@@ -155,6 +155,8 @@ test('open by path: progress, then the loaded trace with a decodable profile, th
   assert.ok(event.profile instanceof Uint8Array);
   const profile = decodeProfile(event.profile);
   assert.ok(profile.threads[0].count > 0);
+  // As the renderer does once it has drawn the trace: the host summarises it then.
+  await api.traceShown(event.traceId);
   const summary = await summarized;
   assert.equal(summary.traceId, event.traceId);
   assert.ok(summary.status === 'ready' && summary.summary.format === 'chrome-cpuprofile');

@@ -12,14 +12,19 @@ const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.
 const FIREFOX = join(SAMPLE_TRACES, 'Firefox/61/recursion.json');
 const WORKER = new URL('./import-worker.ts', import.meta.url);
 
-/** An ImportService whose events are recorded, with a helper to wait for the next one of a kind. */
-function recordingService() {
+/**
+ * An ImportService whose events are recorded, with a helper to wait for the next one of a kind.
+ * Like a window, it reports each loaded trace shown at once, unless `window` is false.
+ */
+function recordingService({ window = true, summaryHoldMs }: { window?: boolean; summaryHoldMs?: number } = {}) {
   const events: { channel: EventChannel; payload: unknown }[] = [];
   const waiters: { channel: EventChannel; matches: (payload: never) => boolean; resolve: (payload: unknown) => void }[] = [];
-  const service = new ImportService({
+  const service: ImportService = new ImportService({
     workerUrl: WORKER,
+    summaryHoldMs,
     emit(channel, payload) {
       events.push({ channel, payload });
+      if (window && channel === 'trace:loaded') service.traceShown((payload as TraceLoadedEvent).traceId);
       const index = waiters.findIndex((w) => w.channel === channel && w.matches(payload as never));
       if (index >= 0) waiters.splice(index, 1)[0].resolve(payload);
     },
@@ -253,4 +258,27 @@ test('a trace replaced while its summary is computed never gets it: each summary
     if (channel === 'trace:summary') assert.equal((payload as MainEvents['trace:summary']).traceId, shown, 'a summary went out for a trace no longer open');
   }
   assert.deepEqual(service.state, { loaded: open, summary, failure: null });
+});
+
+test('the summary waits until a window has drawn the trace, or until the hold runs out', { timeout: 30_000 }, async (t) => {
+  const held = recordingService({ window: false, summaryHoldMs: 60_000 });
+  t.after(() => held.service.dispose());
+  const loaded = held.next('trace:loaded');
+  await held.service.importPath(SPEEDSCOPE);
+  const { traceId } = await loaded;
+  // Time enough for the worker to summarise a two-thread trace many times over, had it been let.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(held.events.filter((e) => e.channel === 'trace:summary').length, 0, 'no summary before the trace is drawn');
+  assert.equal(held.service.state.summary, null);
+  const summarized = held.next('trace:summary');
+  held.service.traceShown('some other trace');
+  held.service.traceShown(traceId);
+  assert.equal((await summarized).traceId, traceId);
+
+  // No window: the summary comes anyway once the hold is over.
+  const windowless = recordingService({ window: false, summaryHoldMs: 200 });
+  t.after(() => windowless.service.dispose());
+  const summary = windowless.nextSummary();
+  await windowless.service.importPath(SPEEDSCOPE);
+  assert.equal((await summary).status, 'ready');
 });

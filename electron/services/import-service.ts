@@ -1,8 +1,11 @@
 // Runs trace imports in a worker thread, one at a time, and reports them as
 // contract events: the loaded trace as soon as its profile is built, its
-// summary after. Plain Node: the Electron main process and the browser host
-// both use it. The main event loop only relays messages; all parsing,
-// summarising and encoding happen in the worker.
+// summary after. The summary is held back until a window reports the trace
+// drawn (traceShown), or a while has passed: on a machine with few cores,
+// summarising while the page decodes and draws would slow the first frame.
+// Plain Node: the Electron main process and the browser host both use it.
+// The main event loop only relays messages; all parsing, summarising and
+// encoding happen in the worker.
 //
 // The worker is kept between imports (warm tokenizer, compiled code). An
 // import that must stop at once (replaced by a new one, or cancelled but not
@@ -30,6 +33,8 @@ import { startWorker } from './start-worker.ts';
 const DEFAULT_CANCEL_GRACE_MS = 1000;
 /** Pushed chunks not yet taken by the importer; beyond this, writers wait. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
+/** How long a loaded trace's summary waits for a window to draw the trace (none may be open). */
+const DEFAULT_SUMMARY_HOLD_MS = 3000;
 
 export interface ImportServiceOptions {
   /** The worker entry: import-worker.ts under tsx, the bundled file in the app. */
@@ -38,6 +43,7 @@ export interface ImportServiceOptions {
   /** Called after a trace loads (e.g. to add it to the recent files). */
   onLoaded?: (event: TraceLoadedEvent) => void;
   cancelGraceMs?: number;
+  summaryHoldMs?: number;
 }
 
 /** Where a host pushes the bytes of a streamed import. */
@@ -60,6 +66,9 @@ interface RunningImport {
   stage: 'importing' | 'summarising' | 'done';
   /** The loaded trace, which its summary belongs to. */
   traceId: string | null;
+  /** Whether the worker was told to summarise; until then holdTimer runs. */
+  summaryReleased: boolean;
+  holdTimer?: NodeJS.Timeout;
   cancelTimer?: NodeJS.Timeout;
   chunksInFlight: number;
   roomWaiters: (() => void)[];
@@ -127,6 +136,11 @@ export class ImportService {
     return { started: { importId, fileName, totalBytes }, upload };
   }
 
+  /** A window has drawn this trace: its summary need wait no longer. */
+  traceShown(traceId: string): void {
+    for (const run of this.runOf.values()) if (run.traceId === traceId) this.releaseSummary(run);
+  }
+
   /** Cancels the running import (only if it is `importId`, when given). Returns false when none was cancelled. */
   cancel(importId?: string): boolean {
     const run = this.running;
@@ -144,6 +158,7 @@ export class ImportService {
     for (const run of this.runOf.values()) {
       run.stage = 'done';
       clearTimeout(run.cancelTimer);
+      clearTimeout(run.holdTimer);
       this.releaseWaiters(run);
     }
     const workers = [...this.runOf.keys(), ...(this.idle ? [this.idle] : [])];
@@ -171,6 +186,7 @@ export class ImportService {
       startedAt: performance.now(),
       stage: 'importing',
       traceId: null,
+      summaryReleased: false,
       chunksInFlight: 0,
       roomWaiters: [],
     };
@@ -213,7 +229,7 @@ export class ImportService {
   }
 
   private post(run: RunningImport, message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    if (run.stage !== 'importing') return;
+    if (run.stage === 'done') return;
     try {
       run.worker.postMessage(message, transfer);
     } catch {
@@ -276,8 +292,17 @@ export class ImportService {
     run.traceId = loaded.traceId;
     this.currentTrace = loaded;
     this.currentSummary = null;
+    run.holdTimer = setTimeout(() => this.releaseSummary(run), this.options.summaryHoldMs ?? DEFAULT_SUMMARY_HOLD_MS);
+    run.holdTimer.unref();
     this.options.emit('trace:loaded', loaded);
     this.options.onLoaded?.(loaded);
+  }
+
+  private releaseSummary(run: RunningImport): void {
+    if (run.stage !== 'summarising' || run.summaryReleased) return;
+    run.summaryReleased = true;
+    clearTimeout(run.holdTimer);
+    this.post(run, { type: 'summarise', importId: run.importId });
   }
 
   private onSummary(run: RunningImport, message: Extract<FromWorker, { type: 'summary' }>): void {
@@ -312,6 +337,7 @@ export class ImportService {
   private endSummary(run: RunningImport, workerReusable: boolean, event: TraceSummaryEvent): void {
     if (run.stage !== 'summarising') return;
     run.stage = 'done';
+    clearTimeout(run.holdTimer);
     this.release(run, workerReusable);
     if (this.currentTrace?.traceId !== event.traceId) return;
     this.currentSummary = event;

@@ -13,7 +13,9 @@ export type ToWorker =
   | { type: 'start'; importId: string; source: ImportSource }
   | { type: 'chunk'; importId: string; bytes: Uint8Array }
   | { type: 'end'; importId: string }
-  | { type: 'cancel'; importId: string };
+  | { type: 'cancel'; importId: string }
+  /** After 'loaded': summarise it now (a window has drawn it). A 'start' instead drops that summary. */
+  | { type: 'summarise'; importId: string };
 
 export type FromWorker =
   | ({ type: 'progress' } & Omit<ImportProgressEvent, 'fileName' | 'percent'>)

@@ -1,7 +1,8 @@
 // Import worker (node:worker_threads): streams a trace through
 // shared-importer and posts the encoded profile back with its buffer
-// transferred, then summarises it and posts the summary: the flame chart
-// never waits for the summary. The worker lives across imports so its
+// transferred, then, when main says so ('summarise', once a window has drawn
+// the trace), summarises it and posts the summary: the flame chart neither
+// waits for the summary nor shares the CPU with it. The worker lives across imports so its
 // tokenizer and compiled code stay warm; ImportService terminates it when an
 // import must stop at once (a stuck parse, a replaced import).
 import { stat } from 'node:fs/promises';
@@ -37,9 +38,19 @@ interface Run {
   pushed: ReturnType<typeof pushedChunks>;
 }
 let current: Run | null = null;
+/** A loaded profile whose summary waits for main's word. */
+let held: { importId: string; release(summarise: boolean): void } | null = null;
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'summarise') {
+    if (held?.importId === message.importId) held.release(true);
+    return;
+  }
+  // A cancel that arrives once the trace was sent: main dropped it, so no summary either.
+  if (message.type === 'cancel' && held?.importId === message.importId) held.release(false);
   if (message.type === 'start') {
+    // Main starts an import here only when it no longer wants a held summary.
+    held?.release(false);
     // ImportService sends one import at a time; a start while one runs replaces it.
     if (current) current.controller.abort();
     const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks() };
@@ -71,7 +82,25 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
   const profile = await importAndSend(run, source);
   // The import is over: a cancel or a new start no longer concerns this run.
   if (current === run) current = null;
-  if (profile) await summariseAndSend(run.importId, profile);
+  if (!profile || run.controller.signal.aborted) return;
+  if (await summaryWanted(run.importId)) await summariseAndSend(run.importId, profile);
+}
+
+/**
+ * Resolves true when main says to summarise, false when it drops the trace.
+ * Set up in the same job as 'loaded' is posted (only microtasks in between),
+ * so main's answer cannot arrive first.
+ */
+function summaryWanted(importId: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    held = {
+      importId,
+      release(summarise) {
+        held = null;
+        resolve(summarise);
+      },
+    };
+  });
 }
 
 /** Imports, posts the encoded profile ('loaded') and returns the profile; posts 'failed' and returns null when it cannot. */

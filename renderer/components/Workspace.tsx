@@ -1,6 +1,7 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
 // details, and the summary panel.
 import { useEffect, useMemo, useState, type RefObject } from 'react';
+import { reportTraceShown } from '../api/trace-commands.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
@@ -32,12 +33,16 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
     if (thread && thread.id !== threadId) useViewStore.getState().threadChosen(thread.id);
   }, [thread, threadId]);
 
-  // The chart comes first: the summary panel (hundreds of elements) mounts on the frame after.
+  // The chart comes first: the summary panel (hundreds of elements) mounts on the frame after,
+  // and only then may the host compute the summary, which would otherwise share the CPU with this frame.
   const [panelReady, setPanelReady] = useState(false);
   useEffect(() => {
     const request = requestAnimationFrame(() => setPanelReady(true));
     return () => cancelAnimationFrame(request);
   }, []);
+  useEffect(() => {
+    if (panelReady) reportTraceShown(trace.traceId);
+  }, [panelReady, trace.traceId]);
 
   if (!thread) {
     return (

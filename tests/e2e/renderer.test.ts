@@ -426,6 +426,8 @@ describe('the chart first, its summary after', () => {
   /** Summaries the host sent, held back from the page until released. */
   const held: { traceId: string; release(): void }[] = [];
   const traceIds = new Map<string, string>();
+  /** Traces the page reported drawn (trace:shown requests). */
+  const shown: string[] = [];
 
   before(async () => {
     [host, browser] = await Promise.all([startHost(), launchChromium()]);
@@ -434,7 +436,10 @@ describe('the chart first, its summary after', () => {
     // The real host and socket; only the trace:summary events wait here, so the page shows what it shows before one arrives.
     await page.routeWebSocket(/__trace-analyser\/ws/, (ws: WebSocketRoute) => {
       const server = ws.connectToServer();
-      ws.onMessage((message) => server.send(message));
+      ws.onMessage((message) => {
+        if (typeof message === 'string' && message.includes('"channel":"trace:shown"')) shown.push(JSON.parse(message).payload.traceId);
+        server.send(message);
+      });
       server.onMessage((message) => {
         if (typeof message === 'string' && message.includes('"channel":"trace:summary"')) {
           held.push({ traceId: JSON.parse(message).payload.traceId, release: () => ws.send(message) });
@@ -457,14 +462,15 @@ describe('the chart first, its summary after', () => {
     await host?.stop();
   });
 
-  const heldFor = async (fileName: string) => {
+  const eventually = async <T>(find: () => T | undefined, what: string): Promise<T> => {
     for (let i = 0; i < 600; i++) {
-      const found = held.find((h) => h.traceId === traceIds.get(fileName));
-      if (found) return found;
+      const found = find();
+      if (found !== undefined) return found;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    assert.fail(`no summary for ${fileName}`);
+    assert.fail(`never: ${what}`);
   };
+  const heldFor = (fileName: string) => eventually(() => held.find((h) => h.traceId === traceIds.get(fileName)), `a summary for ${fileName}`);
   const status = () => page.textContent('[data-testid="summary-status"]');
 
   test('the chart draws and the importer\'s warnings show while the summary is computed; the summary joins them', async () => {
@@ -475,6 +481,8 @@ describe('the chart first, its summary after', () => {
 
     await dropFile(page, ONLY_BEGIN);
     await waitForChart(page, 'only-begin-events.json');
+    // Once drawn, the page tells the host, which summarises then (not while the page decodes and draws).
+    await eventually(() => (shown.includes(traceIds.get('only-begin-events.json')!) ? true : undefined), 'the page reports the trace drawn');
     const pending = await heldFor('only-begin-events.json');
     assert.equal(await status(), 'Summarising…');
     assert.deepEqual(await page.locator('[data-testid="summary-panel"] [data-testid="trace-warnings"] li').allTextContents(), profile.warnings);
