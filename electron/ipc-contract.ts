@@ -45,7 +45,11 @@ export interface ImportProgressEvent {
   events: number;
 }
 
-/** A trace is imported: everything the flame chart needs. Its summary follows as a TraceSummaryEvent. */
+/**
+ * A trace is imported: what its first frame needs. The rest of the profile
+ * (when `complete` is false) and the summary follow once a window has drawn
+ * it, as a TraceProfileEvent and a TraceSummaryEvent.
+ */
 export interface TraceLoadedEvent {
   importId: string;
   /** New for every load; the chat and the summary panel key on it. */
@@ -57,8 +61,21 @@ export interface TraceLoadedEvent {
   format: TraceFormat;
   /** The profile encoded by shared-importer/src/model/profile-codec.ts: decode with decodeProfile(). */
   profile: Uint8Array;
+  /**
+   * False when `profile` holds only the thread drawn first (the main thread,
+   * with the whole frame table and the trace's span); the whole profile
+   * follows as a TraceProfileEvent.
+   */
+  complete: boolean;
   /** Wall time from the request to the loaded event being sent, in ms. */
   importMs: number;
+}
+
+/** The whole profile of a trace that was first sent in part (TraceLoadedEvent.complete false). */
+export interface TraceProfileEvent {
+  traceId: string;
+  /** Encoded as TraceLoadedEvent.profile; its threads include the one sent first, unchanged. */
+  profile: Uint8Array;
 }
 
 /**
@@ -97,7 +114,7 @@ export interface ImportFailedEvent {
  * before the window could hear the event.
  */
 export interface HostTraceState {
-  /** The trace open now, or null. */
+  /** The trace open now (with its whole profile once that has followed), or null. */
   loaded: TraceLoadedEvent | null;
   /** The open trace's summary; null while it is being computed. */
   summary: TraceSummaryEvent | null;
@@ -154,7 +171,7 @@ export const requestSchemas = /* @__PURE__ */ (() => ({
   'trace:cancel-import': z.undefined(),
   /** What the host has open (trace, summary, last failure), for a window that opens (or reloads) after it happened. */
   'trace:get-state': z.undefined(),
-  /** A window has drawn this trace: its summary may be computed now. */
+  /** A window has drawn this trace: the rest of its profile may be sent, and its summary computed, now. */
   'trace:shown': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
   'recent:list': z.undefined(),
   'recent:clear': z.undefined(),
@@ -206,6 +223,7 @@ export type RequestHandlers = {
 export interface MainEvents {
   'import:progress': ImportProgressEvent;
   'trace:loaded': TraceLoadedEvent;
+  'trace:profile': TraceProfileEvent;
   'trace:summary': TraceSummaryEvent;
   'import:failed': ImportFailedEvent;
   'recent:changed': RecentFile[];
@@ -217,6 +235,7 @@ export type EventChannel = keyof MainEvents;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
   'import:progress',
   'trace:loaded',
+  'trace:profile',
   'trace:summary',
   'import:failed',
   'recent:changed',
@@ -245,9 +264,9 @@ export interface TraceAnalyserApi {
   /** What happened before this page subscribed: the open trace and its summary, or why the last import failed (e.g. a file given on the command line). */
   getTraceState(): Promise<HostTraceState>;
   /**
-   * Tells the host this window has drawn the trace. The host holds the trace's
-   * summary back until a window says so (or a while has passed), so computing
-   * it does not slow the first frame down.
+   * Tells the host this window has drawn the trace. The host holds the rest of
+   * the trace's profile and its summary back until a window says so (or a
+   * while has passed), so neither slows the first frame down.
    */
   traceShown(traceId: string): Promise<void>;
   getAppInfo(): Promise<AppInfo>;
@@ -255,6 +274,7 @@ export interface TraceAnalyserApi {
   openExternal(url: string): Promise<void>;
   onImportProgress(callback: (event: ImportProgressEvent) => void): Unsubscribe;
   onTraceLoaded(callback: (event: TraceLoadedEvent) => void): Unsubscribe;
+  onTraceProfile(callback: (event: TraceProfileEvent) => void): Unsubscribe;
   onTraceSummary(callback: (event: TraceSummaryEvent) => void): Unsubscribe;
   onImportFailed(callback: (event: ImportFailedEvent) => void): Unsubscribe;
   onRecentFilesChanged(callback: (files: RecentFile[]) => void): Unsubscribe;
@@ -265,6 +285,7 @@ export interface TraceAnalyserApi {
 export const API_EVENT_METHODS = {
   onImportProgress: 'import:progress',
   onTraceLoaded: 'trace:loaded',
+  onTraceProfile: 'trace:profile',
   onTraceSummary: 'trace:summary',
   onImportFailed: 'import:failed',
   onRecentFilesChanged: 'recent:changed',

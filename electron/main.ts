@@ -3,7 +3,7 @@
 // composes is tested in Node.
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
-import type { AppInfo, EventChannel, HostTraceState, MainEvents, TraceLoadedEvent } from './ipc-contract.ts';
+import type { AppInfo, EventChannel, HostTraceState, MainEvents } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
 import { IpcMainRouter, sendEvent, sendRaw } from './main/ipc-main.ts';
 import { buildMenuTemplate } from './main/menu.ts';
@@ -15,7 +15,7 @@ import {
   mainWindowOptions,
   trustedOrigins,
 } from './main/window-security.ts';
-import { stateToWire, toWire } from './profile-transfer.ts';
+import { carriesProfile, stateToWire, toWire } from './profile-transfer.ts';
 import { createAppServices } from './services/app-services.ts';
 import { traceFileFromArgv } from './services/command-line.ts';
 // Bundled by electron-vite as its own entry; the string is its path in out/main.
@@ -45,7 +45,7 @@ async function start(): Promise<void> {
   const emit = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => {
     const contents = [...windows].map((w) => w.webContents);
     // The profile bytes go over app:// (profile-transfer.ts), not through IPC.
-    if (channel === 'trace:loaded') sendRaw(contents, channel, toWire(payload as TraceLoadedEvent));
+    if (carriesProfile(channel)) sendRaw(contents, channel, toWire(payload as MainEvents[typeof channel]));
     else sendEvent(contents, channel, payload);
     // Open Recent follows the list, which changes on every load and on clear.
     if (channel === 'recent:changed') void refreshMenu();

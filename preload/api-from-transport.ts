@@ -42,6 +42,7 @@ export function createTraceAnalyserApi(transport: ApiTransport): TraceAnalyserAp
     openExternal: (url) => transport.invoke('shell:open-external', { url }),
     onImportProgress: on(API_EVENT_METHODS.onImportProgress),
     onTraceLoaded: on(API_EVENT_METHODS.onTraceLoaded),
+    onTraceProfile: on(API_EVENT_METHODS.onTraceProfile),
     onTraceSummary: on(API_EVENT_METHODS.onTraceSummary),
     onImportFailed: on(API_EVENT_METHODS.onImportFailed),
     onRecentFilesChanged: on(API_EVENT_METHODS.onRecentFilesChanged),

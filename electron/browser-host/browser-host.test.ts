@@ -62,12 +62,13 @@ function connectPage(
   return Object.assign(Object.create(api) as TraceAnalyserApi, { received, uploads });
 }
 
-function nextEvent<C extends 'trace:loaded' | 'trace:summary' | 'import:failed' | 'import:progress'>(
+function nextEvent<C extends 'trace:loaded' | 'trace:profile' | 'trace:summary' | 'import:failed' | 'import:progress'>(
   api: TraceAnalyserApi,
   channel: C,
 ): Promise<MainEvents[C]> {
   const subscribe = {
     'trace:loaded': api.onTraceLoaded,
+    'trace:profile': api.onTraceProfile,
     'trace:summary': api.onTraceSummary,
     'import:failed': api.onImportFailed,
     'import:progress': api.onImportProgress,
@@ -174,6 +175,7 @@ test('a dropped file streams its bytes in one POST and imports', async () => {
   const api = connectPage();
   const bytes = readFileSync(SPEEDSCOPE);
   const loaded = nextEvent(api, 'trace:loaded');
+  const whole = nextEvent(api, 'trace:profile');
   const started = await api.importDroppedFile(new File([bytes], 'dropped.speedscope.json'));
   assert.equal(started.totalBytes, bytes.length);
   const event = await loaded;
@@ -181,8 +183,14 @@ test('a dropped file streams its bytes in one POST and imports', async () => {
   assert.equal(event.fileName, 'dropped.speedscope.json');
   assert.equal(event.path, null);
   assert.equal(event.sizeBytes, bytes.length);
+  // Two threads: the one drawn first comes alone; the rest once the page says it has drawn it.
+  assert.equal(event.complete, false);
+  assert.equal(decodeProfile(event.profile).threads.length, 1);
+  await api.traceShown(event.traceId);
+  const rest = await whole;
+  assert.equal(rest.traceId, event.traceId);
   assert.deepEqual(
-    decodeProfile(event.profile).threads.map((t) => t.name),
+    decodeProfile(rest.profile).threads.map((t) => t.name),
     ['one', 'two'],
   );
   assert.equal(api.uploads.length, 1, 'one request for the whole file');

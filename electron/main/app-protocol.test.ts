@@ -70,6 +70,7 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
     sizeBytes: 1,
     format: 'chrome-trace-event' as const,
     profile: bytes,
+    complete: true,
     importMs: 1,
   };
   const wire = toWire(event);
@@ -84,7 +85,7 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
   assert.equal(dev.headers.get('access-control-allow-origin'), 'http://localhost:5173');
   const foreign = await handler(new Request(wire.profileUrl, { headers: { origin: 'https://evil.example' } }));
   assert.equal(foreign.headers.get('access-control-allow-origin'), null);
-  await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of "big.json" \(404\)/);
+  await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of trace trace-1 \(404\)/);
 
   // The host's trace state carries the loaded trace the same way; the summary and the failure travel as they are.
   const failure = { importId: 'j', fileName: 'bad.json', code: 'unknown-format' as const, message: 'Could not recognise "bad.json".' };

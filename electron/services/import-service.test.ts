@@ -4,24 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
+import { rankThreads } from '../../shared-importer/src/summary/thread-ranking.ts';
 import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } from '../ipc-contract.ts';
 import { ImportService } from './import-service.ts';
 import { openDescriptorsOn, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 
 const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
 const FIREFOX = join(SAMPLE_TRACES, 'Firefox/61/recursion.json');
+const CPUPROFILE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
 const WORKER = new URL('./import-worker.ts', import.meta.url);
 
 /**
  * An ImportService whose events are recorded, with a helper to wait for the next one of a kind.
  * Like a window, it reports each loaded trace shown at once, unless `window` is false.
  */
-function recordingService({ window = true, summaryHoldMs }: { window?: boolean; summaryHoldMs?: number } = {}) {
+function recordingService({ window = true, restHoldMs }: { window?: boolean; restHoldMs?: number } = {}) {
   const events: { channel: EventChannel; payload: unknown }[] = [];
   const waiters: { channel: EventChannel; matches: (payload: never) => boolean; resolve: (payload: unknown) => void }[] = [];
   const service: ImportService = new ImportService({
     workerUrl: WORKER,
-    summaryHoldMs,
+    restHoldMs,
     emit(channel, payload) {
       events.push({ channel, payload });
       if (window && channel === 'trace:loaded') service.traceShown((payload as TraceLoadedEvent).traceId);
@@ -44,9 +46,10 @@ function recordingService({ window = true, summaryHoldMs }: { window?: boolean; 
 const shared = recordingService();
 after(() => shared.service.dispose());
 
-test('a file on disk imports in the worker: progress, then a decodable profile, then its summary', async () => {
+test('a file on disk imports in the worker: progress, the thread drawn first, then the whole profile, then its summary', async () => {
   const { service, events, next } = shared;
   const loaded = next('trace:loaded');
+  const whole = next('trace:profile');
   const summarized = next('trace:summary');
   const started = await service.importPath(SPEEDSCOPE);
   assert.equal(started.fileName, 'two-sampled.speedscope.json');
@@ -57,14 +60,25 @@ test('a file on disk imports in the worker: progress, then a decodable profile, 
   assert.equal(event.format, 'speedscope');
   assert.equal(event.path, SPEEDSCOPE);
   assert.equal(event.sizeBytes, started.totalBytes);
-  const profile = decodeProfile(event.profile);
-  assert.equal(profile.threads.length, 2);
+  assert.equal(service.current, event);
+  assert.ok(!('summary' in event), 'the trace is sent without waiting for its summary');
+  // Two threads: the first part holds the one the app opens on, as the whole profile ranks them.
+  assert.equal(event.complete, false);
+  const first = decodeProfile(event.profile);
+
+  const rest = await whole;
+  assert.equal(rest.traceId, event.traceId);
+  const profile = decodeProfile(rest.profile);
   assert.deepEqual(
     profile.threads.map((th) => th.name),
     ['one', 'two'],
   );
-  assert.equal(service.current, event);
-  assert.ok(!('summary' in event), 'the trace is sent without waiting for its summary');
+  const opened = rankThreads(profile)[0].timeline;
+  assert.deepEqual(first.threads.map((th) => th.id), [opened.id]);
+  assert.deepEqual(first.threads[0].start, opened.start);
+  assert.deepEqual(first.threads[0].frame, opened.frame);
+  assert.deepEqual(first.frames.names, profile.frames.names);
+  assert.deepEqual([first.startTime, first.endTime], [profile.startTime, profile.endTime]);
 
   const summary = await summarized;
   assert.equal(summary.traceId, event.traceId);
@@ -73,11 +87,10 @@ test('a file on disk imports in the worker: progress, then a decodable profile, 
   assert.equal(summary.summary.stats.threadCount, profile.threads.length);
   assert.ok(summary.summaryText.length > 0);
   assert.ok(summary.tokens > 0);
-  assert.ok(
-    events.findIndex((e) => e.payload === event) < events.findIndex((e) => e.payload === summary),
-    'the trace goes out before its summary',
-  );
-  assert.deepEqual(service.state, { loaded: event, summary, failure: null });
+  const order = [event, rest, summary].map((payload) => events.findIndex((e) => e.payload === payload));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'first part, whole profile, summary');
+  // A window that connects now gets the whole profile.
+  assert.deepEqual(service.state, { loaded: { ...event, profile: rest.profile, complete: true }, summary, failure: null });
 
   const progress = events
     .filter((e) => e.channel === 'import:progress')
@@ -106,10 +119,10 @@ test('a failed import reports the importer message and keeps the previous trace'
   assert.equal(failed.importId, started.importId);
   assert.equal(failed.code, 'unknown-format');
   assert.match(failed.message, /Could not recognise "not-a-trace.json"/);
-  assert.equal(service.current, previous);
+  assert.equal(service.current?.traceId, previous.traceId);
   // Kept for a window that connects later, beside the trace that stays open.
   assert.equal(service.state.failure, failed);
-  assert.equal(service.state.loaded, previous);
+  assert.equal(service.state.loaded?.traceId, previous.traceId);
 
   // Larger than the worker's read-ahead: a failed import must still close the file, not keep it open half read.
   const large = join(dir, 'notes.txt');
@@ -126,7 +139,7 @@ test('a failed import reports the importer message and keeps the previous trace'
   const io = await missing;
   assert.equal(io.code, 'io-error');
   assert.ok(io.message.includes(gone) && /does not exist/.test(io.message), io.message);
-  assert.equal(service.current, previous);
+  assert.equal(service.current?.traceId, previous.traceId);
   assert.equal(service.state.failure, io);
 
   // The next import clears it: its own outcome is what counts now.
@@ -238,7 +251,7 @@ test('imports asked for together run in the order asked: the last one wins', asy
   assert.equal((firstOutcome?.payload as ImportFailedEvent | undefined)?.code, 'aborted');
 });
 
-test('a trace replaced while its summary is computed never gets it: each summary goes out only for the open trace', async (t) => {
+test('a trace replaced while its summary is computed never gets it: what follows a trace goes out only while it is open', async (t) => {
   const { service, events, next } = recordingService();
   t.after(() => service.dispose());
   const first = next('trace:loaded');
@@ -255,28 +268,48 @@ test('a trace replaced while its summary is computed never gets it: each summary
   let shown: string | null = null;
   for (const { channel, payload } of events) {
     if (channel === 'trace:loaded') shown = (payload as TraceLoadedEvent).traceId;
-    if (channel === 'trace:summary') assert.equal((payload as MainEvents['trace:summary']).traceId, shown, 'a summary went out for a trace no longer open');
+    if (channel === 'trace:summary' || channel === 'trace:profile') {
+      assert.equal((payload as { traceId: string }).traceId, shown, `${channel} went out for a trace no longer open`);
+    }
   }
-  assert.deepEqual(service.state, { loaded: open, summary, failure: null });
+  assert.equal(service.state.loaded?.traceId, open.traceId);
+  assert.equal(service.state.summary, summary);
 });
 
-test('the summary waits until a window has drawn the trace, or until the hold runs out', { timeout: 30_000 }, async (t) => {
-  const held = recordingService({ window: false, summaryHoldMs: 60_000 });
+test('the rest of the profile and the summary wait until a window has drawn the trace, or until the hold runs out', { timeout: 30_000 }, async (t) => {
+  const held = recordingService({ window: false, restHoldMs: 60_000 });
   t.after(() => held.service.dispose());
   const loaded = held.next('trace:loaded');
   await held.service.importPath(SPEEDSCOPE);
   const { traceId } = await loaded;
-  // Time enough for the worker to summarise a two-thread trace many times over, had it been let.
+  // Time enough for the worker to send and summarise a two-thread trace many times over, had it been let.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  assert.equal(held.events.filter((e) => e.channel === 'trace:summary').length, 0, 'no summary before the trace is drawn');
+  assert.deepEqual(
+    held.events.filter((e) => e.channel === 'trace:profile' || e.channel === 'trace:summary'),
+    [],
+    'nothing follows before the trace is drawn',
+  );
   assert.equal(held.service.state.summary, null);
+  assert.equal(held.service.state.loaded?.complete, false);
+  const whole = held.next('trace:profile');
   const summarized = held.next('trace:summary');
   held.service.traceShown('some other trace');
   held.service.traceShown(traceId);
+  assert.equal((await whole).traceId, traceId);
   assert.equal((await summarized).traceId, traceId);
 
-  // No window: the summary comes anyway once the hold is over.
-  const windowless = recordingService({ window: false, summaryHoldMs: 200 });
+  // One thread: the first part is the whole profile, and nothing else follows but the summary.
+  const single = held.next('trace:loaded');
+  await held.service.importPath(CPUPROFILE);
+  const event = await single;
+  assert.equal(event.complete, true);
+  const singleSummary = held.next('trace:summary');
+  held.service.traceShown(event.traceId);
+  await singleSummary;
+  assert.equal(held.events.filter((e) => e.channel === 'trace:profile').length, 1);
+
+  // No window: both come anyway once the hold is over.
+  const windowless = recordingService({ window: false, restHoldMs: 200 });
   t.after(() => windowless.service.dispose());
   const summary = windowless.nextSummary();
   await windowless.service.importPath(SPEEDSCOPE);

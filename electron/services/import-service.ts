@@ -1,8 +1,9 @@
 // Runs trace imports in a worker thread, one at a time, and reports them as
-// contract events: the loaded trace as soon as its profile is built, its
-// summary after. The summary is held back until a window reports the trace
-// drawn (traceShown), or a while has passed: on a machine with few cores,
-// summarising while the page decodes and draws would slow the first frame.
+// contract events: the loaded trace as soon as its profile is built (only the
+// thread drawn first, when there are others), then the whole profile and the
+// summary. Those two are held back until a window reports the trace drawn
+// (traceShown), or a while has passed: sending megabytes and summarising
+// while the page decodes and draws would slow its first frame.
 // Plain Node: the Electron main process and the browser host both use it.
 // The main event loop only relays messages; all parsing, summarising and
 // encoding happen in the worker.
@@ -11,8 +12,8 @@
 // import that must stop at once (replaced by a new one, or cancelled but not
 // stopping within the grace period, e.g. inside one large JSON.parse) has its
 // worker terminated, and the next import gets a fresh one. A worker still
-// summarising the open trace is left to finish: a new import meanwhile takes
-// another worker, and a summary whose trace was replaced is dropped.
+// finishing the open trace is left to finish: a new import meanwhile takes
+// another worker, and what follows a trace that was replaced is dropped.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -33,8 +34,8 @@ import { startWorker } from './start-worker.ts';
 const DEFAULT_CANCEL_GRACE_MS = 1000;
 /** Pushed chunks not yet taken by the importer; beyond this, writers wait. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
-/** How long a loaded trace's summary waits for a window to draw the trace (none may be open). */
-const DEFAULT_SUMMARY_HOLD_MS = 3000;
+/** How long the rest of a loaded trace waits for a window to draw it (none may be open). */
+const DEFAULT_REST_HOLD_MS = 3000;
 
 export interface ImportServiceOptions {
   /** The worker entry: import-worker.ts under tsx, the bundled file in the app. */
@@ -43,7 +44,8 @@ export interface ImportServiceOptions {
   /** Called after a trace loads (e.g. to add it to the recent files). */
   onLoaded?: (event: TraceLoadedEvent) => void;
   cancelGraceMs?: number;
-  summaryHoldMs?: number;
+  /** How long the whole profile and the summary wait for traceShown. */
+  restHoldMs?: number;
 }
 
 /** Where a host pushes the bytes of a streamed import. */
@@ -62,12 +64,15 @@ interface RunningImport {
   path: string | null;
   worker: Worker;
   startedAt: number;
-  /** Importing until the trace loads (or fails), then summarising it; done when nothing more is expected. */
-  stage: 'importing' | 'summarising' | 'done';
-  /** The loaded trace, which its summary belongs to. */
+  /**
+   * Importing until the trace loads (or fails); loaded while its whole profile
+   * and summary are still to follow; done when nothing more is expected.
+   */
+  stage: 'importing' | 'loaded' | 'done';
+  /** The loaded trace, which what follows belongs to. */
   traceId: string | null;
-  /** Whether the worker was told to summarise; until then holdTimer runs. */
-  summaryReleased: boolean;
+  /** Whether the worker was told a window drew the trace; until then holdTimer runs. */
+  shown: boolean;
   holdTimer?: NodeJS.Timeout;
   cancelTimer?: NodeJS.Timeout;
   chunksInFlight: number;
@@ -78,7 +83,7 @@ export class ImportService {
   private running: RunningImport | null = null;
   /** A started worker with no import, ready for the next one. */
   private idle: Worker | null = null;
-  /** Which import each live worker is running or summarising. */
+  /** Which import each live worker is running or finishing. */
   private readonly runOf = new Map<Worker, RunningImport>();
   private currentTrace: TraceLoadedEvent | null = null;
   private currentSummary: TraceSummaryEvent | null = null;
@@ -92,7 +97,7 @@ export class ImportService {
     return this.currentTrace;
   }
 
-  /** The open trace, its summary once computed, and the last import's failure until another starts. */
+  /** The open trace (its whole profile once that followed), its summary once computed, and the last import's failure until another starts. */
   get state(): HostTraceState {
     return { loaded: this.currentTrace, summary: this.currentSummary, failure: this.lastFailure };
   }
@@ -136,9 +141,9 @@ export class ImportService {
     return { started: { importId, fileName, totalBytes }, upload };
   }
 
-  /** A window has drawn this trace: its summary need wait no longer. */
+  /** A window has drawn this trace: the rest of its profile and its summary need wait no longer. */
   traceShown(traceId: string): void {
-    for (const run of this.runOf.values()) if (run.traceId === traceId) this.releaseSummary(run);
+    for (const run of this.runOf.values()) if (run.traceId === traceId) this.releaseRest(run);
   }
 
   /** Cancels the running import (only if it is `importId`, when given). Returns false when none was cancelled. */
@@ -186,7 +191,7 @@ export class ImportService {
       startedAt: performance.now(),
       stage: 'importing',
       traceId: null,
-      summaryReleased: false,
+      shown: false,
       chunksInFlight: 0,
       roomWaiters: [],
     };
@@ -225,7 +230,7 @@ export class ImportService {
   /** A worker died under a run: its import fails, or the open trace goes without a summary. */
   private workerLost(run: RunningImport, code: ImportFailureCode, message: string): void {
     if (run.stage === 'importing') this.endImport(run, false, () => this.fail(run, code, message));
-    else this.endSummary(run, false, { traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
+    else this.endRun(run, false, { traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
   }
 
   private post(run: RunningImport, message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -238,6 +243,7 @@ export class ImportService {
   }
 
   private onMessage(run: RunningImport, message: FromWorker): void {
+    if (message.type === 'profile') return this.wholeProfileArrived(run, message.profile);
     if (message.type === 'summary') return this.onSummary(run, message);
     if (run.stage !== 'importing') return;
     const { emit } = this.options;
@@ -264,7 +270,7 @@ export class ImportService {
         return;
       case 'loaded':
         // Cancelled while the worker was finishing (its input already all read): no trace, as the user asked.
-        // (The worker goes on to summarise it; that summary names this import and is dropped.)
+        // (The cancel reaches the worker after its 'loaded', so it sends nothing more for it.)
         if (this.running !== run) {
           this.endImport(run, true, () => this.fail(run, 'aborted', 'Import cancelled.'));
           return;
@@ -274,9 +280,9 @@ export class ImportService {
     }
   }
 
-  /** The trace is open as soon as its profile arrives; the worker stays with it until its summary follows. */
+  /** The trace is open as soon as its first part arrives; the worker stays with it until the rest follows. */
   private traceLoaded(run: RunningImport, message: Extract<FromWorker, { type: 'loaded' }>): void {
-    run.stage = 'summarising';
+    run.stage = 'loaded';
     this.running = null;
     this.releaseWaiters(run);
     const loaded: TraceLoadedEvent = {
@@ -287,22 +293,30 @@ export class ImportService {
       sizeBytes: message.sizeBytes,
       format: message.format,
       profile: message.profile,
+      complete: message.complete,
       importMs: performance.now() - run.startedAt,
     };
     run.traceId = loaded.traceId;
     this.currentTrace = loaded;
     this.currentSummary = null;
-    run.holdTimer = setTimeout(() => this.releaseSummary(run), this.options.summaryHoldMs ?? DEFAULT_SUMMARY_HOLD_MS);
+    run.holdTimer = setTimeout(() => this.releaseRest(run), this.options.restHoldMs ?? DEFAULT_REST_HOLD_MS);
     run.holdTimer.unref();
     this.options.emit('trace:loaded', loaded);
     this.options.onLoaded?.(loaded);
   }
 
-  private releaseSummary(run: RunningImport): void {
-    if (run.stage !== 'summarising' || run.summaryReleased) return;
-    run.summaryReleased = true;
+  private releaseRest(run: RunningImport): void {
+    if (run.stage !== 'loaded' || run.shown) return;
+    run.shown = true;
     clearTimeout(run.holdTimer);
-    this.post(run, { type: 'summarise', importId: run.importId });
+    this.post(run, { type: 'shown', importId: run.importId });
+  }
+
+  /** The whole profile of a trace sent in part: it replaces the part, for the windows and for later ones. */
+  private wholeProfileArrived(run: RunningImport, profile: Uint8Array): void {
+    if (run.stage !== 'loaded' || this.currentTrace?.traceId !== run.traceId) return;
+    this.currentTrace = { ...this.currentTrace, profile, complete: true };
+    this.options.emit('trace:profile', { traceId: run.traceId, profile });
   }
 
   private onSummary(run: RunningImport, message: Extract<FromWorker, { type: 'summary' }>): void {
@@ -311,7 +325,7 @@ export class ImportService {
       message.status === 'ready'
         ? { traceId, status: 'ready', summary: message.summary, summaryText: message.summaryText, tokens: message.tokens }
         : { traceId, status: 'failed', message: message.message };
-    this.endSummary(run, true, event);
+    this.endRun(run, true, event);
   }
 
   /** Stops an import now: its worker is terminated and 'aborted' reported. */
@@ -333,9 +347,9 @@ export class ImportService {
     report();
   }
 
-  /** Reports a loaded trace's summary, once, unless another trace has replaced it since. */
-  private endSummary(run: RunningImport, workerReusable: boolean, event: TraceSummaryEvent): void {
-    if (run.stage !== 'summarising') return;
+  /** Reports a loaded trace's summary (the last thing that follows it), once, unless another trace has replaced it since. */
+  private endRun(run: RunningImport, workerReusable: boolean, event: TraceSummaryEvent): void {
+    if (run.stage !== 'loaded') return;
     run.stage = 'done';
     clearTimeout(run.holdTimer);
     this.release(run, workerReusable);

@@ -1,10 +1,11 @@
 // Import worker (node:worker_threads): streams a trace through
-// shared-importer and posts the encoded profile back with its buffer
-// transferred, then, when main says so ('summarise', once a window has drawn
-// the trace), summarises it and posts the summary: the flame chart neither
-// waits for the summary nor shares the CPU with it. The worker lives across imports so its
-// tokenizer and compiled code stay warm; ImportService terminates it when an
-// import must stop at once (a stuck parse, a replaced import).
+// shared-importer and posts what the first frame needs (the main thread,
+// encoded, its buffer transferred). When main says a window has drawn it
+// ('shown'), it posts the whole profile and then the summary: the flame chart
+// neither waits for them nor shares the CPU with them. The worker lives
+// across imports so its tokenizer and compiled code stay warm; ImportService
+// terminates it when an import must stop at once (a stuck parse, a replaced
+// import).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -17,6 +18,7 @@ import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
+import { firstFrameProfile } from './first-frame-profile.ts';
 import { analyseProfile } from './trace-analysis.ts';
 
 /** Progress messages are throttled: the renderer repaints a bar, it does not need every 512 KiB. */
@@ -38,18 +40,18 @@ interface Run {
   pushed: ReturnType<typeof pushedChunks>;
 }
 let current: Run | null = null;
-/** A loaded profile whose summary waits for main's word. */
-let held: { importId: string; release(summarise: boolean): void } | null = null;
+/** A loaded trace whose rest (whole profile, summary) waits for main's word. */
+let held: { importId: string; release(wanted: boolean): void } | null = null;
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'summarise') {
+  if (message.type === 'shown') {
     if (held?.importId === message.importId) held.release(true);
     return;
   }
-  // A cancel that arrives once the trace was sent: main dropped it, so no summary either.
+  // A cancel that arrives once the trace was sent: main dropped it, so nothing more is wanted.
   if (message.type === 'cancel' && held?.importId === message.importId) held.release(false);
   if (message.type === 'start') {
-    // Main starts an import here only when it no longer wants a held summary.
+    // Main starts an import here only when it no longer wants what a held trace would send.
     held?.release(false);
     // ImportService sends one import at a time; a start while one runs replaces it.
     if (current) current.controller.abort();
@@ -77,34 +79,39 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-/** Never throws: every outcome is posted. */
+/** Every outcome is posted; anything unforeseen ends the worker, which ImportService reports. */
 async function importOne(run: Run, source: ImportSource): Promise<void> {
-  const profile = await importAndSend(run, source);
+  const loaded = await importAndSend(run, source);
   // The import is over: a cancel or a new start no longer concerns this run.
   if (current === run) current = null;
-  if (!profile || run.controller.signal.aborted) return;
-  if (await summaryWanted(run.importId)) await summariseAndSend(run.importId, profile);
+  if (!loaded || run.controller.signal.aborted || !(await restWanted(run.importId))) return;
+  if (!loaded.complete) sendWholeProfile(run.importId, loaded.profile);
+  await summariseAndSend(run.importId, loaded.profile);
 }
 
 /**
- * Resolves true when main says to summarise, false when it drops the trace.
- * Set up in the same job as 'loaded' is posted (only microtasks in between),
- * so main's answer cannot arrive first.
+ * Resolves true when main says a window has drawn the trace, false when it
+ * drops the trace. Set up in the same job as 'loaded' is posted (only
+ * microtasks in between), so main's answer cannot arrive first.
  */
-function summaryWanted(importId: string): Promise<boolean> {
+function restWanted(importId: string): Promise<boolean> {
   return new Promise((resolve) => {
     held = {
       importId,
-      release(summarise) {
+      release(wanted) {
         held = null;
-        resolve(summarise);
+        resolve(wanted);
       },
     };
   });
 }
 
-/** Imports, posts the encoded profile ('loaded') and returns the profile; posts 'failed' and returns null when it cannot. */
-async function importAndSend(run: Run, source: ImportSource): Promise<Profile | null> {
+/**
+ * Imports, posts what the first frame needs ('loaded') and returns the whole
+ * profile with whether 'loaded' held all of it; posts 'failed' and returns
+ * null when it cannot.
+ */
+async function importAndSend(run: Run, source: ImportSource): Promise<{ profile: Profile; complete: boolean } | null> {
   const { importId } = run;
   const signal = run.controller.signal;
   let lastPost = 0;
@@ -144,14 +151,21 @@ async function importAndSend(run: Run, source: ImportSource): Promise<Profile | 
     });
     const sizeBytes = totalBytes ?? last.bytesRead;
     progress('sending', { bytesRead: sizeBytes, events: last.events }, true);
-    const encoded = encodeProfile(profile);
-    post({ type: 'loaded', importId, fileName, sizeBytes, format: profile.format, profile: encoded }, [encoded.buffer as ArrayBuffer]);
-    return profile;
+    const first = firstFrameProfile(profile);
+    const encoded = encodeProfile(first ?? profile);
+    const complete = first === null;
+    post({ type: 'loaded', importId, fileName, sizeBytes, format: profile.format, profile: encoded, complete }, [encoded.buffer as ArrayBuffer]);
+    return { profile, complete };
   } catch (error) {
     const { code, message } = describeFailure(error, signal);
     post({ type: 'failed', importId, code, message });
     return null;
   }
+}
+
+function sendWholeProfile(importId: string, profile: Profile): void {
+  const encoded = encodeProfile(profile);
+  post({ type: 'profile', importId, profile: encoded }, [encoded.buffer as ArrayBuffer]);
 }
 
 /** The summary follows the trace; one that fails leaves the trace open without it. */

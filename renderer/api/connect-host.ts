@@ -15,6 +15,7 @@ export function connectHost(api: TraceAnalyserApi): () => void {
       recordTraceArrived(event.fileName, event.importMs);
       useTraceStore.getState().traceLoaded(event);
     }),
+    api.onTraceProfile((event) => useTraceStore.getState().profileArrived(event)),
     api.onTraceSummary((event) => {
       useTraceStore.getState().summaryArrived(event);
       if (useTraceStore.getState().trace?.summary === event) recordSummaryArrived();

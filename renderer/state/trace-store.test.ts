@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { TraceLoadedEvent, TraceSummaryEvent } from '../../electron/ipc-contract.ts';
+import { firstFrameProfile } from '../../electron/services/first-frame-profile.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
@@ -15,6 +16,7 @@ import { useTraceStore } from './trace-store.ts';
 
 const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
 const CPUPROFILE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
+const MULTIPROCESS = join(SAMPLE_TRACES, 'trace-event/multiprocess.json');
 
 const initial = useTraceStore.getState();
 beforeEach(() => useTraceStore.setState(initial, true));
@@ -31,6 +33,7 @@ async function loadedAndSummary(path: string, traceId: string): Promise<{ loaded
     sizeBytes: 1,
     format: profile.format,
     profile: encodeProfile(profile),
+    complete: true,
     importMs: 1,
   };
   return { loaded, summary: { traceId, status: 'ready', summary, summaryText: text, tokens } };
@@ -113,4 +116,27 @@ test("the host's state at connection: its trace and summary, or the failure of a
   store.hostStateReceived({ loaded: null, summary: null, failure });
   assert.equal(useTraceStore.getState().importError, null);
   assert.equal(useTraceStore.getState().importing?.fileName, 'mine.json');
+});
+
+test('a trace sent in part opens with its first thread; the whole profile joins it, keeping what was drawn', async () => {
+  const whole = await importTraceFile(MULTIPROCESS);
+  const part = firstFrameProfile(whole)!;
+  const { loaded } = await loadedAndSummary(MULTIPROCESS, 'm');
+  const store = useTraceStore.getState();
+  store.traceLoaded({ ...loaded, profile: encodeProfile(part), complete: false });
+  const opened = useTraceStore.getState().trace!;
+  assert.equal(opened.complete, false);
+  assert.deepEqual(opened.profile.threads.map((t) => t.id), [part.threads[0].id]);
+
+  store.profileArrived({ traceId: 'other', profile: encodeProfile(whole) });
+  assert.equal(useTraceStore.getState().trace, opened, "another trace's profile changes nothing");
+  store.profileArrived({ traceId: 'm', profile: encodeProfile(whole) });
+  const completed = useTraceStore.getState().trace!;
+  assert.equal(completed.complete, true);
+  assert.deepEqual(completed.profile.threads.map((t) => t.id), whole.threads.map((t) => t.id));
+  // The thread already drawn keeps its object (its layouts and zoom are keyed by it), and so does the frame table.
+  assert.equal(completed.profile.threads.find((t) => t.id === part.threads[0].id), opened.profile.threads[0]);
+  assert.equal(completed.profile.frames, opened.profile.frames);
+  const other = completed.profile.threads.find((t) => t.id !== part.threads[0].id)!;
+  assert.deepEqual(other.start, whole.threads.find((t) => t.id === other.id)!.start);
 });

@@ -90,6 +90,11 @@ export async function waitForChart(page: Page, fileName: string, timeout = 60_00
   );
 }
 
+/** Waits until the other threads of the open trace have followed the one drawn first. */
+export async function waitForWholeProfile(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForSelector('[data-testid="thread-picker"][aria-busy="false"]', { timeout });
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);

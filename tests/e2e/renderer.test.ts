@@ -14,6 +14,7 @@ import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { ACCEPTED_FORMATS, type Profile } from '../../shared-importer/src/model/profile.ts';
 import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
+import { rankThreads } from '../../shared-importer/src/summary/thread-ranking.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { formatCount, formatWeight } from '../../renderer/format/units.ts';
 import { generateTrace } from '../../bench/trace-generator.ts';
@@ -26,6 +27,7 @@ import {
   screenshot,
   startHost,
   waitForChart,
+  waitForWholeProfile,
   type PageHost,
 } from './e2e-support.ts';
 
@@ -287,6 +289,7 @@ describe('renderer in Chromium against the browser host', () => {
     await page.click('[data-testid="view-time-order"]');
     await dropFile(page, MULTIPROCESS);
     await waitForChart(page, 'multiprocess.json');
+    await waitForWholeProfile(page);
     const profile = await importTraceFile(MULTIPROCESS);
     const summary = summarizeProfile(profile);
     const options = await page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -423,8 +426,8 @@ describe('the chart first, its summary after', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  /** Summaries the host sent, held back from the page until released. */
-  const held: { traceId: string; release(): void }[] = [];
+  /** Whole profiles and summaries the host sent, held back from the page until released. */
+  const held: { channel: 'trace:profile' | 'trace:summary'; traceId: string; release(): void }[] = [];
   const traceIds = new Map<string, string>();
   /** Traces the page reported drawn (trace:shown requests). */
   const shown: string[] = [];
@@ -441,8 +444,10 @@ describe('the chart first, its summary after', () => {
         server.send(message);
       });
       server.onMessage((message) => {
-        if (typeof message === 'string' && message.includes('"channel":"trace:summary"')) {
-          held.push({ traceId: JSON.parse(message).payload.traceId, release: () => ws.send(message) });
+        const heldChannel = typeof message === 'string' && message.match(/^\{"type":"event","channel":"(trace:profile|trace:summary)"/)?.[1];
+        if (heldChannel) {
+          // The profile's bytes went ahead as an attachment; the page keeps them until this message names them.
+          held.push({ channel: heldChannel as 'trace:profile' | 'trace:summary', traceId: JSON.parse(message as string).payload.traceId, release: () => ws.send(message) });
           return;
         }
         if (typeof message === 'string' && message.includes('"channel":"trace:loaded"')) {
@@ -470,7 +475,9 @@ describe('the chart first, its summary after', () => {
     }
     assert.fail(`never: ${what}`);
   };
-  const heldFor = (fileName: string) => eventually(() => held.find((h) => h.traceId === traceIds.get(fileName)), `a summary for ${fileName}`);
+  const heldFor = (channel: 'trace:profile' | 'trace:summary', fileName: string) =>
+    eventually(() => held.find((h) => h.channel === channel && h.traceId === traceIds.get(fileName)), `${channel} for ${fileName}`);
+  const threadOptions = () => page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   const status = () => page.textContent('[data-testid="summary-status"]');
 
   test('the chart draws and the importer\'s warnings show while the summary is computed; the summary joins them', async () => {
@@ -483,7 +490,7 @@ describe('the chart first, its summary after', () => {
     await waitForChart(page, 'only-begin-events.json');
     // Once drawn, the page tells the host, which summarises then (not while the page decodes and draws).
     await eventually(() => (shown.includes(traceIds.get('only-begin-events.json')!) ? true : undefined), 'the page reports the trace drawn');
-    const pending = await heldFor('only-begin-events.json');
+    const pending = await heldFor('trace:summary', 'only-begin-events.json');
     assert.equal(await status(), 'Summarising…');
     assert.deepEqual(await page.locator('[data-testid="summary-panel"] [data-testid="trace-warnings"] li').allTextContents(), profile.warnings);
     await screenshot(page, 'summarising');
@@ -495,10 +502,26 @@ describe('the chart first, its summary after', () => {
     assert.equal(await page.locator('[data-testid="summary-function"]').count(), summary.threads[0].topFunctions.length);
   });
 
+  test('a trace of many threads draws its main thread first; the others follow once it is drawn', async () => {
+    const profile = await importTraceFile(MULTIPROCESS);
+    const ranked = rankThreads(profile).map((r) => r.timeline.id);
+    assert.ok(ranked.length > 1);
+    await dropFile(page, MULTIPROCESS);
+    await waitForChart(page, 'multiprocess.json');
+    assert.deepEqual(await threadOptions(), [ranked[0]], 'only the thread drawn first has come');
+    assert.equal(await page.getAttribute('[data-testid="thread-picker"]', 'aria-busy'), 'true');
+    const chartId = await page.getAttribute('[data-chart-id]', 'data-chart-id');
+    (await heldFor('trace:profile', 'multiprocess.json')).release();
+    await waitForWholeProfile(page);
+    assert.deepEqual(await threadOptions(), ranked);
+    assert.equal(await page.getAttribute('[data-chart-id]', 'data-chart-id'), chartId, 'the chart stays on the thread it drew');
+    (await heldFor('trace:summary', 'multiprocess.json')).release();
+  });
+
   test('a trace opened while the last one was summarised never shows that summary', async () => {
     await dropFile(page, SUCRASE);
     await waitForChart(page, 'sucrase.cpuprofile');
-    const old = await heldFor('sucrase.cpuprofile');
+    const old = await heldFor('trace:summary', 'sucrase.cpuprofile');
     await dropFile(page, MULTIPROCESS);
     await waitForChart(page, 'multiprocess.json');
     old.release();
@@ -508,7 +531,8 @@ describe('the chart first, its summary after', () => {
     assert.equal(await page.locator('[data-testid="summary-function"]').count(), 0);
 
     const summary = summarizeProfile(await importTraceFile(MULTIPROCESS));
-    (await heldFor('multiprocess.json')).release();
+    (await heldFor('trace:profile', 'multiprocess.json')).release();
+    (await heldFor('trace:summary', 'multiprocess.json')).release();
     await page.waitForSelector('[data-testid="summary-function"]');
     const shown = await page.locator('[data-testid="summary-function"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-function-id')));
     assert.deepEqual(shown, summary.threads[0].topFunctions.map((f) => f.id));
