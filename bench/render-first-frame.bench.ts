@@ -1,8 +1,9 @@
 // Time from "file chosen" to the first flame chart frame, for a 100 MB Chrome
 // trace, in real Chromium against the browser host: the file goes through the
 // page's file input, is uploaded to the host in one streaming POST, imported in
-// the host's worker, sent back as an encoded profile, decoded, laid out and
-// drawn. The summary follows the chart; when it arrives is reported beside it.
+// the host's worker, its main thread sent back encoded, decoded, laid out and
+// drawn. The other threads and the summary follow the chart; when the summary
+// arrives is reported beside it.
 // Baseline in the same run: importTraceFile of the same file in this process
 // (parse only, no summary, no transfer, no drawing).
 //
