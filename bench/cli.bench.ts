@@ -70,10 +70,10 @@ interface Contender {
 }
 
 async function main(): Promise<void> {
-  const oneEvent = join(BENCH_OUTPUT_DIR, 'traces', 'one-event.json');
-  writeFileSync(oneEvent, '{"traceEvents":[{"name":"RunTask","ph":"X","ts":1,"dur":5,"pid":1,"tid":1}]}\n');
   const large = await cachedTrace(100);
   const largeBytes = statSync(large).size;
+  const oneEvent = join(BENCH_OUTPUT_DIR, 'traces', 'one-event.json');
+  writeFileSync(oneEvent, '{"traceEvents":[{"name":"RunTask","ph":"X","ts":1,"dur":5,"pid":1,"tid":1}]}\n');
 
   // The first start after a change builds the bundle; later starts reuse it.
   rmSync(CACHE_DIR, { recursive: true, force: true });
