@@ -11,8 +11,9 @@ export default defineConfig({
   main: {
     build: {
       // The import worker runs from app.asar.unpacked (Node's loader cannot read ES modules inside an
-      // asar in a worker thread), where node_modules cannot be resolved: its packages are bundled in.
-      externalizeDeps: { exclude: ['js-tiktoken'] },
+      // asar in a worker thread), where node_modules cannot be resolved: its packages are bundled in
+      // (fflate as a chunk of its own, loaded on the first zip).
+      externalizeDeps: { exclude: ['gpt-tokenizer', 'fflate'] },
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main.ts') },
       },

@@ -25,22 +25,18 @@
 // Run: npm run bench -- import   (or node --import tsx bench/import-throughput.bench.ts)
 // The same file, run with `--rss-probe <trace>`, is the child that imports once and reports its peak RSS.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { createGunzip, createGzip } from 'node:zlib';
 import { importTraceFile, nodeGunzip, readFileChunks } from '../shared-importer/node/node-host.ts';
 import { TraceEventScanner } from '../shared-importer/src/formats/chrome-trace-event-scanner.ts';
 import { importProfilesFromArrayBuffer, loadTokenizer, renderSummaryText, summarizeProfile } from '../shared-importer/src/index.ts';
-import { generateTrace } from './trace-generator.ts';
-import { BENCH_OUTPUT_DIR, median, printTable, round, writeBenchReport } from './bench-report.ts';
+import { cachedTrace } from './trace-generator.ts';
+import { median, printTable, round, writeBenchReport } from './bench-report.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CACHE_DIR = join(BENCH_OUTPUT_DIR, 'traces');
-/** Bump when the generator's output changes, so cached traces are rebuilt. */
-const GENERATOR_VERSION = 2;
 const MB = 1024 * 1024;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const GZ_ROUNDS = Number(process.env.BENCH_GZ_ROUNDS ?? 3);
@@ -80,14 +76,8 @@ function runProbe(path: string): ProbeResult {
 }
 
 async function ensureTrace(mb: number, withGzip: boolean): Promise<{ json: string; gz: string }> {
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const json = join(CACHE_DIR, `chrome-trace-${mb}mb-v${GENERATOR_VERSION}.json`);
+  const json = await cachedTrace(mb);
   const gz = `${json}.gz`;
-  if (!existsSync(json)) {
-    console.log(`generating ${json} ...`);
-    await generateTrace({ bytes: mb * MB, out: `${json}.tmp` });
-    renameSync(`${json}.tmp`, json);
-  }
   if (withGzip && !existsSync(gz)) {
     console.log(`compressing ${gz} ...`);
     // Gzip of exactly the same bytes, so both measurements see the same trace.

@@ -1,7 +1,9 @@
 // Import time of the formats other than Chrome traces against a baseline
 // measured in the same run on the same bytes:
-//   - collapsed stacks and perf script (text): our import vs the least any
-//     importer must do: decode the whole file and split it into lines;
+//   - collapsed stacks, perf script and systrace (text, or an HTML report):
+//     our import vs the least any importer must do: decode the whole file and
+//     split it into lines;
+//   - a zipped Chrome trace: our import vs importing the same JSON unzipped;
 //   - speedscope, Firefox and V8 .cpuprofile (JSON): our import vs JSON.parse of the text alone;
 //   - pprof: our import vs protobufjs decoding the same bytes into objects;
 //   - peak RSS of one import in a fresh process, minus that of importing a
@@ -15,7 +17,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
-import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { CATAPULT_TRACES, SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { Zip, ZipDeflate } from 'fflate';
+import { generateTrace } from './trace-generator.ts';
 import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';
 import { sucraseCpuProfile } from './scaled-inputs.ts';
 
@@ -56,6 +60,58 @@ function perfScriptInput(): string {
     if (!one.endsWith('\n\n')) parts.push('\n');
   }
   return parts.join('');
+}
+
+/** The ftrace lines of trace-viewer's Android systrace report (atrace slices, sched_switch, counters), without their JS line endings. */
+function systraceLines(): { header: string; lines: string[] } {
+  const html = readFileSync(join(CATAPULT_TRACES, 'android_systrace.html'), 'utf8');
+  const start = html.indexOf('  var linuxPerfData = "');
+  const body = html.slice(html.indexOf('\n', start) + 1, html.indexOf('</script>', start));
+  return { header: html.slice(0, start), lines: body.split('\n').map((l) => l.replace(/\\n(\\|";)$/, '')) };
+}
+
+/** Those lines repeated up to the target size, each copy 10 s later, so every thread's and CPU's clock keeps going forward. */
+function systraceText(): string[] {
+  const { lines } = systraceLines();
+  const events = lines.filter((l) => !l.startsWith('#') && !/ 0\.0: /.test(l));
+  const copies = Math.ceil((TARGET_MB * MB) / events.join('\n').length);
+  const out = ['# tracer: nop'];
+  for (let k = 0; k < copies; k++) {
+    for (const line of events) out.push(line.replace(/ (\d+)\.(\d{6}):/, (_, s: string, us: string) => ` ${Number(s) + 10 * k}.${us}:`));
+  }
+  return out;
+}
+
+function systraceTextInput(): string {
+  return `${systraceText().join('\n')}\n`;
+}
+
+/** The same lines as an old-style systrace report: the viewer's page, then a JS string literal. */
+function systraceHtmlInput(): string {
+  const { header } = systraceLines();
+  return `${header}  var linuxPerfData = "\\\n${systraceText().join('\\n\\\n')}\\n";\n  </script>\n</body>\n</html>\n`;
+}
+
+/** A generated Chrome trace, and the same JSON deflated in a zip written the streaming way (data descriptors). */
+async function zippedChromeTrace(): Promise<{ json: string; zip: string }> {
+  const json = join(CACHE_DIR, `chrome-${TARGET_MB}mb-v${GENERATOR_VERSION}.json`);
+  if (!existsSync(json)) {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    await generateTrace({ bytes: TARGET_MB * MB, out: json });
+  }
+  const zip = cached('chrome.zip', () => {
+    const parts: Uint8Array[] = [];
+    const writer = new Zip((error, data) => {
+      if (error) throw error;
+      parts.push(data);
+    });
+    const file = new ZipDeflate('trace.json', { level: 6 });
+    writer.add(file);
+    file.push(readFileSync(json), true);
+    writer.end();
+    return Buffer.concat(parts);
+  });
+  return { json, zip };
 }
 
 /** The big Firefox sample's main thread copied into as many threads as fit the target size. */
@@ -175,6 +231,8 @@ function splitLines(path: string): number {
 
 interface Case {
   format: string;
+  /** What the input is, when the format alone does not say. */
+  input?: string;
   path: string;
   baselineName: string;
   baseline: () => unknown;
@@ -184,6 +242,7 @@ async function main(): Promise<void> {
   const lines = (format: string, path: string): Case => ({ format, path, baselineName: 'decode + split lines', baseline: () => splitLines(path) });
   const json = (format: string, path: string): Case => ({ format, path, baselineName: 'JSON.parse', baseline: () => JSON.parse(readFileSync(path, 'utf8')) });
   const pprofPath = cached('cpu.pprof', pprofInput);
+  const zipped = await zippedChromeTrace();
   const cases: Case[] = [
     lines('collapsed-stacks', cached('collapsed.txt', collapsedInput)),
     lines('linux-perf-script', cached('perf-script.txt', perfScriptInput)),
@@ -191,6 +250,9 @@ async function main(): Promise<void> {
     json('firefox-gecko', cached('firefox.json', firefoxInput)),
     json('chrome-cpuprofile', cached('sucrase.cpuprofile', cpuProfileInput)),
     { format: 'pprof', path: pprofPath, baselineName: 'protobufjs decode', baseline: () => PprofProfile.decode(readFileSync(pprofPath)) },
+    { ...lines('systrace', cached('systrace.txt', systraceTextInput)), input: 'ftrace text' },
+    { ...lines('systrace', cached('systrace.html', systraceHtmlInput)), input: 'HTML report' },
+    { format: 'chrome-trace-event', input: 'zip', path: zipped.zip, baselineName: 'same JSON unzipped', baseline: () => importTraceFile(zipped.json) },
   ];
 
   const rows: Record<string, unknown>[] = [];
@@ -202,12 +264,13 @@ async function main(): Promise<void> {
     const profile = await importTraceFile(c.path);
     if (profile.format !== c.format) throw new Error(`${c.path} imported as ${profile.format}, not ${c.format}`);
     const oursMs = await best(() => importTraceFile(c.path));
-    c.baseline();
+    await c.baseline();
     const baseMs = await best(c.baseline);
     const intervals = profile.threads.reduce((n, t) => n + t.count, 0);
     const rss = peakRss(c.path) - idleRss;
     rows.push({
       format: c.format,
+      input: c.input,
       bytes: size,
       events: profile.eventCount,
       threads: profile.threads.length,
@@ -221,7 +284,7 @@ async function main(): Promise<void> {
       peakRssVsFileSize: round(rss / size, 2),
     });
     table.push([
-      c.format,
+      c.input ? `${c.format} (${c.input})` : c.format,
       `${round(size / MB)} MB`,
       `${profile.eventCount}`,
       `${round(oursMs)} ms (${round(size / MB / (oursMs / 1000))} MB/s)`,

@@ -153,6 +153,8 @@ async function main() {
         await page.waitForSelector('[data-testid="empty-state"]');
         await chooseFile(page, file);
         await waitForChart(page, name, 600_000);
+        // What follows the first frame (the other threads, the summary) has arrived: the window is settled.
+        await page.waitForFunction(() => (window as any).__traceAnalyserDebug.lastLoad?.summaryAt != null, undefined, { timeout: 600_000 });
         for (const view of ['time-order', 'left-heavy'] as const) {
           await page.click(`[data-testid="view-${view}"]`);
           await page.waitForSelector(`[data-view="${view}"]`);

@@ -11,9 +11,14 @@
 // Deterministic for a given seed.
 //
 // CLI: node --import tsx bench/trace-generator.ts --mb 100 --out file.json [--gzip] [--seed 1]
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
+import { BENCH_OUTPUT_DIR } from './bench-report.ts';
+
+/** Bump when the generator's output changes, so cached traces are rebuilt. */
+const GENERATOR_VERSION = 2;
 
 export interface GenerateOptions {
   /** Target size of the JSON text in bytes (the file is within one batch of it). */
@@ -300,6 +305,19 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
   sink.end();
   await once(file, 'close');
   return { jsonBytes: w.bytes, events: w.events };
+}
+
+/** The trace of `mb` MiB (seed 1), generated once and kept in bench-output/traces for later runs. */
+export async function cachedTrace(mb: number): Promise<string> {
+  const dir = join(BENCH_OUTPUT_DIR, 'traces');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `chrome-trace-${mb}mb-v${GENERATOR_VERSION}.json`);
+  if (!existsSync(path)) {
+    console.log(`generating ${path} ...`);
+    await generateTrace({ bytes: mb * 1024 * 1024, out: `${path}.tmp` });
+    renameSync(`${path}.tmp`, path);
+  }
+  return path;
 }
 
 function parseArgs(argv: string[]): GenerateOptions {

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// `npx trace-analyser ...` straight from a checkout, no build step: tsx
-// compiles the TypeScript sources on the fly.
-import { register } from 'tsx/esm/api';
+// `npx trace-analyser ...` straight from a checkout, no build step: runs the
+// CLI from a bundle kept in step with the sources (cli-bundle.mjs).
+import { loadCli } from './cli-bundle.mjs';
 
-register();
-const { main } = await import('../shared-importer/node/cli.ts');
+const { main } = await loadCli();
 await main(process.argv.slice(2));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeProfile } from '../shared-importer/src/model/profile-codec.ts';
-import type { TraceLoadedEvent } from './ipc-contract.ts';
+import type { TraceLoadedEvent, TraceSummaryEvent } from './ipc-contract.ts';
 import { createAppProtocolHandler } from './main/app-protocol.ts';
 import { APP_ORIGIN } from './main/window-security.ts';
 import { ImportService } from './services/import-service.ts';
@@ -49,11 +49,17 @@ test('the bundled import worker runs and imports a real trace', async (t) => {
   const specifiers = [...workerCode.matchAll(/(?:^import[^;]*?from\s*|import\()\s*"([^"]+)"/gm)].map((m) => m[1]);
   assert.ok(specifiers.length > 0);
   for (const specifier of specifiers) assert.match(specifier, /^(node:|\.\/)/, `worker imports ${specifier}`);
-  const loaded = new Promise<TraceLoadedEvent>((resolve, reject) => {
-    const service = new ImportService({
+  let resolveLoaded!: (event: TraceLoadedEvent) => void;
+  const loaded = new Promise<TraceLoadedEvent>((resolve) => (resolveLoaded = resolve));
+  const summarized = new Promise<TraceSummaryEvent>((resolve, reject) => {
+    const service: ImportService = new ImportService({
       workerUrl: join(outDir, 'main', 'chunks', chunk),
       emit(channel, payload) {
-        if (channel === 'trace:loaded') resolve(payload as TraceLoadedEvent);
+        if (channel === 'trace:loaded') {
+          resolveLoaded(payload as TraceLoadedEvent);
+          service.traceShown((payload as TraceLoadedEvent).traceId);
+        }
+        if (channel === 'trace:summary') resolve(payload as TraceSummaryEvent);
         if (channel === 'import:failed') reject(new Error(JSON.stringify(payload)));
       },
     });
@@ -63,7 +69,11 @@ test('the bundled import worker runs and imports a real trace', async (t) => {
   const event = await loaded;
   assert.equal(event.format, 'chrome-cpuprofile');
   assert.ok(decodeProfile(event.profile).threads[0].count > 0);
-  assert.ok(event.tokens > 0);
+  // The summary follows, with the tokenizer the bundle loads only then.
+  const summary = await summarized;
+  assert.ok(summary.status === 'ready', JSON.stringify(summary));
+  assert.equal(summary.traceId, event.traceId);
+  assert.ok(summary.tokens > 0);
 });
 
 test('app:// serves the built renderer and its assets under a CSP without eval', async () => {

@@ -42,7 +42,8 @@ test('the API built from a transport maps each method to its channel, the same i
   await api.getRecentFiles();
   await api.clearRecentFiles();
   await api.cancelImport();
-  await api.getCurrentTrace();
+  await api.getTraceState();
+  await api.traceShown('trace-1');
   await api.getAppInfo();
   await api.openExternal('https://example.com');
   assert.deepEqual(invoked, [
@@ -51,7 +52,8 @@ test('the API built from a transport maps each method to its channel, the same i
     ['recent:list', undefined],
     ['recent:clear', undefined],
     ['trace:cancel-import', undefined],
-    ['trace:get-current', undefined],
+    ['trace:get-state', undefined],
+    ['trace:shown', { traceId: 'trace-1' }],
     ['app:info', undefined],
     ['shell:open-external', { url: 'https://example.com' }],
   ]);

@@ -27,10 +27,11 @@ export interface ImportStarted {
 
 /**
  * 'reading' covers reading and parsing (they stream together); 'building' puts
- * the profile together once every byte is read; then the summary, then
- * handing the result over.
+ * the profile together once every byte is read; 'sending' hands it over. The
+ * summary is not part of the import: it follows the loaded trace as its own
+ * event (TraceSummaryEvent).
  */
-export type ImportPhase = 'reading' | 'building' | 'summarizing' | 'sending';
+export type ImportPhase = 'reading' | 'building' | 'sending';
 
 export interface ImportProgressEvent {
   importId: string;
@@ -44,6 +45,11 @@ export interface ImportProgressEvent {
   events: number;
 }
 
+/**
+ * A trace is imported: what its first frame needs. The rest of the profile
+ * (when `complete` is false) and the summary follow once a window has drawn
+ * it, as a TraceProfileEvent and a TraceSummaryEvent.
+ */
 export interface TraceLoadedEvent {
   importId: string;
   /** New for every load; the chat and the summary panel key on it. */
@@ -55,14 +61,41 @@ export interface TraceLoadedEvent {
   format: TraceFormat;
   /** The profile encoded by shared-importer/src/model/profile-codec.ts: decode with decodeProfile(). */
   profile: Uint8Array;
-  summary: TraceSummary;
-  /** The summary as budgeted text, what the cloud model reads. */
-  summaryText: string;
-  /** Tokens of summaryText (o200k_base). */
-  tokens: number;
+  /**
+   * False when `profile` holds only the thread drawn first (the main thread,
+   * with the whole frame table and the trace's span); the whole profile
+   * follows as a TraceProfileEvent.
+   */
+  complete: boolean;
   /** Wall time from the request to the loaded event being sent, in ms. */
   importMs: number;
 }
+
+/** The whole profile of a trace that was first sent in part (TraceLoadedEvent.complete false). */
+export interface TraceProfileEvent {
+  traceId: string;
+  /** Encoded as TraceLoadedEvent.profile; its threads include the one sent first, unchanged. */
+  profile: Uint8Array;
+}
+
+/**
+ * The summary of a loaded trace, computed once a window has drawn the trace
+ * (the chart neither waits for it nor shares the CPU with it). It names the
+ * trace it belongs to: a window must ignore one whose traceId is not the
+ * trace it shows. A summary that could not be computed says why; the trace
+ * stays open without it.
+ */
+export type TraceSummaryEvent =
+  | {
+      traceId: string;
+      status: 'ready';
+      summary: TraceSummary;
+      /** The summary as budgeted text, what the cloud model reads. */
+      summaryText: string;
+      /** Tokens of summaryText (o200k_base). */
+      tokens: number;
+    }
+  | { traceId: string; status: 'failed'; message: string };
 
 /** Importer codes plus the ones the host adds: the file could not be read, or something unexpected broke. */
 export type ImportFailureCode = TraceImportErrorCode | 'io-error' | 'internal';
@@ -73,6 +106,20 @@ export interface ImportFailedEvent {
   code: ImportFailureCode;
   /** Meant for the user, as the importer wrote it. The previously loaded trace stays open. */
   message: string;
+}
+
+/**
+ * What the host has open, for a window that connects (or reloads) after it
+ * happened: a trace named on the command line may have loaded, or failed,
+ * before the window could hear the event.
+ */
+export interface HostTraceState {
+  /** The trace open now (with its whole profile once that has followed), or null. */
+  loaded: TraceLoadedEvent | null;
+  /** The open trace's summary; null while it is being computed. */
+  summary: TraceSummaryEvent | null;
+  /** The last import's failure, until another import starts (never a cancel). */
+  failure: ImportFailedEvent | null;
 }
 
 export interface RecentFile {
@@ -109,6 +156,7 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 // ---------------------------------------------------------------- requests
 
 const MAX_PATH_LENGTH = 4096;
+const MAX_ID_LENGTH = 128;
 
 /**
  * Renderer → main requests: payload schemas, validated in main before a handler runs.
@@ -121,8 +169,10 @@ export const requestSchemas = /* @__PURE__ */ (() => ({
   /** Opens a trace by path (Open Recent, and dropped files in Electron via webUtils.getPathForFile). */
   'trace:open-path': z.strictObject({ path: z.string().min(1).max(MAX_PATH_LENGTH) }),
   'trace:cancel-import': z.undefined(),
-  /** The trace currently loaded, for a window that opens (or reloads) after it was loaded. */
-  'trace:get-current': z.undefined(),
+  /** What the host has open (trace, summary, last failure), for a window that opens (or reloads) after it happened. */
+  'trace:get-state': z.undefined(),
+  /** A window has drawn this trace: the rest of its profile may be sent, and its summary computed, now. */
+  'trace:shown': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
   'recent:list': z.undefined(),
   'recent:clear': z.undefined(),
   'app:info': z.undefined(),
@@ -139,7 +189,8 @@ export interface RequestResults {
   'trace:open-path': ImportStarted;
   /** True when an import was running and is now cancelled. */
   'trace:cancel-import': boolean;
-  'trace:get-current': TraceLoadedEvent | null;
+  'trace:get-state': HostTraceState;
+  'trace:shown': void;
   'recent:list': RecentFile[];
   'recent:clear': void;
   'app:info': AppInfo;
@@ -172,6 +223,8 @@ export type RequestHandlers = {
 export interface MainEvents {
   'import:progress': ImportProgressEvent;
   'trace:loaded': TraceLoadedEvent;
+  'trace:profile': TraceProfileEvent;
+  'trace:summary': TraceSummaryEvent;
   'import:failed': ImportFailedEvent;
   'recent:changed': RecentFile[];
   'menu:command': MenuCommand;
@@ -182,6 +235,8 @@ export type EventChannel = keyof MainEvents;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
   'import:progress',
   'trace:loaded',
+  'trace:profile',
+  'trace:summary',
   'import:failed',
   'recent:changed',
   'menu:command',
@@ -206,13 +261,21 @@ export interface TraceAnalyserApi {
   importDroppedFile(file: File): Promise<ImportStarted>;
   /** Cancels the running import; resolves false when none was running. */
   cancelImport(): Promise<boolean>;
-  /** The trace loaded before this page subscribed (e.g. one given on the command line), or null. */
-  getCurrentTrace(): Promise<TraceLoadedEvent | null>;
+  /** What happened before this page subscribed: the open trace and its summary, or why the last import failed (e.g. a file given on the command line). */
+  getTraceState(): Promise<HostTraceState>;
+  /**
+   * Tells the host this window has drawn the trace. The host holds the rest of
+   * the trace's profile and its summary back until a window says so (or a
+   * while has passed), so neither slows the first frame down.
+   */
+  traceShown(traceId: string): Promise<void>;
   getAppInfo(): Promise<AppInfo>;
   /** Opens an https URL in the system browser. */
   openExternal(url: string): Promise<void>;
   onImportProgress(callback: (event: ImportProgressEvent) => void): Unsubscribe;
   onTraceLoaded(callback: (event: TraceLoadedEvent) => void): Unsubscribe;
+  onTraceProfile(callback: (event: TraceProfileEvent) => void): Unsubscribe;
+  onTraceSummary(callback: (event: TraceSummaryEvent) => void): Unsubscribe;
   onImportFailed(callback: (event: ImportFailedEvent) => void): Unsubscribe;
   onRecentFilesChanged(callback: (files: RecentFile[]) => void): Unsubscribe;
   onMenuCommand(callback: (command: MenuCommand) => void): Unsubscribe;
@@ -222,6 +285,8 @@ export interface TraceAnalyserApi {
 export const API_EVENT_METHODS = {
   onImportProgress: 'import:progress',
   onTraceLoaded: 'trace:loaded',
+  onTraceProfile: 'trace:profile',
+  onTraceSummary: 'trace:summary',
   onImportFailed: 'import:failed',
   onRecentFilesChanged: 'recent:changed',
   onMenuCommand: 'menu:command',

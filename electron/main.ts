@@ -3,7 +3,8 @@
 // composes is tested in Node.
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
-import type { AppInfo, EventChannel, MainEvents, TraceLoadedEvent } from './ipc-contract.ts';
+import { TRACE_FILE_EXTENSIONS } from '../shared-importer/src/formats/catalog.ts';
+import type { AppInfo, EventChannel, HostTraceState, MainEvents } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
 import { IpcMainRouter, sendEvent, sendRaw } from './main/ipc-main.ts';
 import { buildMenuTemplate } from './main/menu.ts';
@@ -15,14 +16,14 @@ import {
   mainWindowOptions,
   trustedOrigins,
 } from './main/window-security.ts';
-import { toWire } from './profile-transfer.ts';
+import { carriesProfile, stateToWire, toWire } from './profile-transfer.ts';
 import { createAppServices } from './services/app-services.ts';
 import { traceFileFromArgv } from './services/command-line.ts';
 // Bundled by electron-vite as its own entry; the string is its path in out/main.
 import importWorkerPath from './services/import-worker.ts?modulePath';
 
 const TRACE_FILE_FILTERS = [
-  { name: 'Traces', extensions: ['json', 'cpuprofile', 'prof', 'pb', 'gz', 'txt', 'folded', 'collapsed', 'perf'] },
+  { name: 'Traces', extensions: [...TRACE_FILE_EXTENSIONS] },
   { name: 'All Files', extensions: ['*'] },
 ];
 
@@ -45,7 +46,7 @@ async function start(): Promise<void> {
   const emit = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => {
     const contents = [...windows].map((w) => w.webContents);
     // The profile bytes go over app:// (profile-transfer.ts), not through IPC.
-    if (channel === 'trace:loaded') sendRaw(contents, channel, toWire(payload as TraceLoadedEvent));
+    if (carriesProfile(channel)) sendRaw(contents, channel, toWire(payload as MainEvents[typeof channel]));
     else sendEvent(contents, channel, payload);
     // Open Recent follows the list, which changes on every load and on clear.
     if (channel === 'recent:changed') void refreshMenu();
@@ -104,11 +105,8 @@ async function start(): Promise<void> {
   });
   router.handleAll({
     ...services.handlers,
-    // As for the loaded event: metadata over IPC, the bytes over app://. The preload turns it back into a TraceLoadedEvent.
-    'trace:get-current': async () => {
-      const current = services.imports.current;
-      return (current ? toWire(current) : null) as unknown as TraceLoadedEvent | null;
-    },
+    // As for the loaded event: metadata over IPC, the bytes over app://. The preload turns it back into a HostTraceState.
+    'trace:get-state': async () => stateToWire(services.imports.state) as unknown as HostTraceState,
   });
 
   refreshMenu = async () => {

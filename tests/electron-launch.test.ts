@@ -59,8 +59,8 @@ test('the desktop app starts, shows the renderer from app:// with the typed API 
   // The trace named on the command line is loaded.
   const fileName = await page.evaluate(async () => {
     const api = window.traceAnalyser;
-    const current = await api.getCurrentTrace();
-    if (current) return current.fileName;
+    const { loaded } = await api.getTraceState();
+    if (loaded) return loaded.fileName;
     return new Promise<string>((resolve) => api.onTraceLoaded((e) => resolve(e.fileName)));
   });
   assert.equal(fileName, 'two-sampled.speedscope.json');

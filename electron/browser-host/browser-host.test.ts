@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket as NodeWebSocket } from 'ws';
+import { TraceImportError } from '../../shared-importer/src/errors.ts';
+import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import { installBrowserBridge } from '../../preload/browser-bridge.ts';
-import type { EventChannel, MainEvents, TraceAnalyserApi } from '../ipc-contract.ts';
+import type { EventChannel, ImportFailedEvent, MainEvents, TraceAnalyserApi } from '../ipc-contract.ts';
 import { startBrowserHost, type BrowserHost } from './browser-host.ts';
 import { UPLOAD_PATH, WS_PATH, type UploadStartResult } from './ws-protocol.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
@@ -56,15 +58,18 @@ function connectPage(
   api.onImportProgress((p) => received.push({ channel: 'import:progress', payload: p }));
   api.onImportFailed((p) => received.push({ channel: 'import:failed', payload: p }));
   api.onTraceLoaded((p) => received.push({ channel: 'trace:loaded', payload: p }));
+  api.onTraceSummary((p) => received.push({ channel: 'trace:summary', payload: p }));
   return Object.assign(Object.create(api) as TraceAnalyserApi, { received, uploads });
 }
 
-function nextEvent<C extends 'trace:loaded' | 'import:failed' | 'import:progress'>(
+function nextEvent<C extends 'trace:loaded' | 'trace:profile' | 'trace:summary' | 'import:failed' | 'import:progress'>(
   api: TraceAnalyserApi,
   channel: C,
 ): Promise<MainEvents[C]> {
   const subscribe = {
     'trace:loaded': api.onTraceLoaded,
+    'trace:profile': api.onTraceProfile,
+    'trace:summary': api.onTraceSummary,
     'import:failed': api.onImportFailed,
     'import:progress': api.onImportProgress,
   }[channel] as (cb: (payload: MainEvents[C]) => void) => () => void;
@@ -138,11 +143,12 @@ test('with hot reload off, Vite\'s dev client opens no socket of its own', async
   assert.equal(await wsOutcome(`ws://127.0.0.1:${host.port}/?token=${host.token}`, origin), 403);
 });
 
-test('open by path: progress, then the loaded trace with a decodable profile; it joins the recent files', async () => {
+test('open by path: progress, then the loaded trace with a decodable profile, then its summary; it joins the recent files', async () => {
   const api = connectPage();
   const info = await api.getAppInfo();
   assert.equal(info.host, 'browser');
   const loaded = nextEvent(api, 'trace:loaded');
+  const summarized = nextEvent(api, 'trace:summary');
   const started = await api.openRecent(CPUPROFILE);
   const event = await loaded;
   assert.equal(event.importId, started.importId);
@@ -150,9 +156,16 @@ test('open by path: progress, then the loaded trace with a decodable profile; it
   assert.ok(event.profile instanceof Uint8Array);
   const profile = decodeProfile(event.profile);
   assert.ok(profile.threads[0].count > 0);
-  assert.equal(event.summary.format, 'chrome-cpuprofile');
+  // As the renderer does once it has drawn the trace: the host summarises it then.
+  await api.traceShown(event.traceId);
+  const summary = await summarized;
+  assert.equal(summary.traceId, event.traceId);
+  assert.ok(summary.status === 'ready' && summary.summary.format === 'chrome-cpuprofile');
   assert.ok(api.received.some((e) => e.channel === 'import:progress'), 'progress reached the page');
-  assert.equal((await api.getCurrentTrace())?.traceId, event.traceId);
+  const state = await api.getTraceState();
+  assert.equal(state.loaded?.traceId, event.traceId);
+  assert.deepEqual(decodeProfile(state.loaded!.profile).threads.map((t) => t.count), profile.threads.map((t) => t.count));
+  assert.deepEqual(state.summary, summary);
   // The recent list is written after the load; poll briefly for it.
   for (let i = 0; i < 50 && (await api.getRecentFiles()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal((await api.getRecentFiles())[0]?.path, CPUPROFILE);
@@ -162,6 +175,7 @@ test('a dropped file streams its bytes in one POST and imports', async () => {
   const api = connectPage();
   const bytes = readFileSync(SPEEDSCOPE);
   const loaded = nextEvent(api, 'trace:loaded');
+  const whole = nextEvent(api, 'trace:profile');
   const started = await api.importDroppedFile(new File([bytes], 'dropped.speedscope.json'));
   assert.equal(started.totalBytes, bytes.length);
   const event = await loaded;
@@ -169,8 +183,14 @@ test('a dropped file streams its bytes in one POST and imports', async () => {
   assert.equal(event.fileName, 'dropped.speedscope.json');
   assert.equal(event.path, null);
   assert.equal(event.sizeBytes, bytes.length);
+  // Two threads: the one drawn first comes alone; the rest once the page says it has drawn it.
+  assert.equal(event.complete, false);
+  assert.equal(decodeProfile(event.profile).threads.length, 1);
+  await api.traceShown(event.traceId);
+  const rest = await whole;
+  assert.equal(rest.traceId, event.traceId);
   assert.deepEqual(
-    decodeProfile(event.profile).threads.map((t) => t.name),
+    decodeProfile(rest.profile).threads.map((t) => t.name),
     ['one', 'two'],
   );
   assert.equal(api.uploads.length, 1, 'one request for the whole file');
@@ -220,7 +240,9 @@ test('cancel stops a running upload; a garbage file fails and the previous trace
   assert.equal(failed.importId, started.importId);
   assert.notEqual(failed.code, 'aborted');
   assert.ok(failed.message.length > 0);
-  assert.equal((await api.getCurrentTrace())?.traceId, previous.traceId, 'the previous trace is still the current one');
+  const state = await api.getTraceState();
+  assert.equal(state.loaded?.traceId, previous.traceId, 'the previous trace is still the current one');
+  assert.deepEqual(state.failure, failed, 'and the failure is kept for a page that connects later');
 });
 
 test('an upload that breaks off cancels its import', async () => {
@@ -311,9 +333,33 @@ test('a host started with a file has it loaded for the page that connects', asyn
   const api = connectPage(withFile.url);
   // Subscribed before asking, so a load finishing in between is not missed.
   const loaded = nextEvent(api, 'trace:loaded');
-  const current = (await api.getCurrentTrace()) ?? (await loaded);
+  const current = (await api.getTraceState()).loaded ?? (await loaded);
   assert.equal(current.fileName, 'two-sampled.speedscope.json');
   assert.equal(current.path, SPEEDSCOPE);
+});
+
+test('a host started with a file it cannot open tells the page that connects later why', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ta-start-'));
+  const notes = join(dir, 'notes.json');
+  writeFileSync(notes, JSON.stringify({ hello: 'world' }));
+  const expected = await importTraceFile(notes).then(
+    () => assert.fail('notes.json imported'),
+    (error: unknown) => error,
+  );
+  assert.ok(expected instanceof TraceImportError);
+  for (const [file, matches] of [
+    [notes, (failure: ImportFailedEvent) => failure.message === expected.message],
+    [join(dir, 'missing.json'), (failure: ImportFailedEvent) => failure.code === 'io-error' && failure.message.includes(join(dir, 'missing.json'))],
+  ] as const) {
+    const started = await startBrowserHost({ file, userDataDir });
+    t.after(() => started.stop());
+    // The import fails before any page listens.
+    for (let i = 0; i < 200 && !started.services.imports.state.failure; i++) await new Promise((r) => setTimeout(r, 10));
+    const { loaded, failure } = await connectPage(started.url).getTraceState();
+    assert.equal(loaded, null);
+    assert.ok(failure && matches(failure), JSON.stringify(failure));
+    assert.equal(failure.fileName, basename(file));
+  }
 });
 
 test('production mode serves the built renderer, with the bridge bundled in, under the app CSP', async (t) => {

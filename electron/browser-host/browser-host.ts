@@ -33,7 +33,7 @@ import {
   TOKEN_PARAM,
   UPLOAD_PATH,
   WS_PATH,
-  binaryFrame,
+  binaryHeader,
   clientMessageSchema,
   encodeWithAttachments,
   type ServerMessage,
@@ -229,7 +229,11 @@ class Connection {
 
 function sendEncoded(ws: WebSocket, json: string, attachments: { id: number; bytes: Uint8Array }[]): void {
   if (ws.readyState !== ws.OPEN) return;
-  for (const { id, bytes } of attachments) ws.send(binaryFrame(BinaryKind.Attachment, id, bytes));
+  for (const { id, bytes } of attachments) {
+    // One message in two fragments: the payload goes out as it is, not copied behind its header.
+    ws.send(binaryHeader(BinaryKind.Attachment, id), { binary: true, fin: false });
+    ws.send(bytes, { binary: true, fin: true });
+  }
   ws.send(json);
 }
 

@@ -71,7 +71,7 @@ export class UploadEndpoint {
     let batch: Buffer[] = [];
     let batchBytes = 0;
     const flush = async () => {
-      // A fresh buffer: the worker receives (a copy of) it after this returns.
+      // A fresh buffer of its own, which the sink moves to the worker instead of copying it.
       const bytes = Buffer.concat(batch, batchBytes);
       batch = [];
       batchBytes = 0;

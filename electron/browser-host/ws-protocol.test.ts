@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import {
   BINARY_HEADER_BYTES,
   BinaryKind,
-  binaryFrame,
+  binaryHeader,
   clientMessageSchema,
   decodeWithAttachments,
   encodeWithAttachments,
@@ -20,10 +20,10 @@ test('byte arrays in a message travel as attachments and come back in place', ()
   assert.equal(attachments.length, 2);
   assert.doesNotMatch(json, /"0":1/, 'no byte-by-byte JSON');
 
-  // The page receives each attachment as a binary frame, then the JSON.
+  // The page receives each attachment as a binary message (header, then payload), then the JSON.
   const received = new Map<number, Uint8Array>();
   for (const a of attachments) {
-    const frame = readBinaryFrame(binaryFrame(BinaryKind.Attachment, a.id, a.bytes))!;
+    const frame = readBinaryFrame(Buffer.concat([binaryHeader(BinaryKind.Attachment, a.id), a.bytes]))!;
     assert.equal(frame.kind, BinaryKind.Attachment);
     assert.equal(frame.payload.byteOffset % 8, 0, 'payload is 8-byte aligned for decodeProfile');
     received.set(frame.id, frame.payload);
@@ -36,8 +36,9 @@ test('byte arrays in a message travel as attachments and come back in place', ()
 });
 
 test('binary frames carry kind and id in an 8-byte header; short frames are rejected', () => {
-  const frame = binaryFrame(BinaryKind.Attachment, 0xfffffffe, new Uint8Array([7, 8]));
-  assert.equal(frame.length, BINARY_HEADER_BYTES + 2);
+  const header = binaryHeader(BinaryKind.Attachment, 0xfffffffe);
+  assert.equal(header.length, BINARY_HEADER_BYTES);
+  const frame = new Uint8Array([...header, 7, 8]);
   assert.deepEqual(readBinaryFrame(frame), { kind: BinaryKind.Attachment, id: 0xfffffffe, payload: new Uint8Array([7, 8]) });
   assert.equal(readBinaryFrame(new Uint8Array(5)), null);
 });

@@ -3,13 +3,15 @@
 // IPC (electron/ipc-contract.ts); only the framing is defined here.
 //
 // Text frames are JSON messages. Byte arrays inside them (the encoded profile
-// of a loaded trace) travel as binary frames sent just before the JSON, which
-// names them by id: `{ "$binary": 7 }`. Dropped files do not travel here:
-// the page streams them by HTTP POST to UPLOAD_PATH (upload-endpoint.ts)
-// after an `upload-start` request. Every binary frame starts with an 8-byte header, so the payload
-// sits 8-byte aligned in the received buffer and decodeProfile can view it
-// without copying:
+// of a loaded trace) travel as binary messages sent just before the JSON,
+// which names them by id: `{ "$binary": 7 }`. Dropped files do not travel
+// here: the page streams them by HTTP POST to UPLOAD_PATH (upload-endpoint.ts)
+// after an `upload-start` request. Every binary message starts with an 8-byte
+// header, so the payload sits 8-byte aligned in the received buffer and
+// decodeProfile can view it without copying:
 //   uint32 kind | uint32 id | payload
+// The host sends header and payload as two fragments of one message, so a
+// payload of hundreds of megabytes is never copied to prepend 8 bytes.
 import { z } from 'zod';
 import type { EventChannel, ImportStarted, MainEvents, RequestChannel } from '../ipc-contract.ts';
 
@@ -53,13 +55,13 @@ export interface UploadStartResult {
 export type RequestMessage<C extends RequestChannel = RequestChannel> = { type: 'request'; id: number; channel: C; payload: unknown };
 export type EventMessage<C extends EventChannel = EventChannel> = { type: 'event'; channel: C; payload: MainEvents[C] };
 
-export function binaryFrame(kind: BinaryKind, id: number, payload?: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(BINARY_HEADER_BYTES + (payload?.length ?? 0));
-  const view = new DataView(frame.buffer);
+/** The header that starts a binary message; its payload follows in the same message. */
+export function binaryHeader(kind: BinaryKind, id: number): Uint8Array {
+  const header = new Uint8Array(BINARY_HEADER_BYTES);
+  const view = new DataView(header.buffer);
   view.setUint32(0, kind, true);
   view.setUint32(4, id, true);
-  if (payload) frame.set(payload, BINARY_HEADER_BYTES);
-  return frame;
+  return header;
 }
 
 export function readBinaryFrame(frame: Uint8Array): { kind: number; id: number; payload: Uint8Array } | null {

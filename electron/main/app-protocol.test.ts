@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, resolveAppPath } from './app-protocol.ts';
-import { fromWire, toWire } from '../profile-transfer.ts';
+import { fromWire, stateFromWire, stateToWire, toWire } from '../profile-transfer.ts';
 import { APP_ORIGIN } from './window-security.ts';
 
 function rendererDir(): string {
@@ -70,9 +70,7 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
     sizeBytes: 1,
     format: 'chrome-trace-event' as const,
     profile: bytes,
-    summary: {} as never,
-    summaryText: '',
-    tokens: 0,
+    complete: true,
     importMs: 1,
   };
   const wire = toWire(event);
@@ -87,5 +85,15 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
   assert.equal(dev.headers.get('access-control-allow-origin'), 'http://localhost:5173');
   const foreign = await handler(new Request(wire.profileUrl, { headers: { origin: 'https://evil.example' } }));
   assert.equal(foreign.headers.get('access-control-allow-origin'), null);
-  await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of "big.json" \(404\)/);
+  await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of trace trace-1 \(404\)/);
+
+  // The host's trace state carries the loaded trace the same way; the summary and the failure travel as they are.
+  const failure = { importId: 'j', fileName: 'bad.json', code: 'unknown-format' as const, message: 'Could not recognise "bad.json".' };
+  const stateWire = stateToWire({ loaded: event, summary: { traceId: 'trace-1', status: 'failed', message: 'm' }, failure });
+  assert.equal('profile' in stateWire.loaded!, false, 'no bytes in the state either');
+  const state = await stateFromWire(structuredClone(stateWire), (url) => handler(new Request(url)));
+  assert.deepEqual(state.loaded?.profile, bytes);
+  assert.deepEqual(state.summary, { traceId: 'trace-1', status: 'failed', message: 'm' });
+  assert.deepEqual(state.failure, failure);
+  assert.deepEqual(await stateFromWire(stateToWire({ loaded: null, summary: null, failure })), { loaded: null, summary: null, failure });
 });

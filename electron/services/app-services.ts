@@ -62,7 +62,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'trace:open-path': ({ path }) => openPath(path),
     'trace:cancel-import': async () => imports.cancel(),
-    'trace:get-current': async () => imports.current,
+    'trace:get-state': async () => imports.state,
+    'trace:shown': async ({ traceId }) => imports.traceShown(traceId),
     'recent:list': () => recent.list(),
     async 'recent:clear'() {
       await recent.clear();

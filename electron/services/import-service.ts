@@ -1,17 +1,32 @@
 // Runs trace imports in a worker thread, one at a time, and reports them as
-// contract events. Plain Node: the Electron main process and the browser
-// host both use it. The main event loop only relays messages; all parsing,
-// summarising and encoding happen in the worker.
+// contract events: the loaded trace as soon as its profile is built (only the
+// thread drawn first, when there are others), then the whole profile and the
+// summary. Those two are held back until a window reports the trace drawn
+// (traceShown), or a while has passed: sending megabytes and summarising
+// while the page decodes and draws would slow its first frame.
+// Plain Node: the Electron main process and the browser host both use it.
+// The main event loop only relays messages; all parsing, summarising and
+// encoding happen in the worker.
 //
 // The worker is kept between imports (warm tokenizer, compiled code). An
 // import that must stop at once (replaced by a new one, or cancelled but not
 // stopping within the grace period, e.g. inside one large JSON.parse) has its
-// worker terminated, and the next import gets a fresh one.
+// worker terminated, and the next import gets a fresh one. A worker still
+// finishing the open trace is left to finish: a new import meanwhile takes
+// another worker, and what follows a trace that was replaced is dropped.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { EventSink, ImportFailureCode, ImportStarted, TraceLoadedEvent } from '../ipc-contract.ts';
+import type {
+  EventSink,
+  HostTraceState,
+  ImportFailedEvent,
+  ImportFailureCode,
+  ImportStarted,
+  TraceLoadedEvent,
+  TraceSummaryEvent,
+} from '../ipc-contract.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
 
@@ -19,6 +34,8 @@ import { startWorker } from './start-worker.ts';
 const DEFAULT_CANCEL_GRACE_MS = 1000;
 /** Pushed chunks not yet taken by the importer; beyond this, writers wait. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
+/** How long the rest of a loaded trace waits for a window to draw it (none may be open). */
+const DEFAULT_REST_HOLD_MS = 3000;
 
 export interface ImportServiceOptions {
   /** The worker entry: import-worker.ts under tsx, the bundled file in the app. */
@@ -27,11 +44,16 @@ export interface ImportServiceOptions {
   /** Called after a trace loads (e.g. to add it to the recent files). */
   onLoaded?: (event: TraceLoadedEvent) => void;
   cancelGraceMs?: number;
+  /** How long the whole profile and the summary wait for traceShown. */
+  restHoldMs?: number;
 }
 
 /** Where a host pushes the bytes of a streamed import. */
 export interface UploadSink {
-  /** Resolves when the worker has room for more; false once the import no longer wants bytes. */
+  /**
+   * Resolves when the worker has room for more; false once the import no longer wants bytes.
+   * The sink takes the bytes: a buffer they fill whole is moved to the worker, not copied.
+   */
   write(bytes: Uint8Array): Promise<boolean>;
   end(): void;
 }
@@ -42,7 +64,16 @@ interface RunningImport {
   path: string | null;
   worker: Worker;
   startedAt: number;
-  settled: boolean;
+  /**
+   * Importing until the trace loads (or fails); loaded while its whole profile
+   * and summary are still to follow; done when nothing more is expected.
+   */
+  stage: 'importing' | 'loaded' | 'done';
+  /** The loaded trace, which what follows belongs to. */
+  traceId: string | null;
+  /** Whether the worker was told a window drew the trace; until then holdTimer runs. */
+  shown: boolean;
+  holdTimer?: NodeJS.Timeout;
   cancelTimer?: NodeJS.Timeout;
   chunksInFlight: number;
   roomWaiters: (() => void)[];
@@ -52,9 +83,11 @@ export class ImportService {
   private running: RunningImport | null = null;
   /** A started worker with no import, ready for the next one. */
   private idle: Worker | null = null;
-  /** Which import each live worker is running. */
+  /** Which import each live worker is running or finishing. */
   private readonly runOf = new Map<Worker, RunningImport>();
   private currentTrace: TraceLoadedEvent | null = null;
+  private currentSummary: TraceSummaryEvent | null = null;
+  private lastFailure: ImportFailedEvent | null = null;
   private disposed = false;
 
   constructor(private readonly options: ImportServiceOptions) {}
@@ -62,6 +95,11 @@ export class ImportService {
   /** The last trace that loaded; a failed or cancelled import leaves it in place. */
   get current(): TraceLoadedEvent | null {
     return this.currentTrace;
+  }
+
+  /** The open trace (its whole profile once that followed), its summary once computed, and the last import's failure until another starts. */
+  get state(): HostTraceState {
+    return { loaded: this.currentTrace, summary: this.currentSummary, failure: this.lastFailure };
   }
 
   get isRunning(): boolean {
@@ -89,17 +127,23 @@ export class ImportService {
     const { importId } = run;
     const upload: UploadSink = {
       write: async (bytes) => {
-        if (run.settled) return false;
+        if (run.stage !== 'importing') return false;
         run.chunksInFlight++;
-        this.post(run, { type: 'chunk', importId, bytes });
-        while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && !run.settled) {
+        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+        this.post(run, { type: 'chunk', importId, bytes }, whole ? [bytes.buffer as ArrayBuffer] : []);
+        while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && run.stage === 'importing') {
           await new Promise<void>((resolve) => run.roomWaiters.push(resolve));
         }
-        return !run.settled;
+        return run.stage === 'importing';
       },
       end: () => this.post(run, { type: 'end', importId }),
     };
     return { started: { importId, fileName, totalBytes }, upload };
+  }
+
+  /** A window has drawn this trace: the rest of its profile and its summary need wait no longer. */
+  traceShown(traceId: string): void {
+    for (const run of this.runOf.values()) if (run.traceId === traceId) this.releaseRest(run);
   }
 
   /** Cancels the running import (only if it is `importId`, when given). Returns false when none was cancelled. */
@@ -117,8 +161,9 @@ export class ImportService {
     this.disposed = true;
     this.running = null;
     for (const run of this.runOf.values()) {
-      run.settled = true;
+      run.stage = 'done';
       clearTimeout(run.cancelTimer);
+      clearTimeout(run.holdTimer);
       this.releaseWaiters(run);
     }
     const workers = [...this.runOf.keys(), ...(this.idle ? [this.idle] : [])];
@@ -129,6 +174,7 @@ export class ImportService {
 
   private begin(fileName: string, path: string | null, source: ImportSource): RunningImport {
     if (this.disposed) throw new Error('ImportService is disposed');
+    this.lastFailure = null;
     // One import at a time: the one running now stops at once, its worker with it.
     const previous = this.running;
     if (previous) {
@@ -143,7 +189,9 @@ export class ImportService {
       path,
       worker,
       startedAt: performance.now(),
-      settled: false,
+      stage: 'importing',
+      traceId: null,
+      shown: false,
       chunksInFlight: 0,
       roomWaiters: [],
     };
@@ -165,32 +213,39 @@ export class ImportService {
     worker.on('error', (error) => {
       const run = this.runOf.get(worker);
       if (!run) return;
-      const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.finish(run, false, () =>
-        outOfMemory
-          ? this.fail(run, 'too-large', 'The trace is too large to load in memory.')
-          : this.fail(run, 'internal', `The import worker crashed: ${error.message}`),
-      );
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        this.workerLost(run, 'too-large', 'The trace is too large to load in memory.');
+      } else {
+        this.workerLost(run, 'internal', `The import worker crashed: ${error.message}`);
+      }
     });
     worker.on('exit', (code) => {
       if (this.idle === worker) this.idle = null;
       const run = this.runOf.get(worker);
-      if (run) this.finish(run, false, () => this.fail(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`));
+      if (run) this.workerLost(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`);
     });
     return worker;
   }
 
-  private post(run: RunningImport, message: ToWorker): void {
-    if (run.settled) return;
+  /** A worker died under a run: its import fails, or the open trace goes without a summary. */
+  private workerLost(run: RunningImport, code: ImportFailureCode, message: string): void {
+    if (run.stage === 'importing') this.endImport(run, false, () => this.fail(run, code, message));
+    else this.endRun(run, false, { traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
+  }
+
+  private post(run: RunningImport, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (run.stage === 'done') return;
     try {
-      run.worker.postMessage(message);
+      run.worker.postMessage(message, transfer);
     } catch {
       // The worker already exited; its 'exit' handler reports the failure.
     }
   }
 
   private onMessage(run: RunningImport, message: FromWorker): void {
-    if (run.settled) return;
+    if (message.type === 'profile') return this.wholeProfileArrived(run, message.profile);
+    if (message.type === 'summary') return this.onSummary(run, message);
+    if (run.stage !== 'importing') return;
     const { emit } = this.options;
     switch (message.type) {
       case 'chunk-consumed':
@@ -211,59 +266,107 @@ export class ImportService {
         });
         return;
       case 'failed':
-        this.finish(run, true, () => this.fail(run, message.code, message.message));
+        this.endImport(run, true, () => this.fail(run, message.code, message.message));
         return;
       case 'loaded':
         // Cancelled while the worker was finishing (its input already all read): no trace, as the user asked.
+        // (The cancel reaches the worker after its 'loaded', so it sends nothing more for it.)
         if (this.running !== run) {
-          this.finish(run, true, () => this.fail(run, 'aborted', 'Import cancelled.'));
+          this.endImport(run, true, () => this.fail(run, 'aborted', 'Import cancelled.'));
           return;
         }
-        this.finish(run, true, () => {
-          const loaded: TraceLoadedEvent = {
-            importId: run.importId,
-            traceId: randomUUID(),
-            fileName: message.fileName,
-            path: run.path,
-            sizeBytes: message.sizeBytes,
-            format: message.format,
-            profile: message.profile,
-            summary: message.summary,
-            summaryText: message.summaryText,
-            tokens: message.tokens,
-            importMs: performance.now() - run.startedAt,
-          };
-          this.currentTrace = loaded;
-          emit('trace:loaded', loaded);
-          this.options.onLoaded?.(loaded);
-        });
+        this.traceLoaded(run, message);
         return;
     }
   }
 
+  /** The trace is open as soon as its first part arrives; the worker stays with it until the rest follows. */
+  private traceLoaded(run: RunningImport, message: Extract<FromWorker, { type: 'loaded' }>): void {
+    run.stage = 'loaded';
+    this.running = null;
+    this.releaseWaiters(run);
+    const loaded: TraceLoadedEvent = {
+      importId: run.importId,
+      traceId: randomUUID(),
+      fileName: message.fileName,
+      path: run.path,
+      sizeBytes: message.sizeBytes,
+      format: message.format,
+      profile: message.profile,
+      complete: message.complete,
+      importMs: performance.now() - run.startedAt,
+    };
+    run.traceId = loaded.traceId;
+    this.currentTrace = loaded;
+    this.currentSummary = null;
+    run.holdTimer = setTimeout(() => this.releaseRest(run), this.options.restHoldMs ?? DEFAULT_REST_HOLD_MS);
+    run.holdTimer.unref();
+    this.options.emit('trace:loaded', loaded);
+    this.options.onLoaded?.(loaded);
+  }
+
+  private releaseRest(run: RunningImport): void {
+    if (run.stage !== 'loaded' || run.shown) return;
+    run.shown = true;
+    clearTimeout(run.holdTimer);
+    this.post(run, { type: 'shown', importId: run.importId });
+  }
+
+  /** The whole profile of a trace sent in part: it replaces the part, for the windows and for later ones. */
+  private wholeProfileArrived(run: RunningImport, profile: Uint8Array): void {
+    if (run.stage !== 'loaded' || this.currentTrace?.traceId !== run.traceId) return;
+    this.currentTrace = { ...this.currentTrace, profile, complete: true };
+    this.options.emit('trace:profile', { traceId: run.traceId, profile });
+  }
+
+  private onSummary(run: RunningImport, message: Extract<FromWorker, { type: 'summary' }>): void {
+    const traceId = run.traceId!;
+    const event: TraceSummaryEvent =
+      message.status === 'ready'
+        ? { traceId, status: 'ready', summary: message.summary, summaryText: message.summaryText, tokens: message.tokens }
+        : { traceId, status: 'failed', message: message.message };
+    this.endRun(run, true, event);
+  }
+
   /** Stops an import now: its worker is terminated and 'aborted' reported. */
   private abandon(run: RunningImport): void {
-    this.finish(run, false, () => this.fail(run, 'aborted', 'Import cancelled.'));
+    this.endImport(run, false, () => this.fail(run, 'aborted', 'Import cancelled.'));
   }
 
   /**
-   * Reports an import's outcome once. A worker that finished cleanly goes back
-   * to idle for the next import; any other is terminated.
+   * Reports the outcome of an import that loaded no trace, once. A worker that
+   * finished cleanly goes back to idle for the next import; any other is terminated.
    */
-  private finish(run: RunningImport, workerReusable: boolean, report: () => void): void {
-    if (run.settled) return;
-    run.settled = true;
+  private endImport(run: RunningImport, workerReusable: boolean, report: () => void): void {
+    if (run.stage !== 'importing') return;
+    run.stage = 'done';
     clearTimeout(run.cancelTimer);
     if (this.running === run) this.running = null;
-    this.runOf.delete(run.worker);
     this.releaseWaiters(run);
+    this.release(run, workerReusable);
+    report();
+  }
+
+  /** Reports a loaded trace's summary (the last thing that follows it), once, unless another trace has replaced it since. */
+  private endRun(run: RunningImport, workerReusable: boolean, event: TraceSummaryEvent): void {
+    if (run.stage !== 'loaded') return;
+    run.stage = 'done';
+    clearTimeout(run.holdTimer);
+    this.release(run, workerReusable);
+    if (this.currentTrace?.traceId !== event.traceId) return;
+    this.currentSummary = event;
+    this.options.emit('trace:summary', event);
+  }
+
+  /** A worker whose run is over: idle for the next import if reusable and none is idle yet, else terminated. */
+  private release(run: RunningImport, workerReusable: boolean): void {
+    this.runOf.delete(run.worker);
     if (workerReusable && !this.idle && !this.disposed) {
       run.worker.unref();
       this.idle = run.worker;
     } else {
       void run.worker.terminate();
     }
-    report();
   }
 
   private releaseWaiters(run: RunningImport): void {
@@ -271,6 +374,9 @@ export class ImportService {
   }
 
   private fail(run: RunningImport, code: ImportFailureCode, message: string): void {
-    this.options.emit('import:failed', { importId: run.importId, fileName: run.fileName, code, message });
+    const event: ImportFailedEvent = { importId: run.importId, fileName: run.fileName, code, message };
+    // Kept for a window that connects later (a file named at start-up fails before any window listens); a cancel is no failure.
+    if (code !== 'aborted') this.lastFailure = event;
+    this.options.emit('import:failed', event);
   }
 }

@@ -1,7 +1,7 @@
 // Messages between ImportService (main thread) and import-worker.ts. A worker
 // lives across imports (its tokenizer and compiled code stay warm) and runs
 // one import at a time; every message names the import it belongs to.
-import type { ImportFailedEvent, ImportProgressEvent, TraceLoadedEvent } from '../ipc-contract.ts';
+import type { ImportFailedEvent, ImportProgressEvent, TraceLoadedEvent, TraceProfileEvent, TraceSummaryEvent } from '../ipc-contract.ts';
 
 export type ImportSource =
   /** A file on disk, streamed by the worker itself. */
@@ -13,7 +13,9 @@ export type ToWorker =
   | { type: 'start'; importId: string; source: ImportSource }
   | { type: 'chunk'; importId: string; bytes: Uint8Array }
   | { type: 'end'; importId: string }
-  | { type: 'cancel'; importId: string };
+  | { type: 'cancel'; importId: string }
+  /** After 'loaded': a window has drawn it; send the rest of the profile and summarise it now. A 'start' or 'cancel' instead drops both. */
+  | { type: 'shown'; importId: string };
 
 export type FromWorker =
   | ({ type: 'progress' } & Omit<ImportProgressEvent, 'fileName' | 'percent'>)
@@ -21,4 +23,11 @@ export type FromWorker =
   | { type: 'chunk-consumed'; importId: string }
   /** The loaded event as main sends it on, less what main adds; the profile's buffer is transferred, not copied. */
   | ({ type: 'loaded' } & Omit<TraceLoadedEvent, 'traceId' | 'path' | 'importMs'>)
+  /** After 'shown', when 'loaded' was not complete: the whole profile, its buffer transferred. */
+  | ({ type: 'profile'; importId: string } & Omit<TraceProfileEvent, 'traceId'>)
+  /** After 'shown' (and 'profile'): the summary (or why there is none); main adds the traceId. */
+  | ({ type: 'summary'; importId: string } & WithoutTraceId<TraceSummaryEvent>)
   | ({ type: 'failed' } & Omit<ImportFailedEvent, 'fileName'>);
+
+/** Omit that keeps a union a union. */
+type WithoutTraceId<T> = T extends unknown ? Omit<T, 'traceId'> : never;

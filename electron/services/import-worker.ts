@@ -1,8 +1,11 @@
 // Import worker (node:worker_threads): streams a trace through
-// shared-importer, summarises it and posts the encoded profile back with its
-// buffer transferred. The worker lives across imports so its tokenizer and
-// compiled code stay warm; ImportService terminates it when an import must
-// stop at once (a stuck parse, a replaced import).
+// shared-importer and posts what the first frame needs (the main thread,
+// encoded, its buffer transferred). When main says a window has drawn it
+// ('shown'), it posts the whole profile and then the summary: the flame chart
+// neither waits for them nor shares the CPU with them. The worker lives
+// across imports so its tokenizer and compiled code stay warm; ImportService
+// terminates it when an import must stop at once (a stuck parse, a replaced
+// import).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -10,11 +13,12 @@ import { TraceImportError } from '../../shared-importer/src/errors.ts';
 import { importProfileFromChunks } from '../../shared-importer/src/import-profile.ts';
 import type { ImportProgress } from '../../shared-importer/src/input/import-options.ts';
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
+import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
-import { loadTokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
+import { firstFrameProfile } from './first-frame-profile.ts';
 import { analyseProfile } from './trace-analysis.ts';
 
 /** Progress messages are throttled: the renderer repaints a bar, it does not need every 512 KiB. */
@@ -23,13 +27,12 @@ const PROGRESS_INTERVAL_MS = 50;
 const port = parentPort;
 if (!port) throw new Error('import-worker.ts must run as a worker thread');
 
-// Workers are started before they are needed, so the tokenizer's rank table
-// (over a second to build) is usually ready by the time a trace arrives, and
-// a small synthetic import has compiled the importer's hot code: a first
-// 100 MB import then takes ~15% less time.
-void loadTokenizer()
-  .then(warmUpImporter)
-  .catch(() => {});
+// Workers are started before they are needed, so a small synthetic import
+// has compiled the importer's hot code by the time a trace arrives: a first
+// 100 MB import then takes ~15% less time. The tokenizer is not loaded here:
+// only the summary text needs it, after the trace is sent, and building its
+// rank table would hold up an import that arrives meanwhile.
+void warmUpImporter().catch(() => {});
 
 interface Run {
   importId: string;
@@ -37,16 +40,24 @@ interface Run {
   pushed: ReturnType<typeof pushedChunks>;
 }
 let current: Run | null = null;
+/** A loaded trace whose rest (whole profile, summary) waits for main's word. */
+let held: { importId: string; release(wanted: boolean): void } | null = null;
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'shown') {
+    if (held?.importId === message.importId) held.release(true);
+    return;
+  }
+  // A cancel that arrives once the trace was sent: main dropped it, so nothing more is wanted.
+  if (message.type === 'cancel' && held?.importId === message.importId) held.release(false);
   if (message.type === 'start') {
+    // Main starts an import here only when it no longer wants what a held trace would send.
+    held?.release(false);
     // ImportService sends one import at a time; a start while one runs replaces it.
     if (current) current.controller.abort();
     const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks() };
     current = run;
-    void importOne(run, message.source).finally(() => {
-      if (current === run) current = null;
-    });
+    void importOne(run, message.source);
     return;
   }
   if (!current || current.importId !== message.importId) return;
@@ -68,7 +79,39 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
+/** Every outcome is posted; anything unforeseen ends the worker, which ImportService reports. */
 async function importOne(run: Run, source: ImportSource): Promise<void> {
+  const loaded = await importAndSend(run, source);
+  // The import is over: a cancel or a new start no longer concerns this run.
+  if (current === run) current = null;
+  if (!loaded || run.controller.signal.aborted || !(await restWanted(run.importId))) return;
+  if (!loaded.complete) sendWholeProfile(run.importId, loaded.profile);
+  await summariseAndSend(run.importId, loaded.profile);
+}
+
+/**
+ * Resolves true when main says a window has drawn the trace, false when it
+ * drops the trace. Set up in the same job as 'loaded' is posted (only
+ * microtasks in between), so main's answer cannot arrive first.
+ */
+function restWanted(importId: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    held = {
+      importId,
+      release(wanted) {
+        held = null;
+        resolve(wanted);
+      },
+    };
+  });
+}
+
+/**
+ * Imports, posts what the first frame needs ('loaded') and returns the whole
+ * profile with whether 'loaded' held all of it; posts 'failed' and returns
+ * null when it cannot.
+ */
+async function importAndSend(run: Run, source: ImportSource): Promise<{ profile: Profile; complete: boolean } | null> {
   const { importId } = run;
   const signal = run.controller.signal;
   let lastPost = 0;
@@ -107,27 +150,32 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
       },
     });
     const sizeBytes = totalBytes ?? last.bytesRead;
-    progress('summarizing', { bytesRead: sizeBytes, events: last.events }, true);
-    const analysis = await analyseProfile(profile, signal);
     progress('sending', { bytesRead: sizeBytes, events: last.events }, true);
-    const encoded = encodeProfile(profile);
-    post(
-      {
-        type: 'loaded',
-        importId,
-        fileName,
-        sizeBytes,
-        format: profile.format,
-        profile: encoded,
-        summary: analysis.summary,
-        summaryText: analysis.text,
-        tokens: analysis.tokens,
-      },
-      [encoded.buffer as ArrayBuffer],
-    );
+    const first = firstFrameProfile(profile);
+    const encoded = encodeProfile(first ?? profile);
+    const complete = first === null;
+    post({ type: 'loaded', importId, fileName, sizeBytes, format: profile.format, profile: encoded, complete }, [encoded.buffer as ArrayBuffer]);
+    return { profile, complete };
   } catch (error) {
     const { code, message } = describeFailure(error, signal);
     post({ type: 'failed', importId, code, message });
+    return null;
+  }
+}
+
+function sendWholeProfile(importId: string, profile: Profile): void {
+  const encoded = encodeProfile(profile);
+  post({ type: 'profile', importId, profile: encoded }, [encoded.buffer as ArrayBuffer]);
+}
+
+/** The summary follows the trace; one that fails leaves the trace open without it. */
+async function summariseAndSend(importId: string, profile: Profile): Promise<void> {
+  try {
+    const { summary, text, tokens } = await analyseProfile(profile);
+    post({ type: 'summary', importId, status: 'ready', summary, summaryText: text, tokens });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    post({ type: 'summary', importId, status: 'failed', message: `The summary could not be computed: ${reason}` });
   }
 }
 

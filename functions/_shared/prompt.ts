@@ -3,6 +3,7 @@
 // functions, threads and markers, and may be written to look like
 // instructions. It goes into a delimited block, marked with a random nonce the
 // trace cannot predict, and the system message says never to obey it.
+import type { Tokenizer } from '../../shared-importer/src/summary/token-count.ts';
 import type { HistoryMessage } from './chat-messages.ts';
 import { utf8ByteLength } from './utf8-bytes.ts';
 
@@ -71,43 +72,25 @@ function blockFooter(nonce: string): string {
   return `\n</trace-data ${nonce}>`;
 }
 
-type CountTokens = (text: string) => Promise<number>;
-
 /**
- * The tokenizer is loaded on first use only: a turn whose prompt fits by its byte size never
- * needs it, and loading its tables is most of a cold start's CPU and memory.
+ * The tokenizer, imported on first use only: a turn whose prompt fits by its byte size never needs
+ * it, and loading its tables is most of a cold start's CPU and memory.
  */
-async function tokenCounter(): Promise<CountTokens> {
-  const { countTokens } = await import('../../shared-importer/src/summary/token-count.ts');
-  return countTokens;
+async function loadTokenizer(): Promise<Tokenizer> {
+  const tokenCount = await import('../../shared-importer/src/summary/token-count.ts');
+  return tokenCount.loadTokenizer();
 }
 
 /** Tokens of a message as the budget counts them (o200k_base, the tokenizer the summary text is budgeted with). */
 export async function messageTokens(content: string): Promise<number> {
-  return (await (await tokenCounter())(content)) + TOKENS_PER_MESSAGE;
+  return (await loadTokenizer()).count(content) + TOKENS_PER_MESSAGE;
 }
 
-/** The largest `i` in [low, high] with `fits(i)`, given `fits(low)`; token counts grow with the prefix. */
-async function lastFitting(low: number, high: number, fits: (i: number) => Promise<boolean>): Promise<number> {
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (await fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** The longest prefix of `text` within `maxTokens`: whole lines where one fits, else part of the first line. */
-async function truncateToTokens(count: CountTokens, text: string, maxTokens: number): Promise<string> {
-  const fits = async (end: number) => (await count(text.slice(0, end))) <= maxTokens;
-  const lineEnds: number[] = [];
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineEnds.push(at);
-  if (lineEnds.length > 0 && (await fits(lineEnds[0]))) {
-    return text.slice(0, lineEnds[await lastFitting(0, lineEnds.length - 1, (i) => fits(lineEnds[i]))]);
-  }
-  let end = await lastFitting(0, lineEnds[0] ?? text.length, fits);
-  if (end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--; // never split a surrogate pair
-  return text.slice(0, end);
+/** The longest run of whole lines of `text` within `maxTokens`; part of the first line when not even it fits. */
+function truncateToLines(tokenizer: Tokenizer, text: string, maxTokens: number): string {
+  const cut = tokenizer.truncate(text, maxTokens);
+  const lastLineEnd = cut.lastIndexOf('\n');
+  return lastLineEnd > 0 ? cut.slice(0, lastLineEnd) : cut;
 }
 
 // A trace's summary text is the same turn after turn, and counting its few
@@ -116,16 +99,16 @@ async function truncateToTokens(count: CountTokens, text: string, maxTokens: num
 const SUMMARY_COUNT_CACHE_SIZE = 64;
 const summaryTokenCounts = new Map<string, number>();
 
-async function summaryTokens(count: CountTokens, text: string): Promise<number> {
-  let tokens = summaryTokenCounts.get(text);
-  if (tokens === undefined) {
-    tokens = await count(text);
+function summaryTokens(tokenizer: Tokenizer, text: string): number {
+  let count = summaryTokenCounts.get(text);
+  if (count === undefined) {
+    count = tokenizer.count(text);
     if (summaryTokenCounts.size >= SUMMARY_COUNT_CACHE_SIZE) summaryTokenCounts.delete(summaryTokenCounts.keys().next().value!);
   } else {
     summaryTokenCounts.delete(text); // re-inserted below as the most recent
   }
-  summaryTokenCounts.set(text, tokens);
-  return tokens;
+  summaryTokenCounts.set(text, count);
+  return count;
 }
 
 /**
@@ -154,17 +137,18 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
     };
   }
 
-  const count = await tokenCounter();
-  const tokensOf = async (content: string) => (await count(content)) + TOKENS_PER_MESSAGE;
+  const tokenizer = await loadTokenizer();
+  const countTokens = (text: string) => tokenizer.count(text);
+  const messageTokens = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
   // The instructions and the question are never cut; the summary gives way if it alone overflows.
-  const fixedTokens = (await count(head)) + (await count(foot)) + TOKENS_PER_MESSAGE + (await tokensOf(question.content));
+  const fixedTokens = countTokens(head) + countTokens(foot) + TOKENS_PER_MESSAGE + messageTokens(question.content);
   let summaryText = input.summaryText;
-  let summaryCount = await summaryTokens(count, summaryText);
+  let summaryCount = summaryTokens(tokenizer, summaryText);
   let summaryTruncated = false;
   if (fixedTokens + summaryCount > input.tokenBudget) {
-    const room = Math.max(0, input.tokenBudget - fixedTokens - (await count(SUMMARY_TRUNCATED_NOTE)) - 2);
-    summaryText = (await truncateToTokens(count, summaryText, room)) + SUMMARY_TRUNCATED_NOTE;
-    summaryCount = await count(summaryText);
+    const room = Math.max(0, input.tokenBudget - fixedTokens - countTokens(SUMMARY_TRUNCATED_NOTE) - 2);
+    summaryText = truncateToLines(tokenizer, summaryText, room) + SUMMARY_TRUNCATED_NOTE;
+    summaryCount = countTokens(summaryText);
     summaryTruncated = true;
   }
   const system: PromptMessage = { role: 'system', content: head + summaryText + foot };
@@ -174,7 +158,7 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   const kept: PromptMessage[] = [];
   for (let i = input.history.length - 1; i >= 0; i--) {
     const message = input.history[i];
-    const cost = await tokensOf(message.content);
+    const cost = messageTokens(message.content);
     if (used + cost > input.tokenBudget) break;
     used += cost;
     kept.push({ role: message.role, content: message.content });

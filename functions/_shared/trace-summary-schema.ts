@@ -4,7 +4,8 @@
 // function validates it where it writes it and again where it reads it: a row a client wrote may
 // hold anything. The schema is typed against TraceSummary, so the two cannot drift apart unnoticed.
 import { z } from 'zod';
-import type { TraceFormat, WeightUnit } from '../../shared-importer/src/model/profile.ts';
+import { FORMAT_CATALOG, type TraceFormat } from '../../shared-importer/src/formats/catalog.ts';
+import type { WeightUnit } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { describeValidationError } from './chat-messages.ts';
 import { utf8ByteLength } from './utf8-bytes.ts';
@@ -12,19 +13,20 @@ import { utf8ByteLength } from './utf8-bytes.ts';
 /** Largest summary JSON accepted (real summaries are tens of KB); the database enforces the same. */
 export const MAX_SUMMARY_JSON_BYTES = 1024 * 1024;
 
-// Formats are added by shared-importer over time; any format id it might write is accepted.
-const format = z.custom<TraceFormat>((value) => typeof value === 'string' && /^[a-z0-9-]{1,40}$/.test(value), 'a format id');
+const format = z.enum(FORMAT_CATALOG.map((entry) => entry.format) as [TraceFormat, ...TraceFormat[]]);
 const weightUnit: z.ZodType<WeightUnit> = z.enum(['microseconds', 'samples', 'bytes']);
 const count = z.number().int().nonnegative();
 const value = z.number().finite();
 const ms = z.number().finite();
 const msOrNull = ms.nullable();
 
+/** Where a function (a path's or stack's innermost one) is defined, when the trace says (a JS function's script). */
+const source = { file: z.string().optional(), line: z.number().int().optional() };
+
 const functionSummary = z.object({
   id: z.string(),
   name: z.string(),
-  file: z.string().optional(),
-  line: z.number().int().optional(),
+  ...source,
   selfMs: msOrNull,
   selfValue: value,
   selfPercent: value,
@@ -40,6 +42,7 @@ const hotPath = z.object({
   frames: z.array(z.string()),
   frameIds: z.array(z.string()),
   ...elided,
+  ...source,
   totalMs: msOrNull,
   totalValue: value,
   selfMs: msOrNull,
@@ -56,6 +59,7 @@ const longTask = z.object({
   stack: z.array(z.string()),
   stackIds: z.array(z.string()),
   ...elided,
+  ...source,
   stackSelfMs: ms,
 });
 

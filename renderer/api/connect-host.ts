@@ -1,6 +1,6 @@
 // Wires window.traceAnalyser's events into the stores, once, at start-up.
 import type { TraceAnalyserApi } from '../../electron/ipc-contract.ts';
-import { recordTraceArrived } from '../debug/frame-stats.ts';
+import { recordSummaryArrived, recordTraceArrived } from '../debug/frame-stats.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
@@ -14,6 +14,11 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     api.onTraceLoaded((event) => {
       recordTraceArrived(event.fileName, event.importMs);
       useTraceStore.getState().traceLoaded(event);
+    }),
+    api.onTraceProfile((event) => useTraceStore.getState().profileArrived(event)),
+    api.onTraceSummary((event) => {
+      useTraceStore.getState().summaryArrived(event);
+      if (useTraceStore.getState().trace?.summary === event) recordSummaryArrived();
     }),
     api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),
     api.onRecentFilesChanged((files) => useTraceStore.getState().recentFilesChanged(files)),
@@ -29,11 +34,9 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     (files) => trace.recentFilesChanged(files),
     () => {},
   );
-  // A trace given on the command line (or loaded before a reload) is already there.
-  api.getCurrentTrace().then(
-    (event) => {
-      if (event && !useTraceStore.getState().trace) useTraceStore.getState().traceLoaded(event);
-    },
+  // A trace given on the command line (or loaded before a reload) may already be there, or have failed.
+  api.getTraceState().then(
+    (state) => useTraceStore.getState().hostStateReceived(state),
     () => {},
   );
   return () => unsubscribers.forEach((u) => u());

@@ -48,6 +48,13 @@ export function openRecent(path: string, fileName: string): Promise<void> {
   return start(fileName, () => host().openRecent(path));
 }
 
+/** The chart of this trace is on screen: the host may summarise it now. */
+export function reportTraceShown(traceId: string): void {
+  host()
+    .traceShown(traceId)
+    .catch(() => {});
+}
+
 export async function cancelImport(): Promise<void> {
   try {
     await host().cancelImport();

@@ -85,7 +85,7 @@ export function DetailsPanel({ profile, thread, layouts, busy }: DetailsPanelPro
             </div>
             <div className="details-item">
               <span className="label">{selectedSlot!.chartId.endsWith('/time-order') ? 'This call: self' : 'This node: self'}</span>
-              <span data-testid="details-block-self">{formatWeight(layout.self[block], unit)}</span>
+              <span data-testid="details-block-self">{formatWeight(layout.selfOf(block), unit)}</span>
             </div>
           </>
         )}

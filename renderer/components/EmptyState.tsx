@@ -1,6 +1,6 @@
 // First screen: what to do (drop or open a trace), what is accepted, and the
 // recently opened files.
-import { ACCEPTED_FORMATS } from '../../shared-importer/src/model/profile.ts';
+import { ACCEPTED_FORMATS } from '../../shared-importer/src/formats/catalog.ts';
 import { clearRecentFiles, openRecent, openTraceDialog } from '../api/trace-commands.ts';
 import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
 import { useTraceStore } from '../state/trace-store.ts';

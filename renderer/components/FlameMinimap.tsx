@@ -78,6 +78,16 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
   };
   const latest = useRef({ draw, renderOverview });
   latest.current = { draw, renderOverview };
+  // The overview draws the whole span once more: it comes a frame after the chart's own, which it must not delay.
+  const overviewRequest = useRef(0);
+  const refreshOverview = () => {
+    if (overviewRequest.current) return;
+    overviewRequest.current = requestAnimationFrame(() => {
+      overviewRequest.current = 0;
+      latest.current.renderOverview();
+      latest.current.draw();
+    });
+  };
 
   useEffect(() => {
     const canvas = canvasRef.current!;
@@ -87,13 +97,9 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
       height: HEIGHT,
       onResize: (size) => {
         width.current = size.width;
-        latest.current.renderOverview();
-        latest.current.draw();
+        refreshOverview();
       },
-      onThemeChange: () => {
-        latest.current.renderOverview();
-        latest.current.draw();
-      },
+      onThemeChange: refreshOverview,
     });
     let request = 0;
     const unsubscribe = useViewStore.subscribe((s, prev) => {
@@ -121,13 +127,12 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
       unsubscribe();
       canvas.removeEventListener('wheel', onWheel);
       if (request) cancelAnimationFrame(request);
+      cancelAnimationFrame(overviewRequest.current);
+      overviewRequest.current = 0;
     };
   }, [chartId]);
 
-  useEffect(() => {
-    renderOverview();
-    draw();
-  }, [layout, profile]);
+  useEffect(refreshOverview, [layout, profile]);
 
   const xAt = (clientX: number) => {
     const rect = canvasRef.current!.getBoundingClientRect();

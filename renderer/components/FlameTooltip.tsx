@@ -14,7 +14,7 @@ export function FlameTooltip({ chartId, layout, profile }: { chartId: string; la
   const slot = hovered.slot;
   const frame = layout.frame[slot];
   const total = layout.x1[slot] - layout.x0[slot];
-  const self = layout.self[slot];
+  const self = layout.selfOf(slot);
   const whole = layout.max - layout.min;
   const location = sourceLocation(profile.frames, frame);
   const left = Math.min(hovered.clientX + OFFSET_PX, window.innerWidth - MAX_WIDTH_PX - 8);

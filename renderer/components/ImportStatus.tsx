@@ -5,7 +5,7 @@ import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
 import { formatCount } from '../format/units.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 
-const PHASE_LABEL = { reading: 'Reading', building: 'Building', summarizing: 'Summarising', sending: 'Opening' } as const;
+const PHASE_LABEL = { reading: 'Reading', building: 'Building', sending: 'Opening' } as const;
 
 export function ImportProgressBar() {
   const importing = useTraceStore((s) => s.importing);

@@ -1,30 +1,50 @@
 // What the summariser found: the same facts the AI reads. Every function, hot
-// path and long task is a button that shows it in the flame chart.
+// path and long task is a button that shows it in the flame chart. The
+// summary arrives after the chart; until then the panel says so and shows the
+// importer's warnings, which the profile already carries.
 import type { ReactNode } from 'react';
+import type { TraceSummaryEvent } from '../../electron/ipc-contract.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { ThreadSummary, TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { formatCount, formatMilliseconds, formatSummaryValue } from '../format/units.ts';
 import { intervalOfTaskId, showFunction, showInterval } from '../state/navigation.ts';
 import { useViewStore } from '../state/view-store.ts';
+import { TraceWarnings } from './TraceWarnings.tsx';
 
 interface SummaryPanelProps {
   profile: Profile;
-  summary: TraceSummary;
-  tokens: number;
+  /** Null while the summary is being computed. */
+  summary: TraceSummaryEvent | null;
 }
 
-export function SummaryPanel({ profile, summary, tokens }: SummaryPanelProps) {
+export function SummaryPanel({ profile, summary }: SummaryPanelProps) {
+  const ready = summary?.status === 'ready' ? summary : null;
+  // The summary's warnings start with the importer's, then add its own.
+  const warnings = ready ? ready.summary.warnings : profile.warnings;
+  return (
+    <aside className="summary-panel" aria-label="Trace summary" aria-busy={summary === null} data-testid="summary-panel">
+      <header className="summary-head">
+        <h2>Summary</h2>
+        <p className={summary?.status === 'failed' ? 'summary-failed' : 'muted'} data-testid="summary-status">
+          {summary === null ? 'Summarising…' : summary.status === 'failed' ? summary.message : `What the assistant sees · ${formatCount(summary.tokens)} tokens`}
+        </p>
+      </header>
+      {warnings.length > 0 && (
+        <Section title="Warnings" count={warnings.length}>
+          <TraceWarnings warnings={warnings} />
+        </Section>
+      )}
+      {ready && <SummaryFacts profile={profile} summary={ready.summary} />}
+    </aside>
+  );
+}
+
+function SummaryFacts({ profile, summary }: { profile: Profile; summary: TraceSummary }) {
   const threadId = useViewStore((s) => s.threadId);
   const thread = summary.threads.find((t) => t.id === threadId) ?? null;
   const unit = summary.valueUnit;
   return (
-    <aside className="summary-panel" aria-label="Trace summary" data-testid="summary-panel">
-      <header className="summary-head">
-        <h2>Summary</h2>
-        <p className="muted">
-          What the assistant sees · {formatCount(tokens)} tokens
-        </p>
-      </header>
+    <>
       <dl className="summary-facts">
         <dt>Duration</dt>
         <dd>{formatSummaryValue(summary.durationValue, unit)}</dd>
@@ -64,17 +84,7 @@ export function SummaryPanel({ profile, summary, tokens }: SummaryPanelProps) {
       </Section>
 
       {thread ? <ThreadSections profile={profile} thread={thread} unit={unit} longTaskMs={summary.settings.longTaskThresholdMs} /> : <p className="muted">This thread is not in the summary.</p>}
-
-      {summary.warnings.length > 0 && (
-        <Section title="Warnings" count={summary.warnings.length}>
-          <ul className="summary-warnings" data-testid="summary-warnings">
-            {summary.warnings.map((w, i) => (
-              <li key={i}>{w}</li>
-            ))}
-          </ul>
-        </Section>
-      )}
-    </aside>
+    </>
   );
 }
 

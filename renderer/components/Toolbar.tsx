@@ -51,6 +51,8 @@ export const Toolbar = forwardRef<HTMLInputElement, ToolbarProps>(function Toolb
           value={threadId ?? ''}
           onChange={(e) => store.threadChosen(e.target.value)}
           aria-label="Thread"
+          aria-busy={!trace.complete}
+          title={trace.complete ? undefined : 'The other threads are on their way'}
           data-testid="thread-picker"
         >
           {threads.map((t) => (

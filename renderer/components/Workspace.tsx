@@ -1,6 +1,7 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
 // details, and the summary panel.
 import { useEffect, useMemo, useState, type RefObject } from 'react';
+import { reportTraceShown } from '../api/trace-commands.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
@@ -14,6 +15,7 @@ import { FlameMinimap } from './FlameMinimap.tsx';
 import { SandwichView, sandwichChartIds } from './SandwichView.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { TraceWarnings } from './TraceWarnings.tsx';
 
 export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef: RefObject<HTMLInputElement | null> }) {
   const { profile, summary } = trace;
@@ -31,19 +33,24 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
     if (thread && thread.id !== threadId) useViewStore.getState().threadChosen(thread.id);
   }, [thread, threadId]);
 
-  // The chart comes first: the summary panel (hundreds of elements) mounts on the frame after.
+  // The chart comes first: the summary panel (hundreds of elements) mounts on the frame after,
+  // and only then may the host compute the summary, which would otherwise share the CPU with this frame.
   const [panelReady, setPanelReady] = useState(false);
   useEffect(() => {
     const request = requestAnimationFrame(() => setPanelReady(true));
     return () => cancelAnimationFrame(request);
   }, []);
+  useEffect(() => {
+    if (panelReady) reportTraceShown(trace.traceId);
+  }, [panelReady, trace.traceId]);
 
   if (!thread) {
     return (
       <>
         <Toolbar trace={trace} threads={threads} matchCount={matchCount} ref={searchRef} />
-        <main className="workspace">
-          <p className="muted no-threads">This trace has no calls or samples to draw.</p>
+        <main className="workspace no-threads">
+          <p className="muted">This trace has no calls or samples to draw.</p>
+          {profile.warnings.length > 0 && <TraceWarnings warnings={profile.warnings} />}
         </main>
       </>
     );
@@ -91,7 +98,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
           {main}
           <DetailsPanel profile={profile} thread={thread} layouts={layouts} busy={busy} />
         </main>
-        {summaryOpen && (panelReady ? <SummaryPanel profile={profile} summary={summary} tokens={trace.tokens} /> : <aside className="summary-panel" />)}
+        {summaryOpen && (panelReady ? <SummaryPanel profile={profile} summary={summary} /> : <aside className="summary-panel" />)}
       </div>
     </>
   );

@@ -28,8 +28,10 @@ export interface LoadTiming {
   requestedAt: number | null;
   /** When the loaded trace arrived from the host. */
   loadedAt: number;
-  /** The host's own import time (read, parse, summarise), as it reported it. */
+  /** The host's own import time (read, parse, build, encode), as it reported it. */
   hostImportMs: number;
+  /** When the trace's summary arrived (null until it does). */
+  summaryAt: number | null;
 }
 let requestedAt: number | null = null;
 let lastLoad: LoadTiming | null = null;
@@ -40,9 +42,14 @@ export function recordImportRequested(): void {
 
 /** A new trace arrived: it starts a new "first frame" measurement. */
 export function recordTraceArrived(fileName: string, hostImportMs: number): void {
-  lastLoad = { fileName, requestedAt, loadedAt: performance.now(), hostImportMs };
+  lastLoad = { fileName, requestedAt, loadedAt: performance.now(), hostImportMs, summaryAt: null };
   requestedAt = null;
   firstFrameAt = null;
+}
+
+/** The summary of the last trace that arrived is now shown. */
+export function recordSummaryArrived(): void {
+  if (lastLoad) lastLoad.summaryAt = performance.now();
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -36,14 +36,14 @@ function sampleThread(): { frames: FrameTable; t: ThreadTimeline; ids: Record<st
 
 test('time order layout puts each depth in its own row, sorted by start', () => {
   const { t, ids } = sampleThread();
-  const layout = timeOrderLayout(t, intervalSelfTimes(t));
+  const layout = timeOrderLayout(t, () => intervalSelfTimes(t));
   assert.equal(layout.rows, 3);
   assert.deepEqual(Array.from(layout.rowStart), [0, 1, 4, 6]);
   assert.deepEqual(Array.from(layout.frame), [ids.main, ids.a, ids.c, ids.a, ids.b, ids.b]);
   assert.deepEqual(Array.from(layout.x0), [0, 0, 5, 6, 1, 6]);
   assert.deepEqual(Array.from(layout.x1), [10, 4, 6, 9, 3, 9]);
   // main's self: 10 - 4 - 1 - 3
-  assert.equal(layout.self[0], 2);
+  assert.equal(layout.selfOf(0), 2);
   assert.equal(layout.min, 0);
   assert.equal(layout.max, 10);
   // Each slot points back at its interval.
@@ -55,7 +55,7 @@ test('time order layout puts each depth in its own row, sorted by start', () => 
 
 test('binary searches find the visible range and the block under a point', () => {
   const { t, ids } = sampleThread();
-  const layout = timeOrderLayout(t, intervalSelfTimes(t));
+  const layout = timeOrderLayout(t, () => intervalSelfTimes(t));
   assert.equal(firstSlotEndingAfter(layout, 1, 4.5), 2); // c [5,6]
   assert.equal(firstSlotEndingAfter(layout, 1, 3.9), 1); // a [0,4]
   assert.equal(firstSlotEndingAfter(layout, 1, 9), 4); // past the row
@@ -82,13 +82,13 @@ test('left heavy layout merges identical stacks, heaviest first', () => {
   const bSlot = layout.rowStart[2];
   assert.equal(layout.frame[bSlot], ids.b);
   assert.equal(layout.x1[bSlot] - layout.x0[bSlot], 5);
-  assert.equal(layout.self[bSlot], 5);
+  assert.equal(layout.selfOf(bSlot), 5);
   assert.equal(layout.max, 10);
 });
 
 test('an empty thread gives an empty layout', () => {
   const t = new TimelineBuilder({ id: 't', name: 'x' }).finish();
-  const layout = timeOrderLayout(t, intervalSelfTimes(t));
+  const layout = timeOrderLayout(t, () => intervalSelfTimes(t));
   assert.equal(layout.count, 0);
   assert.equal(layout.rows, 0);
   assert.equal(slotAt(layout, 0, 0), -1);
@@ -96,7 +96,7 @@ test('an empty thread gives an empty layout', () => {
 
 test('keyboard steps move to the caller, the first callee and the row neighbours', () => {
   const { t, ids } = sampleThread();
-  const layout = timeOrderLayout(t, intervalSelfTimes(t));
+  const layout = timeOrderLayout(t, () => intervalSelfTimes(t));
   assert.equal(neighbourSlot(layout, -1, 'next'), 0); // nothing selected: the first root
   const firstA = neighbourSlot(layout, 0, 'child');
   assert.equal(layout.frame[firstA], ids.a);

@@ -14,10 +14,14 @@ export interface FlameLayout {
   x0: Float64Array;
   x1: Float64Array;
   frame: Uint32Array;
-  /** Self weight of each slot (its width minus its children's). */
-  self: Float64Array;
   /** Interval index (time order) or merged-tree node (left heavy, sandwich) behind each slot. */
   source: Uint32Array;
+  /**
+   * Self weight of a slot (its width minus its children's). A function, not an
+   * array: only hovering and selection need it, and for a time order it costs
+   * a pass over the thread the first frame does not wait for.
+   */
+  selfOf(slot: number): number;
   /** Extent of all slots on the x axis. */
   min: number;
   max: number;
@@ -28,6 +32,7 @@ export interface FlameLayout {
  * reads left to right in that order), bucketed into rows by a counting sort
  * that keeps the preorder order within each row. `order` is null for the
  * identity order (a timeline), else the item at each preorder position.
+ * `selfOfItem` gives the items' self weights when first asked.
  */
 function layoutFromPreorder(
   n: number,
@@ -38,7 +43,7 @@ function layoutFromPreorder(
   x1Of: Float64Array,
   widths: boolean,
   frameOf: Uint32Array,
-  selfOf: Float64Array,
+  selfOfItem: () => Float64Array,
 ): FlameLayout {
   let rows = 0;
   for (let i = 0; i < n; i++) if (depth[i] >= rows) rows = depth[i] + 1;
@@ -49,7 +54,6 @@ function layoutFromPreorder(
   const x0 = new Float64Array(n);
   const x1 = new Float64Array(n);
   const frame = new Uint32Array(n);
-  const self = new Float64Array(n);
   const source = new Uint32Array(n);
   let min = Infinity;
   let max = -Infinity;
@@ -61,7 +65,6 @@ function layoutFromPreorder(
     x0[slot] = a;
     x1[slot] = b;
     frame[slot] = frameOf[item];
-    self[slot] = selfOf[item];
     source[slot] = item;
     if (a < min) min = a;
     if (b > max) max = b;
@@ -70,11 +73,11 @@ function layoutFromPreorder(
     min = 0;
     max = 0;
   }
-  return { count: n, rows, rowStart, x0, x1, frame, self, source, min, max };
+  return { count: n, rows, rowStart, x0, x1, frame, source, min, max, selfOf: (slot) => selfOfItem()[source[slot]] };
 }
 
-/** Time order: the thread's intervals exactly as they happened. */
-export function timeOrderLayout(t: ThreadTimeline, intervalSelf: Float64Array): FlameLayout {
+/** Time order: the thread's intervals exactly as they happened; `intervalSelf` is called on the first selfOf. */
+export function timeOrderLayout(t: ThreadTimeline, intervalSelf: () => Float64Array): FlameLayout {
   const layout = layoutFromPreorder(t.count, null, t.depth, t.start, t.end, false, t.frame, intervalSelf);
   if (t.count > 0) {
     // The thread's observed span can be wider than its calls (markers, idle time at the ends).
@@ -86,7 +89,7 @@ export function timeOrderLayout(t: ThreadTimeline, intervalSelf: Float64Array): 
 
 /** Left heavy (and the sandwich graphs): identical stacks merged, heaviest child first. */
 export function mergedTreeLayout(tree: MergedCallTree): FlameLayout {
-  return layoutFromPreorder(tree.count, tree.order, tree.depth, tree.offset, tree.total, true, tree.frame, tree.self);
+  return layoutFromPreorder(tree.count, tree.order, tree.depth, tree.offset, tree.total, true, tree.frame, () => tree.self);
 }
 
 /** First slot in row `d` whose right edge is beyond x (rows are non-overlapping, so x1 ascends too). */

@@ -1,7 +1,10 @@
 // Human-readable weights for the profile's unit. Time-based profiles are in
 // microseconds (normalised at import).
 import { formatBytes } from '../../shared-importer/src/format-bytes.ts';
+import { formatCount } from '../../shared-importer/src/format-count.ts';
 import type { WeightUnit } from '../../shared-importer/src/model/profile.ts';
+
+export { formatCount };
 
 function trim(n: number): string {
   const abs = Math.abs(n);
@@ -25,13 +28,6 @@ export function formatMicroseconds(us: number): string {
 
 export function formatMilliseconds(ms: number): string {
   return formatMicroseconds(ms * 1e3);
-}
-
-// toLocaleString builds a formatter per call; progress updates call this often.
-const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function formatCount(n: number): string {
-  return countFormat.format(Math.round(n));
 }
 
 export function formatPercent(part: number, whole: number): string {

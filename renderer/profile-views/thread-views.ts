@@ -51,7 +51,7 @@ export function threadViews(t: ThreadTimeline, frameCount: number): ThreadViews 
     parent,
     intervalSelf,
     stats: lazy(() => functionStats(t, frameCount)),
-    timeOrder: lazy(() => timeOrderLayout(t, intervalSelf())),
+    timeOrder: lazy(() => timeOrderLayout(t, intervalSelf)),
     leftHeavy: lazy(() => mergedTreeLayout(buildMergedCallTree(t))),
     callers: (fn) => sandwichOf(fn).callers,
     callees: (fn) => sandwichOf(fn).callees,

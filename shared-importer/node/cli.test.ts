@@ -93,6 +93,13 @@ test('text mode prints the same text as the library, and a gzipped copy gives th
   assert.deepEqual(fromGzip.threads, expected.summary.threads);
 });
 
+test('a small budget keeps whole lines from the top and says how many it left out', async () => {
+  const run = await runCli(['summarize', join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'), '--budget', '30']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^# Trace summary\n(.*\n)*\[\d+ of \d+ summary lines omitted to fit the 30-token budget\]\n$/);
+  assert.ok((await countTokens(run.stdout.trimEnd())) <= 30);
+});
+
 test('a missing file, garbage and an empty file fail with exit 1 and a one-line message', async () => {
   const garbage = join(scratch, 'garbage.bin');
   writeFileSync(garbage, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
@@ -111,26 +118,29 @@ test('a missing file, garbage and an empty file fail with exit 1 and a one-line 
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
   assert.match(missing.stderr, /^trace-analyser: no such file: ".*nope\.json"/);
-  assert.match(bad.stderr, /Could not recognise "garbage\.bin" as a trace\. Accepted formats:/);
+  assert.match(bad.stderr, /Could not recognise "garbage\.bin" as a trace: it looks like binary data \(first bytes [0-9a-f ]+\)\. Accepted formats:/);
   assert.match(none.stderr, /"empty\.json" is empty/);
   assert.match(directory.stderr, /is a directory/);
 });
 
 test('usage errors exit 2 with the usage text; --help exits 0', async () => {
-  const [noArgs, badCommand, badBudget, extra, unknownFlag, help] = await Promise.all([
+  const [noArgs, badCommand, badBudget, tinyBudget, extra, unknownFlag, help] = await Promise.all([
     runCli([]),
     runCli(['frobnicate', 'x']),
     runCli(['summarize', 'x', '--budget', 'lots']),
+    runCli(['summarize', 'x', '--budget', '10']),
     runCli(['summarize', 'a', 'b']),
     runCli(['summarize', 'x', '--jsn']),
     runCli(['--help']),
   ]);
-  for (const run of [noArgs, badCommand, badBudget, extra, unknownFlag]) {
+  for (const run of [noArgs, badCommand, badBudget, tinyBudget, extra, unknownFlag]) {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Usage: trace-analyser summarize <file>/);
     assertNoStackTrace(run.stderr);
   }
   assert.match(badBudget.stderr, /--budget needs a positive whole number, got "lots"/);
+  // A budget that cannot even hold the note saying what was left out.
+  assert.match(tinyBudget.stderr, /--budget needs at least 16 tokens, room to say what the summary leaves out; got "10"/);
   assert.match(unknownFlag.stderr, /--jsn/);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--budget <tokens>/);

@@ -30,6 +30,13 @@ export function sampleTrace(relativePath: string): Uint8Array {
   return new Uint8Array(readFileSync(join(SAMPLE_TRACES, relativePath)));
 }
 
+/** trace-viewer's test traces (catapult, BSD), beside speedscope's: systrace, zip and Chrome JSON variants. */
+export const CATAPULT_TRACES = join(SAMPLE_TRACES, '..', 'catapult');
+
+export function catapultTrace(relativePath: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(CATAPULT_TRACES, relativePath)));
+}
+
 /** Imports `bytes` delivered as chunks of the given sizes (cycled), or whole when none are given. */
 export function importInChunks(
   fileName: string,
@@ -65,19 +72,32 @@ export function formatsClaiming(bytes: Uint8Array): string[] {
   return FORMAT_IMPORTERS.filter((importer) => importer.detect(head)).map((importer) => importer.format);
 }
 
-/** Deterministic pseudo-random chunk sizes in [1, max], so failures reproduce. */
-export function randomChunkSizes(count: number, max: number, seed = 1): number[] {
+/** Deterministic pseudo-random 32-bit integers (xorshift32), so failures reproduce. */
+function xorshift(seed: number): () => number {
   let state = seed >>> 0 || 1;
-  const sizes: number[] = [];
-  for (let i = 0; i < count; i++) {
+  return () => {
     state ^= state << 13;
     state >>>= 0;
     state ^= state >>> 17;
     state ^= state << 5;
     state >>>= 0;
-    sizes.push(1 + (state % max));
-  }
-  return sizes;
+    return state;
+  };
+}
+
+/** Deterministic pseudo-random chunk sizes in [1, max], so failures reproduce. */
+export function randomChunkSizes(count: number, max: number, seed = 1): number[] {
+  const next = xorshift(seed);
+  return Array.from({ length: count }, () => 1 + (next() % max));
+}
+
+/** Deterministic text of `length` characters (code points) drawn from `alphabet`. */
+export function randomText(alphabet: string, length: number, seed = 1): string {
+  const chars = [...alphabet];
+  const next = xorshift(seed);
+  let text = '';
+  for (let i = 0; i < length; i++) text += chars[next() % chars.length];
+  return text;
 }
 
 /** Everything an import produced, as plain data. */

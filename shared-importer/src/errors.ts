@@ -1,5 +1,3 @@
-import { ACCEPTED_FORMATS } from './model/profile.ts';
-
 export type TraceImportErrorCode =
   | 'empty'
   | 'unknown-format'
@@ -19,13 +17,6 @@ export class TraceImportError extends Error {
   ) {
     super(message);
   }
-}
-
-export function unknownFormatError(fileName: string): TraceImportError {
-  return new TraceImportError(
-    'unknown-format',
-    `Could not recognise "${fileName}" as a trace. Accepted formats: ${ACCEPTED_FORMATS.join('; ')}.`,
-  );
 }
 
 export function abortedError(): TraceImportError {

@@ -1,5 +1,6 @@
-import { abortedError, TraceImportError, throwIfAborted, unknownFormatError } from './errors.ts';
-import type { SniffedHead } from './formats/format-importer.ts';
+import { abortedError, TraceImportError, throwIfAborted } from './errors.ts';
+import type { FormatImporter, SniffedHead } from './formats/format-importer.ts';
+import { describeContent, notATraceError, zipWithoutTrace } from './formats/not-a-trace.ts';
 import { detectFormat } from './formats/registry.ts';
 import { formatBytes } from './format-bytes.ts';
 import { ByteStream, isGzip } from './input/byte-stream.ts';
@@ -12,6 +13,7 @@ import {
 } from './input/import-options.ts';
 import { decodeHead } from './input/text-decoding.ts';
 import { hasWebGunzip, webGunzip } from './input/web-gunzip.ts';
+import { isZip, zipEntries, type ZipEntry } from './input/zip-archive.ts';
 import type { Profile } from './model/profile.ts';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -19,8 +21,8 @@ const PROGRESS_EVERY_BYTES = 512 * 1024;
 
 /**
  * Imports a trace given as a stream of byte chunks. Never holds the whole
- * input as one string, so traces beyond V8's string limit import; gzip is
- * recognised by its magic bytes and the format by content.
+ * input as one string, so traces beyond V8's string limit import; gzip and
+ * zip are recognised by their magic bytes and the format by content.
  */
 export async function importProfileFromChunks(
   fileName: string,
@@ -78,37 +80,42 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
     }
   }
 
-  let input = new ByteStream(counted());
+  const input = new ByteStream(counted());
+  // Every stream layered on the input (gunzip, a zip entry) and the archive
+  // reader: let go at the end, whatever was read, so the host's file is closed.
+  const streams: ByteStream[] = [input];
+  let archive: AsyncGenerator<ZipEntry> | undefined;
   try {
-    const magic = await input.peek(2);
+    const magic = await input.peek(4);
     if (magic.length === 0) throw new TraceImportError('empty', `"${fileName}" is empty.`);
-    if (isGzip(magic)) {
-      const gunzip = options.gunzip ?? defaultGunzip();
-      const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-      input = new ByteStream(capped(guardedGunzip(gunzip, input), max));
+    let opened: OpenedInput;
+    if (isZip(magic)) {
+      archive = zipEntries(input);
+      opened = await firstTraceInArchive(fileName, archive, options, streams);
+    } else {
+      opened = await openInput(input, options, streams);
+      if (opened.head.bytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
     }
-    input = new ByteStream(
-      whenDone(input, () => {
+    const { importer } = opened;
+    if (!importer) throw notATraceError(fileName, describeContent(opened.head));
+    const trace = new ByteStream(
+      whenDone(opened.input, () => {
         if (signal?.aborted) return;
         phase = 'building';
         report();
       }),
     );
-
-    const headBytes = await input.peek(SNIFF_BYTES);
-    if (headBytes.length === 0) throw new TraceImportError('empty', `"${fileName}" decompresses to nothing.`);
-    const head: SniffedHead = { bytes: headBytes, text: decodeHead(headBytes) };
-    const importer = detectFormat(head);
-    if (!importer) throw unknownFormatError(fileName);
+    streams.push(trace);
 
     try {
-      const profile = await importer.import(input, {
+      const profile = await importer.import(trace, {
         fileName,
         signal,
         maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
         countEvents(n) {
           events += n;
         },
+        notATrace: (whatItIs) => notATraceError(fileName, whatItIs),
       });
       report();
       return profile;
@@ -122,8 +129,68 @@ async function importChunks(fileName: string, chunks: AsyncIterable<Uint8Array>,
   } finally {
     // Whatever was not read is let go (each layer returns the one below, down
     // to the host's file). A failure to close must not hide the import's outcome.
-    await input.close().catch(() => {});
+    for (const stream of streams.reverse()) await stream.close().catch(() => {});
+    await archive?.return(undefined).catch(() => {});
   }
+}
+
+/** A (decompressed) input with its head sniffed, and the importer that recognised it, if any. */
+interface OpenedInput {
+  input: ByteStream;
+  head: SniffedHead;
+  importer: FormatImporter | undefined;
+}
+
+/** Gunzips the input when its magic says gzip, then sniffs the head and detects the format. */
+async function openInput(input: ByteStream, options: ImportOptions, streams: ByteStream[]): Promise<OpenedInput> {
+  if (isGzip(await input.peek(2))) {
+    const gunzip = options.gunzip ?? defaultGunzip();
+    input = new ByteStream(capped(guardedGunzip(gunzip, input), maxDecompressed(options)));
+    streams.push(input);
+  }
+  const bytes = await input.peek(SNIFF_BYTES);
+  const head: SniffedHead = { bytes, text: decodeHead(bytes) };
+  return { input, head, importer: bytes.length > 0 ? detectFormat(head) : undefined };
+}
+
+/**
+ * The first file of a zip archive, in archive order, that our detection
+ * recognises (gzipped or not); the files before it are skipped unread past
+ * their head. Fails naming the first few files when none is a trace.
+ */
+async function firstTraceInArchive(
+  fileName: string,
+  archive: AsyncGenerator<ZipEntry>,
+  options: ImportOptions,
+  streams: ByteStream[],
+): Promise<OpenedInput> {
+  const seen: { name: string; what?: string }[] = [];
+  let files = 0;
+  for (let next = await archive.next(); !next.done; next = await archive.next()) {
+    const { name, data } = next.value;
+    files++;
+    const entry = new ByteStream(capped(data, maxDecompressed(options)));
+    streams.push(entry);
+    let opened: OpenedInput;
+    try {
+      opened = await openInput(entry, options, streams);
+    } catch (error) {
+      // An entry we cannot decompress (an unknown method, a corrupt gzip inside) is listed, not fatal.
+      if (!(error instanceof TraceImportError) || error.code !== 'decompression-failed') throw error;
+      seen.push({ name, what: 'cannot be decompressed' });
+      continue;
+    }
+    if (opened.importer) return opened;
+    seen.push({ name, what: opened.head.bytes.length > 0 ? describeContent(opened.head) : 'empty' });
+    // Skipped: the archive reader drops the rest of the entry unread.
+    await opened.input.close();
+    await entry.close();
+  }
+  throw notATraceError(fileName, zipWithoutTrace(seen, files));
+}
+
+function maxDecompressed(options: ImportOptions): number {
+  return options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
 }
 
 /** Convenience for inputs already in memory. */

@@ -4,7 +4,8 @@
 export { importProfileFromChunks, importProfilesFromArrayBuffer } from './import-profile.ts';
 export type { Gunzip, ImportOptions, ImportProgress } from './input/import-options.ts';
 export { TraceImportError, type TraceImportErrorCode } from './errors.ts';
-export { ACCEPTED_FORMATS, type Profile, type TraceFormat, type WeightUnit } from './model/profile.ts';
+export { ACCEPTED_FORMATS } from './formats/catalog.ts';
+export type { Profile, TraceFormat, WeightUnit } from './model/profile.ts';
 export { FrameTable, type FrameInfo } from './model/frame-table.ts';
 export type { Marker, ThreadTimeline } from './model/thread-timeline.ts';
 export {

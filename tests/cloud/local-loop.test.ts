@@ -1,14 +1,25 @@
 // The README's "Try the cloud loop locally", run as a newcomer runs it: `npm run standin --
-// --scripted-model` in one process, then the `npm run cloud-chat` line it prints, with a real trace.
+// --scripted-model` in one process, then the `npm run cloud-chat` line it prints, with a real trace
+// (each through the command its npm script names).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { SAMPLE_TRACE_FILE } from './cloud-harness.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 let standin: ChildProcess | undefined;
+
+/**
+ * The command line an npm script runs (package.json), to start it without npm in between: npm
+ * does not always pass a signal on to the script, and the stand-in must stop when the test ends.
+ */
+function npmScript(name: string, args: string[]): [string, string[]] {
+  const [command, ...scriptArgs] = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')).scripts[name] as string).split(' ');
+  return [command, [...scriptArgs, ...args]];
+}
 
 after(async () => {
   if (!standin || standin.exitCode !== null) return;
@@ -18,7 +29,7 @@ after(async () => {
 
 /** Starts the stand-in as the README says (on a free port here) and returns what it printed up to the example line. */
 async function startStandin(): Promise<string[]> {
-  standin = spawn('npm', ['run', '--silent', 'standin', '--', '--scripted-model', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  standin = spawn(...npmScript('standin', ['--scripted-model', '--port', '0']), { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   for await (const line of createInterface({ input: standin.stdout! })) {
     lines.push(line);
@@ -36,7 +47,7 @@ test('the stand-in prints what a client needs, and its example line streams an a
 
   // The printed line, with a trace file and a question in place of the placeholders.
   const args = example.replace(/^npm run cloud-chat -- /, '').replace(' <trace-file> "Where does the time go?"', '').split(' ');
-  const chat = spawnSync('npm', ['run', '--silent', 'cloud-chat', '--', ...args, SAMPLE_TRACE_FILE, 'Where does the time go?'], {
+  const chat = spawnSync(...npmScript('cloud-chat', [...args, SAMPLE_TRACE_FILE, 'Where does the time go?']), {
     cwd: root,
     encoding: 'utf8',
     timeout: 90_000,

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
+import type { RendererMode } from '../../electron/browser-host/renderer-server.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
@@ -48,9 +49,9 @@ export interface PageHost {
  * HTTP + WebSocket) serving the real renderer; recent files go to a fresh
  * temporary directory so tests never touch the user's.
  */
-export async function startHost(options: { file?: string; userDataDir?: string } = {}): Promise<PageHost> {
+export async function startHost(options: { file?: string; userDataDir?: string; renderer?: RendererMode } = {}): Promise<PageHost> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'ta-e2e-'));
-  const host = await startBrowserHost({ file: options.file, userDataDir });
+  const host = await startBrowserHost({ file: options.file, userDataDir, renderer: options.renderer });
   return { url: host.url, stop: () => host.stop() };
 }
 
@@ -87,6 +88,11 @@ export async function waitForChart(page: Page, fileName: string, timeout = 60_00
     fileName,
     { timeout },
   );
+}
+
+/** Waits until the other threads of the open trace have followed the one drawn first. */
+export async function waitForWholeProfile(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForSelector('[data-testid="thread-picker"][aria-busy="false"]', { timeout });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

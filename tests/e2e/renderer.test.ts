@@ -7,14 +7,17 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { buildMergedCallTree, functionStats } from '../../shared-importer/src/model/call-tree.ts';
 import { TraceImportError } from '../../shared-importer/src/errors.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
-import { ACCEPTED_FORMATS, type Profile } from '../../shared-importer/src/model/profile.ts';
+import { ACCEPTED_FORMATS } from '../../shared-importer/src/formats/catalog.ts';
+import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import { renderSummaryText } from '../../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
+import { rankThreads } from '../../shared-importer/src/summary/thread-ranking.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
-import { formatWeight } from '../../renderer/format/units.ts';
+import { formatCount, formatWeight } from '../../renderer/format/units.ts';
 import { generateTrace } from '../../bench/trace-generator.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import {
@@ -25,6 +28,7 @@ import {
   screenshot,
   startHost,
   waitForChart,
+  waitForWholeProfile,
   type PageHost,
 } from './e2e-support.ts';
 
@@ -32,6 +36,10 @@ const SUCRASE = `${SAMPLE_TRACES}/Chrome/65/sucrase.cpuprofile`;
 const MULTIPROCESS = `${SAMPLE_TRACES}/trace-event/multiprocess.json`;
 const CHROME_116 = `${SAMPLE_TRACES}/Chrome/116/Trace-20230603T221323.json`;
 const WORKER_66 = `${SAMPLE_TRACES}/Chrome/66/worker.json`;
+/** Draws, with importer warnings (begin events never ended). */
+const ONLY_BEGIN = `${SAMPLE_TRACES}/trace-event/only-begin-events.json`;
+/** Chrome trace-viewer test data with object snapshots and nothing drawable. */
+const QUADS = `${SAMPLE_TRACES}/../catapult/quads.json`;
 
 interface DebugViewport {
   x0: number;
@@ -282,6 +290,7 @@ describe('renderer in Chromium against the browser host', () => {
     await page.click('[data-testid="view-time-order"]');
     await dropFile(page, MULTIPROCESS);
     await waitForChart(page, 'multiprocess.json');
+    await waitForWholeProfile(page);
     const profile = await importTraceFile(MULTIPROCESS);
     const summary = summarizeProfile(profile);
     const options = await page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -322,12 +331,38 @@ describe('renderer in Chromium against the browser host', () => {
     await screenshot(page, 'long-task');
   });
 
-  test('Chrome performance panel trace: renders without page errors', async () => {
+  test('a trace with nothing to draw says so, and why, from the importer\'s warnings', async () => {
+    // A V8 profile recorded with no samples (written here), and a real trace of object snapshots only.
+    const empty = join(mkdtempSync(join(tmpdir(), 'ta-empty-')), 'idle.cpuprofile');
+    writeFileSync(empty, JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } }], startTime: 0, endTime: 1000, samples: [], timeDeltas: [] }));
+    for (const file of [empty, QUADS]) {
+      const { warnings } = await importTraceFile(file);
+      await dropFile(page, file);
+      await page.waitForFunction((name) => document.querySelector('[data-testid="trace-file-name"]')?.textContent === name, file.split('/').pop());
+      assert.match((await page.textContent('.no-threads'))!, /This trace has no calls or samples to draw\./);
+      assert.deepEqual(await page.locator('.no-threads [data-testid="trace-warnings"] li').allTextContents(), warnings);
+      if (file === empty) {
+        assert.ok(warnings.length > 0, 'the importer says why');
+        await screenshot(page, 'nothing-to-draw');
+      }
+    }
+  });
+
+  test('Chrome performance panel trace: renders without page errors; its main thread names the JS that ran', async () => {
     await dropFile(page, CHROME_116);
     await waitForChart(page, 'Trace-20230603T221323.json');
     await screenshot(page, 'chrome-116');
     const unexpected = errors.filter((e) => !/favicon|status of 404/.test(e));
     assert.deepEqual(unexpected, []);
+    // The CPU samples are merged into the main thread: its hottest JS function opens in the sandwich, with its source.
+    const summary = summarizeProfile(await importTraceFile(CHROME_116));
+    const js = summary.threads[0].topFunctions.find((fn) => fn.file !== undefined);
+    assert.ok(js, 'a JS function is among the main thread\'s top functions');
+    await page.click(`[data-testid="summary-function"][data-function-id="${js.id}"]`);
+    await page.waitForSelector('[data-testid="sandwich-view"]');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), js.name);
+    assert.ok((await page.textContent('[data-testid="details-file"]'))?.includes(js.file!));
+    await page.click('[data-testid="view-time-order"]');
   });
 
   test('dark theme follows the OS; canvases are sharp on a 2x screen', async () => {
@@ -392,6 +427,169 @@ describe('recent files in the empty state', () => {
       }
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe('the chart first, its summary after', () => {
+  let host: PageHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Whole profiles and summaries the host sent, held back from the page until released. */
+  const held: { channel: 'trace:profile' | 'trace:summary'; traceId: string; release(): void }[] = [];
+  const traceIds = new Map<string, string>();
+  /** Traces the page reported drawn (trace:shown requests). */
+  const shown: string[] = [];
+
+  before(async () => {
+    [host, browser] = await Promise.all([startHost(), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    // The real host and socket; only the trace:summary events wait here, so the page shows what it shows before one arrives.
+    await page.routeWebSocket(/__trace-analyser\/ws/, (ws: WebSocketRoute) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (typeof message === 'string' && message.includes('"channel":"trace:shown"')) shown.push(JSON.parse(message).payload.traceId);
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        const heldChannel = typeof message === 'string' && message.match(/^\{"type":"event","channel":"(trace:profile|trace:summary)"/)?.[1];
+        if (heldChannel) {
+          // The profile's bytes went ahead as an attachment; the page keeps them until this message names them.
+          held.push({ channel: heldChannel as 'trace:profile' | 'trace:summary', traceId: JSON.parse(message as string).payload.traceId, release: () => ws.send(message) });
+          return;
+        }
+        if (typeof message === 'string' && message.includes('"channel":"trace:loaded"')) {
+          const { payload } = JSON.parse(message);
+          traceIds.set(payload.fileName, payload.traceId);
+        }
+        ws.send(message);
+      });
+    });
+    await page.goto(host.url);
+    await page.waitForSelector('[data-testid="empty-state"]');
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await host?.stop();
+  });
+
+  const eventually = async <T>(find: () => T | undefined, what: string): Promise<T> => {
+    for (let i = 0; i < 600; i++) {
+      const found = find();
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.fail(`never: ${what}`);
+  };
+  const heldFor = (channel: 'trace:profile' | 'trace:summary', fileName: string) =>
+    eventually(() => held.find((h) => h.channel === channel && h.traceId === traceIds.get(fileName)), `${channel} for ${fileName}`);
+  const threadOptions = () => page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const status = () => page.textContent('[data-testid="summary-status"]');
+
+  test('the chart draws and the importer\'s warnings show while the summary is computed; the summary joins them', async () => {
+    const profile = await importTraceFile(ONLY_BEGIN);
+    const summary = summarizeProfile(profile);
+    const { tokens } = await renderSummaryText(summary);
+    assert.ok(profile.warnings.length > 0);
+
+    await dropFile(page, ONLY_BEGIN);
+    await waitForChart(page, 'only-begin-events.json');
+    // Once drawn, the page tells the host, which summarises then (not while the page decodes and draws).
+    await eventually(() => (shown.includes(traceIds.get('only-begin-events.json')!) ? true : undefined), 'the page reports the trace drawn');
+    const pending = await heldFor('trace:summary', 'only-begin-events.json');
+    assert.equal(await status(), 'Summarising…');
+    assert.deepEqual(await page.locator('[data-testid="summary-panel"] [data-testid="trace-warnings"] li').allTextContents(), profile.warnings);
+    await screenshot(page, 'summarising');
+
+    pending.release();
+    await page.waitForFunction(() => document.querySelector('[data-testid="summary-status"]')?.textContent !== 'Summarising…');
+    assert.equal(await status(), `What the assistant sees · ${formatCount(tokens)} tokens`);
+    assert.deepEqual(await page.locator('[data-testid="summary-panel"] [data-testid="trace-warnings"] li').allTextContents(), summary.warnings);
+    assert.equal(await page.locator('[data-testid="summary-function"]').count(), summary.threads[0].topFunctions.length);
+  });
+
+  test('a trace of many threads draws its main thread first; the others follow once it is drawn', async () => {
+    const profile = await importTraceFile(MULTIPROCESS);
+    const ranked = rankThreads(profile).map((r) => r.timeline.id);
+    assert.ok(ranked.length > 1);
+    await dropFile(page, MULTIPROCESS);
+    await waitForChart(page, 'multiprocess.json');
+    assert.deepEqual(await threadOptions(), [ranked[0]], 'only the thread drawn first has come');
+    assert.equal(await page.getAttribute('[data-testid="thread-picker"]', 'aria-busy'), 'true');
+    const chartId = await page.getAttribute('[data-chart-id]', 'data-chart-id');
+    (await heldFor('trace:profile', 'multiprocess.json')).release();
+    await waitForWholeProfile(page);
+    assert.deepEqual(await threadOptions(), ranked);
+    assert.equal(await page.getAttribute('[data-chart-id]', 'data-chart-id'), chartId, 'the chart stays on the thread it drew');
+    (await heldFor('trace:summary', 'multiprocess.json')).release();
+  });
+
+  test('a trace opened while the last one was summarised never shows that summary', async () => {
+    await dropFile(page, SUCRASE);
+    await waitForChart(page, 'sucrase.cpuprofile');
+    const old = await heldFor('trace:summary', 'sucrase.cpuprofile');
+    await dropFile(page, MULTIPROCESS);
+    await waitForChart(page, 'multiprocess.json');
+    old.release();
+    // Give the stale summary every chance to show.
+    await page.waitForTimeout(300);
+    assert.equal(await status(), 'Summarising…');
+    assert.equal(await page.locator('[data-testid="summary-function"]').count(), 0);
+
+    const summary = summarizeProfile(await importTraceFile(MULTIPROCESS));
+    (await heldFor('trace:profile', 'multiprocess.json')).release();
+    (await heldFor('trace:summary', 'multiprocess.json')).release();
+    await page.waitForSelector('[data-testid="summary-function"]');
+    const shown = await page.locator('[data-testid="summary-function"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-function-id')));
+    assert.deepEqual(shown, summary.threads[0].topFunctions.map((f) => f.id));
+  });
+});
+
+describe('a file named at start-up', () => {
+  test('one that cannot be opened shows its error in the window, as a dropped one does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-startup-'));
+    const notes = join(dir, 'notes.json');
+    writeFileSync(notes, JSON.stringify({ hello: 'world', items: [1, 2, 3] }));
+    const expected = await importTraceFile(notes).then(
+      () => assert.fail('notes.json imported'),
+      (e: unknown) => e,
+    );
+    assert.ok(expected instanceof TraceImportError);
+    const browser = await launchChromium();
+    const hosts: PageHost[] = [];
+    const open = async (file?: string) => {
+      const host = await startHost({ file });
+      hosts.push(host);
+      return (await newPage(browser, host.url)).page;
+    };
+    try {
+      // The same file dropped on an empty window: the banner to match.
+      const dropped = await open();
+      await dropped.waitForSelector('[data-testid="empty-state"]');
+      await dropFile(dropped, notes);
+      await dropped.waitForSelector('[data-testid="import-error"]');
+      const droppedBanner = await dropped.textContent('[data-testid="import-error"]');
+
+      const atStart = await open(notes);
+      await atStart.waitForSelector('[data-testid="import-error"]');
+      assert.equal(await atStart.textContent('[data-testid="import-error-message"]'), expected.message);
+      assert.equal(await atStart.textContent('[data-testid="import-error"]'), droppedBanner);
+      assert.ok(await atStart.locator('[data-testid="empty-state"]').isVisible());
+      await screenshot(atStart, 'startup-error');
+
+      const missing = join(dir, 'missing.json');
+      const gone = await open(missing);
+      await gone.waitForSelector('[data-testid="import-error"]');
+      assert.match((await gone.textContent('[data-testid="import-error"] strong'))!, /^Could not open missing\.json$/);
+      const message = (await gone.textContent('[data-testid="import-error-message"]'))!;
+      assert.ok(message.includes(missing) && /does not exist/.test(message), message);
+    } finally {
+      await browser.close();
+      for (const host of hosts) await host.stop();
     }
   });
 });

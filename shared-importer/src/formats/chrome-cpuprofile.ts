@@ -1,6 +1,7 @@
 // V8 CPU profiles: the .cpuprofile files Chrome DevTools and `node --cpu-prof`
 // write, and the same node/sample data inside Chrome Performance-panel traces
-// (ProfileChunk and CpuProfile events, see chrome-trace-event.ts).
+// (ProfileChunk and CpuProfile events, read by chrome-trace-event-collector.ts
+// and nested under their thread's trace events by chrome-sample-merge.ts).
 //
 // Two shapes exist: the current one, {nodes: [{id, callFrame, children |
 // parent}], startTime, endTime, samples, timeDeltas}, and the old one (Node
@@ -10,7 +11,7 @@ import { TraceImportError, throwIfAborted } from '../errors.ts';
 import { isObject, readJsonDocument } from '../input/json-document.ts';
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile } from '../model/profile.ts';
-import { TimelineBuilder } from '../model/thread-timeline.ts';
+import { TimelineBuilder, framesOpenedAfter } from '../model/thread-timeline.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 
 const WHAT = 'This CPU profile';
@@ -157,14 +158,103 @@ export class CpuProfileNodes {
     for (let k = 0; k < n; k++) {
       const stack = this.stackOf(samples[order ? order[k] : k]);
       if (!stack || stack === previous) continue; // the same node again opens nothing
-      let common = 0;
-      const shared = Math.min(previous.length, stack.length);
-      while (common < shared && previous[common] === stack[common]) common++;
-      count += stack.length - common;
+      count += framesOpenedAfter(previous, stack);
       previous = stack;
     }
     return count;
   }
+}
+
+/**
+ * What a sample says its thread was doing. V8 records samples taken outside
+ * JavaScript as pseudo-functions right under "(root)", with no script:
+ * "(program)" (native code), "(idle)" and "(garbage collector)".
+ */
+export const SampleState = { Js: 0, NotJs: 1, Gc: 2 } as const;
+const V8_NOT_JS_NAMES = new Set(['(program)', '(idle)']);
+const V8_GC_NAME = '(garbage collector)';
+
+/** The state of a sample whose stack is just that frame, for every frame (Js for all but V8's pseudo-functions). */
+export function v8SampleStates(frames: FrameTable): Uint8Array {
+  const states = new Uint8Array(frames.length);
+  for (let f = 0; f < frames.length; f++) {
+    if (frames.files[f] !== undefined) continue;
+    const name = frames.names[f];
+    if (V8_NOT_JS_NAMES.has(name)) states[f] = SampleState.NotJs;
+    else if (name === V8_GC_NAME) states[f] = SampleState.Gc;
+  }
+  return states;
+}
+
+/**
+ * One thread's samples in time order, each as an index into a table of its
+ * distinct stacks (frames, outermost first, without "(root)"): typed arrays
+ * rather than a reference per sample, which the garbage collector would walk.
+ */
+export interface SampledStacks {
+  times: Float64Array;
+  stackIndices: Uint32Array;
+  stacks: Uint32Array[];
+  /** When the recording ended, if a profile said so. */
+  endTime?: number;
+}
+
+/** One profile's samples: node ids and their times. */
+export interface ProfileSamples {
+  nodes: CpuProfileNodes;
+  samples: ArrayLike<number>;
+  times: ArrayLike<number>;
+}
+
+/**
+ * The samples of one or more profiles of a thread (a restarted profiler gives
+ * a thread several), sorted by time (stable: V8 occasionally records samples
+ * out of order). Samples naming unknown nodes are left out and counted.
+ */
+export function sampledStacks(profiles: readonly ProfileSamples[]): { samples: SampledStacks; unknown: number } {
+  let total = 0;
+  for (const p of profiles) total += Math.min(p.samples.length, p.times.length);
+  let times = new Float64Array(total);
+  let stackIndices = new Uint32Array(total);
+  const stacks: Uint32Array[] = [];
+  let count = 0;
+  let unknown = 0;
+  let sorted = true;
+  for (const p of profiles) {
+    // Stacks are cached per node: the same array means the same table entry.
+    const indexOfStack = new Map<Uint32Array, number>();
+    let previous: Uint32Array | undefined;
+    let previousIndex = 0;
+    const n = Math.min(p.samples.length, p.times.length);
+    for (let i = 0; i < n; i++) {
+      const stack = p.nodes.stackOf(p.samples[i]);
+      if (!stack) {
+        unknown++;
+        continue;
+      }
+      if (stack !== previous) {
+        let index = indexOfStack.get(stack);
+        if (index === undefined) {
+          index = stacks.push(stack) - 1;
+          indexOfStack.set(stack, index);
+        }
+        previous = stack;
+        previousIndex = index;
+      }
+      const t = p.times[i];
+      if (count > 0 && !(t >= times[count - 1])) sorted = false;
+      times[count] = t;
+      stackIndices[count++] = previousIndex;
+    }
+  }
+  times = times.subarray(0, count);
+  stackIndices = stackIndices.subarray(0, count);
+  if (!sorted) {
+    const order = Array.from({ length: count }, (_, k) => k).sort((a, b) => times[a] - times[b] || a - b);
+    times = Float64Array.from(order, (k) => times[k]);
+    stackIndices = Uint32Array.from(order, (k) => stackIndices[k]);
+  }
+  return { samples: { times, stackIndices, stacks }, unknown };
 }
 
 /** Sample times from a start time and deltas. */

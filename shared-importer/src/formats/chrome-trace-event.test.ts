@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
 import { SAMPLE_TRACES, importInChunks, profileSnapshot, randomChunkSizes } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import { importProfileFromChunks, importProfilesFromArrayBuffer } from '../import-profile.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
+import { summarizeProfile } from '../summary/summarize-profile.ts';
 import { detectFormat } from './registry.ts';
 
 const TRACE_EVENT_DIR = join(SAMPLE_TRACES, 'trace-event');
@@ -198,7 +199,10 @@ describe('Chrome trace events: Chrome recordings', () => {
         assert.ok(thread, `thread ${key}`);
         assert.equal(thread.name, names.get(key) ?? thread.name.replace(/.*/, `pid ${thread.pid} tid ${thread.tid}`));
         const total = [...expected.values()].reduce((a, b) => a + b, 0);
-        assert.equal(thread.count, total, `${key}: one call per B/X event`);
+        // Event calls have the event's category; the JS frames of merged CPU samples have none.
+        let eventCalls = 0;
+        for (let i = 0; i < thread.count; i++) if (profile.frames.categories[thread.frame[i]] !== undefined) eventCalls++;
+        assert.equal(eventCalls, total, `${key}: one call per B/X event`);
         const seen = new Map<string, number>();
         for (let i = 0; i < thread.count; i++) {
           const name = profile.frames.names[thread.frame[i]];
@@ -219,7 +223,7 @@ describe('Chrome trace events: Chrome recordings', () => {
     });
   }
 
-  it('116: CPU samples become "CrRendererMain (JS samples)" with every ProfileChunk sample', async () => {
+  it('116: CPU samples are merged into CrRendererMain with every ProfileChunk sample', async () => {
     const path = CHROME_TRACES[0];
     const events = eventsOf(path);
     const profile = await importBytes(bytesOf(path));
@@ -229,13 +233,17 @@ describe('Chrome trace events: Chrome recordings', () => {
       if (e.name !== 'ProfileChunk' || e.id !== profileEvent.id || !e.args?.data) continue;
       samples += Math.min(e.args.data.cpuProfile?.samples?.length ?? 0, e.args.data.timeDeltas?.length ?? 0);
     }
-    const thread = profile.threads.find((t) => t.id === `p${profileEvent.pid}:t${profileEvent.tid}:samples`);
+    const thread = profile.threads.find((t) => t.id === `p${profileEvent.pid}:t${profileEvent.tid}`);
     assert.ok(thread);
-    assert.equal(thread.name, 'CrRendererMain (JS samples)');
+    assert.equal(thread.name, 'CrRendererMain');
     assert.equal(thread.sampleCount, samples);
-    // The first sample is at Profile.startTime + the first delta.
+    assert.ok(!profile.threads.some((t) => t.id.endsWith(':samples')), 'no separate samples thread');
+    // The first sample is at Profile.startTime + the first delta: a JS frame starts there or later.
     const firstChunk = events.find((e) => e.name === 'ProfileChunk' && e.args?.data?.timeDeltas)!;
-    assert.equal(thread.startTime, profileEvent.args!.data.startTime + firstChunk.args!.data.timeDeltas[0]);
+    const firstSample = profileEvent.args!.data.startTime + firstChunk.args!.data.timeDeltas[0];
+    let firstJs = Infinity;
+    for (let i = 0; i < thread.count; i++) if (profile.frames.categories[thread.frame[i]] === undefined) firstJs = Math.min(firstJs, thread.start[i]);
+    assert.ok(firstJs >= firstSample);
     // JS frames carry their script URL and 1-based positions.
     const node = firstChunk.args!.data.cpuProfile.nodes.find((n: any) => n.callFrame.url && n.callFrame.lineNumber >= 0);
     const index = profile.frames.names.findIndex(
@@ -243,16 +251,15 @@ describe('Chrome trace events: Chrome recordings', () => {
     );
     assert.ok(index >= 0);
     assert.equal(profile.frames.lines[index], node.callFrame.lineNumber + 1);
-    // The event-based CrRendererMain thread is still there, beside the samples.
-    assert.ok(profile.threads.some((t) => t.id === `p${profileEvent.pid}:t${profileEvent.tid}` && t.count > 0));
+    assert.ok(thread.frame.includes(index), 'on the thread');
   });
 
-  it('66: the older CpuProfile event gives a sampled thread per profiled thread', async () => {
+  it('66: the older CpuProfile event is merged into each profiled thread', async () => {
     const path = CHROME_TRACES[3];
     const events = eventsOf(path);
     const profile = await importBytes(bytesOf(path));
     for (const e of events.filter((x) => x.name === 'CpuProfile')) {
-      const thread = profile.threads.find((t) => t.id === `p${e.pid}:t${e.tid}:samples`);
+      const thread = profile.threads.find((t) => t.id === `p${e.pid}:t${e.tid}`);
       assert.ok(thread, `samples for ${e.tid}`);
       const cpu = e.args!.data.cpuProfile;
       assert.equal(thread.sampleCount, Math.min(cpu.samples.length, cpu.timeDeltas.length));
@@ -464,5 +471,100 @@ describe('Chrome trace events: scale and odd shapes', () => {
     assert.equal(detect(readFileSync(CHROME_TRACES[1], 'utf8').slice(0, 600)), 'chrome-trace-event');
     assert.equal(detect(readFileSync(join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'), 'utf8').slice(0, 600)), 'chrome-cpuprofile');
     assert.notEqual(detect('[1, 2, 3]'), 'chrome-trace-event');
+  });
+});
+
+describe('Chrome trace events: what is read but not drawn', () => {
+  const CATAPULT = join(SAMPLE_TRACES, '../catapult');
+
+  /** The warning's "count label" parts, by label. */
+  function notDrawnParts(profile: Profile): Map<string, number> {
+    const warnings = profile.warnings.filter((w) => w.startsWith('Not drawn: '));
+    assert.ok(warnings.length <= 1, 'one warning');
+    const parts = warnings.length === 0 ? [] : warnings[0].slice('Not drawn: '.length, -' events.'.length).split(', ');
+    const counts = parts.map((part) => /^(\d+) (.+)$/.exec(part)!);
+    for (let i = 1; i < counts.length; i++) assert.ok(Number(counts[i - 1][1]) >= Number(counts[i][1]), 'most first');
+    return new Map(counts.map((m) => [m[2], Number(m[1])]));
+  }
+
+  /** The same, counted here from the raw events by phase (and, for b/e and P, by category or name). */
+  function rawNotDrawn(events: RawEvent[]): Map<string, number> {
+    const kinds: Record<string, string> = { O: 'object snapshot (O/N/D)', N: 'object snapshot (O/N/D)', D: 'object snapshot (O/N/D)', C: 'counter (C)' };
+    for (const ph of 'stf') kinds[ph] = 'flow (s/t/f)';
+    for (const ph of 'STpF') kinds[ph] = 'legacy async (S/T/p/F)';
+    for (const ph of 'vV') kinds[ph] = 'memory dump (v/V)';
+    kinds.c = 'clock sync (c)';
+    const counts = new Map<string, number>();
+    for (const e of events) {
+      let kind = kinds[e.ph!];
+      if ((e.ph === 'b' || e.ph === 'e' || e.ph === 'n') && !e.cat?.includes('blink.user_timing')) kind = 'async (b/e/n) outside user timing';
+      if (e.ph === 'P' && e.name !== 'Profile' && e.name !== 'ProfileChunk') kind = 'sample (P)';
+      if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  it('quads.json (object snapshots and metadata only): no threads, and the summary says what was skipped', async () => {
+    const path = join(CATAPULT, 'quads.json');
+    const profile = await importBytes(bytesOf(path));
+    assert.equal(profile.threads.length, 0);
+    const snapshots = eventsOf(path).filter((e) => e.ph === 'O' || e.ph === 'N' || e.ph === 'D').length;
+    assert.equal(snapshots, 184);
+    const summary = summarizeProfile(profile);
+    assert.ok(summary.warnings.includes(`Not drawn: ${snapshots} object snapshot (O/N/D) events.`), summary.warnings.join('\n'));
+  });
+
+  const files = [
+    ...CHROME_TRACES,
+    ...['x_event_trace.json', 'simple_trace.json', 'multiple_input_latency.json', 'nestable_async.json', 'async_begin_end.json', 'flow.json'].map((f) => join(CATAPULT, f)),
+    join(SAMPLE_TRACES, '../lighthouse/artifacts-user-timing-trace.json'),
+  ];
+  for (const path of files) {
+    it(`${path.slice(path.lastIndexOf('/') + 1)}: every kind of event not drawn is counted`, async () => {
+      const profile = await importBytes(bytesOf(path));
+      assert.deepEqual(notDrawnParts(profile), rawNotDrawn(eventsOf(path)));
+    });
+  }
+});
+
+describe('Chrome trace events: system tracing', () => {
+  const CATAPULT = join(SAMPLE_TRACES, '../catapult');
+
+  it('a "systemTraceEvents" ftrace string adds its threads and CPU tracks beside the Chrome threads', async () => {
+    // No file in shared/ carries a non-empty one: catapult's simple_trace.json with its Android ftrace as the string.
+    const doc = JSON.parse(readFileSync(join(CATAPULT, 'simple_trace.json'), 'utf8'));
+    const ftrace = readFileSync(join(CATAPULT, 'android_systrace.txt'), 'utf8');
+    const chromeOnly = await importBytes(encoder.encode(JSON.stringify(doc)));
+    const ftraceOnly = await importBytes(encoder.encode(ftrace), 'android_systrace.txt');
+    const both = await importBytes(encoder.encode(JSON.stringify({ ...doc, systemTraceEvents: ftrace })));
+    const ids = (p: Profile) => p.threads.map((t) => t.id);
+    assert.deepEqual(ids(both), [...ids(chromeOnly), ...ids(ftraceOnly)]);
+    assert.equal(both.eventCount, chromeOnly.eventCount + ftraceOnly.eventCount);
+    const cpu0 = (p: Profile) => p.threads.find((t) => t.name === 'CPU 0')!;
+    assert.equal(cpu0(both).count, cpu0(ftraceOnly).count);
+    assert.ok(cpu0(both).count > 0);
+    for (const warning of ftraceOnly.warnings) assert.ok(both.warnings.includes(warning), warning);
+  });
+
+  it('a "systemTraceEvents" value that is not a string (catapult: [] and Fuchsia objects) is left alone', async () => {
+    const profile = await importBytes(bytesOf(join(CATAPULT, 'trace-with-bad-world-bounds.json')));
+    assert.equal(profile.threads.length, 0);
+    assert.ok(profile.warnings.some((w) => w.startsWith('Not drawn: 1 object snapshot')), profile.warnings.join('\n'));
+  });
+});
+
+describe('Chrome trace events: async instants', () => {
+  it('catapult fuchsia_trace: async instants on another clock are not drawn, so they do not stretch the span', async () => {
+    const path = join(SAMPLE_TRACES, '../catapult/fuchsia_trace.json.gz');
+    const events: RawEvent[] = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')).traceEvents;
+    const durations = events.filter((e) => e.ph === 'B' || e.ph === 'E' || e.ph === 'i').map((e) => Number(e.ts));
+    const profile = await importBytes(bytesOf(path));
+    // The B/E and instant (i) events span 2.55 s; the gfx "n" events sit near ts 2.19e9 while those sit near 1.12e12.
+    const span = durations.reduce((max, t) => Math.max(max, t), -Infinity) - durations.reduce((min, t) => Math.min(min, t), Infinity);
+    assert.equal(profile.endTime - profile.startTime, span);
+    const instants = events.filter((e) => e.ph === 'n').length;
+    const asyncEvents = events.filter((e) => e.ph === 'b' || e.ph === 'e' || e.ph === 'n').length;
+    assert.equal(instants, 327);
+    assert.ok(profile.warnings.some((w) => w.includes(`${asyncEvents} async (b/e/n) outside user timing`)), profile.warnings.join('\n'));
   });
 });

@@ -1,3 +1,4 @@
+import type { TraceImportError } from '../errors.ts';
 import type { ByteStream } from '../input/byte-stream.ts';
 import type { Profile, TraceFormat } from '../model/profile.ts';
 
@@ -16,9 +17,15 @@ export interface FormatImportContext {
   maxBufferedBytes: number;
   /** Adds to the "events seen" progress counter. Cheap: call it per batch or per event. */
   countEvents(n: number): void;
+  /**
+   * The error for an input found, while reading, not to be a trace (an HTML
+   * page without trace data): `whatItIs` says what it is instead ("an HTML
+   * page without trace data"); the message names the file and lists the formats we accept.
+   */
+  notATrace(whatItIs: string): TraceImportError;
 }
 
-/** One input format. A new format is one file exporting one of these and one line in registry.ts. */
+/** One input format: a new format is one file exporting one of these, a line in registry.ts and its name in catalog.ts. */
 export interface FormatImporter {
   format: TraceFormat;
   detect(head: SniffedHead): boolean;

@@ -10,6 +10,7 @@ import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.t
 import type { ByteStream } from '../input/byte-stream.ts';
 import type { FormatImportContext, FormatImporter, SniffedHead } from './format-importer.ts';
 import { demangleSimpleCpp, isSpace, splitTrailingParenthesis } from './frame-name-parsing.ts';
+import { secondsToMicros } from './text-timestamps.ts';
 
 /** comm (may contain spaces), pid[/tid], optional [cpu], time in seconds, then the rest ("1001001 cpu-clock: "). */
 const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+)\.(\d+):\s*(.*)$/;
@@ -198,10 +199,4 @@ function parseStackLine(line: string): { address: string; symbol: string; dso?: 
 
 function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-/** "203265.377019" seconds to microseconds without float rounding in the fraction. */
-function secondsToMicros(whole: string, fraction: string): number {
-  const micros = Number(whole) * 1e6 + Number(fraction.padEnd(6, '0').slice(0, 6));
-  return fraction.length > 6 ? micros + Number(`0.${fraction.slice(6)}`) : micros;
 }

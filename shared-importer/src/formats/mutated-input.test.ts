@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
+import { catapultTrace, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
+import { notATraceError } from './not-a-trace.ts';
 import { ByteStream } from '../input/byte-stream.ts';
 import { collapsedStacksImporter } from './collapsed-stacks.ts';
 import { firefoxGeckoImporter } from './firefox-gecko.ts';
@@ -13,6 +14,7 @@ import type { FormatImporter } from './format-importer.ts';
 import { linuxPerfScriptImporter } from './linux-perf-script.ts';
 import { pprofImporter } from './pprof.ts';
 import { speedscopeImporter } from './speedscope.ts';
+import { systraceImporter } from './systrace.ts';
 
 const CASES: [FormatImporter, Uint8Array][] = [
   [speedscopeImporter, sampleTrace('speedscope/0.0.1/simple.speedscope.json')],
@@ -22,6 +24,9 @@ const CASES: [FormatImporter, Uint8Array][] = [
   [collapsedStacksImporter, sampleTrace('stackcollapse/recursion.txt')],
   [collapsedStacksImporter, sampleTrace('stackcollapse/simple-utf16-le.txt')],
   [pprofImporter, new Uint8Array(gunzipSync(sampleTrace('pprof/simple.prof')))],
+  [systraceImporter, catapultTrace('android_systrace.txt')],
+  [systraceImporter, catapultTrace('trivial_systrace.html')],
+  [systraceImporter, catapultTrace('counter_tracks.html')],
 ];
 
 function mutate(bytes: Uint8Array, seed: number): Uint8Array {
@@ -52,7 +57,12 @@ test('damaged sample traces import partially or fail with a TraceImportError, ne
         yield damaged;
       }
       try {
-        const profile = await importer.import(new ByteStream(chunks()), { fileName: 'damaged', maxBufferedBytes: 1 << 30, countEvents() {} });
+        const profile = await importer.import(new ByteStream(chunks()), {
+          fileName: 'damaged',
+          maxBufferedBytes: 1 << 30,
+          countEvents() {},
+          notATrace: (whatItIs) => notATraceError('damaged', whatItIs),
+        });
         for (const t of profile.threads) {
           for (let i = 0; i < t.count; i++) assert.ok(t.end[i] >= t.start[i], `${importer.format} seed ${seed}: negative duration`);
         }

@@ -6,10 +6,11 @@ import type { FormatImporter, SniffedHead } from './format-importer.ts';
 import { linuxPerfScriptImporter } from './linux-perf-script.ts';
 import { pprofImporter } from './pprof.ts';
 import { speedscopeImporter } from './speedscope.ts';
+import { systraceImporter } from './systrace.ts';
 
 /**
  * Every format we accept, in detection order: the most specific checks first,
- * the loosest (text formats) last.
+ * the loosest (text formats) last. Each is named in catalog.ts too.
  */
 export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   speedscopeImporter,
@@ -17,6 +18,7 @@ export const FORMAT_IMPORTERS: readonly FormatImporter[] = [
   chromeCpuProfileImporter,
   firefoxGeckoImporter,
   pprofImporter,
+  systraceImporter,
   linuxPerfScriptImporter,
   collapsedStacksImporter,
 ];

@@ -1,26 +1,8 @@
+import type { TraceFormat } from '../formats/catalog.ts';
 import type { FrameTable } from './frame-table.ts';
 import type { ThreadTimeline } from './thread-timeline.ts';
 
-/** Formats we import, named as the summary and UI show them. */
-export type TraceFormat =
-  | 'chrome-trace-event'
-  | 'chrome-cpuprofile'
-  | 'speedscope'
-  | 'firefox-gecko'
-  | 'linux-perf-script'
-  | 'collapsed-stacks'
-  | 'pprof';
-
-/** Human-readable list, used in the "unknown format" error and the empty state. */
-export const ACCEPTED_FORMATS: readonly string[] = [
-  'Chrome Trace Event Format (.json, JSON object or array; Performance panel traces)',
-  'V8 CPU profile (.cpuprofile)',
-  'speedscope JSON (.speedscope.json)',
-  'Firefox / Gecko profile (.json)',
-  'Linux perf script output (perf script > out.txt)',
-  'Collapsed / folded stacks (Brendan Gregg format)',
-  'pprof (protobuf, gzipped or not)',
-];
+export type { TraceFormat } from '../formats/catalog.ts';
 
 /**
  * What a profile's weights measure. Time-based profiles are normalised to

@@ -46,6 +46,14 @@ export interface TimelineBuilderOptions {
   capacity?: number;
 }
 
+/** How many calls TimelineBuilder.sample(stack) opens right after sample(previous): the frames below their shared outer part. */
+export function framesOpenedAfter(previous: ArrayLike<number>, stack: ArrayLike<number>): number {
+  let common = 0;
+  const shared = Math.min(previous.length, stack.length);
+  while (common < shared && previous[common] === stack[common]) common++;
+  return stack.length - common;
+}
+
 /**
  * Builds a ThreadTimeline from ordered enter/leave calls or from samples.
  * An interval's slot is taken when it is entered, which is what makes the
@@ -145,15 +153,26 @@ export class TimelineBuilder {
    * ones opened at `ts`.
    */
   sample(stack: ArrayLike<number>, ts: number): void {
+    this.sampleAbove(0, stack, 0, ts);
+  }
+
+  /**
+   * sample() above the `base` outermost open calls, which stay open: calls
+   * above them not shared with `stack[from..]` are closed at `ts`, the rest
+   * of it opened at `ts`. For samples nested in calls from another source
+   * (a trace event the sampled stack ran inside).
+   */
+  sampleAbove(base: number, stack: ArrayLike<number>, from: number, ts: number): void {
     ts = this.clamp(ts);
     this.samples++;
     let common = 0;
     const openLength = this.openLength;
     const frames = this.frames;
     const open = this.open;
-    while (common < openLength && common < stack.length && frames[open[common]] === stack[common]) common++;
-    while (this.openLength > common) this.leave(ts);
-    for (let i = common; i < stack.length; i++) this.enter(stack[i], ts);
+    const wanted = stack.length - from;
+    while (base + common < openLength && common < wanted && frames[open[base + common]] === stack[from + common]) common++;
+    while (this.openLength > base + common) this.leave(ts);
+    for (let i = from + common; i < stack.length; i++) this.enter(stack[i], ts);
   }
 
   /**

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan } from '../model/profile.ts';
 import { TimelineBuilder } from '../model/thread-timeline.ts';
-import { DETAIL_LEVELS, renderSummaryAtDetail, renderSummaryText } from './render-summary-text.ts';
+import { DETAIL_LEVELS, MIN_TOKEN_BUDGET, omissionNote, renderSummaryAtDetail, renderSummaryText } from './render-summary-text.ts';
 import { summarizeProfile } from './summarize-profile.ts';
 import { syntheticProfile } from './synthetic-profile.ts';
 import { countTokens } from './token-count.ts';
@@ -51,6 +51,19 @@ test('the default budget is 6000 tokens and the text cites ids that exist in the
   for (const id of cited) assert.ok(allIds.has(id), `cited id ${id} is in the summary`);
 });
 
+test('hot paths and long task stacks end with their innermost function\'s source', async () => {
+  const { text } = await renderSummaryText(busySummary, { budget: 1_000_000 });
+  const main = busySummary.threads[0];
+  const ending = [...main.hotPaths, ...main.longTasks].filter((item) => item.file !== undefined);
+  assert.ok(ending.length > 0, 'some end in a function with a source');
+  for (const item of ending) {
+    const line = text.split('\n').find((l) => l.startsWith(`- [${item.id}]`));
+    assert.ok(line, `${item.id} is listed`);
+    const names = 'frames' in item ? item.frames : item.stack;
+    assert.ok(line.includes(`"${names[names.length - 1]}" ("${item.file}:${item.line}")`), line);
+  }
+});
+
 test('omissions are stated: shrinking the budget adds "not shown" notes instead of cutting lines', async () => {
   const full = renderSummaryAtDetail(busySummary, DETAIL_LEVELS[0]);
   const small = await renderSummaryText(busySummary, { budget: 700 });
@@ -63,13 +76,32 @@ test('omissions are stated: shrinking the budget adds "not shown" notes instead 
   assert.ok(full.length > small.text.length);
 });
 
-test('budgets too small for the overview drop whole lines and say so; zero gives empty text', async () => {
-  const tiny = await renderSummaryText(busySummary, { budget: 40 });
-  assert.equal(tiny.detailLevel, -1);
-  assert.ok(tiny.tokens <= 40);
-  assert.match(tiny.text, /more summary lines omitted to fit the 40-token budget/);
-  const none = await renderSummaryText(busySummary, { budget: 0 });
-  assert.deepEqual([none.text, none.tokens], ['', 0]);
+test('budgets too small for the overview drop whole lines and always say how many, down to MIN_TOKEN_BUDGET', async () => {
+  const overview = renderSummaryAtDetail(busySummary, DETAIL_LEVELS[DETAIL_LEVELS.length - 1]).split('\n');
+  const overviewTokens = await countTokens(overview.join('\n'));
+  assert.ok(overviewTokens > MIN_TOKEN_BUDGET + 50, `${overviewTokens} tokens in the overview`);
+  for (let budget = MIN_TOKEN_BUDGET; budget < overviewTokens; budget += 7) {
+    const rendered = await renderSummaryText(busySummary, { budget });
+    assert.equal(rendered.detailLevel, -1);
+    assert.ok(rendered.tokens <= budget, `${rendered.tokens} tokens for a budget of ${budget}`);
+    const lines = rendered.text.split('\n');
+    const kept = lines.slice(0, -1);
+    assert.deepEqual(kept, overview.slice(0, kept.length), 'whole lines from the top');
+    assert.equal(lines.at(-1), omissionNote(overview.length - kept.length, overview.length, budget));
+  }
+  // Below the minimum nothing is shown rather than lines without the note.
+  for (const budget of [0, 10]) {
+    const rendered = await renderSummaryText(busySummary, { budget });
+    assert.deepEqual([rendered.text, rendered.tokens], ['', 0]);
+  }
+});
+
+test('MIN_TOKEN_BUDGET is the size of the omission note with three-digit counts and budget', async () => {
+  assert.equal(await countTokens(omissionNote(999, 999, MIN_TOKEN_BUDGET)), MIN_TOKEN_BUDGET);
+  assert.ok((await countTokens(omissionNote(888, 999, 999))) <= MIN_TOKEN_BUDGET);
+  // At the minimum, the note alone: everything was left out, and the text says so.
+  const rendered = await renderSummaryText(busySummary, { budget: MIN_TOKEN_BUDGET });
+  assert.match(rendered.text, new RegExp(`^\\[(\\d+) of \\1 summary lines omitted to fit the ${MIN_TOKEN_BUDGET}-token budget\\]$`));
 });
 
 test('names from the trace stay quoted data on one line, clipped when absurdly long', async () => {

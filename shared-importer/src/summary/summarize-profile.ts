@@ -52,8 +52,11 @@ export const MAX_SUMMARY_NAME_CHARS = 300;
 const PATH_HEAD_FRAMES = 6;
 const PATH_TAIL_FRAMES = 34;
 
-/** Formats whose samples are aggregated: the importer lays them out one after another, not in time order. */
-const AGGREGATED_FORMATS: ReadonlySet<Profile['format']> = new Set(['pprof', 'collapsed-stacks']);
+/**
+ * Formats whose samples are aggregated: each is a stack with a weight (a pprof sample, a collapsed-stacks
+ * line), laid out one after another, not in time order.
+ */
+export const AGGREGATED_FORMATS: ReadonlySet<Profile['format']> = new Set(['pprof', 'collapsed-stacks']);
 
 export function summarizeProfile(profile: Profile, options: SummarizeOptions = {}): TraceSummary {
   const settings = { ...SUMMARY_DEFAULTS, ...definedOnly(options) };
@@ -115,7 +118,8 @@ interface UnitScale {
 
 function unitScale(unit: Profile['unit']): UnitScale {
   if (unit === 'microseconds') {
-    const toMs = (v: number) => round(v / 1000, 3);
+    // Below a millisecond keep nanoseconds: traces of short calls (displayTimeUnit "ns") would read as all zeros.
+    const toMs = (v: number) => round(v / 1000, Math.abs(v) < 1000 ? 6 : 3);
     return { isTime: true, valueUnit: 'ms', ms: toMs, value: toMs };
   }
   return { isTime: false, valueUnit: unit, ms: () => null, value: (v) => round(v, 3) };
@@ -151,8 +155,7 @@ function summarizeThread(
   const toFunction = (f: number): FunctionSummary => ({
     id: frames.idOf(f),
     name: clipName(frames.names[f]),
-    ...(frames.files[f] !== undefined ? { file: clipName(frames.files[f]!) } : {}),
-    ...(frames.lines[f] !== undefined ? { line: frames.lines[f] } : {}),
+    ...sourceOf(frames, f),
     selfMs: scale.ms(stats.self[f]),
     selfValue: scale.value(stats.self[f]),
     selfPercent: percentOfBusy(stats.self[f]),
@@ -175,6 +178,7 @@ function summarizeThread(
     return {
       id: `path:${t.id}:${node}`,
       ...compactPath(chain, frames),
+      ...sourceOf(frames, tree.frame[node]),
       totalMs: scale.ms(tree.total[node]),
       totalValue: scale.value(tree.total[node]),
       selfMs: scale.ms(tree.self[node]),
@@ -204,6 +208,7 @@ function summarizeThread(
       durMs: round((t.end[i] - t.start[i]) / 1000, 3),
       name: clipName(frames.names[t.frame[i]]),
       ...renameStack(compactPath(dominant.frames, frames)),
+      ...sourceOf(frames, dominant.frames[dominant.frames.length - 1]),
       stackSelfMs: round(dominant.self / 1000, 3),
     };
   });
@@ -403,6 +408,14 @@ function topIndices(values: ArrayLike<number>, k: number, accept: (index: number
     if (top.length > k) top.pop();
   }
   return top;
+}
+
+/** A frame's source file and line, when the trace has them (JS functions do). */
+function sourceOf(frames: FrameTable, f: number): { file?: string; line?: number } {
+  return {
+    ...(frames.files[f] !== undefined ? { file: clipName(frames.files[f]!) } : {}),
+    ...(frames.lines[f] !== undefined ? { line: frames.lines[f] } : {}),
+  };
 }
 
 /** A frame chain as names and ids, keeping both ends of very deep chains. */

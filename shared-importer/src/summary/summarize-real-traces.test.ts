@@ -34,7 +34,14 @@ function assertSummaryInvariants(summary: TraceSummary, profile: Profile): void 
   assert.ok(summary.threads.length > 0);
   assert.equal(summary.threads.filter((t) => t.isMainThread).length, 1);
   assert.ok(summary.threads[0].isMainThread, 'main thread first');
-  const frameName = (id: string) => clipName(profile.frames.names[Number(/^fn(\d+)$/.exec(id)![1])]);
+  const frameOf = (id: string) => Number(/^fn(\d+)$/.exec(id)![1]);
+  const frameName = (id: string) => clipName(profile.frames.names[frameOf(id)]);
+  // Paths and stacks name the source of their innermost function, as the function lists do.
+  const sourceOf = (ids: string[]) => {
+    const f = frameOf(ids[ids.length - 1]);
+    const file = profile.frames.files[f];
+    return { file: file === undefined ? undefined : clipName(file), line: profile.frames.lines[f] };
+  };
   for (const t of summary.threads) {
     assert.ok(t.busyValue <= summary.durationValue * (1 + 1e-9) + 1e-6, `${t.name}: busy within the span`);
     for (let i = 1; i < t.topFunctions.length; i++) assert.ok(t.topFunctions[i - 1].selfValue >= t.topFunctions[i].selfValue);
@@ -49,6 +56,7 @@ function assertSummaryInvariants(summary: TraceSummary, profile: Profile): void 
       assert.deepEqual(p.frames, p.frameIds.map(frameName));
       assert.ok(p.selfValue * 2 >= p.totalValue - 1e-6, 'a hot path ends where self time dominates');
       assert.match(p.id, new RegExp(`^path:${escapeRegExp(t.id)}:\\d+$`));
+      assert.deepEqual({ file: p.file, line: p.line }, sourceOf(p.frameIds));
     }
     for (const task of t.longTasks) {
       assert.ok(task.durMs >= summary.settings.longTaskThresholdMs);
@@ -56,6 +64,7 @@ function assertSummaryInvariants(summary: TraceSummary, profile: Profile): void 
       assert.equal(task.stack[0], task.name);
       assert.deepEqual(task.stack, task.stackIds.map(frameName));
       assert.match(task.id, new RegExp(`^task:${escapeRegExp(t.id)}:\\d+$`));
+      assert.deepEqual({ file: task.file, line: task.line }, sourceOf(task.stackIds));
     }
     assert.ok(t.longTaskCount >= t.longTasks.length);
   }
@@ -162,4 +171,19 @@ test('system-wide perf: the kernel idle task "swapper" is never the main thread 
   assert.equal(swapper.isMainThread, false);
   assert.equal(swapper.busyValue, 0);
   assert.notEqual(summary.threads[0], swapper);
+});
+
+test('collapsed stacks: the text calls the lines weighted stacks and their weights samples; a .cpuprofile counts samples', async () => {
+  const path = 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt';
+  const lines = readFileSync(join(SAMPLE_TRACES, path), 'utf8').split('\n').filter((line) => /\s\d+$/.test(line));
+  const weights = lines.reduce((sum, line) => sum + Number(/(\d+)$/.exec(line)![1]), 0);
+  assert.ok(weights > lines.length, 'some lines weigh more than one sample');
+  const { text } = await renderSummaryText(summarizeProfile(await load(path)));
+  assert.match(text, new RegExp(`\\nbusy ${weights} samples \\(100% of span\\) · \\d+ functions · ${lines.length} weighted stacks\\n`));
+
+  const cpuprofile = 'Chrome/65/sucrase.cpuprofile';
+  const raw = JSON.parse(readFileSync(join(SAMPLE_TRACES, cpuprofile), 'utf8')) as RawCpuProfile;
+  const sampled = await renderSummaryText(summarizeProfile(await load(cpuprofile)));
+  assert.match(sampled.text, new RegExp(` · ${raw.samples.length.toLocaleString('en-US')} samples( ·|\\n)`));
+  assert.doesNotMatch(sampled.text, /weighted stacks/);
 });

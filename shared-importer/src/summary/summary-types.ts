@@ -76,7 +76,7 @@ export interface ThreadSummary {
   busyValue: number;
   /** busy as a percentage of the trace duration. */
   busyPercent: number;
-  /** Sampled profiles: number of samples (0 for evented traces). */
+  /** Sampled profiles: number of samples; aggregated ones (pprof, collapsed stacks): number of weighted stacks. 0 for evented traces. */
   sampleCount: number;
   intervalCount: number;
   /** Distinct functions that ran on this thread (idle and synthetic root frames not counted). */
@@ -125,6 +125,9 @@ export interface HotPath {
   /** Number of frames left out of `frames` after index `elidedAfter` (0 when complete). */
   elidedFrameCount: number;
   elidedAfter: number;
+  /** Source of the path's last function, when the trace has one (a JS function's script). */
+  file?: string;
+  line?: number;
   /** Time in the path's last node (inclusive). */
   totalMs: number | null;
   totalValue: number;
@@ -148,6 +151,9 @@ export interface LongTask {
   stackIds: string[];
   elidedFrameCount: number;
   elidedAfter: number;
+  /** Source of the stack's innermost function, when the trace has one (a JS function's script). */
+  file?: string;
+  line?: number;
   /** Self time of the innermost frame of `stack` within this task. */
   stackSelfMs: number;
 }

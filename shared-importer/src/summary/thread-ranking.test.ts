@@ -48,3 +48,11 @@ test('without a known name the busiest thread is the main one; with only idle th
   assert.deepEqual(order(profileOf([['CPU 0', 9], ['SurfaceFlinger', 3]])), ['SurfaceFlinger*:3', 'CPU 0:9']);
   assert.equal(summarizeProfile(profileOf([['swapper/1', 3]])).threads[0].isMainThread, false);
 });
+
+test('of two renderers, the profiled one (with CPU samples) is the main thread, though the other is busier', () => {
+  const profile = profileOf([['CrRendererMain', 40], ['CrRendererMain', 10]]);
+  profile.threads[1].sampleCount = 120;
+  const ranked = rankThreads(profile);
+  assert.equal(ranked[0].timeline, profile.threads[1]);
+  assert.ok(ranked[0].isMain);
+});

@@ -11,8 +11,8 @@ const IDLE_THREAD = /^swapper(\/\d+)?$/;
 const CPU_TRACK = /^CPU \d+$/;
 
 /**
- * How strongly a thread's name says "main thread"; ties go to the busier
- * thread. Unknown names rank 0, so without a known name the busiest thread is
+ * How strongly a thread's name says "main thread"; ties go to the profiled,
+ * then the busier thread. Unknown names rank 0, so without a known name the busiest thread is
  * the main one; an idle thread or a CPU track is never chosen.
  */
 const MAIN_THREAD_RANKS: readonly [RegExp, number][] = [
@@ -68,6 +68,15 @@ export function threadBusyTime(t: ThreadTimeline, kinds: FrameKinds): number {
   return taskLevel(t, kinds).busy;
 }
 
+/**
+ * Among threads of one rank, the one the user profiled (it has CPU samples:
+ * the Performance panel samples only the inspected page's renderer) before
+ * a busier one, then the busier.
+ */
+function profiledFirst(a: { timeline: ThreadTimeline; busy: number }, b: { timeline: ThreadTimeline; busy: number }): number {
+  return Number(b.timeline.sampleCount > 0) - Number(a.timeline.sampleCount > 0) || b.busy - a.busy;
+}
+
 export interface RankedThread {
   timeline: ThreadTimeline;
   busy: number;
@@ -86,7 +95,7 @@ export function rankThreads(profile: Profile, kinds: FrameKinds = classifyFrames
   candidates.forEach((c, i) => {
     if (c.rank < 0) return;
     const best = main >= 0 ? candidates[main] : undefined;
-    if (!best || c.rank > best.rank || (c.rank === best.rank && c.busy > best.busy)) main = i;
+    if (!best || c.rank > best.rank || (c.rank === best.rank && profiledFirst(c, best) < 0)) main = i;
   });
   return candidates
     .map((c, i) => ({ timeline: c.timeline, busy: c.busy, isMain: i === main }))
