@@ -15,28 +15,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { importTraceFile } from '../shared-importer/node/node-host.ts';
-import { renderSummaryText } from '../shared-importer/src/summary/render-summary-text.ts';
-import { summarizeProfile } from '../shared-importer/src/summary/summarize-profile.ts';
-import type { TraceSummary } from '../shared-importer/src/summary/summary-types.ts';
 import { textResponse } from '../test-support/scripted-model/scripted-model-server.ts';
 import {
   insertTrace,
   listenForResults,
+  SAMPLE_TRACE_FILE,
   openChatSocket,
   signUpUser,
   startCloudStack,
   turnFinished,
   turnText,
+  uploadedSummaryOf,
   type ChatSocket,
   type CloudStack,
   type ResultsListener,
   type SignedInUser,
 } from '../tests/cloud/cloud-harness.ts';
-import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
 const MB = 1024 * 1024;
 const TURNS_PER_SIZE = Number(process.env.BENCH_CLOUD_TURNS ?? 15);
 const CONCURRENT_USERS = Number(process.env.BENCH_CLOUD_USERS ?? 50);
@@ -50,7 +46,7 @@ const stats = (values: number[]) => ({ n: values.length, p50Ms: round(percentile
 
 /** Streams `bytes` of real trace text (the sample repeated) into the user's folder of the traces bucket. */
 async function uploadObject(stack: CloudStack, user: SignedInUser, bytes: number): Promise<string> {
-  const block = readFileSync(TRACE_FILE);
+  const block = readFileSync(SAMPLE_TRACE_FILE);
   const path = `${user.userId}/${randomUUID()}.txt`;
   let sent = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -118,9 +114,8 @@ async function directModelBaseline(stack: CloudStack, turns: number): Promise<nu
 }
 
 async function main(): Promise<void> {
-  const summary: TraceSummary = summarizeProfile(await importTraceFile(TRACE_FILE));
   // What the desktop uploads with a trace: the summary and its budgeted text.
-  const stored = { summary, summary_text: (await renderSummaryText(summary)).text, format: summary.format };
+  const stored = await uploadedSummaryOf(SAMPLE_TRACE_FILE);
   const stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '100000' }, { fileSizeLimit: 400 * MB });
   try {
     // An instant model whose answer echoes the question, so each user can check they got their own.

@@ -7,9 +7,10 @@ declare const Deno: {
   env: { get(name: string): string | undefined };
   serve: (...args: unknown[]) => unknown;
   exit(code: number): never;
+  memoryUsage(): { heapUsed: number; external: number };
 };
 
-import { LISTENING_MARKER } from './function-host-protocol.ts';
+import { LISTENING_MARKER, MEMORY_PROBE_PATH } from './function-host-protocol.ts';
 
 type Handler = (request: Request, info: unknown) => Response | Promise<Response>;
 interface ServeOptions {
@@ -39,6 +40,28 @@ const background = new Set<Promise<unknown>>();
   },
 };
 
+// For benchmarks (STANDIN_MEMORY_PROBE=1): the largest V8 heap in use plus external memory, what
+// the hosted runtime's memory limit counts, sampled every 10 ms; a request to MEMORY_PROBE_PATH
+// (under any function path) answers it and starts a new maximum. Samples are taken between tasks,
+// so a peak inside one long synchronous stretch is seen only as far as its garbage outlives it.
+// The sampling costs the process a few ms of CPU per second.
+const memoryProbe = Deno.env.get('STANDIN_MEMORY_PROBE') === '1' ? startMemoryProbe() : undefined;
+
+function startMemoryProbe() {
+  const inUse = () => {
+    const usage = Deno.memoryUsage();
+    return usage.heapUsed + usage.external;
+  };
+  let peak = inUse();
+  setInterval(() => (peak = Math.max(peak, inUse())), 10);
+  return (request: Request): Response | undefined => {
+    if (!new URL(request.url).pathname.endsWith(MEMORY_PROBE_PATH)) return undefined;
+    const answer = Response.json({ peakBytes: Math.max(peak, inUse()) });
+    peak = inUse();
+    return answer;
+  };
+}
+
 const serve = Deno.serve.bind(Deno);
 let served = false;
 Deno.serve = (...args: unknown[]) => {
@@ -46,7 +69,8 @@ Deno.serve = (...args: unknown[]) => {
   served = true;
   const [first, second] = args;
   const options: ServeOptions = typeof first === 'object' && first !== null ? { ...(first as ServeOptions) } : {};
-  const handler = (typeof first === 'function' ? first : typeof second === 'function' ? second : options.handler) as Handler;
+  const functionHandler = (typeof first === 'function' ? first : typeof second === 'function' ? second : options.handler) as Handler;
+  const handler: Handler = (request, info) => memoryProbe?.(request) ?? functionHandler(request, info);
   delete options.handler;
   return serve(
     {
