@@ -236,10 +236,13 @@ async function* guardedGunzip(gunzip: Gunzip, input: AsyncIterable<Uint8Array>):
   } catch (error) {
     if (error instanceof TraceImportError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    if (/end of (file|stream)|unexpected end|truncated|incomplete/i.test(message)) {
-      throw new TraceImportError('truncated', `The gzip data ends early (the file looks truncated): ${message}`);
+    // zlib's Z_BUF_ERROR at the end is input that stopped early; Node 22's DecompressionStream
+    // reports it with that code and an empty message.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'Z_BUF_ERROR' || /end of (file|stream)|unexpected end|truncated|incomplete/i.test(message)) {
+      throw new TraceImportError('truncated', `The gzip data ends early (the file looks truncated)${message ? `: ${message}` : '.'}`);
     }
-    throw new TraceImportError('decompression-failed', `The gzip data is corrupt: ${message}`);
+    throw new TraceImportError('decompression-failed', `The gzip data is corrupt${message ? `: ${message}` : '.'}`);
   }
 }
 
