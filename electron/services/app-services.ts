@@ -121,6 +121,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     },
     ...accountHandlers(settings, account),
     ...chatHandlers(chat),
+    // Until Storage sync lands (its syncHandlers(service) go here), no upload runs: none to retry or cancel.
+    'sync:retry': async () => {
+      throw new Error('Storage sync is not part of this build yet.');
+    },
+    'sync:cancel': async () => {},
   };
 
   async function dispose(): Promise<void> {
