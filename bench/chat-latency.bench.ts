@@ -23,14 +23,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { startBrowserHost } from '../electron/browser-host/browser-host.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 import { textResponse } from '../test-support/scripted-model/scripted-model-server.ts';
 import { startCloudStack } from '../tests/cloud/cloud-harness.ts';
 import { launchChromium, newPage, waitForChart } from '../tests/e2e/e2e-support.ts';
-import { printTable, round, writeBenchReport } from './bench-report.ts';
+import { percentile, printTable, round, writeBenchReport } from './bench-report.ts';
+import { directModelFirstDeltaMs } from './model-baseline.ts';
 
 const TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 50);
@@ -145,23 +145,6 @@ async function openChat(page: Page, ui: boolean, traceId: string): Promise<void>
   }
 }
 
-async function directModelBaseline(baseURL: string, turns: number): Promise<number[]> {
-  const client = new OpenAI({ baseURL, apiKey: 'scripted-key', maxRetries: 0 });
-  const times: number[] = [];
-  for (let i = 0; i < turns; i++) {
-    const started = performance.now();
-    const stream = await client.chat.completions.create({ model: 'scripted-model', stream: true, messages: [{ role: 'user', content: `baseline ${i}` }] });
-    let first = 0;
-    for await (const chunk of stream) if (!first && chunk.choices[0]?.delta.content) first = performance.now();
-    times.push(first - started);
-  }
-  return times;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 const stats = (values: number[]) => ({ n: values.length, p50Ms: round(percentile(values, 50)), p95Ms: round(percentile(values, 95)) });
 
 async function main(): Promise<void> {
@@ -195,7 +178,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < WARM_UP_TURNS; i++) await turn(`warm-up ${mode} ${i}`);
       for (let i = 0; i < TURNS; i++) byMode[mode].push(await turn(`${mode} turn ${i}`));
     }
-    const baseline = stats(await directModelBaseline(stack.model.baseURL, TURNS));
+    const baseline = stats(await directModelFirstDeltaMs(stack.model.baseURL, TURNS));
 
     const measured = ui ? 'Enter -> first character painted' : 'send -> first answer event in the page (no chat UI in this build: no React render, no paint)';
     const summarise = (timings: TurnTiming[]) => {

@@ -53,7 +53,7 @@ async function routedServices(t: { after(fn: () => unknown): void }) {
     router.dispose();
     await services.dispose();
   });
-  return { ipcMain, router };
+  return { ipcMain, router, services };
 }
 
 test('every request channel of the contract is routed, and disposing removes them', async (t) => {
@@ -98,18 +98,7 @@ test('isTrustedSender needs a frame', () => {
 });
 
 test('what crosses IPC is the contract\'s wire form: a loaded trace without its bytes, everything else as it is', async (t) => {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'ta-ipc-'));
-  const services = await startAppServices({
-    userDataDir,
-    workerUrl: new URL('../services/import-worker.ts', import.meta.url),
-    emit: () => {},
-    adapters: { appInfo },
-    encryption: await fileKeyEncryption(join(userDataDir, 'secrets.key')),
-    env: {},
-  });
-  t.after(() => services.dispose());
-  const ipcMain = new RecordingIpcMain();
-  new IpcMainRouter(ipcMain, policy).handleAll(handlersOnIpc(services.handlers));
+  const { ipcMain, services } = await routedServices(t);
   await services.openPath(join(SAMPLE_TRACES, 'stackcollapse/simple.txt'));
   for (let i = 0; i < 500 && !services.imports.current; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const loaded = services.imports.current!;
