@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { TraceImportErrorCode } from '../shared-importer/src/errors.ts';
 import type { TraceFormat } from '../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../shared-importer/src/summary/summary-types.ts';
+import { MAX_PROMPT_CHARS } from '../functions/_shared/chat-messages.ts';
 
 // ---------------------------------------------------------------- payloads
 
@@ -153,10 +154,113 @@ export const MENU_COMMANDS = [
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
+// ------------------------------------------------ account, settings, sync, chat
+
+/**
+ * Where answers come from: the Supabase project's edge functions ('cloud'),
+ * or an OpenAI-compatible endpoint called from this machine ('local': OpenAI,
+ * Ollama, LM Studio...). Both produce the same chat events.
+ */
+export type ChatMode = 'cloud' | 'local';
+
+/** Settings the user sees and edits. Secrets (the API key, the session) never cross to the renderer. */
+export interface ChatSettings {
+  mode: ChatMode;
+  /** Supabase project URL, '' when unset. */
+  supabaseUrl: string;
+  /** The project's anon (publishable) key: public by design, never the service role key. */
+  supabaseAnonKey: string;
+  /** OpenAI-compatible base URL for local mode, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1. */
+  modelBaseUrl: string;
+  model: string;
+}
+
+export interface SettingsState extends ChatSettings {
+  /** Whether an API key for local mode is stored (its value is write-only). */
+  apiKeySet: boolean;
+  /** Settings whose value comes from the environment (SUPABASE_URL, ...); one saved in the app wins. */
+  fromEnvironment: (keyof ChatSettings | 'apiKey')[];
+  /** The mode chats use now: 'local' when no Supabase project is configured; null when neither is usable. */
+  effectiveMode: ChatMode | null;
+}
+
+export type AccountState =
+  | { status: 'unconfigured' }
+  | { status: 'signed-out'; supabaseUrl: string }
+  | { status: 'signed-in'; supabaseUrl: string; userId: string; email: string | null };
+
+/** Upload of the open trace to Storage (cloud mode only). Failures never block local analysis. */
+export interface SyncState {
+  /** The desktop trace (TraceLoadedEvent.traceId). */
+  traceId: string;
+  status: 'waiting' | 'compressing' | 'uploading' | 'synced' | 'failed' | 'cancelled';
+  /** Compressed bytes sent and to send; bytes already stored count as sent. */
+  bytesSent: number;
+  totalBytes: number | null;
+  /** For 'failed': what went wrong, for the user; they can retry. */
+  message?: string;
+}
+
+/** One message of a conversation, as the chat shows it. */
+export interface ChatMessage {
+  /** The turn's id (both the question and its answer carry it). */
+  turnId: string;
+  role: 'user' | 'assistant';
+  content: string;
+  /** Assistant messages: streaming until the end event; interrupted by a drop; stopped by the user. */
+  status: 'complete' | 'streaming' | 'interrupted' | 'stopped' | 'error';
+  /** For 'error' and 'interrupted': the sentence to show, with a retry. */
+  error?: { code: string; message: string; retryAfterSeconds?: number };
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** The chat of one trace: its persisted conversation (by content hash) and the connection. */
+export interface ChatSnapshot {
+  traceId: string;
+  mode: ChatMode | null;
+  messages: ChatMessage[];
+  /** True once the initial analysis was asked for (it is asked once per conversation). */
+  initialAnalysisRequested: boolean;
+  connection: ChatConnectionEvent;
+}
+
+/**
+ * The socket's state as useTraceAnalysisSocket exposes it. `close` is the
+ * close event itself (code, reason, wasClean), so a 1006 drop is told apart
+ * from a refusal (1008). Local mode reports 'open' while its endpoint is set.
+ */
+export interface ChatConnectionEvent {
+  traceId: string | null;
+  state: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+  close?: { code: number; reason: string; wasClean: boolean };
+  /** When reconnecting: the attempt number and the delay before it, in ms. */
+  retry?: { attempt: number; delayMs: number };
+}
+
+/**
+ * What happens to a turn, in order: the question is accepted, the model is
+ * waited for, the answer streams (start, appends, end), or it fails. Cloud and
+ * local mode emit the same events; `seq` numbers a turn's stream events (from
+ * the Realtime payload in cloud mode) and duplicates are dropped in main.
+ */
+export type ChatTurnEvent =
+  | { type: 'turn_accepted'; traceId: string; turnId: string }
+  | { type: 'waiting_for_model'; turnId: string }
+  | { type: 'model_chunk_start'; turnId: string; seq: number; model: string }
+  | { type: 'model_chunk_append'; turnId: string; seq: number; text: string }
+  | { type: 'model_response_end'; turnId: string; seq: number; finishReason: string | null }
+  | { type: 'error'; turnId: string | null; code: string; message: string; retryAfterSeconds?: number }
+  /** A drop cut the turn short (socket or Realtime): shown with a retry, never left spinning. */
+  | { type: 'interrupted'; turnId: string; reason: string }
+  /** Events of the turn were lost between seq values (a Realtime gap). */
+  | { type: 'gap'; turnId: string; expectedSeq: number; receivedSeq: number };
+
 // ---------------------------------------------------------------- requests
 
 const MAX_PATH_LENGTH = 4096;
 const MAX_ID_LENGTH = 128;
+const MAX_SETTING_LENGTH = 4096;
 
 /**
  * Renderer → main requests: payload schemas, validated in main before a handler runs.
@@ -178,6 +282,39 @@ export const requestSchemas = /* @__PURE__ */ (() => ({
   'app:info': z.undefined(),
   /** Opens an https link in the user's browser (after validation in main). */
   'shell:open-external': z.strictObject({ url: z.string().max(2048) }),
+  'settings:get': z.undefined(),
+  /** Saves the given settings; `apiKey` is write-only (null deletes it). */
+  'settings:save': z.strictObject({
+    mode: z.enum(['cloud', 'local']).optional(),
+    supabaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+    supabaseAnonKey: z.string().max(MAX_SETTING_LENGTH).optional(),
+    modelBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+    model: z.string().max(200).optional(),
+    apiKey: z.string().max(MAX_SETTING_LENGTH).nullable().optional(),
+  }),
+  'account:get': z.undefined(),
+  'account:sign-up': z.strictObject({ email: z.email().max(320), password: z.string().min(6).max(200) }),
+  'account:sign-in': z.strictObject({ email: z.email().max(320), password: z.string().min(1).max(200) }),
+  /** Emails a one-time code (and creates the account when it does not exist). */
+  'account:send-code': z.strictObject({ email: z.email().max(320) }),
+  'account:verify-code': z.strictObject({ email: z.email().max(320), code: z.string().regex(/^\d{6,10}$/) }),
+  'account:sign-out': z.undefined(),
+  'sync:retry': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
+  'sync:cancel': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
+  /** The chat opened for this trace: connect, subscribe, load its conversation. */
+  'chat:open': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
+  /** The chat closed: disconnect and unsubscribe (the conversation is kept). */
+  'chat:close': z.undefined(),
+  /** Asks the initial analysis (once per conversation) or a question; resolves with the new turn's id. */
+  'chat:send': z.strictObject({
+    traceId: z.string().min(1).max(MAX_ID_LENGTH),
+    prompt: z.string().trim().min(1).max(MAX_PROMPT_CHARS).nullable(),
+  }),
+  /** Stop generating: the answer so far is kept, marked stopped. */
+  'chat:stop': z.strictObject({ turnId: z.uuid() }),
+  /** Asks a failed or interrupted turn's question again, as a new turn. */
+  'chat:retry': z.strictObject({ turnId: z.uuid() }),
+  'chat:new-conversation': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
 }))();
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -195,6 +332,22 @@ export interface RequestResults {
   'recent:clear': void;
   'app:info': AppInfo;
   'shell:open-external': void;
+  'settings:get': SettingsState;
+  'settings:save': SettingsState;
+  'account:get': AccountState;
+  'account:sign-up': AccountState;
+  'account:sign-in': AccountState;
+  'account:send-code': void;
+  'account:verify-code': AccountState;
+  'account:sign-out': AccountState;
+  'sync:retry': void;
+  'sync:cancel': void;
+  'chat:open': ChatSnapshot;
+  'chat:close': void;
+  'chat:send': { turnId: string };
+  'chat:stop': void;
+  'chat:retry': { turnId: string };
+  'chat:new-conversation': ChatSnapshot;
 }
 
 export const REQUEST_CHANNELS = /* @__PURE__ */ Object.keys(requestSchemas) as RequestChannel[];
@@ -228,6 +381,11 @@ export interface MainEvents {
   'import:failed': ImportFailedEvent;
   'recent:changed': RecentFile[];
   'menu:command': MenuCommand;
+  'settings:changed': SettingsState;
+  'account:changed': AccountState;
+  'sync:progress': SyncState;
+  'chat:connection': ChatConnectionEvent;
+  'chat:event': ChatTurnEvent;
 }
 
 export type EventChannel = keyof MainEvents;
@@ -240,10 +398,46 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'import:failed',
   'recent:changed',
   'menu:command',
+  'settings:changed',
+  'account:changed',
+  'sync:progress',
+  'chat:connection',
+  'chat:event',
 ];
 
 /** Something that delivers main events to a renderer (an Electron window, a WebSocket client). */
 export type EventSink = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => void;
+
+// ------------------------------------------------------ the Electron wire
+
+// Electron IPC carries every payload above as it is, except a trace's encoded
+// profile: hundreds of MB would exceed Chromium's IPC message limit, so the
+// event (and a HostTraceState) crosses without its bytes, naming instead a URL
+// on our app:// origin that the preload fetches them from
+// (electron/profile-transfer.ts). The browser host's WebSocket carries the
+// bytes themselves (electron/browser-host/ws-protocol.ts).
+
+/** An event that carries a trace's encoded profile. */
+export type WithProfile = { traceId: string; profile: Uint8Array };
+
+/** Such an event as it crosses Electron IPC: the bytes are fetched from `profileUrl`. */
+export type ProfileOnIpc<E extends WithProfile> = Omit<E, 'profile'> & { profileUrl: string };
+
+export type HostTraceStateOnIpc = Omit<HostTraceState, 'loaded'> & { loaded: ProfileOnIpc<TraceLoadedEvent> | null };
+
+/** Main → renderer events as Electron IPC carries them. */
+export type MainEventsOnIpc = Omit<MainEvents, 'trace:loaded' | 'trace:profile'> & {
+  'trace:loaded': ProfileOnIpc<TraceLoadedEvent>;
+  'trace:profile': ProfileOnIpc<TraceProfileEvent>;
+};
+
+/** What each request resolves to as Electron IPC carries it. */
+export type RequestResultsOnIpc = Omit<RequestResults, 'trace:get-state'> & { 'trace:get-state': HostTraceStateOnIpc };
+
+/** Handlers as the Electron IPC router serves them (main.ts turns the services' answers into their wire form). */
+export type IpcRequestHandlers = {
+  [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<RequestResultsOnIpc[C]>;
+};
 
 // ------------------------------------------------------------- window API
 
@@ -279,6 +473,28 @@ export interface TraceAnalyserApi {
   onImportFailed(callback: (event: ImportFailedEvent) => void): Unsubscribe;
   onRecentFilesChanged(callback: (files: RecentFile[]) => void): Unsubscribe;
   onMenuCommand(callback: (command: MenuCommand) => void): Unsubscribe;
+  getSettings(): Promise<SettingsState>;
+  saveSettings(settings: RequestPayload<'settings:save'>): Promise<SettingsState>;
+  getAccount(): Promise<AccountState>;
+  signUp(email: string, password: string): Promise<AccountState>;
+  signIn(email: string, password: string): Promise<AccountState>;
+  sendSignInCode(email: string): Promise<void>;
+  verifySignInCode(email: string, code: string): Promise<AccountState>;
+  signOut(): Promise<AccountState>;
+  retrySync(traceId: string): Promise<void>;
+  cancelSync(traceId: string): Promise<void>;
+  openChat(traceId: string): Promise<ChatSnapshot>;
+  closeChat(): Promise<void>;
+  /** `prompt` null asks the initial analysis. */
+  sendChatMessage(traceId: string, prompt: string | null): Promise<{ turnId: string }>;
+  stopChatTurn(turnId: string): Promise<void>;
+  retryChatTurn(turnId: string): Promise<{ turnId: string }>;
+  newConversation(traceId: string): Promise<ChatSnapshot>;
+  onSettingsChanged(callback: (settings: SettingsState) => void): Unsubscribe;
+  onAccountChanged(callback: (account: AccountState) => void): Unsubscribe;
+  onSyncProgress(callback: (state: SyncState) => void): Unsubscribe;
+  onChatConnection(callback: (event: ChatConnectionEvent) => void): Unsubscribe;
+  onChatEvent(callback: (event: ChatTurnEvent) => void): Unsubscribe;
 }
 
 /** Where the preload's `on*` methods subscribe: one event channel each. */
@@ -290,6 +506,11 @@ export const API_EVENT_METHODS = {
   onImportFailed: 'import:failed',
   onRecentFilesChanged: 'recent:changed',
   onMenuCommand: 'menu:command',
+  onSettingsChanged: 'settings:changed',
+  onAccountChanged: 'account:changed',
+  onSyncProgress: 'sync:progress',
+  onChatConnection: 'chat:connection',
+  onChatEvent: 'chat:event',
 } as const satisfies Record<string, EventChannel>;
 
 /** Name of the global the API is installed as. */

@@ -5,6 +5,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
+  AI_RESPONSE_EVENT,
   CHAT_PROTOCOL,
   chatResultsChannel,
   JWT_SUBPROTOCOL_PREFIX,
@@ -108,7 +109,7 @@ export async function listenForResults(user: ChatUser, topicUserId = user.userId
   const arrivals: number[] = [];
   const waiters: Array<() => void> = [];
   const channel = user.client.channel(chatResultsChannel(topicUserId), { config: { private: true } });
-  channel.on('broadcast', { event: '*' }, (message) => {
+  channel.on('broadcast', { event: AI_RESPONSE_EVENT }, (message) => {
     arrivals.push(performance.now());
     const event = RealtimeEventSchema.parse(message.payload);
     events.push(event);

@@ -1,10 +1,22 @@
 // The app's main-process services, composed once per host. The Electron
 // main process and the browser host both create these and only differ in
 // their adapters and in how requests and events travel.
+import { join } from 'node:path';
 import type { AppInfo, EventSink, ImportStarted, RequestHandlers } from '../ipc-contract.ts';
+import { accountHandlers, announceAccountChanges } from './account-handlers.ts';
+import { AccountService } from './account-service.ts';
+import { AppSettings, type Environment } from './app-settings.ts';
+import { chatHandlers } from './chat-handlers.ts';
+import { ChatService } from './chat-service.ts';
+import type { BackoffOptions } from './reconnect-backoff.ts';
+import { ConversationStore } from './conversations.ts';
 import { safeExternalUrl } from './external-url.ts';
 import { ImportService } from './import-service.ts';
 import { RecentFilesStore } from './recent-files.ts';
+import { SecretStore, type StringEncryption } from './secret-store.ts';
+import { UnsyncedTraceStorage } from './unsynced-trace-storage.ts';
+
+export const SECRETS_FILE = 'secrets.json';
 
 /** What differs between hosts. */
 export interface HostAdapters {
@@ -18,12 +30,20 @@ export interface HostAdapters {
 }
 
 export interface AppServicesOptions {
-  /** Folder for recent-files.json (Electron: app.getPath('userData')). */
+  /** Folder for recent files, settings, secrets and conversations (Electron: app.getPath('userData')). */
   userDataDir: string;
   /** The import worker's entry module. */
   workerUrl: URL | string;
   emit: EventSink;
   adapters: HostAdapters;
+  /** Encrypts secrets at rest: safeStorage in Electron, a key file in the browser host. */
+  encryption: StringEncryption;
+  /** Where settings not saved in the app come from (process.env). */
+  env: Environment;
+  /** sha256 of streamed imports' bytes by import id, where the host streams them (the browser host's uploads). */
+  streamedHashes?: ReadonlyMap<string, Promise<string>>;
+  /** The cloud chat's reconnect backoff and stall timeout (tests shorten them). */
+  cloudChat?: { backoff?: BackoffOptions; stallTimeoutMs?: number };
 }
 
 export interface AppServices {
@@ -31,16 +51,53 @@ export interface AppServices {
   /** Hosts call imports.prewarm() at start, so the first trace does not wait for the worker to load. */
   imports: ImportService;
   recent: RecentFilesStore;
+  settings: AppSettings;
+  account: AccountService;
+  chat: ChatService;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
   openPath(path: string): Promise<ImportStarted>;
   dispose(): Promise<void>;
 }
 
-export function createAppServices(options: AppServicesOptions): AppServices {
-  const { emit, adapters } = options;
-  const recent = RecentFilesStore.inFolder(options.userDataDir);
+export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const account = await setupAccount(options);
+  const imports = setupImports(options);
+  const chat = setupChat(options, account, imports.imports);
+  const handlers: RequestHandlers = {
+    ...imports.handlers,
+    ...account.handlers,
+    ...chat.handlers,
+    ...appHandlers(options.adapters),
+    // Until Storage sync lands (its syncHandlers(service) go here), no upload runs: none to retry or cancel.
+    'sync:retry': async () => {
+      throw new Error('Storage sync is not part of this build yet.');
+    },
+    'sync:cancel': async () => {},
+  };
+
+  async function dispose(): Promise<void> {
+    account.stopAnnouncing();
+    // The chat first: it saves its conversation and needs the account to close its channel.
+    await chat.chat.dispose();
+    await Promise.all([imports.imports.dispose(), account.account.dispose()]);
+  }
+  return {
+    handlers,
+    imports: imports.imports,
+    recent: imports.recent,
+    settings: account.settings,
+    account: account.account,
+    chat: chat.chat,
+    openPath: imports.openPath,
+    dispose,
+  };
+}
+
+/** Imports in the worker, and the recent files they add to. */
+function setupImports({ workerUrl, emit, adapters, userDataDir }: AppServicesOptions) {
+  const recent = RecentFilesStore.inFolder(userDataDir);
   const imports = new ImportService({
-    workerUrl: options.workerUrl,
+    workerUrl,
     emit,
     onLoaded(loaded) {
       if (!loaded.path) return;
@@ -53,8 +110,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
   });
   const openPath = (path: string) => imports.importPath(path);
-
-  const handlers: RequestHandlers = {
+  const handlers = {
     async 'trace:open-dialog'() {
       if (!adapters.showOpenDialog) throw new Error('This host has no open dialog.');
       const path = await adapters.showOpenDialog();
@@ -69,6 +125,43 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await recent.clear();
       emit('recent:changed', []);
     },
+  } satisfies Partial<RequestHandlers>;
+  return { imports, recent, openPath, handlers };
+}
+
+/** Settings and the account, their secrets in the secret store; changes announced to the windows. */
+async function setupAccount({ userDataDir, encryption, env, emit }: AppServicesOptions) {
+  const secrets = new SecretStore(join(userDataDir, SECRETS_FILE), encryption);
+  const settings = await AppSettings.open({ userDataDir, secrets, env });
+  const account = await AccountService.start({ settings, secrets });
+  const stopAnnouncing = announceAccountChanges(settings, account, emit);
+  return { settings, account, stopAnnouncing, handlers: accountHandlers(settings, account) };
+}
+
+/** The chat of the open trace: conversations on disk, answers from the cloud or local mode. */
+function setupChat(options: AppServicesOptions, { settings, account }: Awaited<ReturnType<typeof setupAccount>>, imports: ImportService) {
+  const chat = new ChatService({
+    emit: options.emit,
+    settings,
+    account,
+    traceStorage: new UnsyncedTraceStorage({ cloud: account, imports, streamedHashes: options.streamedHashes ?? new Map() }),
+    conversations: ConversationStore.inFolder(options.userDataDir),
+    traces: {
+      open: (traceId) => (imports.current?.traceId === traceId ? { traceId, fileName: imports.current.fileName } : null),
+      async summaryText(traceId) {
+        const summary = await imports.whenSummarised(traceId);
+        if (summary.status !== 'ready') throw new Error(summary.message);
+        return summary.summaryText;
+      },
+    },
+    cloud: options.cloudChat,
+  });
+  return { chat, handlers: chatHandlers(chat) };
+}
+
+/** What the app tells about itself, and links handed to the system browser. */
+function appHandlers(adapters: HostAdapters) {
+  return {
     'app:info': async () => adapters.appInfo,
     async 'shell:open-external'({ url }) {
       const safe = safeExternalUrl(url);
@@ -76,7 +169,5 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       if (!adapters.openExternal) throw new Error('This host cannot open links.');
       await adapters.openExternal(safe);
     },
-  };
-
-  return { handlers, imports, recent, openPath, dispose: () => imports.dispose() };
+  } satisfies Partial<RequestHandlers>;
 }

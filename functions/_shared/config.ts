@@ -1,6 +1,7 @@
 // Settings of both functions, read once from the environment. Secrets and
 // limits live here so nothing else calls Deno.env and tests can pass a config.
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SUMMARIZE_MAX_BYTES } from './limits.ts';
+import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL, type ModelConfig } from './model-config.ts';
 
 export interface SupabaseConfig {
   supabaseUrl: string;
@@ -18,16 +19,6 @@ export interface SocketConfig extends SupabaseConfig {
   turnsPerMinute: number;
   /** Largest client frame accepted, in bytes. */
   maxMessageBytes: number;
-}
-
-export interface ModelConfig {
-  apiKey: string;
-  baseURL: string;
-  model: string;
-  maxRetries: number;
-  timeoutMs: number;
-  /** Cap on the answer's length; unset leaves it to the provider. */
-  maxOutputTokens?: number;
 }
 
 export interface TurnConfig extends SupabaseConfig {
@@ -92,8 +83,8 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
     aiTurnCredential: aiTurnCredential(env, supabase),
     model: {
       apiKey: required(env, 'OPENAI_API_KEY'),
-      baseURL: env('OPENAI_BASE_URL') || 'https://api.openai.com/v1',
-      model: env('AI_MODEL') || 'gpt-4o-mini',
+      baseURL: env('OPENAI_BASE_URL') || DEFAULT_MODEL_BASE_URL,
+      model: env('AI_MODEL') || DEFAULT_MODEL,
       maxRetries: positiveInt(env, 'AI_MAX_RETRIES', 2),
       timeoutMs: positiveInt(env, 'AI_TIMEOUT_MS', 120_000),
       maxOutputTokens: maxOutput > 0 ? maxOutput : undefined,

@@ -28,10 +28,14 @@ export interface CloudStack {
   stop(): Promise<void>;
 }
 
-export async function startCloudStack(functionEnv: Record<string, string> = {}, options: { fileSizeLimit?: number } = {}): Promise<CloudStack> {
+export async function startCloudStack(
+  functionEnv: Record<string, string> = {},
+  options: { fileSizeLimit?: number; jwtExpirySeconds?: number } = {},
+): Promise<CloudStack> {
   const model = await startScriptedModel();
   const standin = await startSupabaseStandin({
     fileSizeLimit: options.fileSizeLimit,
+    jwtExpirySeconds: options.jwtExpirySeconds,
     functionEnv: {
       OPENAI_BASE_URL: model.baseURL,
       OPENAI_API_KEY: 'scripted-key',
