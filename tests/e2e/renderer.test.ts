@@ -112,6 +112,11 @@ describe('renderer in Chromium against the browser host', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ta-large-'));
     const large = join(dir, 'large-trace.json');
     await generateTrace({ bytes: 40 * 1024 * 1024, out: large, seed: 3 });
+    // The upload to the host is slowed (DevTools network throttling), so the import is still
+    // running when Cancel is clicked however fast this machine imports 40 MB.
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send('Network.enable');
+    await devtools.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 * 1024 });
     await chooseFile(page, large);
     await page.waitForSelector('[data-testid="import-progress"]');
     // Bytes and events move once the host reports progress.
@@ -121,6 +126,8 @@ describe('renderer in Chromium against the browser host', () => {
     await screenshot(page, 'import-progress');
     await page.click('[data-testid="cancel-import"]');
     await page.waitForSelector('[data-testid="import-progress"]', { state: 'detached' });
+    await devtools.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await devtools.detach();
     assert.equal(await page.locator('[data-testid="import-error"]').count(), 0, 'a cancel is not an error');
     assert.ok(await page.locator('[data-testid="empty-state"]').isVisible());
     // Nothing arrives later from the cancelled import.
