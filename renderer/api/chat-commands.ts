@@ -65,6 +65,13 @@ export async function sendQuestion(traceId: string, prompt: string | null): Prom
   }
 }
 
+/** Asks the initial analysis unless it was asked already (the store knows at once, whoever called first). */
+export function askInitialAnalysis(traceId: string): void {
+  const chat = useChatStore.getState().chats[traceId];
+  if (!chat || chat.initialAnalysisRequested || chat.inFlight) return;
+  sendQuestion(traceId, null).catch(() => {});
+}
+
 export async function retryTurn(traceId: string, failedTurnId: string): Promise<void> {
   const sentAt = performance.now();
   useChatStore.getState().retrySent(traceId, failedTurnId);

@@ -21,8 +21,3 @@ export const useSettingsStore = create<SettingsStoreState>()((set) => ({
   },
 }));
 
-/** Whether the chat can connect: a usable mode, and in cloud mode a signed-in user. */
-export function chatUsable(settings: SettingsState | null, account: AccountState | null): boolean {
-  if (!settings?.effectiveMode) return false;
-  return settings.effectiveMode === 'local' || account?.status === 'signed-in';
-}
