@@ -46,6 +46,23 @@ test('the API built from a transport maps each method to its channel, the same i
   await api.traceShown('trace-1');
   await api.getAppInfo();
   await api.openExternal('https://example.com');
+  const turnId = '6f1c7d5e-8a9b-4c3d-9e2f-1a2b3c4d5e6f';
+  await api.getSettings();
+  await api.saveSettings({ model: 'm' });
+  await api.getAccount();
+  await api.signUp('a@example.com', 'secret-1');
+  await api.signIn('a@example.com', 'secret-1');
+  await api.sendSignInCode('a@example.com');
+  await api.verifySignInCode('a@example.com', '123456');
+  await api.signOut();
+  await api.retrySync('trace-1');
+  await api.cancelSync('trace-1');
+  await api.openChat('trace-1');
+  await api.closeChat();
+  await api.sendChatMessage('trace-1', null);
+  await api.stopChatTurn(turnId);
+  await api.retryChatTurn(turnId);
+  await api.newConversation('trace-1');
   assert.deepEqual(invoked, [
     ['trace:open-dialog', undefined],
     ['trace:open-path', { path: '/r.json' }],
@@ -56,7 +73,25 @@ test('the API built from a transport maps each method to its channel, the same i
     ['trace:shown', { traceId: 'trace-1' }],
     ['app:info', undefined],
     ['shell:open-external', { url: 'https://example.com' }],
+    ['settings:get', undefined],
+    ['settings:save', { model: 'm' }],
+    ['account:get', undefined],
+    ['account:sign-up', { email: 'a@example.com', password: 'secret-1' }],
+    ['account:sign-in', { email: 'a@example.com', password: 'secret-1' }],
+    ['account:send-code', { email: 'a@example.com' }],
+    ['account:verify-code', { email: 'a@example.com', code: '123456' }],
+    ['account:sign-out', undefined],
+    ['sync:retry', { traceId: 'trace-1' }],
+    ['sync:cancel', { traceId: 'trace-1' }],
+    ['chat:open', { traceId: 'trace-1' }],
+    ['chat:close', undefined],
+    ['chat:send', { traceId: 'trace-1', prompt: null }],
+    ['chat:stop', { turnId }],
+    ['chat:retry', { turnId }],
+    ['chat:new-conversation', { traceId: 'trace-1' }],
   ]);
+  // Each payload the API sends fits the contract's schema.
+  for (const [channel, payload] of invoked) assert.doesNotThrow(() => parseRequestPayload(channel as never, payload), channel);
   // Every request channel is reachable from the API.
   assert.deepEqual(new Set(invoked.map(([c]) => c)), new Set(REQUEST_CHANNELS));
 

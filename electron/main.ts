@@ -2,7 +2,7 @@
 // to Electron through thin adapters. Runs only inside Electron; everything it
 // composes is tested in Node.
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { TRACE_FILE_EXTENSIONS } from '../shared-importer/src/formats/catalog.ts';
 import type { AppInfo, EventChannel, HostTraceState, MainEvents } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
@@ -17,7 +17,7 @@ import {
   trustedOrigins,
 } from './main/window-security.ts';
 import { carriesProfile, stateToWire, toWire } from './profile-transfer.ts';
-import { createAppServices } from './services/app-services.ts';
+import { startAppServices } from './services/app-services.ts';
 import { traceFileFromArgv } from './services/command-line.ts';
 // Bundled by electron-vite as its own entry; the string is its path in out/main.
 import importWorkerPath from './services/import-worker.ts?modulePath';
@@ -70,8 +70,10 @@ async function start(): Promise<void> {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome },
   };
-  const services = createAppServices({
+  const services = await startAppServices({
     userDataDir: app.getPath('userData'),
+    encryption: safeStorage,
+    env: process.env,
     // electron-builder.yml unpacks out/main/chunks: a worker thread's ES module loader cannot read inside app.asar.
     workerUrl: importWorkerPath.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
     emit,

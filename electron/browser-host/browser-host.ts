@@ -24,7 +24,9 @@ import {
   type MainEvents,
   type RequestChannel,
 } from '../ipc-contract.ts';
-import { createAppServices, type AppServices } from '../services/app-services.ts';
+import type { Environment } from '../services/app-settings.ts';
+import { startAppServices, type AppServices } from '../services/app-services.ts';
+import { fileKeyEncryption } from '../services/file-key-encryption.ts';
 import { startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
 import { UploadEndpoint } from './upload-endpoint.ts';
 import {
@@ -41,6 +43,8 @@ import {
 } from './ws-protocol.ts';
 
 const WORKER_URL = new URL('../services/import-worker.ts', import.meta.url);
+/** The browser host's encryption key for the secret store, in the data folder. */
+const SECRETS_KEY_FILE = 'secrets.key';
 /** The page sends only small JSON requests (files go by HTTP POST). */
 const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
 
@@ -49,8 +53,10 @@ export interface BrowserHostOptions {
   file?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Where recent-files.json lives. Default: ~/.trace-analyser/browser-host. */
+  /** Where recent files, settings, secrets and conversations live. Default: ~/.trace-analyser/browser-host. */
   userDataDir?: string;
+  /** Where settings not saved in the app come from (SUPABASE_URL, OPENAI_BASE_URL, ...). Default: process.env. */
+  env?: Environment;
   /** 'dev' (default): Vite serves the current sources. 'production': the minified build, as the app ships it. */
   renderer?: RendererMode;
   /** Vite's dependency cache in 'dev' mode. Default: node_modules/.vite/browser-host. */
@@ -87,7 +93,15 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     versions: { node: process.versions.node },
   };
   // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
-  const services = createAppServices({ userDataDir, workerUrl: WORKER_URL, emit: broadcast, adapters: { appInfo } });
+  const services = await startAppServices({
+    userDataDir,
+    workerUrl: WORKER_URL,
+    emit: broadcast,
+    adapters: { appInfo },
+    // No OS keychain here: secrets are encrypted with a key kept in its own 0600 file (see file-key-encryption.ts).
+    encryption: await fileKeyEncryption(join(userDataDir, SECRETS_KEY_FILE)),
+    env: options.env ?? process.env,
+  });
   services.imports.prewarm();
   const uploads = new UploadEndpoint(services.imports);
 

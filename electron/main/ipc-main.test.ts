@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { IpcMainInvokeEvent } from 'electron';
 import { REQUEST_CHANNELS, type AppInfo } from '../ipc-contract.ts';
-import { createAppServices } from '../services/app-services.ts';
+import { startAppServices } from '../services/app-services.ts';
+import { fileKeyEncryption } from '../services/file-key-encryption.ts';
 import { IpcMainRouter, isTrustedSender } from './ipc-main.ts';
 import { APP_ORIGIN } from './window-security.ts';
 
@@ -33,12 +34,15 @@ function senderEvent(options: { id?: number; url?: string; subframe?: boolean } 
 const appInfo: AppInfo = { name: 'Trace Analyser', version: '1.2.3', host: 'electron', platform: 'linux', versions: { node: '20' } };
 const policy = { origins: [APP_ORIGIN], windowContentsIds: () => [1] };
 
-function routedServices(t: { after(fn: () => unknown): void }) {
-  const services = createAppServices({
-    userDataDir: mkdtempSync(join(tmpdir(), 'ta-ipc-')),
+async function routedServices(t: { after(fn: () => unknown): void }) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'ta-ipc-'));
+  const services = await startAppServices({
+    userDataDir,
     workerUrl: new URL('../services/import-worker.ts', import.meta.url),
     emit: () => {},
     adapters: { appInfo },
+    encryption: await fileKeyEncryption(join(userDataDir, 'secrets.key')),
+    env: {},
   });
   const ipcMain = new RecordingIpcMain();
   const router = new IpcMainRouter(ipcMain, policy);
@@ -50,21 +54,21 @@ function routedServices(t: { after(fn: () => unknown): void }) {
   return { ipcMain, router };
 }
 
-test('every request channel of the contract is routed, and disposing removes them', (t) => {
-  const { ipcMain, router } = routedServices(t);
+test('every request channel of the contract is routed, and disposing removes them', async (t) => {
+  const { ipcMain, router } = await routedServices(t);
   assert.deepEqual([...ipcMain.handlers.keys()].sort(), [...REQUEST_CHANNELS].sort());
   router.dispose();
   assert.equal(ipcMain.handlers.size, 0);
 });
 
 test('a request from our window reaches the real handler', async (t) => {
-  const { ipcMain } = routedServices(t);
+  const { ipcMain } = await routedServices(t);
   assert.deepEqual(await ipcMain.handlers.get('app:info')!(senderEvent(), undefined), appInfo);
   assert.deepEqual(await ipcMain.handlers.get('recent:list')!(senderEvent(), undefined), []);
 });
 
 test('requests from other windows, other origins or subframes are refused', async (t) => {
-  const { ipcMain } = routedServices(t);
+  const { ipcMain } = await routedServices(t);
   const info = ipcMain.handlers.get('app:info')!;
   await assert.rejects(info(senderEvent({ id: 2 }), undefined), /not one of this app's windows/);
   await assert.rejects(info(senderEvent({ url: 'https://evil.example/' }), undefined), /not one of this app's windows/);
@@ -73,7 +77,7 @@ test('requests from other windows, other origins or subframes are refused', asyn
 });
 
 test('payloads that do not fit the contract are refused before any handler runs', async (t) => {
-  const { ipcMain } = routedServices(t);
+  const { ipcMain } = await routedServices(t);
   const openPath = ipcMain.handlers.get('trace:open-path')!;
   await assert.rejects(openPath(senderEvent(), { path: '' }), /Invalid payload for trace:open-path/);
   await assert.rejects(openPath(senderEvent(), { path: 42 }), /Invalid payload for trace:open-path/);

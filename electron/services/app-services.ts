@@ -1,10 +1,17 @@
 // The app's main-process services, composed once per host. The Electron
 // main process and the browser host both create these and only differ in
 // their adapters and in how requests and events travel.
+import { join } from 'node:path';
 import type { AppInfo, EventSink, ImportStarted, RequestHandlers } from '../ipc-contract.ts';
+import { accountHandlers, announceAccountChanges } from './account-handlers.ts';
+import { AccountService } from './account-service.ts';
+import { AppSettings, type Environment } from './app-settings.ts';
 import { safeExternalUrl } from './external-url.ts';
 import { ImportService } from './import-service.ts';
 import { RecentFilesStore } from './recent-files.ts';
+import { SecretStore, type StringEncryption } from './secret-store.ts';
+
+export const SECRETS_FILE = 'secrets.json';
 
 /** What differs between hosts. */
 export interface HostAdapters {
@@ -18,12 +25,16 @@ export interface HostAdapters {
 }
 
 export interface AppServicesOptions {
-  /** Folder for recent-files.json (Electron: app.getPath('userData')). */
+  /** Folder for recent files, settings, secrets and conversations (Electron: app.getPath('userData')). */
   userDataDir: string;
   /** The import worker's entry module. */
   workerUrl: URL | string;
   emit: EventSink;
   adapters: HostAdapters;
+  /** Encrypts secrets at rest: safeStorage in Electron, a key file in the browser host. */
+  encryption: StringEncryption;
+  /** Where settings not saved in the app come from (process.env). */
+  env: Environment;
 }
 
 export interface AppServices {
@@ -31,13 +42,19 @@ export interface AppServices {
   /** Hosts call imports.prewarm() at start, so the first trace does not wait for the worker to load. */
   imports: ImportService;
   recent: RecentFilesStore;
+  settings: AppSettings;
+  account: AccountService;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
   openPath(path: string): Promise<ImportStarted>;
   dispose(): Promise<void>;
 }
 
-export function createAppServices(options: AppServicesOptions): AppServices {
+export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { emit, adapters } = options;
+  const secrets = new SecretStore(join(options.userDataDir, SECRETS_FILE), options.encryption);
+  const settings = await AppSettings.open({ userDataDir: options.userDataDir, secrets, env: options.env });
+  const account = await AccountService.start({ settings, secrets });
+  const stopAnnouncing = announceAccountChanges(settings, account, emit);
   const recent = RecentFilesStore.inFolder(options.userDataDir);
   const imports = new ImportService({
     workerUrl: options.workerUrl,
@@ -76,7 +93,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       if (!adapters.openExternal) throw new Error('This host cannot open links.');
       await adapters.openExternal(safe);
     },
+    ...accountHandlers(settings, account),
   };
 
-  return { handlers, imports, recent, openPath, dispose: () => imports.dispose() };
+  async function dispose(): Promise<void> {
+    stopAnnouncing();
+    await Promise.all([imports.dispose(), account.dispose()]);
+  }
+  return { handlers, imports, recent, settings, account, openPath, dispose };
 }

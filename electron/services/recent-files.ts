@@ -1,9 +1,10 @@
 // Recently opened traces: a small JSON file in the user-data folder,
 // most recent first, one entry per path, at most MAX_RECENT_FILES.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { RecentFile } from '../ipc-contract.ts';
+import { writeFileAtomic } from './atomic-file.ts';
 
 export const MAX_RECENT_FILES = 10;
 export const RECENT_FILES_NAME = 'recent-files.json';
@@ -74,13 +75,7 @@ export class RecentFilesStore {
 
   private persist(): Promise<void> {
     const text = JSON.stringify({ version: 1, files: this.files }, null, 2);
-    this.writing = this.writing.catch(() => {}).then(async () => {
-      await mkdir(dirname(this.filePath), { recursive: true });
-      // Write then rename: a crash mid-write leaves the old list, never half a file.
-      const temporary = `${this.filePath}.${process.pid}.tmp`;
-      await writeFile(temporary, text);
-      await rename(temporary, this.filePath);
-    });
+    this.writing = this.writing.catch(() => {}).then(() => writeFileAtomic(this.filePath, text));
     return this.writing;
   }
 }

@@ -1,5 +1,6 @@
 // Settings of both functions, read once from the environment. Secrets and
 // limits live here so nothing else calls Deno.env and tests can pass a config.
+import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL } from './model-defaults.ts';
 
 export interface SupabaseConfig {
   supabaseUrl: string;
@@ -91,8 +92,8 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
     aiTurnCredential: aiTurnCredential(env, supabase),
     model: {
       apiKey: required(env, 'OPENAI_API_KEY'),
-      baseURL: env('OPENAI_BASE_URL') || 'https://api.openai.com/v1',
-      model: env('AI_MODEL') || 'gpt-4o-mini',
+      baseURL: env('OPENAI_BASE_URL') || DEFAULT_MODEL_BASE_URL,
+      model: env('AI_MODEL') || DEFAULT_MODEL,
       maxRetries: positiveInt(env, 'AI_MAX_RETRIES', 2),
       timeoutMs: positiveInt(env, 'AI_TIMEOUT_MS', 120_000),
       maxOutputTokens: maxOutput > 0 ? maxOutput : undefined,

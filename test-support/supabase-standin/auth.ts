@@ -1,8 +1,10 @@
-// Auth (GoTrue subset): email/password sign-up and sign-in, refresh tokens, /user. Issues HS256
+// Auth (GoTrue subset): email/password sign-up and sign-in, email one-time codes (the "email"
+// goes to an in-memory mailbox, as `supabase start` sends it to its local mail catcher),
+// refresh tokens, /user. Issues HS256
 // JWTs carrying the same claims as a hosted project, signed with the stand-in's secret; the anon
 // and service_role API keys are HS256 JWTs too, like a project's legacy keys.
 import type { PGlite } from '@electric-sql/pglite';
-import { randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import type { JwtClaims } from './database.ts';
@@ -36,6 +38,19 @@ export interface StandinSession {
   refresh_token: string;
   user: StandinUser;
 }
+
+/** An email the stand-in "sent" (GoTrue's mailer); tests read one-time codes from it. */
+export interface SentEmail {
+  to: string;
+  subject: string;
+  /** The one-time code the email carries. */
+  code: string;
+  sentAt: number;
+}
+
+/** One-time codes live as long as GoTrue's default (GOTRUE_MAILER_OTP_EXP, 1 hour). */
+const OTP_LIFETIME_MS = 3600_000;
+const OTP_DIGITS = 6;
 
 /** API keys as a project's legacy keys: long-lived HS256 JWTs naming only a role. */
 export async function makeApiKey(role: 'anon' | 'service_role', keys: JwtKeys): Promise<string> {
@@ -96,6 +111,11 @@ function toUser(row: UserRow): StandinUser {
 }
 
 export class AuthService {
+  /** Every email sent, oldest first. */
+  readonly mailbox: SentEmail[] = [];
+  /** The pending one-time code per email address (a new request replaces it, as in GoTrue). */
+  private readonly pendingCodes = new Map<string, { code: string; expiresAt: number }>();
+
   constructor(
     private readonly db: PGlite,
     private readonly keys: JwtKeys,
@@ -124,6 +144,38 @@ export class AuthService {
       throw new AuthFailure(400, 'invalid_credentials', 'Invalid login credentials');
     }
     return this.issueSession(row.id, randomUUID());
+  }
+
+  /** POST /otp: emails a one-time code, creating a (passwordless) user when asked to and none exists. */
+  async sendOtp(email: string, createUser: boolean): Promise<void> {
+    const normalised = email.trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(normalised)) throw new AuthFailure(400, 'validation_failed', 'Unable to validate email address: invalid format');
+    const existing = await this.db.query('select 1 from auth.users where email = $1', [normalised]);
+    if (existing.rows.length === 0) {
+      if (!createUser) throw new AuthFailure(422, 'otp_disabled', 'Signups not allowed for otp');
+      await this.db.query(
+        `insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
+         values ($1, 'authenticated', 'authenticated', $2, '', now(), $3, '{}')`,
+        [randomUUID(), normalised, { provider: 'email', providers: ['email'] }],
+      );
+    }
+    const code = String(randomInt(10 ** OTP_DIGITS)).padStart(OTP_DIGITS, '0');
+    this.pendingCodes.set(normalised, { code, expiresAt: Date.now() + OTP_LIFETIME_MS });
+    this.mailbox.push({ to: normalised, subject: 'Your sign-in code', code, sentAt: Date.now() });
+  }
+
+  /** POST /verify with an email code: single use, then a session as a password sign-in gives. */
+  async verifyOtp(email: string, token: string): Promise<StandinSession> {
+    const normalised = email.trim().toLowerCase();
+    const pending = this.pendingCodes.get(normalised);
+    const matches = pending !== undefined && pending.code.length === token.length && timingSafeEqual(Buffer.from(pending.code), Buffer.from(token));
+    if (!pending || !matches || pending.expiresAt < Date.now()) {
+      throw new AuthFailure(403, 'otp_expired', 'Token has expired or is invalid');
+    }
+    this.pendingCodes.delete(normalised);
+    const { rows } = await this.db.query<{ id: string }>('select id from auth.users where email = $1', [normalised]);
+    if (!rows[0]) throw new AuthFailure(403, 'otp_expired', 'Token has expired or is invalid');
+    return this.issueSession(rows[0].id, randomUUID());
   }
 
   async refresh(refreshToken: string): Promise<StandinSession> {
@@ -216,6 +268,17 @@ export class AuthService {
         } else {
           authError(res, 400, 'validation_failed', 'unsupported_grant_type');
         }
+      } else if (req.method === 'POST' && subpath === '/otp') {
+        const body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
+        if (typeof body.email !== 'string') return authError(res, 400, 'validation_failed', 'Only email one-time codes are provided by the stand-in');
+        await this.sendOtp(body.email, body.create_user !== false);
+        sendJson(res, 200, {}, API_VERSION_HEADERS);
+      } else if (req.method === 'POST' && subpath === '/verify') {
+        const body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
+        if (!['email', 'magiclink', 'signup'].includes(body.type) || typeof body.email !== 'string' || typeof body.token !== 'string') {
+          return authError(res, 400, 'validation_failed', 'Verify requires an email, a token and type email');
+        }
+        sendJson(res, 200, await this.verifyOtp(body.email, body.token), API_VERSION_HEADERS);
       } else if (req.method === 'GET' && subpath === '/user') {
         const token = bearerOf(req);
         if (!token) return authError(res, 401, 'no_authorization', 'This endpoint requires a Bearer token');

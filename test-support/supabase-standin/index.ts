@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { AuthService, makeApiKey, type StandinSession, type StandinUser } from './auth.ts';
+import { AuthService, makeApiKey, type SentEmail, type StandinSession, type StandinUser } from './auth.ts';
 import { readFunctionConfigs } from './config-toml.ts';
 import { openDatabase } from './database.ts';
 import { FunctionsGateway } from './functions-gateway.ts';
@@ -55,6 +55,8 @@ export interface SupabaseStandin {
   storageDir: string;
   createUser(email: string, password: string): Promise<{ user: StandinUser; session: StandinSession }>;
   signIn(email: string, password: string): Promise<{ user: StandinUser; session: StandinSession }>;
+  /** Emails Auth has sent (one-time codes), oldest first. */
+  mailbox: readonly SentEmail[];
   functionUrl(name: string): string;
   stop(): Promise<void>;
 }
@@ -149,6 +151,7 @@ export async function startSupabaseStandin(options: StandinOptions = {}): Promis
       return session(() => auth.signInWithPassword(email, password));
     },
     signIn: (email, password) => session(() => auth.signInWithPassword(email, password)),
+    mailbox: auth.mailbox,
     functionUrl: (name) => `${url}/functions/v1/${name}`,
     async stop() {
       realtime.close();
