@@ -9,16 +9,6 @@ import { saveSettings, signOut } from '../api/account-commands.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import { SignInForm } from './SignInForm.tsx';
 
-/** The environment variable each setting can come from (README: "Configuration from the environment"). */
-const ENVIRONMENT_NAMES: Record<keyof ChatSettings | 'apiKey', string | null> = {
-  mode: null,
-  supabaseUrl: 'SUPABASE_URL',
-  supabaseAnonKey: 'SUPABASE_ANON_KEY',
-  modelBaseUrl: 'OPENAI_BASE_URL',
-  model: 'AI_MODEL',
-  apiKey: 'OPENAI_API_KEY',
-};
-
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const settings = useSettingsStore((s) => s.settings);
@@ -100,7 +90,7 @@ function SettingsForm({ settings, onDone }: { settings: SettingsState; onDone():
     <div className="settings-field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
       {input}
-      {settings.fromEnvironment.includes(key) && ENVIRONMENT_NAMES[key] && <span className="muted field-note">From {ENVIRONMENT_NAMES[key]}; a value saved here wins.</span>}
+      {settings.fromEnvironment.includes(key) && <span className="muted field-note">From the environment; a value saved here wins.</span>}
     </div>
   );
   const text = (key: 'supabaseUrl' | 'supabaseAnonKey' | 'modelBaseUrl' | 'model', type: 'url' | 'text', placeholder: string) => (
