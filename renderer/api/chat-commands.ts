@@ -27,8 +27,7 @@ function reconcile(): void {
     try {
       useChatStore.getState().snapshotReceived(await host().openChat(target));
     } catch (error) {
-      useChatStore.getState().requestFailed(target, failureMessage(error));
-      useChatStore.getState().connectionChanged({ traceId: target, state: 'closed' });
+      useChatStore.getState().openFailed(target, failureMessage(error));
     }
   });
 }

@@ -5,7 +5,7 @@
 // which takes the side column next to the chart (never over its controls).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { askInitialAnalysis, retryTurn, sendQuestion, startNewConversation, stopTurn } from '../api/chat-commands.ts';
-import { useChatStore, type TraceChat } from '../state/chat-store.ts';
+import { OPEN_FAILED, useChatStore, type TraceChat } from '../state/chat-store.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import type { LoadedTrace } from '../state/trace-store.ts';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
@@ -59,19 +59,7 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
           ref={chatWindow}
           fileName={trace.fileName}
           status={<ChatStatus chat={chat} socket={socket} model={settings?.model ?? ''} />}
-          notices={
-            <>
-              <ConnectionNotice socket={socket} />
-              {chat?.error && (
-                <ChatProblemNotice
-                  problem={chat.error}
-                  // Dismissing a failed initial analysis asks it again.
-                  actionLabel={chat.initialAnalysisRequested ? 'Dismiss' : 'Try again'}
-                  onAction={() => useChatStore.getState().errorDismissed(traceId)}
-                />
-              )}
-            </>
-          }
+          notices={<ChatNotices traceId={traceId} chat={chat} socket={socket} />}
           setup={setupStep === null ? null : <ChatSetup settings={settings} account={account} onOpenSettings={() => setSettingsOpen(true)} />}
           messages={chat?.messages ?? []}
           waiting={inFlight !== null && inFlight.phase !== 'streaming'}
@@ -89,6 +77,30 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
         <FloatingChatButton ref={button} onOpen={() => useChatStore.getState().openChanged(true)} />
       )}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+    </>
+  );
+}
+
+function ChatNotices({ traceId, chat, socket }: { traceId: string; chat: TraceChat | undefined; socket: TraceAnalysisSocket }) {
+  const problem = chat?.error ?? null;
+  if (problem?.code === OPEN_FAILED) {
+    const reconnect = () => {
+      useChatStore.getState().errorDismissed(traceId);
+      socket.reconnect();
+    };
+    return <ChatProblemNotice problem={problem} actionLabel="Reconnect" onAction={reconnect} />;
+  }
+  return (
+    <>
+      <ConnectionNotice socket={socket} />
+      {problem && (
+        <ChatProblemNotice
+          problem={problem}
+          // Dismissing a failed initial analysis asks it again.
+          actionLabel={chat?.initialAnalysisRequested ? 'Dismiss' : 'Try again'}
+          onAction={() => useChatStore.getState().errorDismissed(traceId)}
+        />
+      )}
     </>
   );
 }

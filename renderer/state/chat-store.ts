@@ -8,6 +8,9 @@ import type { ChatConnectionEvent, ChatMessage, ChatMode, ChatSnapshot, ChatTurn
 
 export type ChatProblem = NonNullable<ChatMessage['error']>;
 
+/** The code of the problem shown when the host could not open the chat. */
+export const OPEN_FAILED = 'open_failed';
+
 /** The question's turnId until the host has named the turn (one turn is in flight at a time). */
 export const UNNAMED_TURN = '';
 
@@ -49,7 +52,9 @@ interface ChatState {
   chatClosed(): void;
   /** The persisted conversation (on open, and for a new conversation): it replaces what was shown. */
   snapshotReceived(snapshot: ChatSnapshot): void;
-  /** A request about this chat failed (open, new conversation): the chat shows why. */
+  /** Opening the chat failed: it is closed, and shows why. */
+  openFailed(traceId: string, message: string): void;
+  /** A request about this chat failed (a new conversation): the chat shows why. */
   requestFailed(traceId: string, message: string): void;
   connectionChanged(event: ChatConnectionEvent): void;
   turnEventReceived(event: ChatTurnEvent): void;
@@ -132,6 +137,9 @@ export const useChatStore = create<ChatState>()((set, get) => {
         }),
         turnTraces,
       );
+    },
+    openFailed(traceId, message) {
+      update(traceId, () => ({ error: { code: OPEN_FAILED, message }, connection: { traceId, state: 'closed' } }));
     },
     requestFailed(traceId, message) {
       update(traceId, () => ({ error: { code: 'request_failed', message } }));
