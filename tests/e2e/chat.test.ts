@@ -82,6 +82,24 @@ describe('the chat with a Supabase project', () => {
     await page.waitForSelector('[data-testid="settings-dialog"]', { state: 'detached' });
     assert.ok(await page.locator('[data-testid="chat-window"]').isVisible(), 'Escape closes the dialog, not the chat');
   });
+
+  test('signed out, the chat asks to sign in again; a one-time code sent by email signs in', async () => {
+    await page.click('[data-testid="chat-settings"]');
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[data-testid="settings-dialog"] [data-testid="sign-in-form"]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="chat-setup"][data-step="sign-in"]');
+    await page.click('text=Use a code sent by email');
+    await page.fill('[data-testid="sign-in-email"]', EMAIL);
+    const sent = stack.standin.mailbox.length;
+    await page.click('[data-testid="sign-in-submit"]');
+    await page.waitForSelector('[data-testid="sign-in-code"]');
+    const email = stack.standin.mailbox[sent];
+    assert.equal(email?.to, EMAIL);
+    await page.fill('[data-testid="sign-in-code"]', email.code);
+    await page.press('[data-testid="sign-in-code"]', 'Enter');
+    await page.waitForSelector('[data-testid="chat-setup"]', { state: 'detached' });
+  });
 });
 
 /** The chat takes its own column: nothing of the chart or its controls lies under it. */
