@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
+import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { startCloudStack, type CloudStack } from '../cloud/cloud-harness.ts';
 import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
@@ -137,4 +140,211 @@ async function assertControlsReachable(page: Page): Promise<void> {
       .map((e) => e.outerHTML.slice(0, 80)),
   );
   assert.deepEqual(hidden, []);
+}
+
+/** The answer to the initial analysis: Markdown with a list, a table and code, streamed in small pieces. */
+const ANALYSIS = [
+  '## What stands out',
+  '',
+  'The main thread is busy for most of the trace.',
+  '',
+  '- `Object.keys.forEach` has the most self time',
+  '- GC runs often but briefly',
+  '',
+  '| Function | Self |',
+  '|:--|--:|',
+  '| processRegion | 1.52 s |',
+  '',
+  '```js',
+  'keywords.some((k) => startsWithKeyword(k));',
+  '```',
+].join('\n');
+
+describe('the chat in local mode (an OpenAI-compatible endpoint called by the host)', () => {
+  let model: ScriptedModelServer;
+  let host: PageHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    model = await startScriptedModel();
+    [host, browser] = await Promise.all([
+      startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
+      launchChromium(),
+    ]);
+    ({ context, page } = await newPage(browser, host.url, { width: 1024, height: 700 }));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await dropFile(page, SUCRASE);
+    await waitForChart(page, 'sucrase.cpuprofile');
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await host?.stop();
+    await model?.stop();
+  });
+
+  test('opening the chat asks the initial analysis; it streams in and renders as Markdown', async () => {
+    model.enqueue(textResponse(ANALYSIS, { chunkSize: 6, delayMs: 15 }));
+    await page.click('[data-testid="chat-button"]');
+    assert.equal(await page.textContent('[data-testid="chat-mode"]'), 'Local · scripted-model');
+    await assertInitialAnalysisStreams(page, model);
+  });
+
+  test('a follow-up (Shift+Enter for a new line, Enter to send) gets the answer built from the whole conversation', async () => {
+    await assertFollowUpUsesHistory(page, model);
+  });
+
+  test('the view follows a streaming answer until the user scrolls up; "Jump to latest" and sending go back down', async () => {
+    const lines = Array.from({ length: 80 }, (_, i) => `${i + 1}. a line of a long answer`).join('\n');
+    model.enqueue(textResponse(lines, { chunkSize: 24, delayMs: 25 }));
+    await ask(page, 'Give me a long answer');
+    const scroller = page.locator('.chat-scroller');
+    const atBottom = () => scroller.evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight <= 24);
+    const scrollTop = () => scroller.evaluate((e) => e.scrollTop);
+    await page.waitForFunction(() => {
+      const e = document.querySelector('.chat-scroller')!;
+      return e.scrollHeight > e.clientHeight * 1.5;
+    });
+    assert.ok(await atBottom(), 'following the stream');
+    await scroller.hover();
+    await page.mouse.wheel(0, -300);
+    await page.waitForSelector('[data-testid="chat-jump-latest"]');
+    const held = await scrollTop();
+    await page.waitForTimeout(300);
+    assert.equal(await scrollTop(), held, 'the text the user scrolled to stays put while more arrives');
+    await page.click('[data-testid="chat-jump-latest"]');
+    assert.ok(await atBottom());
+    await page.waitForSelector('[data-testid="chat-jump-latest"]', { state: 'detached' });
+    await waitForAnswers(page, 3);
+    // Sending always goes to the bottom.
+    await scroller.evaluate((e) => e.scrollTo(0, 0));
+    model.enqueue(textResponse('Short.'));
+    await ask(page, 'And briefly?');
+    assert.ok(await atBottom(), 'sending scrolled down');
+    await waitForAnswers(page, 4);
+  });
+
+  test('stop keeps the answer so far, marked stopped; the next question can be asked', async () => {
+    model.enqueue(textResponse('word '.repeat(400), { chunkSize: 5, delayMs: 40 }));
+    await ask(page, 'Talk for a while');
+    await page.waitForSelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]');
+    await page.click('[data-testid="chat-stop"]');
+    const stopped = page.locator('[data-testid="chat-message"][data-status="stopped"]');
+    await stopped.waitFor();
+    const kept = await stopped.locator('[data-testid="chat-answer"]').textContent();
+    await page.waitForTimeout(400);
+    assert.equal(await stopped.locator('[data-testid="chat-answer"]').textContent(), kept, 'nothing is added after Stop');
+    assert.ok(kept!.length < 'word '.repeat(400).trim().length);
+    assert.match((await stopped.textContent())!, /Stopped\./);
+    await page.waitForSelector('[data-testid="chat-send"]');
+  });
+
+  test('a model failing mid-stream shows why, with Retry; retrying asks the question again', async () => {
+    model.enqueue({ kind: 'fail_mid_stream', chunks: ['Half an ', 'answer'], delayMs: 10 }, textResponse('The whole answer.'));
+    await ask(page, 'Where is the time going?');
+    const failed = page.locator('[data-testid="chat-message"][data-status="error"]');
+    await failed.waitFor();
+    assert.ok((await failed.locator('[data-testid="chat-turn-error"]').textContent())!.length > 'Retry'.length, 'the error says something');
+    await screenshot(page, 'chat-error-retry');
+    await page.click('[data-testid="chat-retry"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-message"][data-role="assistant"]:last-child')?.getAttribute('data-status') === 'complete');
+    const questions = await page.locator('[data-testid="chat-message"][data-role="user"] .chat-question').allTextContents();
+    assert.deepEqual(questions.slice(-2), ['Where is the time going?', 'Where is the time going?']);
+    assert.equal(await page.locator('[data-testid="chat-answer"]').last().textContent(), 'The whole answer.');
+    assert.equal(await page.locator('[data-testid="chat-retry"]').count(), 0, 'the retried turn is not offered again');
+  });
+
+  test('Copy puts the answer\'s Markdown on the clipboard', async () => {
+    await page.locator('[data-testid="chat-copy"]').last().click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'The whole answer.');
+    assert.equal(await page.locator('[data-testid="chat-copy"]').last().textContent(), 'Copied');
+  });
+
+  test('Escape closes the chat and gives the keyboard back to its button; reopened, the conversation is there', async () => {
+    const shown = await page.locator('[data-testid="chat-message"]').count();
+    const asked = model.requests.length;
+    await page.focus('[data-testid="chat-input"]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="chat-window"]', { state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'chat-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="chat-window"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'chat-input');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="chat-message"]').length === n, shown);
+    assert.equal(model.requests.length, asked, 'reopening asked nothing again');
+  });
+
+  test('the chat in the dark theme', async () => {
+    const dark = await newPage(context.browser()!, host.url, { colorScheme: 'dark', width: 1024, height: 700 });
+    try {
+      await waitForChart(dark.page, 'sucrase.cpuprofile');
+      await dark.page.click('[data-testid="chat-button"]');
+      await dark.page.waitForSelector('[data-testid="chat-message"][data-status="complete"]');
+      const background = await dark.page.$eval('[data-testid="chat-window"]', (e) => getComputedStyle(e).backgroundColor);
+      const [r, g, b] = background.match(/\d+/g)!.map(Number);
+      assert.ok(r + g + b < 150, `dark chat (${background})`);
+      await screenshot(dark.page, 'chat-dark');
+    } finally {
+      await dark.context.close();
+    }
+  });
+});
+
+async function ask(page: Page, question: string): Promise<void> {
+  await page.fill('[data-testid="chat-input"]', question);
+  await page.press('[data-testid="chat-input"]', 'Enter');
+}
+
+async function waitForAnswers(page: Page, complete: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]').length === n,
+    complete,
+  );
+}
+
+/** The analysis streams (text shows before the answer is complete) and renders its Markdown. */
+async function assertInitialAnalysisStreams(page: Page, model: ScriptedModelServer): Promise<void> {
+  await page.waitForSelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]');
+  const partial = (await page.textContent('[data-testid="chat-answer"]'))!;
+  await page.waitForSelector('[data-testid="chat-message"][data-status="complete"]');
+  const answer = page.locator('[data-testid="chat-answer"]').first();
+  const whole = (await answer.textContent())!;
+  assert.ok(partial.length > 0 && partial.length < whole.length, `text showed while streaming (${partial.length} of ${whole.length} characters)`);
+  assert.equal(await answer.locator('h2').textContent(), 'What stands out');
+  assert.deepEqual(await answer.locator('li').allTextContents(), ['Object.keys.forEach has the most self time', 'GC runs often but briefly']);
+  assert.deepEqual(await answer.locator('td').allTextContents(), ['processRegion', '1.52 s']);
+  assert.equal(await answer.locator('pre code').textContent(), 'keywords.some((k) => startsWithKeyword(k));\n');
+  // Asked once, with the trace's summary: what the model read names the trace's hottest function.
+  assert.equal(model.requests.length, 1);
+  const sucraseTop = summarizeProfile(await importTraceFile(SUCRASE)).threads[0].topFunctions[0].name;
+  assert.ok(JSON.stringify(model.requests[0].body.messages).includes(sucraseTop), 'the model read the trace summary');
+}
+
+async function assertFollowUpUsesHistory(page: Page, model: ScriptedModelServer): Promise<void> {
+  // The scripted answer reports what the model received: the earlier turns come with the question.
+  model.enqueue((request) => {
+    const messages = request.body.messages ?? [];
+    const earlierAnswer = messages.filter((m) => m.role === 'assistant').map((m) => String(m.content));
+    const question = String(messages.at(-1)?.content ?? '');
+    return textResponse(`You asked: **${question.split('\n').join(' / ')}**. Before that I said ${earlierAnswer.length} thing(s), starting "${earlierAnswer[0]?.slice(0, 18)}".`);
+  });
+  const input = page.locator('[data-testid="chat-input"]');
+  await input.focus();
+  await page.keyboard.type('Which function should I fix first?');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('Keep it short.');
+  await page.keyboard.press('Enter');
+  assert.equal(await input.inputValue(), '', 'sent: the field is empty');
+  const question = page.locator('[data-testid="chat-message"][data-role="user"]').last();
+  assert.equal(await question.locator('.chat-question').textContent(), 'Which function should I fix first?\nKeep it short.');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]').length === 2);
+  const request = model.requests.at(-1)!;
+  assert.ok(JSON.stringify(request.body.messages).includes('## What stands out'), 'the history carried the initial analysis');
+  assert.equal(
+    await page.locator('[data-testid="chat-answer"]').last().textContent(),
+    'You asked: Which function should I fix first? / Keep it short.. Before that I said 1 thing(s), starting "## What stands out".',
+  );
 }
