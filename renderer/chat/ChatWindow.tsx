@@ -68,9 +68,10 @@ export const ChatWindow = forwardRef<ChatWindowHandle, ChatWindowProps>(function
     else setBehind(true);
   }, [messages, waiting, scrollToBottom]);
 
-  // Opening the chat puts the keyboard in it.
+  // Opening the chat puts the keyboard in it: the question field, or the set-up step's first field or button.
   useEffect(() => {
-    (input.current ?? windowElement.current)?.focus();
+    const setupControl = windowElement.current?.querySelector<HTMLElement>('.chat-setup :is(input, button)');
+    (input.current ?? setupControl ?? windowElement.current)?.focus();
   }, [ready]);
 
   const onKeyDown = (event: KeyboardEvent) => {

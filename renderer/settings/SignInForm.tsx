@@ -1,12 +1,11 @@
 // Sign-in to the Supabase project: email and password (or a new account), or
 // a one-time code sent by email. The session stays in the host.
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type ComponentProps, type FormEvent } from 'react';
 import { sendSignInCode, signIn, signUp, verifySignInCode } from '../api/account-commands.ts';
 
 type Method = 'password' | 'code';
 
 export function SignInForm({ projectUrl }: { projectUrl: string }) {
-  const id = useId();
   const [method, setMethod] = useState<Method>('password');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -56,45 +55,28 @@ export function SignInForm({ projectUrl }: { projectUrl: string }) {
       <p className="muted">
         Sign in to <span className="mono">{hostOf(projectUrl)}</span> to ask about this trace.
       </p>
-      <label htmlFor={`${id}-email`}>Email</label>
-      <input
-        id={`${id}-email`}
+      <LabelledInput
+        label="Email"
         type="email"
         autoComplete="email"
-        required
         value={email}
         readOnly={codeSentTo !== null}
-        onChange={(e) => setEmail(e.target.value)}
+        onValue={setEmail}
         data-testid="sign-in-email"
       />
       {method === 'password' ? (
-        <>
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            data-testid="sign-in-password"
-          />
-        </>
+        <LabelledInput label="Password" type="password" autoComplete="current-password" value={password} onValue={setPassword} data-testid="sign-in-password" />
       ) : (
         codeSentTo !== null && (
-          <>
-            <label htmlFor={`${id}-code`}>Code from the email</label>
-            <input
-              id={`${id}-code`}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="\d{6,10}"
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              data-testid="sign-in-code"
-            />
-          </>
+          <LabelledInput
+            label="Code from the email"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6,10}"
+            value={code}
+            onValue={setCode}
+            data-testid="sign-in-code"
+          />
         )
       )}
       {problem && (
@@ -117,6 +99,17 @@ export function SignInForm({ projectUrl }: { projectUrl: string }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** A required field with its label. */
+function LabelledInput({ label, onValue, ...input }: { label: string; onValue(value: string): void } & Omit<ComponentProps<'input'>, 'id' | 'onChange'>) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} required {...input} onChange={(e) => onValue(e.target.value)} />
+    </>
   );
 }
 
