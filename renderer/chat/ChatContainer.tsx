@@ -3,12 +3,16 @@
 // analysis once the conversation is loaded and connected, once per
 // conversation. Closed, it is the floating button; open, the chat window,
 // which takes the side column next to the chart (never over its controls).
+// Items an answer cites show in the chart.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { askInitialAnalysis, retryTurn, sendQuestion, startNewConversation, stopTurn } from '../api/chat-commands.ts';
 import { OPEN_FAILED, useChatStore, type TraceChat } from '../state/chat-store.ts';
+import { showSummaryItem } from '../state/navigation.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import type { LoadedTrace } from '../state/trace-store.ts';
+import { useViewStore } from '../state/view-store.ts';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { ShowCitedItem } from './ChatMarkdown.tsx';
 import { ChatProblemNotice, ConnectionNotice } from './ChatNotices.tsx';
 import { ChatSetup, chatSetupStep } from './ChatSetup.tsx';
 import { ChatWindow, type ChatWindowHandle } from './ChatWindow.tsx';
@@ -42,6 +46,10 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   }, [open]);
 
   const send = useCallback((prompt: string) => sendQuestion(traceId, prompt), [traceId]);
+  const showCited = useCallback(
+    (id: string) => showSummaryItem(trace.profile, trace.summary?.status === 'ready' ? trace.summary.summary : null, id, useViewStore.getState().threadId),
+    [trace.profile, trace.summary],
+  );
   const retry = useCallback((turnId: string) => {
     chatWindow.current?.scrollToBottom(true);
     void retryTurn(traceId, turnId);
@@ -55,24 +63,26 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   return (
     <>
       {open ? (
-        <ChatWindow
-          ref={chatWindow}
-          fileName={trace.fileName}
-          status={<ChatStatus chat={chat} socket={socket} model={settings?.model ?? ''} />}
-          notices={<ChatNotices traceId={traceId} chat={chat} socket={socket} />}
-          setup={setupStep === null ? null : <ChatSetup settings={settings} account={account} onOpenSettings={() => setSettingsOpen(true)} />}
-          messages={chat?.messages ?? []}
-          waiting={inFlight !== null && inFlight.phase !== 'streaming'}
-          gappedTurns={chat?.gappedTurns ?? []}
-          retryableTurnId={retryable}
-          canSend={socket.connectionState === 'open' && chat?.loaded === true && inFlight === null}
-          onSend={send}
-          onStop={stoppable ? () => void stopTurn(stoppable) : null}
-          onRetry={retry}
-          onNewConversation={chat?.loaded && chat.messages.length > 0 && !inFlight ? () => void startNewConversation(traceId) : null}
-          onOpenSettings={() => setSettingsOpen(true)}
-          onClose={close}
-        />
+        <ShowCitedItem.Provider value={showCited}>
+          <ChatWindow
+            ref={chatWindow}
+            fileName={trace.fileName}
+            status={<ChatStatus chat={chat} socket={socket} model={settings?.model ?? ''} />}
+            notices={<ChatNotices traceId={traceId} chat={chat} socket={socket} />}
+            setup={setupStep === null ? null : <ChatSetup settings={settings} account={account} onOpenSettings={() => setSettingsOpen(true)} />}
+            messages={chat?.messages ?? []}
+            waiting={inFlight !== null && inFlight.phase !== 'streaming'}
+            gappedTurns={chat?.gappedTurns ?? []}
+            retryableTurnId={retryable}
+            canSend={socket.connectionState === 'open' && chat?.loaded === true && inFlight === null}
+            onSend={send}
+            onStop={stoppable ? () => void stopTurn(stoppable) : null}
+            onRetry={retry}
+            onNewConversation={chat?.loaded && chat.messages.length > 0 && !inFlight ? () => void startNewConversation(traceId) : null}
+            onOpenSettings={() => setSettingsOpen(true)}
+            onClose={close}
+          />
+        </ShowCitedItem.Provider>
       ) : (
         <FloatingChatButton ref={button} onOpen={() => useChatStore.getState().openChanged(true)} />
       )}

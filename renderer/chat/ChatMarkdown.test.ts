@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { ChatMarkdown } from './ChatMarkdown.tsx';
+import { ChatMarkdown, ShowCitedItem } from './ChatMarkdown.tsx';
 
 const render = (text: string) => renderToStaticMarkup(createElement(ChatMarkdown, { text }));
 
@@ -41,4 +41,19 @@ test('https links stay links (opened through the host); any other scheme is plai
   assert.equal(html.match(/<a /g)?.length, 1, 'only the https link is a link');
   for (const label of ['js', 'plain', 'file', 'data']) assert.ok(html.includes(`<span class="chat-link-refused">${label}</span>`), label);
   assert.doesNotMatch(html, /javascript:|file:|data:/);
+});
+
+test('items cited by their summary id are buttons that show them; in code they stay code', () => {
+  const text = 'Most time is in [fn382] on [thread t0], see [task:t0:12] and [path:t0:40]. Not `[fn7]`, nor [fn](https://example.com/).';
+  const html = renderToStaticMarkup(createElement(ShowCitedItem.Provider, { value: () => true }, createElement(ChatMarkdown, { text })));
+  const cited = [...html.matchAll(/<button[^>]*data-item-id="([^"]+)"[^>]*>([^<]*)<\/button>/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(cited, [
+    ['fn382', 'fn382'],
+    ['thread t0', 'thread t0'],
+    ['task:t0:12', 'task:t0:12'],
+    ['path:t0:40', 'path:t0:40'],
+  ]);
+  assert.match(html, /<code>\[fn7\]<\/code>/);
+  // Without a trace to show them in, citations read as the text they were.
+  assert.match(render('See [fn382].'), /<p>See <span class="chat-citation">\[fn382\]<\/span>\.<\/p>/);
 });

@@ -2,15 +2,20 @@
 // or the trace put in it: raw HTML shows as the text it is (function names
 // like <anonymous> stay readable), rehype-sanitize keeps only GitHub's safe
 // elements and attributes, images never load (their alt text shows), and
-// links open in the system browser through the host, https only.
-import { memo, type ComponentProps, type MouseEvent } from 'react';
+// links open in the system browser through the host, https only. Items the
+// answer cites by their summary id ("[fn12]") are buttons that show them.
+import { createContext, memo, useContext, type ComponentProps, type MouseEvent } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import { safeExternalUrl } from '../../electron/services/external-url.ts';
 import { host } from '../api/host-api.ts';
+import { citedId, remarkTraceCitations } from './trace-citations.ts';
 
-const REMARK_PLUGINS = [remarkGfm];
+/** Shows a cited item in the chart; false when the id names nothing in the open trace. Absent: citations stay text. */
+export const ShowCitedItem = createContext<((id: string) => boolean) | null>(null);
+
+const REMARK_PLUGINS = [remarkGfm, remarkTraceCitations];
 const REHYPE_PLUGINS = [rehypeSanitize];
 /** HTML in an answer becomes text instead of markup. */
 const REMARK_REHYPE_OPTIONS = { handlers: { html: (_state: unknown, node: { value: string }) => ({ type: 'text' as const, value: node.value }) } };
@@ -22,7 +27,19 @@ function openLink(event: MouseEvent<HTMLAnchorElement>, url: string): void {
     .catch(() => {});
 }
 
-function ExternalLink({ href, children }: ComponentProps<'a'>) {
+function Citation({ id }: { id: string }) {
+  const show = useContext(ShowCitedItem);
+  if (!show) return <span className="chat-citation">[{id}]</span>;
+  return (
+    <button type="button" className="chat-citation" onClick={() => show(id)} title={`Show ${id} in the chart`} data-testid="chat-citation" data-item-id={id}>
+      {id}
+    </button>
+  );
+}
+
+function Link({ href, children }: ComponentProps<'a'>) {
+  const cited = citedId(href);
+  if (cited !== null) return <Citation id={cited} />;
   const url = href ? safeExternalUrl(href) : null;
   if (!url) return <span className="chat-link-refused">{children}</span>;
   return (
@@ -45,7 +62,7 @@ function ScrollingTable(props: ComponentProps<'table'>) {
   );
 }
 
-const COMPONENTS: Components = { a: ExternalLink, img: ImageAsText, table: ScrollingTable };
+const COMPONENTS: Components = { a: Link, img: ImageAsText, table: ScrollingTable };
 
 export const ChatMarkdown = memo(function ChatMarkdown({ text }: { text: string }) {
   return (
