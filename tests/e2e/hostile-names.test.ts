@@ -16,6 +16,7 @@ import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { startScriptedModel, textResponse, type RecordedRequest, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { dropFile, launchChromium, newPage, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
 const SUCRASE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
@@ -66,6 +67,7 @@ async function injectedTraces(page: Page) {
 const INERT = { pwned: null, images: 0, frames: 0, inlineScripts: 0, handlers: [], scriptLinks: 0 };
 
 describe('function names carrying HTML, Markdown and prompt injection', () => {
+  let model: ScriptedModelServer;
   let host: PageHost;
   let browser: Browser;
   let context: BrowserContext;
@@ -80,7 +82,12 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
     names = hostileNames(pixel.origin);
     trace = writeHostileTrace(names);
     summary = summarizeProfile(await importTraceFile(trace));
-    [host, browser] = await Promise.all([startHost(), launchChromium()]);
+    model = await startScriptedModel();
+    // Local mode: the host calls the scripted model, whose answers quote what it was sent.
+    [host, browser] = await Promise.all([
+      startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
+      launchChromium(),
+    ]);
     ({ context, page } = await newPage(browser, host.url));
     await dropFile(page, trace);
     await waitForChart(page, 'hostile.cpuprofile');
@@ -90,6 +97,7 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
     await context?.close();
     await browser?.close();
     await host?.stop();
+    await model?.stop();
     pixel?.server.close();
   });
 
@@ -119,6 +127,32 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
     await page.fill('[data-testid="search-input"]', '<script>');
     await page.waitForFunction(() => document.querySelector('[data-testid="search-count"]')?.textContent === '1 match');
     await page.fill('[data-testid="search-input"]', '');
+    assert.deepEqual(await injectedTraces(page), INERT);
+    assert.deepEqual(pixel.hits, [], 'nothing was fetched');
+  });
+
+  test('an answer quoting them, with markup of its own, shows it all as text', async () => {
+    const quoted = (request: RecordedRequest) => [...names.values()].filter((name) => JSON.stringify(request.body.messages).includes(JSON.stringify(name).slice(1, -1)));
+    let sent: string[] = [];
+    model.enqueue((request) => {
+      sent = quoted(request);
+      const answer = [
+        'The hottest functions are:',
+        ...sent.map((name) => `- ${name}`),
+        '',
+        `<img src="${pixel.origin}/answer.png" onerror="window.__pwned='answer'"> ![chart](${pixel.origin}/chart.png) [details](javascript:window.__pwned='link')`,
+      ].join('\n');
+      return textResponse(answer, { chunkSize: 7 });
+    });
+    await page.click('[data-testid="chat-button"]');
+    await page.waitForSelector('[data-testid="chat-message"][data-status="complete"]');
+    assert.equal(sent.length, names.size, 'the model was sent every hostile name (in its summary)');
+    const items = await page.locator('[data-testid="chat-answer"] li').allTextContents();
+    // Markdown inside a name still formats (it is Markdown in an answer), but nothing in it is markup: the HTML ones read as written.
+    for (const name of sent.filter((n) => n.startsWith('<') || n.startsWith('IGNORE'))) assert.ok(items.includes(name), `${name} shows as written`);
+    const text = (await page.textContent('[data-testid="chat-answer"]'))!;
+    assert.ok(text.includes(`<img src="${pixel.origin}/answer.png" onerror="window.__pwned='answer'">`));
+    assert.ok(text.includes('[image: chart]'));
     assert.deepEqual(await injectedTraces(page), INERT);
     assert.deepEqual(pixel.hits, [], 'nothing was fetched');
   });
