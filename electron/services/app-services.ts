@@ -6,10 +6,15 @@ import type { AppInfo, EventSink, ImportStarted, RequestHandlers } from '../ipc-
 import { accountHandlers, announceAccountChanges } from './account-handlers.ts';
 import { AccountService } from './account-service.ts';
 import { AppSettings, type Environment } from './app-settings.ts';
+import { chatHandlers } from './chat-handlers.ts';
+import { ChatService } from './chat-service.ts';
+import type { BackoffOptions } from './reconnect-backoff.ts';
+import { ConversationStore } from './conversations.ts';
 import { safeExternalUrl } from './external-url.ts';
 import { ImportService } from './import-service.ts';
 import { RecentFilesStore } from './recent-files.ts';
 import { SecretStore, type StringEncryption } from './secret-store.ts';
+import { UnsyncedTraceStorage } from './unsynced-trace-storage.ts';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -35,6 +40,10 @@ export interface AppServicesOptions {
   encryption: StringEncryption;
   /** Where settings not saved in the app come from (process.env). */
   env: Environment;
+  /** sha256 of streamed imports' bytes by import id, where the host streams them (the browser host's uploads). */
+  streamedHashes?: ReadonlyMap<string, Promise<string>>;
+  /** The cloud chat's reconnect backoff and stall timeout (tests shorten them). */
+  cloudChat?: { backoff?: BackoffOptions; stallTimeoutMs?: number };
 }
 
 export interface AppServices {
@@ -44,6 +53,7 @@ export interface AppServices {
   recent: RecentFilesStore;
   settings: AppSettings;
   account: AccountService;
+  chat: ChatService;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
   openPath(path: string): Promise<ImportStarted>;
   dispose(): Promise<void>;
@@ -70,6 +80,22 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     },
   });
   const openPath = (path: string) => imports.importPath(path);
+  const chat = new ChatService({
+    emit,
+    settings,
+    account,
+    traceStorage: new UnsyncedTraceStorage({ cloud: account, imports, streamedHashes: options.streamedHashes ?? new Map() }),
+    conversations: ConversationStore.inFolder(options.userDataDir),
+    traces: {
+      open: (traceId) => (imports.current?.traceId === traceId ? { traceId, fileName: imports.current.fileName } : null),
+      async summaryText(traceId) {
+        const summary = await imports.whenSummarised(traceId);
+        if (summary.status !== 'ready') throw new Error(summary.message);
+        return summary.summaryText;
+      },
+    },
+    cloud: options.cloudChat,
+  });
 
   const handlers: RequestHandlers = {
     async 'trace:open-dialog'() {
@@ -94,11 +120,14 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       await adapters.openExternal(safe);
     },
     ...accountHandlers(settings, account),
+    ...chatHandlers(chat),
   };
 
   async function dispose(): Promise<void> {
     stopAnnouncing();
+    // The chat first: it saves its conversation and needs the account to close its channel.
+    await chat.dispose();
     await Promise.all([imports.dispose(), account.dispose()]);
   }
-  return { handlers, imports, recent, settings, account, openPath, dispose };
+  return { handlers, imports, recent, settings, account, chat, openPath, dispose };
 }

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL } from '../../functions/_shared/model-defaults.ts';
+import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL } from '../../functions/_shared/model-config.ts';
 import type { ChatMode, ChatSettings, RequestPayload, SettingsState, Unsubscribe } from '../ipc-contract.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import type { SecretStore } from './secret-store.ts';

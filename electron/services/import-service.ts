@@ -89,6 +89,8 @@ export class ImportService {
   private currentSummary: TraceSummaryEvent | null = null;
   private lastFailure: ImportFailedEvent | null = null;
   private disposed = false;
+  /** Callers waiting for the open trace's summary. */
+  private summaryWaiters: { traceId: string; resolve: (event: TraceSummaryEvent) => void; reject: (error: Error) => void }[] = [];
 
   constructor(private readonly options: ImportServiceOptions) {}
 
@@ -104,6 +106,17 @@ export class ImportService {
 
   get isRunning(): boolean {
     return this.running !== null;
+  }
+
+  /**
+   * The summary of the open trace `traceId`, once computed (it follows the
+   * loaded trace). Rejects when that trace is not the open one, or stops
+   * being it before its summary arrives.
+   */
+  whenSummarised(traceId: string): Promise<TraceSummaryEvent> {
+    if (this.currentTrace?.traceId !== traceId) return Promise.reject(new Error('That trace is no longer open.'));
+    if (this.currentSummary) return Promise.resolve(this.currentSummary);
+    return new Promise((resolve, reject) => this.summaryWaiters.push({ traceId, resolve, reject }));
   }
 
   /** Starts a worker now so the first import does not wait for one to load. */
@@ -160,6 +173,7 @@ export class ImportService {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.running = null;
+    this.settleSummaryWaiters(null);
     for (const run of this.runOf.values()) {
       run.stage = 'done';
       clearTimeout(run.cancelTimer);
@@ -299,6 +313,7 @@ export class ImportService {
     run.traceId = loaded.traceId;
     this.currentTrace = loaded;
     this.currentSummary = null;
+    this.settleSummaryWaiters(null);
     run.holdTimer = setTimeout(() => this.releaseRest(run), this.options.restHoldMs ?? DEFAULT_REST_HOLD_MS);
     run.holdTimer.unref();
     this.options.emit('trace:loaded', loaded);
@@ -356,6 +371,18 @@ export class ImportService {
     if (this.currentTrace?.traceId !== event.traceId) return;
     this.currentSummary = event;
     this.options.emit('trace:summary', event);
+    this.settleSummaryWaiters(event);
+  }
+
+  /** Hands waiters their trace's summary; those of any other trace (replaced, or all on dispose: null) are told it is gone. */
+  private settleSummaryWaiters(event: TraceSummaryEvent | null): void {
+    const waiters = this.summaryWaiters;
+    this.summaryWaiters = [];
+    for (const waiter of waiters) {
+      if (event && waiter.traceId === event.traceId) waiter.resolve(event);
+      else if (waiter.traceId === this.currentTrace?.traceId && event === null && !this.disposed) this.summaryWaiters.push(waiter);
+      else waiter.reject(new Error('That trace is no longer open.'));
+    }
   }
 
   /** A worker whose run is over: idle for the next import if reusable and none is idle yet, else terminated. */

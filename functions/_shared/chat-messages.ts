@@ -3,8 +3,9 @@
 // node_modules). Three families of messages:
 //   1. client -> socket (trace-analysis-socket): start_analysis, user_prompt
 //   2. socket -> client replies: connection_ack, analysis_started, waiting_for_model, error
-//   3. Realtime broadcast events on the user's private channel, published by
-//      process-ai-turn: model_chunk_start, model_chunk_append, model_response_end, error
+//   3. Realtime broadcasts on the user's private channel, published by
+//      process-ai-turn as event `ai_response`, the payload saying which:
+//      model_chunk_start, model_chunk_append, model_response_end, error
 // Every object is strict: an unknown key (a `userId` smuggled in by a client,
 // say) fails validation instead of being silently carried along.
 import { z } from 'zod';
@@ -116,7 +117,8 @@ export type SocketError = z.infer<typeof SocketErrorSchema>;
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 // ---- 3. Realtime broadcast events -------------------------------------------
-// The broadcast `event` name equals the payload's `type`. `seq` starts at 0 with
+// Every broadcast is event AI_RESPONSE_EVENT; the payload's `type` says what it
+// is (one listener sees a turn's events in order). `seq` starts at 0 with
 // model_chunk_start (or with `error` when the turn fails before the model is
 // called) and grows by one per event of the turn, so a receiver can drop
 // duplicates (seq already seen) and detect gaps (seq skipped). Every turn ends
@@ -173,13 +175,9 @@ export type ModelChunkAppend = z.infer<typeof ModelChunkAppendSchema>;
 export type ModelResponseEnd = z.infer<typeof ModelResponseEndSchema>;
 export type TurnError = z.infer<typeof TurnErrorSchema>;
 export type RealtimeEvent = z.infer<typeof RealtimeEventSchema>;
-export type RealtimeEventName = RealtimeEvent['type'];
-export const REALTIME_EVENT_NAMES: readonly RealtimeEventName[] = [
-  'model_chunk_start',
-  'model_chunk_append',
-  'model_response_end',
-  'error',
-];
+
+/** The broadcast event name every answer event is published under. */
+export const AI_RESPONSE_EVENT = 'ai_response';
 
 /** One-line description of a validation failure, fit for an `error` reply. */
 export function describeValidationError(error: z.ZodError): string {

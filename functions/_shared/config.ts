@@ -1,6 +1,6 @@
 // Settings of both functions, read once from the environment. Secrets and
 // limits live here so nothing else calls Deno.env and tests can pass a config.
-import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL } from './model-defaults.ts';
+import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL, type ModelConfig } from './model-config.ts';
 
 export interface SupabaseConfig {
   supabaseUrl: string;
@@ -18,16 +18,6 @@ export interface SocketConfig extends SupabaseConfig {
   turnsPerMinute: number;
   /** Largest client frame accepted, in bytes. */
   maxMessageBytes: number;
-}
-
-export interface ModelConfig {
-  apiKey: string;
-  baseURL: string;
-  model: string;
-  maxRetries: number;
-  timeoutMs: number;
-  /** Cap on the answer's length; unset leaves it to the provider. */
-  maxOutputTokens?: number;
 }
 
 export interface TurnConfig extends SupabaseConfig {

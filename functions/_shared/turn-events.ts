@@ -5,6 +5,7 @@
 // `flushIntervalMs`, so a fast model does not cost one REST call per token.
 // Events are sent strictly one batch after another, never concurrently.
 import {
+  AI_RESPONSE_EVENT,
   chatResultsChannel,
   type ErrorCode,
   type RealtimeEvent,
@@ -109,7 +110,7 @@ export class TurnEventPublisher {
     this.urgent = false;
     this.lastFlushAt = performance.now();
     this.sending = this.options
-      .transport(batch.map((payload) => ({ topic: this.topic, event: payload.type, payload })))
+      .transport(batch.map((payload) => ({ topic: this.topic, event: AI_RESPONSE_EVENT, payload })))
       .catch((error) => this.options.onDeliveryFailure?.(error))
       .finally(() => {
         this.sending = undefined;

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from '../_test/assert.ts';
 import { startBroadcastRecorder } from '../_test/broadcast-recorder.ts';
-import { RealtimeEventSchema, type RealtimeEvent } from './chat-messages.ts';
+import { AI_RESPONSE_EVENT, RealtimeEventSchema, type RealtimeEvent } from './chat-messages.ts';
 import { restBroadcastTransport } from './realtime-broadcast.ts';
 import { TurnEventPublisher } from './turn-events.ts';
 
@@ -14,7 +14,7 @@ function eventsOf(recorder: ReturnType<typeof startBroadcastRecorder>): Realtime
     assertEquals(m.topic, `private-chat-results-${userId}`);
     assertEquals(m.private, true);
     const event = RealtimeEventSchema.parse(m.payload);
-    assertEquals(m.event, event.type);
+    assertEquals(m.event, AI_RESPONSE_EVENT);
     return event;
   });
 }

@@ -8,12 +8,13 @@ import { waitUntil } from '../_shared/edge-runtime.ts';
 import { restBroadcastTransport } from '../_shared/realtime-broadcast.ts';
 import { hasServerCredential } from '../_shared/server-credential.ts';
 import { createAdminClient } from '../_shared/supabase-clients.ts';
-import { createModelClient, runAiTurn } from './ai-turn.ts';
+import { createModelClient } from '../_shared/answer-turn.ts';
+import { runAiTurn } from './ai-turn.ts';
 
 export function createProcessTurnHandler(config: TurnConfig): (request: Request) => Promise<Response> {
   const admin = createAdminClient(config);
   const transport = restBroadcastTransport(config);
-  const openai = createModelClient(config);
+  const openai = createModelClient(config.model);
   return async (request) => {
     if (!hasServerCredential(request, config.aiTurnCredential)) {
       return Response.json({ error: 'Unauthorized: this function is called only by the chat socket.' }, { status: 401 });

@@ -5,6 +5,7 @@
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
+  AI_RESPONSE_EVENT,
   CHAT_PROTOCOL,
   chatResultsChannel,
   JWT_SUBPROTOCOL_PREFIX,
@@ -23,10 +24,14 @@ export interface CloudStack {
   stop(): Promise<void>;
 }
 
-export async function startCloudStack(functionEnv: Record<string, string> = {}, options: { fileSizeLimit?: number } = {}): Promise<CloudStack> {
+export async function startCloudStack(
+  functionEnv: Record<string, string> = {},
+  options: { fileSizeLimit?: number; jwtExpirySeconds?: number } = {},
+): Promise<CloudStack> {
   const model = await startScriptedModel();
   const standin = await startSupabaseStandin({
     fileSizeLimit: options.fileSizeLimit,
+    jwtExpirySeconds: options.jwtExpirySeconds,
     functionEnv: {
       OPENAI_BASE_URL: model.baseURL,
       OPENAI_API_KEY: 'scripted-key',
@@ -144,7 +149,7 @@ export async function listenForResults(user: SignedInUser, topicUserId = user.us
   const arrivals: number[] = [];
   const waiters: Array<() => void> = [];
   const channel = user.client.channel(chatResultsChannel(topicUserId), { config: { private: true } });
-  channel.on('broadcast', { event: '*' }, (message) => {
+  channel.on('broadcast', { event: AI_RESPONSE_EVENT }, (message) => {
     arrivals.push(performance.now());
     events.push(RealtimeEventSchema.parse(message.payload));
     waiters.splice(0).forEach((wake) => wake());

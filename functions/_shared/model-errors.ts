@@ -9,7 +9,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from 'openai';
-import type { ErrorCode } from '../_shared/chat-messages.ts';
+import type { ErrorCode } from './chat-messages.ts';
 
 export interface UserFacingError {
   code: ErrorCode;
@@ -26,13 +26,25 @@ function retryAfterSeconds(error: APIError): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/**
+ * Who can fix the endpoint's configuration: the project's administrator (the
+ * functions' environment) or the user (local mode's settings).
+ */
+export type ConfigurationOwner = 'administrator' | 'user';
+
+const FIX = {
+  administrator: { key: 'the administrator must check OPENAI_API_KEY', model: 'the administrator must check AI_MODEL', credit: 'the administrator must add credit' },
+  user: { key: 'check the API key in Settings', model: 'check the model in Settings', credit: 'add credit to that account or pick another endpoint in Settings' },
+} as const;
+
 /** `answeredChars` > 0 means part of the answer already reached the user. */
-export function describeModelError(error: unknown, model: string, answeredChars: number): UserFacingError {
+export function describeModelError(error: unknown, model: string, answeredChars: number, owner: ConfigurationOwner = 'administrator'): UserFacingError {
+  const fix = FIX[owner];
   // When part of the answer was shown, say that it is incomplete before saying why.
   const sentence = (reason: string) => (answeredChars > 0 ? `The answer was cut off: ${reason}` : reason[0].toUpperCase() + reason.slice(1));
   if (error instanceof RateLimitError) {
     if (error.code === 'insufficient_quota') {
-      return { code: 'model_unavailable', message: 'The AI provider account has run out of quota; the administrator must add credit.' };
+      return { code: 'model_unavailable', message: `The AI provider account has run out of quota; ${fix.credit}.` };
     }
     const retry = retryAfterSeconds(error);
     return {
@@ -48,10 +60,10 @@ export function describeModelError(error: unknown, model: string, answeredChars:
     return { code: 'model_unavailable', message: sentence('could not reach the AI model service; try again in a moment.') };
   }
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
-    return { code: 'model_error', message: 'The AI provider refused the server\'s credentials; the administrator must check OPENAI_API_KEY.' };
+    return { code: 'model_error', message: `The AI provider refused the ${owner === 'user' ? 'API key' : "server's credentials"}; ${fix.key}.` };
   }
   if (error instanceof NotFoundError) {
-    return { code: 'model_unavailable', message: `The AI model "${model}" is not available; the administrator must check AI_MODEL.` };
+    return { code: 'model_unavailable', message: `The AI model "${model}" is not available; ${fix.model}.` };
   }
   if (error instanceof BadRequestError) {
     return { code: 'model_error', message: `The AI model refused the request: ${error.message}` };

@@ -35,6 +35,13 @@ Deno.test('provider failures become actionable messages', async () => {
   assertMatch(auth.message, /OPENAI_API_KEY/);
 });
 
+Deno.test('in local mode the user is told to fix their settings, not to call an administrator', async () => {
+  const auth = describeModelError(await errorFor(401, { error: { message: 'bad key' } }), 'm', 0, 'user');
+  assertEquals(auth, { code: 'model_error', message: 'The AI provider refused the API key; check the API key in Settings.' });
+  const missing = describeModelError(await errorFor(404, { error: { message: 'no such model' } }), 'llama9', 0, 'user');
+  assertEquals(missing.message, 'The AI model "llama9" is not available; check the model in Settings.');
+});
+
 Deno.test('an unreachable provider, and a stream cut after some text', async () => {
   const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, () => new Response('x'));
   const url = `http://127.0.0.1:${server.addr.port}/v1`;
