@@ -83,12 +83,17 @@ export async function retryTurn(traceId: string, failedTurnId: string): Promise<
   }
 }
 
+/**
+ * Stops the answer where the host stops it: text the host sent before it
+ * stopped still arrives ahead of its answer and is shown, so the answer
+ * kept (and shown again later) is the one on screen.
+ */
 export async function stopTurn(turnId: string): Promise<void> {
-  // Shown stopped at once; chunks already on their way are not added.
-  useChatStore.getState().turnStopped(turnId);
+  useChatStore.getState().stopRequested(turnId);
   await host()
     .stopChatTurn(turnId)
     .catch(() => {});
+  useChatStore.getState().turnStopped(turnId);
 }
 
 export async function startNewConversation(traceId: string): Promise<void> {

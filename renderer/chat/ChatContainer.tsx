@@ -56,7 +56,7 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   }, [traceId]);
 
   const inFlight = chat?.inFlight ?? null;
-  const stoppable = inFlight?.turnId && inFlight.phase !== 'sending' ? inFlight.turnId : null;
+  const stoppable = inFlight?.turnId && inFlight.phase !== 'sending' && !inFlight.stopping ? inFlight.turnId : null;
   const last = chat?.messages.at(-1);
   const retryable = !inFlight && last?.role === 'assistant' && (last.status === 'error' || last.status === 'interrupted') ? last.turnId : null;
 

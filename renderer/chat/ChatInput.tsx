@@ -2,6 +2,7 @@
 // while an answer is on its way. A question the host refuses comes back into
 // the field, so nothing typed is lost.
 import { forwardRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { MAX_PROMPT_CHARS } from '../../functions/_shared/chat-constants.ts';
 
 interface ChatInputProps {
   /** False while the chat cannot take a question (connecting, a turn in flight). */
@@ -39,6 +40,7 @@ export const ChatInput = forwardRef<HTMLTextAreaElement, ChatInputProps>(functio
         ref={ref}
         rows={1}
         value={draft}
+        maxLength={MAX_PROMPT_CHARS}
         placeholder="Ask about this trace…"
         aria-describedby="chat-input-hint"
         onChange={(e) => setDraft(e.target.value)}

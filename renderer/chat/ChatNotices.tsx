@@ -1,15 +1,9 @@
 // What the chat says about itself above the conversation: the connection when
 // it is not simply open (a drop and a refusal read differently), and a
 // problem not tied to one answer.
+import { CLOSE_POLICY_VIOLATION } from '../../functions/_shared/chat-constants.ts';
 import type { ChatProblem } from '../state/chat-store.ts';
 import type { TraceAnalysisSocket } from './useTraceAnalysisSocket.ts';
-
-/**
- * RFC 6455 "policy violation": the socket function refuses the access token
- * with it (CLOSE_POLICY_VIOLATION in functions/_shared/chat-messages.ts, not
- * imported: that module brings zod's 450 kB into the page).
- */
-const CLOSE_POLICY_VIOLATION = 1008;
 
 export function ConnectionNotice({ socket }: { socket: TraceAnalysisSocket }) {
   const { connectionState, closeEvent, retry } = socket;

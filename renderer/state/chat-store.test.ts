@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { beforeEach, test } from 'node:test';
-import type { ChatMessage, ChatSnapshot, ChatTurnEvent } from '../../electron/ipc-contract.ts';
+import { INITIAL_ANALYSIS_PROMPT, type ChatMessage, type ChatSnapshot, type ChatTurnEvent } from '../../electron/ipc-contract.ts';
 import { UNNAMED_TURN, useChatStore, type TraceChat } from './chat-store.ts';
 
 const initial = useChatStore.getState();
@@ -85,17 +85,19 @@ test("the turn's events may come before the host's answer to the send: they join
   assert.equal(chat('a').messages.filter((m) => m.role === 'user').length, 1);
 });
 
-test('the initial analysis is asked once, with no question shown; it streams like any answer', () => {
+test('the initial analysis shows its prompt as the question, as the host keeps it; it streams like any answer', () => {
   opened('a');
   assert.equal(chat('a').initialAnalysisRequested, false);
   store().questionSent('a', null);
   assert.equal(chat('a').initialAnalysisRequested, true);
-  assert.deepEqual(chat('a').messages, []);
   const turnId = randomUUID();
   for (const event of streamed('a', turnId, ['## Overview\n', '- one'])) send(event);
   assert.deepEqual(
-    chat('a').messages.map((m) => [m.role, m.content, m.status]),
-    [['assistant', '## Overview\n- one', 'complete']],
+    chat('a').messages.map((m) => [m.role, m.turnId, m.content, m.status]),
+    [
+      ['user', turnId, INITIAL_ANALYSIS_PROMPT, 'complete'],
+      ['assistant', turnId, '## Overview\n- one', 'complete'],
+    ],
   );
 });
 
@@ -115,16 +117,20 @@ test("a turn's events land in its trace's chat, even after the window has moved 
   assert.equal(chat('b').lastEvent, null);
 });
 
-test('stop keeps the answer so far; chunks and the end that follow do not change it', () => {
+test('stop keeps the answer as far as the host got before stopping; chunks and the end that follow do not change it', () => {
   opened('a');
   store().questionSent('a', 'Explain');
   const turnId = randomUUID();
   const events = streamed('a', turnId, ['one ', 'two ', 'three']);
   for (const event of events.slice(0, 4)) send(event);
+  store().stopRequested(turnId);
+  assert.deepEqual(chat('a').inFlight, { turnId, phase: 'streaming', stopping: true });
+  // What the host sent before it stopped still arrives, and is what it keeps.
+  send(events[4]);
   store().turnStopped(turnId);
   assert.equal(chat('a').inFlight, null);
-  for (const event of events.slice(4)) send(event);
-  assert.equal(answerOf('a', turnId)!.content, 'one ');
+  for (const event of events.slice(5)) send(event);
+  assert.equal(answerOf('a', turnId)!.content, 'one two ');
   assert.equal(answerOf('a', turnId)!.status, 'stopped');
 });
 
@@ -204,6 +210,7 @@ test('the initial analysis refused without a turn (the socket names only the tra
   opened('a');
   store().questionSent('a', null);
   send({ type: 'error', turnId: null, code: 'summary_unavailable', message: 'The summary is not stored yet.' });
+  assert.deepEqual(chat('a').messages, [], 'the question is taken back');
   assert.equal(chat('a').inFlight, null);
   assert.equal(chat('a').initialAnalysisRequested, false);
   assert.equal(chat('a').error!.message, 'The summary is not stored yet.');

@@ -4,7 +4,7 @@
 // only their turn, so the store remembers which trace each turn belongs to.
 // Whether the chat is open is this window's own state.
 import { create } from 'zustand';
-import type { ChatConnectionEvent, ChatMessage, ChatMode, ChatSnapshot, ChatTurnEvent } from '../../electron/ipc-contract.ts';
+import { INITIAL_ANALYSIS_PROMPT, type ChatConnectionEvent, type ChatMessage, type ChatMode, type ChatSnapshot, type ChatTurnEvent } from '../../electron/ipc-contract.ts';
 
 export type ChatProblem = NonNullable<ChatMessage['error']>;
 
@@ -18,6 +18,10 @@ export const UNNAMED_TURN = '';
 export interface TurnInFlight {
   turnId: string | null;
   phase: 'sending' | 'waiting' | 'streaming';
+  /** It asks the initial analysis (asked again when refused before it had a turn). */
+  initialAnalysis?: true;
+  /** The user asked to stop it; the host has not confirmed yet. */
+  stopping?: true;
 }
 
 export interface TraceChat {
@@ -66,7 +70,9 @@ interface ChatState {
   questionNamed(traceId: string, turnId: string): void;
   /** The host refused the question in flight; it is taken back (the window puts it back in the input). */
   questionFailed(traceId: string, message: string): void;
-  /** The user stopped the turn: the answer so far stays, marked stopped; later chunks are ignored. */
+  /** The user asked to stop the turn. */
+  stopRequested(turnId: string): void;
+  /** The host stopped the turn: the answer so far stays, marked stopped; later chunks are ignored. */
   turnStopped(turnId: string): void;
   errorDismissed(traceId: string): void;
 }
@@ -165,9 +171,10 @@ export const useChatStore = create<ChatState>()((set, get) => {
       );
     },
     questionSent(traceId, prompt) {
+      // The host keeps the initial analysis's prompt as the question: shown now as it will be when the conversation is opened again.
       update(traceId, (chat) => ({
-        messages: prompt === null ? chat.messages : [...chat.messages, userMessage(UNNAMED_TURN, prompt)],
-        inFlight: { turnId: null, phase: 'sending' },
+        messages: [...chat.messages, userMessage(UNNAMED_TURN, prompt ?? INITIAL_ANALYSIS_PROMPT)],
+        inFlight: prompt === null ? { turnId: null, phase: 'sending', initialAnalysis: true } : { turnId: null, phase: 'sending' },
         initialAnalysisRequested: chat.initialAnalysisRequested || prompt === null,
         error: null,
       }));
@@ -187,6 +194,11 @@ export const useChatStore = create<ChatState>()((set, get) => {
     },
     questionFailed(traceId, message) {
       update(traceId, (chat) => unnamedQuestionFailed(chat, { code: 'request_failed', message }));
+    },
+    stopRequested(turnId) {
+      const traceId = get().turnTraces[turnId];
+      if (!traceId) return;
+      update(traceId, (chat) => ({ inFlight: chat.inFlight?.turnId === turnId ? { ...chat.inFlight, stopping: true } : chat.inFlight }));
     },
     turnStopped(turnId) {
       const traceId = get().turnTraces[turnId];
@@ -217,16 +229,14 @@ function named(chat: TraceChat, turnId: string): TraceChat {
 
 /**
  * The question in flight, not yet named, failed: it is taken back (the window
- * puts a question back in the input) and the chat shows why. Without a
- * question it was the initial analysis, asked again once the user has
- * dismissed that (errorDismissed).
+ * puts a question back in the input) and the chat shows why. The initial
+ * analysis is asked again once the user has dismissed that (errorDismissed).
  */
 function unnamedQuestionFailed(chat: TraceChat, problem: ChatProblem): Partial<TraceChat> {
-  const initialAnalysis = !chat.messages.some((m) => m.turnId === UNNAMED_TURN);
   return {
     messages: chat.messages.filter((m) => m.turnId !== UNNAMED_TURN),
     inFlight: null,
-    initialAnalysisRequested: initialAnalysis ? false : chat.initialAnalysisRequested,
+    initialAnalysisRequested: chat.inFlight?.initialAnalysis ? false : chat.initialAnalysisRequested,
     error: problem,
   };
 }
@@ -283,7 +293,7 @@ function inFlightAfter(chat: TraceChat, turnId: string, phase: TurnInFlight['pha
   // Another turn of this window is in flight: the event belongs to a turn asked elsewhere, which does not replace it.
   if (current && current.turnId !== turnId) return current;
   if (current?.phase === 'streaming' && phase === 'waiting') return current;
-  return { turnId, phase };
+  return { ...current, turnId, phase };
 }
 
 function endedTurn(chat: TraceChat, turnId: string): TurnInFlight | null {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { INITIAL_ANALYSIS_PROMPT } from '../../electron/ipc-contract.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
@@ -53,21 +54,40 @@ describe('the chat with a Supabase project', () => {
     await assertNothingCovered(page);
   });
 
-  test('a wrong password is refused with the project\'s reason; the right one signs in', async () => {
+  test("a wrong password is refused with the project's reason; a one-time code sent by email signs in", async () => {
     await page.fill('[data-testid="sign-in-email"]', EMAIL);
     await page.fill('[data-testid="sign-in-password"]', 'not the password');
     await page.click('[data-testid="sign-in-submit"]');
     await page.waitForSelector('[data-testid="sign-in-error"]');
     assert.match((await page.textContent('[data-testid="sign-in-error"]'))!, /invalid/i);
-    await page.fill('[data-testid="sign-in-password"]', PASSWORD);
-    await page.press('[data-testid="sign-in-password"]', 'Enter');
+    await page.click('text=Use a code sent by email');
+    await page.fill('[data-testid="sign-in-email"]', EMAIL);
+    const sent = stack.standin.mailbox.length;
+    await page.click('[data-testid="sign-in-submit"]');
+    await page.waitForSelector('[data-testid="sign-in-code"]');
+    const email = stack.standin.mailbox[sent];
+    assert.equal(email?.to, EMAIL);
+    // Signed in, the chat asks the initial analysis at once: its answer is ready to stream.
+    stack.model.enqueue(textResponse(ANALYSIS, { chunkSize: 6, delayMs: 15 }));
+    await page.fill('[data-testid="sign-in-code"]', email.code);
+    await page.press('[data-testid="sign-in-code"]', 'Enter');
     await page.waitForSelector('[data-testid="chat-setup"]', { state: 'detached' });
+  });
+
+  test('the initial analysis streams in through the whole cloud path and renders as Markdown', async () => {
+    assert.equal(await page.textContent('[data-testid="chat-mode"]'), 'Cloud');
+    await assertInitialAnalysisStreams(page, stack.model);
+    await screenshot(page, 'chat-streamed');
+  });
+
+  test('a follow-up gets the answer built from the whole conversation', async () => {
+    await assertFollowUpUsesHistory(page, stack.model);
+  });
+
+  test('settings show the account and where each value comes from; the API key is write-only', async () => {
     await page.click('[data-testid="chat-settings"]');
     await page.waitForSelector('[data-testid="account-signed-in"]');
     assert.equal(await page.textContent('[data-testid="account-signed-in"]'), `Signed in as ${EMAIL}`);
-  });
-
-  test('settings show where each value comes from; the API key is write-only', async () => {
     const dialog = page.locator('[data-testid="settings-dialog"]');
     assert.equal(await page.inputValue('[data-testid="settings-supabaseUrl"]'), stack.standin.url);
     assert.match((await dialog.textContent())!, /From the environment; a value saved here wins\./);
@@ -86,22 +106,22 @@ describe('the chat with a Supabase project', () => {
     assert.ok(await page.locator('[data-testid="chat-window"]').isVisible(), 'Escape closes the dialog, not the chat');
   });
 
-  test('signed out, the chat asks to sign in again; a one-time code sent by email signs in', async () => {
+  test('signed out, the chat asks to sign in again; signed in with the password, the conversation is back as it was', async () => {
+    const asked = stack.model.requests.length;
+    const shown = await conversationShown(page);
     await page.click('[data-testid="chat-settings"]');
     await page.click('[data-testid="sign-out"]');
     await page.waitForSelector('[data-testid="settings-dialog"] [data-testid="sign-in-form"]');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="chat-setup"][data-step="sign-in"]');
-    await page.click('text=Use a code sent by email');
     await page.fill('[data-testid="sign-in-email"]', EMAIL);
-    const sent = stack.standin.mailbox.length;
-    await page.click('[data-testid="sign-in-submit"]');
-    await page.waitForSelector('[data-testid="sign-in-code"]');
-    const email = stack.standin.mailbox[sent];
-    assert.equal(email?.to, EMAIL);
-    await page.fill('[data-testid="sign-in-code"]', email.code);
-    await page.press('[data-testid="sign-in-code"]', 'Enter');
+    await page.fill('[data-testid="sign-in-password"]', PASSWORD);
+    await page.press('[data-testid="sign-in-password"]', 'Enter');
     await page.waitForSelector('[data-testid="chat-setup"]', { state: 'detached' });
+    await waitForAnswers(page, 2);
+    assert.deepEqual(await conversationShown(page), shown);
+    assert.equal(shown[0].text, INITIAL_ANALYSIS_PROMPT, 'the initial analysis shows what it asked');
+    assert.equal(stack.model.requests.length, asked, 'nothing was asked again');
   });
 });
 
@@ -263,8 +283,8 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     assert.equal(await page.locator('[data-testid="chat-copy"]').last().textContent(), 'Copied');
   });
 
-  test('Escape closes the chat and gives the keyboard back to its button; reopened, the conversation is there', async () => {
-    const shown = await page.locator('[data-testid="chat-message"]').count();
+  test('Escape closes the chat and gives the keyboard back to its button; reopened, the conversation is there as it was', async () => {
+    const shown = await conversationShown(page);
     const asked = model.requests.length;
     await page.focus('[data-testid="chat-input"]');
     await page.keyboard.press('Escape');
@@ -273,7 +293,8 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="chat-window"]');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'chat-input');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="chat-message"]').length === n, shown);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="chat-message"]').length === n, shown.length);
+    assert.deepEqual(await conversationShown(page), shown, 'what the host kept is what was shown live');
     assert.equal(model.requests.length, asked, 'reopening asked nothing again');
   });
 
@@ -292,6 +313,17 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     }
   });
 });
+
+/** Every message as the user sees it: who, its status, its text (and for a failed answer, why). */
+function conversationShown(page: Page): Promise<{ role: string | null; status: string | null; text: string }[]> {
+  return page.locator('[data-testid="chat-message"]').evaluateAll((messages) =>
+    messages.map((m) => ({
+      role: m.getAttribute('data-role'),
+      status: m.getAttribute('data-status'),
+      text: [...m.querySelectorAll('.chat-question, [data-testid="chat-answer"], [data-testid="chat-turn-error"] p')].map((part) => part.textContent).join(' | '),
+    })),
+  );
+}
 
 async function ask(page: Page, question: string): Promise<void> {
   await page.fill('[data-testid="chat-input"]', question);

@@ -132,7 +132,8 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
   });
 
   test('an answer quoting them, with markup of its own, shows it all as text', async () => {
-    const quoted = (request: RecordedRequest) => [...names.values()].filter((name) => JSON.stringify(request.body.messages).includes(JSON.stringify(name).slice(1, -1)));
+    // The summary text quotes names as JSON strings.
+    const quoted = (request: RecordedRequest) => [...names.values()].filter((name) => (request.body.messages ?? []).some((m) => String(m.content).includes(JSON.stringify(name))));
     let sent: string[] = [];
     model.enqueue((request) => {
       sent = quoted(request);
@@ -147,7 +148,7 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
     await page.click('[data-testid="chat-button"]');
     await page.waitForSelector('[data-testid="chat-message"][data-status="complete"]');
     assert.equal(sent.length, names.size, 'the model was sent every hostile name (in its summary)');
-    const items = await page.locator('[data-testid="chat-answer"] li').allTextContents();
+    const items = (await page.locator('[data-testid="chat-answer"] li').allTextContents()).map((item) => item.trim());
     // Markdown inside a name still formats (it is Markdown in an answer), but nothing in it is markup: the HTML ones read as written.
     for (const name of sent.filter((n) => n.startsWith('<') || n.startsWith('IGNORE'))) assert.ok(items.includes(name), `${name} shows as written`);
     const text = (await page.textContent('[data-testid="chat-answer"]'))!;
