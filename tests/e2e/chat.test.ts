@@ -283,6 +283,19 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     assert.equal(await page.locator('[data-testid="chat-copy"]').last().textContent(), 'Copied');
   });
 
+  test('an item the answer cites by its summary id shows in the chart', async () => {
+    const summary = summarizeProfile(await importTraceFile(SUCRASE));
+    const fn = summary.threads[0].topFunctions.find((f) => f.name === 'processRegion')!;
+    const task = summary.threads[0].hotPaths[1];
+    model.enqueue(textResponse(`Start with [${fn.id}], on the path [${task.id}].`));
+    await ask(page, 'What should I look at?');
+    await page.click(`[data-testid="chat-citation"][data-item-id="${fn.id}"]`);
+    await page.waitForSelector('[data-testid="sandwich-view"]');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), 'processRegion');
+    await page.click(`[data-testid="chat-citation"][data-item-id="${task.id}"]`);
+    await page.waitForFunction((name) => document.querySelector('[data-testid="details-name"]')?.textContent === name, task.frames.at(-1)!);
+  });
+
   test('Escape closes the chat and gives the keyboard back to its button; reopened, the conversation is there as it was', async () => {
     const shown = await conversationShown(page);
     const asked = model.requests.length;
