@@ -66,14 +66,15 @@ function AnswerItem({ message, onRetry, gapped }: ChatMessageItemProps) {
   );
 }
 
-/** For the chat bench: the answer's first text, once it is on screen. Answers loaded with text already are not timed. */
+/** For the chat bench: a streaming answer's first text, once it is on screen (it may already have text when it first renders). */
 function useFirstCharacterProbe(message: ChatMessage): void {
-  const timed = useRef(message.content.length > 0);
+  const timed = useRef(false);
+  const hasText = message.status === 'streaming' && message.content.length > 0;
   useLayoutEffect(() => {
-    if (timed.current || message.content.length === 0) return;
+    if (timed.current || !hasText) return;
     timed.current = true;
     recordFirstCharacterCommitted(message.turnId);
-  }, [message.content, message.turnId]);
+  }, [hasText, message.turnId]);
 }
 
 export function TypingDots() {

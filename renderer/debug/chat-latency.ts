@@ -17,6 +17,12 @@ const sent = new Map<string, number>();
 const painted = new Map<string, number>();
 const timings: ChatTurnTiming[] = [];
 
+/** Keeps a half that never meets its other (a turn asked in another window) from piling up. */
+function remember(halves: Map<string, number>, turnId: string, at: number): void {
+  if (halves.size >= MAX_TURNS) halves.delete(halves.keys().next().value!);
+  halves.set(turnId, at);
+}
+
 /** Events may name the turn before the send's answer does: the two halves meet in either order. */
 function complete(turnId: string): void {
   const sentAt = sent.get(turnId);
@@ -29,17 +35,18 @@ function complete(turnId: string): void {
 }
 
 export function recordChatQuestionSent(turnId: string, sentAt: number): void {
-  sent.set(turnId, sentAt);
+  remember(sent, turnId, sentAt);
   complete(turnId);
 }
 
 /** Called when the answer's first text is committed; records after the frame that paints it. */
 export function recordFirstCharacterCommitted(turnId: string): void {
+  if (painted.has(turnId)) return;
   requestAnimationFrame(() => {
     // The frame is painted after its animation-frame callbacks: a message posted from one runs after that paint.
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
-      painted.set(turnId, performance.now());
+      remember(painted, turnId, performance.now());
       complete(turnId);
     };
     channel.port2.postMessage(null);

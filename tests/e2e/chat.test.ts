@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { INITIAL_ANALYSIS_PROMPT } from '../../electron/ipc-contract.ts';
+import type { TraceAnalyserDebug } from '../../renderer/debug/frame-stats.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
@@ -376,6 +377,8 @@ async function assertFollowUpUsesHistory(page: Page, model: ScriptedModelServer)
     const question = String(messages.at(-1)?.content ?? '');
     return textResponse(`You asked: **${question.split('\n').join(' / ')}**. Before that I said ${earlierAnswer.length} thing(s), starting "${earlierAnswer[0]?.slice(0, 18)}".`);
   });
+  const timed = () => page.evaluate(() => (window as unknown as { __traceAnalyserDebug: TraceAnalyserDebug }).__traceAnalyserDebug.chatTurns);
+  const timedBefore = (await timed()).length;
   const input = page.locator('[data-testid="chat-input"]');
   await input.focus();
   await page.keyboard.type('Which function should I fix first?');
@@ -388,6 +391,10 @@ async function assertFollowUpUsesHistory(page: Page, model: ScriptedModelServer)
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]').length === 2);
   const request = model.requests.at(-1)!;
   assert.ok(JSON.stringify(request.body.messages).includes('## What stands out'), 'the history carried the initial analysis');
+  // The chat bench's probe timed this turn, from Enter to its first character on screen.
+  const turns = await timed();
+  assert.equal(turns.length, timedBefore + 1);
+  assert.ok(turns.at(-1)!.firstCharacterPaintedAt > turns.at(-1)!.sentAt);
   assert.equal(
     await page.locator('[data-testid="chat-answer"]').last().textContent(),
     'You asked: Which function should I fix first? / Keep it short.. Before that I said 1 thing(s), starting "## What stands out".',
