@@ -115,8 +115,9 @@ export const ChatWindow = forwardRef<ChatWindowHandle, ChatWindowProps>(function
       </header>
       {setup ?? (
         <>
+          {/* Above the scrolled conversation, so they show however far it is scrolled. */}
+          <div className="chat-notices">{props.notices}</div>
           <div className="chat-scroller" ref={scroller} onScroll={onScroll}>
-            {props.notices}
             <div className="chat-log" role="log" aria-label="Conversation" aria-live="polite" data-testid="chat-log">
               {messages.map((message) => (
                 <ChatMessageItem

@@ -12,6 +12,7 @@ import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
+import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.ts';
 import { startCloudStack, type CloudStack } from '../cloud/cloud-harness.ts';
 import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
@@ -162,6 +163,71 @@ async function assertControlsReachable(page: Page): Promise<void> {
   );
   assert.deepEqual(hidden, []);
 }
+
+describe('the chat when the network drops mid-answer (a proxy cuts the connections)', () => {
+  let stack: CloudStack;
+  let proxy: FaultProxy;
+  let host: PageHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** A slow answer, so a connection can be cut while it streams. */
+  const slowAnswer = () => ({ kind: 'text' as const, chunks: Array.from({ length: 40 }, (_, i) => `part${i} `), delayMs: 60 });
+
+  before(async () => {
+    stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
+    proxy = await startFaultProxy(stack.standin.url);
+    await stack.standin.createUser(EMAIL, PASSWORD);
+    [host, browser] = await Promise.all([startHost({ env: { SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: stack.standin.anonKey } }), launchChromium()]);
+    ({ context, page } = await newPage(browser, host.url, { width: 1024, height: 700 }));
+    await dropFile(page, SUCRASE);
+    await waitForChart(page, 'sucrase.cpuprofile');
+    await page.click('[data-testid="chat-button"]');
+    await page.fill('[data-testid="sign-in-email"]', EMAIL);
+    await page.fill('[data-testid="sign-in-password"]', PASSWORD);
+    stack.model.enqueue(textResponse('First look.'));
+    await page.press('[data-testid="sign-in-password"]', 'Enter');
+    await waitForAnswers(page, 1);
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await host?.stop();
+    await proxy?.stop();
+    await stack?.stop();
+  });
+
+  test('the chat socket dropped mid-answer: the window says it reconnects, and the answer still arrives whole (it streams on the channel)', async () => {
+    stack.model.enqueue(slowAnswer());
+    await ask(page, 'Go on');
+    await page.waitForSelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]');
+    assert.ok(proxy.drop('/functions/v1/trace-analysis-socket') > 0, 'the socket was cut');
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-connection"]')?.textContent === 'Reconnecting…');
+    assert.match((await page.textContent('[data-testid="chat-connection-notice"]'))!, /Connection lost \(1006\)\. Reconnecting in \d+ s \(attempt 1\)…/);
+    await waitForAnswers(page, 2);
+    assert.equal(await page.locator('[data-testid="chat-answer"]').last().textContent(), slowAnswer().chunks.join('').trim());
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-connection"]')?.textContent === 'Connected');
+    assert.equal(await page.locator('[data-testid="chat-connection-notice"]').count(), 0);
+  });
+
+  test('Realtime dropped mid-answer: the answer so far shows as interrupted, with Retry; once reconnected, Retry gets it whole', async () => {
+    stack.model.enqueue(slowAnswer());
+    await ask(page, 'And then?');
+    await page.waitForSelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]');
+    assert.ok(proxy.drop('/realtime/') > 0, 'the channel was cut');
+    const cut = page.locator('[data-testid="chat-message"][data-status="interrupted"]');
+    await cut.waitFor();
+    assert.match((await cut.locator('[data-testid="chat-answer"]').textContent())!, /^part0 /, 'the answer so far stays');
+    assert.ok((await cut.locator('[data-testid="chat-turn-error"] p').textContent())!.length > 0, 'it says why');
+    await screenshot(page, 'chat-interrupted');
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-connection"]')?.textContent === 'Connected');
+    stack.model.enqueue(textResponse('Whole this time.'));
+    await page.click('[data-testid="chat-retry"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-message"][data-role="assistant"]:last-child')?.getAttribute('data-status') === 'complete');
+    assert.equal(await page.locator('[data-testid="chat-answer"]').last().textContent(), 'Whole this time.');
+  });
+});
 
 /** The answer to the initial analysis: Markdown with a list, a table and code, streamed in small pieces. */
 const ANALYSIS = [
