@@ -392,6 +392,17 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
       await dark.context.close();
     }
   });
+
+  test('New starts another conversation, which asks its own initial analysis', async () => {
+    model.enqueue(textResponse('A fresh look.'));
+    await page.click('[data-testid="chat-new-conversation"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 2);
+    await waitForAnswers(page, 1);
+    assert.deepEqual(
+      (await conversationShown(page)).map((m) => m.text),
+      [INITIAL_ANALYSIS_PROMPT, 'A fresh look.'],
+    );
+  });
 });
 
 /** Every message as the user sees it: who, its status, its text (and for a failed answer, why). */
