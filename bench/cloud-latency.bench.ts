@@ -14,7 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import OpenAI from 'openai';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
 import { renderSummaryText } from '../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../shared-importer/src/summary/summarize-profile.ts';
@@ -34,6 +33,8 @@ import {
   type SignedInUser,
 } from '../tests/cloud/cloud-harness.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { percentile, round } from './bench-report.ts';
+import { directModelFirstDeltaMs } from './model-baseline.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
@@ -41,11 +42,6 @@ const MB = 1024 * 1024;
 const TURNS_PER_SIZE = Number(process.env.BENCH_CLOUD_TURNS ?? 15);
 const CONCURRENT_USERS = Number(process.env.BENCH_CLOUD_USERS ?? 50);
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-const round = (ms: number) => Math.round(ms * 10) / 10;
 const stats = (values: number[]) => ({ n: values.length, p50Ms: round(percentile(values, 50)), p95Ms: round(percentile(values, 95)), maxMs: round(Math.max(...values)) });
 
 /** Streams `bytes` of real trace text (the sample repeated) into the user's folder of the traces bucket. */
@@ -104,19 +100,6 @@ async function timedTurn(socket: ChatSocket, listener: ResultsListener, traceId:
   };
 }
 
-async function directModelBaseline(stack: CloudStack, turns: number): Promise<number[]> {
-  const client = new OpenAI({ baseURL: stack.model.baseURL, apiKey: 'scripted-key', maxRetries: 0 });
-  const times: number[] = [];
-  for (let i = 0; i < turns; i++) {
-    const started = performance.now();
-    const stream = await client.chat.completions.create({ model: 'scripted-model', stream: true, messages: [{ role: 'user', content: `baseline ${i}` }] });
-    let first = 0;
-    for await (const chunk of stream) if (!first && chunk.choices[0]?.delta.content) first = performance.now();
-    times.push(first - started);
-  }
-  return times;
-}
-
 async function main(): Promise<void> {
   const summary: TraceSummary = summarizeProfile(await importTraceFile(TRACE_FILE));
   // What the desktop uploads with a trace: the summary and its budgeted text.
@@ -147,7 +130,7 @@ async function main(): Promise<void> {
     // Warm-up: boots both functions' Deno processes and loads the tokenizer.
     for (let i = 0; i < 3; i++) await timedTurn(socket, listener, traces[0].traceId, `warm-up ${i}`);
 
-    const baseline = await directModelBaseline(stack, TURNS_PER_SIZE);
+    const baseline = await directModelFirstDeltaMs(stack.model.baseURL, TURNS_PER_SIZE);
     const bySize: Record<string, TurnTiming[]> = {};
     // Interleave sizes so drift in machine load affects both alike.
     for (let i = 0; i < TURNS_PER_SIZE; i++) {

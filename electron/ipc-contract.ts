@@ -416,6 +416,37 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
 /** Something that delivers main events to a renderer (an Electron window, a WebSocket client). */
 export type EventSink = <C extends EventChannel>(channel: C, payload: MainEvents[C]) => void;
 
+// ------------------------------------------------------ the Electron wire
+
+// Electron IPC carries every payload above as it is, except a trace's encoded
+// profile: hundreds of MB would exceed Chromium's IPC message limit, so the
+// event (and a HostTraceState) crosses without its bytes, naming instead a URL
+// on our app:// origin that the preload fetches them from
+// (electron/profile-transfer.ts). The browser host's WebSocket carries the
+// bytes themselves (electron/browser-host/ws-protocol.ts).
+
+/** An event that carries a trace's encoded profile. */
+export type WithProfile = { traceId: string; profile: Uint8Array };
+
+/** Such an event as it crosses Electron IPC: the bytes are fetched from `profileUrl`. */
+export type ProfileOnIpc<E extends WithProfile> = Omit<E, 'profile'> & { profileUrl: string };
+
+export type HostTraceStateOnIpc = Omit<HostTraceState, 'loaded'> & { loaded: ProfileOnIpc<TraceLoadedEvent> | null };
+
+/** Main → renderer events as Electron IPC carries them. */
+export type MainEventsOnIpc = Omit<MainEvents, 'trace:loaded' | 'trace:profile'> & {
+  'trace:loaded': ProfileOnIpc<TraceLoadedEvent>;
+  'trace:profile': ProfileOnIpc<TraceProfileEvent>;
+};
+
+/** What each request resolves to as Electron IPC carries it. */
+export type RequestResultsOnIpc = Omit<RequestResults, 'trace:get-state'> & { 'trace:get-state': HostTraceStateOnIpc };
+
+/** Handlers as the Electron IPC router serves them (main.ts turns the services' answers into their wire form). */
+export type IpcRequestHandlers = {
+  [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<RequestResultsOnIpc[C]>;
+};
+
 // ------------------------------------------------------------- window API
 
 export type Unsubscribe = () => void;

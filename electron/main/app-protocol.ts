@@ -60,8 +60,6 @@ export function resolveAppPath(requestUrl: string, rootDir: string): string | nu
 }
 
 export interface AppProtocolOptions {
-  /** Cloud origins the page may connect to (CSP connect-src). */
-  connectSources?: readonly string[];
   /** The encoded profile of a loaded trace, served at /__profile/<traceId> (see profile-transfer.ts). */
   profileOf?: (traceId: string) => Uint8Array | null;
   /** Origins other than app:// allowed to fetch profiles (the Vite dev server in development). */
@@ -70,7 +68,7 @@ export interface AppProtocolOptions {
 
 /** protocol.handle(APP_SCHEME, handler): static files with the CSP and no-sniff headers, and loaded profiles. */
 export function createAppProtocolHandler(rootDir: string, options: AppProtocolOptions = {}) {
-  const csp = contentSecurityPolicy(options.connectSources);
+  const csp = contentSecurityPolicy();
   return async (request: Request): Promise<Response> => {
     const traceId = profileRequest(request.url);
     if (traceId !== null) {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { IpcMainInvokeEvent } from 'electron';
-import { REQUEST_CHANNELS, type AppInfo } from '../ipc-contract.ts';
+import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { REQUEST_CHANNELS, type AppInfo, type HostTraceStateOnIpc } from '../ipc-contract.ts';
+import { eventOnIpc, handlersOnIpc } from '../profile-transfer.ts';
 import { startAppServices } from '../services/app-services.ts';
 import { fileKeyEncryption } from '../services/file-key-encryption.ts';
 import { IpcMainRouter, isTrustedSender } from './ipc-main.ts';
@@ -46,12 +48,12 @@ async function routedServices(t: { after(fn: () => unknown): void }) {
   });
   const ipcMain = new RecordingIpcMain();
   const router = new IpcMainRouter(ipcMain, policy);
-  router.handleAll(services.handlers);
+  router.handleAll(handlersOnIpc(services.handlers));
   t.after(async () => {
     router.dispose();
     await services.dispose();
   });
-  return { ipcMain, router };
+  return { ipcMain, router, services };
 }
 
 test('every request channel of the contract is routed, and disposing removes them', async (t) => {
@@ -93,4 +95,25 @@ test('payloads that do not fit the contract are refused before any handler runs'
 test('isTrustedSender needs a frame', () => {
   const event = { sender: { id: 1, mainFrame: null }, senderFrame: null } as unknown as IpcMainInvokeEvent;
   assert.equal(isTrustedSender(event, policy), false);
+});
+
+test('what crosses IPC is the contract\'s wire form: a loaded trace without its bytes, everything else as it is', async (t) => {
+  const { ipcMain, services } = await routedServices(t);
+  await services.openPath(join(SAMPLE_TRACES, 'stackcollapse/simple.txt'));
+  for (let i = 0; i < 500 && !services.imports.current; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const loaded = services.imports.current!;
+
+  const state = (await ipcMain.handlers.get('trace:get-state')!(senderEvent(), undefined)) as HostTraceStateOnIpc;
+  assert.equal(state.loaded?.traceId, loaded.traceId);
+  assert.equal('profile' in state.loaded!, false, 'no profile bytes over IPC');
+  assert.equal(state.loaded?.profileUrl, `${APP_ORIGIN}/__profile/${loaded.traceId}`);
+
+  const event = eventOnIpc('trace:loaded', loaded);
+  assert.equal('profile' in event, false);
+  const { profileUrl, ...rest } = event;
+  const { profile: _bytes, ...expected } = loaded;
+  assert.deepEqual(rest, expected, 'every other field as it is');
+  assert.equal(profileUrl, state.loaded?.profileUrl);
+  const settings = await services.handlers['settings:get'](undefined);
+  assert.equal(eventOnIpc('settings:changed', settings), settings, 'other events travel unchanged');
 });

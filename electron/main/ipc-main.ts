@@ -8,9 +8,9 @@ import {
   REQUEST_CHANNELS,
   parseRequestPayload,
   type EventChannel,
-  type MainEvents,
+  type IpcRequestHandlers,
+  type MainEventsOnIpc,
   type RequestChannel,
-  type RequestHandlers,
 } from '../ipc-contract.ts';
 import { isTrustedUrl } from './window-security.ts';
 
@@ -42,12 +42,12 @@ export class IpcMainRouter {
     private readonly policy: SenderPolicy,
   ) {}
 
-  /** Routes every request channel to its handler. */
-  handleAll(handlers: RequestHandlers): void {
+  /** Routes every request channel to its handler (answering in the Electron wire form, see the contract). */
+  handleAll(handlers: IpcRequestHandlers): void {
     for (const channel of REQUEST_CHANNELS) this.handle(channel, handlers[channel]);
   }
 
-  private handle<C extends RequestChannel>(channel: C, handler: RequestHandlers[C]): void {
+  private handle<C extends RequestChannel>(channel: C, handler: IpcRequestHandlers[C]): void {
     this.ipcMain.handle(channel, async (event, payload: unknown) => {
       if (!isTrustedSender(event, this.policy)) {
         throw new Error(`Refused ${channel}: the sender is not one of this app's windows.`);
@@ -62,12 +62,7 @@ export class IpcMainRouter {
   }
 }
 
-/** Sends a main → renderer event to each of the given windows' contents. */
-export function sendEvent<C extends EventChannel>(targets: Iterable<WebContents>, channel: C, payload: MainEvents[C]): void {
-  sendRaw(targets, channel, payload);
-}
-
-/** Sends an event whose wire form differs from the contract's (see profile-transfer.ts); the preload converts it back. */
-export function sendRaw(targets: Iterable<WebContents>, channel: EventChannel, payload: unknown): void {
+/** Sends a main → renderer event, in its Electron wire form, to each of the given windows' contents. */
+export function sendEvent<C extends EventChannel>(targets: Iterable<WebContents>, channel: C, payload: MainEventsOnIpc[C]): void {
   for (const contents of targets) if (!contents.isDestroyed()) contents.send(channel, payload);
 }

@@ -15,17 +15,18 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
  * Content Security Policy for the renderer, sent as a response header by the
  * app:// protocol (and repeated in renderer/index.html's meta tag). No
  * 'unsafe-eval' and no inline scripts. Inline styles are allowed because
- * React and the flame chart set element styles. `connectSources` adds the
- * cloud endpoints the chat talks to.
+ * React and the flame chart set element styles. The page connects to
+ * nothing but its own origin: the chat's cloud connections live in the main
+ * process.
  */
-export function contentSecurityPolicy(connectSources: readonly string[] = []): string {
+export function contentSecurityPolicy(): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    `connect-src ${["'self'", ...connectSources].join(' ')}`,
+    "connect-src 'self'",
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",

@@ -60,14 +60,44 @@ export interface AppServices {
 }
 
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
-  const { emit, adapters } = options;
-  const secrets = new SecretStore(join(options.userDataDir, SECRETS_FILE), options.encryption);
-  const settings = await AppSettings.open({ userDataDir: options.userDataDir, secrets, env: options.env });
-  const account = await AccountService.start({ settings, secrets });
-  const stopAnnouncing = announceAccountChanges(settings, account, emit);
-  const recent = RecentFilesStore.inFolder(options.userDataDir);
+  const account = await setupAccount(options);
+  const imports = setupImports(options);
+  const chat = setupChat(options, account, imports.imports);
+  const handlers: RequestHandlers = {
+    ...imports.handlers,
+    ...account.handlers,
+    ...chat.handlers,
+    ...appHandlers(options.adapters),
+    // Until Storage sync lands (its syncHandlers(service) go here), no upload runs: none to retry or cancel.
+    'sync:retry': async () => {
+      throw new Error('Storage sync is not part of this build yet.');
+    },
+    'sync:cancel': async () => {},
+  };
+
+  async function dispose(): Promise<void> {
+    account.stopAnnouncing();
+    // The chat first: it saves its conversation and needs the account to close its channel.
+    await chat.chat.dispose();
+    await Promise.all([imports.imports.dispose(), account.account.dispose()]);
+  }
+  return {
+    handlers,
+    imports: imports.imports,
+    recent: imports.recent,
+    settings: account.settings,
+    account: account.account,
+    chat: chat.chat,
+    openPath: imports.openPath,
+    dispose,
+  };
+}
+
+/** Imports in the worker, and the recent files they add to. */
+function setupImports({ workerUrl, emit, adapters, userDataDir }: AppServicesOptions) {
+  const recent = RecentFilesStore.inFolder(userDataDir);
   const imports = new ImportService({
-    workerUrl: options.workerUrl,
+    workerUrl,
     emit,
     onLoaded(loaded) {
       if (!loaded.path) return;
@@ -80,24 +110,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     },
   });
   const openPath = (path: string) => imports.importPath(path);
-  const chat = new ChatService({
-    emit,
-    settings,
-    account,
-    traceStorage: new UnsyncedTraceStorage({ cloud: account, imports, streamedHashes: options.streamedHashes ?? new Map() }),
-    conversations: ConversationStore.inFolder(options.userDataDir),
-    traces: {
-      open: (traceId) => (imports.current?.traceId === traceId ? { traceId, fileName: imports.current.fileName } : null),
-      async summaryText(traceId) {
-        const summary = await imports.whenSummarised(traceId);
-        if (summary.status !== 'ready') throw new Error(summary.message);
-        return summary.summaryText;
-      },
-    },
-    cloud: options.cloudChat,
-  });
-
-  const handlers: RequestHandlers = {
+  const handlers = {
     async 'trace:open-dialog'() {
       if (!adapters.showOpenDialog) throw new Error('This host has no open dialog.');
       const path = await adapters.showOpenDialog();
@@ -112,6 +125,43 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       await recent.clear();
       emit('recent:changed', []);
     },
+  } satisfies Partial<RequestHandlers>;
+  return { imports, recent, openPath, handlers };
+}
+
+/** Settings and the account, their secrets in the secret store; changes announced to the windows. */
+async function setupAccount({ userDataDir, encryption, env, emit }: AppServicesOptions) {
+  const secrets = new SecretStore(join(userDataDir, SECRETS_FILE), encryption);
+  const settings = await AppSettings.open({ userDataDir, secrets, env });
+  const account = await AccountService.start({ settings, secrets });
+  const stopAnnouncing = announceAccountChanges(settings, account, emit);
+  return { settings, account, stopAnnouncing, handlers: accountHandlers(settings, account) };
+}
+
+/** The chat of the open trace: conversations on disk, answers from the cloud or local mode. */
+function setupChat(options: AppServicesOptions, { settings, account }: Awaited<ReturnType<typeof setupAccount>>, imports: ImportService) {
+  const chat = new ChatService({
+    emit: options.emit,
+    settings,
+    account,
+    traceStorage: new UnsyncedTraceStorage({ cloud: account, imports, streamedHashes: options.streamedHashes ?? new Map() }),
+    conversations: ConversationStore.inFolder(options.userDataDir),
+    traces: {
+      open: (traceId) => (imports.current?.traceId === traceId ? { traceId, fileName: imports.current.fileName } : null),
+      async summaryText(traceId) {
+        const summary = await imports.whenSummarised(traceId);
+        if (summary.status !== 'ready') throw new Error(summary.message);
+        return summary.summaryText;
+      },
+    },
+    cloud: options.cloudChat,
+  });
+  return { chat, handlers: chatHandlers(chat) };
+}
+
+/** What the app tells about itself, and links handed to the system browser. */
+function appHandlers(adapters: HostAdapters) {
+  return {
     'app:info': async () => adapters.appInfo,
     async 'shell:open-external'({ url }) {
       const safe = safeExternalUrl(url);
@@ -119,15 +169,5 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       if (!adapters.openExternal) throw new Error('This host cannot open links.');
       await adapters.openExternal(safe);
     },
-    ...accountHandlers(settings, account),
-    ...chatHandlers(chat),
-  };
-
-  async function dispose(): Promise<void> {
-    stopAnnouncing();
-    // The chat first: it saves its conversation and needs the account to close its channel.
-    await chat.dispose();
-    await Promise.all([imports.dispose(), account.dispose()]);
-  }
-  return { handlers, imports, recent, settings, account, chat, openPath, dispose };
+  } satisfies Partial<RequestHandlers>;
 }

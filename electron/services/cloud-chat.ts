@@ -197,20 +197,18 @@ export class CloudChat implements ChatTransport {
       if (turn.sent && !turn.acknowledged) this.interrupt(turnId, 'The connection dropped before the question reached the server.');
     }
     for (const turn of this.turns.values()) turn.sent = turn.acknowledged;
-    if (close.code === CLOSE_POLICY_VIOLATION) {
-      if (/expired/i.test(close.reason)) return void this.refreshAndReconnect(close);
-      return this.refuse(close);
-    }
+    const expired = close.code === CLOSE_POLICY_VIOLATION && /expired/i.test(close.reason);
+    if (close.code === CLOSE_POLICY_VIOLATION && !expired) return this.refuse(close);
     this.socketAttempt++;
-    const delayMs = backoffDelay(this.socketAttempt, this.options.backoff ?? DEFAULT_BACKOFF);
+    // An expired token is replaced at once; only a server that keeps refusing the new one waits.
+    const delayMs = expired && this.socketAttempt === 1 ? 0 : backoffDelay(this.socketAttempt, this.options.backoff ?? DEFAULT_BACKOFF);
     this.reconnecting = { close, retry: { attempt: this.socketAttempt, delayMs } };
     this.reportState();
-    this.socketTimer = setTimeout(() => this.connectSocket(), delayMs);
+    const reconnect = expired ? () => void this.refreshAndReconnect(close) : () => this.connectSocket();
+    this.socketTimer = setTimeout(reconnect, delayMs);
   }
 
   private async refreshAndReconnect(close: CloseInfo): Promise<void> {
-    this.reconnecting = { close, retry: { attempt: 1, delayMs: 0 } };
-    this.reportState();
     try {
       await this.options.account.refreshedAccessToken();
     } catch (error) {

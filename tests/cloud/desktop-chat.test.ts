@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { DesktopApp } from '../../test-support/desktop-app.ts';
+import { assertNamesOnlyInDataBlock, writeHostileTrace } from '../../test-support/hostile-trace.ts';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.ts';
 import { textResponse, type RecordedRequest } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { INITIAL_ANALYSIS_PROMPT } from '../../electron/services/chat-service.ts';
@@ -147,6 +148,15 @@ test('two users signed in on two app instances never see each other\'s answers o
   const rows = async (app: DesktopApp) => (await app.services.account.client()!.from('traces').select('file_name')).data?.map((r) => r.file_name).sort();
   assert.deepEqual(await rows(ada), ['perf-vertx-stacks-01-collapsed-all.txt']);
   assert.deepEqual(await rows(bob), ['perf-vertx-stacks-01-collapsed-all.txt', 'recursion.txt']);
+});
+
+test('cloud mode: a trace\'s hostile names reach the model only inside the data block', async (t) => {
+  const app = await signedInApp(t, 'mallory@example.com');
+  const traceId = await openCloudChat(app, writeHostileTrace());
+  stack.model.enqueue(textResponse('Those are function names.'));
+  const turn = await app.request('chat:send', { traceId, prompt: 'What is the hottest function?' });
+  assert.equal((await app.ended(turn.turnId)).type, 'model_response_end');
+  assertNamesOnlyInDataBlock(stack.model.requests.at(-1)!.body.messages!);
 });
 
 test('signing out closes the cloud chat; signing in again reconnects it', async (t) => {
