@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { INITIAL_ANALYSIS_PROMPT } from '../../electron/ipc-contract.ts';
+import type { Environment } from '../../electron/services/app-settings.ts';
 import type { TraceAnalyserDebug } from '../../renderer/debug/frame-stats.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
@@ -22,27 +23,18 @@ const PASSWORD = 'correct horse battery';
 
 describe('the chat with a Supabase project', () => {
   let stack: CloudStack;
-  let host: PageHost;
-  let browser: Browser;
-  let context: BrowserContext;
+  let app: TraceWindow;
   let page: Page;
 
   before(async () => {
     stack = await startCloudStack();
     await stack.standin.createUser(EMAIL, PASSWORD);
-    [host, browser] = await Promise.all([
-      startHost({ env: { SUPABASE_URL: stack.standin.url, SUPABASE_ANON_KEY: stack.standin.anonKey } }),
-      launchChromium(),
-    ]);
-    ({ context, page } = await newPage(browser, host.url, { width: 1024, height: 700 }));
-    await dropFile(page, SUCRASE);
-    await waitForChart(page, 'sucrase.cpuprofile');
+    app = await windowWithTrace({ SUPABASE_URL: stack.standin.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
+    page = app.page;
   });
 
   after(async () => {
-    await context?.close();
-    await browser?.close();
-    await host?.stop();
+    await app?.close();
     await stack?.stop();
   });
 
@@ -116,10 +108,7 @@ describe('the chat with a Supabase project', () => {
     await page.waitForSelector('[data-testid="settings-dialog"] [data-testid="sign-in-form"]');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="chat-setup"][data-step="sign-in"]');
-    await page.fill('[data-testid="sign-in-email"]', EMAIL);
-    await page.fill('[data-testid="sign-in-password"]', PASSWORD);
-    await page.press('[data-testid="sign-in-password"]', 'Enter');
-    await page.waitForSelector('[data-testid="chat-setup"]', { state: 'detached' });
+    await signInWithPassword(page);
     await waitForAnswers(page, 2);
     assert.deepEqual(await conversationShown(page), shown);
     assert.equal(shown[0].text, INITIAL_ANALYSIS_PROMPT, 'the initial analysis shows what it asked');
@@ -167,9 +156,7 @@ async function assertControlsReachable(page: Page): Promise<void> {
 describe('the chat when the network drops mid-answer (a proxy cuts the connections)', () => {
   let stack: CloudStack;
   let proxy: FaultProxy;
-  let host: PageHost;
-  let browser: Browser;
-  let context: BrowserContext;
+  let app: TraceWindow;
   let page: Page;
   /** A slow answer, so a connection can be cut while it streams. */
   const slowAnswer = () => ({ kind: 'text' as const, chunks: Array.from({ length: 40 }, (_, i) => `part${i} `), delayMs: 60 });
@@ -178,22 +165,16 @@ describe('the chat when the network drops mid-answer (a proxy cuts the connectio
     stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
     proxy = await startFaultProxy(stack.standin.url);
     await stack.standin.createUser(EMAIL, PASSWORD);
-    [host, browser] = await Promise.all([startHost({ env: { SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: stack.standin.anonKey } }), launchChromium()]);
-    ({ context, page } = await newPage(browser, host.url, { width: 1024, height: 700 }));
-    await dropFile(page, SUCRASE);
-    await waitForChart(page, 'sucrase.cpuprofile');
+    app = await windowWithTrace({ SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
+    page = app.page;
     await page.click('[data-testid="chat-button"]');
-    await page.fill('[data-testid="sign-in-email"]', EMAIL);
-    await page.fill('[data-testid="sign-in-password"]', PASSWORD);
     stack.model.enqueue(textResponse('First look.'));
-    await page.press('[data-testid="sign-in-password"]', 'Enter');
+    await signInWithPassword(page);
     await waitForAnswers(page, 1);
   });
 
   after(async () => {
-    await context?.close();
-    await browser?.close();
-    await host?.stop();
+    await app?.close();
     await proxy?.stop();
     await stack?.stop();
   });
@@ -249,27 +230,17 @@ const ANALYSIS = [
 
 describe('the chat in local mode (an OpenAI-compatible endpoint called by the host)', () => {
   let model: ScriptedModelServer;
-  let host: PageHost;
-  let browser: Browser;
-  let context: BrowserContext;
+  let app: TraceWindow;
   let page: Page;
 
   before(async () => {
     model = await startScriptedModel();
-    [host, browser] = await Promise.all([
-      startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
-      launchChromium(),
-    ]);
-    ({ context, page } = await newPage(browser, host.url, { width: 1024, height: 700 }));
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    await dropFile(page, SUCRASE);
-    await waitForChart(page, 'sucrase.cpuprofile');
+    app = await windowWithTrace({ OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' });
+    page = app.page;
   });
 
   after(async () => {
-    await context?.close();
-    await browser?.close();
-    await host?.stop();
+    await app?.close();
     await model?.stop();
   });
 
@@ -379,7 +350,7 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
   });
 
   test('the chat in the dark theme', async () => {
-    const dark = await newPage(context.browser()!, host.url, { colorScheme: 'dark', width: 1024, height: 700 });
+    const dark = await newPage(app.browser, app.host.url, { colorScheme: 'dark', width: 1024, height: 700 });
     try {
       await waitForChart(dark.page, 'sucrase.cpuprofile');
       await dark.page.click('[data-testid="chat-button"]');
@@ -404,6 +375,41 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     );
   });
 });
+
+interface TraceWindow {
+  host: PageHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** The browser host with this environment, and a 1024x700 window showing sucrase's chart. */
+async function windowWithTrace(env: Environment): Promise<TraceWindow> {
+  const [host, browser] = await Promise.all([startHost({ env }), launchChromium()]);
+  const { context, page } = await newPage(browser, host.url, { width: 1024, height: 700 });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await dropFile(page, SUCRASE);
+  await waitForChart(page, 'sucrase.cpuprofile');
+  return {
+    host,
+    browser,
+    context,
+    page,
+    async close() {
+      await context.close();
+      await browser.close();
+      await host.stop();
+    },
+  };
+}
+
+async function signInWithPassword(page: Page): Promise<void> {
+  await page.fill('[data-testid="sign-in-email"]', EMAIL);
+  await page.fill('[data-testid="sign-in-password"]', PASSWORD);
+  await page.press('[data-testid="sign-in-password"]', 'Enter');
+  await page.waitForSelector('[data-testid="chat-setup"]', { state: 'detached' });
+}
 
 /** Every message as the user sees it: who, its status, its text (and for a failed answer, why). */
 function conversationShown(page: Page): Promise<{ role: string | null; status: string | null; text: string }[]> {
