@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { TraceImportErrorCode } from '../shared-importer/src/errors.ts';
 import type { TraceFormat } from '../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../shared-importer/src/summary/summary-types.ts';
-import { MAX_PROMPT_CHARS } from '../functions/_shared/chat-messages.ts';
+import { MAX_PROMPT_CHARS } from '../functions/_shared/chat-constants.ts';
 
 // ---------------------------------------------------------------- payloads
 
@@ -200,6 +200,14 @@ export interface SyncState {
   /** For 'failed': what went wrong, for the user; they can retry. */
   message?: string;
 }
+
+/**
+ * What `chat:send` with no prompt asks, once per conversation. The
+ * conversation keeps it as the user's question, so the chat shows it as one,
+ * live and when the conversation is opened again.
+ */
+export const INITIAL_ANALYSIS_PROMPT =
+  'Analyse this trace: where does the time go, what stands out, and what would you look at first to make it faster?';
 
 /** One message of a conversation, as the chat shows it. */
 export interface ChatMessage {

@@ -6,7 +6,16 @@
 // are the same.
 import { randomUUID } from 'node:crypto';
 import { MAX_HISTORY_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, type HistoryMessage } from '../../functions/_shared/chat-messages.ts';
-import type { ChatConnectionEvent, ChatMessage, ChatMode, ChatSnapshot, ChatTurnEvent, EventSink, Unsubscribe } from '../ipc-contract.ts';
+import {
+  INITIAL_ANALYSIS_PROMPT,
+  type ChatConnectionEvent,
+  type ChatMessage,
+  type ChatMode,
+  type ChatSnapshot,
+  type ChatTurnEvent,
+  type EventSink,
+  type Unsubscribe,
+} from '../ipc-contract.ts';
 import type { AccountService } from './account-service.ts';
 import type { AppSettings, ResolvedSettings } from './app-settings.ts';
 import type { ChatTrace, ChatTransport, TransportTurnEvent } from './chat-transport.ts';
@@ -16,9 +25,7 @@ import { LocalChat } from './local-chat.ts';
 import type { BackoffOptions } from './reconnect-backoff.ts';
 import type { TraceStorage } from './trace-storage.ts';
 
-/** What `chat:send` with no prompt asks, once per conversation. */
-export const INITIAL_ANALYSIS_PROMPT =
-  'Analyse this trace: where does the time go, what stands out, and what would you look at first to make it faster?';
+export { INITIAL_ANALYSIS_PROMPT };
 
 /** How often a streaming answer is written to disk at most (every end is written at once). */
 const STREAMING_SAVE_INTERVAL_MS = 500;

@@ -9,18 +9,14 @@
 // Every object is strict: an unknown key (a `userId` smuggled in by a client,
 // say) fails validation instead of being silently carried along.
 import { z } from 'zod';
+import { MAX_HISTORY_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, MAX_PROMPT_CHARS } from './chat-constants.ts';
 
 /** Version of this protocol; the socket offers it as the WebSocket subprotocol. */
 export const CHAT_PROTOCOL = 'trace-analyser.v1';
 /** Prefix of the subprotocol that carries the access token (browsers cannot set headers on a WebSocket). */
 export const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
 
-/** WebSocket close code when the access token is missing or refused (RFC 6455 "policy violation"); the reason says why. */
-export const CLOSE_POLICY_VIOLATION = 1008;
-
-export const MAX_PROMPT_CHARS = 8_000;
-export const MAX_HISTORY_MESSAGES = 200;
-export const MAX_HISTORY_MESSAGE_CHARS = 32_000;
+export { CLOSE_POLICY_VIOLATION, MAX_HISTORY_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, MAX_PROMPT_CHARS } from './chat-constants.ts';
 
 /** Realtime topic (without the `realtime:` prefix) a user's answers are broadcast on. */
 export function chatResultsChannel(userId: string): string {

@@ -2,12 +2,14 @@
 import type { TraceAnalyserApi } from '../../electron/ipc-contract.ts';
 import { recordSummaryArrived, recordTraceArrived } from '../debug/frame-stats.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
+import { useChatStore } from '../state/chat-store.ts';
+import { useSettingsStore } from '../state/settings-store.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
-import { setTraceApi } from './trace-commands.ts';
+import { setHostApi } from './host-api.ts';
 
 export function connectHost(api: TraceAnalyserApi): () => void {
-  setTraceApi(api);
+  setHostApi(api);
   const trace = useTraceStore.getState();
   const unsubscribers = [
     api.onImportProgress((event) => useTraceStore.getState().importProgressed(event)),
@@ -22,6 +24,10 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     }),
     api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),
     api.onRecentFilesChanged((files) => useTraceStore.getState().recentFilesChanged(files)),
+    api.onSettingsChanged((settings) => useSettingsStore.getState().settingsChanged(settings)),
+    api.onAccountChanged((account) => useSettingsStore.getState().accountChanged(account)),
+    api.onChatConnection((event) => useChatStore.getState().connectionChanged(event)),
+    api.onChatEvent((event) => useChatStore.getState().turnEventReceived(event)),
     // A new trace resets the view: its main thread, everything zoomed out.
     useTraceStore.subscribe((state, previous) => {
       if (state.trace && state.trace.traceId !== previous.trace?.traceId) {
@@ -37,6 +43,14 @@ export function connectHost(api: TraceAnalyserApi): () => void {
   // A trace given on the command line (or loaded before a reload) may already be there, or have failed.
   api.getTraceState().then(
     (state) => useTraceStore.getState().hostStateReceived(state),
+    () => {},
+  );
+  api.getSettings().then(
+    (settings) => useSettingsStore.getState().settingsChanged(settings),
+    () => {},
+  );
+  api.getAccount().then(
+    (account) => useSettingsStore.getState().accountChanged(account),
     () => {},
   );
   return () => unsubscribers.forEach((u) => u());

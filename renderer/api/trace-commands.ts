@@ -1,25 +1,15 @@
 // What the user can ask the host to do, each one updating the trace store so
 // the UI shows progress at once and errors where the user is looking.
-import type { ImportStarted, TraceAnalyserApi } from '../../electron/ipc-contract.ts';
+import type { ImportStarted } from '../../electron/ipc-contract.ts';
 import { recordImportRequested } from '../debug/frame-stats.ts';
 import { useTraceStore } from '../state/trace-store.ts';
-
-let api: TraceAnalyserApi | null = null;
-
-export function setTraceApi(next: TraceAnalyserApi): void {
-  api = next;
-}
-
-function host(): TraceAnalyserApi {
-  if (!api) throw new Error('The Trace Analyser host is not connected.');
-  return api;
-}
+import { failureMessage, host } from './host-api.ts';
 
 function reportStartFailure(fileName: string, error: unknown): void {
   useTraceStore.getState().importFailed({
     fileName,
     code: 'internal',
-    message: error instanceof Error ? error.message : String(error),
+    message: failureMessage(error),
   });
 }
 

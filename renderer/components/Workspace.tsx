@@ -1,11 +1,13 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
-// details, and the summary panel.
+// details, the summary panel and the chat.
 import { useEffect, useMemo, useState, type RefObject } from 'react';
 import { reportTraceShown } from '../api/trace-commands.ts';
+import { ChatContainer } from '../chat/ChatContainer.tsx';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { threadViews } from '../profile-views/thread-views.ts';
+import { useChatStore } from '../state/chat-store.ts';
 import { leftHeavyChartId, timeOrderChartId } from '../state/navigation.ts';
 import type { LoadedTrace } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
@@ -23,6 +25,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
   const mode = useViewStore((s) => s.mode);
   const search = useViewStore((s) => s.search);
   const summaryOpen = useViewStore((s) => s.summaryOpen);
+  const chatOpen = useChatStore((s) => s.open);
   const selectedFrame = useViewStore((s) => s.selectedFrame);
   const ranked = useMemo(() => orderedThreads(profile), [profile]);
   const threads = useMemo(() => ranked.map((r) => r.timeline), [ranked]);
@@ -93,12 +96,13 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
   return (
     <>
       <Toolbar trace={trace} threads={threads} matchCount={matchCount} ref={searchRef} />
-      <div className={`workspace${summaryOpen ? ' with-summary' : ''}`}>
+      <div className={`workspace${summaryOpen ? ' with-summary' : ''}${chatOpen ? ' with-chat' : ''}`}>
         <main className="chart-area" data-testid={`view-${mode}-panel`} data-view={mode}>
           {main}
           <DetailsPanel profile={profile} thread={thread} layouts={layouts} busy={busy} />
         </main>
         {summaryOpen && (panelReady ? <SummaryPanel profile={profile} summary={summary} /> : <aside className="summary-panel" />)}
+        <ChatContainer trace={trace} />
       </div>
     </>
   );

@@ -1,6 +1,7 @@
 // Draw-time statistics for benchmarks and end-to-end tests, exposed read-only
-// as window.__traceAnalyserDebug. Records only; nothing reads it back to
-// change behaviour.
+// as window.__traceAnalyserDebug (with the chat's latency). Records only;
+// nothing reads it back to change behaviour.
+import { chatTurnTimings, type ChatTurnTiming } from './chat-latency.ts';
 
 const MAX_SAMPLES = 10_000;
 const drawMs: number[] = [];
@@ -67,6 +68,8 @@ export interface TraceAnalyserDebug {
   readonly lastDraw: DrawRecord | null;
   /** Draw times of the draws numbered sinceDraw and later (see drawCount). */
   drawStats(sinceDraw?: number): { count: number; medianMs: number; p95Ms: number; maxMs: number };
+  /** Chat turns from question sent to first answer character painted, oldest first. */
+  readonly chatTurns: ChatTurnTiming[];
 }
 
 export function installDebugHooks(target: Window, viewports: () => TraceAnalyserDebug['viewports']): void {
@@ -85,6 +88,9 @@ export function installDebugHooks(target: Window, viewports: () => TraceAnalyser
     },
     get lastDraw() {
       return lastDraw ? { ...lastDraw } : null;
+    },
+    get chatTurns() {
+      return chatTurnTimings();
     },
     drawStats(sinceDraw = 0) {
       const sorted = drawMs.slice(Math.max(0, sinceDraw - (totalDraws - drawMs.length))).sort((a, b) => a - b);

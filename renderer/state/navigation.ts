@@ -1,6 +1,7 @@
 // Selections that start from a summary id ("fn12", "task:<thread>:<interval>")
 // and end with the chart showing it: the right thread, view, zoom and block.
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { slotOfSource } from '../flame-chart/flame-layout.ts';
 import { focusRange } from '../flame-chart/viewport.ts';
 import { threadViews } from '../profile-views/thread-views.ts';
@@ -49,4 +50,33 @@ export function showInterval(profile: Profile, threadId: string, interval: numbe
   const viewport = focusRange({ min: layout.min, max: layout.max }, thread.start[interval], thread.end[interval]);
   useViewStore.getState().intervalFocused(threadId, thread.frame[interval], { chartId: timeOrderChartId(threadId), slot }, viewport);
   return true;
+}
+
+/**
+ * Shows the item a summary id names (a function, hot path, long task or
+ * thread, as the summary text cites them), as the summary panel's buttons
+ * do. A function shows on the thread in view when it runs there. False when
+ * the id names nothing in this trace.
+ */
+export function showSummaryItem(profile: Profile, summary: TraceSummary | null, id: string, threadInView: string | null): boolean {
+  if (id.startsWith('task:')) return showInterval(profile, id.slice('task:'.length, id.lastIndexOf(':')), intervalOfTaskId(id));
+  if (id.startsWith('path:')) {
+    const listed = summary?.threads.flatMap((thread) => thread.hotPaths.map((path) => ({ thread, path }))).find(({ path }) => path.id === id);
+    return listed ? showFunction(profile, listed.thread.id, listed.path.frameIds[listed.path.frameIds.length - 1]) : false;
+  }
+  if (id.startsWith('thread ')) {
+    const threadId = id.slice('thread '.length);
+    if (!profile.threads.some((t) => t.id === threadId)) return false;
+    useViewStore.getState().threadChosen(threadId);
+    return true;
+  }
+  const frame = frameOfFunctionId(profile, id);
+  if (frame < 0) return false;
+  const runsIn = (threadId: string | null | undefined) => {
+    const thread = profile.threads.find((t) => t.id === threadId);
+    return thread !== undefined && threadViews(thread, profile.frames.length).stats().total[frame] > 0;
+  };
+  const listedOn = summary?.threads.find((t) => t.topFunctions.some((f) => f.id === id) || t.topFunctionsByTotal.some((f) => f.id === id))?.id;
+  const threadId = runsIn(threadInView) ? threadInView : listedOn ?? profile.threads.find((t) => runsIn(t.id))?.id;
+  return threadId ? showFunction(profile, threadId, id) : false;
 }

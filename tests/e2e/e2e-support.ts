@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
 import type { RendererMode } from '../../electron/browser-host/renderer-server.ts';
+import type { Environment } from '../../electron/services/app-settings.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
@@ -46,12 +47,14 @@ export interface PageHost {
 
 /**
  * The app's browser host (main-process services in Node behind loopback
- * HTTP + WebSocket) serving the real renderer; recent files go to a fresh
- * temporary directory so tests never touch the user's.
+ * HTTP + WebSocket) serving the real renderer; recent files, settings and
+ * conversations go to a fresh temporary directory so tests never touch the
+ * user's.
  */
-export async function startHost(options: { file?: string; userDataDir?: string; renderer?: RendererMode } = {}): Promise<PageHost> {
+export async function startHost(options: { file?: string; userDataDir?: string; renderer?: RendererMode; env?: Environment } = {}): Promise<PageHost> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'ta-e2e-'));
-  const host = await startBrowserHost({ file: options.file, userDataDir, renderer: options.renderer });
+  // Never the developer's own SUPABASE_URL or OPENAI_API_KEY: only what the test names.
+  const host = await startBrowserHost({ file: options.file, userDataDir, renderer: options.renderer, env: options.env ?? {} });
   return { url: host.url, stop: () => host.stop() };
 }
 

@@ -1,0 +1,59 @@
+// Answers render as Markdown and stay inert: what a model (or a trace's
+// function names it quotes) writes can neither run script nor load anything.
+// The real component rendered by React, read back as HTML.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { ChatMarkdown, ShowCitedItem } from './ChatMarkdown.tsx';
+
+const render = (text: string) => renderToStaticMarkup(createElement(ChatMarkdown, { text }));
+
+test('code, lists and tables render as such', () => {
+  const html = render('Hot path:\n\n1. `parse`\n2. `tokenize`\n\n| fn | self |\n|:--|--:|\n| parse | 120 ms |\n\n```js\nconst a = 1 < 2;\n```');
+  assert.match(html, /<ol>\s*<li><code>parse<\/code><\/li>/);
+  assert.match(html, /<div class="chat-table"><table><thead><tr><th[^>]*>fn<\/th>/);
+  assert.match(html, /<td style="text-align:right">120 ms<\/td>/);
+  assert.match(html, /<pre><code class="language-js">const a = 1 &lt; 2;\n<\/code><\/pre>/);
+});
+
+test('HTML from the model or the trace shows as text, never as elements', () => {
+  const html = render('The hot function is <anonymous>; <img src=x onerror="window.pwned=1"> <script>alert(1)</script>\n\n<iframe src="https://evil.example"></iframe>\n\n<a href="javascript:alert(1)">click</a>');
+  assert.ok(html.includes('&lt;anonymous&gt;'), 'a function name in angle brackets stays readable');
+  assert.ok(html.includes('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;'));
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(html.includes('&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;'));
+  for (const tag of ['img', 'script', 'iframe', 'a']) assert.doesNotMatch(html, new RegExp(`<${tag}[\\s>]`), tag);
+  assert.doesNotMatch(html, /<[^>]*\son[a-z]+=/, "no event handler attribute");
+});
+
+test('images never load: their alt text shows in their place', () => {
+  const html = render('Look: ![flame graph](http://127.0.0.1:9/pixel.png) and ![](https://evil.example/t.gif)');
+  assert.doesNotMatch(html, /<img|<link|preload/);
+  assert.doesNotMatch(html, /pixel\.png|t\.gif/);
+  assert.ok(html.includes('[image: flame graph]'));
+  assert.ok(html.includes('[image]'));
+});
+
+test('https links stay links (opened through the host); any other scheme is plain text', () => {
+  const html = render('[docs](https://example.com/docs) [js](javascript:alert(1)) [plain](http://example.com/) [file](file:///etc/passwd) [data](data:text/html,<script>alert(1)</script>)');
+  assert.match(html, /<a href="https:\/\/example\.com\/docs" title="https:\/\/example\.com\/docs" rel="noreferrer">docs<\/a>/);
+  assert.equal(html.match(/<a /g)?.length, 1, 'only the https link is a link');
+  for (const label of ['js', 'plain', 'file', 'data']) assert.ok(html.includes(`<span class="chat-link-refused">${label}</span>`), label);
+  assert.doesNotMatch(html, /javascript:|file:|data:/);
+});
+
+test('items cited by their summary id are buttons that show them; in code they stay code', () => {
+  const text = 'Most time is in [fn382] on [thread t0], see [task:t0:12] and [path:t0:40]. Not `[fn7]`, nor [fn](https://example.com/).';
+  const html = renderToStaticMarkup(createElement(ShowCitedItem.Provider, { value: () => true }, createElement(ChatMarkdown, { text })));
+  const cited = [...html.matchAll(/<button[^>]*data-item-id="([^"]+)"[^>]*>([^<]*)<\/button>/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(cited, [
+    ['fn382', 'fn382'],
+    ['thread t0', 'thread t0'],
+    ['task:t0:12', 'task:t0:12'],
+    ['path:t0:40', 'path:t0:40'],
+  ]);
+  assert.match(html, /<code>\[fn7\]<\/code>/);
+  // Without a trace to show them in, citations read as the text they were.
+  assert.match(render('See [fn382].'), /<p>See <span class="chat-citation">\[fn382\]<\/span>\.<\/p>/);
+});

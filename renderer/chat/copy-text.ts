@@ -1,0 +1,20 @@
+// Copies text to the clipboard. The async Clipboard API needs a permission
+// the Electron window denies (it grants none), so a copy command on a
+// temporary field is the fallback.
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const field = document.createElement('textarea');
+    field.value = text;
+    field.setAttribute('readonly', '');
+    field.className = 'visually-hidden';
+    document.body.append(field);
+    field.select();
+    const copied = document.execCommand('copy');
+    field.remove();
+    previous?.focus();
+    if (!copied) throw new Error('The answer could not be copied.');
+  }
+}
