@@ -1,10 +1,15 @@
 // The app's main-process services, composed once per host. The Electron
 // main process and the browser host both create these and only differ in
 // their adapters and in how requests and events travel.
+import { join } from 'node:path';
 import type { AppInfo, EventSink, ImportStarted, RequestHandlers } from '../ipc-contract.ts';
+import { SIGNED_OUT, type CloudSession } from './cloud-session.ts';
 import { safeExternalUrl } from './external-url.ts';
 import { ImportService } from './import-service.ts';
 import { RecentFilesStore } from './recent-files.ts';
+import { SyncFolder } from './sync-folder.ts';
+import { syncHandlers } from './sync-handlers.ts';
+import { TraceSync } from './trace-sync.ts';
 
 /** What differs between hosts. */
 export interface HostAdapters {
@@ -24,6 +29,8 @@ export interface AppServicesOptions {
   workerUrl: URL | string;
   emit: EventSink;
   adapters: HostAdapters;
+  /** The signed-in Supabase client traces sync with; none: nothing is synced. */
+  cloudSession?: CloudSession;
 }
 
 export interface AppServices {
@@ -31,6 +38,8 @@ export interface AppServices {
   /** Hosts call imports.prewarm() at start, so the first trace does not wait for the worker to load. */
   imports: ImportService;
   recent: RecentFilesStore;
+  /** Uploads opened traces to Storage when signed in; the chat's TraceStorage. */
+  sync: TraceSync;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
   openPath(path: string): Promise<ImportStarted>;
   dispose(): Promise<void>;
@@ -39,10 +48,16 @@ export interface AppServices {
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { emit, adapters } = options;
   const recent = RecentFilesStore.inFolder(options.userDataDir);
+  const sync = new TraceSync({ session: options.cloudSession ?? SIGNED_OUT, folder: new SyncFolder(join(options.userDataDir, 'trace-sync')), emit });
+  sync.start().catch((error: Error) => console.warn(`Could not resume the uploads of the last session: ${error.message}`));
   const imports = new ImportService({
     workerUrl: options.workerUrl,
     emit,
+    archiveTo: sync.archiveTo,
+    onSummary: (event) => sync.summaryArrived(event),
+    onContent: (traceId, content) => sync.contentArrived(traceId, content),
     onLoaded(loaded) {
+      sync.traceLoaded(loaded);
       if (!loaded.path) return;
       const path = loaded.path;
       adapters.addRecentDocument?.(path);
@@ -76,7 +91,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       if (!adapters.openExternal) throw new Error('This host cannot open links.');
       await adapters.openExternal(safe);
     },
+    ...syncHandlers(sync),
   };
 
-  return { handlers, imports, recent, openPath, dispose: () => imports.dispose() };
+  const dispose = async () => {
+    await Promise.all([imports.dispose(), sync.dispose()]);
+  };
+  return { handlers, imports, recent, sync, openPath, dispose };
 }

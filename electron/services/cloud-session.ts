@@ -11,3 +11,10 @@ export interface CloudSession {
   /** Called after every sign-in, sign-out or change of user. */
   onChange(callback: () => void): Unsubscribe;
 }
+
+/** No project, or nobody signed in: nothing is synced. */
+export const SIGNED_OUT: CloudSession = {
+  client: () => null,
+  userId: () => null,
+  onChange: () => () => {},
+};
