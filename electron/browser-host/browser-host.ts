@@ -25,6 +25,7 @@ import {
   type RequestChannel,
 } from '../ipc-contract.ts';
 import { createAppServices, type AppServices } from '../services/app-services.ts';
+import type { CloudSession } from '../services/cloud-session.ts';
 import { startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
 import { UploadEndpoint } from './upload-endpoint.ts';
 import {
@@ -55,6 +56,8 @@ export interface BrowserHostOptions {
   renderer?: RendererMode;
   /** Vite's dependency cache in 'dev' mode. Default: node_modules/.vite/browser-host. */
   viteCacheDir?: string;
+  /** The signed-in Supabase client opened traces sync with (tests sign in with supabase-js). */
+  cloudSession?: CloudSession;
 }
 
 export interface BrowserHost {
@@ -87,7 +90,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     versions: { node: process.versions.node },
   };
   // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
-  const services = createAppServices({ userDataDir, workerUrl: WORKER_URL, emit: broadcast, adapters: { appInfo } });
+  const services = createAppServices({ userDataDir, workerUrl: WORKER_URL, emit: broadcast, adapters: { appInfo }, cloudSession: options.cloudSession });
   services.imports.prewarm();
   const uploads = new UploadEndpoint(services.imports);
 

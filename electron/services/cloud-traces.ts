@@ -3,6 +3,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { TRACES_BUCKET } from '../../functions/_shared/traces.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { StorageUploadError } from './storage-upload.ts';
 
 export { TRACES_BUCKET };
 
@@ -36,6 +37,12 @@ export async function upsertTraceRow(client: SupabaseClient, fields: TraceRowFie
 
 /** Whether the bucket already holds this object (the user's own: RLS hides everyone else's). */
 export async function isObjectStored(client: SupabaseClient, objectName: string): Promise<boolean> {
-  const { data } = await client.storage.from(TRACES_BUCKET).exists(objectName);
-  return data;
+  try {
+    const { data } = await client.storage.from(TRACES_BUCKET).exists(objectName);
+    return data;
+  } catch (error) {
+    // storage-js keeps the HTTP answer of a failed HEAD as the error's status or its original response.
+    const { status, originalError } = error as { status?: number; originalError?: { status?: number } };
+    throw new StorageUploadError(error instanceof Error ? error.message : String(error), status ?? originalError?.status ?? null);
+  }
 }

@@ -50,7 +50,7 @@ export interface ImportServiceOptions {
   onLoaded?: (event: TraceLoadedEvent) => void;
   /** Called with a loaded trace's summary (also for a trace no longer open). */
   onSummary?: (event: TraceSummaryEvent) => void;
-  /** Called with a loaded trace's content hash and compressed copy (also for a trace no longer open). */
+  /** Called with a loaded trace's content hash and compressed copy (also for a trace no longer open). Without it, inputs are not hashed. */
   onContent?: (traceId: string, content: TraceContent) => void;
   /** Where the import's compressed copy goes (a file path), or null when only its hash is wanted. Asked as each import starts. */
   archiveTo?: (importId: string) => string | null;
@@ -204,9 +204,9 @@ export class ImportService {
       path,
       worker,
       startedAt: performance.now(),
-      archiveTo: this.options.archiveTo?.(importId) ?? null,
+      archiveTo: this.options.onContent ? (this.options.archiveTo?.(importId) ?? null) : null,
       stage: 'importing',
-      awaiting: new Set(['summary', 'content']),
+      awaiting: new Set(this.options.onContent ? ['summary', 'content'] : ['summary']),
       traceId: null,
       shown: false,
       chunksInFlight: 0,
@@ -216,7 +216,8 @@ export class ImportService {
     this.runOf.set(worker, run);
     // A working worker keeps the process alive (a CLI waiting for its import); an idle one does not.
     worker.ref();
-    this.post(run, { type: 'start', importId: run.importId, source, archiveTo: run.archiveTo });
+    const content = this.options.onContent ? { archiveTo: run.archiveTo } : null;
+    this.post(run, { type: 'start', importId: run.importId, source, content });
     return run;
   }
 

@@ -11,8 +11,8 @@ export type ImportSource =
   | { kind: 'stream'; fileName: string; totalBytes: number | null };
 
 export type ToWorker =
-  /** `archiveTo`: where a compressed copy of the input goes for sync; null when only its hash is wanted. */
-  | { type: 'start'; importId: string; source: ImportSource; archiveTo: string | null }
+  /** `content`: whether the input is hashed, and where a compressed copy goes for sync (null: the hash only). Null: neither. */
+  | { type: 'start'; importId: string; source: ImportSource; content: { archiveTo: string | null } | null }
   | { type: 'chunk'; importId: string; bytes: Uint8Array }
   | { type: 'end'; importId: string }
   | { type: 'cancel'; importId: string }

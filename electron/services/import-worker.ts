@@ -40,7 +40,8 @@ interface Run {
   importId: string;
   controller: AbortController;
   pushed: ReturnType<typeof pushedChunks>;
-  archive: ContentArchive;
+  /** Null when main wants no content hash. */
+  archive: ContentArchive | null;
 }
 let current: Run | null = null;
 /** A loaded trace whose rest (whole profile, summary) waits for main's word. */
@@ -64,8 +65,8 @@ port.on('message', (message: ToWorker) => {
     for (const importId of [...archiving.keys()]) dropArchive(importId);
     // ImportService sends one import at a time; a start while one runs replaces it.
     if (current) current.controller.abort();
-    const { source, archiveTo } = message;
-    const archive = new ContentArchive({ archiveTo, readRest: source.kind === 'path' });
+    const { source, content } = message;
+    const archive = content && new ContentArchive({ archiveTo: content.archiveTo, readRest: source.kind === 'path' });
     const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks(), archive };
     current = run;
     void importOne(run, source);
@@ -103,10 +104,10 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
   // The import is over: a cancel or a new start no longer concerns this run.
   if (current === run) current = null;
   if (!loaded) {
-    await run.archive.discard();
+    await run.archive?.discard();
     return;
   }
-  void archiveAndSend(run.importId, run.archive);
+  if (run.archive) void archiveAndSend(run.importId, run.archive);
   if (run.controller.signal.aborted || !(await restWanted(run.importId))) return;
   if (!loaded.complete) sendWholeProfile(run.importId, loaded.profile);
   await summariseAndSend(run.importId, loaded.profile);
@@ -159,7 +160,7 @@ async function importAndSend(run: Run, source: ImportSource): Promise<{ profile:
       totalBytes = source.totalBytes;
       chunks = run.pushed.consume(() => post({ type: 'chunk-consumed', importId }));
     }
-    chunks = run.archive.tee(chunks);
+    if (run.archive) chunks = run.archive.tee(chunks);
     progress('reading', { bytesRead: 0, events: 0 }, true);
     let last: ImportProgress = { phase: 'reading', bytesRead: 0, events: 0 };
     const profile = await importProfileFromChunks(fileName, chunks, {

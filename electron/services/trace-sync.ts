@@ -359,6 +359,7 @@ function describe(error: unknown): string {
   if (error instanceof StorageUploadError) {
     if (error.status === null) return `Could not reach Storage (${error.message}). Retry when you are online.`;
     if (error.status === 413) return 'The trace is larger than your project allows for one file.';
+    if (error.status >= 500) return `Storage is unavailable right now (${error.status} ${error.message}). Retry in a moment.`;
     return `Storage refused the upload (${error.status}): ${error.message}`;
   }
   return error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@
 import type { TraceAnalyserApi } from '../../electron/ipc-contract.ts';
 import { recordSummaryArrived, recordTraceArrived } from '../debug/frame-stats.ts';
 import { orderedThreads } from '../profile-views/thread-order.ts';
+import { useSyncStore } from '../state/sync-store.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { setTraceApi } from './trace-commands.ts';
@@ -22,6 +23,7 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     }),
     api.onImportFailed((event) => useTraceStore.getState().importFailed(event)),
     api.onRecentFilesChanged((files) => useTraceStore.getState().recentFilesChanged(files)),
+    api.onSyncProgress((state) => useSyncStore.getState().progressed(state)),
     // A new trace resets the view: its main thread, everything zoomed out.
     useTraceStore.subscribe((state, previous) => {
       if (state.trace && state.trace.traceId !== previous.trace?.traceId) {

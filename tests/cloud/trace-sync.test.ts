@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { CATAPULT_TRACES, REAL_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { EventChannel, MainEvents, SyncState, TraceLoadedEvent } from '../../electron/ipc-contract.ts';
 import { createAppServices, type AppServices } from '../../electron/services/app-services.ts';
 import type { CloudSession } from '../../electron/services/cloud-session.ts';
 import { startSupabaseStandin, type SupabaseStandin } from '../../test-support/supabase-standin/index.ts';
+import { SignedInSession } from './signed-in-session.ts';
 import { startStorageFaultProxy, type StorageFaultProxy } from './storage-fault-proxy.ts';
 
 const WORKER = new URL('../../electron/services/import-worker.ts', import.meta.url);
@@ -36,38 +35,8 @@ after(async () => {
 
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-/** A user signed in with supabase-js through the proxy, as a CloudSession (what the account service provides). */
-class TestSession implements CloudSession {
-  private signedIn = true;
-  private readonly listeners = new Set<() => void>();
-  constructor(
-    readonly supabase: SupabaseClient,
-    readonly id: string,
-  ) {}
-  client = () => (this.signedIn ? this.supabase : null);
-  userId = () => (this.signedIn ? this.id : null);
-  onChange(callback: () => void) {
-    this.listeners.add(callback);
-    return () => this.listeners.delete(callback);
-  }
-  signOut() {
-    this.signedIn = false;
-    for (const listener of this.listeners) listener();
-  }
-}
-
 let users = 0;
-async function signIn(): Promise<TestSession> {
-  const email = `sync-${++users}@example.com`;
-  await standin.createUser(email, 'correct horse battery');
-  const supabase = createClient(proxy.url, standin.anonKey, {
-    realtime: { transport: WebSocket as never }, // Node 20 has no global WebSocket
-    auth: { persistSession: false, autoRefreshToken: false },
-  });
-  const { data, error } = await supabase.auth.signInWithPassword({ email, password: 'correct horse battery' });
-  if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
-  return new TestSession(supabase, data.session.user.id);
-}
+const signIn = () => SignedInSession.create(standin, `sync-${++users}@example.com`, proxy.url);
 
 /** The app's services in a data folder, with a window that draws each trace at once and records events. */
 function startApp(userDataDir: string, session: CloudSession | undefined) {
@@ -285,6 +254,27 @@ describe('sync to Storage', () => {
     const resumedPatch = uploadRequestsFrom(seen).filter((r) => r.method === 'PATCH').at(-1)!;
     assert.ok(resumedPatch.offset! > 0, 'the retry resumed');
     assert.equal(proxy.takeForwarded(), size, 'each byte reached the server once');
+  });
+
+  test('signing out stops the upload and says why; signing in again resumes it', async (t) => {
+    const session = await signIn();
+    const app = startApp(dataDir(), session);
+    t.after(() => app.services.dispose());
+    const size = readFileSync(GZIP_TRACE).length;
+    const seen = proxy.requests.length;
+    proxy.setMode({ kind: 'hold', afterBytes: Math.floor(size / 2) });
+    const traceId = await app.open(GZIP_TRACE);
+    await waitUntil('half the file reached the server', () => uploadRequestsFrom(seen).some((r) => r.method === 'PATCH' && r.forwarded === Math.floor(size / 2)));
+    session.signOut();
+    assert.equal((await app.synced(traceId, 'failed')).message, 'Signed out before the upload finished.');
+    await waitUntil('the sign-out reached the proxy', () => uploadRequestsFrom(seen).every((r) => r.closed));
+    proxy.setMode({ kind: 'pass' });
+
+    const failedAt = app.events.length;
+    session.signBackIn();
+    await app.event('sync:progress', (s) => s.traceId === traceId && s.status === 'synced' && app.events.findIndex((e) => e.payload === s) > failedAt);
+    const patches = uploadRequestsFrom(seen).filter((r) => r.method === 'PATCH');
+    assert.ok(patches.at(-1)!.offset! > 0, 'the upload resumed');
   });
 
   test('signed out: nothing is copied or uploaded, but the content hash is known', async (t) => {
