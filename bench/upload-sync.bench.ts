@@ -7,10 +7,10 @@
 //   2. drop -> "synced" against the Supabase stand-in (real TUS uploads, real
 //      Postgres rows), through the app's services as the desktop runs them:
 //      MB/s of original bytes, and the compressed size.
-// Trace: bench/trace-generator.ts, 100 MB by default (BENCH_IMPORT_MB), cached in bench-output/traces.
+// Trace: bench/trace-generator.ts's cachedTrace, 100 MB by default (BENCH_IMPORT_MB).
 //
 // Run: npm run bench -- upload
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventChannel, MainEvents, SyncState, TraceLoadedEvent } from '../electron/ipc-contract.ts';
@@ -20,25 +20,13 @@ import type { TraceContent } from '../electron/services/content-archive.ts';
 import { ImportService } from '../electron/services/import-service.ts';
 import { startSupabaseStandin, type SupabaseStandin } from '../test-support/supabase-standin/index.ts';
 import { SignedInSession } from '../tests/cloud/signed-in-session.ts';
-import { BENCH_OUTPUT_DIR, median, printTable, round, writeBenchReport } from './bench-report.ts';
-import { generateTrace } from './trace-generator.ts';
+import { median, printTable, round, writeBenchReport } from './bench-report.ts';
+import { cachedTrace } from './trace-generator.ts';
 
 const MB = 1024 * 1024;
 const SIZE_MB = Number(process.env.BENCH_IMPORT_MB ?? 100);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const WORKER = new URL('../electron/services/import-worker.ts', import.meta.url);
-
-async function ensureTrace(): Promise<string> {
-  const dir = join(BENCH_OUTPUT_DIR, 'traces');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `import-worker-${SIZE_MB}mb.json`);
-  if (!existsSync(path)) {
-    console.log(`generating ${path} ...`);
-    await generateTrace({ bytes: SIZE_MB * MB, out: `${path}.tmp`, seed: 11 });
-    renameSync(`${path}.tmp`, path);
-  }
-  return path;
-}
 
 // ------------------------------------------------------------ 1. the import's cost
 
@@ -171,7 +159,7 @@ async function measureSync(path: string, standin: SupabaseStandin) {
 // ------------------------------------------------------------ report
 
 async function main(): Promise<void> {
-  const path = await ensureTrace();
+  const path = await cachedTrace(SIZE_MB);
   const archiveDir = mkdtempSync(join(tmpdir(), 'upload-bench-archives-'));
   const importRuns = await measureImportCost(path, archiveDir);
   rmSync(archiveDir, { recursive: true, force: true });
