@@ -22,10 +22,9 @@ const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path
 
 /** Imports a real file through the archive's tee, as the import worker does, then finishes the archive. */
 async function importAndArchive(path: string, options: Partial<ContentArchiveOptions> = {}) {
-  const archiveTo = join(dir, `archive-${files++}`);
-  const archive = new ContentArchive({ archiveTo, readRest: true, ...options });
+  const archive = new ContentArchive({ archiveTo: join(dir, `archive-${files++}`), readRest: true, ...options });
   const profile = await importProfileFromChunks(path, archive.tee(readFileChunks(path)), { gunzip: nodeGunzip });
-  return { profile, content: await archive.finish(), archiveTo };
+  return { profile, content: await archive.finish() };
 }
 
 describe('ContentArchive', () => {
@@ -74,6 +73,17 @@ describe('ContentArchive', () => {
     const archive = new ContentArchive({ archiveTo: null, readRest: true });
     await importProfileFromChunks(JSON_TRACE, archive.tee(readFileChunks(JSON_TRACE)), { gunzip: nodeGunzip });
     assert.deepEqual(await archive.finish(), { status: 'ready', sha256: sha256Of(JSON_TRACE), sizeBytes: readFileSync(JSON_TRACE).length, archive: null });
+  });
+
+  test('a copy that cannot be written fails alone: the import and the hash are fine', async () => {
+    const archiveTo = join(dir, 'no-such-folder', 'archive');
+    const { profile, content } = await importAndArchive(JSON_TRACE, { archiveTo, maxKeptBytes: 100_000 });
+    assert.equal(profile.format, 'chrome-trace-event');
+    assert.equal(content.status, 'ready');
+    if (content.status !== 'ready') return;
+    assert.equal(content.sha256, sha256Of(JSON_TRACE));
+    assert.equal(content.archive, null);
+    assert.match(content.archiveFailure ?? '', /could not be written: .*ENOENT/);
   });
 
   test('a failed import is discarded: its partial archive is deleted', async () => {

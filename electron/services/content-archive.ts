@@ -50,8 +50,18 @@ export interface ArchivedFile {
 
 /** What became of an import's bytes. */
 export type TraceContent =
-  | { status: 'ready'; sha256: string; sizeBytes: number; archive: ArchivedFile | null }
+  /** `archiveFailure`: why no copy was made although one was asked for (a full disk); the hash is good. */
+  | { status: 'ready'; sha256: string; sizeBytes: number; archive: ArchivedFile | null; archiveFailure?: string }
   | { status: 'failed'; message: string };
+
+/** The compressed copy being written; a write that fails stops it, not the import. */
+interface Output {
+  stream: Writable;
+  written: Promise<void>;
+  encoding: ArchiveEncoding;
+  zip: boolean;
+  failure: Error | null;
+}
 
 export interface ContentArchiveOptions {
   /** Where the compressed copy goes; null: only the hash is wanted. */
@@ -70,7 +80,7 @@ export class ContentArchive {
   private readonly kept: Uint8Array[] = [];
   private keptBytes = 0;
   private totalBytes = 0;
-  private output: { stream: Writable; written: Promise<void>; encoding: ArchiveEncoding; zip: boolean } | null = null;
+  private output: Output | null = null;
   /** The source, when the importer stopped before its end. */
   private rest: AsyncIterator<Uint8Array> | null = null;
   private readAll = false;
@@ -109,8 +119,7 @@ export class ContentArchive {
       if (this.discarded) return { status: 'failed', message: 'The import was dropped.' };
       if (!this.readAll) return { status: 'failed', message: 'The import stopped before the end of its input, so its content could not be hashed.' };
       const sha256 = this.hash.digest('hex');
-      const archive = await this.closeOutput();
-      return { status: 'ready', sha256, sizeBytes: this.totalBytes, archive };
+      return { status: 'ready', sha256, sizeBytes: this.totalBytes, ...(await this.closeOutput()) };
     } catch (error) {
       await this.discard();
       return { status: 'failed', message: `The trace could not be archived: ${error instanceof Error ? error.message : String(error)}` };
@@ -136,8 +145,10 @@ export class ContentArchive {
     this.keptBytes += chunk.length;
     while (this.keptBytes > (this.options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES)) {
       this.process(this.takeOldest());
-      const stream = this.output?.stream;
-      if (stream && stream.writableLength > MAX_GZIP_BACKLOG_BYTES) await once(stream, 'drain');
+      const output = this.output;
+      if (output && !output.failure && output.stream.writableLength > MAX_GZIP_BACKLOG_BYTES) {
+        await once(output.stream, 'drain').catch((error: Error) => (output.failure ??= error));
+      }
     }
   }
 
@@ -151,27 +162,41 @@ export class ContentArchive {
     this.hash.update(chunk);
     this.totalBytes += chunk.length;
     if (this.options.archiveTo === null) return;
+    const output = (this.output ??= this.openOutput(this.options.archiveTo, chunk));
     // The gzip stream keeps a reference until its thread-pool step has read the chunk: no copy.
-    (this.output ??= this.openOutput(this.options.archiveTo, chunk)).stream.write(chunk);
+    if (!output.failure) output.stream.write(chunk);
   }
 
   /** The first chunk decides: compressed input is stored as it is. */
-  private openOutput(path: string, first: Uint8Array) {
+  private openOutput(path: string, first: Uint8Array): Output {
     const zip = isZip(first);
     const file = createWriteStream(path);
-    if (zip || isGzip(first)) return { stream: file, written: once(file, 'finish').then(() => {}), encoding: 'as-is' as const, zip };
-    const gzip = createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 });
-    return { stream: gzip, written: pipeline(gzip, file), encoding: 'gzip' as const, zip: false };
+    let output: Output;
+    if (zip || isGzip(first)) {
+      output = { stream: file, written: once(file, 'finish').then(() => {}), encoding: 'as-is', zip, failure: null };
+    } else {
+      const gzip = createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 });
+      output = { stream: gzip, written: pipeline(gzip, file), encoding: 'gzip', zip, failure: null };
+    }
+    output.written.catch((error: Error) => (output.failure ??= error));
+    return output;
   }
 
-  private async closeOutput(): Promise<ArchivedFile | null> {
+  private async closeOutput(): Promise<{ archive: ArchivedFile | null; archiveFailure?: string }> {
     const path = this.options.archiveTo;
-    if (path === null) return null;
+    if (path === null) return { archive: null };
     // An empty input still makes a (valid, empty) archive.
     const output = (this.output ??= this.openOutput(path, new Uint8Array(0)));
-    output.stream.end();
-    await output.written;
-    return { path, bytes: (await stat(path)).size, encoding: output.encoding, zip: output.zip };
+    if (!output.failure) {
+      output.stream.end();
+      await output.written.catch(() => {});
+    }
+    if (output.failure) {
+      output.stream.destroy();
+      await rm(path, { force: true });
+      return { archive: null, archiveFailure: `The compressed copy for upload could not be written: ${output.failure.message}` };
+    }
+    return { archive: { path, bytes: (await stat(path)).size, encoding: output.encoding, zip: output.zip } };
   }
 
   private async readRest(iterator: AsyncIterator<Uint8Array>): Promise<void> {

@@ -192,7 +192,7 @@ export class TraceSync implements TraceStorage {
   /** Files the import's copy in the sync folder with its manifest (once), for this user. */
   private async prepare(trace: OpenedTrace, content: ReadyContent, userId: string): Promise<PendingUpload> {
     const { archive } = content;
-    if (!archive) throw new SyncFailure('This trace was opened before you signed in: open it again to sync it.');
+    if (!archive) throw new SyncFailure(content.archiveFailure ?? 'This trace was opened before you signed in: open it again to sync it.');
     const pending: PendingUpload = {
       sha256: content.sha256,
       userId,
@@ -263,7 +263,7 @@ export class TraceSync implements TraceStorage {
     if (!userId) return;
     // Signed in (again, or as someone else): what did not sync is tried again, for this user, once the old attempt has stopped.
     for (const trace of this.traces.values()) {
-      if (trace.state && trace.state.status !== 'synced' && trace.state.status !== 'cancelled') {
+      if (trace.state?.status !== 'synced' && trace.state?.status !== 'cancelled') {
         void Promise.resolve(trace.syncing).then(() => this.retry(trace.traceId));
       }
     }
