@@ -261,11 +261,12 @@ export class TraceSync implements TraceStorage {
     for (const trace of this.traces.values()) trace.attempt?.abort(new SyncFailure('Signed out before the upload finished.'));
     for (const attempt of this.resumed.keys()) attempt.abort();
     if (!userId) return;
-    // Signed in (again, or as someone else): what did not sync is tried again, for this user, once the old attempt has stopped.
+    // Signed in (again, or as someone else): what did not sync is tried again, for this user, once the old attempt has stopped;
+    // the trace on screen, if it was opened signed out, says it cannot be.
+    const onScreen = [...this.traces.values()].at(-1);
     for (const trace of this.traces.values()) {
-      if (trace.state?.status !== 'synced' && trace.state?.status !== 'cancelled') {
-        void Promise.resolve(trace.syncing).then(() => this.retry(trace.traceId));
-      }
+      const unsynced = trace.state ? trace.state.status !== 'synced' && trace.state.status !== 'cancelled' : trace === onScreen;
+      if (unsynced) void Promise.resolve(trace.syncing).then(() => this.retry(trace.traceId));
     }
     void this.resumeWaiting();
   }
@@ -322,7 +323,6 @@ export class TraceSync implements TraceStorage {
     trace.state = { traceId: trace.traceId, ...state };
     if (!this.disposed) this.options.emit('sync:progress', trace.state);
   }
-
 
   private async reportFailure(trace: OpenedTrace, attempt: AbortController): Promise<void> {
     const reason: unknown = attempt.signal.reason;

@@ -277,6 +277,18 @@ describe('sync to Storage', () => {
     assert.ok(patches.at(-1)!.offset! > 0, 'the upload resumed');
   });
 
+  test('a trace opened signed out cannot sync after a sign-in (its bytes were not kept): it says so', async (t) => {
+    const session = await signIn();
+    session.signOut();
+    const app = startApp(dataDir(), session);
+    t.after(() => app.services.dispose());
+    const traceId = await app.open(JSON_TRACE);
+    await app.services.sync.contentHash(traceId);
+    session.signBackIn();
+    const failed = await app.synced(traceId, 'failed');
+    assert.equal(failed.message, 'This trace was opened before you signed in: open it again to sync it.');
+  });
+
   test('signed out: nothing is copied or uploaded, but the content hash is known', async (t) => {
     const dir = dataDir();
     const app = startApp(dir, undefined);
