@@ -268,7 +268,7 @@ export class TraceSync implements TraceStorage {
       const unsynced = trace.state ? trace.state.status !== 'synced' && trace.state.status !== 'cancelled' : trace === onScreen;
       if (unsynced) void Promise.resolve(trace.syncing).then(() => this.retry(trace.traceId));
     }
-    void this.resumeWaiting();
+    this.resumeWaiting().catch((error: Error) => console.warn(`Could not resume the uploads of an earlier session: ${error.message}`));
   }
 
   /** Uploads left by an earlier run for the signed-in user; cancelled ones are dropped. */
@@ -276,6 +276,7 @@ export class TraceSync implements TraceStorage {
     const client = this.options.session.client();
     const userId = this.options.session.userId();
     for (const pending of await this.options.folder.list()) {
+      if (this.disposed) return;
       if (pending.cancelled) await this.options.folder.remove(pending.sha256);
       else if (client && pending.userId === userId && !this.isOpen(pending.sha256)) this.resume(client, pending);
     }
