@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { CATAPULT_TRACES, REAL_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { EventChannel, MainEvents, SyncState, TraceLoadedEvent } from '../../electron/ipc-contract.ts';
@@ -96,12 +96,23 @@ async function waitUntil(what: string, condition: () => Promise<boolean> | boole
 }
 
 const uploadRequestsFrom = (start: number) => proxy.requests.slice(start);
+const GZIP_SIZE = readFileSync(GZIP_TRACE).length;
+const HALF = Math.floor(GZIP_SIZE / 2);
+/** Waits until a PATCH sent since request `seen` has passed half the gzipped trace to the server. */
+const halfForwarded = (seen: number) =>
+  waitUntil('half the file reached the server', () => uploadRequestsFrom(seen).some((r) => r.method === 'PATCH' && r.forwarded === HALF));
+
+/** A new user signed in, and the app's services for them in a fresh data folder, disposed after the test. */
+async function signedInApp(t: TestContext) {
+  const session = await signIn();
+  const app = startApp(dataDir(), session);
+  t.after(() => app.services.dispose());
+  return { session, app };
+}
 
 describe('sync to Storage', () => {
   test('a trace opened while signed in is stored gzipped under <user>/<sha256>.json.gz, with its row', async (t) => {
-    const session = await signIn();
-    const app = startApp(dataDir(), session);
-    t.after(() => app.services.dispose());
+    const { session, app } = await signedInApp(t);
     const traceId = await app.open(JSON_TRACE);
     const summary = await app.event('trace:summary', (s) => s.traceId === traceId);
     const synced = await app.synced(traceId);
@@ -137,9 +148,7 @@ describe('sync to Storage', () => {
   });
 
   test('content already stored is not uploaded again, and a trace opened twice is one row', async (t) => {
-    const session = await signIn();
-    const app = startApp(dataDir(), session);
-    t.after(() => app.services.dispose());
+    const { session, app } = await signedInApp(t);
     await app.synced(await app.open(JSON_TRACE));
     const [first] = await rowsOf(session.id);
     const seen = proxy.requests.length;
@@ -153,23 +162,20 @@ describe('sync to Storage', () => {
   });
 
   test('an upload cut at about half resumes from what the server stored, without resending it', async (t) => {
-    const session = await signIn();
-    const app = startApp(dataDir(), session);
-    t.after(() => app.services.dispose());
-    const size = readFileSync(GZIP_TRACE).length;
+    const { session, app } = await signedInApp(t);
     const seen = proxy.requests.length;
-    proxy.setMode({ kind: 'cut', afterBytes: Math.floor(size / 2) });
+    proxy.setMode({ kind: 'cut', afterBytes: HALF });
     const traceId = await app.open(GZIP_TRACE);
     await app.synced(traceId);
 
     const patches = uploadRequestsFrom(seen).filter((r) => r.method === 'PATCH');
     const heads = uploadRequestsFrom(seen).filter((r) => r.method === 'HEAD');
     assert.equal(patches.length, 2, JSON.stringify(uploadRequestsFrom(seen)));
-    assert.deepEqual([patches[0].offset, patches[0].forwarded, patches[0].status], [0, Math.floor(size / 2), null], 'the first PATCH was cut');
+    assert.deepEqual([patches[0].offset, patches[0].forwarded, patches[0].status], [0, HALF, null], 'the first PATCH was cut');
     const storedBeforeResume = heads.at(-1)!.offset!;
-    assert.ok(storedBeforeResume > size * 0.4, `the server kept ${storedBeforeResume} of ${size} bytes`);
+    assert.ok(storedBeforeResume > GZIP_SIZE * 0.4, `the server kept ${storedBeforeResume} of ${GZIP_SIZE} bytes`);
     assert.equal(patches[1].offset, storedBeforeResume, 'the resumed PATCH starts where the server is');
-    assert.equal(patches[1].forwarded, size - storedBeforeResume, 'and sends only the rest');
+    assert.equal(patches[1].forwarded, GZIP_SIZE - storedBeforeResume, 'and sends only the rest');
     const { data } = await session.supabase.storage.from('traces').download(`${session.id}/${sha256Of(GZIP_TRACE)}.json.gz`);
     assert.deepEqual(Buffer.from(await data!.arrayBuffer()), readFileSync(GZIP_TRACE));
   });
@@ -177,14 +183,13 @@ describe('sync to Storage', () => {
   test('the app quitting mid-upload: the next start resumes the upload where the server stopped', async () => {
     const session = await signIn();
     const dir = dataDir();
-    const size = readFileSync(GZIP_TRACE).length;
     const first = startApp(dir, session);
     let seen = proxy.requests.length;
     proxy.takeForwarded();
-    proxy.setMode({ kind: 'hold', afterBytes: Math.floor(size / 2) });
+    proxy.setMode({ kind: 'hold', afterBytes: HALF });
     const traceId = await first.open(GZIP_TRACE);
     await first.event('trace:summary', (s) => s.traceId === traceId);
-    await waitUntil('half the file reached the server', () => uploadRequestsFrom(seen).some((r) => r.method === 'PATCH' && r.forwarded === Math.floor(size / 2)));
+    await halfForwarded(seen);
     await first.services.dispose();
     await waitUntil('the quit reached the proxy', () => uploadRequestsFrom(seen).every((r) => r.closed));
     proxy.setMode({ kind: 'pass' });
@@ -201,22 +206,20 @@ describe('sync to Storage', () => {
     }
     const resumed = uploadRequestsFrom(seen);
     const head = resumed.find((r) => r.method === 'HEAD')!;
-    assert.ok(head.offset! > 0 && head.offset! <= size / 2, `the server had ${head.offset} bytes`);
+    assert.ok(head.offset! > 0 && head.offset! <= GZIP_SIZE / 2, `the server had ${head.offset} bytes`);
     assert.deepEqual(
       resumed.filter((r) => r.method !== 'HEAD').map((r) => [r.method, r.offset]),
       [['PATCH', head.offset]],
       'no new upload was created: the stored URL was resumed',
     );
-    assert.equal(proxy.takeForwarded(), size - head.offset!, 'only the bytes the server lacked were sent');
+    assert.equal(proxy.takeForwarded(), GZIP_SIZE - head.offset!, 'only the bytes the server lacked were sent');
     const [row] = await rowsOf(session.id);
     assert.equal(row.blob_path, `${session.id}/${sha256Of(GZIP_TRACE)}.json.gz`);
     assert.ok(typeof row.summary_text === 'string' && row.summary_text.length > 0, 'the summary made before the quit is in the row');
   });
 
   test('Storage down: the trace loads and is summarised all the same, the failure is shown, retry syncs it', async (t) => {
-    const session = await signIn();
-    const app = startApp(dataDir(), session);
-    t.after(() => app.services.dispose());
+    const { session, app } = await signedInApp(t);
     proxy.setMode({ kind: 'down', status: 503 });
     let traceId: string;
     try {
@@ -233,18 +236,15 @@ describe('sync to Storage', () => {
   });
 
   test('cancel stops the upload; retry resumes it without resending what the server has', async (t) => {
-    const session = await signIn();
-    const app = startApp(dataDir(), session);
-    t.after(() => app.services.dispose());
-    const size = readFileSync(GZIP_TRACE).length;
+    const { session, app } = await signedInApp(t);
     const seen = proxy.requests.length;
     proxy.takeForwarded();
-    proxy.setMode({ kind: 'hold', afterBytes: Math.floor(size / 2) });
+    proxy.setMode({ kind: 'hold', afterBytes: HALF });
     const traceId = await app.open(GZIP_TRACE);
-    await waitUntil('half the file reached the server', () => uploadRequestsFrom(seen).some((r) => r.method === 'PATCH' && r.forwarded === Math.floor(size / 2)));
+    await halfForwarded(seen);
     await app.services.handlers['sync:cancel']({ traceId });
     const cancelled = await app.synced(traceId, 'cancelled');
-    assert.equal(cancelled.totalBytes, size);
+    assert.equal(cancelled.totalBytes, GZIP_SIZE);
     assert.ok(cancelled.bytesSent > 0, 'progress had been reported');
     await waitUntil('the cancel reached the proxy', () => uploadRequestsFrom(seen).every((r) => r.closed));
     proxy.setMode({ kind: 'pass' });
@@ -257,18 +257,15 @@ describe('sync to Storage', () => {
     const patches = uploadRequestsFrom(retried).filter((r) => r.method === 'PATCH');
     assert.ok(head.offset! > 0, `the server kept ${head.offset} bytes`);
     assert.deepEqual(patches.map((r) => r.offset), [head.offset], 'the retry resumed where the server was');
-    assert.equal(proxy.takeForwarded(), size - head.offset!, 'and sent only the rest');
+    assert.equal(proxy.takeForwarded(), GZIP_SIZE - head.offset!, 'and sent only the rest');
   });
 
   test('signing out stops the upload and says why; signing in again resumes it', async (t) => {
-    const session = await signIn();
-    const app = startApp(dataDir(), session);
-    t.after(() => app.services.dispose());
-    const size = readFileSync(GZIP_TRACE).length;
+    const { session, app } = await signedInApp(t);
     const seen = proxy.requests.length;
-    proxy.setMode({ kind: 'hold', afterBytes: Math.floor(size / 2) });
+    proxy.setMode({ kind: 'hold', afterBytes: HALF });
     const traceId = await app.open(GZIP_TRACE);
-    await waitUntil('half the file reached the server', () => uploadRequestsFrom(seen).some((r) => r.method === 'PATCH' && r.forwarded === Math.floor(size / 2)));
+    await halfForwarded(seen);
     session.signOut();
     assert.equal((await app.synced(traceId, 'failed')).message, 'Signed out before the upload finished.');
     await waitUntil('the sign-out reached the proxy', () => uploadRequestsFrom(seen).every((r) => r.closed));
