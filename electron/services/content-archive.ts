@@ -99,7 +99,9 @@ export class ContentArchive {
           ended = this.readAll = true;
           return;
         }
-        await this.keep(next.value);
+        this.kept.push(next.value);
+        this.keptBytes += next.value.length;
+        if (this.keptBytes > (this.options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES)) await this.processOverCap();
         yield next.value;
       }
     } finally {
@@ -140,9 +142,8 @@ export class ContentArchive {
     if (this.options.archiveTo) await rm(this.options.archiveTo, { force: true });
   }
 
-  private async keep(chunk: Uint8Array): Promise<void> {
-    this.kept.push(chunk);
-    this.keptBytes += chunk.length;
+  /** Past the cap: the oldest chunks are hashed and written now, and the import waits for a gzip stream far behind. */
+  private async processOverCap(): Promise<void> {
     while (this.keptBytes > (this.options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES)) {
       this.process(this.takeOldest());
       const output = this.output;
