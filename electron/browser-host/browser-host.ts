@@ -93,8 +93,6 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     versions: { node: process.versions.node },
   };
   // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
-  // Dropped files arrive here as uploads: their sha256 is taken on the way (conversations are kept by it).
-  const streamedHashes = new Map<string, Promise<string>>();
   const services = await startAppServices({
     userDataDir,
     workerUrl: WORKER_URL,
@@ -103,10 +101,9 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     // No OS keychain here: secrets are encrypted with a key kept in its own 0600 file (see file-key-encryption.ts).
     encryption: await fileKeyEncryption(join(userDataDir, SECRETS_KEY_FILE)),
     env: options.env ?? process.env,
-    streamedHashes,
   });
   services.imports.prewarm();
-  const uploads = new UploadEndpoint(services.imports, streamedHashes);
+  const uploads = new UploadEndpoint(services.imports);
 
   let port = 0;
   const hostAllowed = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;

@@ -8,7 +8,7 @@
 //
 // The host's request handler has already checked Host and the token; this
 // also requires the page's Origin, POST, a known id and the declared size.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ImportStarted } from '../ipc-contract.ts';
 import type { ImportService, UploadSink } from '../services/import-service.ts';
@@ -24,29 +24,19 @@ interface PendingUpload {
   totalBytes: number;
   /** The page's WebSocket that asked for it; it going away cancels the import. */
   owner: object;
-  /** Settles the sha256 of the bytes (until Storage sync hashes them in the import worker). */
-  hashed: { resolve(hex: string): void; reject(error: Error): void };
 }
 
 export class UploadEndpoint {
   private readonly pending = new Map<string, PendingUpload>();
 
-  /** `contentHashes` receives, per import id, the sha256 of its uploaded bytes (conversations are kept by it). */
-  constructor(
-    private readonly imports: ImportService,
-    private readonly contentHashes: Map<string, Promise<string>>,
-  ) {}
+  constructor(private readonly imports: ImportService) {}
 
   /** Starts a streamed import whose bytes arrive by POST to `uploadPath(uploadId)`. */
   start(owner: object, fileName: string, totalBytes: number): { uploadId: string; started: ImportStarted } {
     if (totalBytes > MAX_UPLOAD_BYTES) throw new Error(`Files over ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB cannot be opened.`);
     const { started, upload } = this.imports.importStream(fileName, totalBytes);
     const uploadId = randomBytes(18).toString('base64url');
-    let hashed!: PendingUpload['hashed'];
-    const hash = new Promise<string>((resolve, reject) => (hashed = { resolve, reject }));
-    hash.catch(() => {}); // asked for only when a chat opens
-    this.contentHashes.set(started.importId, hash);
-    this.pending.set(uploadId, { importId: started.importId, sink: upload, totalBytes, owner, hashed });
+    this.pending.set(uploadId, { importId: started.importId, sink: upload, totalBytes, owner });
     return { uploadId, started };
   }
 
@@ -56,7 +46,6 @@ export class UploadEndpoint {
       if (upload.owner !== owner) continue;
       this.pending.delete(id);
       this.imports.cancel(upload.importId);
-      upload.hashed.reject(new Error('The upload was cancelled.'));
     }
   }
 
@@ -78,9 +67,6 @@ export class UploadEndpoint {
     response.once('close', () => {
       if (!response.writableFinished) this.imports.cancel(upload.importId);
     });
-    const hash = createHash('sha256');
-    // Whatever way this ends without the whole file, there is no hash (a no-op once resolved).
-    response.once('close', () => upload.hashed.reject(new Error('The upload did not complete.')));
     let received = 0;
     let batch: Buffer[] = [];
     let batchBytes = 0;
@@ -99,7 +85,6 @@ export class UploadEndpoint {
           this.imports.cancel(upload.importId);
           return reply(response, 413, `The upload is larger than the ${upload.totalBytes} bytes announced.`, { connection: 'close' });
         }
-        hash.update(piece);
         batch.push(piece);
         batchBytes += piece.length;
         if (batchBytes >= WRITE_BYTES && !(await flush())) {
@@ -115,7 +100,6 @@ export class UploadEndpoint {
       return reply(response, 400, `The upload ended after ${received} of ${upload.totalBytes} bytes.`);
     }
     if (batchBytes > 0 && !(await flush())) return reply(response, 409, 'The import no longer reads this upload.');
-    upload.hashed.resolve(hash.digest('hex'));
     upload.sink.end();
     reply(response, 204, '');
   }

@@ -73,6 +73,10 @@ export class AccountService implements CloudSession {
     return this.session?.user.id ?? null;
   }
 
+  configured(): boolean {
+    return this.project !== null;
+  }
+
   onChange(callback: () => void): Unsubscribe {
     this.sessionListeners.add(callback);
     return () => this.sessionListeners.delete(callback);

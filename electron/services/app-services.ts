@@ -8,13 +8,17 @@ import { AccountService } from './account-service.ts';
 import { AppSettings, type Environment } from './app-settings.ts';
 import { chatHandlers } from './chat-handlers.ts';
 import { ChatService } from './chat-service.ts';
+import type { CloudSession } from './cloud-session.ts';
 import type { BackoffOptions } from './reconnect-backoff.ts';
 import { ConversationStore } from './conversations.ts';
 import { safeExternalUrl } from './external-url.ts';
 import { ImportService } from './import-service.ts';
 import { RecentFilesStore } from './recent-files.ts';
 import { SecretStore, type StringEncryption } from './secret-store.ts';
-import { UnsyncedTraceStorage } from './unsynced-trace-storage.ts';
+import type { TraceStorage } from './trace-storage.ts';
+import { SyncFolder } from './sync-folder.ts';
+import { syncHandlers } from './sync-handlers.ts';
+import { TraceSync } from './trace-sync.ts';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -40,8 +44,6 @@ export interface AppServicesOptions {
   encryption: StringEncryption;
   /** Where settings not saved in the app come from (process.env). */
   env: Environment;
-  /** sha256 of streamed imports' bytes by import id, where the host streams them (the browser host's uploads). */
-  streamedHashes?: ReadonlyMap<string, Promise<string>>;
   /** The cloud chat's reconnect backoff and stall timeout (tests shorten them). */
   cloudChat?: { backoff?: BackoffOptions; stallTimeoutMs?: number };
 }
@@ -54,6 +56,8 @@ export interface AppServices {
   settings: AppSettings;
   account: AccountService;
   chat: ChatService;
+  /** Uploads opened traces to Storage when signed in; the chat's TraceStorage. */
+  sync: TraceSync;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
   openPath(path: string): Promise<ImportStarted>;
   dispose(): Promise<void>;
@@ -61,25 +65,22 @@ export interface AppServices {
 
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
   const account = await setupAccount(options);
-  const imports = setupImports(options);
-  const chat = setupChat(options, account, imports.imports);
+  const sync = setupSync(options, account.account);
+  const imports = setupImports(options, sync);
+  const chat = setupChat(options, account, imports.imports, sync);
   const handlers: RequestHandlers = {
     ...imports.handlers,
     ...account.handlers,
     ...chat.handlers,
+    ...syncHandlers(sync),
     ...appHandlers(options.adapters),
-    // Until Storage sync lands (its syncHandlers(service) go here), no upload runs: none to retry or cancel.
-    'sync:retry': async () => {
-      throw new Error('Storage sync is not part of this build yet.');
-    },
-    'sync:cancel': async () => {},
   };
 
   async function dispose(): Promise<void> {
     account.stopAnnouncing();
     // The chat first: it saves its conversation and needs the account to close its channel.
     await chat.chat.dispose();
-    await Promise.all([imports.imports.dispose(), account.account.dispose()]);
+    await Promise.all([imports.imports.dispose(), sync.dispose(), account.account.dispose()]);
   }
   return {
     handlers,
@@ -88,18 +89,31 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     settings: account.settings,
     account: account.account,
     chat: chat.chat,
+    sync,
     openPath: imports.openPath,
     dispose,
   };
 }
 
+/** Storage sync as the signed-in user; uploads cut off in the last session resume. */
+function setupSync({ userDataDir, emit }: AppServicesOptions, session: CloudSession): TraceSync {
+  const sync = new TraceSync({ session, folder: new SyncFolder(join(userDataDir, 'trace-sync')), emit });
+  sync.start().catch((error: Error) => console.warn(`Could not resume the uploads of the last session: ${error.message}`));
+  return sync;
+}
+
 /** Imports in the worker, and the recent files they add to. */
-function setupImports({ workerUrl, emit, adapters, userDataDir }: AppServicesOptions) {
+function setupImports({ workerUrl, emit, adapters, userDataDir }: AppServicesOptions, sync: TraceSync) {
   const recent = RecentFilesStore.inFolder(userDataDir);
   const imports = new ImportService({
     workerUrl,
     emit,
+    // The worker hashes (and, for sync, compresses) the bytes it read, after the trace is sent.
+    archiveTo: sync.archiveTo,
+    onSummary: (event) => sync.summaryArrived(event),
+    onContent: (traceId, content) => sync.contentArrived(traceId, content),
     onLoaded(loaded) {
+      sync.traceLoaded(loaded);
       if (!loaded.path) return;
       const path = loaded.path;
       adapters.addRecentDocument?.(path);
@@ -139,12 +153,17 @@ async function setupAccount({ userDataDir, encryption, env, emit }: AppServicesO
 }
 
 /** The chat of the open trace: conversations on disk, answers from the cloud or local mode. */
-function setupChat(options: AppServicesOptions, { settings, account }: Awaited<ReturnType<typeof setupAccount>>, imports: ImportService) {
+function setupChat(
+  options: AppServicesOptions,
+  { settings, account }: Awaited<ReturnType<typeof setupAccount>>,
+  imports: ImportService,
+  traceStorage: TraceStorage,
+) {
   const chat = new ChatService({
     emit: options.emit,
     settings,
     account,
-    traceStorage: new UnsyncedTraceStorage({ cloud: account, imports, streamedHashes: options.streamedHashes ?? new Map() }),
+    traceStorage,
     conversations: ConversationStore.inFolder(options.userDataDir),
     traces: {
       open: (traceId) => (imports.current?.traceId === traceId ? { traceId, fileName: imports.current.fileName } : null),

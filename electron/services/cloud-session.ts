@@ -1,15 +1,23 @@
-// The seam between the account (which owns the signed-in Supabase client)
-// and what uses it (Storage sync, the chat bridge): they read the client and
-// the user through this, and hear when either changes (sign-in, sign-out,
-// another project in settings), without reaching into the account service.
+// The signed-in Supabase client, as the account service (chat-main) exposes
+// it to the services that act as the user: trace sync, the chat bridge.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Unsubscribe } from '../ipc-contract.ts';
 
 export interface CloudSession {
-  /** The signed-in client, or null when signed out or no project is configured. */
+  /** The client signed in as the user; null when signed out or no project is configured. */
   client(): SupabaseClient | null;
-  /** The signed-in user's id (from the verified session), or null. */
+  /** The signed-in user's id (auth.uid()); null when signed out. */
   userId(): string | null;
-  /** Called after the client or the user changed (not on a mere token refresh). */
+  /** A project is configured, signed in or not: a sign-in may come while a trace is open. */
+  configured(): boolean;
+  /** Called after every sign-in, sign-out or change of user. */
   onChange(callback: () => void): Unsubscribe;
 }
+
+/** No project, or nobody signed in: nothing is synced. */
+export const SIGNED_OUT: CloudSession = {
+  client: () => null,
+  userId: () => null,
+  configured: () => false,
+  onChange: () => () => {},
+};

@@ -14,8 +14,12 @@
 // worker terminated, and the next import gets a fresh one. A worker still
 // finishing the open trace is left to finish: a new import meanwhile takes
 // another worker, and what follows a trace that was replaced is dropped.
+//
+// Every input is also hashed (and, when sync asks for it, compressed into a
+// file) in the worker once its trace is sent: onContent reports it. A worker
+// is free for the next import once both the summary and the content are in.
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
@@ -27,6 +31,7 @@ import type {
   TraceLoadedEvent,
   TraceSummaryEvent,
 } from '../ipc-contract.ts';
+import type { TraceContent } from './content-archive.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
 
@@ -43,6 +48,12 @@ export interface ImportServiceOptions {
   emit: EventSink;
   /** Called after a trace loads (e.g. to add it to the recent files). */
   onLoaded?: (event: TraceLoadedEvent) => void;
+  /** Called with a loaded trace's summary (also for a trace no longer open). */
+  onSummary?: (event: TraceSummaryEvent) => void;
+  /** Called with a loaded trace's content hash and compressed copy (also for a trace no longer open). Without it, inputs are not hashed. */
+  onContent?: (traceId: string, content: TraceContent) => void;
+  /** Where the import's compressed copy goes (a file path), or null when only its hash is wanted. Asked as each import starts. */
+  archiveTo?: (importId: string) => string | null;
   cancelGraceMs?: number;
   /** How long the whole profile and the summary wait for traceShown. */
   restHoldMs?: number;
@@ -64,11 +75,14 @@ interface RunningImport {
   path: string | null;
   worker: Worker;
   startedAt: number;
+  archiveTo: string | null;
   /**
-   * Importing until the trace loads (or fails); loaded while its whole profile
-   * and summary are still to follow; done when nothing more is expected.
+   * Importing until the trace loads (or fails); loaded while its whole profile,
+   * summary and content are still to follow; done when nothing more is expected.
    */
   stage: 'importing' | 'loaded' | 'done';
+  /** What a loaded trace still waits for. */
+  awaiting: Set<'summary' | 'content'>;
   /** The loaded trace, which what follows belongs to. */
   traceId: string | null;
   /** Whether the worker was told a window drew the trace; until then holdTimer runs. */
@@ -197,13 +211,16 @@ export class ImportService {
     }
     const worker = this.idle ?? this.spawn();
     this.idle = null;
+    const importId = randomUUID();
     const run: RunningImport = {
-      importId: randomUUID(),
+      importId,
       fileName,
       path,
       worker,
       startedAt: performance.now(),
+      archiveTo: this.options.onContent ? (this.options.archiveTo?.(importId) ?? null) : null,
       stage: 'importing',
+      awaiting: new Set(this.options.onContent ? ['summary', 'content'] : ['summary']),
       traceId: null,
       shown: false,
       chunksInFlight: 0,
@@ -213,7 +230,8 @@ export class ImportService {
     this.runOf.set(worker, run);
     // A working worker keeps the process alive (a CLI waiting for its import); an idle one does not.
     worker.ref();
-    this.post(run, { type: 'start', importId: run.importId, source });
+    const content = this.options.onContent ? { archiveTo: run.archiveTo } : null;
+    this.post(run, { type: 'start', importId: run.importId, source, content });
     return run;
   }
 
@@ -241,10 +259,17 @@ export class ImportService {
     return worker;
   }
 
-  /** A worker died under a run: its import fails, or the open trace goes without a summary. */
+  /** A worker died under a run: its import fails, or the open trace goes without what had not followed yet. */
   private workerLost(run: RunningImport, code: ImportFailureCode, message: string): void {
-    if (run.stage === 'importing') this.endImport(run, false, () => this.fail(run, code, message));
-    else this.endRun(run, false, { traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
+    if (run.stage === 'importing') return this.endImport(run, false, () => this.fail(run, code, message));
+    if (run.awaiting.has('summary')) {
+      this.arrived(run, 'summary', false);
+      this.summaryReady({ traceId: run.traceId!, status: 'failed', message: `The summary could not be computed: ${message}` });
+    }
+    if (run.awaiting.has('content')) {
+      this.arrived(run, 'content', false);
+      this.options.onContent?.(run.traceId!, { status: 'failed', message: `The trace could not be hashed: ${message}` });
+    }
   }
 
   private post(run: RunningImport, message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -259,6 +284,7 @@ export class ImportService {
   private onMessage(run: RunningImport, message: FromWorker): void {
     if (message.type === 'profile') return this.wholeProfileArrived(run, message.profile);
     if (message.type === 'summary') return this.onSummary(run, message);
+    if (message.type === 'content') return this.onContent(run, message);
     if (run.stage !== 'importing') return;
     const { emit } = this.options;
     switch (message.type) {
@@ -335,12 +361,30 @@ export class ImportService {
   }
 
   private onSummary(run: RunningImport, message: Extract<FromWorker, { type: 'summary' }>): void {
+    if (run.stage !== 'loaded' || !run.awaiting.has('summary')) return;
     const traceId = run.traceId!;
     const event: TraceSummaryEvent =
       message.status === 'ready'
         ? { traceId, status: 'ready', summary: message.summary, summaryText: message.summaryText, tokens: message.tokens }
         : { traceId, status: 'failed', message: message.message };
-    this.endRun(run, true, event);
+    this.arrived(run, 'summary', true);
+    this.summaryReady(event);
+  }
+
+  private onContent(run: RunningImport, message: Extract<FromWorker, { type: 'content' }>): void {
+    if (run.stage !== 'loaded' || !run.awaiting.has('content')) return;
+    const { type: _type, importId: _importId, ...content } = message;
+    this.arrived(run, 'content', true);
+    this.options.onContent?.(run.traceId!, content);
+  }
+
+  /** Shown (and kept for later windows) unless another trace has replaced this one since. */
+  private summaryReady(event: TraceSummaryEvent): void {
+    this.options.onSummary?.(event);
+    if (this.currentTrace?.traceId !== event.traceId) return;
+    this.currentSummary = event;
+    this.options.emit('trace:summary', event);
+    this.settleSummaryWaiters(event);
   }
 
   /** Stops an import now: its worker is terminated and 'aborted' reported. */
@@ -359,19 +403,18 @@ export class ImportService {
     if (this.running === run) this.running = null;
     this.releaseWaiters(run);
     this.release(run, workerReusable);
+    // A terminated worker could not delete its partial copy.
+    if (run.archiveTo) void rm(run.archiveTo, { force: true });
     report();
   }
 
-  /** Reports a loaded trace's summary (the last thing that follows it), once, unless another trace has replaced it since. */
-  private endRun(run: RunningImport, workerReusable: boolean, event: TraceSummaryEvent): void {
-    if (run.stage !== 'loaded') return;
+  /** Something that follows a loaded trace arrived; once nothing else is awaited, the run is over and its worker free. */
+  private arrived(run: RunningImport, what: 'summary' | 'content', workerReusable: boolean): void {
+    run.awaiting.delete(what);
+    if (what === 'summary') clearTimeout(run.holdTimer);
+    if (run.awaiting.size > 0) return;
     run.stage = 'done';
-    clearTimeout(run.holdTimer);
     this.release(run, workerReusable);
-    if (this.currentTrace?.traceId !== event.traceId) return;
-    this.currentSummary = event;
-    this.options.emit('trace:summary', event);
-    this.settleSummaryWaiters(event);
   }
 
   /** Hands waiters their trace's summary; those of any other trace (replaced, or all on dispose: null) are told it is gone. */

@@ -2,6 +2,7 @@
 // lives across imports (its tokenizer and compiled code stay warm) and runs
 // one import at a time; every message names the import it belongs to.
 import type { ImportFailedEvent, ImportProgressEvent, TraceLoadedEvent, TraceProfileEvent, TraceSummaryEvent } from '../ipc-contract.ts';
+import type { TraceContent } from './content-archive.ts';
 
 export type ImportSource =
   /** A file on disk, streamed by the worker itself. */
@@ -10,7 +11,8 @@ export type ImportSource =
   | { kind: 'stream'; fileName: string; totalBytes: number | null };
 
 export type ToWorker =
-  | { type: 'start'; importId: string; source: ImportSource }
+  /** `content`: whether the input is hashed, and where a compressed copy goes for sync (null: the hash only). Null: neither. */
+  | { type: 'start'; importId: string; source: ImportSource; content: { archiveTo: string | null } | null }
   | { type: 'chunk'; importId: string; bytes: Uint8Array }
   | { type: 'end'; importId: string }
   | { type: 'cancel'; importId: string }
@@ -27,6 +29,8 @@ export type FromWorker =
   | ({ type: 'profile'; importId: string } & Omit<TraceProfileEvent, 'traceId'>)
   /** After 'shown' (and 'profile'): the summary (or why there is none); main adds the traceId. */
   | ({ type: 'summary'; importId: string } & WithoutTraceId<TraceSummaryEvent>)
+  /** After 'loaded', independent of 'shown': the input's hash and compressed copy, made once the trace was sent. */
+  | ({ type: 'content'; importId: string } & TraceContent)
   | ({ type: 'failed' } & Omit<ImportFailedEvent, 'fileName'>);
 
 /** Omit that keeps a union a union. */

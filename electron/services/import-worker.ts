@@ -5,7 +5,8 @@
 // neither waits for them nor shares the CPU with them. The worker lives
 // across imports so its tokenizer and compiled code stay warm; ImportService
 // terminates it when an import must stop at once (a stuck parse, a replaced
-// import).
+// import). The input's bytes are also hashed, and compressed for sync, once
+// the trace is sent (content-archive.ts).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -17,6 +18,7 @@ import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
+import { ContentArchive } from './content-archive.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { firstFrameProfile } from './first-frame-profile.ts';
 import { analyseProfile } from './trace-analysis.ts';
@@ -38,10 +40,14 @@ interface Run {
   importId: string;
   controller: AbortController;
   pushed: ReturnType<typeof pushedChunks>;
+  /** Null when main wants no content hash. */
+  archive: ContentArchive | null;
 }
 let current: Run | null = null;
 /** A loaded trace whose rest (whole profile, summary) waits for main's word. */
 let held: { importId: string; release(wanted: boolean): void } | null = null;
+/** Loaded traces whose content is being hashed and archived, by import. */
+const archiving = new Map<string, ContentArchive>();
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'shown') {
@@ -49,15 +55,21 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   // A cancel that arrives once the trace was sent: main dropped it, so nothing more is wanted.
-  if (message.type === 'cancel' && held?.importId === message.importId) held.release(false);
+  if (message.type === 'cancel') {
+    if (held?.importId === message.importId) held.release(false);
+    dropArchive(message.importId);
+  }
   if (message.type === 'start') {
     // Main starts an import here only when it no longer wants what a held trace would send.
     held?.release(false);
+    for (const importId of [...archiving.keys()]) dropArchive(importId);
     // ImportService sends one import at a time; a start while one runs replaces it.
     if (current) current.controller.abort();
-    const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks() };
+    const { source, content } = message;
+    const archive = content && new ContentArchive({ archiveTo: content.archiveTo, readRest: source.kind === 'path' });
+    const run: Run = { importId: message.importId, controller: new AbortController(), pushed: pushedChunks(), archive };
     current = run;
-    void importOne(run, message.source);
+    void importOne(run, source);
     return;
   }
   if (!current || current.importId !== message.importId) return;
@@ -75,6 +87,13 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
+/** Main no longer wants this trace: its content is not finished, its partial archive deleted. */
+function dropArchive(importId: string): void {
+  const archive = archiving.get(importId);
+  archiving.delete(importId);
+  void archive?.discard();
+}
+
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
@@ -84,7 +103,12 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
   const loaded = await importAndSend(run, source);
   // The import is over: a cancel or a new start no longer concerns this run.
   if (current === run) current = null;
-  if (!loaded || run.controller.signal.aborted || !(await restWanted(run.importId))) return;
+  if (!loaded) {
+    await run.archive?.discard();
+    return;
+  }
+  if (run.archive) void archiveAndSend(run.importId, run.archive);
+  if (run.controller.signal.aborted || !(await restWanted(run.importId))) return;
   if (!loaded.complete) sendWholeProfile(run.importId, loaded.profile);
   await summariseAndSend(run.importId, loaded.profile);
 }
@@ -136,6 +160,7 @@ async function importAndSend(run: Run, source: ImportSource): Promise<{ profile:
       totalBytes = source.totalBytes;
       chunks = run.pushed.consume(() => post({ type: 'chunk-consumed', importId }));
     }
+    if (run.archive) chunks = run.archive.tee(chunks);
     progress('reading', { bytesRead: 0, events: 0 }, true);
     let last: ImportProgress = { phase: 'reading', bytesRead: 0, events: 0 };
     const profile = await importProfileFromChunks(fileName, chunks, {
@@ -161,6 +186,15 @@ async function importAndSend(run: Run, source: ImportSource): Promise<{ profile:
     post({ type: 'failed', importId, code, message });
     return null;
   }
+}
+
+/** Hashes (and archives) the input while the window draws; a discarded archive (a cancel, a new import) posts nothing. */
+async function archiveAndSend(importId: string, archive: ContentArchive): Promise<void> {
+  archiving.set(importId, archive);
+  const content = await archive.finish();
+  const dropped = archiving.get(importId) !== archive;
+  archiving.delete(importId);
+  if (!dropped) post({ type: 'content', importId, ...content });
 }
 
 function sendWholeProfile(importId: string, profile: Profile): void {

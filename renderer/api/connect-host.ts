@@ -4,6 +4,7 @@ import { recordSummaryArrived, recordTraceArrived } from '../debug/frame-stats.t
 import { orderedThreads } from '../profile-views/thread-order.ts';
 import { useChatStore } from '../state/chat-store.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
+import { useSyncStore } from '../state/sync-store.ts';
 import { useTraceStore } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { setHostApi } from './host-api.ts';
@@ -28,6 +29,7 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     api.onAccountChanged((account) => useSettingsStore.getState().accountChanged(account)),
     api.onChatConnection((event) => useChatStore.getState().connectionChanged(event)),
     api.onChatEvent((event) => useChatStore.getState().turnEventReceived(event)),
+    api.onSyncProgress((state) => useSyncStore.getState().progressed(state)),
     // A new trace resets the view: its main thread, everything zoomed out.
     useTraceStore.subscribe((state, previous) => {
       if (state.trace && state.trace.traceId !== previous.trace?.traceId) {

@@ -57,3 +57,13 @@ export async function clearRecentFiles(): Promise<void> {
   await host().clearRecentFiles();
   useTraceStore.getState().recentFilesChanged(await host().getRecentFiles());
 }
+
+/** Tries a failed or cancelled upload of this trace again; it resumes where Storage stopped. */
+export function retrySync(traceId: string): Promise<void> {
+  return host().retrySync(traceId);
+}
+
+/** Stops this trace's upload (a retry resumes it). */
+export function cancelSync(traceId: string): Promise<void> {
+  return host().cancelSync(traceId);
+}

@@ -9,6 +9,7 @@ import type { ThreadSummary, TraceSummary } from '../../shared-importer/src/summ
 import { formatCount, formatMilliseconds, formatSummaryValue } from '../format/units.ts';
 import { intervalOfTaskId, showFunction, showInterval } from '../state/navigation.ts';
 import { useViewStore } from '../state/view-store.ts';
+import { SyncBadge } from './SyncStatus.tsx';
 import { TraceWarnings } from './TraceWarnings.tsx';
 
 interface SummaryPanelProps {
@@ -28,6 +29,7 @@ export function SummaryPanel({ profile, summary }: SummaryPanelProps) {
         <p className={summary?.status === 'failed' ? 'summary-failed' : 'muted'} data-testid="summary-status">
           {summary === null ? 'Summarising…' : summary.status === 'failed' ? summary.message : `What the assistant sees · ${formatCount(summary.tokens)} tokens`}
         </p>
+        <SyncBadge />
       </header>
       {warnings.length > 0 && (
         <Section title="Warnings" count={warnings.length}>
