@@ -121,6 +121,7 @@ export class AuthService {
     private readonly keys: JwtKeys,
     private readonly issuer: string,
     private readonly expirySeconds: number,
+    private readonly onEmail: (email: SentEmail) => void = () => {},
   ) {}
 
   async createUser(email: string, password: string, userMetadata: Record<string, unknown> = {}): Promise<StandinUser> {
@@ -168,7 +169,9 @@ export class AuthService {
     }
     const code = String(randomInt(10 ** OTP_DIGITS)).padStart(OTP_DIGITS, '0');
     this.pendingCodes.set(normalised, { code, expiresAt: Date.now() + OTP_LIFETIME_MS });
-    this.mailbox.push({ to: normalised, subject: 'Your sign-in code', code, sentAt: Date.now() });
+    const sent: SentEmail = { to: normalised, subject: 'Your sign-in code', code, sentAt: Date.now() };
+    this.mailbox.push(sent);
+    this.onEmail(sent);
   }
 
   /** POST /verify with an email code: single use, then a session as a password sign-in gives. */

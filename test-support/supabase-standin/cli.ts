@@ -68,7 +68,11 @@ async function modelEnvironment(): Promise<{ env: Record<string, string>; descri
 }
 
 const model = await modelEnvironment();
-const standin = await startSupabaseStandin({ port, functionEnv: model.env });
+const standin = await startSupabaseStandin({
+  port,
+  functionEnv: model.env,
+  onEmail: (email) => console.log(`Email to ${email.to}: sign-in code ${email.code}`),
+});
 const socketUrl = standin.functionUrl('trace-analysis-socket').replace(/^http/, 'ws');
 console.log(
   [
@@ -78,7 +82,9 @@ console.log(
     `  model:            ${model.description}`,
     `  service role key: ${standin.serviceRoleKey}  (server side only)`,
     '',
-    'Ask about a trace (signs up you@example.com, uploads its summary, streams the answer):',
+    'Chat in the app (sign in with any email: the one-time code it is sent is printed here):',
+    `  SUPABASE_URL=${standin.url} SUPABASE_ANON_KEY=${standin.anonKey} npm run serve -- <trace-file>`,
+    'Or from a terminal (signs up you@example.com, uploads the summary, streams the answer):',
     `  npm run cloud-chat -- --url ${standin.url} --anon-key ${standin.anonKey} <trace-file> "Where does the time go?"`,
     '',
     'Ctrl-C stops it.',

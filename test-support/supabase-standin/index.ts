@@ -44,6 +44,8 @@ export interface StandinOptions {
   jwtSecret?: string;
   /** Sign user access tokens with HS256 (default, the shared secret) or ES256 (key published via JWKS). */
   userTokenAlgorithm?: UserTokenAlgorithm;
+  /** Called with every email Auth "sends": the CLI prints one-time codes, as `supabase start`'s mail catcher shows them. */
+  onEmail?: (email: SentEmail) => void;
 }
 
 export interface SupabaseStandin {
@@ -78,7 +80,7 @@ export async function startSupabaseStandin(options: StandinOptions = {}): Promis
   await new Promise<void>((listening) => server.listen(options.port ?? 0, '127.0.0.1', listening));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const auth = new AuthService(db, keys, `${url}/auth/v1`, options.jwtExpirySeconds ?? 3600);
+  const auth = new AuthService(db, keys, `${url}/auth/v1`, options.jwtExpirySeconds ?? 3600, options.onEmail);
   const rest = new PostgrestService(db, keys);
   const storage = new StorageService(db, keys, storageDir, options.fileSizeLimit ?? 50 * 1000 * 1000);
   const realtime = new RealtimeService(db, keys);
