@@ -13,6 +13,7 @@
 //   data section: every thread's frame, start, end, depth arrays, each on an
 //   8-byte boundary (header offsets are relative to the data section).
 import { FrameTable } from './frame-table.ts';
+import type { PageInsights } from '../page/page-types.ts';
 import type { Profile, TraceFormat, WeightUnit } from './profile.ts';
 import type { Marker, ThreadTimeline } from './thread-timeline.ts';
 
@@ -41,6 +42,7 @@ interface EncodedHeader {
   endTime: number;
   eventCount: number;
   warnings: string[];
+  page?: PageInsights;
   frames: {
     names: string[];
     // JSON has no undefined: absent values travel as null.
@@ -76,6 +78,7 @@ export function encodeProfile(profile: Profile): Uint8Array {
     endTime: profile.endTime,
     eventCount: profile.eventCount,
     warnings: profile.warnings,
+    page: profile.page,
     frames: {
       names: profile.frames.names,
       files: orNull(profile.frames.files),
@@ -183,5 +186,6 @@ export function decodeProfile(input: Uint8Array | ArrayBuffer): Profile {
     endTime: header.endTime,
     eventCount: header.eventCount,
     warnings: header.warnings,
+    ...(header.page && { page: header.page }),
   };
 }

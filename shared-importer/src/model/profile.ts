@@ -1,6 +1,7 @@
 import type { TraceFormat } from '../formats/catalog.ts';
 import type { FrameTable } from './frame-table.ts';
 import type { ThreadTimeline } from './thread-timeline.ts';
+import type { PageInsights } from '../page/page-types.ts';
 
 export type { TraceFormat } from '../formats/catalog.ts';
 
@@ -25,6 +26,8 @@ export interface Profile {
   eventCount: number;
   /** Problems the importer worked around (unbalanced events, clamped timestamps...). */
   warnings: string[];
+  /** A web page's navigations, requests, shifts and interactions, when the trace recorded a page (Chrome). */
+  page?: PageInsights;
 }
 
 export function profileSpan(threads: readonly ThreadTimeline[]): { startTime: number; endTime: number } {
