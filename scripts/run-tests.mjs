@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: typechecks, then runs every suite (Node tests, Deno tests) and
-// ends with one line "N passed, N failed, N skipped" over all of them.
+// ends with one line "N passed, N failed, N skipped" over all of them. It
+// fails when a runner exits non-zero, whatever the runner printed, and when
+// path filters match no test at all (a typo must not pass as green).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,8 @@ const only = process.argv.slice(2); // optional path filters: npm test -- shared
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+/** Runners that exited non-zero: the run fails even if their counts say nothing failed. */
+const failedRunners = [];
 
 function run(command, args, options = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);
@@ -60,7 +64,7 @@ if (nodeTests.length > 0) {
   passed += count('pass');
   failed += count('fail') + count('cancelled');
   skipped += count('skipped') + count('todo');
-  if (result.status !== 0 && count('fail') + count('cancelled') === 0) failed++;
+  if (result.status !== 0) failedRunners.push(`node --test (exit ${result.status ?? result.signal})`);
 }
 
 // 3. Deno tests: functions/**/*_test.ts run by the real Deno.
@@ -82,8 +86,14 @@ if (denoTests.length > 0) {
     failed += Number(f);
     skipped += Number(i ?? 0);
   }
-  if (result.status !== 0 && !summary) failed++;
+  if (result.status !== 0) failedRunners.push(`deno test (exit ${result.status ?? result.signal})`);
 }
 
+if (only.length > 0 && nodeTests.length + denoTests.length === 0) {
+  console.error(`\nNo test file matches ${only.map((o) => `"${o}"`).join(', ')}.`);
+  failedRunners.push('the filter');
+}
+for (const runner of failedRunners) console.error(`FAILED: ${runner}`);
+
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 ? 1 : 0);
+process.exit(failed > 0 || failedRunners.length > 0 ? 1 : 0);
