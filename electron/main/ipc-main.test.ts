@@ -117,3 +117,16 @@ test('what crosses IPC is the contract\'s wire form: a loaded trace without its 
   const settings = await services.handlers['settings:get'](undefined);
   assert.equal(eventOnIpc('settings:changed', settings), settings, 'other events travel unchanged');
 });
+
+// Generated from the contract: a channel added later is covered without a new test.
+test('every request channel refuses senders that are not our main frame, and payloads outside its schema', async (t) => {
+  const { ipcMain } = await routedServices(t);
+  const untrusted = [senderEvent({ id: 2 }), senderEvent({ url: 'https://evil.example/' }), senderEvent({ subframe: true })];
+  for (const channel of REQUEST_CHANNELS) {
+    const handler = ipcMain.handlers.get(channel)!;
+    for (const event of untrusted) await assert.rejects(handler(event, undefined), /not one of this app's windows/, channel);
+    for (const payload of [42, { unexpected: true }, ['array']]) {
+      await assert.rejects(handler(senderEvent(), payload), new RegExp(`Invalid payload for ${channel}`), `${channel} ${JSON.stringify(payload)}`);
+    }
+  }
+});
