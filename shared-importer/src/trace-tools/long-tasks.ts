@@ -3,6 +3,7 @@
 // summary's own code (same task level, same dominant stack, same ids), only
 // with every task listed and the threshold the model asks for.
 import type { Profile } from '../model/profile.ts';
+import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { AGGREGATED_FORMATS, SUMMARY_DEFAULTS, summarizeProfile } from '../summary/summarize-profile.ts';
 import type { LongTask } from '../summary/summary-types.ts';
 import { resolveThread, resolveWindow, ToolInputError } from './tool-input.ts';
@@ -23,16 +24,7 @@ export function longTasks(profile: Profile, args: LongTasksArgs): string {
   }
   const minMs = args.minMs ?? SUMMARY_DEFAULTS.longTaskThresholdMs;
   if (!(minMs >= 0)) throw new ToolInputError(`minMs must be 0 or more, not ${args.minMs}.`);
-  const single: Profile = { ...profile, threads: [thread], warnings: [] };
-  const summary = summarizeProfile(single, {
-    maxThreads: 1,
-    longTaskThresholdMs: minMs,
-    maxLongTasks: Number.MAX_SAFE_INTEGER,
-    topFunctionCount: 0,
-    hotPathCount: 0,
-    maxMarkers: 0,
-  });
-  const all = summary.threads[0]?.longTasks ?? [];
+  const all = tasksOfThread(profile, thread, minMs);
   const fromMs = window ? (window.start - profile.startTime) / 1000 : -Infinity;
   const toMs = window ? (window.end - profile.startTime) / 1000 : Infinity;
   const tasks = all.filter((task) => task.startMs < toMs && task.startMs + task.durMs > fromMs);
@@ -44,6 +36,26 @@ export function longTasks(profile: Profile, args: LongTasksArgs): string {
     `${tasks.length} task${tasks.length === 1 ? '' : 's'} of ${decimal(minMs)} ms or more on thread ${thread.id}${scope}, ${decimal(total)} ms in all (start order; times from trace start; stack = dominant callees, outermost first):`,
     ...tasks.map(taskLine),
   ].join('\n');
+}
+
+/** The last threshold's tasks per thread: a model narrowing to windows asks again with the same one. */
+const lastTasks = new WeakMap<ThreadTimeline, { minMs: number; tasks: LongTask[] }>();
+
+function tasksOfThread(profile: Profile, thread: ThreadTimeline, minMs: number): LongTask[] {
+  const cached = lastTasks.get(thread);
+  if (cached?.minMs === minMs) return cached.tasks;
+  const single: Profile = { ...profile, threads: [thread], warnings: [] };
+  const summary = summarizeProfile(single, {
+    maxThreads: 1,
+    longTaskThresholdMs: minMs,
+    maxLongTasks: Number.MAX_SAFE_INTEGER,
+    topFunctionCount: 0,
+    hotPathCount: 0,
+    maxMarkers: 0,
+  });
+  const tasks = summary.threads[0]?.longTasks ?? [];
+  lastTasks.set(thread, { minMs, tasks });
+  return tasks;
 }
 
 function taskLine(task: LongTask): string {

@@ -5,6 +5,7 @@ import { buildMergedCallTree, functionStats, parentIndices, type FunctionStats, 
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { classifyFrames, type FrameKinds } from '../summary/frame-kinds.ts';
+import { rankThreads } from '../summary/thread-ranking.ts';
 
 interface Derived {
   parent?: Int32Array;
@@ -14,6 +15,7 @@ interface Derived {
 
 const byTimeline = new WeakMap<ThreadTimeline, Derived>();
 const kindsByProfile = new WeakMap<Profile, FrameKinds>();
+const mainByProfile = new WeakMap<Profile, ThreadTimeline | null>();
 
 function derived(t: ThreadTimeline): Derived {
   let d = byTimeline.get(t);
@@ -40,4 +42,14 @@ export function profileFrameKinds(profile: Profile): FrameKinds {
   let kinds = kindsByProfile.get(profile);
   if (!kinds) kindsByProfile.set(profile, (kinds = classifyFrames(profile.frames)));
   return kinds;
+}
+
+/** The thread the summary calls the main thread (thread-ranking.ts), or null. */
+export function profileMainThread(profile: Profile): ThreadTimeline | null {
+  let main = mainByProfile.get(profile);
+  if (main === undefined) {
+    main = rankThreads(profile, profileFrameKinds(profile)).find((r) => r.isMain)?.timeline ?? null;
+    mainByProfile.set(profile, main);
+  }
+  return main;
 }

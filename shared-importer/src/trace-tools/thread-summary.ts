@@ -4,8 +4,7 @@
 import type { Profile } from '../model/profile.ts';
 import { renderSummaryText } from '../summary/render-summary-text.ts';
 import { summarizeProfile } from '../summary/summarize-profile.ts';
-import { rankThreads } from '../summary/thread-ranking.ts';
-import { profileFrameKinds } from './thread-derived.ts';
+import { profileMainThread } from './thread-derived.ts';
 import { resolveThread, resolveWindow, windowedTimeline } from './tool-input.ts';
 import { TOOL_RESULT_TOKEN_CAP } from './tool-result.ts';
 import { decimal } from './tool-text.ts';
@@ -30,7 +29,7 @@ export async function threadSummary(profile: Profile, args: ThreadSummaryArgs): 
   const summary = summarizeProfile(single, { maxThreads: 1 });
   const section = summary.threads[0];
   if (!section) return `Thread ${thread.id} has nothing recorded${window ? ' in this window' : ''}.`;
-  section.isMainThread = rankThreads(profile, profileFrameKinds(profile)).some((r) => r.isMain && r.timeline === thread);
+  section.isMainThread = profileMainThread(profile) === thread;
   const { text } = await renderSummaryText(summary, { budget: SECTION_BUDGET });
   const scope = window
     ? `Window ${decimal((window.start - profile.startTime) / 1000)}–${decimal((window.end - profile.startTime) / 1000)} ms of thread ${thread.id}: calls clipped to the window; "span" and busy % are the window's.`
