@@ -5,8 +5,9 @@
 import { buildMergedCallTree, type MergedCallTree } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
 import { threadMergedTree } from './thread-derived.ts';
+import { sliceMergedTree, threadNodesOf, windowSlice } from './thread-window.ts';
 import { outermostCalls, subtreeTimeline } from './subtree-timeline.ts';
-import { resolveFunction, resolveTask, resolveThread, resolveWindow, ToolInputError, windowedTimeline } from './tool-input.ts';
+import { resolveFunction, resolveTask, resolveThread, resolveWindow, ToolInputError } from './tool-input.ts';
 import { decimal, functionLabel, percentText, valueText } from './tool-text.ts';
 
 export interface CallTreeArgs {
@@ -42,23 +43,28 @@ export function callTree(profile: Profile, args: CallTreeArgs): string {
 function treeView(profile: Profile, args: CallTreeArgs): TreeView {
   const thread = resolveThread(profile, args.threadId);
   const window = resolveWindow(profile, args.startMs, args.endMs);
-  const seen = windowedTimeline(thread, window);
+  const slice = windowSlice(thread, window);
+  const seen = slice.timeline;
   const scope = window ? ` within ${decimal((window.start - profile.startTime) / 1000)}–${decimal((window.end - profile.startTime) / 1000)} ms` : '';
   const threadPath = (node: number) => `path:${thread.id}:${node}`;
   if (args.root === undefined) {
-    // Windowed intervals keep their indices, so the window's tree numbers its nodes as the whole thread's does.
-    const tree = window ? buildMergedCallTree(seen) : threadMergedTree(thread);
-    return { tree, pathId: threadPath, heading: `Call tree of thread ${thread.id}${scope} (top-down, heaviest first; total/self time, share of the tree's total):` };
+    const tree = sliceMergedTree(thread, slice);
+    const threadNode = threadNodesOf(thread, slice, tree);
+    return {
+      tree,
+      pathId: (node) => threadPath(threadNode[node]),
+      heading: `Call tree of thread ${thread.id}${scope} (top-down, heaviest first; total/self time, share of the tree's total):`,
+    };
   }
   if (args.root.startsWith('task:')) {
-    const task = resolveTask(thread, args.root);
-    if (task >= seen.count || seen.end[task] <= seen.start[task]) throw new ToolInputError(`Task ${args.root} does not run within the window${scope}.`);
+    const task = resolveTask(thread, args.root) - slice.first;
+    if (task < 0 || task >= seen.count || seen.end[task] <= seen.start[task]) throw new ToolInputError(`Task ${args.root} does not run within the window${scope}.`);
     const part = subtreeTimeline(seen, [task]);
     const tree = buildMergedCallTree(part.timeline);
-    // A task's paths are the thread's paths: map each node to the thread's node of its first interval.
+    // A task's paths are the thread's paths: map each node to the thread's node of its intervals.
     const threadNode = new Uint32Array(tree.count);
     const threadTree = threadMergedTree(thread);
-    for (let k = part.timeline.count - 1; k >= 0; k--) threadNode[tree.nodeOfInterval[k]] = threadTree.nodeOfInterval[part.source[k]];
+    for (let k = 0; k < part.timeline.count; k++) threadNode[tree.nodeOfInterval[k]] = threadTree.nodeOfInterval[slice.first + part.source[k]];
     return {
       tree,
       pathId: (node) => threadPath(threadNode[node]),

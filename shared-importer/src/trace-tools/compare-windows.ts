@@ -6,7 +6,8 @@ import { functionStats } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
 import { FrameRole } from '../summary/frame-kinds.ts';
 import { profileFrameKinds } from './thread-derived.ts';
-import { resolveThread, resolveWindow, ToolInputError, windowedTimeline, type TimeWindow } from './tool-input.ts';
+import { resolveThread, resolveWindow, ToolInputError, type TimeWindow } from './tool-input.ts';
+import { windowSlice } from './thread-window.ts';
 import { decimal, functionLabel } from './tool-text.ts';
 
 export interface CompareWindowsArgs {
@@ -22,8 +23,8 @@ export function compareWindows(profile: Profile, args: CompareWindowsArgs): stri
   const a = resolveWindow(profile, args.a[0], args.a[1]);
   const b = resolveWindow(profile, args.b[0], args.b[1]);
   if (!a || !b) throw new ToolInputError('Both windows need a start and an end.');
-  const statsA = functionStats(windowedTimeline(thread, a), profile.frames.length);
-  const statsB = functionStats(windowedTimeline(thread, b), profile.frames.length);
+  const statsA = functionStats(windowSlice(thread, a).timeline, profile.frames.length);
+  const statsB = functionStats(windowSlice(thread, b).timeline, profile.frames.length);
   // Time per second of window, in ms.
   const rateA = (v: number) => v / 1000 / ((a.end - a.start) / 1e6);
   const rateB = (v: number) => v / 1000 / ((b.end - b.start) / 1e6);

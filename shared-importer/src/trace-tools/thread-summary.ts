@@ -1,11 +1,15 @@
 // thread_summary(threadId, startMs?, endMs?): the summary's section for one
 // thread, over the whole trace or a window, by the summary's own code, so its
 // numbers and ids are the summary's.
+import { buildMergedCallTree } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
+import type { ThreadTimeline } from '../model/thread-timeline.ts';
+import type { ThreadSummary } from '../summary/summary-types.ts';
 import { renderSummaryText } from '../summary/render-summary-text.ts';
 import { summarizeProfile } from '../summary/summarize-profile.ts';
 import { profileMainThread } from './thread-derived.ts';
-import { resolveThread, resolveWindow, windowedTimeline } from './tool-input.ts';
+import { resolveThread, resolveWindow } from './tool-input.ts';
+import { threadNodesOf, windowSlice, type WindowSlice } from './thread-window.ts';
 import { TOOL_RESULT_TOKEN_CAP } from './tool-result.ts';
 import { decimal } from './tool-text.ts';
 
@@ -21,18 +25,34 @@ const SECTION_BUDGET = TOOL_RESULT_TOKEN_CAP - 100;
 export async function threadSummary(profile: Profile, args: ThreadSummaryArgs): Promise<string> {
   const thread = resolveThread(profile, args.threadId);
   const window = resolveWindow(profile, args.startMs, args.endMs);
-  const seen = windowedTimeline(thread, window);
+  const slice = windowSlice(thread, window);
   // A profile of this one thread: times stay relative to the trace start, and
   // the span (what busy % is of) is the window's.
   const span = window ? window.end - window.start : profile.endTime - profile.startTime;
-  const single: Profile = { ...profile, threads: [seen], endTime: profile.startTime + span, warnings: [] };
+  const single: Profile = { ...profile, threads: [slice.timeline], endTime: profile.startTime + span, warnings: [] };
   const summary = summarizeProfile(single, { maxThreads: 1 });
   const section = summary.threads[0];
   if (!section) return `Thread ${thread.id} has nothing recorded${window ? ' in this window' : ''}.`;
   section.isMainThread = profileMainThread(profile) === thread;
+  useThreadIds(section, thread, slice);
   const { text } = await renderSummaryText(summary, { budget: SECTION_BUDGET });
   const scope = window
     ? `Window ${decimal((window.start - profile.startTime) / 1000)}–${decimal((window.end - profile.startTime) / 1000)} ms of thread ${thread.id}: calls clipped to the window; "span" and busy % are the window's.`
     : `Whole trace, thread ${thread.id}.`;
   return `${scope}\n${text}`;
+}
+
+/**
+ * A window's summary numbers tasks and call paths within the window's slice;
+ * the model must see the thread's own ids, as the summary and the other tools give them.
+ */
+function useThreadIds(section: ThreadSummary, thread: ThreadTimeline, slice: WindowSlice): void {
+  if (slice.timeline === thread) return;
+  const taskPrefix = `task:${thread.id}:`;
+  for (const task of section.longTasks) task.id = `${taskPrefix}${Number(task.id.slice(taskPrefix.length)) + slice.first}`;
+  if (section.hotPaths.length === 0) return;
+  // The summariser's tree of the slice, built again: node numbers depend only on the intervals.
+  const threadNode = threadNodesOf(thread, slice, buildMergedCallTree(slice.timeline));
+  const pathPrefix = `path:${thread.id}:`;
+  for (const path of section.hotPaths) path.id = `${pathPrefix}${threadNode[Number(path.id.slice(pathPrefix.length))]}`;
 }

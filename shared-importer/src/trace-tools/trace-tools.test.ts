@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { handBuiltProfile, regressionProfile } from './trace-tools-fixture.ts';
 import { runTool } from './run-tool.ts';
 import { sandwichOf } from './callers-and-callees.ts';
+import { syntheticProfile } from '../summary/synthetic-profile.ts';
+import { threadMergedTree } from './thread-derived.ts';
 
 const profile = handBuiltProfile();
 
@@ -58,6 +60,23 @@ test('call_tree of a task keeps the thread\'s path ids; of a function merges its
     '    - [fn1] "A" ("app.js:1") total 5 ms (8.3%), self 1 ms [path:p1:t1:5]',
     '      - [fn2] "B" ("app.js:1") total 4 ms (6.7%), self 4 ms [path:p1:t1:6]',
   ]);
+});
+
+test('a window after the first task still gives the thread\'s own task and path ids', async () => {
+  // 150–300 ms holds only task 2 (interval 5): RunTask 20 > A 20 (self 10) > A 10 (self 6) > B 4.
+  const tree = await runTool(profile, 'call_tree', { threadId: 'p1:t1', startMs: 150, endMs: 300 });
+  assert.deepEqual(tree.split('\n').slice(1), [
+    '- [fn0] "RunTask" total 20 ms (100%), self 0 ms [path:p1:t1:0]',
+    '  - [fn1] "A" ("app.js:1") total 20 ms (100%), self 10 ms [path:p1:t1:1]',
+    '    - [fn1] "A" ("app.js:1") total 10 ms (50%), self 6 ms [path:p1:t1:5]',
+    '      - [fn2] "B" ("app.js:1") total 4 ms (20%), self 4 ms [path:p1:t1:6]',
+  ]);
+  const summary = await runTool(profile, 'thread_summary', { threadId: 'p1:t1', startMs: 150, endMs: 300, });
+  // Hot paths end where self time is at least half the node's time: A (10 of 20), the inner A (6 of 10), B.
+  assert.deepEqual([...summary.matchAll(/\[(path:[^\]]+)\]/g)].map((m) => m[1]).sort(), ['path:p1:t1:1', 'path:p1:t1:5', 'path:p1:t1:6']);
+  const task = await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:5', startMs: 150, endMs: 300 });
+  assert.match(task, /"RunTask" total 20 ms \(100%\), self 0 ms \[path:p1:t1:0\]/);
+  assert.match(await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:0', startMs: 150, endMs: 300 }), /^Task task:p1:t1:0 does not run within the window/);
 });
 
 test('callers_and_callees: totals as functionStats, callers and callees from outermost calls only', async () => {
@@ -137,4 +156,24 @@ test('bad arguments answer one clear line, never throw', async () => {
   );
   assert.match(answers[0], /Threads with activity: p1:t1, p1:t2\.$/);
   for (const answer of answers) assert.doesNotMatch(answer, /\n/);
+});
+
+test('a window\'s thread_summary names tasks and paths by the whole thread\'s ids', async () => {
+  const large = syntheticProfile({ intervals: 60_000, seed: 3 });
+  const thread = large.threads[0];
+  const spanMs = (large.endTime - large.startTime) / 1000;
+  const window = { threadId: thread.id, startMs: spanMs / 2, endMs: spanMs };
+  const text = await runTool(large, 'thread_summary', window);
+  const tasks = [...text.matchAll(/\[(task:[^\]]+)\] at ([\d.,]+) ms/g)];
+  assert.ok(tasks.length > 0, 'the window has long tasks');
+  const listed = await runTool(large, 'long_tasks', { ...window, minMs: 50 });
+  for (const [, id, at] of tasks) {
+    // The summary text writes three significant digits; long_tasks, exact ms.
+    const exact = Number(new RegExp(`\\[${id}\\] at ([\\d.]+) ms`).exec(listed)?.[1]);
+    assert.ok(Math.abs(exact - Number(at.replace(/,/g, ''))) <= exact * 0.005, `${id}: ${at} vs ${exact}`);
+  }
+  const tree = threadMergedTree(thread);
+  const paths = [...text.matchAll(/\[path:[^\]]+:(\d+)\] .*: .*"([^"]+)"(?: \("[^"]*"\))?$/gm)];
+  assert.ok(paths.length > 0, 'the window has hot paths');
+  for (const [, node, innermost] of paths) assert.equal(large.frames.names[tree.frame[Number(node)]], innermost, `path node ${node}`);
 });
