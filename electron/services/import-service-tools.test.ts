@@ -50,7 +50,7 @@ test('a tool runs in the worker on the open trace, as soon as it has loaded', as
     ];
     for (const call of calls) {
       // The same answer as the tool gives on the same file imported here: it ran on the whole profile.
-      const expected = await runTraceTool(profile, call);
+      const expected = await runTraceTool(profile, undefined, call);
       assert.equal(await imports.runTool(traceId, call), expected);
     }
     assert.match(await imports.runTool(traceId, calls[0]), /^Functions matching "parse"/);
@@ -68,7 +68,7 @@ test('a replaced trace answers that it is no longer open; the new one answers; c
     const call: TraceToolCall = { name: 'markers', arguments: {} };
     assert.equal(await imports.runTool(first, call), TRACE_NOT_OPEN);
     const profile = await importTraceFile(SPEEDSCOPE);
-    assert.equal(await imports.runTool(second, call), await runTraceTool(profile, call));
+    assert.equal(await imports.runTool(second, call), await runTraceTool(profile, undefined, call));
     const pending = imports.runTool(second, { name: 'thread_summary', arguments: { threadId: profile.threads[0].id } });
     await imports.dispose();
     assert.equal(await pending, TRACE_NOT_OPEN);
@@ -91,8 +91,12 @@ test('the worker holding the open trace is the one kept when another import fail
     const summarised = next('trace:summary');
     imports.traceShown(traceId);
     await summarised;
+    const profile = await importTraceFile(CPUPROFILE);
     const call: TraceToolCall = { name: 'find_functions', arguments: { query: 'transform' } };
-    assert.equal(await imports.runTool(traceId, call), await runTraceTool(await importTraceFile(CPUPROFILE), call));
+    assert.equal(await imports.runTool(traceId, call), await runTraceTool(profile, undefined, call));
+    // With its summary in, the worker takes a whole thread's summary from it: the same text.
+    const summaryCall: TraceToolCall = { name: 'thread_summary', arguments: { threadId: profile.threads[0].id } };
+    assert.equal(await imports.runTool(traceId, summaryCall), await runTraceTool(profile, undefined, summaryCall));
   } finally {
     await imports.dispose();
   }

@@ -17,6 +17,7 @@ import { importProfileFromChunks } from '../../shared-importer/src/import-profil
 import type { ImportProgress } from '../../shared-importer/src/input/import-options.ts';
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { runTraceTool, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
@@ -49,8 +50,8 @@ interface Run {
 let current: Run | null = null;
 /** A loaded trace whose rest (whole profile, summary) waits for main's word. */
 let held: { importId: string; release(wanted: boolean): void } | null = null;
-/** The profile of the last trace loaded, for trace tools, until main says it is no longer open or another loads. */
-let kept: { importId: string; profile: Profile } | null = null;
+/** The profile of the last trace loaded (and its summary, once computed), for trace tools, until main says it is no longer open or another loads. */
+let kept: { importId: string; profile: Profile; summary?: TraceSummary } | null = null;
 /** Loaded traces whose content is being hashed and archived, by import. */
 const archiving = new Map<string, ContentArchive>();
 
@@ -223,7 +224,7 @@ async function runToolAndSend(importId: string, requestId: number, call: TraceTo
     text = 'That trace is no longer loaded: open it again to look into it.';
   } else {
     try {
-      text = await runTraceTool(kept.profile, call);
+      text = await runTraceTool(kept.profile, kept.summary, call);
     } catch (error) {
       text = `The tool ${call.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -235,6 +236,7 @@ async function runToolAndSend(importId: string, requestId: number, call: TraceTo
 async function summariseAndSend(importId: string, profile: Profile): Promise<void> {
   try {
     const { summary, text, tokens } = await analyseProfile(profile);
+    if (kept?.profile === profile) kept.summary = summary;
     post({ type: 'summary', importId, status: 'ready', summary, summaryText: text, tokens });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

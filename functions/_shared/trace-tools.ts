@@ -6,6 +6,7 @@
 // Tool implementations: shared-importer/src/trace-tools/.
 import { z } from 'zod';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { runTool, type TraceToolArgs, type TraceToolName } from '../../shared-importer/src/trace-tools/run-tool.ts';
 
 const threadId = z.string().min(1).max(200).describe('A thread id as the summary writes it, e.g. "p123:t456" (from "[thread …]").');
@@ -71,8 +72,12 @@ export interface TraceToolCall {
   arguments: string | unknown;
 }
 
-/** The tool's result text, or a one-line message saying why the call could not run. */
-export async function runTraceTool(profile: Profile, call: TraceToolCall): Promise<string> {
+/**
+ * The tool's result text, or a one-line message saying why the call could not
+ * run. `summary`, the trace's summary when the host has computed it, saves
+ * computing a whole thread's summary again.
+ */
+export async function runTraceTool(profile: Profile, summary: TraceSummary | undefined, call: TraceToolCall): Promise<string> {
   if (!isToolName(call.name)) return `Unknown tool "${call.name}". Tools: ${TRACE_TOOL_NAMES.join(', ')}.`;
   let raw = call.arguments;
   if (typeof raw === 'string') {
@@ -82,13 +87,13 @@ export async function runTraceTool(profile: Profile, call: TraceToolCall): Promi
       return `The arguments of ${call.name} are not valid JSON.`;
     }
   }
-  return runValidated(profile, call.name, raw);
+  return runValidated(profile, summary, call.name, raw);
 }
 
-async function runValidated<N extends TraceToolName>(profile: Profile, name: N, raw: unknown): Promise<string> {
+async function runValidated<N extends TraceToolName>(profile: Profile, summary: TraceSummary | undefined, name: N, raw: unknown): Promise<string> {
   const parsed = (TRACE_TOOL_SCHEMAS[name] as unknown as z.ZodType<TraceToolArgs[N]>).safeParse(raw);
   if (!parsed.success) return `Invalid arguments for ${name}: ${oneLineIssues(parsed.error)}`;
-  return runTool(profile, name, parsed.data);
+  return runTool(profile, name, parsed.data, { summary });
 }
 
 function isToolName(name: string): name is TraceToolName {

@@ -27,23 +27,23 @@ Deno.test('the OpenAI tools JSON offers every implemented tool with the zod sche
 });
 
 Deno.test('runTraceTool runs a call with the JSON arguments the model sends', async () => {
-  const viaJson = await runTraceTool(profile, { name: 'long_tasks', arguments: '{"threadId":"p1:t1","minMs":10}' });
+  const viaJson = await runTraceTool(profile, undefined, { name: 'long_tasks', arguments: '{"threadId":"p1:t1","minMs":10}' });
   assertEquals(viaJson, await runTool(profile, 'long_tasks', { threadId: 'p1:t1', minMs: 10 }));
   assertMatch(viaJson, /^2 tasks of 10 ms or more on thread p1:t1/);
-  const pair = await runTraceTool(profile, { name: 'compare_windows', arguments: { threadId: 'p1:t1', a: [0, 150], b: [150, 300] } });
+  const pair = await runTraceTool(profile, undefined, { name: 'compare_windows', arguments: { threadId: 'p1:t1', a: [0, 150], b: [150, 300] } });
   assertMatch(pair, /window A 0–150 ms vs window B 150–300 ms/);
-  assertMatch(await runTraceTool(profile, { name: 'markers', arguments: '' }), /^2 markers/);
+  assertMatch(await runTraceTool(profile, undefined, { name: 'markers', arguments: '' }), /^2 markers/);
 });
 
 Deno.test('bad calls answer one line saying what is wrong', async () => {
   const answers = [
-    await runTraceTool(profile, { name: 'rm_rf', arguments: '{}' }),
-    await runTraceTool(profile, { name: 'call_tree', arguments: '{"threadId": "p1:t1",' }),
-    await runTraceTool(profile, { name: 'call_tree', arguments: { threadId: 'p1:t1', maxDepth: 'deep' } }),
-    await runTraceTool(profile, { name: 'markers', arguments: { userId: 'someone' } }),
-    await runTraceTool(profile, { name: 'compare_windows', arguments: { threadId: 'p1:t1', a: [0, 1, 2], b: [3, 4] } }),
-    await runTraceTool(profile, { name: 'callers_and_callees', arguments: { functionId: 'parse' } }),
-    await runTraceTool(profile, { name: 'thread_summary', arguments: { threadId: 'p9:t9' } }),
+    await runTraceTool(profile, undefined, { name: 'rm_rf', arguments: '{}' }),
+    await runTraceTool(profile, undefined, { name: 'call_tree', arguments: '{"threadId": "p1:t1",' }),
+    await runTraceTool(profile, undefined, { name: 'call_tree', arguments: { threadId: 'p1:t1', maxDepth: 'deep' } }),
+    await runTraceTool(profile, undefined, { name: 'markers', arguments: { userId: 'someone' } }),
+    await runTraceTool(profile, undefined, { name: 'compare_windows', arguments: { threadId: 'p1:t1', a: [0, 1, 2], b: [3, 4] } }),
+    await runTraceTool(profile, undefined, { name: 'callers_and_callees', arguments: { functionId: 'parse' } }),
+    await runTraceTool(profile, undefined, { name: 'thread_summary', arguments: { threadId: 'p9:t9' } }),
   ];
   assertMatch(answers[0], /^Unknown tool "rm_rf"\. Tools: thread_summary, call_tree, /);
   assertEquals(answers[1], 'The arguments of call_tree are not valid JSON.');

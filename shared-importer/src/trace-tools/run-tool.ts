@@ -2,6 +2,7 @@
 // tool's text capped at TOOL_RESULT_TOKEN_CAP tokens, or, for a bad argument,
 // the one-line message saying what was wrong. Other errors are bugs and throw.
 import type { Profile } from '../model/profile.ts';
+import type { TraceSummary } from '../summary/summary-types.ts';
 import { callersAndCallees, type CallersAndCalleesArgs } from './callers-and-callees.ts';
 import { callTree, type CallTreeArgs } from './call-tree-tool.ts';
 import { compareWindows, type CompareWindowsArgs } from './compare-windows.ts';
@@ -25,7 +26,13 @@ export interface TraceToolArgs {
 
 export type TraceToolName = keyof TraceToolArgs;
 
-type Implementations = { [N in TraceToolName]: (profile: Profile, args: TraceToolArgs[N]) => string | Promise<string> };
+/** What the host already has besides the profile. */
+export interface ToolContext {
+  /** The trace's summary (summarizeProfile with default settings), when computed: whole-thread summaries are taken from it. */
+  summary?: TraceSummary;
+}
+
+type Implementations = { [N in TraceToolName]: (profile: Profile, args: TraceToolArgs[N], context: ToolContext) => string | Promise<string> };
 
 export const TRACE_TOOL_IMPLEMENTATIONS: Implementations = {
   thread_summary: threadSummary,
@@ -37,10 +44,10 @@ export const TRACE_TOOL_IMPLEMENTATIONS: Implementations = {
   markers,
 };
 
-export async function runTool<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N]): Promise<string> {
+export async function runTool<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<string> {
   let text: string;
   try {
-    text = await TRACE_TOOL_IMPLEMENTATIONS[name](profile, args);
+    text = await TRACE_TOOL_IMPLEMENTATIONS[name](profile, args, context);
   } catch (error) {
     if (error instanceof ToolInputError) return error.message;
     throw error;

@@ -73,3 +73,14 @@ test('long_tasks lists exactly the summary\'s long tasks on a Lighthouse trace',
   }
   assert.ok(compared > 0, 'the trace has long tasks');
 });
+
+test('thread_summary from the trace\'s summary reads as one computed for the thread alone', async () => {
+  const profile = await importTraceFile(join(SAMPLE_TRACES, 'Chrome/116/Trace-20230603T221323.json'));
+  const summary = summarizeProfile(profile);
+  assert.ok(summary.threads.length > 1);
+  for (const thread of summary.threads.slice(0, 4)) {
+    const fromSummary = await runTool(profile, 'thread_summary', { threadId: thread.id }, { summary });
+    assert.equal(fromSummary, await runTool(profile, 'thread_summary', { threadId: thread.id }), thread.id);
+    assert.match(fromSummary, new RegExp(`\\[thread ${thread.id}\\]`));
+  }
+});
