@@ -20,17 +20,16 @@ import { REAL_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../shared-importer/src/summary/summary-types.ts';
 import { loadTokenizer } from '../shared-importer/src/summary/token-count.ts';
-import { runTool, type TraceToolArgs, type TraceToolName } from '../shared-importer/src/trace-tools/run-tool.ts';
+import { runTool, type TraceToolName, type TraceToolRequest } from '../shared-importer/src/trace-tools/run-tool.ts';
 import { percentile, printTable, round, writeBenchReport } from './bench-report.ts';
 import { cachedTrace } from './trace-generator.ts';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const LARGEST_REAL = join(REAL_TRACES, 'catapult/lthi_cats.json.gz');
 
-type Call = { [N in TraceToolName]: { name: N; args: TraceToolArgs[N] } }[TraceToolName];
 
 /** The calls a model would make on this profile: its main thread, heaviest functions, longest tasks, halves and quarters. */
-function callsFor(profile: Profile, summary: TraceSummary): Call[] {
+function callsFor(profile: Profile, summary: TraceSummary): TraceToolRequest[] {
   const thread = summary.threads[0];
   const threadId = thread.id;
   const spanMs = summary.durationMs ?? 0;

@@ -47,6 +47,7 @@ test('a tool runs in the worker on the open trace, as soon as it has loaded', as
       { name: 'long_tasks', arguments: { threadId, minMs: 20 } },
       { name: 'call_tree', arguments: { threadId, maxDepth: 4 } },
       { name: 'call_tree', arguments: { threadId: 'nope' } },
+      { name: 'call_tree', arguments: { threadId, maxDepth: 'deep' } },
     ];
     for (const call of calls) {
       // The same answer as the tool gives on the same file imported here: it ran on the whole profile.

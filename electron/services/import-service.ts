@@ -35,7 +35,7 @@ import type {
   TraceLoadedEvent,
   TraceSummaryEvent,
 } from '../ipc-contract.ts';
-import type { TraceToolCall } from '../../functions/_shared/trace-tools.ts';
+import { parseTraceToolCall, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
 import type { TraceContent } from './content-archive.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
@@ -150,11 +150,14 @@ export class ImportService {
 
   /**
    * Runs a trace tool on the open trace `traceId`, in the worker that holds
-   * its profile. Resolves with the text for the model: the tool's result, or
-   * why it could not run (a trace no longer open, bad arguments...).
+   * its profile, its arguments checked here first. Resolves with the text for
+   * the model: the tool's result, or why it could not run (a trace no longer
+   * open, bad arguments...).
    */
   runTool(traceId: string, call: TraceToolCall): Promise<string> {
     if (this.disposed || this.currentTrace?.traceId !== traceId) return Promise.resolve(TRACE_NOT_OPEN);
+    const parsed = parseTraceToolCall(call);
+    if (!parsed.ok) return Promise.resolve(parsed.message);
     const holder = this.profileHolder;
     if (holder?.traceId !== traceId) return Promise.resolve(PROFILE_GONE);
     const requestId = this.nextToolRequest++;
@@ -163,7 +166,7 @@ export class ImportService {
       // An idle worker does not keep the process alive; one that owes an answer must.
       holder.worker.ref();
       try {
-        holder.worker.postMessage({ type: 'run-tool', importId: holder.importId, requestId, call } satisfies ToWorker);
+        holder.worker.postMessage({ type: 'run-tool', importId: holder.importId, requestId, request: parsed.request } satisfies ToWorker);
       } catch {
         this.settleToolRequests(holder.worker, PROFILE_GONE);
       }

@@ -2,7 +2,7 @@
 // lives across imports (its tokenizer and compiled code stay warm) and runs
 // one import at a time; every message names the import it belongs to.
 import type { ImportFailedEvent, ImportProgressEvent, TraceLoadedEvent, TraceProfileEvent, TraceSummaryEvent } from '../ipc-contract.ts';
-import type { TraceToolCall } from '../../functions/_shared/trace-tools.ts';
+import type { TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import type { TraceContent } from './content-archive.ts';
 
 export type ImportSource =
@@ -19,8 +19,11 @@ export type ToWorker =
   | { type: 'cancel'; importId: string }
   /** After 'loaded': a window has drawn it; send the rest of the profile and summarise it now. A 'start' or 'cancel' instead drops both. */
   | { type: 'shown'; importId: string }
-  /** Run a trace tool on the profile of this import, which the worker keeps from 'loaded' until 'forget' or the next trace loads. */
-  | { type: 'run-tool'; importId: string; requestId: number; call: TraceToolCall }
+  /**
+   * Run a trace tool (its arguments already checked by main) on the profile of this import,
+   * which the worker keeps from 'loaded' until 'forget' or the next trace loads.
+   */
+  | { type: 'run-tool'; importId: string; requestId: number; request: TraceToolRequest }
   /** The trace of this import is no longer open: its profile may go. */
   | { type: 'forget'; importId: string };
 

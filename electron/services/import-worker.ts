@@ -18,7 +18,7 @@ import type { ImportProgress } from '../../shared-importer/src/input/import-opti
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
-import { runTraceTool, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
+import { runTool, type TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
@@ -57,7 +57,7 @@ const archiving = new Map<string, ContentArchive>();
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'run-tool') {
-    void runToolAndSend(message.importId, message.requestId, message.call);
+    void runToolAndSend(message.importId, message.requestId, message.request);
     return;
   }
   if (message.type === 'forget') {
@@ -218,15 +218,15 @@ function sendWholeProfile(importId: string, profile: Profile): void {
 }
 
 /** A tool's result for main; a tool that fails says so in its result rather than ending the worker. */
-async function runToolAndSend(importId: string, requestId: number, call: TraceToolCall): Promise<void> {
+async function runToolAndSend(importId: string, requestId: number, request: TraceToolRequest): Promise<void> {
   let text: string;
   if (kept?.importId !== importId) {
     text = 'That trace is no longer loaded: open it again to look into it.';
   } else {
     try {
-      text = await runTraceTool(kept.profile, kept.summary, call);
+      text = await runTool(kept.profile, request.name, request.args as never, { summary: kept.summary });
     } catch (error) {
-      text = `The tool ${call.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      text = `The tool ${request.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   post({ type: 'tool-result', importId, requestId, text });

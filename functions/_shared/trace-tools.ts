@@ -3,11 +3,12 @@
 // import worker runs a call with `runTraceTool` on the profile it holds).
 // Each tool's arguments are a zod schema; the OpenAI `tools` JSON is made
 // from it, so what the model is told and what is accepted cannot drift.
-// Tool implementations: shared-importer/src/trace-tools/.
+// Tool implementations: shared-importer/src/trace-tools/, loaded only when a
+// tool runs (a function offering the tools does not load the importer).
 import { z } from 'zod';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
-import { runTool, type TraceToolArgs, type TraceToolName } from '../../shared-importer/src/trace-tools/run-tool.ts';
+import type { TraceToolArgs, TraceToolName, TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 
 const threadId = z.string().min(1).max(200).describe('A thread id as the summary writes it, e.g. "p123:t456" (from "[thread …]").');
 const startMs = z.number().min(0).describe('Window start, ms from the trace start. Omit for the trace start.');
@@ -72,28 +73,32 @@ export interface TraceToolCall {
   arguments: string | unknown;
 }
 
+/** A model's call checked against its tool's schema, or the one-line message saying what is wrong with it. */
+export function parseTraceToolCall(call: TraceToolCall): { ok: true; request: TraceToolRequest } | { ok: false; message: string } {
+  if (!isToolName(call.name)) return { ok: false, message: `Unknown tool "${call.name}". Tools: ${TRACE_TOOL_NAMES.join(', ')}.` };
+  let raw = call.arguments;
+  if (typeof raw === 'string') {
+    try {
+      raw = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      return { ok: false, message: `The arguments of ${call.name} are not valid JSON.` };
+    }
+  }
+  const parsed = TRACE_TOOL_SCHEMAS[call.name].safeParse(raw);
+  if (!parsed.success) return { ok: false, message: `Invalid arguments for ${call.name}: ${oneLineIssues(parsed.error)}` };
+  return { ok: true, request: { name: call.name, args: parsed.data } as TraceToolRequest };
+}
+
 /**
  * The tool's result text, or a one-line message saying why the call could not
  * run. `summary`, the trace's summary when the host has computed it, saves
  * computing a whole thread's summary again.
  */
 export async function runTraceTool(profile: Profile, summary: TraceSummary | undefined, call: TraceToolCall): Promise<string> {
-  if (!isToolName(call.name)) return `Unknown tool "${call.name}". Tools: ${TRACE_TOOL_NAMES.join(', ')}.`;
-  let raw = call.arguments;
-  if (typeof raw === 'string') {
-    try {
-      raw = raw.trim() === '' ? {} : JSON.parse(raw);
-    } catch {
-      return `The arguments of ${call.name} are not valid JSON.`;
-    }
-  }
-  return runValidated(profile, summary, call.name, raw);
-}
-
-async function runValidated<N extends TraceToolName>(profile: Profile, summary: TraceSummary | undefined, name: N, raw: unknown): Promise<string> {
-  const parsed = (TRACE_TOOL_SCHEMAS[name] as unknown as z.ZodType<TraceToolArgs[N]>).safeParse(raw);
-  if (!parsed.success) return `Invalid arguments for ${name}: ${oneLineIssues(parsed.error)}`;
-  return runTool(profile, name, parsed.data, { summary });
+  const parsed = parseTraceToolCall(call);
+  if (!parsed.ok) return parsed.message;
+  const { runTool } = await import('../../shared-importer/src/trace-tools/run-tool.ts');
+  return runTool(profile, parsed.request.name, parsed.request.args as never, { summary });
 }
 
 function isToolName(name: string): name is TraceToolName {

@@ -26,6 +26,9 @@ export interface TraceToolArgs {
 
 export type TraceToolName = keyof TraceToolArgs;
 
+/** A call whose arguments have been checked: the tool's name and its typed arguments. */
+export type TraceToolRequest = { [N in TraceToolName]: { name: N; args: TraceToolArgs[N] } }[TraceToolName];
+
 /** What the host already has besides the profile. */
 export interface ToolContext {
   /** The trace's summary (summarizeProfile with default settings), when computed: whole-thread summaries are taken from it. */
