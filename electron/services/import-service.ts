@@ -18,6 +18,10 @@
 // Every input is also hashed (and, when sync asks for it, compressed into a
 // file) in the worker once its trace is sent: onContent reports it. A worker
 // is free for the next import once both the summary and the content are in.
+//
+// The worker that imported the open trace keeps its profile, and runs the
+// AI's trace tools on it (runTool): the profile never crosses threads again.
+// That worker is the one kept idle, so the profile stays while the trace is open.
 import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -31,6 +35,7 @@ import type {
   TraceLoadedEvent,
   TraceSummaryEvent,
 } from '../ipc-contract.ts';
+import { parseTraceToolCall, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
 import type { TraceContent } from './content-archive.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
@@ -41,6 +46,11 @@ const DEFAULT_CANCEL_GRACE_MS = 1000;
 const MAX_CHUNKS_IN_FLIGHT = 4;
 /** How long the rest of a loaded trace waits for a window to draw it (none may be open). */
 const DEFAULT_REST_HOLD_MS = 3000;
+
+/** What a tool call on a trace that is not open answers. */
+export const TRACE_NOT_OPEN = 'That trace is no longer open: the tools look only into the open trace.';
+/** What a tool call answers when the open trace's profile is no longer in memory (its worker stopped). */
+export const PROFILE_GONE = 'The open trace is no longer loaded for analysis (its import worker stopped): open the trace again to look into it.';
 
 export interface ImportServiceOptions {
   /** The worker entry: import-worker.ts under tsx, the bundled file in the app. */
@@ -103,6 +113,11 @@ export class ImportService {
   private currentSummary: TraceSummaryEvent | null = null;
   private lastFailure: ImportFailedEvent | null = null;
   private disposed = false;
+  /** The worker holding the open trace's profile, where its tools run. */
+  private profileHolder: { traceId: string; importId: string; worker: Worker } | null = null;
+  /** Tool calls sent to a worker, by request id. */
+  private readonly toolRequests = new Map<number, { worker: Worker; resolve: (text: string) => void }>();
+  private nextToolRequest = 1;
   /** Callers waiting for the open trace's summary. */
   private summaryWaiters: { traceId: string; resolve: (event: TraceSummaryEvent) => void; reject: (error: Error) => void }[] = [];
 
@@ -131,6 +146,31 @@ export class ImportService {
     if (this.currentTrace?.traceId !== traceId) return Promise.reject(new Error('That trace is no longer open.'));
     if (this.currentSummary) return Promise.resolve(this.currentSummary);
     return new Promise((resolve, reject) => this.summaryWaiters.push({ traceId, resolve, reject }));
+  }
+
+  /**
+   * Runs a trace tool on the open trace `traceId`, in the worker that holds
+   * its profile, its arguments checked here first. Resolves with the text for
+   * the model: the tool's result, or why it could not run (a trace no longer
+   * open, bad arguments...).
+   */
+  runTool(traceId: string, call: TraceToolCall): Promise<string> {
+    if (this.disposed || this.currentTrace?.traceId !== traceId) return Promise.resolve(TRACE_NOT_OPEN);
+    const parsed = parseTraceToolCall(call);
+    if (!parsed.ok) return Promise.resolve(parsed.message);
+    const holder = this.profileHolder;
+    if (holder?.traceId !== traceId) return Promise.resolve(PROFILE_GONE);
+    const requestId = this.nextToolRequest++;
+    return new Promise((resolve) => {
+      this.toolRequests.set(requestId, { worker: holder.worker, resolve });
+      // An idle worker does not keep the process alive; one that owes an answer must.
+      holder.worker.ref();
+      try {
+        holder.worker.postMessage({ type: 'run-tool', importId: holder.importId, requestId, request: parsed.request } satisfies ToWorker);
+      } catch {
+        this.settleToolRequests(holder.worker, PROFILE_GONE);
+      }
+    });
   }
 
   /** Starts a worker now so the first import does not wait for one to load. */
@@ -188,6 +228,8 @@ export class ImportService {
     this.disposed = true;
     this.running = null;
     this.settleSummaryWaiters(null);
+    this.profileHolder = null;
+    for (const { worker } of [...this.toolRequests.values()]) this.settleToolRequests(worker, TRACE_NOT_OPEN);
     for (const run of this.runOf.values()) {
       run.stage = 'done';
       clearTimeout(run.cancelTimer);
@@ -239,6 +281,7 @@ export class ImportService {
     const worker = startWorker(this.options.workerUrl);
     worker.unref();
     worker.on('message', (message: FromWorker) => {
+      if (message.type === 'tool-result') return this.toolResultArrived(message.requestId, message.text);
       const run = this.runOf.get(worker);
       if (run && message.importId === run.importId) this.onMessage(run, message);
     });
@@ -253,6 +296,8 @@ export class ImportService {
     });
     worker.on('exit', (code) => {
       if (this.idle === worker) this.idle = null;
+      if (this.profileHolder?.worker === worker) this.profileHolder = null;
+      this.settleToolRequests(worker, PROFILE_GONE);
       const run = this.runOf.get(worker);
       if (run) this.workerLost(run, 'internal', `The import worker stopped unexpectedly (exit code ${code}).`);
     });
@@ -337,6 +382,7 @@ export class ImportService {
       importMs: performance.now() - run.startedAt,
     };
     run.traceId = loaded.traceId;
+    this.holdProfile(run);
     this.currentTrace = loaded;
     this.currentSummary = null;
     this.settleSummaryWaiters(null);
@@ -344,6 +390,45 @@ export class ImportService {
     run.holdTimer.unref();
     this.options.emit('trace:loaded', loaded);
     this.options.onLoaded?.(loaded);
+  }
+
+  /** The worker of `run` now holds the open trace's profile; the previous holder may let its profile go. */
+  private holdProfile(run: RunningImport): void {
+    const previous = this.profileHolder;
+    if (previous) {
+      this.settleToolRequests(previous.worker, TRACE_NOT_OPEN);
+      try {
+        previous.worker.postMessage({ type: 'forget', importId: previous.importId } satisfies ToWorker);
+      } catch {
+        // Already exited: nothing to forget.
+      }
+    }
+    this.profileHolder = { traceId: run.traceId!, importId: run.importId, worker: run.worker };
+  }
+
+  private toolResultArrived(requestId: number, text: string): void {
+    const request = this.toolRequests.get(requestId);
+    if (!request) return;
+    this.toolRequests.delete(requestId);
+    this.unrefIfIdle(request.worker);
+    request.resolve(text);
+  }
+
+  /** Answers every tool call still waiting on `worker` with `text`. */
+  private settleToolRequests(worker: Worker, text: string): void {
+    for (const [requestId, request] of this.toolRequests) {
+      if (request.worker !== worker) continue;
+      this.toolRequests.delete(requestId);
+      request.resolve(text);
+    }
+    this.unrefIfIdle(worker);
+  }
+
+  /** A worker with no import and no tool call to answer lets the process exit. */
+  private unrefIfIdle(worker: Worker): void {
+    if (this.runOf.has(worker)) return;
+    for (const request of this.toolRequests.values()) if (request.worker === worker) return;
+    worker.unref();
   }
 
   private releaseRest(run: RunningImport): void {
@@ -428,11 +513,19 @@ export class ImportService {
     }
   }
 
-  /** A worker whose run is over: idle for the next import if reusable and none is idle yet, else terminated. */
+  /**
+   * A worker whose run is over: idle for the next import if reusable and none
+   * is idle yet, else terminated. The worker holding the open trace's profile
+   * is the one kept idle.
+   */
   private release(run: RunningImport, workerReusable: boolean): void {
     this.runOf.delete(run.worker);
+    if (workerReusable && this.idle && !this.disposed && this.profileHolder?.worker === run.worker) {
+      void this.idle.terminate();
+      this.idle = null;
+    }
     if (workerReusable && !this.idle && !this.disposed) {
-      run.worker.unref();
+      this.unrefIfIdle(run.worker);
       this.idle = run.worker;
     } else {
       void run.worker.terminate();

@@ -2,6 +2,7 @@
 // lives across imports (its tokenizer and compiled code stay warm) and runs
 // one import at a time; every message names the import it belongs to.
 import type { ImportFailedEvent, ImportProgressEvent, TraceLoadedEvent, TraceProfileEvent, TraceSummaryEvent } from '../ipc-contract.ts';
+import type { TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import type { TraceContent } from './content-archive.ts';
 
 export type ImportSource =
@@ -17,7 +18,14 @@ export type ToWorker =
   | { type: 'end'; importId: string }
   | { type: 'cancel'; importId: string }
   /** After 'loaded': a window has drawn it; send the rest of the profile and summarise it now. A 'start' or 'cancel' instead drops both. */
-  | { type: 'shown'; importId: string };
+  | { type: 'shown'; importId: string }
+  /**
+   * Run a trace tool (its arguments already checked by main) on the profile of this import,
+   * which the worker keeps from 'loaded' until 'forget' or the next trace loads.
+   */
+  | { type: 'run-tool'; importId: string; requestId: number; request: TraceToolRequest }
+  /** The trace of this import is no longer open: its profile may go. */
+  | { type: 'forget'; importId: string };
 
 export type FromWorker =
   | ({ type: 'progress' } & Omit<ImportProgressEvent, 'fileName' | 'percent'>)
@@ -31,7 +39,9 @@ export type FromWorker =
   | ({ type: 'summary'; importId: string } & WithoutTraceId<TraceSummaryEvent>)
   /** After 'loaded', independent of 'shown': the input's hash and compressed copy, made once the trace was sent. */
   | ({ type: 'content'; importId: string } & TraceContent)
-  | ({ type: 'failed' } & Omit<ImportFailedEvent, 'fileName'>);
+  | ({ type: 'failed' } & Omit<ImportFailedEvent, 'fileName'>)
+  /** The answer to 'run-tool': the tool's result, or why it could not run, as text for the model. */
+  | { type: 'tool-result'; importId: string; requestId: number; text: string };
 
 /** Omit that keeps a union a union. */
 type WithoutTraceId<T> = T extends unknown ? Omit<T, 'traceId'> : never;

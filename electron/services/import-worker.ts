@@ -6,7 +6,9 @@
 // across imports so its tokenizer and compiled code stay warm; ImportService
 // terminates it when an import must stop at once (a stuck parse, a replaced
 // import). The input's bytes are also hashed, and compressed for sync, once
-// the trace is sent (content-archive.ts).
+// the trace is sent (content-archive.ts). The last trace's profile stays here,
+// where the AI's trace tools run on it ('run-tool'): only their small text
+// results leave the worker.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -15,6 +17,8 @@ import { importProfileFromChunks } from '../../shared-importer/src/import-profil
 import type { ImportProgress } from '../../shared-importer/src/input/import-options.ts';
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { runTool, type TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
@@ -46,10 +50,20 @@ interface Run {
 let current: Run | null = null;
 /** A loaded trace whose rest (whole profile, summary) waits for main's word. */
 let held: { importId: string; release(wanted: boolean): void } | null = null;
+/** The profile of the last trace loaded (and its summary, once computed), for trace tools, until main says it is no longer open or another loads. */
+let kept: { importId: string; profile: Profile; summary?: TraceSummary } | null = null;
 /** Loaded traces whose content is being hashed and archived, by import. */
 const archiving = new Map<string, ContentArchive>();
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'run-tool') {
+    void runToolAndSend(message.importId, message.requestId, message.request);
+    return;
+  }
+  if (message.type === 'forget') {
+    if (kept?.importId === message.importId) kept = null;
+    return;
+  }
   if (message.type === 'shown') {
     if (held?.importId === message.importId) held.release(true);
     return;
@@ -107,6 +121,7 @@ async function importOne(run: Run, source: ImportSource): Promise<void> {
     await run.archive?.discard();
     return;
   }
+  kept = { importId: run.importId, profile: loaded.profile };
   if (run.archive) void archiveAndSend(run.importId, run.archive);
   if (run.controller.signal.aborted || !(await restWanted(run.importId))) return;
   if (!loaded.complete) sendWholeProfile(run.importId, loaded.profile);
@@ -202,10 +217,26 @@ function sendWholeProfile(importId: string, profile: Profile): void {
   post({ type: 'profile', importId, profile: encoded }, [encoded.buffer as ArrayBuffer]);
 }
 
+/** A tool's result for main; a tool that fails says so in its result rather than ending the worker. */
+async function runToolAndSend(importId: string, requestId: number, request: TraceToolRequest): Promise<void> {
+  let text: string;
+  if (kept?.importId !== importId) {
+    text = 'That trace is no longer loaded: open it again to look into it.';
+  } else {
+    try {
+      text = await runTool(kept.profile, request.name, request.args as never, { summary: kept.summary });
+    } catch (error) {
+      text = `The tool ${request.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  post({ type: 'tool-result', importId, requestId, text });
+}
+
 /** The summary follows the trace; one that fails leaves the trace open without it. */
 async function summariseAndSend(importId: string, profile: Profile): Promise<void> {
   try {
     const { summary, text, tokens } = await analyseProfile(profile);
+    if (kept?.profile === profile) kept.summary = summary;
     post({ type: 'summary', importId, status: 'ready', summary, summaryText: text, tokens });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
