@@ -10,7 +10,8 @@ import { recordDraw } from '../debug/frame-stats.ts';
 import { frameColorBuckets, readFlameTheme, type FlameTheme } from '../flame-chart/frame-colors.ts';
 import { neighbourSlot, rowOfSlot, slotAt, type FlameLayout, type SlotStep } from '../flame-chart/flame-layout.ts';
 import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
-import { centerOn, clampViewport, focusRange, fullViewport, panBy, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
+import { centerOn, clampViewport, focusRange, fullViewport, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
+import { viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
@@ -20,8 +21,6 @@ import { FlameTooltip } from './FlameTooltip.tsx';
 
 const ROW_HEIGHT = 18;
 const AXIS_HEIGHT = 20;
-const KEY_ZOOM = 0.8;
-const KEY_PAN = 0.15;
 const DRAG_THRESHOLD_PX = 4;
 
 interface FlameChartProps {
@@ -123,20 +122,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     // Wheel must be non-passive to stop the page from scrolling or zooming.
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
-      const rect = canvas.getBoundingClientRect();
-      const anchor = Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width));
-      const lineScale = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? rect.height : 1;
-      const dx = event.deltaX * lineScale;
-      const dy = event.deltaY * lineScale;
-      const v = latest.current.viewport();
-      if (event.ctrlKey || event.metaKey) {
-        // Trackpad pinch arrives as ctrl+wheel with small deltas.
-        latest.current.setViewport(zoomAt(v, latest.current.bounds, Math.exp(dy * 0.01), anchor));
-      } else if (Math.abs(dx) > Math.abs(dy) || event.shiftKey) {
-        latest.current.setViewport(panBy(v, latest.current.bounds, (event.shiftKey && dx === 0 ? dy : dx) / rect.width));
-      } else {
-        latest.current.setViewport(zoomAt(v, latest.current.bounds, Math.exp(dy * 0.002), anchor));
-      }
+      latest.current.setViewport(viewportAfterWheel(latest.current.viewport(), latest.current.bounds, event, canvas.getBoundingClientRect()));
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     const unregister = registerChart(chartId, {
@@ -265,42 +251,15 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
       event.preventDefault();
       return;
     }
-    switch (event.key) {
-      case 'w':
-      case 'W':
-      case '+':
-      case '=':
-      case 'ArrowUp':
-        setViewport(zoomAt(v, bounds, KEY_ZOOM, 0.5));
-        break;
-      case 's':
-      case 'S':
-      case '-':
-      case 'ArrowDown':
-        setViewport(zoomAt(v, bounds, 1 / KEY_ZOOM, 0.5));
-        break;
-      case 'a':
-      case 'A':
-      case 'ArrowLeft':
-        setViewport(panBy(v, bounds, -KEY_PAN));
-        break;
-      case 'd':
-      case 'D':
-      case 'ArrowRight':
-        setViewport(panBy(v, bounds, KEY_PAN));
-        break;
-      case '0':
-      case 'Escape':
-        store.viewportReset(chartId);
-        break;
-      case 'Enter': {
-        // Zoom to the selected block.
-        const sel = store.selectedSlot;
-        if (sel?.chartId === chartId) setViewport(focusRange(bounds, layout.x0[sel.slot], layout.x1[sel.slot], v.scrollY));
-        break;
-      }
-      default:
-        return;
+    if (event.key === 'Enter') {
+      // Zoom to the selected block.
+      const sel = store.selectedSlot;
+      if (sel?.chartId === chartId) setViewport(focusRange(bounds, layout.x0[sel.slot], layout.x1[sel.slot], v.scrollY));
+    } else {
+      const next = viewportAfterKey(v, bounds, event.key);
+      if (next === null) return;
+      if (next === 'reset') store.viewportReset(chartId);
+      else setViewport(next);
     }
     event.preventDefault();
   };
