@@ -17,6 +17,11 @@ import { Section } from './SummarySection.tsx';
 
 export function PageSection({ profile, page }: { profile: Profile; page: PageInsights }) {
   const selected = useViewStore((s) => s.selectedPageItem);
+  return <PageSectionView profile={profile} page={page} selected={selected} />;
+}
+
+/** The section for a given selection (the page item selected, or null). */
+export function PageSectionView({ profile, page, selected }: { profile: Profile; page: PageInsights; selected: string | null }) {
   const item = selected ? pageItem(page, selected) : null;
   return (
     <Section title="Page" count={page.navigations.length} testId="summary-page">
