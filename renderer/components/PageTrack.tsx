@@ -81,7 +81,7 @@ export function PageTrack({ chartId, chartLayout, profile, page }: PageTrackProp
             ))}
             <li>
               <span className="swatch page-blocking" aria-hidden="true" />
-              render-blocking
+              blocking
             </li>
           </ul>
         )}
