@@ -272,7 +272,7 @@ describe('Chrome trace events: Chrome recordings', () => {
     const profile = await importBytes(bytesOf(path));
     const instants = events.filter((e) => e.ph === 'R' || e.ph === 'I' || e.ph === 'i' || e.ph === 'n');
     // Resource* events are drawn as the page's network requests, not as bare markers.
-    const isNetwork = (name: string) => name.startsWith('Resource') || name === 'PreloadRenderBlockingStatusChange';
+    const isNetwork = (name = '') => name.startsWith('Resource') || name === 'PreloadRenderBlockingStatusChange';
     const marks = instants.filter((e) => !isNetwork(e.name));
     const markers = profile.threads.flatMap((t) => t.markers);
     assert.equal(markers.length, marks.length);
