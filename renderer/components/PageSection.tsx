@@ -9,7 +9,7 @@ import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { MetricRating, PageInsights, PageMilestone, PageNavigation } from '../../shared-importer/src/page/page-types.ts';
 import { formatMilliseconds, formatWeight } from '../format/units.ts';
 import { pageItem, requestEnd } from '../page-track/page-items.ts';
-import { navigationHighlights, shortUrl } from '../page-track/page-highlights.ts';
+import { navigationHighlights, recordingHighlights, shortUrl, type NavigationHighlights } from '../page-track/page-highlights.ts';
 import { showPageItem } from '../state/navigation.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { PageItemDetails, Rating } from './PageItemDetails.tsx';
@@ -35,7 +35,12 @@ export function PageSectionView({ profile, page, selected }: { profile: Profile;
       {page.navigations.map((nav) => (
         <NavigationView key={nav.id} profile={profile} page={page} nav={nav} selected={selected} />
       ))}
-      {page.navigations.length === 0 && <p className="muted">No navigation recorded · {page.requests.length} requests.</p>}
+      {page.navigations.length === 0 && (
+        <>
+          <p className="muted">No navigation in this recording; over all of it:</p>
+          <HighlightLists profile={profile} page={page} highlights={recordingHighlights(page)} selected={selected} />
+        </>
+      )}
       {item && (
         <div className="page-selected" aria-live="polite" data-testid="page-selected">
           <h4>Selected in the page track</h4>
@@ -48,9 +53,7 @@ export function PageSectionView({ profile, page, selected }: { profile: Profile;
 
 function NavigationView({ profile, page, nav, selected }: { profile: Profile; page: PageInsights; nav: PageNavigation; selected: string | null }) {
   const highlights = navigationHighlights(page, nav);
-  const unit = profile.unit;
   const show = (id: string) => showPageItem(profile, id, useViewStore.getState().threadId);
-  const duration = (start: number, end: number) => formatWeight(end - start, unit);
   const lcp = nav.lcp;
   return (
     <div className="page-navigation" data-testid="page-navigation" data-navigation-id={nav.id}>
@@ -92,6 +95,17 @@ function NavigationView({ profile, page, nav, selected }: { profile: Profile; pa
           <RequestButton profile={profile} page={page} id={lcp.requestId} selected={selected} onShow={show} />
         </ItemList>
       )}
+      <HighlightLists profile={profile} page={page} highlights={highlights} selected={selected} nav={nav} />
+    </div>
+  );
+}
+
+/** Render-blocking and slowest requests, the worst shift cluster, the slowest interaction; ratings from the navigation when there is one. */
+function HighlightLists({ profile, page, highlights, selected, nav }: { profile: Profile; page: PageInsights; highlights: NavigationHighlights; selected: string | null; nav?: PageNavigation }) {
+  const show = (id: string) => showPageItem(profile, id, useViewStore.getState().threadId);
+  const duration = (start: number, end: number) => formatWeight(end - start, profile.unit);
+  return (
+    <>
       {highlights.renderBlocking.length > 0 && (
         <ItemList title={`Render-blocking requests (${highlights.renderBlocking.length})`} testId="page-render-blocking">
           {highlights.renderBlocking.map((r) => (
@@ -115,7 +129,7 @@ function NavigationView({ profile, page, nav, selected }: { profile: Profile; pa
             name={`${highlights.worstCluster.id} · ${highlights.worstCluster.shifts.length} shifts`}
             value={
               <>
-                {highlights.worstCluster.score.toFixed(3)} {nav.cls && <Rating rating={nav.cls.rating} />}
+                {highlights.worstCluster.score.toFixed(3)} {nav?.cls && <Rating rating={nav.cls.rating} />}
               </>
             }
           />
@@ -131,7 +145,7 @@ function NavigationView({ profile, page, nav, selected }: { profile: Profile; pa
             value={
               <>
                 {duration(highlights.slowestInteraction.start, highlights.slowestInteraction.end)}
-                {nav.inp?.interactionId === highlights.slowestInteraction.id && (
+                {nav?.inp && nav.inp.interactionId === highlights.slowestInteraction.id && (
                   <>
                     {' '}
                     <Rating rating={nav.inp.rating} />
@@ -142,7 +156,7 @@ function NavigationView({ profile, page, nav, selected }: { profile: Profile; pa
           />
         </ItemList>
       )}
-    </div>
+    </>
   );
 }
 

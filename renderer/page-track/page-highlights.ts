@@ -16,23 +16,55 @@ export interface NavigationHighlights {
 }
 
 export function navigationHighlights(page: PageInsights, nav: PageNavigation): NavigationHighlights {
-  const requests = page.requests.filter((r) => r.navigationId === nav.id);
-  const duration = (r: NetworkRequest) => requestEnd(r) - r.start;
-  const slowestRequests = requests
-    .filter((r) => r.end !== undefined)
-    .sort((a, b) => duration(b) - duration(a) || a.start - b.start)
-    .slice(0, SLOWEST_REQUEST_COUNT);
   const renderBlocking = nav.renderBlockingRequestIds.flatMap((id) => {
     const item = pageItem(page, id);
     return item?.kind === 'request' ? [item.request] : [];
   });
-  const inNavigation = (t: number) => t >= nav.start && t < nav.end;
-  let slowestInteraction: Interaction | null = null;
-  for (const it of page.interactions) if (inNavigation(it.start) && (!slowestInteraction || it.durationMs > slowestInteraction.durationMs)) slowestInteraction = it;
-  return { renderBlocking, slowestRequests, worstCluster: worstCluster(page, nav), slowestInteraction };
+  return {
+    renderBlocking,
+    slowestRequests: slowestRequests(page.requests.filter((r) => r.navigationId === nav.id)),
+    worstCluster: clusterOfCls(page, nav),
+    slowestInteraction: slowestInteraction(page.interactions.filter((it) => it.start >= nav.start && it.start < nav.end)),
+  };
 }
 
-function worstCluster(page: PageInsights, nav: PageNavigation): NavigationHighlights['worstCluster'] {
+/** The same for a recording without a navigation (a timespan): over everything it holds. */
+export function recordingHighlights(page: PageInsights): NavigationHighlights {
+  return {
+    renderBlocking: [],
+    slowestRequests: slowestRequests(page.requests),
+    worstCluster: heaviestCluster(page),
+    slowestInteraction: slowestInteraction(page.interactions),
+  };
+}
+
+function slowestRequests(requests: NetworkRequest[]): NetworkRequest[] {
+  const duration = (r: NetworkRequest) => requestEnd(r) - r.start;
+  return requests
+    .filter((r) => r.end !== undefined)
+    .sort((a, b) => duration(b) - duration(a) || a.start - b.start)
+    .slice(0, SLOWEST_REQUEST_COUNT);
+}
+
+function slowestInteraction(interactions: Interaction[]): Interaction | null {
+  let slowest: Interaction | null = null;
+  for (const it of interactions) if (!slowest || it.durationMs > slowest.durationMs) slowest = it;
+  return slowest;
+}
+
+/** The cluster with the largest score, counting shifts without recent input as CLS does. */
+function heaviestCluster(page: PageInsights): NavigationHighlights['worstCluster'] {
+  let worst: NavigationHighlights['worstCluster'] = null;
+  for (const shift of page.layoutShifts) {
+    const cluster = pageItem(page, shift.clusterId);
+    if (cluster?.kind !== 'cluster' || cluster.shifts[0] !== shift) continue;
+    const score = cluster.shifts.reduce((sum, s) => sum + (s.hadRecentInput ? 0 : s.score), 0);
+    if (score > 0 && (!worst || score > worst.score)) worst = { id: cluster.id, score, shifts: cluster.shifts };
+  }
+  return worst;
+}
+
+function clusterOfCls(page: PageInsights, nav: PageNavigation): NavigationHighlights['worstCluster'] {
   const first = nav.cls?.shiftIds[0];
   const shift = first ? pageItem(page, first) : null;
   if (shift?.kind !== 'shift') return null;
