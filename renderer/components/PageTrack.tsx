@@ -73,16 +73,16 @@ export function PageTrack({ chartId, chartLayout, profile, page }: PageTrackProp
         </span>
         {open && (
           <ul className="page-track-legend" aria-label="Request colours">
+            <li>
+              <span className="swatch page-blocking" aria-hidden="true" />
+              render-blocking
+            </li>
             {REQUEST_KINDS.map((kind) => (
               <li key={kind}>
                 <span className={`swatch request-${kind}`} aria-hidden="true" />
                 {REQUEST_KIND_LABELS[kind]}
               </li>
             ))}
-            <li>
-              <span className="swatch page-blocking" aria-hidden="true" />
-              blocking
-            </li>
           </ul>
         )}
       </header>
