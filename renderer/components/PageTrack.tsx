@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { PageInsights } from '../../shared-importer/src/page/page-types.ts';
+import { recordPageTrackDraw } from '../debug/frame-stats.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { clampViewport, fullViewport, type Viewport } from '../flame-chart/viewport.ts';
 import { viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
@@ -120,7 +121,7 @@ function PageTrackCanvas({ chartId, chartLayout, profile, layout }: { chartId: s
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) return;
     theme.current ??= readPageTrackTheme(canvas);
-    renderer.current.draw(
+    const stats = renderer.current.draw(
       ctx,
       {
         layout,
@@ -132,6 +133,7 @@ function PageTrackCanvas({ chartId, chartLayout, profile, layout }: { chartId: s
       },
       theme.current,
     );
+    recordPageTrackDraw(stats.ms);
   };
   const scheduleDraw = () => {
     if (frameRequest.current === 0) frameRequest.current = requestAnimationFrame(draw);
