@@ -84,3 +84,37 @@ test('a request is drawn light while waiting for its response and full colour wh
   ]);
   assert.ok(fills.some((f) => f.color === theme.blocking && f.x === 0 && f.w === 99), 'render-blocking stripe over the bar');
 });
+
+test('milestones on the same pixel share a label, each name in its rating colour; one too close to the previous label is left out', () => {
+  const page: PageInsights = {
+    navigations: [
+      {
+        id: 'nav1',
+        url: 'https://a.example/',
+        frameId: 'F',
+        start: 0,
+        end: 1000,
+        fcp: { at: 500, ms: 0.5, rating: 'good' },
+        lcp: { at: 500, ms: 0.5, rating: 'poor' },
+        dcl: { at: 510, ms: 0.51 },
+        load: { at: 900, ms: 0.9 },
+        renderBlockingRequestIds: [],
+      },
+    ],
+    requests: [],
+    layoutShifts: [],
+    interactions: [],
+    missing: [],
+  };
+  const { ctx } = recordingContext();
+  const texts: [string, number, string][] = [];
+  ctx.fillText = (text: string, x: number) => texts.push([text, x, String(ctx.fillStyle)]);
+  new PageTrackRenderer().draw(ctx, { layout: buildPageTrackLayout(page), view: { x0: 0, x1: 1000, width: 1000, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null }, theme);
+  // Nav at 0; FCP and LCP both at 500 px (text 6 px a character, 3 px padding); DCL at 510 px would overlap them; Load at 900.
+  assert.deepEqual(texts, [
+    ['Nav', 3, theme.flame.axisText],
+    ['FCP', 503, theme.rating.good],
+    ['LCP', 524, theme.rating.poor],
+    ['Load', 903, theme.flame.axisText],
+  ]);
+});

@@ -142,21 +142,35 @@ export class PageTrackRenderer {
     }
   }
 
-  /** Labels left to right; one that would overlap the previous is left out (hover still names it). */
+  /**
+   * Labels left to right. Milestones on the same pixel share one label, each
+   * name in its own rating colour ("FCP LCP"); a label that would overlap the
+   * previous one is left out (hover still names it).
+   */
   private drawMilestoneLabels(ctx: CanvasRenderingContext2D, input: PageTrackDrawInput, theme: PageTrackTheme, toPx: (x: number) => number, W: number): void {
     const { dpr, layout, view } = input;
     ctx.font = theme.flame.font.replace(/(\d+(?:\.\d+)?)px/, (_, px) => `${Number(px) * dpr}px`);
     ctx.textBaseline = 'middle';
     const pad = 3 * dpr;
+    const visible = layout.milestones.filter((m) => m.at >= view.x0 && m.at <= view.x1);
     let freeFrom = -Infinity;
-    for (const m of layout.milestones) {
-      if (m.at < view.x0 || m.at > view.x1) continue;
-      const x = Math.round(toPx(m.at)) + pad;
-      const width = ctx.measureText(m.name).width;
-      if (x < freeFrom || x + width > W) continue;
-      ctx.fillStyle = m.rating ? theme.rating[m.rating] : theme.flame.axisText;
-      ctx.fillText(m.name, x, (MILESTONE_BAND_PX / 2) * dpr);
-      freeFrom = x + width + pad;
+    for (let i = 0; i < visible.length; ) {
+      const x = Math.round(toPx(visible[i].at));
+      let j = i + 1;
+      while (j < visible.length && Math.round(toPx(visible[j].at)) - x <= dpr) j++;
+      const group = visible.slice(i, j);
+      i = j;
+      const widths = group.map((m) => ctx.measureText(m.name).width);
+      const total = widths.reduce((a, b) => a + b, 0) + pad * (group.length - 1);
+      const left = x + pad;
+      if (left < freeFrom || left + total > W) continue;
+      let cursor = left;
+      group.forEach((m, k) => {
+        ctx.fillStyle = m.rating ? theme.rating[m.rating] : theme.flame.axisText;
+        ctx.fillText(m.name, cursor, (MILESTONE_BAND_PX / 2) * dpr);
+        cursor += widths[k] + pad;
+      });
+      freeFrom = left + total + pad;
     }
   }
 
