@@ -16,7 +16,8 @@ import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
 import { useViewStore } from '../state/view-store.ts';
-import { watchCanvasSurface } from './canvas-surface.ts';
+import type { CanvasSize } from './canvas-surface.ts';
+import { useCanvasFrames } from './use-canvas-frames.ts';
 import { FlameTooltip } from './FlameTooltip.tsx';
 
 const ROW_HEIGHT = 18;
@@ -39,25 +40,16 @@ interface FlameChartProps {
 export function FlameChart({ chartId, layout, profile, label, inverted = false, axisOrigin, markers, testId }: FlameChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const size = useRef({ width: 0, height: 0 });
   const renderer = useRef(new FlameRenderer());
-  const theme = useRef<FlameTheme | null>(null);
-  const frameRequest = useRef(0);
   const drag = useRef<{ x: number; y: number; start: Viewport; moved: boolean; pointerId: number } | null>(null);
   const bounds = { min: layout.min, max: layout.max };
   const [hoveredMarker, setHoveredMarker] = useState<{ marker: Marker; clientX: number; clientY: number } | null>(null);
 
   const viewport = (): Viewport => useViewStore.getState().viewports[chartId] ?? fullViewport(bounds);
-  const maxScrollY = () => Math.max(0, layout.rows * ROW_HEIGHT + AXIS_HEIGHT - size.current.height + ROW_HEIGHT);
-  const setViewport = (v: Viewport) => useViewStore.getState().viewportChanged(chartId, clampViewport(v, bounds, maxScrollY()));
+  const maxScrollY = (): number => Math.max(0, layout.rows * ROW_HEIGHT + AXIS_HEIGHT - size.current.height + ROW_HEIGHT);
+  const setViewport = (v: Viewport): void => useViewStore.getState().viewportChanged(chartId, clampViewport(v, bounds, maxScrollY()));
 
-  const draw = () => {
-    frameRequest.current = 0;
-    const canvas = canvasRef.current;
-    if (!canvas || size.current.width === 0) return;
-    const ctx = canvas.getContext('2d', { alpha: false });
-    if (!ctx) return;
-    theme.current ??= readFlameTheme(canvas);
+  const draw = (ctx: CanvasRenderingContext2D, size: CanvasSize, theme: FlameTheme) => {
     const state = useViewStore.getState();
     const { matches } = searchMatches(profile.frames, state.search);
     const unit = profile.unit;
@@ -66,8 +58,8 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
       {
         layout,
         viewport: viewport(),
-        width: size.current.width,
-        height: size.current.height,
+        width: size.width,
+        height: size.height,
         dpr: window.devicePixelRatio || 1,
         rowHeight: ROW_HEIGHT,
         axisHeight: AXIS_HEIGHT,
@@ -82,32 +74,23 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         axisOrigin: axisOrigin ?? layout.min,
         markers: markers ?? null,
       },
-      theme.current,
+      theme,
     );
     recordDraw(chartId, stats.ms, stats.rects, stats.mergedRuns, stats.labels);
   };
-  const scheduleDraw = () => {
-    if (frameRequest.current === 0) frameRequest.current = requestAnimationFrame(draw);
-  };
+  const { size, drawNow, scheduleDraw } = useCanvasFrames({
+    canvasRef,
+    containerRef,
+    readTheme: readFlameTheme,
+    draw,
+    onWheel: (event: WheelEvent, canvas: HTMLCanvasElement): void => setViewport(viewportAfterWheel(viewport(), bounds, event, canvas.getBoundingClientRect())),
+  });
   // Handlers registered once read the latest closures through this ref.
-  const latest = useRef({ draw, scheduleDraw, viewport, setViewport, bounds });
-  latest.current = { draw, scheduleDraw, viewport, setViewport, bounds };
+  const latest = useRef({ viewport, setViewport, bounds });
+  latest.current = { viewport, setViewport, bounds };
 
   useEffect(() => {
-    const container = containerRef.current!;
     const canvas = canvasRef.current!;
-    const stopSurface = watchCanvasSurface({
-      canvas,
-      container,
-      onResize: (cssSize) => {
-        size.current = cssSize;
-        latest.current.draw();
-      },
-      onThemeChange: () => {
-        theme.current = null;
-        latest.current.scheduleDraw();
-      },
-    });
     const unsubscribe = useViewStore.subscribe((s, prev) => {
       if (
         s.viewports[chartId] !== prev.viewports[chartId] ||
@@ -116,34 +99,22 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         s.search !== prev.search ||
         (s.hovered !== prev.hovered && (s.hovered?.chartId === chartId || prev.hovered?.chartId === chartId))
       ) {
-        latest.current.scheduleDraw();
+        scheduleDraw();
       }
     });
-    // Wheel must be non-passive to stop the page from scrolling or zooming.
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      latest.current.setViewport(viewportAfterWheel(latest.current.viewport(), latest.current.bounds, event, canvas.getBoundingClientRect()));
-    };
-    canvas.addEventListener('wheel', onWheel, { passive: false });
     const unregister = registerChart(chartId, {
       zoom: (factor) => latest.current.setViewport(zoomAt(latest.current.viewport(), latest.current.bounds, factor, 0.5)),
       reset: () => useViewStore.getState().viewportReset(chartId),
       focus: () => canvas.focus(),
     });
     return () => {
-      stopSurface();
       unsubscribe();
-      canvas.removeEventListener('wheel', onWheel);
       unregister();
-      if (frameRequest.current) cancelAnimationFrame(frameRequest.current);
-      frameRequest.current = 0;
     };
-  }, [chartId]);
+  }, [chartId, scheduleDraw]);
 
   // A new layout (thread or view switch) redraws at once.
-  useEffect(() => {
-    latest.current.draw();
-  }, [layout, profile]);
+  useEffect(drawNow, [layout, profile, drawNow]);
 
   const slotUnder = (clientX: number, clientY: number): number => {
     const canvas = canvasRef.current!;

@@ -14,13 +14,14 @@ import { clampViewport, fullViewport, type Viewport } from '../flame-chart/viewp
 import { viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatCount } from '../format/units.ts';
 import { pageItem } from '../page-track/page-items.ts';
-import { buildPageTrackLayout, hitTest, maxTrackScroll, scrollToShowRow, type PageTrackLayout, type TrackHit } from '../page-track/page-track-layout.ts';
+import { buildPageTrackLayout, hitTest, maxTrackScroll, scrollToShowRow, type PageTrackLayout, type TrackHit, type TrackView } from '../page-track/page-track-layout.ts';
 import { PageTrackRenderer } from '../page-track/page-track-renderer.ts';
 import { readPageTrackTheme, type PageTrackTheme } from '../page-track/page-track-theme.ts';
 import { REQUEST_KIND_LABELS, REQUEST_KINDS } from '../page-track/request-kind.ts';
 import { showPageItem } from '../state/navigation.ts';
 import { useViewStore } from '../state/view-store.ts';
-import { watchCanvasSurface } from './canvas-surface.ts';
+import type { CanvasSize } from './canvas-surface.ts';
+import { useCanvasFrames } from './use-canvas-frames.ts';
 import { PageItemDetails, type PageDetailsSubject } from './PageItemDetails.tsx';
 
 const DRAG_THRESHOLD_PX = 4;
@@ -96,11 +97,8 @@ function PageTrackCanvas({ chartId, chartLayout, profile, layout }: { chartId: s
   const page = layout.page;
   const bodyRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const size = useRef({ width: 0, height: 0 });
   const scrollY = useRef(0);
   const renderer = useRef(new PageTrackRenderer());
-  const theme = useRef<PageTrackTheme | null>(null);
-  const frameRequest = useRef(0);
   const drag = useRef<{ x: number; y: number; start: Viewport; scrollY: number; moved: boolean } | null>(null);
   const [hovered, setHovered] = useState<{ hit: TrackHit; clientX: number; clientY: number } | null>(null);
   const hoveredId = useRef<string | null>(null);
@@ -109,81 +107,53 @@ function PageTrackCanvas({ chartId, chartLayout, profile, layout }: { chartId: s
   const viewport = (): Viewport => useViewStore.getState().viewports[chartId] ?? fullViewport(bounds);
   // The chart's own vertical scroll rides along in the shared viewport; only x changes here.
   const setViewport = (v: Viewport) => useViewStore.getState().viewportChanged(chartId, clampViewport(v, bounds));
-  const trackView = () => {
+  const trackView = (): TrackView => {
     const v = viewport();
     return { x0: v.x0, x1: v.x1, width: size.current.width, scrollY: scrollY.current };
   };
 
-  const draw = () => {
-    frameRequest.current = 0;
-    const canvas = canvasRef.current;
-    if (!canvas || size.current.width === 0) return;
-    const ctx = canvas.getContext('2d', { alpha: false });
-    if (!ctx) return;
-    theme.current ??= readPageTrackTheme(canvas);
+  const draw = (ctx: CanvasRenderingContext2D, canvasSize: CanvasSize, theme: PageTrackTheme) => {
     const stats = renderer.current.draw(
       ctx,
       {
         layout,
         view: trackView(),
-        height: size.current.height,
+        height: canvasSize.height,
         dpr: window.devicePixelRatio || 1,
         selectedIds: selectedIdsOf(page, useViewStore.getState().selectedPageItem),
         hoveredId: hoveredId.current,
       },
-      theme.current,
+      theme,
     );
     recordPageTrackDraw(stats.ms);
   };
-  const scheduleDraw = () => {
-    if (frameRequest.current === 0) frameRequest.current = requestAnimationFrame(draw);
-  };
   /** Scrolls the waterfall so a selected request's row is in view. */
-  const revealSelection = (id: string | null) => {
+  const revealSelection = (id: string | null): void => {
     const item = id ? pageItem(page, id) : null;
     if (item?.kind !== 'request') return;
     const row = layout.rowOfRequest[page.requests.indexOf(item.request)];
     scrollY.current = scrollToShowRow(layout, row, scrollY.current, size.current.height);
   };
-  const latest = useRef({ draw, scheduleDraw, viewport, setViewport, bounds, revealSelection });
-  latest.current = { draw, scheduleDraw, viewport, setViewport, bounds, revealSelection };
+  const { size, drawNow, scheduleDraw } = useCanvasFrames({
+    canvasRef,
+    containerRef: bodyRef,
+    readTheme: readPageTrackTheme,
+    draw,
+    onResize: () => revealSelection(useViewStore.getState().selectedPageItem),
+    onWheel: (event: WheelEvent, canvas: HTMLCanvasElement): void => setViewport(viewportAfterWheel(viewport(), bounds, event, canvas.getBoundingClientRect())),
+  });
+  const latest = useRef({ revealSelection });
+  latest.current = { revealSelection };
 
-  useEffect(() => {
-    const canvas = canvasRef.current!;
-    const stopSurface = watchCanvasSurface({
-      canvas,
-      container: bodyRef.current!,
-      onResize: (cssSize) => {
-        size.current = cssSize;
-        latest.current.revealSelection(useViewStore.getState().selectedPageItem);
-        latest.current.draw();
-      },
-      onThemeChange: () => {
-        theme.current = null;
-        latest.current.scheduleDraw();
-      },
-    });
-    const unsubscribe = useViewStore.subscribe((s, prev) => {
-      if (s.selectedPageItem !== prev.selectedPageItem) latest.current.revealSelection(s.selectedPageItem);
-      if (s.viewports[chartId] !== prev.viewports[chartId] || s.selectedPageItem !== prev.selectedPageItem) latest.current.scheduleDraw();
-    });
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      latest.current.setViewport(viewportAfterWheel(latest.current.viewport(), latest.current.bounds, event, canvas.getBoundingClientRect()));
-    };
-    canvas.addEventListener('wheel', onWheel, { passive: false });
-    return () => {
-      stopSurface();
-      unsubscribe();
-      canvas.removeEventListener('wheel', onWheel);
-      if (frameRequest.current) cancelAnimationFrame(frameRequest.current);
-      frameRequest.current = 0;
-    };
-  }, [chartId]);
-
-  useEffect(() => {
-    latest.current.draw();
-  }, [layout, chartLayout]);
+  useEffect(
+    () =>
+      useViewStore.subscribe((s, prev) => {
+        if (s.selectedPageItem !== prev.selectedPageItem) latest.current.revealSelection(s.selectedPageItem);
+        if (s.viewports[chartId] !== prev.viewports[chartId] || s.selectedPageItem !== prev.selectedPageItem) scheduleDraw();
+      }),
+    [chartId, scheduleDraw],
+  );
+  useEffect(drawNow, [layout, chartLayout, drawNow]);
 
   const hitAt = (clientX: number, clientY: number): TrackHit | null => {
     const rect = canvasRef.current!.getBoundingClientRect();
