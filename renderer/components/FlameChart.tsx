@@ -11,7 +11,7 @@ import { frameColorBuckets, readFlameTheme, type FlameTheme } from '../flame-cha
 import { neighbourSlot, rowOfSlot, slotAt, type FlameLayout, type SlotStep } from '../flame-chart/flame-layout.ts';
 import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
 import { centerOn, clampViewport, focusRange, fullViewport, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
-import { viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
+import { DRAG_THRESHOLD_PX, viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
@@ -22,7 +22,6 @@ import { FlameTooltip } from './FlameTooltip.tsx';
 
 const ROW_HEIGHT = 18;
 const AXIS_HEIGHT = 20;
-const DRAG_THRESHOLD_PX = 4;
 
 interface FlameChartProps {
   chartId: string;

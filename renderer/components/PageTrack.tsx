@@ -11,7 +11,7 @@ import type { PageInsights } from '../../shared-importer/src/page/page-types.ts'
 import { recordPageTrackDraw } from '../debug/frame-stats.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
 import { clampViewport, fullViewport, type Viewport } from '../flame-chart/viewport.ts';
-import { viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
+import { DRAG_THRESHOLD_PX, viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatCount } from '../format/units.ts';
 import { pageItem } from '../page-track/page-items.ts';
 import { buildPageTrackLayout, hitTest, maxTrackScroll, scrollToShowRow, type PageTrackLayout, type TrackHit, type TrackView } from '../page-track/page-track-layout.ts';
@@ -24,7 +24,6 @@ import type { CanvasSize } from './canvas-surface.ts';
 import { useCanvasFrames } from './use-canvas-frames.ts';
 import { PageItemDetails, type PageDetailsSubject } from './PageItemDetails.tsx';
 
-const DRAG_THRESHOLD_PX = 4;
 const TOOLTIP_OFFSET_PX = 14;
 const TOOLTIP_WIDTH_PX = 420;
 /** Room a request's card needs below the pointer before it moves up. */

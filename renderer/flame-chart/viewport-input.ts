@@ -2,6 +2,8 @@
 // page track above it, so both answer the same gestures the same way.
 import { panBy, zoomAt, type Bounds, type Viewport } from './viewport.ts';
 
+/** How far (CSS px) a pressed pointer moves before a click becomes a drag. */
+export const DRAG_THRESHOLD_PX = 4;
 const KEY_ZOOM = 0.8;
 const KEY_PAN = 0.15;
 
