@@ -15,6 +15,7 @@ import { formatMilliseconds } from '../../renderer/format/units.ts';
 import { requestEnd } from '../../renderer/page-track/page-items.ts';
 import { buildPageTrackLayout, MILESTONE_BAND_PX, REQUEST_ROW_PX, requestRowTop } from '../../renderer/page-track/page-track-layout.ts';
 import { threadViews } from '../../renderer/profile-views/thread-views.ts';
+import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, waitForWholeProfile, type PageHost } from './e2e-support.ts';
 
 const LCP_M78 = join(REAL_TRACES, 'lighthouse/lcp-m78.json');
@@ -168,5 +169,47 @@ describe('page insights in Chromium against the browser host', () => {
     await page.waitForSelector('[data-testid="summary-status"]:not(:has-text("Summarising"))');
     assert.equal(await page.locator('[data-testid="page-track"]').count(), 0);
     assert.equal(await page.locator('[data-testid="summary-page"]').count(), 0);
+  });
+});
+
+describe('page items cited in a chat answer', () => {
+  let model: ScriptedModelServer;
+  let host: PageHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    model = await startScriptedModel();
+    [host, browser] = await Promise.all([
+      startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
+      launchChromium(),
+    ]);
+    ({ context, page } = await newPage(browser, host.url, SIZE));
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await host?.stop();
+    await model?.stop();
+  });
+
+  test('a cited request and navigation are buttons that select them in the page track', async () => {
+    const profile = await importTraceFile(LCP_M78);
+    const insights = profile.page!;
+    const request = insights.requests.reduce((a, b) => (requestEnd(b) - b.start > requestEnd(a) - a.start ? b : a));
+    const nav = insights.navigations[0];
+    await dropFile(page, LCP_M78);
+    await waitForChart(page, 'lcp-m78.json');
+    model.enqueue(textResponse(`LCP of [${nav.id}] waited on [${request.id}].`));
+    await page.click('[data-testid="chat-button"]');
+    await page.waitForSelector('[data-testid="chat-message"][data-status="complete"]');
+    await page.click(`[data-testid="chat-citation"][data-item-id="${request.id}"]`);
+    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, request.url);
+    const zoom = await chartWindow(page, profile);
+    assert.ok(zoom.x0 <= request.start && zoom.x1 >= requestEnd(request), 'the chart shows the cited request');
+    await page.click(`[data-testid="chat-citation"][data-item-id="${nav.id}"]`);
+    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, nav.url);
   });
 });
