@@ -39,17 +39,17 @@ export interface TextDetail {
 export const DETAIL_LEVELS: readonly TextDetail[] = [
   { threads: 12, otherThreadNames: 20, selfFunctions: 15, totalFunctions: 10, hotPaths: 10, longTasks: 15, markers: 30, warnings: 10, pathFrames: 16, pageItems: 5 },
   { threads: 10, otherThreadNames: 15, selfFunctions: 12, totalFunctions: 8, hotPaths: 8, longTasks: 12, markers: 20, warnings: 8, pathFrames: 12, pageItems: 5 },
-  { threads: 8, otherThreadNames: 10, selfFunctions: 10, totalFunctions: 6, hotPaths: 6, longTasks: 10, markers: 15, warnings: 6, pathFrames: 10, pageItems: 4 },
-  { threads: 6, otherThreadNames: 8, selfFunctions: 8, totalFunctions: 5, hotPaths: 5, longTasks: 8, markers: 10, warnings: 5, pathFrames: 8, pageItems: 4 },
-  { threads: 5, otherThreadNames: 6, selfFunctions: 7, totalFunctions: 4, hotPaths: 4, longTasks: 6, markers: 8, warnings: 4, pathFrames: 8, pageItems: 3 },
-  { threads: 4, otherThreadNames: 5, selfFunctions: 6, totalFunctions: 3, hotPaths: 4, longTasks: 5, markers: 6, warnings: 3, pathFrames: 7, pageItems: 3 },
-  { threads: 3, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 3, hotPaths: 3, longTasks: 4, markers: 5, warnings: 3, pathFrames: 6, pageItems: 3 },
-  { threads: 2, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 2, hotPaths: 3, longTasks: 3, markers: 4, warnings: 2, pathFrames: 6, pageItems: 3 },
-  { threads: 2, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 2, hotPaths: 2, longTasks: 3, markers: 3, warnings: 2, pathFrames: 5, pageItems: 2 },
-  { threads: 1, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 1, hotPaths: 2, longTasks: 2, markers: 2, warnings: 1, pathFrames: 5, pageItems: 2 },
-  { threads: 1, otherThreadNames: 2, selfFunctions: 3, totalFunctions: 0, hotPaths: 1, longTasks: 2, markers: 0, warnings: 1, pathFrames: 5, pageItems: 2 },
-  { threads: 1, otherThreadNames: 0, selfFunctions: 2, totalFunctions: 0, hotPaths: 0, longTasks: 1, markers: 0, warnings: 1, pathFrames: 4, pageItems: 1 },
-  { threads: 1, otherThreadNames: 0, selfFunctions: 0, totalFunctions: 0, hotPaths: 0, longTasks: 0, markers: 0, warnings: 0, pathFrames: 0, pageItems: 1 },
+  { threads: 8, otherThreadNames: 10, selfFunctions: 10, totalFunctions: 6, hotPaths: 6, longTasks: 10, markers: 15, warnings: 6, pathFrames: 10, pageItems: 5 },
+  { threads: 6, otherThreadNames: 8, selfFunctions: 8, totalFunctions: 5, hotPaths: 5, longTasks: 8, markers: 10, warnings: 5, pathFrames: 8, pageItems: 5 },
+  { threads: 5, otherThreadNames: 6, selfFunctions: 7, totalFunctions: 4, hotPaths: 4, longTasks: 6, markers: 8, warnings: 4, pathFrames: 8, pageItems: 5 },
+  { threads: 4, otherThreadNames: 5, selfFunctions: 6, totalFunctions: 3, hotPaths: 4, longTasks: 5, markers: 6, warnings: 3, pathFrames: 7, pageItems: 5 },
+  { threads: 3, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 3, hotPaths: 3, longTasks: 4, markers: 5, warnings: 3, pathFrames: 6, pageItems: 4 },
+  { threads: 2, otherThreadNames: 4, selfFunctions: 5, totalFunctions: 2, hotPaths: 3, longTasks: 3, markers: 4, warnings: 2, pathFrames: 6, pageItems: 4 },
+  { threads: 2, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 2, hotPaths: 2, longTasks: 3, markers: 3, warnings: 2, pathFrames: 5, pageItems: 4 },
+  { threads: 1, otherThreadNames: 3, selfFunctions: 4, totalFunctions: 1, hotPaths: 2, longTasks: 2, markers: 2, warnings: 1, pathFrames: 5, pageItems: 3 },
+  { threads: 1, otherThreadNames: 2, selfFunctions: 3, totalFunctions: 0, hotPaths: 1, longTasks: 2, markers: 0, warnings: 1, pathFrames: 5, pageItems: 3 },
+  { threads: 1, otherThreadNames: 0, selfFunctions: 2, totalFunctions: 0, hotPaths: 0, longTasks: 1, markers: 0, warnings: 1, pathFrames: 4, pageItems: 3 },
+  { threads: 1, otherThreadNames: 0, selfFunctions: 0, totalFunctions: 0, hotPaths: 0, longTasks: 0, markers: 0, warnings: 0, pathFrames: 0, pageItems: 3 },
 ];
 
 export interface RenderedSummary {
