@@ -34,7 +34,8 @@ export function summarizePage(page: PageInsights, traceStart: number, threads: r
   const summary: PageSummary = {
     navigations,
     omittedNavigationCount: page.navigations.length - navigations.length,
-    cls: page.cls ? round(page.cls.score, 4) : null,
+    // A page load without shifts scores 0, as each navigation does; a recording without navigations or shifts has no CLS.
+    cls: page.cls ? round(page.cls.score, 4) : page.navigations.length > 0 ? 0 : null,
     inpMs: page.inp ? round(page.inp.durationMs, 3) : null,
     network: {
       requests: page.requests.length,
