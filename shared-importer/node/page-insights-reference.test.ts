@@ -40,7 +40,6 @@ interface Reference {
   inpMs?: number;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the engine's data is untyped here */
 async function reference(path: string): Promise<Reference | { error: string }> {
   const quiet = { warn: console.warn, error: console.error, log: console.log };
   console.warn = console.error = console.log = () => {};
@@ -79,7 +78,6 @@ async function reference(path: string): Promise<Reference | { error: string }> {
     Object.assign(console, quiet);
   }
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const BREAKDOWN_KEYS = { ttfb: 'ttfbMs', loadDelay: 'loadDelayMs', loadDuration: 'loadDurationMs', renderDelay: 'renderDelayMs' } as const;
 
