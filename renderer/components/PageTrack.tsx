@@ -10,10 +10,10 @@ import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { PageInsights } from '../../shared-importer/src/page/page-types.ts';
 import { recordPageTrackDraw } from '../debug/frame-stats.ts';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
-import { clampViewport, fullViewport, type Viewport } from '../flame-chart/viewport.ts';
+import { centerOn, clampViewport, fullViewport, type Viewport } from '../flame-chart/viewport.ts';
 import { DRAG_THRESHOLD_PX, viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatCount } from '../format/units.ts';
-import { pageItem } from '../page-track/page-items.ts';
+import { neighbourRequestId, pageItem, pageItemRange } from '../page-track/page-items.ts';
 import { buildPageTrackLayout, hitTest, maxTrackScroll, scrollToShowRow, type PageTrackLayout, type TrackHit, type TrackView } from '../page-track/page-track-layout.ts';
 import { PageTrackRenderer } from '../page-track/page-track-renderer.ts';
 import { readPageTrackTheme, type PageTrackTheme } from '../page-track/page-track-theme.ts';
@@ -200,10 +200,24 @@ function PageTrackCanvas({ chartId, chartLayout, profile, layout }: { chartId: s
     const hit = hitAt(event.clientX, event.clientY);
     if (hit) showPageItem(profile, idOfHit(hit), useViewStore.getState().threadId);
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
+  /** Shift+←/→ walk the requests in start order, the chart following the one selected. */
+  const stepRequest = (step: 1 | -1) => {
     const store = useViewStore.getState();
-    if (event.key === 'PageDown' || event.key === 'PageUp') {
+    const id = neighbourRequestId(page, store.selectedPageItem, step);
+    if (!id) return;
+    store.pageItemSelected(id);
+    const item = pageItem(page, id)!;
+    const { start, end } = pageItemRange(item);
+    const v = viewport();
+    if (end < v.x0 || start > v.x1) setViewport(centerOn(v, bounds, (start + end) / 2));
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const store = useViewStore.getState();
+    if (event.shiftKey) {
+      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+      stepRequest(event.key === 'ArrowRight' ? 1 : -1);
+    } else if (event.key === 'PageDown' || event.key === 'PageUp') {
       const step = (event.key === 'PageDown' ? 1 : -1) * Math.max(1, size.current.height / 2);
       scrollY.current = Math.max(0, Math.min(scrollY.current + step, maxTrackScroll(layout, size.current.height)));
       scheduleDraw();
@@ -225,7 +239,7 @@ function PageTrackCanvas({ chartId, chartLayout, profile, layout }: { chartId: s
         ref={canvasRef}
         tabIndex={0}
         role="img"
-        aria-label={`Page track: ${page.navigations.length} navigations, ${page.requests.length} network requests, ${page.layoutShifts.length} layout shifts, ${page.interactions.length} interactions. W and S zoom, A and D pan, Page Up and Page Down scroll the requests; the selected item is described in the summary's Page section.`}
+        aria-label={`Page track: ${page.navigations.length} navigations, ${page.requests.length} network requests, ${page.layoutShifts.length} layout shifts, ${page.interactions.length} interactions. W and S zoom, A and D pan, Page Up and Page Down scroll the requests, Shift+arrow keys select the next or previous request, Enter zooms to the selection; the selected item is described in the summary's Page section.`}
         data-testid="page-track-canvas"
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}

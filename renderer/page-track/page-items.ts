@@ -77,3 +77,15 @@ export function navigationAt(page: PageInsights, t: number): PageNavigation | nu
   for (let i = page.navigations.length - 1; i >= 0; i--) if (page.navigations[i].start <= t) return page.navigations[i];
   return null;
 }
+
+/**
+ * The request after (step 1) or before (step -1) the one selected, in start
+ * order; from no request selected, the first or the last. Null past the ends.
+ */
+export function neighbourRequestId(page: PageInsights, selectedId: string | null, step: 1 | -1): string | null {
+  const requests = page.requests;
+  if (requests.length === 0) return null;
+  const item = selectedId ? pageItem(page, selectedId) : null;
+  if (item?.kind !== 'request') return (step === 1 ? requests[0] : requests[requests.length - 1]).id;
+  return requests[requests.indexOf(item.request) + step]?.id ?? null;
+}

@@ -125,9 +125,15 @@ describe('page insights in Chromium against the browser host', () => {
     const zoom = await chartWindow(page, lcp);
     assert.ok(zoom.x0 <= request.start && zoom.x1 >= requestEnd(request), 'the request is in view');
     assert.ok(zoom.x1 - zoom.x0 < before.x1 - before.x0, 'zoomed in to it');
-    // The keyboard reaches the same buttons.
+    // The keyboard reaches the same buttons, and in the track walks the requests in start order.
     await button.focus();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-item-id')), id);
+    const next = insights.requests[insights.requests.indexOf(request) + 1] ?? request;
+    await page.focus('[data-testid="page-track-canvas"]');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, next.url);
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, request.url);
     await page.locator('[data-testid="summary-page"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'page-section');
   });
