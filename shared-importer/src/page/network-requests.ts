@@ -39,6 +39,8 @@ interface RequestEvents {
   lastData?: PageEvent;
   priorityChange?: PageEvent;
   blockingChange?: PageEvent;
+  /** Served from the memory cache (ResourceMarkAsCached). */
+  memoryCached?: boolean;
 }
 
 const RESOURCE_KINDS = new Set<PageEventKind>([
@@ -49,6 +51,7 @@ const RESOURCE_KINDS = new Set<PageEventKind>([
   PageEventKind.Finish,
   PageEventKind.ChangePriority,
   PageEventKind.RenderBlockingStatusChange,
+  PageEventKind.MarkAsCached,
 ]);
 
 /** Requests in start order, ids "req1"… in that order. `events` must be in time order. */
@@ -92,6 +95,9 @@ function groupByRequestId(events: readonly PageEvent[]): Map<string, RequestEven
         break;
       case PageEventKind.RenderBlockingStatusChange:
         g.blockingChange = e;
+        break;
+      case PageEventKind.MarkAsCached:
+        g.memoryCached = true;
     }
   }
   return groups;
@@ -118,7 +124,8 @@ function requestOf(chromeId: string, g: RequestEvents): RequestRecord | undefine
   setIf(request, 'renderBlocking', text(g.blockingChange?.data.renderBlocking) ?? text(last.data.renderBlocking));
   setIf(request, 'protocol', text(response?.protocol));
   setIf(request, 'initiator', initiatorOf(last.data));
-  if (typeof response?.fromCache === 'boolean') request.fromCache = response.fromCache;
+  if (g.memoryCached) request.fromCache = true;
+  else if (typeof response?.fromCache === 'boolean') request.fromCache = response.fromCache;
   if (typeof finish?.didFail === 'boolean') request.failed = finish.didFail;
   const firstByteAt = g.response ? firstByteOf(g.response) : undefined;
   setIf(request, 'responseStart', firstByteAt ?? g.response?.ts);
