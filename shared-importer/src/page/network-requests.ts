@@ -7,7 +7,7 @@
 // PreloadRenderBlockingStatusChange.
 import { isObject } from '../input/json-document.ts';
 import type { NetworkRequest } from './page-types.ts';
-import { PageEventKind, type PageEvent } from './page-event-collector.ts';
+import { NETWORK_EVENT_KINDS, PageEventKind, type PageEvent } from './page-event-collector.ts';
 import { setIf } from './set-if.ts';
 
 /** Schemes DevTools lists as requests. */
@@ -43,17 +43,6 @@ interface RequestEvents {
   memoryCached?: boolean;
 }
 
-const RESOURCE_KINDS = new Set<PageEventKind>([
-  PageEventKind.WillSendRequest,
-  PageEventKind.SendRequest,
-  PageEventKind.ReceiveResponse,
-  PageEventKind.ReceivedData,
-  PageEventKind.Finish,
-  PageEventKind.ChangePriority,
-  PageEventKind.RenderBlockingStatusChange,
-  PageEventKind.MarkAsCached,
-]);
-
 /** Requests in start order, ids "req1"… in that order. `events` must be in time order. */
 export function buildNetworkRequests(events: readonly PageEvent[]): RequestRecord[] {
   const records: RequestRecord[] = [];
@@ -69,7 +58,7 @@ export function buildNetworkRequests(events: readonly PageEvent[]): RequestRecor
 function groupByRequestId(events: readonly PageEvent[]): Map<string, RequestEvents> {
   const groups = new Map<string, RequestEvents>();
   for (const e of events) {
-    if (!RESOURCE_KINDS.has(e.kind)) continue;
+    if (!NETWORK_EVENT_KINDS.has(e.kind)) continue;
     const id = e.data.requestId;
     if (typeof id !== 'string') continue;
     let g = groups.get(id);
