@@ -53,6 +53,7 @@ const PAGE_LOAD: Event[] = [
   send(NAV + 75_000, 'to-data', 'https://example.com/r'),
   send(NAV + 76_000, 'to-data', 'data:text/plain,x'), // redirected to a data: URL: not a network request either
   resource('ResourceChangePriority', NAV + 74_000, { requestId: 'css', priority: 'VeryHigh' }),
+  resource('ResourceMarkAsCached', NAV + 72_500, { requestId: 'body' }),
   paint('firstPaint', NAV + 200_000, 'N1'),
   paint('firstContentfulPaint', NAV + 200_000, 'N1'),
   paint('largestContentfulPaint::Candidate', NAV + 200_000, 'N1', { candidateIndex: 1, type: 'text', nodeId: 5 }),
@@ -79,6 +80,8 @@ describe('page insights from hand-written Chrome traces', () => {
     assert.equal(css.priority, 'VeryHigh');
     assert.equal(css.encodedBytes, 100);
     assert.equal(css.decodedBytes, 300);
+    assert.equal(css.fromCache, undefined, 'no response: not known');
+    assert.equal(page.requests[3].fromCache, true, 'served from the memory cache');
     assert.equal(page.navigations[0].url, 'https://www.example.com/', 'the document URL after its redirect');
   });
 

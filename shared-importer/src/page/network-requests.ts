@@ -7,7 +7,7 @@
 // PreloadRenderBlockingStatusChange.
 import { isObject } from '../input/json-document.ts';
 import type { NetworkRequest } from './page-types.ts';
-import { PageEventKind, type PageEvent } from './page-event-collector.ts';
+import { NETWORK_EVENT_KINDS, PageEventKind, type PageEvent } from './page-event-collector.ts';
 import { setIf } from './set-if.ts';
 
 /** Schemes DevTools lists as requests. */
@@ -39,17 +39,9 @@ interface RequestEvents {
   lastData?: PageEvent;
   priorityChange?: PageEvent;
   blockingChange?: PageEvent;
+  /** Served from the memory cache (ResourceMarkAsCached). */
+  memoryCached?: boolean;
 }
-
-const RESOURCE_KINDS = new Set<PageEventKind>([
-  PageEventKind.WillSendRequest,
-  PageEventKind.SendRequest,
-  PageEventKind.ReceiveResponse,
-  PageEventKind.ReceivedData,
-  PageEventKind.Finish,
-  PageEventKind.ChangePriority,
-  PageEventKind.RenderBlockingStatusChange,
-]);
 
 /** Requests in start order, ids "req1"… in that order. `events` must be in time order. */
 export function buildNetworkRequests(events: readonly PageEvent[]): RequestRecord[] {
@@ -66,7 +58,7 @@ export function buildNetworkRequests(events: readonly PageEvent[]): RequestRecor
 function groupByRequestId(events: readonly PageEvent[]): Map<string, RequestEvents> {
   const groups = new Map<string, RequestEvents>();
   for (const e of events) {
-    if (!RESOURCE_KINDS.has(e.kind)) continue;
+    if (!NETWORK_EVENT_KINDS.has(e.kind)) continue;
     const id = e.data.requestId;
     if (typeof id !== 'string') continue;
     let g = groups.get(id);
@@ -92,6 +84,9 @@ function groupByRequestId(events: readonly PageEvent[]): Map<string, RequestEven
         break;
       case PageEventKind.RenderBlockingStatusChange:
         g.blockingChange = e;
+        break;
+      case PageEventKind.MarkAsCached:
+        g.memoryCached = true;
     }
   }
   return groups;
@@ -118,7 +113,8 @@ function requestOf(chromeId: string, g: RequestEvents): RequestRecord | undefine
   setIf(request, 'renderBlocking', text(g.blockingChange?.data.renderBlocking) ?? text(last.data.renderBlocking));
   setIf(request, 'protocol', text(response?.protocol));
   setIf(request, 'initiator', initiatorOf(last.data));
-  if (typeof response?.fromCache === 'boolean') request.fromCache = response.fromCache;
+  if (g.memoryCached) request.fromCache = true;
+  else if (typeof response?.fromCache === 'boolean') request.fromCache = response.fromCache;
   if (typeof finish?.didFail === 'boolean') request.failed = finish.didFail;
   const firstByteAt = g.response ? firstByteOf(g.response) : undefined;
   setIf(request, 'responseStart', firstByteAt ?? g.response?.ts);

@@ -58,8 +58,11 @@ const PAGE_EVENT_NAMES: readonly (readonly [name: string, kind: PageEventKind])[
   ['EventTiming', PageEventKind.EventTiming],
 ];
 
-/** Kinds the page insights show in full (the network waterfall), so they are not also drawn as bare markers. */
-const SHOWN_AS_PAGE_DATA = new Set<PageEventKind>([
+/**
+ * The network events (Resource*) a request is built from; the page insights
+ * show them in full (the waterfall), so they are not also drawn as bare markers.
+ */
+export const NETWORK_EVENT_KINDS: ReadonlySet<PageEventKind> = new Set<PageEventKind>([
   PageEventKind.WillSendRequest,
   PageEventKind.SendRequest,
   PageEventKind.ReceiveResponse,
@@ -118,7 +121,7 @@ export class PageEventCollector {
 
   /** Whether events of this kind are shown through the page data rather than as markers. */
   static replacesMarker(kind: PageEventKind): boolean {
-    return SHOWN_AS_PAGE_DATA.has(kind);
+    return NETWORK_EVENT_KINDS.has(kind);
   }
 
   add(kind: PageEventKind, s: ScannedEvent): void {
