@@ -36,10 +36,10 @@ export function PageSectionView({ profile, page, selected }: { profile: Profile;
         <NavigationView key={nav.id} profile={profile} page={page} nav={nav} selected={selected} />
       ))}
       {page.navigations.length === 0 && (
-        <>
+        <div className="page-navigation" data-testid="page-recording">
           <p className="muted">No navigation in this recording; over all of it:</p>
           <HighlightLists profile={profile} page={page} highlights={recordingHighlights(page)} selected={selected} />
-        </>
+        </div>
       )}
       {item && (
         <div className="page-selected" aria-live="polite" data-testid="page-selected">

@@ -72,7 +72,7 @@ export function PageTrack({ chartId, chartLayout, profile, page }: PageTrackProp
           {formatCount(page.navigations.length)} {page.navigations.length === 1 ? 'navigation' : 'navigations'} · {formatCount(page.requests.length)}{' '}
           {page.requests.length === 1 ? 'request' : 'requests'}
         </span>
-        {open && (
+        {open && page.requests.length > 0 && (
           <ul className="page-track-legend" aria-label="Request colours">
             <li>
               <span className="swatch page-blocking" aria-hidden="true" />
