@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { FORMAT_CATALOG, type TraceFormat } from '../../shared-importer/src/formats/catalog.ts';
 import type { WeightUnit } from '../../shared-importer/src/model/profile.ts';
-import { PAGE_SUMMARY_LIMITS } from '../../shared-importer/src/summary/summarize-page.ts';
+import { PAGE_SUMMARY_LIMITS } from '../../shared-importer/src/summary/page-summary-limits.ts';
 import type { PageRequestSummary, PageSummary, TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { describeValidationError } from './chat-messages.ts';
 import { utf8ByteLength } from './utf8-bytes.ts';

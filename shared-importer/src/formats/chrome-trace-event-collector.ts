@@ -215,11 +215,16 @@ export class TraceEventCollector {
       // Inline check of the last thread's cache: the common case, once per event.
       const events = s.pid === this.lastPid && s.tid === this.lastTid ? this.lastThread!.events : this.threadOf(s.pid, s.tid).events;
       const cachedCat = this.cachedCat;
-      const frame = cachedCat.length > name && cachedCat[name] === cat ? this.cachedFrame[name] : this.frameOf(name, cat);
-      if (ph === PH_COMPLETE) {
-        // A few page events come as X (navigationStart, ResourceChangePriority in some Chrome versions).
-        const pageKind = this.page.kindOf(name);
+      let frame: number;
+      if (cachedCat.length > name && cachedCat[name] === cat) frame = this.cachedFrame[name];
+      else {
+        frame = this.frameOf(name, cat);
+        // A few page events come as X (navigationStart, ResourceChangePriority in some Chrome
+        // versions). Their names are never cached, so they all come this way and the hot path pays nothing.
+        const pageKind = ph === PH_COMPLETE ? this.page.kindOf(name) : 0;
         if (pageKind !== 0) this.page.add(pageKind, s);
+      }
+      if (ph === PH_COMPLETE) {
         let dur = s.dur;
         if (!(dur >= 0)) dur = s.tdur >= 0 ? s.tdur : 0;
         events.pushComplete(ts, dur, frame);
@@ -320,6 +325,7 @@ export class TraceEventCollector {
       this.frameOfPair.set(key, frame);
       this.frameNameIds[frame] = name;
     }
+    if (this.page.kindOf(name) !== 0) return frame; // page event names stay off the cache (see onEvent)
     this.cachedCat[name] = cat;
     this.cachedFrame[name] = frame;
     return frame;

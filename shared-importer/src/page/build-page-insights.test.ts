@@ -150,6 +150,15 @@ describe('page insights from hand-written Chrome traces', () => {
     assert.equal(page.cls?.clusterId, 'cluster1');
   });
 
+  it('page events written as X (complete) events count too, every one of them', async () => {
+    const change = (ts: number, requestId: string): Event => ({
+      name: 'ResourceChangePriority', ph: 'X', ts, dur: 1, pid: 1, tid: 1, cat: 'devtools.timeline', args: { data: { requestId, priority: 'Low' } },
+    });
+    // The second X of the same name would find its frame cached: it must still be read as a page event.
+    const page = (await pageOf([...PAGE_LOAD, change(NAV + 100_000, 'late'), change(NAV + 100_001, 'body')]))!;
+    assert.deepEqual(page.requests.filter((r) => r.priority === 'Low').map((r) => r.url), ['https://example.com/late.js', 'https://example.com/b.js']);
+  });
+
   it('a trace without page events has no page', async () => {
     assert.equal(await pageOf([{ name: 'RunTask', ph: 'X', ts: 1, dur: 5, pid: 1, tid: 1 }]), undefined);
   });

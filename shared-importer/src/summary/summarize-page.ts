@@ -5,22 +5,9 @@
 // can point at items.
 import { rate } from '../page/metric-rating.ts';
 import type { NetworkRequest, PageInsights, PageNavigation } from '../page/page-types.ts';
+import { PAGE_SUMMARY_LIMITS } from './page-summary-limits.ts';
 import { clipName, round } from './summarize-profile.ts';
 import type { PageNavigationSummary, PageRequestSummary, PageSummary, ThreadSummary } from './summary-types.ts';
-
-/** How many of each list the summary keeps (the text shows fewer at small budgets). */
-export const PAGE_SUMMARY_LIMITS = {
-  navigations: 5,
-  renderBlocking: 5,
-  slowestRequests: 5,
-  largestShifts: 3,
-  missing: 10,
-  missingChars: 400,
-  /** URLs are cut here: query strings of analytics beacons run to kilobytes. */
-  urlChars: 200,
-  /** Element names, MIME types, event types. */
-  nameChars: 60,
-} as const;
 
 /** `traceStart` in the profile's clock (µs); `threads` the summarised ones, whose long tasks an interaction may overlap. */
 export function summarizePage(page: PageInsights, traceStart: number, threads: readonly ThreadSummary[]): PageSummary {
