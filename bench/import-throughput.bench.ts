@@ -22,6 +22,13 @@
 // and how much building the profile; and gunzip timed while the process imports
 // on the other core shows how much that alone slows zlib on this machine.
 //
+// The web page extraction (navigations, requests, shifts, interactions read
+// while streaming, page insights built after) is costed as a same-run ratio:
+// in one process, imports with it and with it switched off (every event's
+// page-kind lookup answering "none") alternate, median of same-round ratios;
+// on the 100 MB generated trace (no page events: the lookup's cost) and on a
+// real Lighthouse page-load trace (its events parsed and the insights built).
+//
 // Run: npm run bench -- import   (or node --import tsx bench/import-throughput.bench.ts)
 // The same file, run with `--rss-probe <trace>`, is the child that imports once and reports its peak RSS.
 import { spawnSync } from 'node:child_process';
@@ -32,6 +39,7 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip, createGzip } from 'node:zlib';
 import { importTraceFile, nodeGunzip, readFileChunks } from '../shared-importer/node/node-host.ts';
 import { TraceEventScanner } from '../shared-importer/src/formats/chrome-trace-event-scanner.ts';
+import { PageEventCollector } from '../shared-importer/src/page/page-event-collector.ts';
 import { importProfilesFromArrayBuffer, loadTokenizer, renderSummaryText, summarizeProfile } from '../shared-importer/src/index.ts';
 import { cachedTrace } from './trace-generator.ts';
 import { median, printTable, round, writeBenchReport } from './bench-report.ts';
@@ -41,6 +49,11 @@ const MB = 1024 * 1024;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const GZ_ROUNDS = Number(process.env.BENCH_GZ_ROUNDS ?? 3);
 const PAIRED_ROUNDS = Number(process.env.BENCH_PAIRED_ROUNDS ?? 14);
+const PAGE_ROUNDS = Number(process.env.BENCH_PAGE_ROUNDS ?? 9);
+/** A page-load trace imports in milliseconds: many more rounds, so the median is steady. */
+const PAGE_LOAD_ROUNDS = Number(process.env.BENCH_PAGE_LOAD_ROUNDS ?? 61);
+/** A real page load recorded by Lighthouse (27 requests, LCP image, render-blocking CSS). */
+const PAGE_LOAD_TRACE = new URL('../../shared/traces/lighthouse/user-flow-step3-trace.json', import.meta.url).pathname;
 
 interface ProbeResult {
   maxRssBytes: number;
@@ -248,6 +261,82 @@ async function pairedProbe(json: string, warmJson: string): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
+interface PageCost {
+  rounds: number;
+  /** Median over rounds of (import with page extraction) / (import without) in the same round. */
+  medianRatio: number;
+  minRatio: number;
+  maxRatio: number;
+  /** Best import time with and without the extraction. */
+  withMs: number;
+  withoutMs: number;
+  pageRequests: number;
+}
+
+/**
+ * Child mode: imports of `path` with the page extraction and with it off
+ * (PageEventCollector.kindOf answering 0 for every event, so nothing is
+ * collected and no insights built) in turns, the order rotating each round.
+ */
+async function pageCostProbe(path: string, warmJson: string, rounds: number): Promise<void> {
+  const kindOf = PageEventCollector.prototype.kindOf;
+  const extraction = (on: boolean) => {
+    PageEventCollector.prototype.kindOf = on ? kindOf : () => 0;
+  };
+  const importWith = async (on: boolean) => {
+    extraction(on);
+    const started = performance.now();
+    const profile = await importTraceFile(path);
+    return { ms: performance.now() - started, requests: profile.page?.requests.length ?? 0 };
+  };
+  for (const on of [true, false]) {
+    extraction(on);
+    await importTraceFile(warmJson);
+    // The page code is warmed on the measured trace too: the 10 MB warm-up trace has no page events.
+    for (let i = 0; i < 5; i++) await importWith(on);
+  }
+  const ratios: number[] = [];
+  let withMs = Infinity;
+  let withoutMs = Infinity;
+  let pageRequests = 0;
+  for (let round = 0; round < rounds; round++) {
+    const first = round % 2 === 0;
+    const a = await importWith(first);
+    const b = await importWith(!first);
+    const on = first ? a : b;
+    const off = first ? b : a;
+    ratios.push(on.ms / off.ms);
+    withMs = Math.min(withMs, on.ms);
+    withoutMs = Math.min(withoutMs, off.ms);
+    pageRequests = on.requests;
+  }
+  extraction(true);
+  const result: PageCost = { rounds, medianRatio: median(ratios), minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios), withMs, withoutMs, pageRequests };
+  process.stdout.write(JSON.stringify(result));
+}
+
+function measurePageCost(path: string, warmJson: string, rounds: number): PageCost {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--page-cost', path, warmJson, String(rounds)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+  });
+  if (child.status !== 0) throw new Error(`page cost failed for ${path}: ${child.stderr}`);
+  return JSON.parse(child.stdout) as PageCost;
+}
+
+function pageCostRow(input: string, cost: PageCost): string[] {
+  return [
+    input,
+    'import with / without page extraction, in turns',
+    `${round(cost.withMs)} ms`,
+    '',
+    '',
+    `extraction costs ${round((cost.withMs / cost.withoutMs - 1) * 100, 1)}% of import time, best of ${cost.rounds} each (target <= 5%; without it ${round(cost.withoutMs)} ms); ` +
+      `median of same-round ratios ${round((cost.medianRatio - 1) * 100, 1)}% (${round(cost.minRatio, 2)}-${round(cost.maxRatio, 2)}x); ${cost.pageRequests} requests found`,
+  ];
+}
+
 function measurePaired(json: string, warmJson: string): PairedRounds {
   const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--paired', json, warmJson], {
     cwd: ROOT,
@@ -304,6 +393,7 @@ async function main(): Promise<void> {
         oursGz = best(oursGz, measure('import-gz', json, warm.json));
       }
       const paired = measurePaired(json, warm.json);
+      const pageCost = measurePageCost(json, warm.json, PAGE_ROUNDS);
       const ratio = (a: Timing, b: Timing) => ({ wall: round(a.wallMs / b.wallMs, 2), cpu: round(a.cpuMs / b.cpuMs, 2) });
       Object.assign(row, {
         gzBytes: statSync(gz).size,
@@ -325,6 +415,7 @@ async function main(): Promise<void> {
         gzTimeVsGunzip: ratio(oursGz, gunzip),
         gzTimeVsPlainImport: ratio(oursGz, ours),
         gzPairedRounds: paired,
+        pageExtraction: pageCost,
       });
       const cells = (what: string, input: string, t: Timing, note: string) => [
         input,
@@ -353,6 +444,7 @@ async function main(): Promise<void> {
             `the scan alone, no profile built: ${round(paired.scanMedianRatio, 2)}x; ` +
             `gunzip itself, while this process imports on the other core: ${round(paired.gunzipBesideImportMedianRatio, 2)}x`,
         ],
+        pageCostRow(`${mb} MB .json (no page events)`, pageCost),
       );
     }
 
@@ -377,6 +469,10 @@ async function main(): Promise<void> {
     rows.push(row);
   }
 
+  // A real page load: its Resource*, paint and shift events parsed, the insights built.
+  const pageLoad = measurePageCost(PAGE_LOAD_TRACE, warm.json, PAGE_LOAD_ROUNDS);
+  table.push(pageCostRow(`Lighthouse page load ${round(statSync(PAGE_LOAD_TRACE).size / MB, 1)} MB .json`, pageLoad));
+
   printTable(['input', 'what', 'wall time', 'CPU time', 'throughput', 'ratio'], table);
   const report = {
     bench: 'import-throughput',
@@ -387,6 +483,7 @@ async function main(): Promise<void> {
     loadAverage: loadavg(),
     baselinePeakRssBytes10MB: baseline.maxRssBytes,
     results: rows,
+    pageLoadExtraction: { trace: PAGE_LOAD_TRACE, ...pageLoad },
   };
   writeBenchReport('import-throughput', report);
 }
@@ -395,6 +492,8 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--rss-probe') {
   await rssProbe(process.argv[3]);
+} else if (process.argv[2] === '--page-cost') {
+  await pageCostProbe(process.argv[3], process.argv[4], Number(process.argv[5]));
 } else if (process.argv[2] === '--paired') {
   await pairedProbe(process.argv[3], process.argv[4]);
 } else if (process.argv[2] === '--measure') {

@@ -38,8 +38,11 @@ async function staticImports(entry: string): Promise<string[]> {
 }
 
 const TOKENIZERS = /\/node_modules\/(js-tiktoken|gpt-tokenizer|tiktoken)\//;
-/** shared-importer's code; its format catalog is data only (what the summary schema checks `format` against). */
-const IMPORTER = /\/shared-importer\/(?!src\/formats\/catalog\.ts$)/;
+/**
+ * shared-importer's code; its format catalog and the page summary's limits are data only (what the
+ * summary schema checks `format` and the page block's lists against).
+ */
+const IMPORTER = /\/shared-importer\/(?!src\/formats\/catalog\.ts$|src\/summary\/page-summary-limits\.ts$)/;
 
 Deno.test('process-ai-turn starts without the tokenizer or the trace importer', async () => {
   const modules = await staticImports('process-ai-turn/index.ts');

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { FORMAT_CATALOG, type TraceFormat } from '../../shared-importer/src/formats/catalog.ts';
 import type { WeightUnit } from '../../shared-importer/src/model/profile.ts';
-import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { PAGE_SUMMARY_LIMITS } from '../../shared-importer/src/summary/page-summary-limits.ts';
+import type { PageRequestSummary, PageSummary, TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { describeValidationError } from './chat-messages.ts';
 import { utf8ByteLength } from './utf8-bytes.ts';
 
@@ -96,6 +97,92 @@ const threadSummary = z.object({
   omittedMarkerCount: count,
 });
 
+// The page block: every list and string is bounded by what summarize-page.ts writes.
+const rating = z.enum(['good', 'needs-improvement', 'poor']);
+/** Page item ids ("nav1", "req12", "int3") and long task ids ("task:p1:t2:345"). */
+const itemId = z.string().max(120);
+const url = z.string().max(PAGE_SUMMARY_LIMITS.urlChars);
+const shortName = z.string().max(PAGE_SUMMARY_LIMITS.nameChars);
+
+const pageRequest: z.ZodType<PageRequestSummary> = z.object({
+  id: itemId,
+  url,
+  startMs: ms,
+  durationMs: ms,
+  ttfbMs: ms.optional(),
+  status: z.number().int().optional(),
+  mimeType: shortName.optional(),
+  priority: shortName.optional(),
+  renderBlocking: shortName.optional(),
+  transferBytes: count.optional(),
+});
+
+const pageNavigation = z.object({
+  id: itemId,
+  url,
+  startMs: ms,
+  fcpMs: msOrNull,
+  lcpMs: msOrNull,
+  dclMs: msOrNull,
+  loadMs: msOrNull,
+  cls: value.nullable(),
+  inpMs: msOrNull,
+  ratings: z.object({ fcp: rating.optional(), lcp: rating.optional(), cls: rating.optional(), inp: rating.optional() }),
+  lcp: z
+    .object({
+      element: shortName.optional(),
+      url: url.optional(),
+      requestId: itemId.optional(),
+      breakdown: z.object({ ttfbMs: ms, loadDelayMs: ms, loadDurationMs: ms, renderDelayMs: ms }).optional(),
+    })
+    .optional(),
+  inpInteractionId: itemId.optional(),
+  renderBlocking: z.array(pageRequest).max(PAGE_SUMMARY_LIMITS.renderBlocking),
+  renderBlockingCount: count,
+});
+
+const pageSummary: z.ZodType<PageSummary> = z.object({
+  navigations: z.array(pageNavigation).max(PAGE_SUMMARY_LIMITS.navigations),
+  omittedNavigationCount: count,
+  cls: value.nullable(),
+  clsRating: rating.optional(),
+  inpMs: msOrNull,
+  inpRating: rating.optional(),
+  inpInteractionId: itemId.optional(),
+  network: z.object({
+    requests: count,
+    renderBlocking: count,
+    transferBytes: count,
+    slowest: z.array(pageRequest).max(PAGE_SUMMARY_LIMITS.slowestRequests),
+  }),
+  worstShiftCluster: z
+    .object({
+      id: itemId,
+      startMs: ms,
+      score: value,
+      rating,
+      shiftCount: count,
+      largestShiftIds: z.array(itemId).max(PAGE_SUMMARY_LIMITS.largestShifts),
+    })
+    .optional(),
+  slowestInteraction: z
+    .object({
+      id: itemId,
+      type: shortName,
+      startMs: ms,
+      durationMs: ms,
+      rating,
+      inputDelayMs: ms,
+      processingMs: ms,
+      presentationDelayMs: ms,
+      longTaskId: itemId.optional(),
+    })
+    .optional(),
+  interactionCount: count,
+  layoutShiftCount: count,
+  missing: z.array(z.string().max(PAGE_SUMMARY_LIMITS.missingChars)).max(PAGE_SUMMARY_LIMITS.missing),
+});
+
 export const TraceSummarySchema: z.ZodType<TraceSummary> = z.object({
   format,
   fileName: z.string(),
@@ -110,6 +197,7 @@ export const TraceSummarySchema: z.ZodType<TraceSummary> = z.object({
   warnings: z.array(z.string()),
   stats: z.object({ eventCount: count, frameCount: count, intervalCount: count, threadCount: count }),
   settings: z.object({ longTaskThresholdMs: ms }),
+  page: pageSummary.optional(),
 });
 
 /** The summary, or why it is not one (a sentence for logs and the user). */

@@ -32,6 +32,20 @@ Deno.test('summaries of real recordings in five formats are valid and come back 
   }
 });
 
+Deno.test('the page block of a real page load is valid, and its lists are bounded', async () => {
+  const path = new URL('../lighthouse/user-flow-step3-trace.json', `file://${samples.replace(/\/?$/, '/')}`).pathname;
+  const handle = await Deno.open(path);
+  const summary = JSON.parse(JSON.stringify(summarizeProfile(await importProfileFromChunks('user-flow-step3-trace.json', handle.readable))));
+  assert(summary.page && summary.page.network.requests > 0, 'a page block');
+  const parsed = parseTraceSummary(summary);
+  assert(parsed.ok, parsed.ok ? '' : parsed.reason);
+  assertEquals(parsed.summary, summary);
+  const navigations = Array.from({ length: 6 }, () => summary.page.navigations[0]);
+  assert(!parseTraceSummary({ ...summary, page: { ...summary.page, navigations } }).ok, 'six navigations');
+  const longUrl = { ...summary.page.navigations[0], url: 'x'.repeat(10_000) };
+  assert(!parseTraceSummary({ ...summary, page: { ...summary.page, navigations: [longUrl] } }).ok, 'a 10,000-character URL');
+});
+
 Deno.test('what a client may write instead is refused with the reason', async () => {
   const real = JSON.parse(JSON.stringify(await summaryOf(REAL_TRACES[4]))) as Record<string, unknown> & { threads: Array<Record<string, unknown>> };
   const refusal = (json: unknown) => {

@@ -54,6 +54,9 @@ test('items cited by their summary id are buttons that show them; in code they s
     ['path:t0:40', 'path:t0:40'],
   ]);
   assert.match(html, /<code>\[fn7\]<\/code>/);
+  const page = renderToStaticMarkup(createElement(ShowCitedItem.Provider, { value: () => true }, createElement(ChatMarkdown, { text: 'LCP of [nav1] waited on [req12] and [req3]; [cluster2] holds [shift4]; [int1] is slowest. Not [request1] nor [nav].' })));
+  assert.deepEqual([...page.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]), ['nav1', 'req12', 'req3', 'cluster2', 'shift4', 'int1']);
+  assert.match(page, /Not \[request1\] nor \[nav\]/);
   // Without a trace to show them in, citations read as the text they were.
   assert.match(render('See [fn382].'), /<p>See <span class="chat-citation">\[fn382\]<\/span>\.<\/p>/);
 });

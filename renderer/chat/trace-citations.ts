@@ -1,8 +1,11 @@
 // The summary the model reads gives every item an id and asks it to cite
-// them ("[fn12]", "[task:t0:5]", "[path:t0:40]", "[thread t0]"). This remark
+// them ("[fn12]", "[task:t0:5]", "[path:t0:40]", "[thread t0]", and a web
+// page's "[nav1]", "[req12]", "[shift3]", "[cluster1]", "[int2]"). This remark
 // plugin turns each citation in an answer's text into a link to the item
 // (fragment href, which the sanitiser keeps); the chat renders those as
 // buttons that show the item in the chart. Code and links are left alone.
+
+import { PAGE_ITEM_ID_PATTERN } from '../page-track/page-items.ts';
 
 /** Where a citation link points: this prefix, then the summary id, URI-encoded (thread ids may hold anything). */
 const CITATION_HREF_PREFIX = '#trace-item:';
@@ -12,7 +15,7 @@ export function citedId(href: string | undefined): string | null {
   return href?.startsWith(CITATION_HREF_PREFIX) ? decodeURIComponent(href.slice(CITATION_HREF_PREFIX.length)) : null;
 }
 
-const CITATION = /\[(fn\d+|task:[^\]\s]+|path:[^\]\s]+|thread [^\]]+)\]/g;
+const CITATION = new RegExp(String.raw`\[(fn\d+|${PAGE_ITEM_ID_PATTERN}|task:[^\]\s]+|path:[^\]\s]+|thread [^\]]+)\]`, 'g');
 
 /** The part of an mdast node this plugin reads and writes. */
 interface MarkdownNode {

@@ -10,19 +10,18 @@ import { recordDraw } from '../debug/frame-stats.ts';
 import { frameColorBuckets, readFlameTheme, type FlameTheme } from '../flame-chart/frame-colors.ts';
 import { neighbourSlot, rowOfSlot, slotAt, type FlameLayout, type SlotStep } from '../flame-chart/flame-layout.ts';
 import { FlameRenderer } from '../flame-chart/flame-renderer.ts';
-import { centerOn, clampViewport, focusRange, fullViewport, panBy, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
+import { centerOn, clampViewport, focusRange, fullViewport, zoomAt, type Viewport } from '../flame-chart/viewport.ts';
+import { DRAG_THRESHOLD_PX, viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatWeight } from '../format/units.ts';
 import { searchMatches } from '../profile-views/search-matches.ts';
 import { chartActivated, registerChart } from '../state/chart-registry.ts';
 import { useViewStore } from '../state/view-store.ts';
-import { watchCanvasSurface } from './canvas-surface.ts';
+import type { CanvasSize } from './canvas-surface.ts';
+import { useCanvasFrames } from './use-canvas-frames.ts';
 import { FlameTooltip } from './FlameTooltip.tsx';
 
 const ROW_HEIGHT = 18;
 const AXIS_HEIGHT = 20;
-const KEY_ZOOM = 0.8;
-const KEY_PAN = 0.15;
-const DRAG_THRESHOLD_PX = 4;
 
 interface FlameChartProps {
   chartId: string;
@@ -40,25 +39,16 @@ interface FlameChartProps {
 export function FlameChart({ chartId, layout, profile, label, inverted = false, axisOrigin, markers, testId }: FlameChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const size = useRef({ width: 0, height: 0 });
   const renderer = useRef(new FlameRenderer());
-  const theme = useRef<FlameTheme | null>(null);
-  const frameRequest = useRef(0);
   const drag = useRef<{ x: number; y: number; start: Viewport; moved: boolean; pointerId: number } | null>(null);
   const bounds = { min: layout.min, max: layout.max };
   const [hoveredMarker, setHoveredMarker] = useState<{ marker: Marker; clientX: number; clientY: number } | null>(null);
 
   const viewport = (): Viewport => useViewStore.getState().viewports[chartId] ?? fullViewport(bounds);
-  const maxScrollY = () => Math.max(0, layout.rows * ROW_HEIGHT + AXIS_HEIGHT - size.current.height + ROW_HEIGHT);
-  const setViewport = (v: Viewport) => useViewStore.getState().viewportChanged(chartId, clampViewport(v, bounds, maxScrollY()));
+  const maxScrollY = (): number => Math.max(0, layout.rows * ROW_HEIGHT + AXIS_HEIGHT - size.current.height + ROW_HEIGHT);
+  const setViewport = (v: Viewport): void => useViewStore.getState().viewportChanged(chartId, clampViewport(v, bounds, maxScrollY()));
 
-  const draw = () => {
-    frameRequest.current = 0;
-    const canvas = canvasRef.current;
-    if (!canvas || size.current.width === 0) return;
-    const ctx = canvas.getContext('2d', { alpha: false });
-    if (!ctx) return;
-    theme.current ??= readFlameTheme(canvas);
+  const draw = (ctx: CanvasRenderingContext2D, size: CanvasSize, theme: FlameTheme) => {
     const state = useViewStore.getState();
     const { matches } = searchMatches(profile.frames, state.search);
     const unit = profile.unit;
@@ -67,8 +57,8 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
       {
         layout,
         viewport: viewport(),
-        width: size.current.width,
-        height: size.current.height,
+        width: size.width,
+        height: size.height,
         dpr: window.devicePixelRatio || 1,
         rowHeight: ROW_HEIGHT,
         axisHeight: AXIS_HEIGHT,
@@ -83,32 +73,23 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         axisOrigin: axisOrigin ?? layout.min,
         markers: markers ?? null,
       },
-      theme.current,
+      theme,
     );
     recordDraw(chartId, stats.ms, stats.rects, stats.mergedRuns, stats.labels);
   };
-  const scheduleDraw = () => {
-    if (frameRequest.current === 0) frameRequest.current = requestAnimationFrame(draw);
-  };
+  const { size, drawNow, scheduleDraw } = useCanvasFrames({
+    canvasRef,
+    containerRef,
+    readTheme: readFlameTheme,
+    draw,
+    onWheel: (event: WheelEvent, canvas: HTMLCanvasElement): void => setViewport(viewportAfterWheel(viewport(), bounds, event, canvas.getBoundingClientRect())),
+  });
   // Handlers registered once read the latest closures through this ref.
-  const latest = useRef({ draw, scheduleDraw, viewport, setViewport, bounds });
-  latest.current = { draw, scheduleDraw, viewport, setViewport, bounds };
+  const latest = useRef({ viewport, setViewport, bounds });
+  latest.current = { viewport, setViewport, bounds };
 
   useEffect(() => {
-    const container = containerRef.current!;
     const canvas = canvasRef.current!;
-    const stopSurface = watchCanvasSurface({
-      canvas,
-      container,
-      onResize: (cssSize) => {
-        size.current = cssSize;
-        latest.current.draw();
-      },
-      onThemeChange: () => {
-        theme.current = null;
-        latest.current.scheduleDraw();
-      },
-    });
     const unsubscribe = useViewStore.subscribe((s, prev) => {
       if (
         s.viewports[chartId] !== prev.viewports[chartId] ||
@@ -117,47 +98,22 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
         s.search !== prev.search ||
         (s.hovered !== prev.hovered && (s.hovered?.chartId === chartId || prev.hovered?.chartId === chartId))
       ) {
-        latest.current.scheduleDraw();
+        scheduleDraw();
       }
     });
-    // Wheel must be non-passive to stop the page from scrolling or zooming.
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      const rect = canvas.getBoundingClientRect();
-      const anchor = Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width));
-      const lineScale = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? rect.height : 1;
-      const dx = event.deltaX * lineScale;
-      const dy = event.deltaY * lineScale;
-      const v = latest.current.viewport();
-      if (event.ctrlKey || event.metaKey) {
-        // Trackpad pinch arrives as ctrl+wheel with small deltas.
-        latest.current.setViewport(zoomAt(v, latest.current.bounds, Math.exp(dy * 0.01), anchor));
-      } else if (Math.abs(dx) > Math.abs(dy) || event.shiftKey) {
-        latest.current.setViewport(panBy(v, latest.current.bounds, (event.shiftKey && dx === 0 ? dy : dx) / rect.width));
-      } else {
-        latest.current.setViewport(zoomAt(v, latest.current.bounds, Math.exp(dy * 0.002), anchor));
-      }
-    };
-    canvas.addEventListener('wheel', onWheel, { passive: false });
     const unregister = registerChart(chartId, {
       zoom: (factor) => latest.current.setViewport(zoomAt(latest.current.viewport(), latest.current.bounds, factor, 0.5)),
       reset: () => useViewStore.getState().viewportReset(chartId),
       focus: () => canvas.focus(),
     });
     return () => {
-      stopSurface();
       unsubscribe();
-      canvas.removeEventListener('wheel', onWheel);
       unregister();
-      if (frameRequest.current) cancelAnimationFrame(frameRequest.current);
-      frameRequest.current = 0;
     };
-  }, [chartId]);
+  }, [chartId, scheduleDraw]);
 
   // A new layout (thread or view switch) redraws at once.
-  useEffect(() => {
-    latest.current.draw();
-  }, [layout, profile]);
+  useEffect(drawNow, [layout, profile, drawNow]);
 
   const slotUnder = (clientX: number, clientY: number): number => {
     const canvas = canvasRef.current!;
@@ -265,42 +221,15 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
       event.preventDefault();
       return;
     }
-    switch (event.key) {
-      case 'w':
-      case 'W':
-      case '+':
-      case '=':
-      case 'ArrowUp':
-        setViewport(zoomAt(v, bounds, KEY_ZOOM, 0.5));
-        break;
-      case 's':
-      case 'S':
-      case '-':
-      case 'ArrowDown':
-        setViewport(zoomAt(v, bounds, 1 / KEY_ZOOM, 0.5));
-        break;
-      case 'a':
-      case 'A':
-      case 'ArrowLeft':
-        setViewport(panBy(v, bounds, -KEY_PAN));
-        break;
-      case 'd':
-      case 'D':
-      case 'ArrowRight':
-        setViewport(panBy(v, bounds, KEY_PAN));
-        break;
-      case '0':
-      case 'Escape':
-        store.viewportReset(chartId);
-        break;
-      case 'Enter': {
-        // Zoom to the selected block.
-        const sel = store.selectedSlot;
-        if (sel?.chartId === chartId) setViewport(focusRange(bounds, layout.x0[sel.slot], layout.x1[sel.slot], v.scrollY));
-        break;
-      }
-      default:
-        return;
+    if (event.key === 'Enter') {
+      // Zoom to the selected block.
+      const sel = store.selectedSlot;
+      if (sel?.chartId === chartId) setViewport(focusRange(bounds, layout.x0[sel.slot], layout.x1[sel.slot], v.scrollY));
+    } else {
+      const next = viewportAfterKey(v, bounds, event.key);
+      if (next === null) return;
+      if (next === 'reset') store.viewportReset(chartId);
+      else setViewport(next);
     }
     event.preventDefault();
   };

@@ -1,14 +1,15 @@
 // What the summariser found: the same facts the AI reads. Every function, hot
-// path and long task is a button that shows it in the flame chart. The
+// path, long task and page item is a button that shows it in the flame chart. The
 // summary arrives after the chart; until then the panel says so and shows the
 // importer's warnings, which the profile already carries.
-import type { ReactNode } from 'react';
 import type { TraceSummaryEvent } from '../../electron/ipc-contract.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { ThreadSummary, TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { formatCount, formatMilliseconds, formatSummaryValue } from '../format/units.ts';
 import { intervalOfTaskId, showFunction, showInterval } from '../state/navigation.ts';
 import { useViewStore } from '../state/view-store.ts';
+import { PageSection } from './PageSection.tsx';
+import { Section } from './SummarySection.tsx';
 import { SyncBadge } from './SyncStatus.tsx';
 import { TraceWarnings } from './TraceWarnings.tsx';
 
@@ -36,6 +37,7 @@ export function SummaryPanel({ profile, summary }: SummaryPanelProps) {
           <TraceWarnings warnings={warnings} />
         </Section>
       )}
+      {profile.page && <PageSection profile={profile} page={profile.page} />}
       {ready && <SummaryFacts profile={profile} summary={ready.summary} />}
     </aside>
   );
@@ -221,17 +223,5 @@ function ThreadSections({
         </Section>
       )}
     </>
-  );
-}
-
-function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
-  return (
-    <details className="summary-section" open>
-      <summary>
-        {title}
-        {count !== undefined && <span className="count">{count}</span>}
-      </summary>
-      {children}
-    </details>
   );
 }

@@ -14,6 +14,7 @@ import { useViewStore } from '../state/view-store.ts';
 import { DetailsPanel } from './DetailsPanel.tsx';
 import { FlameChart } from './FlameChart.tsx';
 import { FlameMinimap } from './FlameMinimap.tsx';
+import { PageTrack } from './PageTrack.tsx';
 import { SandwichView, sandwichChartIds } from './SandwichView.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -70,6 +71,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
     main = (
       <div className="chart-stack">
         <FlameMinimap chartId={chartId} layout={layout} profile={profile} />
+        {mode === 'time-order' && profile.page && <PageTrack chartId={chartId} chartLayout={layout} profile={profile} page={profile.page} />}
         <FlameChart
           key={chartId}
           chartId={chartId}

@@ -4,8 +4,25 @@
 import { chatTurnTimings, type ChatTurnTiming } from './chat-latency.ts';
 
 const MAX_SAMPLES = 10_000;
-const drawMs: number[] = [];
-let totalDraws = 0;
+
+/** The last MAX_SAMPLES draw times of one kind of canvas, numbered from the first. */
+class DrawSeries {
+  private readonly ms: number[] = [];
+  count = 0;
+  record(ms: number): void {
+    if (this.ms.length >= MAX_SAMPLES) this.ms.splice(0, this.ms.length - MAX_SAMPLES + 1);
+    this.ms.push(ms);
+    this.count++;
+  }
+  /** Statistics of the draws numbered `since` and later. */
+  stats(since = 0): { count: number; medianMs: number; p95Ms: number; maxMs: number } {
+    const sorted = this.ms.slice(Math.max(0, since - (this.count - this.ms.length))).sort((a, b) => a - b);
+    return { count: sorted.length, medianMs: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted.length ? sorted[sorted.length - 1] : 0 };
+  }
+}
+
+const chartDraws = new DrawSeries();
+const pageTrackDraws = new DrawSeries();
 let firstFrameAt: number | null = null;
 export interface DrawRecord {
   chartId: string;
@@ -16,11 +33,14 @@ export interface DrawRecord {
 let lastDraw: DrawRecord | null = null;
 
 export function recordDraw(chartId: string, ms: number, rects: number, mergedRuns: number, labels: number): void {
-  if (drawMs.length >= MAX_SAMPLES) drawMs.splice(0, drawMs.length - MAX_SAMPLES + 1);
-  drawMs.push(ms);
-  totalDraws++;
+  chartDraws.record(ms);
   lastDraw = { chartId, rects, mergedRuns, labels };
   if (firstFrameAt === null && rects + mergedRuns > 0) firstFrameAt = performance.now();
+}
+
+/** One draw of the page track (kept apart from the charts' draws, which tests wait on). */
+export function recordPageTrackDraw(ms: number): void {
+  pageTrackDraws.record(ms);
 }
 
 export interface LoadTiming {
@@ -68,6 +88,9 @@ export interface TraceAnalyserDebug {
   readonly lastDraw: DrawRecord | null;
   /** Draw times of the draws numbered sinceDraw and later (see drawCount). */
   drawStats(sinceDraw?: number): { count: number; medianMs: number; p95Ms: number; maxMs: number };
+  readonly pageTrackDrawCount: number;
+  /** The same for the page track's draws (numbered by pageTrackDrawCount). */
+  pageTrackDrawStats(sinceDraw?: number): { count: number; medianMs: number; p95Ms: number; maxMs: number };
   /** Chat turns from question sent to first answer character painted, oldest first. */
   readonly chatTurns: ChatTurnTiming[];
 }
@@ -75,7 +98,10 @@ export interface TraceAnalyserDebug {
 export function installDebugHooks(target: Window, viewports: () => TraceAnalyserDebug['viewports']): void {
   const api: TraceAnalyserDebug = {
     get drawCount() {
-      return totalDraws;
+      return chartDraws.count;
+    },
+    get pageTrackDrawCount() {
+      return pageTrackDraws.count;
     },
     get viewports() {
       return structuredClone(viewports());
@@ -93,13 +119,10 @@ export function installDebugHooks(target: Window, viewports: () => TraceAnalyser
       return chatTurnTimings();
     },
     drawStats(sinceDraw = 0) {
-      const sorted = drawMs.slice(Math.max(0, sinceDraw - (totalDraws - drawMs.length))).sort((a, b) => a - b);
-      return {
-        count: sorted.length,
-        medianMs: percentile(sorted, 0.5),
-        p95Ms: percentile(sorted, 0.95),
-        maxMs: sorted.length ? sorted[sorted.length - 1] : 0,
-      };
+      return chartDraws.stats(sinceDraw);
+    },
+    pageTrackDrawStats(sinceDraw = 0) {
+      return pageTrackDraws.stats(sinceDraw);
     },
   };
   Object.defineProperty(target, '__traceAnalyserDebug', { value: Object.freeze(api), writable: false, configurable: false });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatPercent, formatSummaryValue, formatWeight, niceStep } from './units.ts';
+import { formatMilliseconds, formatPercent, formatSummaryValue, formatWeight, niceStep } from './units.ts';
 
 test('weights read naturally in their unit', () => {
   assert.equal(formatWeight(0, 'microseconds'), '0 µs');
@@ -13,6 +13,9 @@ test('weights read naturally in their unit', () => {
   assert.equal(formatWeight(12345, 'samples'), '12,345 samples');
   assert.equal(formatWeight(2048, 'bytes'), '2 KiB');
   assert.equal(formatSummaryValue(12.34, 'ms'), '12.3 ms');
+  // A duration given in ms reads "0 ms" when zero (an LCP breakdown part), not "0 µs".
+  assert.equal(formatMilliseconds(0), '0 ms');
+  assert.equal(formatMilliseconds(0.5), '500 µs');
 });
 
 test('percentages and axis steps', () => {

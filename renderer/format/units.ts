@@ -27,7 +27,8 @@ export function formatMicroseconds(us: number): string {
 }
 
 export function formatMilliseconds(ms: number): string {
-  return formatMicroseconds(ms * 1e3);
+  // A zero reads in the unit it was given ("0 ms"), not the smallest one.
+  return ms === 0 ? '0 ms' : formatMicroseconds(ms * 1e3);
 }
 
 export function formatPercent(part: number, whole: number): string {

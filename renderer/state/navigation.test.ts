@@ -1,13 +1,15 @@
 // Showing what a summary id names, as a chat answer cites it: a function in
 // the sandwich (on the thread in view when it runs there), a hot path's last
 // function, a long task zoomed in the time order view, a thread. Ids come from
-// the summariser run on real traces.
+// the summariser run on real traces; page items from a hand-written page load
+// placed on a real trace's clock.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
-import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { REAL_TRACES, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
+import { examplePage } from '../page-track/example-page.ts';
 import { frameOfFunctionId, showSummaryItem, timeOrderChartId } from './navigation.ts';
 import { useViewStore } from './view-store.ts';
 
@@ -59,4 +61,49 @@ test('a cited long task zooms the time order view to it and selects it', async (
   assert.equal(view.selectedFrame, timeline.frame[interval]);
   const zoom = view.viewports[timeOrderChartId(task.threadId)];
   assert.ok(zoom.x0 <= timeline.start[interval] && zoom.x1 >= timeline.end[interval]);
+});
+
+test('a cited page item zooms the time order chart to it and selects it in the page track', async () => {
+  const profile = await importTraceFile(join(REAL_TRACES, 'lighthouse/lcp-m78.json'));
+  const summary = summarizeProfile(profile);
+  const main = summary.threads[0].id;
+  // The hand-written page load (its items within 2.4 s), placed 10 ms into the main thread of this 7 s page load.
+  const navStart = profile.threads.find((t) => t.id === main)!.startTime + 10_000;
+  profile.page = examplePage(navStart);
+  const span = (id: string) => {
+    const view = useViewStore.getState();
+    const zoom = view.viewports[timeOrderChartId(view.threadId!)];
+    return { view, zoom, width: zoom.x1 - zoom.x0 };
+  };
+  const wholeSpan = (() => {
+    const timeline = profile.threads.find((t) => t.id === main)!;
+    return timeline.endTime - timeline.startTime;
+  })();
+
+  useViewStore.getState().pageTrackToggled(false);
+  assert.equal(showSummaryItem(profile, summary, 'req4', null), true);
+  let { view, zoom } = span('req4');
+  assert.equal(view.mode, 'time-order');
+  assert.equal(view.threadId, main, 'no thread in view: the main thread');
+  assert.equal(view.selectedPageItem, 'req4');
+  assert.equal(view.pageTrackOpen, true, 'a collapsed track opens to show it');
+  // req4 runs from 720 to 2400 ms after the navigation start.
+  assert.ok(zoom.x0 <= navStart + 720_000 && zoom.x1 >= navStart + 2_400_000);
+  assert.ok(zoom.x1 - zoom.x0 < 1.2 * 1_680_000, 'zoomed to it, with a small margin');
+
+  // An instant (a shift at 1500 ms) shows with context around it: 2% of the chart's span.
+  assert.equal(showSummaryItem(profile, summary, 'shift1', main), true);
+  ({ zoom } = span('shift1'));
+  assert.ok(zoom.x0 < navStart + 1_500_000 && zoom.x1 > navStart + 1_500_000);
+  assert.ok(Math.abs(zoom.x1 - zoom.x0 - 0.02 * wholeSpan) < 1);
+
+  // A cluster spans its shifts (1500 and 1800 ms).
+  assert.equal(showSummaryItem(profile, summary, 'cluster1', main), true);
+  ({ view, zoom } = span('cluster1'));
+  assert.equal(view.selectedPageItem, 'cluster1');
+  assert.ok(zoom.x0 <= navStart + 1_500_000 && zoom.x1 >= navStart + 1_800_000);
+
+  for (const unknown of ['req99', 'nav2', 'cluster9', 'int0']) assert.equal(showSummaryItem(profile, summary, unknown, main), false, unknown);
+  profile.page = undefined;
+  assert.equal(showSummaryItem(profile, summary, 'req4', main), false, 'a trace without page data has no page items');
 });

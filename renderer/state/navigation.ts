@@ -3,7 +3,9 @@
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { slotOfSource } from '../flame-chart/flame-layout.ts';
-import { focusRange } from '../flame-chart/viewport.ts';
+import { clampViewport, focusRange } from '../flame-chart/viewport.ts';
+import { pageItem, pageItemRange, PAGE_ITEM_ID } from '../page-track/page-items.ts';
+import { orderedThreads } from '../profile-views/thread-order.ts';
 import { threadViews } from '../profile-views/thread-views.ts';
 import { useViewStore } from './view-store.ts';
 
@@ -52,13 +54,41 @@ export function showInterval(profile: Profile, threadId: string, interval: numbe
   return true;
 }
 
+/** Share of the chart's span an instant (a layout shift) is shown in, so there is context around it. */
+const INSTANT_SPAN_FRACTION = 0.02;
+
 /**
- * Shows the item a summary id names (a function, hot path, long task or
- * thread, as the summary text cites them), as the summary panel's buttons
+ * Shows a page item (navigation, request, shift, cluster, interaction) in the
+ * time order chart of the thread in view (else the main thread), zoomed to
+ * it and selected in the page track, as a click there selects it.
+ */
+export function showPageItem(profile: Profile, id: string, threadInView: string | null): boolean {
+  const item = profile.page ? pageItem(profile.page, id) : null;
+  if (!item) return false;
+  const thread = profile.threads.find((t) => t.id === threadInView && t.count > 0) ?? orderedThreads(profile)[0]?.timeline;
+  if (!thread) return false;
+  const layout = threadViews(thread, profile.frames.length).timeOrder();
+  const bounds = { min: layout.min, max: layout.max };
+  const chartId = timeOrderChartId(thread.id);
+  const scrollY = useViewStore.getState().viewports[chartId]?.scrollY ?? 0;
+  const { start, end } = pageItemRange(item);
+  const least = (bounds.max - bounds.min) * INSTANT_SPAN_FRACTION;
+  const viewport =
+    end - start >= least
+      ? focusRange(bounds, start, end, scrollY)
+      : clampViewport({ x0: (start + end) / 2 - least / 2, x1: (start + end) / 2 + least / 2, scrollY }, bounds);
+  useViewStore.getState().pageItemFocused(id, thread.id, chartId, viewport);
+  return true;
+}
+
+/**
+ * Shows the item a summary id names (a function, hot path, long task,
+ * thread or page item, as the summary text cites them), as the summary panel's buttons
  * do. A function shows on the thread in view when it runs there. False when
  * the id names nothing in this trace.
  */
 export function showSummaryItem(profile: Profile, summary: TraceSummary | null, id: string, threadInView: string | null): boolean {
+  if (PAGE_ITEM_ID.test(id)) return showPageItem(profile, id, threadInView);
   if (id.startsWith('task:')) return showInterval(profile, id.slice('task:'.length, id.lastIndexOf(':')), intervalOfTaskId(id));
   if (id.startsWith('path:')) {
     const listed = summary?.threads.flatMap((thread) => thread.hotPaths.map((path) => ({ thread, path }))).find(({ path }) => path.id === id);

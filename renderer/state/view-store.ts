@@ -31,6 +31,10 @@ interface ViewState {
   selectedSlot: ChartSlot | null;
   hovered: (ChartSlot & { clientX: number; clientY: number }) | null;
   search: string;
+  /** Summary id of the page item selected (a request, shift, interaction...), or null. */
+  selectedPageItem: string | null;
+  /** The page track shows its bands and waterfall (else only its header). */
+  pageTrackOpen: boolean;
   summaryOpen: boolean;
   sandwichSort: { key: SandwichSortKey; descending: boolean };
 
@@ -45,6 +49,10 @@ interface ViewState {
   selectionCleared(): void;
   hoverChanged(hovered: ViewState['hovered']): void;
   searchChanged(search: string): void;
+  pageItemSelected(id: string | null): void;
+  pageTrackToggled(open?: boolean): void;
+  /** Shows a page item: time order view of a thread, zoomed to it, selected, the track open. */
+  pageItemFocused(id: string, threadId: string, chartId: string, viewport: Viewport): void;
   summaryToggled(open?: boolean): void;
   sandwichSorted(key: SandwichSortKey): void;
   /** Shows one interval of the time-order chart: thread, view, zoom and selection in one step. */
@@ -59,11 +67,13 @@ export const useViewStore = create<ViewState>()((set, get) => ({
   selectedSlot: null,
   hovered: null,
   search: '',
+  selectedPageItem: null,
+  pageTrackOpen: true,
   summaryOpen: true,
   sandwichSort: { key: 'self', descending: true },
 
   traceOpened(threadId) {
-    set({ threadId, viewports: {}, selectedFrame: -1, selectedSlot: null, hovered: null, search: '' });
+    set({ threadId, viewports: {}, selectedFrame: -1, selectedSlot: null, hovered: null, search: '', selectedPageItem: null });
   },
   threadChosen(threadId) {
     if (threadId === get().threadId) return;
@@ -86,7 +96,7 @@ export const useViewStore = create<ViewState>()((set, get) => ({
     set({ selectedFrame: frame, selectedSlot: slot });
   },
   selectionCleared() {
-    set({ selectedFrame: -1, selectedSlot: null });
+    set({ selectedFrame: -1, selectedSlot: null, selectedPageItem: null });
   },
   hoverChanged(hovered) {
     const current = get().hovered;
@@ -105,6 +115,15 @@ export const useViewStore = create<ViewState>()((set, get) => ({
   },
   searchChanged(search) {
     set({ search });
+  },
+  pageItemSelected(id) {
+    set({ selectedPageItem: id });
+  },
+  pageTrackToggled(open) {
+    set({ pageTrackOpen: open ?? !get().pageTrackOpen });
+  },
+  pageItemFocused(id, threadId, chartId, viewport) {
+    set({ threadId, mode: 'time-order', selectedPageItem: id, pageTrackOpen: true, viewports: { ...get().viewports, [chartId]: viewport } });
   },
   summaryToggled(open) {
     set({ summaryOpen: open ?? !get().summaryOpen });

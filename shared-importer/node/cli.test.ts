@@ -13,7 +13,7 @@ import { summarizeProfile } from '../src/summary/summarize-profile.ts';
 import type { TraceSummaryWithText } from '../src/summary/summary-types.ts';
 import { countTokens } from '../src/summary/token-count.ts';
 import { importTraceFile } from './node-host.ts';
-import { SAMPLE_TRACES } from './trace-fixtures.ts';
+import { REAL_TRACES, SAMPLE_TRACES } from './trace-fixtures.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'trace-analyser.mjs');
@@ -72,6 +72,21 @@ test('a Chrome performance trace with a small budget and a lower long-task thres
   const main = output.threads.find((t) => t.isMainThread)!;
   assert.equal(main.name, 'CrRendererMain');
   assert.equal(output.threads[0], main);
+});
+
+test('--json of a page load has `page`: navigations with their milestones, CLS, INP, network counts', async () => {
+  const run = await runCli(['summarize', join(REAL_TRACES, 'lighthouse', 'user-flow-step3-trace.json'), '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const { page } = JSON.parse(run.stdout) as TraceSummaryWithText;
+  // Chrome DevTools' trace engine reads the same from this trace (page-insights-reference.test.ts).
+  assert.deepEqual(
+    page?.navigations.map(({ url, fcpMs, lcpMs, dclMs, loadMs }) => ({ url, fcpMs, lcpMs, dclMs, loadMs })),
+    [{ url: 'https://www.mikescerealshack.co/corrections', fcpMs: 263.452, lcpMs: 496.786, dclMs: 188.372, loadMs: 476.335 }],
+  );
+  assert.equal(page?.cls, 0);
+  assert.equal(page?.inpMs, null);
+  assert.equal(page?.network.requests, 27);
+  assert.equal(page?.network.renderBlocking, 1);
 });
 
 test('text mode prints the same text as the library, and a gzipped copy gives the same summary', async () => {

@@ -15,12 +15,16 @@ import { importTraceFile } from './node-host.ts';
 export const USAGE = `Usage: trace-analyser summarize <file> [--json] [--budget <tokens>] [--long-task-ms <ms>]
 
 Summarises a performance trace: busy threads, hottest functions and call paths,
-long tasks with their dominant stacks, GC, layout/paint and user timings.
+long tasks with their dominant stacks, GC, layout/paint and user timings; for a
+recording of a web page, its load milestones (FCP, LCP and what delayed it, DCL,
+load), render-blocking and slowest requests, CLS and INP.
 Reads Chrome traces and .cpuprofile, Firefox, speedscope, perf script,
 collapsed stacks, pprof and Android systrace files, gzipped, zipped or not.
 
 Options:
   --json               Print one JSON object: the summary, its text and the text's token count
+                       (a web page's metrics under "page": navigations[].fcpMs/lcpMs/dclMs/loadMs,
+                       cls, inpMs, network.requests, network.renderBlocking)
   --budget <tokens>    Token budget for the text (o200k_base tokenizer), default ${DEFAULT_TOKEN_BUDGET}, at least ${MIN_TOKEN_BUDGET}
   --long-task-ms <ms>  Tasks at least this long count as long tasks, default ${SUMMARY_DEFAULTS.longTaskThresholdMs}
   -h, --help           Show this help

@@ -24,6 +24,7 @@ import { ftraceTimelines } from './ftrace-text.ts';
 import { describeNotDrawn, threadKey, type CollectedTrace, type SampledProfile } from './chrome-trace-event-collector.ts';
 import { ThreadEventStore, buildEventTimeline, type TimelineRepairs } from './chrome-trace-event-timeline.ts';
 import type { FormatImportContext } from './format-importer.ts';
+import { buildPageInsights } from '../page/build-page-insights.ts';
 
 interface OutputThread {
   timeline: ThreadTimeline;
@@ -80,6 +81,7 @@ export function buildChromeProfile(trace: CollectedTrace, context: FormatImportC
 
   const timelines = output.map((o) => o.timeline);
   const span = profileSpan(timelines);
+  const page = buildPageInsights(trace.pageEvents, span.endTime);
   return {
     format: 'chrome-trace-event',
     name: context.fileName,
@@ -90,6 +92,7 @@ export function buildChromeProfile(trace: CollectedTrace, context: FormatImportC
     endTime: span.endTime,
     eventCount,
     warnings,
+    ...(page && { page }),
   };
 }
 

@@ -15,6 +15,7 @@ import { isObject } from '../input/json-document.ts';
 import { FrameTable } from '../model/frame-table.ts';
 import { GrowableFloat64 } from '../model/growable-arrays.ts';
 import type { Marker } from '../model/thread-timeline.ts';
+import { PageEventCollector, type PageEvent } from '../page/page-event-collector.ts';
 import { CpuProfileNodes } from './chrome-cpuprofile.ts';
 import { TraceEventScanner, TraceScanError } from './chrome-trace-event-scanner.ts';
 import { ThreadEventStore } from './chrome-trace-event-timeline.ts';
@@ -79,6 +80,8 @@ export interface CollectedTrace {
   unclosedRanges: number;
   /** Events read but not drawn, by phase byte (see describeNotDrawn). */
   notDrawn: Uint32Array;
+  /** The web page events (navigations, paints, network, shifts, interactions), in file order. */
+  pageEvents: PageEvent[];
 }
 
 export function threadKey(pid: number, tid: number): string {
@@ -139,6 +142,7 @@ export class TraceEventCollector {
   private readonly ID_PROCESS_NAME = this.id('process_name');
   private readonly ID_THREAD_SORT_INDEX = this.id('thread_sort_index');
   private readonly ID_EMPTY = this.id('');
+  private readonly page = new PageEventCollector((name) => this.id(name));
 
   /**
    * Reads the whole input. Invalid JSON fails the import when no event was
@@ -187,9 +191,10 @@ export class TraceEventCollector {
       eventCount: scanner.eventCount,
       warnings: this.warnings,
       skippedTimestamps: this.skippedTimestamps,
-      badArgs: this.badArgs,
+      badArgs: this.badArgs + this.page.badArgs,
       unclosedRanges: this.openRanges.size,
       notDrawn: this.notDrawn,
+      pageEvents: this.page.events,
     };
   }
 
@@ -210,7 +215,15 @@ export class TraceEventCollector {
       // Inline check of the last thread's cache: the common case, once per event.
       const events = s.pid === this.lastPid && s.tid === this.lastTid ? this.lastThread!.events : this.threadOf(s.pid, s.tid).events;
       const cachedCat = this.cachedCat;
-      const frame = cachedCat.length > name && cachedCat[name] === cat ? this.cachedFrame[name] : this.frameOf(name, cat);
+      let frame: number;
+      if (cachedCat.length > name && cachedCat[name] === cat) frame = this.cachedFrame[name];
+      else {
+        frame = this.frameOf(name, cat);
+        // A few page events come as X (navigationStart, ResourceChangePriority in some Chrome
+        // versions). Their names are never cached, so they all come this way and the hot path pays nothing.
+        const pageKind = ph === PH_COMPLETE ? this.page.kindOf(name) : 0;
+        if (pageKind !== 0) this.page.add(pageKind, s);
+      }
       if (ph === PH_COMPLETE) {
         let dur = s.dur;
         if (!(dur >= 0)) dur = s.tdur >= 0 ? s.tdur : 0;
@@ -221,6 +234,11 @@ export class TraceEventCollector {
         events.pushEnd(ts, frame);
       }
       return;
+    }
+    const pageKind = this.page.kindOf(s.name);
+    if (pageKind !== 0) {
+      this.page.add(pageKind, s);
+      if (PageEventCollector.replacesMarker(pageKind)) return;
     }
     switch (ph) {
       case PH_METADATA:
@@ -307,6 +325,7 @@ export class TraceEventCollector {
       this.frameOfPair.set(key, frame);
       this.frameNameIds[frame] = name;
     }
+    if (this.page.kindOf(name) !== 0) return frame; // page event names stay off the cache (see onEvent)
     this.cachedCat[name] = cat;
     this.cachedFrame[name] = frame;
     return frame;

@@ -266,13 +266,19 @@ describe('Chrome trace events: Chrome recordings', () => {
     }
   });
 
-  it('116: blink.user_timing marks and instant events become markers', async () => {
+  it('116: blink.user_timing marks and instant events become markers, network events page requests', async () => {
     const path = CHROME_TRACES[0];
     const events = eventsOf(path);
     const profile = await importBytes(bytesOf(path));
-    const marks = events.filter((e) => e.ph === 'R' || e.ph === 'I' || e.ph === 'i' || e.ph === 'n');
+    const instants = events.filter((e) => e.ph === 'R' || e.ph === 'I' || e.ph === 'i' || e.ph === 'n');
+    // Resource* events are drawn as the page's network requests, not as bare markers.
+    const isNetwork = (name = '') => name.startsWith('Resource') || name === 'PreloadRenderBlockingStatusChange';
+    const marks = instants.filter((e) => !isNetwork(e.name));
     const markers = profile.threads.flatMap((t) => t.markers);
     assert.equal(markers.length, marks.length);
+    const sentIds = new Set(instants.filter((e) => e.name === 'ResourceSendRequest').map((e) => e.args!.data.requestId));
+    assert.ok(sentIds.size > 0);
+    assert.equal(profile.page?.requests.length, sentIds.size);
     const nav = events.find((e) => e.name === 'navigationStart' && e.cat === 'blink.user_timing')!;
     const main = profile.threads.find((t) => t.id === `p${nav.pid}:t${nav.tid}`)!;
     assert.ok(main.markers.some((m) => m.name === 'navigationStart' && m.start === nav.ts && m.end === nav.ts && m.category === 'blink.user_timing'));

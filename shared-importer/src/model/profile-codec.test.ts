@@ -7,7 +7,7 @@ import { FrameTable } from './frame-table.ts';
 import type { Profile } from './profile.ts';
 import { ProfileCodecError, decodeProfile, encodeProfile } from './profile-codec.ts';
 import { TimelineBuilder } from './thread-timeline.ts';
-import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
+import { REAL_TRACES, SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 
 
 function assertSameProfile(actual: Profile, expected: Profile): void {
@@ -18,6 +18,7 @@ function assertSameProfile(actual: Profile, expected: Profile): void {
   assert.equal(actual.endTime, expected.endTime);
   assert.equal(actual.eventCount, expected.eventCount);
   assert.deepEqual(actual.warnings, expected.warnings);
+  assert.deepEqual(actual.page, expected.page);
   assert.equal(actual.frames.length, expected.frames.length);
   for (let i = 0; i < expected.frames.length; i++) assert.deepEqual(actual.frames.get(i), expected.frames.get(i));
   assert.equal(actual.threads.length, expected.threads.length);
@@ -122,6 +123,16 @@ for (const relative of REAL_FILES) {
     assert.ok(profile.threads.some((t) => t.count > 0), 'the trace has intervals to carry');
     const decoded = decodeProfile(encodeProfile(profile));
     assertSameProfile(decoded, profile);
+  });
+}
+
+// Lighthouse's recordings of pages loading: their page insights (navigations, requests, shifts, interactions) travel too.
+for (const relative of ['lighthouse/user-flow-step3-trace.json', 'lighthouse/jumpy-cls-m90.json', 'lighthouse/timespan-responsiveness-m103.trace.json']) {
+  test(`real page recording round-trips with its page insights: ${relative}`, async () => {
+    const profile = await importTraceFile(join(REAL_TRACES, relative));
+    const page = profile.page;
+    assert.ok(page && page.requests.length + page.layoutShifts.length + page.interactions.length > 0, 'the trace has page insights to carry');
+    assertSameProfile(decodeProfile(encodeProfile(profile)), profile);
   });
 }
 

@@ -22,6 +22,10 @@ export interface PageInsights {
   interactions: Interaction[];
   /** What the trace lacks for a metric, in words for the user: "no navigationStart event: FCP and LCP are unknown". */
   missing: string[];
+  /** Largest session window of the whole recording (also before the first navigation, as in a timespan recording). */
+  cls?: { score: number; rating: MetricRating; clusterId: string };
+  /** INP over the whole recording (interactions need no navigation). */
+  inp?: { durationMs: number; rating: MetricRating; interactionId: string };
 }
 
 export interface PageNavigation {
@@ -104,7 +108,7 @@ export interface LayoutShift {
   /** The weighted score (what CLS adds up). */
   score: number;
   hadRecentInput: boolean;
-  /** The session window it belongs to: "cluster1"… */
+  /** The session window it belongs to: "cluster1"…; '' for a shift after recent input (excluded from CLS, in no window). */
   clusterId: string;
 }
 

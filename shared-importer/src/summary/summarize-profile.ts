@@ -10,6 +10,7 @@ import type { FrameTable } from '../model/frame-table.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { CostKind, FrameRole, classifyFrames, costKindOfName, type FrameKinds } from './frame-kinds.ts';
+import { summarizePage } from './summarize-page.ts';
 import { rankThreads, taskLevel } from './thread-ranking.ts';
 import type {
   FunctionSummary,
@@ -83,6 +84,7 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
 
   let intervalCount = 0;
   for (const t of profile.threads) intervalCount += t.count;
+  const page = profile.page && hasTimeline ? summarizePage(profile.page, profile.startTime, threads) : undefined;
   return {
     format: profile.format,
     fileName: profile.name,
@@ -102,6 +104,7 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
       threadCount: profile.threads.length,
     },
     settings: { longTaskThresholdMs: settings.longTaskThresholdMs },
+    ...(page && { page }),
   };
 }
 
@@ -453,7 +456,7 @@ function percent(part: number, whole: number): number {
   return whole > 0 ? round((part / whole) * 100, 2) : 0;
 }
 
-function round(value: number, digits: number): number {
+export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }

@@ -20,6 +20,7 @@
 //   long task: "task:<threadId>:<intervalIndex>" (the task's interval in the thread timeline)
 //   hot path:  "path:<threadId>:<mergedNodeIndex>" (the last node of the path in buildMergedCallTree)
 import type { TraceFormat, WeightUnit } from '../model/profile.ts';
+import type { MetricRating } from '../page/page-types.ts';
 
 /** Unit of every `*Value` field. */
 export type SummaryValueUnit = 'ms' | 'samples' | 'bytes';
@@ -52,6 +53,106 @@ export interface TraceSummary {
   stats: SummaryStats;
   /** Settings the summary was computed with, so readers know what "long" meant. */
   settings: { longTaskThresholdMs: number };
+  /** What the recording says about a web page (Chrome traces of a page loading or in use). */
+  page?: PageSummary;
+}
+
+/**
+ * A web page's load and responsiveness, compact. Milestones are ms since their
+ * navigation's start (null when the trace lacks them); `startMs` fields are
+ * relative to the trace start, like long tasks. Ids are those of PageInsights:
+ * "nav1", "req3", "shift2", "cluster2", "int1". The CLI's --json prints this
+ * as `page` (fcpMs, lcpMs, dclMs, loadMs, cls, inpMs, network.requests and
+ * network.renderBlocking are its documented names).
+ */
+export interface PageSummary {
+  /** The first navigations (see omittedNavigationCount). */
+  navigations: PageNavigationSummary[];
+  omittedNavigationCount: number;
+  /** Largest layout shift session window of the whole recording; null without shifts. */
+  cls: number | null;
+  clsRating?: MetricRating;
+  /** INP of the whole recording; null without interactions. */
+  inpMs: number | null;
+  inpRating?: MetricRating;
+  inpInteractionId?: string;
+  network: {
+    requests: number;
+    /** Requests that blocked a first paint, over all navigations. */
+    renderBlocking: number;
+    /** Bytes over the network (encoded) of all finished requests. */
+    transferBytes: number;
+    /** The longest requests, longest first. */
+    slowest: PageRequestSummary[];
+  };
+  worstShiftCluster?: {
+    id: string;
+    startMs: number;
+    score: number;
+    rating: MetricRating;
+    shiftCount: number;
+    /** Its largest shifts, largest first. */
+    largestShiftIds: string[];
+  };
+  slowestInteraction?: {
+    id: string;
+    type: string;
+    startMs: number;
+    durationMs: number;
+    rating: MetricRating;
+    inputDelayMs: number;
+    processingMs: number;
+    presentationDelayMs: number;
+    /** The longest listed long task overlapping it, where one does. */
+    longTaskId?: string;
+  };
+  interactionCount: number;
+  layoutShiftCount: number;
+  /** What the trace lacks (PageInsights.missing, the first few). */
+  missing: string[];
+}
+
+export interface PageNavigationSummary {
+  id: string;
+  url: string;
+  startMs: number;
+  fcpMs: number | null;
+  lcpMs: number | null;
+  dclMs: number | null;
+  loadMs: number | null;
+  /** Its largest layout shift window. */
+  cls: number | null;
+  inpMs: number | null;
+  /** Web Vitals bands of the metrics that have them, where known. */
+  ratings: { fcp?: MetricRating; lcp?: MetricRating; cls?: MetricRating; inp?: MetricRating };
+  lcp?: {
+    /** "text", "image" or the node name. */
+    element?: string;
+    /** The image's URL for an image LCP. */
+    url?: string;
+    requestId?: string;
+    /** DevTools' LCP breakdown; the parts add up to lcpMs. */
+    breakdown?: { ttfbMs: number; loadDelayMs: number; loadDurationMs: number; renderDelayMs: number };
+  };
+  inpInteractionId?: string;
+  /** Requests that blocked its first paint, longest first (the first few; see renderBlockingCount). */
+  renderBlocking: PageRequestSummary[];
+  renderBlockingCount: number;
+}
+
+export interface PageRequestSummary {
+  id: string;
+  url: string;
+  startMs: number;
+  durationMs: number;
+  /** Time to the first response byte. */
+  ttfbMs?: number;
+  status?: number;
+  mimeType?: string;
+  priority?: string;
+  renderBlocking?: string;
+  /** Encoded (network) size. */
+  transferBytes?: number;
 }
 
 export interface SummaryStats {

@@ -1,0 +1,85 @@
+// What the summary panel's Page section lists for one navigation: the
+// requests that blocked rendering, the slowest requests, the worst layout
+// shift cluster and the slowest interaction, picked from PageInsights.
+import type { Interaction, LayoutShift, NetworkRequest, PageInsights, PageNavigation } from '../../shared-importer/src/page/page-types.ts';
+import { pageItem, requestEnd } from './page-items.ts';
+
+/** How many of the slowest requests a navigation lists. */
+export const SLOWEST_REQUEST_COUNT = 5;
+
+export interface NavigationHighlights {
+  renderBlocking: NetworkRequest[];
+  slowestRequests: NetworkRequest[];
+  /** The cluster CLS comes from, with its shifts and total score. */
+  worstCluster: { id: string; score: number; shifts: LayoutShift[] } | null;
+  slowestInteraction: Interaction | null;
+}
+
+export function navigationHighlights(page: PageInsights, nav: PageNavigation): NavigationHighlights {
+  const renderBlocking = nav.renderBlockingRequestIds.flatMap((id) => {
+    const item = pageItem(page, id);
+    return item?.kind === 'request' ? [item.request] : [];
+  });
+  return {
+    renderBlocking,
+    slowestRequests: slowestRequests(page.requests.filter((r) => r.navigationId === nav.id)),
+    worstCluster: clusterOfCls(page, nav),
+    slowestInteraction: slowestInteraction(page.interactions.filter((it) => it.start >= nav.start && it.start < nav.end)),
+  };
+}
+
+/** The same for a recording without a navigation (a timespan): over everything it holds. */
+export function recordingHighlights(page: PageInsights): NavigationHighlights {
+  return {
+    renderBlocking: [],
+    slowestRequests: slowestRequests(page.requests),
+    worstCluster: heaviestCluster(page),
+    slowestInteraction: slowestInteraction(page.interactions),
+  };
+}
+
+function slowestRequests(requests: NetworkRequest[]): NetworkRequest[] {
+  const duration = (r: NetworkRequest) => requestEnd(r) - r.start;
+  return requests
+    .filter((r) => r.end !== undefined)
+    .sort((a, b) => duration(b) - duration(a) || a.start - b.start)
+    .slice(0, SLOWEST_REQUEST_COUNT);
+}
+
+function slowestInteraction(interactions: Interaction[]): Interaction | null {
+  let slowest: Interaction | null = null;
+  for (const it of interactions) if (!slowest || it.durationMs > slowest.durationMs) slowest = it;
+  return slowest;
+}
+
+/** The cluster with the largest score, counting shifts without recent input as CLS does. */
+function heaviestCluster(page: PageInsights): NavigationHighlights['worstCluster'] {
+  let worst: NavigationHighlights['worstCluster'] = null;
+  for (const shift of page.layoutShifts) {
+    const cluster = pageItem(page, shift.clusterId);
+    if (cluster?.kind !== 'cluster' || cluster.shifts[0] !== shift) continue;
+    const score = cluster.shifts.reduce((sum, s) => sum + (s.hadRecentInput ? 0 : s.score), 0);
+    if (score > 0 && (!worst || score > worst.score)) worst = { id: cluster.id, score, shifts: cluster.shifts };
+  }
+  return worst;
+}
+
+function clusterOfCls(page: PageInsights, nav: PageNavigation): NavigationHighlights['worstCluster'] {
+  const first = nav.cls?.shiftIds[0];
+  const shift = first ? pageItem(page, first) : null;
+  if (shift?.kind !== 'shift') return null;
+  const cluster = pageItem(page, shift.shift.clusterId);
+  if (cluster?.kind !== 'cluster') return null;
+  return { id: cluster.id, score: nav.cls!.score, shifts: cluster.shifts };
+}
+
+/** A URL short enough for a list: its file name (or host), the query dropped. */
+export function shortUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const name = parsed.pathname.split('/').filter(Boolean).pop();
+    return name ? decodeURIComponent(name) : parsed.host || url;
+  } catch {
+    return url;
+  }
+}
