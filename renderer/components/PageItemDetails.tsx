@@ -131,9 +131,14 @@ function requestRows(page: PageInsights, unit: WeightUnit, r: NetworkRequest, or
   ];
   if (r.priority) rows.push({ label: 'Priority', value: r.priority });
   rows.push({ label: 'Starts', value: since(page, unit, r.start, origin) });
-  if (r.responseStart !== undefined) rows.push({ label: 'Waiting', value: span(r.start, r.responseStart) });
+  // A navigation request is started by the browser process: its response can
+  // begin before the renderer logs the request, and a negative wait says nothing.
+  const respondedAfterStart = r.responseStart !== undefined && r.responseStart >= r.start;
+  if (r.responseStart !== undefined) {
+    rows.push({ label: 'Waiting', value: respondedAfterStart ? span(r.start, r.responseStart) : 'response began before the request was logged' });
+  }
   if (r.end !== undefined) {
-    if (r.responseStart !== undefined) rows.push({ label: 'Download', value: span(r.responseStart, r.end) });
+    if (r.responseStart !== undefined) rows.push({ label: 'Download', value: span(respondedAfterStart ? r.responseStart : r.start, r.end) });
     rows.push({ label: 'Total', value: span(r.start, requestEnd(r)) });
   }
   if (r.encodedBytes !== undefined || r.decodedBytes !== undefined) {

@@ -66,3 +66,13 @@ test('a recording without a navigation (a timespan) still lists its slowest requ
   assert.match(html, /data-item-id="cluster2"[^>]*>.*?0\.010/);
   assert.doesNotMatch(html, /data-item-id="cluster1"/);
 });
+
+test('a navigation request whose response began before the renderer logged it shows no negative wait (lcp-m78: -9.5 ms)', () => {
+  const page = examplePage();
+  const req1 = page.requests.find((r) => r.id === 'req1')!;
+  req1.responseStart = req1.start - 9_540;
+  const selected = /data-testid="page-selected">(.*)<\/div>/.exec(render(page, 'req1'))?.[1] ?? '';
+  assert.match(text(selected), /Waiting response began before the request was logged/);
+  assert.match(text(selected), /Download 300 ms/, 'download counted from the logged start');
+  assert.doesNotMatch(text(selected), /-\d/);
+});
