@@ -53,3 +53,16 @@ export function profileMainThread(profile: Profile): ThreadTimeline | null {
   }
   return main;
 }
+
+/**
+ * Computes the main thread's views ahead of the first tool call: hosts run it
+ * once the summary is out, in time nobody waits on, so the model's first
+ * call on the main thread does not pay a pass over all its intervals.
+ */
+export function prepareMainThreadViews(profile: Profile): void {
+  const main = profileMainThread(profile);
+  if (!main) return;
+  threadParents(main);
+  threadFunctionStats(profile, main);
+  threadMergedTree(main);
+}
