@@ -121,6 +121,8 @@ export interface HostTraceState {
   summary: TraceSummaryEvent | null;
   /** The last import's failure, until another import starts (never a cancel). */
   failure: ImportFailedEvent | null;
+  /** The open trace's upload to Storage as last reported (sync:progress), so a reloaded window shows it; null when none started. */
+  sync: SyncState | null;
 }
 
 export interface RecentFile {

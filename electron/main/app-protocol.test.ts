@@ -87,13 +87,15 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
   assert.equal(foreign.headers.get('access-control-allow-origin'), null);
   await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of trace trace-1 \(404\)/);
 
-  // The host's trace state carries the loaded trace the same way; the summary and the failure travel as they are.
+  // The host's trace state carries the loaded trace the same way; the summary, the failure and the sync state travel as they are.
   const failure = { importId: 'j', fileName: 'bad.json', code: 'unknown-format' as const, message: 'Could not recognise "bad.json".' };
-  const stateWire = stateToWire({ loaded: event, summary: { traceId: 'trace-1', status: 'failed', message: 'm' }, failure });
+  const sync = { traceId: 'trace-1', status: 'uploading' as const, bytesSent: 10, totalBytes: 20 };
+  const stateWire = stateToWire({ loaded: event, summary: { traceId: 'trace-1', status: 'failed', message: 'm' }, failure, sync });
   assert.equal('profile' in stateWire.loaded!, false, 'no bytes in the state either');
   const state = await stateFromWire(structuredClone(stateWire), (url) => handler(new Request(url)));
   assert.deepEqual(state.loaded?.profile, bytes);
   assert.deepEqual(state.summary, { traceId: 'trace-1', status: 'failed', message: 'm' });
   assert.deepEqual(state.failure, failure);
-  assert.deepEqual(await stateFromWire(stateToWire({ loaded: null, summary: null, failure })), { loaded: null, summary: null, failure });
+  assert.deepEqual(state.sync, sync);
+  assert.deepEqual(await stateFromWire(stateToWire({ loaded: null, summary: null, failure, sync: null })), { loaded: null, summary: null, failure, sync: null });
 });

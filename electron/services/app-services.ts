@@ -132,7 +132,10 @@ function setupImports({ workerUrl, emit, adapters, userDataDir }: AppServicesOpt
     },
     'trace:open-path': ({ path }) => openPath(path),
     'trace:cancel-import': async () => imports.cancel(),
-    'trace:get-state': async () => imports.state,
+    async 'trace:get-state'() {
+      const { traceId } = imports.current ?? {};
+      return { ...imports.state, sync: traceId ? sync.stateOf(traceId) : null };
+    },
     'trace:shown': async ({ traceId }) => imports.traceShown(traceId),
     'recent:list': () => recent.list(),
     async 'recent:clear'() {

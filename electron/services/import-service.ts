@@ -129,7 +129,7 @@ export class ImportService {
   }
 
   /** The open trace (its whole profile once that followed), its summary once computed, and the last import's failure until another starts. */
-  get state(): HostTraceState {
+  get state(): Omit<HostTraceState, 'sync'> {
     return { loaded: this.currentTrace, summary: this.currentSummary, failure: this.lastFailure };
   }
 

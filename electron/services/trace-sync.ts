@@ -132,6 +132,11 @@ export class TraceSync implements TraceStorage {
     this.known(traceId).attempt?.abort(new SyncCancelled('Cancelled.'));
   }
 
+  /** What the window was last told of this trace's sync; null when none started (or the trace is unknown). */
+  stateOf(traceId: string): SyncState | null {
+    return this.traces.get(traceId)?.state ?? null;
+  }
+
   // ------------------------------------------------------------ TraceStorage
 
   async contentHash(traceId: string): Promise<string> {

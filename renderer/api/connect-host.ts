@@ -44,7 +44,12 @@ export function connectHost(api: TraceAnalyserApi): () => void {
   );
   // A trace given on the command line (or loaded before a reload) may already be there, or have failed.
   api.getTraceState().then(
-    (state) => useTraceStore.getState().hostStateReceived(state),
+    (state) => {
+      useTraceStore.getState().hostStateReceived(state);
+      // An upload running before a reload; a progress event that arrived meanwhile is newer.
+      const sync = useSyncStore.getState();
+      if (state.sync && !sync.byTrace[state.sync.traceId]) sync.progressed(state.sync);
+    },
     () => {},
   );
   api.getSettings().then(

@@ -99,11 +99,11 @@ test("the host's state at connection: its trace and summary, or the failure of a
   const a = await loadedAndSummary(SPEEDSCOPE, 'a');
   const failure = { importId: 'x', fileName: 'notes.json', code: 'unknown-format' as const, message: 'Could not recognise "notes.json".' };
   const store = useTraceStore.getState();
-  store.hostStateReceived({ loaded: a.loaded, summary: a.summary, failure: null });
+  store.hostStateReceived({ loaded: a.loaded, summary: a.summary, failure: null, sync: null });
   assert.equal(useTraceStore.getState().trace!.summary, a.summary);
 
   useTraceStore.setState(initial, true);
-  store.hostStateReceived({ loaded: null, summary: null, failure });
+  store.hostStateReceived({ loaded: null, summary: null, failure, sync: null });
   const shown = useTraceStore.getState().importError;
   useTraceStore.setState(initial, true);
   store.importFailed(failure);
@@ -113,7 +113,7 @@ test("the host's state at connection: its trace and summary, or the failure of a
   // A page that has started an import of its own since does not show the host's older failure.
   useTraceStore.setState(initial, true);
   store.importRequested('mine.json');
-  store.hostStateReceived({ loaded: null, summary: null, failure });
+  store.hostStateReceived({ loaded: null, summary: null, failure, sync: null });
   assert.equal(useTraceStore.getState().importError, null);
   assert.equal(useTraceStore.getState().importing?.fileName, 'mine.json');
 });

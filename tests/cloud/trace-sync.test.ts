@@ -132,6 +132,7 @@ describe('sync to Storage', () => {
     const stored = Buffer.from(await data!.arrayBuffer());
     assert.deepEqual(gunzipSync(stored), readFileSync(JSON_TRACE));
     assert.deepEqual(synced, { traceId, status: 'synced', bytesSent: stored.length, totalBytes: stored.length });
+    assert.deepEqual((await app.services.handlers['trace:get-state'](undefined)).sync, synced, 'a window opened now learns it from the host state');
     assert.deepEqual(
       [...new Set(app.syncStates(traceId).map((s) => s.status))],
       ['compressing', 'uploading', 'synced'],

@@ -1,7 +1,7 @@
 // The sync status in real Chromium against the browser host whose services are
 // signed in to the Supabase stand-in, at the smallest window the app supports:
 // a dropped trace uploads and the summary panel says it is stored; a stalled
-// upload shows its progress under the toolbar and can be cancelled and retried;
+// upload shows its progress under the toolbar, again after a reload, and can be cancelled and retried;
 // a Storage outage shows what failed, and Retry syncs once it is back.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -90,6 +90,9 @@ describe('sync status in Chromium', () => {
       await page.waitForSelector('[data-testid="sync-status"][data-status="uploading"]', { timeout: 30_000 });
       assert.match(await line(page).innerText(), /Uploading \d+%/);
       await screenshot(page, 'sync-uploading');
+      // A reloaded window learns of the held upload from the host's state: no progress event comes while it is held.
+      await page.reload();
+      await page.waitForSelector('[data-testid="sync-status"][data-status="uploading"]', { timeout: 30_000 });
       await page.click('[data-testid="sync-cancel"]');
       await page.waitForSelector('[data-testid="sync-status"][data-status="cancelled"]');
       assert.equal(await storedPath(GZIP_TRACE), null);
