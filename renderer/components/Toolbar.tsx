@@ -48,23 +48,26 @@ export const Toolbar = forwardRef<HTMLInputElement, ToolbarProps>(function Toolb
             </button>
           ))}
         </div>
-        <label className="thread-picker">
-          <span className="visually-hidden">Thread</span>
-          <select
-            value={threadId ?? ''}
-            onChange={(e) => store.threadChosen(e.target.value)}
-            aria-label="Thread"
-            aria-busy={!trace.complete}
-            title={trace.complete ? undefined : 'The other threads are on their way'}
-            data-testid="thread-picker"
-          >
-            {threads.map((t) => (
-              <option key={t.id} value={t.id}>
-                {threadLabel(t)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* Nothing to draw: no thread to pick, and an empty list would read as broken. */}
+        {threads.length > 0 && (
+          <label className="thread-picker">
+            <span className="visually-hidden">Thread</span>
+            <select
+              value={threadId ?? ''}
+              onChange={(e) => store.threadChosen(e.target.value)}
+              aria-label="Thread"
+              aria-busy={!trace.complete}
+              title={trace.complete ? undefined : 'The other threads are on their way'}
+              data-testid="thread-picker"
+            >
+              {threads.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {threadLabel(t)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <div className="search-box">
           <input
             ref={searchRef}

@@ -348,6 +348,7 @@ describe('renderer in Chromium against the browser host', () => {
       await page.waitForFunction((name) => document.querySelector('[data-testid="trace-file-name"]')?.textContent === name, file.split('/').pop());
       assert.match((await page.textContent('.no-threads'))!, /This trace has no calls or samples to draw\./);
       assert.deepEqual(await page.locator('.no-threads [data-testid="trace-warnings"] li').allTextContents(), warnings);
+      assert.equal(await page.locator('[data-testid="thread-picker"]').count(), 0, 'no empty thread picker');
       if (file === empty) {
         assert.ok(warnings.length > 0, 'the importer says why');
         await screenshot(page, 'nothing-to-draw');
