@@ -1,10 +1,11 @@
 // Builds the app with electron-vite (no Electron binary needed) and checks
 // what the packaged app would run: a self-contained sandboxed preload, the
-// import worker bundled as its own file and working, and a renderer that
-// app:// serves under the CSP.
+// import worker bundled as its own file and working, a renderer that app://
+// serves under the CSP, and the file set electron-builder.yml would package.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { createAppProtocolHandler } from './main/app-protocol.ts';
 import { APP_ORIGIN } from './main/window-security.ts';
 import { ImportService } from './services/import-service.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
+import { CHROME_TRACE_EVENT_KERNEL_WASM } from '../shared-importer/src/formats/chrome-trace-event-kernel.wasm.ts';
+import { packagedFiles, selectFiles } from '../test-support/packaged-files.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // Inside the project, so the bundled worker resolves its external packages from node_modules as in the app.
@@ -90,5 +93,48 @@ test('app:// serves the built renderer and its assets under a CSP without eval',
   for (const asset of assets) {
     const response = await handler(new Request(`${APP_ORIGIN}/${asset}`));
     assert.equal(response.status, 200, asset);
+  }
+});
+
+const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+const builderConfig = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as {
+  files: string[];
+  asarUnpack: string[];
+};
+
+test('the packaged files hold everything the app loads and no tests, source maps, .env or keys', () => {
+  const files = packagedFiles(root, outDir, builderConfig.files);
+  const unwanted = files.filter((f) =>
+    /(\.test\.|\.spec\.|_test\.|\.map$|(^|\/)\.env|\.(pem|p12|pfx|p8|key)$)/.test(f),
+  );
+  assert.deepEqual(unwanted, []);
+  assert.deepEqual(files.filter((f) => !f.startsWith('out/')), ['package.json'], 'only the build and package.json');
+  const worker = files.find((f) => /^out\/main\/chunks\/import-worker-[\w-]+\.js$/.test(f));
+  assert.ok(worker, 'the import worker');
+  for (const loaded of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
+    assert.ok(files.includes(loaded), loaded);
+  }
+  const html = readFileSync(join(outDir, 'renderer', 'index.html'), 'utf8');
+  for (const [, asset] of html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)) {
+    assert.ok(files.includes(`out/renderer/${asset}`), asset);
+  }
+  // The wasm kernel travels inside the worker as base64; the worker runs from app.asar.unpacked.
+  const kernelCarrier = files.find((f) => readFileSync(join(outDir, f.slice('out/'.length)), 'utf8').includes(CHROME_TRACE_EVENT_KERNEL_WASM));
+  assert.equal(kernelCarrier, worker, 'the wasm kernel is in the import worker');
+  assert.deepEqual(selectFiles(root, [worker], builderConfig.asarUnpack), [worker], 'the worker is unpacked');
+});
+
+test('the production renderer bundle has no eval, no new Function and no secret-looking strings', () => {
+  const assets = join(outDir, 'renderer', 'assets');
+  const scripts = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  assert.ok(scripts.length > 0);
+  for (const script of scripts) {
+    const code = readFileSync(join(assets, script), 'utf8');
+    // The CSP has no 'unsafe-eval': these would throw at run time.
+    assert.doesNotMatch(code, /(?<![\w$.])eval\s*\(/, `${script}: eval(`);
+    assert.doesNotMatch(code, /\bnew\s+Function\s*\(/, `${script}: new Function(`);
+    assert.doesNotMatch(code, /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/, `${script}: a JWT`);
+    assert.doesNotMatch(code, /\bsk-(proj-|ant-)?[A-Za-z0-9_-]{20,}/, `${script}: an API key`);
+    assert.doesNotMatch(code, /service_role/, `${script}: the Supabase service role`);
   }
 });

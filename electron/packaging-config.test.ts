@@ -36,7 +36,7 @@ test('electron-builder accepts the configuration', async () => {
 test('targets, identity and trace file associations', () => {
   assert.equal(config.productName, 'Trace Analyser');
   assert.match(config.appId, /^[a-z]+(\.[a-z]+)+$/);
-  assert.deepEqual(config.mac.target, ['dmg']);
+  assert.deepEqual(config.mac.target, ['dmg', 'zip']);
   assert.equal(config.mac.hardenedRuntime, true);
   assert.equal(config.mac.notarize, true);
   assert.deepEqual(config.win.target, ['nsis']);
