@@ -195,7 +195,8 @@ describe('the chat when the network drops mid-answer (a proxy cuts the connectio
   test('Realtime dropped mid-answer: the answer so far shows as interrupted, with Retry; once reconnected, Retry gets it whole', async () => {
     stack.model.enqueue(slowAnswer());
     await ask(page, 'And then?');
-    await page.waitForSelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]');
+    // Cut once some text has arrived (the answer element shows before its first chunk does; on a loaded machine the cut came first).
+    await page.waitForFunction(() => /^part0 /.test(document.querySelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]')?.textContent ?? ''));
     assert.ok(proxy.drop('/realtime/') > 0, 'the channel was cut');
     const cut = page.locator('[data-testid="chat-message"][data-status="interrupted"]');
     await cut.waitFor();
