@@ -51,6 +51,8 @@ export function examplePage(navStart = NAV_START): PageInsights {
       { id: 'int1', type: 'pointerdown', start: ms(5000), end: ms(5250), durationMs: 250, inputDelayMs: 20, processingMs: 180, presentationDelayMs: 50 },
       { id: 'int2', type: 'keydown', start: ms(6000), end: ms(6080), durationMs: 80, inputDelayMs: 5, processingMs: 60, presentationDelayMs: 15 },
     ],
+    cls: { score: 0.15, rating: 'needs-improvement', clusterId: 'cluster1' },
+    inp: { durationMs: 250, rating: 'needs-improvement', interactionId: 'int1' },
     missing: [],
   };
 }

@@ -2,7 +2,8 @@
 // requests that blocked rendering, the slowest requests, the worst layout
 // shift cluster and the slowest interaction, picked from PageInsights.
 import type { Interaction, LayoutShift, NetworkRequest, PageInsights, PageNavigation } from '../../shared-importer/src/page/page-types.ts';
-import { pageItem, requestEnd } from './page-items.ts';
+import { slowestInteraction, slowestRequests } from '../../shared-importer/src/page/page-rankings.ts';
+import { pageItem } from './page-items.ts';
 
 /** How many of the slowest requests a navigation lists. */
 export const SLOWEST_REQUEST_COUNT = 5;
@@ -22,9 +23,9 @@ export function navigationHighlights(page: PageInsights, nav: PageNavigation): N
   });
   return {
     renderBlocking,
-    slowestRequests: slowestRequests(page.requests.filter((r) => r.navigationId === nav.id)),
+    slowestRequests: slowestRequests(page.requests.filter((r) => r.navigationId === nav.id), SLOWEST_REQUEST_COUNT),
     worstCluster: clusterOfCls(page, nav),
-    slowestInteraction: slowestInteraction(page.interactions.filter((it) => it.start >= nav.start && it.start < nav.end)),
+    slowestInteraction: slowestInteraction(page.interactions.filter((it) => it.start >= nav.start && it.start < nav.end)) ?? null,
   };
 }
 
@@ -32,36 +33,17 @@ export function navigationHighlights(page: PageInsights, nav: PageNavigation): N
 export function recordingHighlights(page: PageInsights): NavigationHighlights {
   return {
     renderBlocking: [],
-    slowestRequests: slowestRequests(page.requests),
-    worstCluster: heaviestCluster(page),
-    slowestInteraction: slowestInteraction(page.interactions),
+    slowestRequests: slowestRequests(page.requests, SLOWEST_REQUEST_COUNT),
+    worstCluster: recordingCluster(page),
+    slowestInteraction: slowestInteraction(page.interactions) ?? null,
   };
 }
 
-function slowestRequests(requests: NetworkRequest[]): NetworkRequest[] {
-  const duration = (r: NetworkRequest) => requestEnd(r) - r.start;
-  return requests
-    .filter((r) => r.end !== undefined)
-    .sort((a, b) => duration(b) - duration(a) || a.start - b.start)
-    .slice(0, SLOWEST_REQUEST_COUNT);
-}
-
-function slowestInteraction(interactions: Interaction[]): Interaction | null {
-  let slowest: Interaction | null = null;
-  for (const it of interactions) if (!slowest || it.durationMs > slowest.durationMs) slowest = it;
-  return slowest;
-}
-
-/** The cluster with the largest score, counting shifts without recent input as CLS does. */
-function heaviestCluster(page: PageInsights): NavigationHighlights['worstCluster'] {
-  let worst: NavigationHighlights['worstCluster'] = null;
-  for (const shift of page.layoutShifts) {
-    const cluster = pageItem(page, shift.clusterId);
-    if (cluster?.kind !== 'cluster' || cluster.shifts[0] !== shift) continue;
-    const score = cluster.shifts.reduce((sum, s) => sum + (s.hadRecentInput ? 0 : s.score), 0);
-    if (score > 0 && (!worst || score > worst.score)) worst = { id: cluster.id, score, shifts: cluster.shifts };
-  }
-  return worst;
+/** The cluster the recording's CLS comes from (the importer leaves shifts after recent input out of it). */
+function recordingCluster(page: PageInsights): NavigationHighlights['worstCluster'] {
+  const cluster = page.cls && pageItem(page, page.cls.clusterId);
+  if (cluster?.kind !== 'cluster') return null;
+  return { id: cluster.id, score: page.cls!.score, shifts: cluster.shifts };
 }
 
 function clusterOfCls(page: PageInsights, nav: PageNavigation): NavigationHighlights['worstCluster'] {

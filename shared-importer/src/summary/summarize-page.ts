@@ -5,6 +5,7 @@
 // can point at items.
 import { rate } from '../page/metric-rating.ts';
 import type { NetworkRequest, PageInsights, PageNavigation } from '../page/page-types.ts';
+import { requestDuration, slowestInteraction, slowestRequests } from '../page/page-rankings.ts';
 import { PAGE_SUMMARY_LIMITS } from './page-summary-limits.ts';
 import { clipName, round } from './summarize-profile.ts';
 import type { PageNavigationSummary, PageRequestSummary, PageSummary, ThreadSummary } from './summary-types.ts';
@@ -28,7 +29,7 @@ export function summarizePage(page: PageInsights, traceStart: number, threads: r
       requests: page.requests.length,
       renderBlocking,
       transferBytes,
-      slowest: slowestRequests(page.requests).map(toRequest),
+      slowest: slowestRequests(page.requests, PAGE_SUMMARY_LIMITS.slowestRequests).map(toRequest),
     },
     interactionCount: page.interactions.length,
     layoutShiftCount: page.layoutShifts.length,
@@ -41,7 +42,7 @@ export function summarizePage(page: PageInsights, traceStart: number, threads: r
   }
   const cluster = worstCluster(page, sinceStart);
   if (cluster) summary.worstShiftCluster = cluster;
-  const interaction = slowestInteraction(page, sinceStart, threads);
+  const interaction = slowestInteractionSummary(page, sinceStart, threads);
   if (interaction) summary.slowestInteraction = interaction;
   return summary;
 }
@@ -93,7 +94,7 @@ function requestSummary(r: NetworkRequest, sinceStart: (at: number) => number): 
     id: r.id,
     url: clipName(r.url, PAGE_SUMMARY_LIMITS.urlChars),
     startMs: sinceStart(r.start),
-    durationMs: round(durationOf(r) / 1000, 3),
+    durationMs: round(requestDuration(r) / 1000, 3),
   };
   if (r.responseStart !== undefined) out.ttfbMs = round((r.responseStart - r.start) / 1000, 3);
   if (r.status !== undefined) out.status = r.status;
@@ -102,18 +103,6 @@ function requestSummary(r: NetworkRequest, sinceStart: (at: number) => number): 
   if (r.renderBlocking) out.renderBlocking = clipName(r.renderBlocking, PAGE_SUMMARY_LIMITS.nameChars);
   if (r.encodedBytes !== undefined) out.transferBytes = r.encodedBytes;
   return out;
-}
-
-/** A request's span from its start to its end (0 when it never finished in the recording). */
-function durationOf(r: NetworkRequest): number {
-  return r.end !== undefined ? Math.max(0, r.end - r.start) : 0;
-}
-
-function slowestRequests(requests: readonly NetworkRequest[]): NetworkRequest[] {
-  return requests
-    .filter((r) => r.end !== undefined)
-    .sort((a, b) => durationOf(b) - durationOf(a) || a.start - b.start)
-    .slice(0, PAGE_SUMMARY_LIMITS.slowestRequests);
 }
 
 function worstCluster(page: PageInsights, sinceStart: (at: number) => number): PageSummary['worstShiftCluster'] {
@@ -134,9 +123,8 @@ function worstCluster(page: PageInsights, sinceStart: (at: number) => number): P
   };
 }
 
-function slowestInteraction(page: PageInsights, sinceStart: (at: number) => number, threads: readonly ThreadSummary[]): PageSummary['slowestInteraction'] {
-  let slowest = page.interactions[0];
-  for (const i of page.interactions) if (i.durationMs > slowest.durationMs) slowest = i;
+function slowestInteractionSummary(page: PageInsights, sinceStart: (at: number) => number, threads: readonly ThreadSummary[]): PageSummary['slowestInteraction'] {
+  const slowest = slowestInteraction(page.interactions);
   if (!slowest) return undefined;
   const out: NonNullable<PageSummary['slowestInteraction']> = {
     id: slowest.id,
