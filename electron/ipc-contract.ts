@@ -211,6 +211,28 @@ export interface SyncState {
 export const INITIAL_ANALYSIS_PROMPT =
   'Analyse this trace: where does the time go, what stands out, and what would you look at first to make it faster?';
 
+/** One trace-tool call of a turn: what the model asked, in words, and the text it received back. */
+export interface ChatToolCall {
+  /** The model's id for the call. */
+  callId: string;
+  /** The tool (functions/_shared/trace-tools.ts), e.g. 'call_tree'. */
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
+  /** What the call does, for the user: "Looking at the call tree of task 3.2 s". */
+  label: string;
+  /** Exactly what the model received; absent while the call runs. */
+  result?: string;
+  /** False when the call could not run (bad arguments, trace closed): `result` says why, and the model read that. */
+  ok?: boolean;
+}
+
+/** One model round that asked for tools (1..MAX_TOOL_STEPS), with its calls in the model's order. */
+export interface ChatToolStep {
+  step: number;
+  calls: ChatToolCall[];
+}
+
 /** One message of a conversation, as the chat shows it. */
 export interface ChatMessage {
   /** The turn's id (both the question and its answer carry it). */
@@ -221,6 +243,8 @@ export interface ChatMessage {
   status: 'complete' | 'streaming' | 'interrupted' | 'stopped' | 'error';
   /** For 'error' and 'interrupted': the sentence to show, with a retry. */
   error?: { code: string; message: string; retryAfterSeconds?: number };
+  /** Assistant messages: the tool rounds the model ran before (and while) answering, in order. */
+  steps?: ChatToolStep[];
   /** ISO 8601. */
   createdAt: string;
 }
@@ -259,6 +283,10 @@ export type ChatTurnEvent =
   | { type: 'waiting_for_model'; turnId: string }
   | { type: 'model_chunk_start'; turnId: string; seq: number; model: string }
   | { type: 'model_chunk_append'; turnId: string; seq: number; text: string }
+  /** The model asked for trace tools in round `step`; main runs them in the import worker and reports each result. */
+  | { type: 'tool_request'; turnId: string; seq: number; step: number; calls: Array<Omit<ChatToolCall, 'result' | 'ok'>> }
+  /** One call of a tool_request finished: `result` is exactly what goes back to the model. */
+  | { type: 'tool_result'; turnId: string; step: number; callId: string; result: string; ok: boolean }
   | { type: 'model_response_end'; turnId: string; seq: number; finishReason: string | null }
   | { type: 'error'; turnId: string | null; code: string; message: string; retryAfterSeconds?: number }
   /** A drop cut the turn short (socket or Realtime): shown with a retry, never left spinning. */

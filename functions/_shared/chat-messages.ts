@@ -1,22 +1,47 @@
 // The chat protocol between the desktop and the cloud, in one module that both
 // sides import (Deno resolves 'zod' through functions/deno.json, Node through
 // node_modules). Three families of messages:
-//   1. client -> socket (trace-analysis-socket): start_analysis, user_prompt
+//   1. client -> socket (trace-analysis-socket): start_analysis, user_prompt, tool_results
 //   2. socket -> client replies: connection_ack, analysis_started, waiting_for_model, error
 //   3. Realtime broadcasts on the user's private channel, published by
 //      process-ai-turn as event `ai_response`, the payload saying which:
-//      model_chunk_start, model_chunk_append, model_response_end, error
+//      model_chunk_start, model_chunk_append, tool_request, model_response_end, error
+//
+// A turn with trace tools: process-ai-turn runs one model round per
+// invocation. When the model asks for tools it publishes `tool_request`
+// (round `step`, the calls) and ends; the desktop runs the calls on the
+// profile it holds and sends `tool_results` for that turn and step; the socket
+// checks them against what the turn awaits and invokes process-ai-turn for the
+// next round. Rounds 1..MAX_TOOL_STEPS may ask for tools; the round after the
+// last is offered none and must answer.
 // Every object is strict: an unknown key (a `userId` smuggled in by a client,
 // say) fails validation instead of being silently carried along.
 import { z } from 'zod';
-import { MAX_HISTORY_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, MAX_PROMPT_CHARS } from './chat-constants.ts';
+import {
+  MAX_HISTORY_MESSAGE_CHARS,
+  MAX_HISTORY_MESSAGES,
+  MAX_PROMPT_CHARS,
+  MAX_TOOL_ARGUMENTS_CHARS,
+  MAX_TOOL_CALLS_PER_STEP,
+  MAX_TOOL_RESULT_CHARS,
+  MAX_TOOL_STEPS,
+} from './chat-constants.ts';
 
 /** Version of this protocol; the socket offers it as the WebSocket subprotocol. */
 export const CHAT_PROTOCOL = 'trace-analyser.v1';
 /** Prefix of the subprotocol that carries the access token (browsers cannot set headers on a WebSocket). */
 export const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
 
-export { CLOSE_POLICY_VIOLATION, MAX_HISTORY_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, MAX_PROMPT_CHARS } from './chat-constants.ts';
+export {
+  CLOSE_POLICY_VIOLATION,
+  MAX_HISTORY_MESSAGE_CHARS,
+  MAX_HISTORY_MESSAGES,
+  MAX_PROMPT_CHARS,
+  MAX_TOOL_ARGUMENTS_CHARS,
+  MAX_TOOL_CALLS_PER_STEP,
+  MAX_TOOL_RESULT_CHARS,
+  MAX_TOOL_STEPS,
+} from './chat-constants.ts';
 
 /** Realtime topic (without the `realtime:` prefix) a user's answers are broadcast on. */
 export function chatResultsChannel(userId: string): string {
@@ -30,6 +55,26 @@ export const HistoryMessageSchema = z.strictObject({
   content: z.string().max(MAX_HISTORY_MESSAGE_CHARS),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
+
+/** A model round that asked for tools: 1..MAX_TOOL_STEPS. */
+const toolStep = z.number().int().min(1).max(MAX_TOOL_STEPS);
+/** The model's id for one call (OpenAI's `tool_calls[].id`); results name it. */
+const callId = z.string().min(1).max(128);
+
+/** One tool call as the model made it; `arguments` is its JSON text, unchecked (the desktop answers a bad one with the reason). */
+export const ToolCallSchema = z.strictObject({
+  callId,
+  name: z.string().min(1).max(64),
+  arguments: z.string().max(MAX_TOOL_ARGUMENTS_CHARS),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+/** What one call returned, as the model will read it (an error is a result too: a sentence saying why). */
+export const ToolResultSchema = z.strictObject({
+  callId,
+  content: z.string().max(MAX_TOOL_RESULT_CHARS),
+});
+export type ToolResult = z.infer<typeof ToolResultSchema>;
 
 // ---- 1. client -> socket ----------------------------------------------------
 
@@ -48,9 +93,18 @@ export const UserPromptSchema = z.strictObject({
   history: z.array(HistoryMessageSchema).max(MAX_HISTORY_MESSAGES),
 });
 
-export const ClientMessageSchema = z.discriminatedUnion('type', [StartAnalysisSchema, UserPromptSchema]);
+/** The results of every call of one tool_request: one per callId, none missing, none extra. */
+export const ToolResultsSchema = z.strictObject({
+  type: z.literal('tool_results'),
+  turnId: id,
+  step: toolStep,
+  results: z.array(ToolResultSchema).min(1).max(MAX_TOOL_CALLS_PER_STEP),
+});
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [StartAnalysisSchema, UserPromptSchema, ToolResultsSchema]);
 export type StartAnalysis = z.infer<typeof StartAnalysisSchema>;
 export type UserPrompt = z.infer<typeof UserPromptSchema>;
+export type ToolResults = z.infer<typeof ToolResultsSchema>;
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 // ---- 2. socket -> client ----------------------------------------------------
@@ -116,9 +170,10 @@ export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 // Every broadcast is event AI_RESPONSE_EVENT; the payload's `type` says what it
 // is (one listener sees a turn's events in order). `seq` starts at 0 with
 // model_chunk_start (or with `error` when the turn fails before the model is
-// called) and grows by one per event of the turn, so a receiver can drop
-// duplicates (seq already seen) and detect gaps (seq skipped). Every turn ends
-// with exactly one model_response_end or error.
+// called) and grows by one per event of the turn, across all its model rounds
+// (a round after tool results goes on from the tool_request's seq + 1), so a
+// receiver can drop duplicates (seq already seen) and detect gaps (seq
+// skipped). Every turn ends with exactly one model_response_end or error.
 
 const turnEvent = { turnId: id, seq: z.number().int().nonnegative() };
 
@@ -133,6 +188,18 @@ export const ModelChunkAppendSchema = z.strictObject({
   type: z.literal('model_chunk_append'),
   ...turnEvent,
   text: z.string(),
+});
+
+/**
+ * The model asked for tools in round `step`: the desktop runs `calls` and
+ * answers with tool_results. Not terminal: the turn goes on with the next
+ * round's events (more appends, another tool_request, then the end).
+ */
+export const ToolRequestSchema = z.strictObject({
+  type: z.literal('tool_request'),
+  ...turnEvent,
+  step: toolStep,
+  calls: z.array(ToolCallSchema).min(1).max(MAX_TOOL_CALLS_PER_STEP),
 });
 
 export const TokenUsageSchema = z.strictObject({
@@ -163,11 +230,13 @@ export const TurnErrorSchema = z.strictObject({
 export const RealtimeEventSchema = z.discriminatedUnion('type', [
   ModelChunkStartSchema,
   ModelChunkAppendSchema,
+  ToolRequestSchema,
   ModelResponseEndSchema,
   TurnErrorSchema,
 ]);
 export type ModelChunkStart = z.infer<typeof ModelChunkStartSchema>;
 export type ModelChunkAppend = z.infer<typeof ModelChunkAppendSchema>;
+export type ToolRequest = z.infer<typeof ToolRequestSchema>;
 export type ModelResponseEnd = z.infer<typeof ModelResponseEndSchema>;
 export type TurnError = z.infer<typeof TurnErrorSchema>;
 export type RealtimeEvent = z.infer<typeof RealtimeEventSchema>;
