@@ -1,0 +1,303 @@
+// The update flow against a feed laid out as electron-builder publishes it
+// (latest-linux.yml + the AppImage), served over HTTP by the test, read by
+// electron-updater's real AppImageUpdater: its generic provider, its download
+// and sha512 check, its cache. Only what needs Electron is replaced: the
+// AppAdapter (version, folders) and quitAndInstall, the boundary where the app
+// would quit into the new version.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, request, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { DownloadOptions } from 'builder-util-runtime';
+import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
+import type { UpdateState } from '../ipc-contract.ts';
+import { AppSettings } from './app-settings.ts';
+import { fileKeyEncryption } from './file-key-encryption.ts';
+import { SecretStore } from './secret-store.ts';
+import { UPDATES_OFF, UpdateService, desktopUpdateSource, describeUpdateError, releaseNotesText, type PlatformUpdater } from './update-service.ts';
+
+const require = createRequire(import.meta.url);
+const { AppImageUpdater } = require('electron-updater') as typeof import('electron-updater');
+const { HttpExecutor, configureRequestOptions, configureRequestUrl } = require('builder-util-runtime') as typeof import('builder-util-runtime');
+const { serializeToYaml } = require('builder-util/out/util.js') as { serializeToYaml(value: unknown): string };
+
+const CURRENT_VERSION = '0.1.0';
+const ARTIFACT = (version: string) => `Trace-Analyser-${version}-x86_64.AppImage`;
+// electron-builder names the Linux feed by architecture; electron-updater asks for the same name.
+const FEED_FILE = `latest-linux${process.arch === 'x64' ? '' : `-${process.arch}`}.yml`;
+const FAST = { firstCheckDelayMs: 10, checkIntervalMs: 60 * 60 * 1000, busyPollMs: 10 };
+
+/**
+ * Node's http for the updater's requests where the app has Electron's net
+ * (ElectronHttpExecutor); download() as ElectronHttpExecutor's, so the
+ * base class's streaming and sha512 check do the work. No proxy: loopback only.
+ */
+class LoopbackHttpExecutor extends HttpExecutor<ClientRequest> {
+  createRequest(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
+    return request(options, callback);
+  }
+
+  download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
+    return options.cancellationToken.createPromise<string>((resolve, reject, onCancel) => {
+      const requestOptions: RequestOptions = { headers: options.headers ?? undefined };
+      configureRequestUrl(url, requestOptions);
+      configureRequestOptions(requestOptions);
+      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error ? reject(error) : resolve(destination)), responseHandler: null }, 0);
+    });
+  }
+}
+
+/** Stands in for Electron's app: version 0.1.0, packaged, its folders in a temp dir. */
+class TestAppAdapter implements AppAdapter {
+  readonly version = CURRENT_VERSION;
+  readonly name = 'Trace Analyser';
+  readonly isPackaged = true;
+  readonly appUpdateConfigPath: string;
+  readonly userDataPath: string;
+  readonly baseCachePath: string;
+  constructor(dir: string) {
+    this.appUpdateConfigPath = join(dir, 'resources', 'app-update.yml');
+    this.userDataPath = join(dir, 'userData');
+    this.baseCachePath = join(dir, 'cache');
+  }
+  whenReady = () => Promise.resolve();
+  relaunch() {}
+  quit() {}
+  onQuit() {}
+}
+
+/** The real AppImage updater; quitAndInstall (Electron quits into the new AppImage) is only counted. */
+class RecordingAppImageUpdater extends AppImageUpdater {
+  installs = 0;
+  override quitAndInstall(): void {
+    this.installs++;
+  }
+}
+
+/** Publishes `version` the way electron-builder does: the AppImage and latest-linux.yml naming it with its sha512 and size. */
+function publish(feedDir: string, version: string, options: { wrongSha512?: boolean; releaseNotes?: string } = {}): Buffer {
+  const artifact = Buffer.from(`#!/bin/sh\n# Trace Analyser ${version}\n`.padEnd(4096, '.'));
+  writeFileSync(join(feedDir, ARTIFACT(version)), artifact);
+  const sha512 = createHash('sha512').update(options.wrongSha512 ? Buffer.from('something else') : artifact).digest('base64');
+  const info = {
+    version,
+    files: [{ url: ARTIFACT(version), sha512, size: artifact.length }],
+    path: ARTIFACT(version),
+    sha512,
+    releaseDate: '2026-12-01T10:00:00.000Z',
+    ...(options.releaseNotes && { releaseNotes: options.releaseNotes }),
+  };
+  writeFileSync(join(feedDir, FEED_FILE), serializeToYaml(info));
+  return artifact;
+}
+
+/** Serves the feed folder, counting every request. */
+async function serveFeed(t: { after(fn: () => unknown): void }, feedDir: string) {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const path = new URL(req.url!, 'http://feed').pathname;
+    requests.push(path);
+    const file = join(feedDir, decodeURIComponent(path));
+    if (!existsSync(file)) return void res.writeHead(404).end('not found');
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests, server };
+}
+
+async function openSettings(dir: string) {
+  const secrets = new SecretStore(join(dir, 'secrets.json'), await fileKeyEncryption(join(dir, 'secrets.key')));
+  return AppSettings.open({ userDataDir: dir, secrets, env: {} });
+}
+
+interface Setup {
+  autoUpdate?: boolean;
+  publishVersion?: string | null;
+  wrongSha512?: boolean;
+  releaseNotes?: string;
+}
+
+/** A packaged app at 0.1.0 whose app-update.yml points at a feed served by the test, and the service over it. */
+async function updateSetup(t: { after(fn: () => unknown): void }, setup: Setup = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ta-update-'));
+  const feedDir = join(dir, 'feed');
+  mkdirSync(feedDir);
+  mkdirSync(join(dir, 'resources'));
+  const artifact = setup.publishVersion === null ? null : publish(feedDir, setup.publishVersion ?? '0.2.0', setup);
+  const feed = await serveFeed(t, feedDir);
+  const app = new TestAppAdapter(dir);
+  // What electron-builder writes into a package (generic provider here, github in releases).
+  writeFileSync(app.appUpdateConfigPath, serializeToYaml({ provider: 'generic', url: feed.url, updaterCacheDirName: 'trace-analyser-updater' }));
+  // AppImageUpdater replaces the running AppImage ($APPIMAGE); this process is none.
+  process.env.APPIMAGE = join(dir, ARTIFACT(CURRENT_VERSION));
+  writeFileSync(process.env.APPIMAGE, 'the running version');
+
+  const updater = new RecordingAppImageUpdater(null, app);
+  (updater as unknown as { httpExecutor: LoopbackHttpExecutor }).httpExecutor = new LoopbackHttpExecutor();
+  updater.logger = null;
+  // The fake running AppImage has no embedded blockmap to diff against: download the whole file.
+  updater.disableDifferentialDownload = true;
+
+  const settings = await openSettings(dir);
+  if (setup.autoUpdate === false) await settings.save({ autoUpdate: false });
+  const busy = { answer: false, import: false };
+  const states: UpdateState[] = [];
+  const warnings: string[] = [];
+  const service = new UpdateService({
+    source: { updater },
+    settings,
+    isAnswering: () => busy.answer,
+    isImporting: () => busy.import,
+    onState: (state) => states.push(state),
+    log: { warn: (message: string) => warnings.push(message) },
+    ...FAST,
+  });
+  t.after(() => service.dispose());
+  return { dir, app, updater, settings, service, busy, states, warnings, feed, artifact };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function downloadedFiles(dir: string): string[] {
+  const cache = join(dir, 'cache', 'trace-analyser-updater', 'pending');
+  return existsSync(cache) ? readdirSync(cache) : [];
+}
+
+test('finds 0.2.0 on the feed, downloads and verifies it in the background, asks the window, and installs only when the user accepts', async (t) => {
+  const { dir, updater, service, states, feed, artifact } = await updateSetup(t, { releaseNotes: '<h2>Faster imports</h2><ul><li>Zip &amp; gzip</li></ul>' });
+  service.start();
+  await until(() => service.current.status === 'ready', 'the update to be ready');
+
+  assert.deepEqual(service.current, { status: 'ready', version: '0.2.0', releaseNotes: 'Faster imports\nZip & gzip', restartWaitsFor: null });
+  assert.deepEqual(
+    states.map((s) => s.status).filter((s, i, all) => s !== all[i - 1]),
+    ['checking', 'downloading', 'ready'],
+  );
+  assert.deepEqual(feed.requests, [`/${FEED_FILE}`, `/${ARTIFACT('0.2.0')}`], 'the feed, then the artifact');
+  const pending = downloadedFiles(dir).filter((f) => f.endsWith('.AppImage'));
+  assert.deepEqual(pending, [ARTIFACT('0.2.0')]);
+  assert.deepEqual(readFileSync(join(dir, 'cache', 'trace-analyser-updater', 'pending', pending[0])), artifact, 'the bytes the feed published');
+
+  await sleep(50);
+  assert.equal(updater.installs, 0, 'nothing installs before the user accepts');
+  const answer = await service.restart();
+  assert.equal(answer.status, 'ready');
+  assert.equal(updater.installs, 1);
+});
+
+test('while an answer streams the restart waits, then an import holds it; it happens once both are done', async (t) => {
+  const { updater, service, busy, states } = await updateSetup(t);
+  service.start();
+  await until(() => service.current.status === 'ready', 'the update to be ready');
+
+  busy.answer = true;
+  assert.deepEqual(await service.restart(), { status: 'ready', version: '0.2.0', releaseNotes: null, restartWaitsFor: 'answer' });
+  await sleep(60);
+  assert.equal(updater.installs, 0, 'never while the answer streams');
+
+  busy.answer = false;
+  busy.import = true;
+  await until(() => service.current.status === 'ready' && service.current.restartWaitsFor === 'import', 'the wait to name the import');
+  await sleep(60);
+  assert.equal(updater.installs, 0, 'never while an import runs');
+
+  busy.import = false;
+  await until(() => updater.installs > 0, 'the install once idle');
+  await sleep(60);
+  assert.equal(updater.installs, 1, 'once');
+  assert.ok(states.some((s) => s.status === 'ready' && s.restartWaitsFor === 'answer'), 'the window was told what it waits for');
+});
+
+test('a download whose sha512 does not match the feed fails quietly: reported, logged, nothing kept to install', async (t) => {
+  const { dir, updater, service, warnings, feed } = await updateSetup(t, { wrongSha512: true });
+  service.start();
+  await until(() => service.current.status === 'failed', 'the failure');
+
+  const state = service.current as Extract<UpdateState, { status: 'failed' }>;
+  assert.equal(state.message, 'the downloaded update did not match its checksum and was discarded');
+  assert.match(warnings.join('\n'), /sha512 checksum mismatch/);
+  assert.deepEqual(downloadedFiles(dir).filter((f) => f.endsWith('.AppImage')), [], 'the bad download is deleted');
+  await assert.rejects(service.restart(), /No update has been downloaded/);
+  assert.equal(updater.installs, 0);
+  await sleep(100);
+  assert.equal(feed.requests.length, 2, 'no retry loop: the next try is the next scheduled check');
+});
+
+test('a missing feed and an unreachable server are quiet failures too', async (t) => {
+  const missing = await updateSetup(t, { publishVersion: null });
+  missing.service.start();
+  await until(() => missing.service.current.status === 'failed', 'the 404');
+  assert.equal((missing.service.current as { message: string }).message, 'the update feed was not found');
+
+  const offline = await updateSetup(t);
+  await new Promise((resolve) => offline.feed.server.close(resolve));
+  offline.service.start();
+  await until(() => offline.service.current.status === 'failed', 'the refused connection');
+  assert.equal((offline.service.current as { message: string }).message, 'the update server could not be reached');
+});
+
+test('when the feed offers the running version, nothing is downloaded and nothing asked', async (t) => {
+  const { dir, service, states, feed, updater } = await updateSetup(t, { publishVersion: CURRENT_VERSION });
+  service.start();
+  await until(() => service.current.status === 'idle' && service.current.checkedAt !== null, 'the check');
+  assert.deepEqual(feed.requests, [`/${FEED_FILE}`]);
+  assert.deepEqual(downloadedFiles(dir), []);
+  assert.ok(!states.some((s) => s.status === 'ready' || s.status === 'downloading'));
+  assert.equal(updater.installs, 0);
+});
+
+test('turned off in Settings: no request reaches the feed; turned on again, it checks', async (t) => {
+  const { service, settings, feed } = await updateSetup(t, { autoUpdate: false });
+  service.start();
+  await sleep(150);
+  assert.deepEqual(feed.requests, []);
+  assert.deepEqual(service.current, { status: 'off', reason: UPDATES_OFF.setting, bySetting: true });
+
+  await settings.save({ autoUpdate: true });
+  await until(() => service.current.status === 'ready', 'the update after turning it on');
+  assert.ok(feed.requests.length > 0);
+});
+
+test('development builds, builds without a feed and the browser host never check', async (t) => {
+  const { updater, feed, settings } = await updateSetup(t);
+  let created = 0;
+  const factory = () => (created++, updater as PlatformUpdater);
+  for (const build of [
+    { isPackaged: false, hasFeed: true, reason: UPDATES_OFF.development },
+    { isPackaged: true, hasFeed: false, reason: UPDATES_OFF.noFeed },
+  ]) {
+    const source = desktopUpdateSource(build, factory);
+    const service = new UpdateService({ source, settings, isAnswering: () => false, isImporting: () => false, onState: () => {}, ...FAST });
+    service.start();
+    t.after(() => service.dispose());
+    assert.deepEqual(service.current, { status: 'off', reason: build.reason, bySetting: false });
+  }
+  await sleep(150);
+  assert.equal(created, 0, 'no updater is created');
+  assert.deepEqual(feed.requests, []);
+  // The packaged app with a feed is the one that gets the updater.
+  assert.equal((desktopUpdateSource({ isPackaged: true, hasFeed: true }, factory) as { updater: unknown }).updater, updater);
+});
+
+test('release notes reach the window as text, whatever markup the feed has', () => {
+  assert.equal(releaseNotesText('<p>Fixes <b>&lt;script&gt;</b> handling</p><p>Second</p>'), 'Fixes <script> handling\nSecond');
+  assert.equal(releaseNotesText([{ version: '0.2.0', note: 'One' }, { version: '0.1.5', note: 'Two' }]), 'One\n\nTwo');
+  assert.equal(releaseNotesText(null), null);
+  assert.equal(releaseNotesText('<p></p>'), null);
+  assert.equal(describeUpdateError(Object.assign(new Error('getaddrinfo ENOTFOUND github.com'), { code: 'ENOTFOUND' })), 'the update server could not be reached');
+  assert.equal(describeUpdateError(new Error('net::ERR_INTERNET_DISCONNECTED')), 'the update server could not be reached');
+});
