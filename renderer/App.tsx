@@ -6,6 +6,7 @@ import { openTraceDialog } from './api/trace-commands.ts';
 import { DropOverlay } from './components/DropOverlay.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { ImportErrorBanner, ImportProgressBar } from './components/ImportStatus.tsx';
+import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { Workspace } from './components/Workspace.tsx';
 import { activeChart } from './state/chart-registry.ts';
 import { useTraceStore } from './state/trace-store.ts';
@@ -80,6 +81,7 @@ export function App({ api }: { api: TraceAnalyserApi }) {
       <ImportErrorBanner />
       {trace ? <Workspace key={trace.traceId} trace={trace} searchRef={searchRef} /> : <EmptyState />}
       <DropOverlay />
+      <UpdateNotice />
     </div>
   );
 }
