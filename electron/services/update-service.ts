@@ -153,7 +153,9 @@ export class UpdateService {
     });
     updater.on('update-downloaded', (event: UpdateDownloadedEvent) => {
       if (this.state.status === 'off') return;
-      this.setState({ status: 'ready', version: event.version, releaseNotes: releaseNotesText(event.releaseNotes), restartWaitsFor: null });
+      // A later check finds the same version in the cache and says so again: a restart already asked for still waits.
+      const restartWaitsFor = this.state.status === 'ready' && this.state.version === event.version ? this.state.restartWaitsFor : null;
+      this.setState({ status: 'ready', version: event.version, releaseNotes: releaseNotesText(event.releaseNotes), restartWaitsFor });
     });
     updater.on('error', (error: Error) => {
       const message = describeUpdateError(error);
