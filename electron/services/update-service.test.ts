@@ -304,11 +304,14 @@ test('development builds, builds without a feed and the browser host never check
   assert.equal((desktopUpdateSource({ isPackaged: true, hasFeed: true }, factory) as { updater: unknown }).updater, updater);
 });
 
-test('release notes reach the window as text, whatever markup the feed has', () => {
+test('release notes reach the window as text, whatever markup the feed has; failures are named in words', () => {
   assert.equal(releaseNotesText('<p>Fixes <b>&lt;script&gt;</b> handling</p><p>Second</p>'), 'Fixes <script> handling\nSecond');
   assert.equal(releaseNotesText([{ version: '0.2.0', note: 'One' }, { version: '0.1.5', note: 'Two' }]), 'One\n\nTwo');
   assert.equal(releaseNotesText(null), null);
   assert.equal(releaseNotesText('<p></p>'), null);
   assert.equal(describeUpdateError(Object.assign(new Error('getaddrinfo ENOTFOUND github.com'), { code: 'ENOTFOUND' })), 'the update server could not be reached');
   assert.equal(describeUpdateError(new Error('net::ERR_INTERNET_DISCONNECTED')), 'the update server could not be reached');
+  // NsisUpdater's check of the installer's Authenticode signature (PowerShell: Windows only).
+  const unsigned = Object.assign(new Error('New version 0.2.0 is not signed by the application owner: publisherNames: Acme'), { code: 'ERR_UPDATER_INVALID_SIGNATURE' });
+  assert.equal(describeUpdateError(unsigned), 'the downloaded update was not signed by the publisher and was discarded');
 });

@@ -200,6 +200,8 @@ function off(reason: string, bySetting: boolean): UpdateState {
 /** A short sentence for the settings and the log: the common failures by name, else the error's first line. */
 export function describeUpdateError(error: Error & { code?: string; statusCode?: number }): string {
   if (error.code === 'ERR_CHECKSUM_MISMATCH') return 'the downloaded update did not match its checksum and was discarded';
+  // Windows: the installer is not signed by the publisher the running app was signed by.
+  if (error.code === 'ERR_UPDATER_INVALID_SIGNATURE') return 'the downloaded update was not signed by the publisher and was discarded';
   // Providers wrap network failures in their own errors (GitHub's "latest version not found"): the cause is in the text.
   if (OFFLINE.test(`${error.code ?? ''} ${error.message}`)) return 'the update server could not be reached';
   if (error.statusCode === 404 || FEED_NOT_FOUND.has(error.code ?? '')) return 'the update feed was not found';
