@@ -283,6 +283,30 @@ test('turned off in Settings: no request reaches the feed; turned on again, it c
   assert.ok(feed.requests.length > 0);
 });
 
+test('turning updates off while a restart waits drops it; turned on again, the cached update is offered and a new restart waits as before', async (t) => {
+  const { updater, service, settings, busy, feed } = await updateSetup(t);
+  service.start();
+  await until(() => service.current.status === 'ready', 'the update to be ready');
+  busy.answer = true;
+  await service.restart();
+  await settings.save({ autoUpdate: false });
+  assert.deepEqual(service.current, { status: 'off', reason: UPDATES_OFF.setting, bySetting: true });
+  busy.answer = false;
+  await sleep(60);
+  assert.equal(updater.installs, 0, 'the restart asked for before turning updates off does not happen');
+  assert.equal(updater.autoInstallOnAppQuit, false, 'nor an install on quit');
+
+  await settings.save({ autoUpdate: true });
+  await until(() => service.current.status === 'ready', 'the update again');
+  assert.equal(feed.requests.filter((path) => path.endsWith('.AppImage')).length, 1, 'from the cache: downloaded once');
+  busy.import = true;
+  assert.equal((await service.restart()).status, 'ready');
+  await sleep(40);
+  assert.equal(updater.installs, 0);
+  busy.import = false;
+  await until(() => updater.installs === 1, 'the install once the import ends');
+});
+
 test('development builds, builds without a feed and the browser host never check', async (t) => {
   const { updater, feed, settings } = await updateSetup(t);
   let created = 0;

@@ -93,23 +93,22 @@ export class UpdateService {
   dispose(): void {
     this.stopFollowingSettings();
     this.stopChecking();
-    clearInterval(this.restartPoll);
+    this.stopRestartPoll();
   }
 
+  /** Off: no checks, no downloads, nothing installed on quit. On: checks on the schedule. */
   private followSetting(): void {
     const on = this.options.settings.autoUpdate;
     this.updater!.autoInstallOnAppQuit = on;
-    if (on && this.state.status === 'off') {
-      this.setState({ status: 'idle', checkedAt: null });
-      this.scheduleChecks();
-    } else if (!on && this.state.status !== 'off') {
+    if (!on) {
+      if (this.state.status === 'off') return;
       this.stopChecking();
-      clearInterval(this.restartPoll);
+      this.stopRestartPoll();
       this.cancelDownload?.();
-      this.setState(off(UPDATES_OFF.setting, true));
-    } else if (on && this.checkTimers.length === 0) {
-      this.scheduleChecks();
+      return this.setState(off(UPDATES_OFF.setting, true));
     }
+    if (this.state.status === 'off') this.setState({ status: 'idle', checkedAt: null });
+    if (this.checkTimers.length === 0) this.scheduleChecks();
   }
 
   private scheduleChecks(): void {
@@ -180,9 +179,13 @@ export class UpdateService {
     return null;
   }
 
-  private install(): void {
+  private stopRestartPoll(): void {
     clearInterval(this.restartPoll);
     this.restartPoll = undefined;
+  }
+
+  private install(): void {
+    this.stopRestartPoll();
     this.stopChecking();
     this.updater!.quitAndInstall();
   }
