@@ -299,6 +299,8 @@ test('turning updates off while a restart waits drops it; turned on again, the c
   await settings.save({ autoUpdate: true });
   await until(() => service.current.status === 'ready', 'the update again');
   assert.equal(feed.requests.filter((path) => path.endsWith('.AppImage')).length, 1, 'from the cache: downloaded once');
+  await sleep(60);
+  assert.equal(updater.installs, 0, 'offered again, not installed: the user has not accepted since');
   busy.import = true;
   assert.equal((await service.restart()).status, 'ready');
   await sleep(40);
