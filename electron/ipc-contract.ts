@@ -153,6 +153,8 @@ export const MENU_COMMANDS = [
   'view:zoom-out',
   'view:reset-zoom',
   'edit:find',
+  /** Opens Settings (the chat's gear opens the same dialog): the assistant, the account, updates. */
+  'app:settings',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 

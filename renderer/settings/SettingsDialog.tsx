@@ -20,7 +20,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   return (
     <dialog ref={dialog} className="settings-dialog" aria-labelledby="settings-title" onClose={onClose} data-testid="settings-dialog">
       <header className="settings-head">
-        <h2 id="settings-title">Assistant settings</h2>
+        <h2 id="settings-title">Settings</h2>
         <button type="button" onClick={() => dialog.current?.close()} aria-label="Close settings">
           ✕
         </button>
