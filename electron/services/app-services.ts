@@ -19,7 +19,7 @@ import type { TraceStorage } from './trace-storage.ts';
 import { SyncFolder } from './sync-folder.ts';
 import { syncHandlers } from './sync-handlers.ts';
 import { TraceSync } from './trace-sync.ts';
-import { UpdateService, type UpdateSource } from './update-service.ts';
+import { UPDATES_OFF, UpdateService, type UpdateSource } from './update-service.ts';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -194,7 +194,7 @@ function setupChat(
 /** The app's own updates: never a restart while an answer streams or an import runs. */
 function setupUpdates({ adapters, emit, updateTiming }: AppServicesOptions, settings: AppSettings, imports: ImportService, chat: ChatService) {
   const updates = new UpdateService({
-    source: adapters.updates ?? { offReason: 'this host does not update' },
+    source: adapters.updates ?? { offReason: UPDATES_OFF.noUpdater },
     settings,
     isAnswering: () => chat.isAnswering,
     isImporting: () => imports.isRunning,

@@ -20,6 +20,8 @@ export const UPDATES_OFF = {
   browserHost: 'browser host (npm run serve)',
   noFeed: 'this build has no update feed',
   setting: 'turned off in Settings',
+  /** A host that passed no updater at all (tests, tools composing the services). */
+  noUpdater: 'this host does not update',
 } as const;
 
 /**
