@@ -3,10 +3,9 @@
 // Fiddle's main does). Runs only inside Electron; everything it composes is
 // tested in Node, and the browser host composes the same services.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
-// CommonJS: its autoUpdater is a getter on the module object (electron-updater's documented ESM use).
-import electronUpdater from 'electron-updater';
 import { TRACE_FILE_EXTENSIONS } from '../shared-importer/src/formats/catalog.ts';
 import type { AppInfo, EventChannel, MainEvents } from './ipc-contract.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/app-protocol.ts';
@@ -143,7 +142,9 @@ async function setupServices(main: MainContext): Promise<AppServices> {
  */
 function setupUpdates() {
   const hasFeed = app.isPackaged && existsSync(join(process.resourcesPath, 'app-update.yml'));
-  return desktopUpdateSource({ isPackaged: app.isPackaged, hasFeed }, () => electronUpdater.autoUpdater);
+  // Loaded at the first check, not with main: electron-updater is CommonJS, its autoUpdater a getter on the module.
+  const loadUpdater = () => (createRequire(import.meta.url)('electron-updater') as typeof import('electron-updater')).autoUpdater;
+  return desktopUpdateSource({ isPackaged: app.isPackaged, hasFeed }, loadUpdater);
 }
 
 /** The renderer and the loaded profiles, served from app:// (never file://). */

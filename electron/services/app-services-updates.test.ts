@@ -19,7 +19,7 @@ test('a restart asked for during a streaming answer, then during an import, happ
   const { updater } = await startUpdateFeed(t);
   const app = await DesktopApp.start({
     env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'local-key', AI_MODEL: 'scripted-model' },
-    updates: { source: { updater }, updateTiming: { firstCheckDelayMs: 10, busyPollMs: 10 } },
+    updates: { source: { createUpdater: () => updater }, updateTiming: { firstCheckDelayMs: 10, busyPollMs: 10 } },
   });
   t.after(() => app.stop());
   // What was running each time the app would have quit into the update.

@@ -21,6 +21,7 @@ async function openSettings(dir: string) {
 
 interface Setup extends FeedOptions {
   autoUpdate?: boolean;
+  firstCheckDelayMs?: number;
   checkIntervalMs?: number;
 }
 
@@ -32,18 +33,20 @@ async function updateSetup(t: { after(fn: () => unknown): void }, setup: Setup =
   const busy = { answer: false, import: false };
   const states: UpdateState[] = [];
   const warnings: string[] = [];
+  let updatersMade = 0;
   const service = new UpdateService({
-    source: { updater },
+    source: { createUpdater: () => (updatersMade++, updater) },
     settings,
     isAnswering: () => busy.answer,
     isImporting: () => busy.import,
     onState: (state) => states.push(state),
     log: { warn: (message: string) => warnings.push(message) },
     ...FAST,
+    ...(setup.firstCheckDelayMs && { firstCheckDelayMs: setup.firstCheckDelayMs }),
     ...(setup.checkIntervalMs && { checkIntervalMs: setup.checkIntervalMs }),
   });
   t.after(() => service.dispose());
-  return { dir, updater, settings, service, busy, states, warnings, feed, artifact };
+  return { dir, updater, settings, service, busy, states, warnings, feed, artifact, updatersMade: () => updatersMade };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -204,7 +207,17 @@ test('development builds, builds without a feed and the browser host never check
   assert.equal(created, 0, 'no updater is created');
   assert.deepEqual(feed.requests, []);
   // The packaged app with a feed is the one that gets the updater.
-  assert.equal((desktopUpdateSource({ isPackaged: true, hasFeed: true }, factory) as { updater: unknown }).updater, updater);
+  assert.deepEqual(desktopUpdateSource({ isPackaged: true, hasFeed: true }, factory), { createUpdater: factory });
+});
+
+test('start-up does not load the updater: it is made at the first check, once', async (t) => {
+  const { service, feed, updatersMade } = await updateSetup(t, { firstCheckDelayMs: 150, checkIntervalMs: 40 });
+  service.start();
+  await sleep(50);
+  assert.equal(updatersMade(), 0);
+  assert.deepEqual(feed.requests, []);
+  await until(() => feed.requests.length >= 4, 'the first check and a few scheduled ones');
+  assert.equal(updatersMade(), 1);
 });
 
 test('release notes reach the window as text, whatever markup the feed has; failures are named in words', () => {

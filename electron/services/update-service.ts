@@ -1,5 +1,5 @@
-// The app's own updates, over an electron-updater AppUpdater the host passes
-// in (Electron: the platform's autoUpdater; tests: a real updater class on a
+// The app's own updates, over an electron-updater AppUpdater the host creates
+// on first use (Electron: the platform's autoUpdater; tests: a real updater class on a
 // test AppAdapter). Checks a while after start and every few hours, downloads
 // in the background, then asks the window; it restarts only when the user
 // accepts, and never while an answer streams or an import runs (it waits for
@@ -11,8 +11,12 @@ import type { UpdateState } from '../ipc-contract.ts';
 /** What this service uses of an AppUpdater. */
 export type PlatformUpdater = Pick<AppUpdater, 'autoDownload' | 'autoInstallOnAppQuit' | 'checkForUpdates' | 'quitAndInstall' | 'on'>;
 
-/** The host's updater, or why this host does not update (shown as "Updates are off: <reason>"). */
-export type UpdateSource = { updater: PlatformUpdater } | { offReason: string };
+/**
+ * How the host makes its updater, or why this host does not update (shown as "Updates are off:
+ * <reason>"). The updater is made at the first check, not at start: loading electron-updater
+ * takes tens of milliseconds that start-up does not wait for.
+ */
+export type UpdateSource = { createUpdater: () => PlatformUpdater } | { offReason: string };
 
 /** Why a host does not update, in the words the settings show. */
 export const UPDATES_OFF = {
@@ -26,13 +30,12 @@ export const UPDATES_OFF = {
 
 /**
  * The desktop app's updates: none in development (electron-vite dev, an unpacked app) or in a
- * package built without a feed (local `npx electron-builder` writes no app-update.yml); the
- * platform's updater is created only when it will be used.
+ * package built without a feed (local `npx electron-builder` writes no app-update.yml).
  */
 export function desktopUpdateSource(build: { isPackaged: boolean; hasFeed: boolean }, createUpdater: () => PlatformUpdater): UpdateSource {
   if (!build.isPackaged) return { offReason: UPDATES_OFF.development };
   if (!build.hasFeed) return { offReason: UPDATES_OFF.noFeed };
-  return { updater: createUpdater() };
+  return { createUpdater };
 }
 
 export const DEFAULT_FIRST_CHECK_DELAY_MS = 10_000;
@@ -64,19 +67,15 @@ export class UpdateService {
   private restartPoll?: NodeJS.Timeout;
   private cancelDownload: (() => void) | null = null;
   private stopFollowingSettings: () => void = () => {};
-  private readonly updater: PlatformUpdater | null;
+  private updater: PlatformUpdater | null = null;
 
   constructor(private readonly options: UpdateServiceOptions) {
-    this.updater = 'updater' in options.source ? options.source.updater : null;
     this.state = 'offReason' in options.source ? off(options.source.offReason, false) : { status: 'idle', checkedAt: null };
   }
 
   /** Starts following the setting and, when on, the check schedule. A host without an updater never checks. */
   start(): void {
-    const updater = this.updater;
-    if (!updater) return;
-    updater.autoDownload = true;
-    this.listenTo(updater);
+    if ('offReason' in this.options.source) return;
     this.stopFollowingSettings = this.options.settings.onChange(() => this.followSetting());
     this.followSetting();
   }
@@ -101,7 +100,7 @@ export class UpdateService {
   /** Off: no checks, no downloads, nothing installed on quit. On: checks on the schedule. */
   private followSetting(): void {
     const on = this.options.settings.autoUpdate;
-    this.updater!.autoInstallOnAppQuit = on;
+    if (this.updater) this.updater.autoInstallOnAppQuit = on;
     if (!on) {
       if (this.state.status === 'off') return;
       this.stopChecking();
@@ -113,14 +112,15 @@ export class UpdateService {
     if (this.checkTimers.length === 0) this.scheduleChecks();
   }
 
+  /** The first check a while after start (or after turning updates on), then one every interval. */
   private scheduleChecks(): void {
     const { firstCheckDelayMs = DEFAULT_FIRST_CHECK_DELAY_MS, checkIntervalMs = DEFAULT_CHECK_INTERVAL_MS } = this.options;
-    const first = setTimeout(() => this.check(), firstCheckDelayMs);
-    const every = setInterval(() => this.check(), checkIntervalMs);
     // Pending checks never keep a process alive on their own.
-    first.unref();
-    every.unref();
-    this.checkTimers = [first, every];
+    const first = setTimeout(() => {
+      this.check();
+      this.checkTimers = [setInterval(() => this.check(), checkIntervalMs).unref()];
+    }, firstCheckDelayMs).unref();
+    this.checkTimers = [first];
   }
 
   private stopChecking(): void {
@@ -131,7 +131,7 @@ export class UpdateService {
   private check(): void {
     if (this.state.status === 'off' || this.state.status === 'downloading' || this.state.status === 'checking') return;
     // Failures arrive as the updater's 'error' event; the promises' rejections are that same failure.
-    this.updater!.checkForUpdates().then(
+    this.platformUpdater().checkForUpdates().then(
       (result) => {
         const token = result?.cancellationToken;
         this.cancelDownload = token ? () => token.cancel() : null;
@@ -139,6 +139,15 @@ export class UpdateService {
       },
       () => {},
     );
+  }
+
+  private platformUpdater(): PlatformUpdater {
+    if (this.updater) return this.updater;
+    const updater = (this.options.source as { createUpdater: () => PlatformUpdater }).createUpdater();
+    updater.autoDownload = true;
+    updater.autoInstallOnAppQuit = this.options.settings.autoUpdate;
+    this.listenTo(updater);
+    return (this.updater = updater);
   }
 
   private listenTo(updater: PlatformUpdater): void {
