@@ -90,6 +90,11 @@ export class ChatService {
     return this.serially(() => this.closeChat());
   }
 
+  /** True while an answer streams in the open chat (the updater waits for it before restarting). */
+  get isAnswering(): boolean {
+    return this.chat?.conversation.messages.some((m) => m.role === 'assistant' && m.status === 'streaming') ?? false;
+  }
+
   /** Asks a question (or, with `prompt` null, the initial analysis) in the open chat. */
   async send(traceId: string, prompt: string | null): Promise<{ turnId: string }> {
     const chat = this.openChatOf(traceId);
