@@ -3,20 +3,22 @@
 // analysis once the conversation is loaded and connected, once per
 // conversation. Closed, it is the floating button; open, the chat window,
 // which takes the side column next to the chart (never over its controls).
-// Items an answer cites show in the chart.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Items an answer cites show in the chart; what the model received for an
+// answer opens in a dialog over everything.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { askInitialAnalysis, retryTurn, sendQuestion, startNewConversation, stopTurn } from '../api/chat-commands.ts';
 import { OPEN_FAILED, useChatStore, type TraceChat } from '../state/chat-store.ts';
-import { showSummaryItem } from '../state/navigation.ts';
+import { isCitableId, showSummaryItem } from '../state/navigation.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import type { LoadedTrace } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
-import { ShowCitedItem } from './ChatMarkdown.tsx';
+import { CitedItems, type CitedItemLinks } from './ChatMarkdown.tsx';
 import { ChatProblemNotice, ConnectionNotice } from './ChatNotices.tsx';
 import { ChatSetup, chatSetupStep } from './ChatSetup.tsx';
 import { ChatWindow, type ChatWindowHandle } from './ChatWindow.tsx';
 import { FloatingChatButton } from './FloatingChatButton.tsx';
+import { ModelInputDialog } from './ModelInputDialog.tsx';
 import { useTraceAnalysisSocket, type TraceAnalysisSocket } from './useTraceAnalysisSocket.ts';
 
 export function ChatContainer({ trace }: { trace: LoadedTrace }) {
@@ -46,10 +48,15 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   }, [open]);
 
   const send = useCallback((prompt: string) => sendQuestion(traceId, prompt), [traceId]);
-  const showCited = useCallback(
-    (id: string) => showSummaryItem(trace.profile, trace.summary?.status === 'ready' ? trace.summary.summary : null, id, useViewStore.getState().threadId),
+  const citedItems = useMemo<CitedItemLinks>(
+    () => ({
+      isKnown: (id) => isCitableId(trace.profile, id),
+      show: (id) => showSummaryItem(trace.profile, trace.summary?.status === 'ready' ? trace.summary.summary : null, id, useViewStore.getState().threadId),
+    }),
     [trace.profile, trace.summary],
   );
+  const inspector = useInspector();
+  const inspected = inspector.turnId === null ? undefined : chat?.messages.find((m) => m.turnId === inspector.turnId && m.role === 'assistant');
   const retry = useCallback((turnId: string) => {
     chatWindow.current?.scrollToBottom(true);
     void retryTurn(traceId, turnId);
@@ -63,7 +70,7 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   return (
     <>
       {open ? (
-        <ShowCitedItem.Provider value={showCited}>
+        <CitedItems.Provider value={citedItems}>
           <ChatWindow
             ref={chatWindow}
             fileName={trace.fileName}
@@ -78,17 +85,37 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
             onSend={send}
             onStop={stoppable ? () => void stopTurn(stoppable) : null}
             onRetry={retry}
+            onInspect={inspector.open}
             onNewConversation={chat?.loaded && chat.messages.length > 0 && !inFlight ? () => void startNewConversation(traceId) : null}
             onOpenSettings={() => setSettingsOpen(true)}
             onClose={close}
           />
-        </ShowCitedItem.Provider>
+        </CitedItems.Provider>
       ) : (
         <FloatingChatButton ref={button} onOpen={() => useChatStore.getState().openChanged(true)} />
       )}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+      {inspected && (
+        <ModelInputDialog message={inspected} summaryText={trace.summary?.status === 'ready' ? trace.summary.summaryText : null} onClose={inspector.close} />
+      )}
     </>
   );
+}
+
+/** Which answer's model input is open, and giving the keyboard back to what opened it when it closes. */
+function useInspector(): { turnId: string | null; open(turnId: string): void; close(): void } {
+  const [turnId, setTurnId] = useState<string | null>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const open = useCallback((id: string) => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setTurnId(id);
+  }, []);
+  const close = useCallback(() => {
+    setTurnId(null);
+    opener.current?.focus();
+    opener.current = null;
+  }, []);
+  return { turnId, open, close };
 }
 
 function ChatNotices({ traceId, chat, socket }: { traceId: string; chat: TraceChat | undefined; socket: TraceAnalysisSocket }) {
