@@ -68,6 +68,6 @@ test('an id that names nothing in the open trace stays plain text; the others ar
   const items = { isKnown: (id: string) => known.has(id), show: () => true };
   const html = renderToStaticMarkup(createElement(CitedItems.Provider, { value: items }, createElement(ChatMarkdown, { text: 'In [fn3] and [fn99], during [task:p1:t1:2], not [task:p1:t1:999999].' })));
   assert.deepEqual([...html.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]), ['fn3', 'task:p1:t1:2']);
-  assert.match(html, /<span class="chat-citation">\[fn99\]<\/span>/);
-  assert.match(html, /<span class="chat-citation">\[task:p1:t1:999999\]<\/span>/);
+  assert.match(html, /<\/button> and \[fn99\], during <button/);
+  assert.match(html, /not \[task:p1:t1:999999\]\.<\/p>/);
 });

@@ -37,7 +37,9 @@ function openLink(event: MouseEvent<HTMLAnchorElement>, url: string): void {
 
 function Citation({ id }: { id: string }) {
   const items = useContext(CitedItems);
-  if (!items?.isKnown(id)) return <span className="chat-citation">[{id}]</span>;
+  if (!items) return <span className="chat-citation">[{id}]</span>;
+  // An id the model made up (or misremembered) reads as the text it wrote, not as something to click.
+  if (!items.isKnown(id)) return <>[{id}]</>;
   return (
     <button type="button" className="chat-citation" onClick={() => items.show(id)} title={`Show ${id} in the chart`} data-testid="chat-citation" data-item-id={id}>
       {id}
