@@ -55,8 +55,9 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
     }),
     [trace.profile, trace.summary],
   );
-  const inspector = useInspector();
-  const inspected = inspector.turnId === null ? undefined : chat?.messages.find((m) => m.turnId === inspector.turnId && m.role === 'assistant');
+  // The answer whose model input is open (a modal <dialog>: closing it gives the focus back to what opened it).
+  const [inspectedTurn, setInspectedTurn] = useState<string | null>(null);
+  const inspected = inspectedTurn === null ? undefined : chat?.messages.find((m) => m.turnId === inspectedTurn && m.role === 'assistant');
   const retry = useCallback((turnId: string) => {
     chatWindow.current?.scrollToBottom(true);
     void retryTurn(traceId, turnId);
@@ -85,7 +86,7 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
             onSend={send}
             onStop={stoppable ? () => void stopTurn(stoppable) : null}
             onRetry={retry}
-            onInspect={inspector.open}
+            onInspect={setInspectedTurn}
             onNewConversation={chat?.loaded && chat.messages.length > 0 && !inFlight ? () => void startNewConversation(traceId) : null}
             onOpenSettings={() => setSettingsOpen(true)}
             onClose={close}
@@ -96,26 +97,10 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
       )}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       {inspected && (
-        <ModelInputDialog message={inspected} summaryText={trace.summary?.status === 'ready' ? trace.summary.summaryText : null} onClose={inspector.close} />
+        <ModelInputDialog message={inspected} summaryText={trace.summary?.status === 'ready' ? trace.summary.summaryText : null} onClose={() => setInspectedTurn(null)} />
       )}
     </>
   );
-}
-
-/** Which answer's model input is open, and giving the keyboard back to what opened it when it closes. */
-function useInspector(): { turnId: string | null; open(turnId: string): void; close(): void } {
-  const [turnId, setTurnId] = useState<string | null>(null);
-  const opener = useRef<HTMLElement | null>(null);
-  const open = useCallback((id: string) => {
-    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setTurnId(id);
-  }, []);
-  const close = useCallback(() => {
-    setTurnId(null);
-    opener.current?.focus();
-    opener.current = null;
-  }, []);
-  return { turnId, open, close };
 }
 
 function ChatNotices({ traceId, chat, socket }: { traceId: string; chat: TraceChat | undefined; socket: TraceAnalysisSocket }) {
