@@ -24,7 +24,7 @@ import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import { runTool } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
-import { dropFile, launchChromium, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
+import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
 const M86 = join(REAL_TRACES, 'lighthouse/cpu-profiler-m86.trace.json');
 const FILE_NAME = 'cpu-profiler-m86.trace.json';
@@ -107,31 +107,27 @@ interface RoutedWindow {
 }
 
 async function routedWindow(browser: Browser, url: string, colorScheme: 'light' | 'dark'): Promise<RoutedWindow> {
-  const context = await browser.newContext({ viewport: SIZE, colorScheme });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const turnIds: string[] = [];
   let toPage: WebSocketRoute | null = null;
-  await context.routeWebSocket(
-    (wsUrl) => wsUrl.pathname === WS_PATH,
-    (route) => {
-      toPage = route;
-      const server = route.connectToServer();
-      server.onMessage((message) => {
-        if (typeof message === 'string' && message.includes('"chat:event"')) {
-          const { payload } = JSON.parse(message) as { payload: { type: string; turnId?: string } };
-          if (payload.type === 'turn_accepted' && payload.turnId) turnIds.push(payload.turnId);
-        }
-        route.send(message);
-      });
+  const passThrough = (route: WebSocketRoute) => {
+    toPage = route;
+    const server = route.connectToServer();
+    server.onMessage((message) => {
+      if (typeof message === 'string' && message.includes('"chat:event"')) {
+        const { payload } = JSON.parse(message) as { payload: { type: string; turnId?: string } };
+        if (payload.type === 'turn_accepted' && payload.turnId) turnIds.push(payload.turnId);
+      }
+      route.send(message);
+    });
+  };
+  const { context, page, errors } = await newPage(browser, url, {
+    ...SIZE,
+    colorScheme,
+    prepare: async (context) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await context.routeWebSocket((wsUrl) => wsUrl.pathname === WS_PATH, passThrough);
     },
-  );
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(url);
   return { context, page, errors, turnIds, emit: (event) => toPage!.send(JSON.stringify({ type: 'event', channel: 'chat:event', payload: event })) };
 }
 
