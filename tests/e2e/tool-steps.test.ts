@@ -221,7 +221,11 @@ describe('an answer that used trace tools', () => {
     assert.equal(await page.$eval('[data-part="summary"]', (e) => getComputedStyle(e).fontFamily.includes('monospace')), true);
     await screenshot(page, 'chat-model-input');
 
+    // As in Electron, whose window grants no clipboard permission: the Clipboard API refuses, the copy command must do.
+    // (Source text: a function given to evaluate would carry the transpiler's helpers into the page.)
+    await page.evaluate(`Object.defineProperty(navigator.clipboard, 'writeText', { value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) })`);
     await dialog.locator('[data-testid="model-input-copy"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-input-copy"]')?.textContent === 'Copied');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     for (const call of turn.steps.flatMap((s) => s.calls)) assert.ok(copied.includes(call.result!), `the copy holds ${call.callId}'s result`);
     assert.ok(copied.includes((await part('summary'))!), 'and the summary');
