@@ -256,6 +256,14 @@ describe('an answer that used trace tools', () => {
     assert.ok(pathZoom.x1 - pathZoom.x0 < 1.2 * Math.max(layout.x1[slot] - layout.x0[slot], (layout.max - layout.min) / 1e6), 'zoomed to it');
   });
 
+  test('a hot path in the summary panel lands as a cited path does: its deepest frame, selected in left heavy', async () => {
+    const path = summarizeProfile(profile).threads[0].hotPaths[0];
+    await page.click('[data-testid="view-time-order"]');
+    await page.locator('.path-item').first().click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="view-left-heavy"]')?.getAttribute('aria-selected') === 'true');
+    assert.equal(await page.textContent('[data-testid="details-name"]'), path.frames.at(-1));
+  });
+
   test('a follow-up chip sends its question as typing it would; its answer is then the last one with chips', async () => {
     const chips = page.locator('[data-testid="chat-follow-up"]');
     assert.deepEqual(await chips.allTextContents(), FOLLOW_UPS);
