@@ -162,6 +162,8 @@ describe('an answer that used trace tools', () => {
     await waitForChart(page, FILE_NAME);
     await page.click('[data-testid="chat-button"]');
     await page.waitForSelector('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]');
+    const shown = await page.locator('[data-testid="tool-steps"]').count();
+    assert.equal(shown, 1, 'the reopened answer has its steps: electron/services/conversations.ts must read `steps` back (its message schema drops keys it does not name)');
   });
 
   after(async () => {
