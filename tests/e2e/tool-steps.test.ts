@@ -302,6 +302,7 @@ describe('an answer that used trace tools', () => {
       await dark.page.waitForSelector('[data-testid="tool-steps"][data-state="collapsed"]');
       const background = await dark.page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--bg').trim());
       assert.notEqual(background, '#ffffff', 'dark variables are in force');
+      await screenshot(dark.page, 'chat-tool-steps-collapsed-dark');
       await dark.page.locator('[data-testid="tool-steps-summary"]').first().click();
       await screenshot(dark.page, 'chat-tool-steps-expanded-dark');
       await dark.page.locator('[data-testid="chat-inspect"]').first().click();
