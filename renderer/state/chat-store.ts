@@ -2,8 +2,9 @@
 // turn in flight (sent, waiting for the model, streaming), problems, whether
 // the initial analysis was asked for, and the connection. Stream events name
 // only their turn, so the store remembers which trace each turn belongs to.
-// An answer also carries the trace-tool steps the model ran on the way (tool_request adds a
-// round with its calls running, tool_result fills one call in). Whether the chat is open is this window's own state.
+// An answer also carries the trace-tool steps the model ran on the way
+// (tool_request adds a round with its calls running, tool_result fills one
+// call in). Whether the chat is open is this window's own state.
 import { create } from 'zustand';
 import {
   INITIAL_ANALYSIS_PROMPT,
