@@ -19,7 +19,7 @@ interface ChatMessageItemProps {
   /** Some of this answer's stream was lost on the way. */
   gapped: boolean;
   /** Opens what the model received for an answer. */
-  onInspect: ((turnId: string) => void) | null;
+  onInspect(turnId: string): void;
   /**
    * The last answer's suggested follow-ups show as chips: set on that answer
    * only. `ask` is null while no question can be sent (the chips show, disabled).
@@ -82,11 +82,9 @@ function AnswerItem({ message, onRetry, gapped, onInspect, followUps }: ChatMess
       {!streaming && (body || steps.length > 0) && (
         <div className="chat-message-actions">
           {body && <CopyButton text={body} />}
-          {onInspect && (
-            <button type="button" className="link" onClick={() => onInspect(message.turnId)} data-testid="chat-inspect">
-              What the model received
-            </button>
-          )}
+          <button type="button" className="link" onClick={() => onInspect(message.turnId)} data-testid="chat-inspect">
+            What the model received
+          </button>
         </div>
       )}
     </div>
