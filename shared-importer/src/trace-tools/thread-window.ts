@@ -63,12 +63,19 @@ function sliceOf(t: ThreadTimeline, window: TimeWindow): WindowSlice {
   const end = firstStartAtOrAfter(t, window.end);
   const first = firstOverlapping(t, window.start, end);
   const count = end - first;
-  const start = new Float64Array(count);
-  const stop = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    start[k] = Math.min(Math.max(t.start[first + k], window.start), window.end);
-    stop[k] = Math.min(Math.max(t.end[first + k], window.start), window.end);
-  }
+  // Copied whole, then clipped where a call crosses an edge: the calls that
+  // started before the window (the first root's, up to the window start) and
+  // those still running at its end (the last call and its ancestors).
+  const start = t.start.slice(first, end);
+  const stop = t.end.slice(first, end);
+  const clip = (k: number) => {
+    start[k] = Math.min(Math.max(start[k], window.start), window.end);
+    stop[k] = Math.min(Math.max(stop[k], window.start), window.end);
+  };
+  const startedBefore = firstStartAtOrAfter(t, window.start) - first;
+  for (let k = 0; k < startedBefore; k++) clip(k);
+  const parent = threadParents(t);
+  for (let i = end - 1; i >= first; i = parent[i]) if (t.end[i] > window.end) clip(i - first);
   const timeline: ThreadTimeline = {
     ...t,
     count,
