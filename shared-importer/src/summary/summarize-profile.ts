@@ -36,7 +36,7 @@ export interface SummarizeOptions {
   /** Busiest threads summarised; the rest are counted in omittedThreadCount. */
   maxThreads?: number;
   signal?: AbortSignal;
-  /** Views of a thread the caller keeps (the trace tools' caches): used instead of computing them again. */
+  /** Views of a thread the caller keeps (the trace tools' caches), read as needed: used instead of computing them again. */
   threadViews?: (t: ThreadTimeline) => ThreadViews;
 }
 
@@ -77,7 +77,8 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
   const warnings = [...profile.warnings];
 
   // Busy time first (one cheap pass per thread) so only the busiest threads get the full treatment.
-  const ordered = rankThreads(profile, kinds);
+  const { threadViews } = settings;
+  const ordered = rankThreads(profile, kinds, threadViews && ((t) => threadViews(t).parent));
   const emptyThreads = profile.threads.length - ordered.length;
   if (emptyThreads > 0) warnings.push(`${emptyThreads} thread(s) with nothing recorded are not listed.`);
   const kept = ordered.slice(0, settings.maxThreads);

@@ -38,9 +38,20 @@ export class TimelineViews {
     return this.mergedTree;
   }
 
-  /** All three, as summarizeProfile takes them. */
-  all(frameCount: number): ThreadViews {
-    return { parent: this.parent, stats: this.stats(frameCount), tree: this.tree };
+  /** The three as summarizeProfile reads them, each computed when first read. */
+  forSummary(frameCount: number): ThreadViews {
+    const views = this;
+    return {
+      get parent() {
+        return views.parent;
+      },
+      get stats() {
+        return views.stats(frameCount);
+      },
+      get tree() {
+        return views.tree;
+      },
+    };
   }
 
   private self(): Float64Array {
@@ -79,7 +90,7 @@ export function threadViews(t: ThreadTimeline): TimelineViews {
  * views into these caches, so the tools start from them instead of again.
  */
 export function keptThreadViews(profile: Profile): (t: ThreadTimeline) => ThreadViews {
-  return (t) => threadViews(t).all(profile.frames.length);
+  return (t) => threadViews(t).forSummary(profile.frames.length);
 }
 
 export function threadParents(t: ThreadTimeline): Int32Array {

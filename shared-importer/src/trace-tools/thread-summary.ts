@@ -49,7 +49,7 @@ function summarizeThread(profile: Profile, thread: ThreadTimeline, window: TimeW
   const span = window ? window.end - window.start : profile.endTime - profile.startTime;
   const single: Profile = { ...profile, threads: [slice.timeline], endTime: profile.startTime + span, warnings: [] };
   const views = windowTimelineViews(thread, window);
-  const summary = summarizeProfile(single, { maxThreads: 1, threadViews: () => views.all(profile.frames.length) });
+  const summary = summarizeProfile(single, { maxThreads: 1, threadViews: () => views.forSummary(profile.frames.length) });
   const section = summary.threads[0];
   if (!section) return null;
   section.isMainThread = profileMainThread(profile) === thread;
