@@ -2,17 +2,7 @@
 // Performance recording's trace events) with one planted problem each, amid
 // seeded background work: what the tools eval asks the tools to find.
 // Times are ms from the trace start; every trace starts with an event at 0.
-
-/** Deterministic PRNG (mulberry32), as bench/trace-generator.ts uses. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../bench/trace-generator.ts';
 
 /** A call: name, start and duration in ms, and the calls it makes (inside it). */
 export interface PlantedCall {
