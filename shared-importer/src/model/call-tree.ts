@@ -1,6 +1,6 @@
 // Views derived from a ThreadTimeline. All walks are iterative: 100k-deep
 // stacks must not overflow the JS call stack.
-import { GrowableFloat64, GrowableUint32 } from './growable-arrays.ts';
+import { GrowableFloat64, GrowableUint32, resized } from './growable-arrays.ts';
 import type { ThreadTimeline } from './thread-timeline.ts';
 
 /** Parent interval of each interval, -1 for roots. */
@@ -18,10 +18,13 @@ export function parentIndices(t: ThreadTimeline): Int32Array {
 /** Self time of each interval: its duration minus the durations of its children. */
 export function intervalSelfTimes(t: ThreadTimeline, parent = parentIndices(t)): Float64Array {
   const self = new Float64Array(t.count);
-  for (let i = 0; i < t.count; i++) self[i] = t.end[i] - t.start[i];
+  const { start, end } = t;
+  // One pass: a parent comes before its children (preorder), so its duration is in place when they subtract theirs.
   for (let i = 0; i < t.count; i++) {
+    const duration = end[i] - start[i];
+    self[i] = duration;
     const p = parent[i];
-    if (p >= 0) self[p] -= t.end[i] - t.start[i];
+    if (p >= 0) self[p] -= duration;
   }
   for (let i = 0; i < t.count; i++) if (self[i] < 0) self[i] = 0;
   return self;
@@ -40,15 +43,19 @@ export function functionStats(t: ThreadTimeline, frameCount: number, selfOfInter
   const total = new Float64Array(frameCount);
   // How many open intervals on the current path have each frame: only the outermost counts for total.
   const onPath = new Uint32Array(frameCount);
-  const path: number[] = [];
+  // The frames of the open intervals, a typed stack (this loop runs once per interval).
+  let pathFrames = new Uint32Array(256);
+  let open = 0;
+  const { depth, frame, start, end } = t;
   for (let i = 0; i < t.count; i++) {
-    const d = t.depth[i];
-    while (path.length > d) onPath[t.frame[path.pop()!]]--;
-    const f = t.frame[i];
+    const d = depth[i];
+    while (open > d) onPath[pathFrames[--open]]--;
+    const f = frame[i];
     self[f] += selfOfInterval[i];
-    if (onPath[f] === 0) total[f] += t.end[i] - t.start[i];
+    if (onPath[f] === 0) total[f] += end[i] - start[i];
     onPath[f]++;
-    path.push(i);
+    if (open === pathFrames.length) pathFrames = resized(pathFrames, open * 2);
+    pathFrames[open++] = f;
   }
   return { self, total };
 }
