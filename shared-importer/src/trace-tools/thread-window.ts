@@ -18,8 +18,13 @@ export interface WindowSlice {
   first: number;
 }
 
-/** Windows kept per thread, most recently used last. */
-const KEPT_WINDOWS = 4;
+/**
+ * Windows kept per thread, most recently used last. A window holds about 32
+ * bytes per interval it spans (clipped times, parents, tree nodes): two keep
+ * what compare_windows reads, or a window that thread_summary and call_tree
+ * both look at, at about the memory one call on two windows needed anyway.
+ */
+const KEPT_WINDOWS = 2;
 
 interface WindowViews {
   slice: WindowSlice;
