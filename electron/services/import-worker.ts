@@ -19,7 +19,7 @@ import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts'
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { runTool, type TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
-import { prepareMainThreadViews } from '../../shared-importer/src/trace-tools/thread-derived.ts';
+import { prepareThreadViews } from '../../shared-importer/src/trace-tools/thread-derived.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
@@ -239,7 +239,7 @@ async function summariseAndSend(importId: string, profile: Profile): Promise<voi
     const { summary, text, tokens } = await analyseProfile(profile);
     if (kept?.profile === profile) kept.summary = summary;
     post({ type: 'summary', importId, status: 'ready', summary, summaryText: text, tokens });
-    if (kept?.profile === profile) prepareMainThreadViews(profile);
+    if (kept?.profile === profile) prepareThreadViews(profile);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     post({ type: 'summary', importId, status: 'failed', message: `The summary could not be computed: ${reason}` });

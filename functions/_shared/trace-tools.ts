@@ -47,6 +47,15 @@ export const TRACE_TOOL_SCHEMAS = {
     threadId: threadId.optional().describe('Omit for markers of every thread.'),
     query: z.string().max(200).optional().describe('Part of a marker name or category, case-insensitive.'),
   }),
+  page: z.strictObject({
+    navigation: z.string().regex(/^nav\d+$/).optional().describe('A navigation id as the summary writes it, e.g. "nav1". Omit for the whole recording.'),
+  }),
+  network_requests: z.strictObject({
+    query: z.string().max(200).optional().describe('Part of a request URL or MIME type, case-insensitive.'),
+    startMs: startMs.optional().describe('Only requests in flight after this, ms from the trace start.'),
+    endMs: endMs.optional().describe('Only requests in flight before this, ms from the trace start.'),
+    renderBlockingOnly: z.boolean().optional().describe('Only the requests that blocked a navigation\'s first paint.'),
+  }),
 } satisfies { [N in TraceToolName]: z.ZodType<TraceToolArgs[N]> };
 
 export const TRACE_TOOL_DESCRIPTIONS: { [N in TraceToolName]: string } = {
@@ -57,6 +66,8 @@ export const TRACE_TOOL_DESCRIPTIONS: { [N in TraceToolName]: string } = {
   long_tasks: 'A thread\'s tasks at least minMs long (optionally within a window), in start order, with start, duration and dominant stack.',
   compare_windows: 'Functions whose self time changed most between two time windows of one thread (a regression within one recording), per second of window.',
   markers: 'User timings and other markers, with their times and threads, optionally of one thread or matching a query.',
+  page: 'A recorded web page\'s load and responsiveness: per navigation FCP, LCP with its element and four-part breakdown (TTFB, load delay, load duration, render delay), DOMContentLoaded, load, render-blocking requests; every layout shift window (CLS) with its largest shifts; every interaction (INP) with input delay, processing, presentation delay and the long task behind it.',
+  network_requests: 'A recorded web page\'s network requests in start order, with URL, start, duration, time to first byte, status, type, priority, render-blocking status, size, initiator and navigation; optionally matching a query, in flight within a time window, or only those that blocked a first paint.',
 };
 
 export const TRACE_TOOL_NAMES = Object.keys(TRACE_TOOL_SCHEMAS) as TraceToolName[];

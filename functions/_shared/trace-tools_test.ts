@@ -33,6 +33,8 @@ Deno.test('runTraceTool runs a call with the JSON arguments the model sends', as
   const pair = await runTraceTool(profile, undefined, { name: 'compare_windows', arguments: { threadId: 'p1:t1', a: [0, 150], b: [150, 300] } });
   assertMatch(pair, /window A 0–150 ms vs window B 150–300 ms/);
   assertMatch(await runTraceTool(profile, undefined, { name: 'markers', arguments: '' }), /^2 markers/);
+  // The hand-built profile recorded no page: the page tools say so in one line.
+  assertMatch(await runTraceTool(profile, undefined, { name: 'network_requests', arguments: '{"renderBlockingOnly":true}' }), /^This trace recorded no web page[^\n]*$/);
 });
 
 Deno.test('bad calls answer one line saying what is wrong', async () => {
@@ -44,6 +46,7 @@ Deno.test('bad calls answer one line saying what is wrong', async () => {
     await runTraceTool(profile, undefined, { name: 'compare_windows', arguments: { threadId: 'p1:t1', a: [0, 1, 2], b: [3, 4] } }),
     await runTraceTool(profile, undefined, { name: 'callers_and_callees', arguments: { functionId: 'parse' } }),
     await runTraceTool(profile, undefined, { name: 'thread_summary', arguments: { threadId: 'p9:t9' } }),
+    await runTraceTool(profile, undefined, { name: 'page', arguments: { navigation: 'first' } }),
   ];
   assertMatch(answers[0], /^Unknown tool "rm_rf"\. Tools: thread_summary, call_tree, /);
   assertEquals(answers[1], 'The arguments of call_tree are not valid JSON.');
@@ -52,5 +55,6 @@ Deno.test('bad calls answer one line saying what is wrong', async () => {
   assertMatch(answers[4], /^Invalid arguments for compare_windows: a: /);
   assertMatch(answers[5], /^Invalid arguments for callers_and_callees: functionId: /);
   assertMatch(answers[6], /^Unknown thread "p9:t9"/);
+  assertMatch(answers[7], /^Invalid arguments for page: navigation: /);
   for (const answer of answers) assert(!answer.includes('\n'), answer);
 });

@@ -9,6 +9,8 @@ import { compareWindows, type CompareWindowsArgs } from './compare-windows.ts';
 import { findFunctions, type FindFunctionsArgs } from './find-functions.ts';
 import { longTasks, type LongTasksArgs } from './long-tasks.ts';
 import { markers, type MarkersArgs } from './markers-tool.ts';
+import { networkRequests, type NetworkRequestsArgs } from './network-requests-tool.ts';
+import { pageTool, type PageArgs } from './page-tool.ts';
 import { threadSummary, type ThreadSummaryArgs } from './thread-summary.ts';
 import { ToolInputError } from './tool-input.ts';
 import { capResult } from './tool-result.ts';
@@ -22,6 +24,8 @@ export interface TraceToolArgs {
   long_tasks: LongTasksArgs;
   compare_windows: CompareWindowsArgs;
   markers: MarkersArgs;
+  page: PageArgs;
+  network_requests: NetworkRequestsArgs;
 }
 
 export type TraceToolName = keyof TraceToolArgs;
@@ -45,6 +49,8 @@ export const TRACE_TOOL_IMPLEMENTATIONS: Implementations = {
   long_tasks: longTasks,
   compare_windows: compareWindows,
   markers,
+  page: pageTool,
+  network_requests: networkRequests,
 };
 
 export async function runTool<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<string> {
