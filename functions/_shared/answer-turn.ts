@@ -22,18 +22,24 @@ import { TRACE_TOOLS_OPENAI } from './trace-tools.ts';
 export interface AnswerSink {
   start(traceId: string, model: string): void;
   append(text: string): void;
-  /**
-   * The round asked for tools: `round` holds all its calls (refused ones with
-   * their result already), `toRun` those the desktop must answer. Rejecting
-   * fails the turn.
-   */
-  requestTools(round: ToolRound, toRun: ToolCall[]): Promise<void>;
+  /** The round asked for tools (see ToolsRequested). Rejecting fails the turn. */
+  requestTools(request: ToolsRequested): Promise<void>;
   end(usage: TokenUsage | null, finishReason: string | null, droppedHistoryMessages: number): Promise<void>;
   fail(code: ErrorCode, message: string, retryAfterSeconds?: number): Promise<void>;
 }
 
-/** How a round ended: the turn is over (answered or failed), or it waits for `toRun`'s results. */
-export type RoundOutcome = { kind: 'ended' } | { kind: 'tools'; round: ToolRound; toRun: ToolCall[] };
+/** A round asked for tools: the turn waits for `toRun`'s results. */
+export interface ToolsRequested {
+  /** The turn's rounds before this one, every call answered (the input's, plus any whose calls were all refused). */
+  transcript: ToolRound[];
+  /** This round's calls, refused ones with their result already. */
+  round: ToolRound;
+  /** The calls the desktop must answer, in order. */
+  toRun: ToolCall[];
+}
+
+/** How a round ended: the turn is over (answered or failed), or it waits for tool results. */
+export type RoundOutcome = { kind: 'ended' } | ({ kind: 'tools' } & ToolsRequested);
 
 /** Said when the model still asks for tools in the round offered none, without any text. */
 export const NO_ANSWER_AFTER_TOOLS = `The model used all ${MAX_TOOL_STEPS} tool steps without answering; ask a narrower question.`;
@@ -98,14 +104,15 @@ export async function answerRound(input: AnswerTurnInput, sink: AnswerSink): Pro
         round++;
         continue;
       }
+      const request: ToolsRequested = { transcript: toolRounds, round: asked, toRun };
       try {
-        await sink.requestTools(asked, toRun);
+        await sink.requestTools(request);
       } catch (error) {
         console.error('recording a tool request failed:', error);
         await sink.fail('internal_error', 'The answer could not continue with the trace tools; try again.');
         return { kind: 'ended' };
       }
-      return { kind: 'tools', round: asked, toRun };
+      return { kind: 'tools', ...request };
     }
     if (reply.text === '') sink.append(NO_ANSWER_AFTER_TOOLS);
     await sink.end(reply.usage, reply.finishReason, prompt.droppedHistoryMessages);

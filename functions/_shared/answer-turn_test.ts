@@ -2,8 +2,8 @@
 // HTTP with the real openai client: what the model was offered and sent, and
 // what the sink heard.
 import { assert, assertEquals, assertMatch } from '../_test/assert.ts';
-import { answerRound, createModelClient, NO_ANSWER_AFTER_TOOLS, type AnswerSink, type AnswerTurnInput } from './answer-turn.ts';
-import { MAX_TOOL_CALLS_PER_STEP, MAX_TOOL_STEPS, type ToolCall } from './chat-messages.ts';
+import { answerRound, createModelClient, NO_ANSWER_AFTER_TOOLS, type AnswerSink, type AnswerTurnInput, type ToolsRequested } from './answer-turn.ts';
+import { MAX_TOOL_CALLS_PER_STEP, MAX_TOOL_STEPS } from './chat-messages.ts';
 import { DROPPED_RESULT_NOTE, messageTokens } from './prompt.ts';
 import { answeredRound, REFUSED_TOO_MANY, type ToolRound } from './tool-rounds.ts';
 import { TRACE_TOOLS_OPENAI } from './trace-tools.ts';
@@ -31,7 +31,7 @@ const { startScriptedModel, textResponse } = scripted;
 interface Heard {
   events: string[];
   text: string;
-  requests: { round: ToolRound; toRun: ToolCall[] }[];
+  requests: ToolsRequested[];
 }
 
 function recordingSink(): { sink: AnswerSink; heard: Heard } {
@@ -42,9 +42,9 @@ function recordingSink(): { sink: AnswerSink; heard: Heard } {
       heard.events.push('append');
       heard.text += text;
     },
-    requestTools: async (round, toRun) => {
+    requestTools: async (request) => {
       heard.events.push('tools');
-      heard.requests.push({ round, toRun });
+      heard.requests.push(request);
     },
     end: async () => void heard.events.push('end'),
     fail: async (_code, message) => void heard.events.push(`fail: ${message}`),
@@ -87,7 +87,7 @@ Deno.test('round 1 offers the tools, and the calls are assembled from their stre
       { callId: 'call_0', ...treeCall(3200) },
       { callId: 'call_1', name: 'find_functions', arguments: '{"query":"parse"}' },
     ];
-    assertEquals(outcome, { kind: 'tools', round: { step: 1, calls: expected }, toRun: expected });
+    assertEquals(outcome, { kind: 'tools', transcript: [], round: { step: 1, calls: expected }, toRun: expected });
     assertEquals(heard.events, ['start', 'tools']);
   });
 });
