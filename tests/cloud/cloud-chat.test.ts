@@ -91,6 +91,7 @@ async function openChat(t: TestContext, account: AccountService, options: { stal
     projectUrl: options.projectUrl ?? proxy.url,
     backoff: { baseMs: 100, maxMs: 1000 },
     stallTimeoutMs: options.stallTimeoutMs,
+    runTool: async () => ({ ok: false, text: 'These tests open no trace to run tools on.' }),
   });
   t.after(() => chat.close());
   const recorder = new Recorder();
