@@ -183,7 +183,8 @@ export class CloudChat implements ChatTransport {
         const turn = this.turns.get(message.turnId);
         if (!turn) return;
         turn.acknowledged = true;
-        this.watchStall(message.turnId);
+        // The socket and the channel race: the turn's tools may be running already.
+        if (!turn.runningTools) this.watchStall(message.turnId);
         // The socket and the channel race: when the answer has begun, waiting is old news.
         if (turn.nextSeq === 0) this.emit({ type: 'waiting_for_model', turnId: message.turnId });
         return;
