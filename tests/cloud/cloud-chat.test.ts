@@ -254,6 +254,9 @@ describe('the chat bridge over the cloud path', () => {
     const turnId = randomUUID();
     await chat.send({ turnId, prompt: 'Drop me', history: [] });
     await running;
+    // The socket's acknowledgement of the question may trail the channel's events: let it arrive, so
+    // the drop finds an acknowledged turn whose tools are running.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(proxy.drop(SOCKET_PATH) > 0);
     const ended = await recorder.ended(turnId);
     release();
