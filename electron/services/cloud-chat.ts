@@ -77,6 +77,8 @@ interface Turn {
   acknowledged: boolean;
   /** The turn's trace tools are running here; their results are not sent yet. */
   runningTools: boolean;
+  /** What was last written for the turn (and awaits acknowledgement while `acknowledged` is false). */
+  lastWritten: 'question' | 'tool_results';
   nextSeq: number;
   stallTimer?: NodeJS.Timeout;
 }
@@ -119,7 +121,7 @@ export class CloudChat implements ChatTransport {
   async send(turn: TurnRequest): Promise<void> {
     if (this.closed) throw new Error('The chat is closed.');
     if (this.refusal) throw new Error(`The chat server refused the connection: ${this.refusal.reason}`);
-    this.turns.set(turn.turnId, { request: turn, sent: false, acknowledged: false, runningTools: false, nextSeq: 0 });
+    this.turns.set(turn.turnId, { request: turn, sent: false, acknowledged: false, runningTools: false, lastWritten: 'question', nextSeq: 0 });
     this.watchStall(turn.turnId);
     this.flushTurns();
   }
@@ -183,9 +185,9 @@ export class CloudChat implements ChatTransport {
         const turn = this.turns.get(message.turnId);
         if (!turn) return;
         turn.acknowledged = true;
-        // The socket and the channel race: the turn's tools may be running already.
+        // The socket and the channel race: the turn's tools may be running already (no stall
+        // timeout then), and when the answer has begun, waiting is old news.
         if (!turn.runningTools) this.watchStall(message.turnId);
-        // The socket and the channel race: when the answer has begun, waiting is old news.
         if (turn.nextSeq === 0) this.emit({ type: 'waiting_for_model', turnId: message.turnId });
         return;
       }
@@ -209,7 +211,7 @@ export class CloudChat implements ChatTransport {
     // Sent but never acknowledged: the server may not have it, and nothing would ever answer.
     // Tool results can go only on the socket that sent the turn: one still to send never will.
     for (const [turnId, turn] of this.turns) {
-      if (turn.runningTools || (turn.sent && !turn.acknowledged && turn.nextSeq > 0)) {
+      if (turn.runningTools || (turn.sent && !turn.acknowledged && turn.lastWritten === 'tool_results')) {
         this.interrupt(turnId, 'The connection dropped while the answer was looking into the trace.');
       } else if (turn.sent && !turn.acknowledged) {
         this.interrupt(turnId, 'The connection dropped before the question reached the server.');
@@ -355,6 +357,7 @@ export class CloudChat implements ChatTransport {
       if (!stillOurs()) return;
       // Acknowledged again by the socket's waiting_for_model once it took them.
       turn.acknowledged = false;
+      turn.lastWritten = 'tool_results';
       turn.sent = this.write({ type: 'tool_results', turnId, step, results });
       if (!turn.sent) return this.interrupt(turnId, 'The connection dropped while the answer was looking into the trace.');
       this.watchStall(turnId);
