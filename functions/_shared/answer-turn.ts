@@ -114,7 +114,8 @@ export async function answerRound(input: AnswerTurnInput, sink: AnswerSink): Pro
       }
       return { kind: 'tools', ...request };
     }
-    if (reply.text === '') sink.append(NO_ANSWER_AFTER_TOOLS);
+    // Past the last step a model may still ask for tools instead of answering: say so rather than end blank.
+    if (reply.calls.length > 0 && reply.text === '') sink.append(NO_ANSWER_AFTER_TOOLS);
     await sink.end(reply.usage, reply.finishReason, prompt.droppedHistoryMessages);
     return { kind: 'ended' };
   }

@@ -165,3 +165,12 @@ Deno.test('over budget, history goes first, then the oldest tool results become 
     assertEquals((messages[2].tool_calls as { function: { arguments: string } }[])[0].function.arguments, treeCall(0).arguments);
   });
 });
+
+Deno.test('an empty answer without tool calls ends as it is: the note is only for a model that insists on tools', async () => {
+  await withModel(async (model, input) => {
+    model.enqueue({ kind: 'text', chunks: [] });
+    const { sink, heard } = recordingSink();
+    assertEquals(await answerRound(input, sink), { kind: 'ended' });
+    assertEquals(heard.events, ['start', 'end']);
+  });
+});
