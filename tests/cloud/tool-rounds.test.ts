@@ -153,6 +153,16 @@ describe('trace tools over the cloud path', () => {
     assert.match((await socketError(other)).message, /not asked on this connection/);
     const direct = await other.user.client.rpc('accept_tool_results', { p_turn_id: turnId, p_step: 1, p_results: good });
     assert.equal(direct.data, 'unknown_turn');
+    // Recording what a turn awaits is process-ai-turn's alone: a user may not forge it, even for their own turn.
+    const forged = await owner.user.client.rpc('record_tool_request', {
+      p_user_id: owner.user.userId,
+      p_turn_id: turnId,
+      p_step: 1,
+      p_calls: [{ callId: 'mine', name: 'markers', arguments: '{}' }],
+      p_transcript: [],
+      p_next_seq: 0,
+    });
+    assert.match(String(forged.error?.message), /permission denied/);
     // The same user on a second socket.
     const second = openChatSocket(socketUrl, owner.user.accessToken);
     assert.equal((await second.next(30_000)).type, 'connection_ack');
