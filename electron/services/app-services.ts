@@ -185,6 +185,7 @@ function setupChat(
         if (summary.status !== 'ready') throw new Error(summary.message);
         return summary.summaryText;
       },
+      runTool: (traceId, call) => imports.runTool(traceId, call),
     },
     cloud: options.cloudChat,
   });

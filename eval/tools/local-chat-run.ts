@@ -10,7 +10,8 @@
 // `tool_request` event and calls the model again with the result. One that
 // cannot ends the turn without either, and the scripted run says "loop not
 // available". A real model's turn is reported as it went, tool rounds or none.
-import { runTraceTool, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
+import { parseTraceToolCall, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
+import { runToolOutcome, type ToolOutcome } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { LocalChat } from '../../electron/services/local-chat.ts';
 import type { TransportTurnEvent } from '../../electron/services/chat-transport.ts';
 import { startScriptedModel, textResponse, type RecordedRequest, type ScriptStep } from '../../test-support/scripted-model/scripted-model-server.ts';
@@ -57,7 +58,12 @@ export async function runThroughLoop(loaded: LoadedProblem, endpoint: Endpoint):
     model: { ...endpoint, maxRetries: 0, timeoutMs: TURN_TIMEOUT_MS },
     summaryText: async () => summaryText,
     promptTokenBudget: PROMPT_TOKEN_BUDGET,
-    runTool: (_traceId: string, call: TraceToolCall) => runTraceTool(profile, summary, call),
+    // As the import worker runs a call (ImportService.runTool): arguments checked, then the tool.
+    runTool: async (_traceId: string, call: TraceToolCall): Promise<ToolOutcome> => {
+      const parsed = parseTraceToolCall(call);
+      if (!parsed.ok) return { ok: false, text: parsed.message };
+      return runToolOutcome(profile, parsed.request.name, parsed.request.args as never, { summary });
+    },
   };
   const chat = new LocalChat(options);
   await chat.open(

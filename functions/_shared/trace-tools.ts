@@ -112,6 +112,64 @@ export async function runTraceTool(profile: Profile, summary: TraceSummary | und
   return runTool(profile, parsed.request.name, parsed.request.args as never, { summary });
 }
 
+/**
+ * What a call does, in words for the user ("Looking at the call tree of task
+ * p1:t1:42", "Searching functions for \"parse\""). Names and ids come from
+ * the model, so they are shortened; a call that does not parse is named as such.
+ */
+export function describeToolCall(name: string, argumentsJson: string): string {
+  const parsed = parseTraceToolCall({ name, arguments: argumentsJson });
+  if (!parsed.ok) return `Calling ${short(name, 40)} (its arguments are not valid)`;
+  const { request } = parsed;
+  switch (request.name) {
+    case 'thread_summary':
+      return `Summarising thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
+    case 'call_tree': {
+      const { root, threadId, startMs, endMs } = request.args;
+      const of = root === undefined ? `thread ${short(threadId)}` : root.startsWith('task:') ? `task ${short(root.slice('task:'.length))}` : `function ${short(root)}`;
+      return `Looking at the call tree of ${of}${windowWords(startMs, endMs)}`;
+    }
+    case 'callers_and_callees':
+      return `Looking at who calls ${request.args.functionId} and what it calls${onThread(request.args.threadId)}`;
+    case 'find_functions':
+      return `Searching functions for ${JSON.stringify(short(request.args.query))}${onThread(request.args.threadId)}`;
+    case 'long_tasks':
+      return `Listing tasks of ${timeWords(request.args.minMs ?? 50)} or more on thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
+    case 'compare_windows': {
+      const [a, b] = [request.args.a, request.args.b].map(([start, end]) => `${timeWords(start)}–${timeWords(end)}`);
+      return `Comparing thread ${short(request.args.threadId)} between ${a} and ${b}`;
+    }
+    case 'markers':
+      return `Looking at markers${request.args.query ? ` matching ${JSON.stringify(short(request.args.query))}` : ''}${onThread(request.args.threadId)}`;
+    case 'page':
+      return `Reading the page's load metrics${request.args.navigation ? ` of ${request.args.navigation}` : ''}`;
+    case 'network_requests': {
+      const { query, startMs, endMs, renderBlockingOnly } = request.args;
+      return `Listing ${renderBlockingOnly ? 'render-blocking ' : ''}network requests${query ? ` matching ${JSON.stringify(short(query))}` : ''}${windowWords(startMs, endMs)}`;
+    }
+  }
+}
+
+function short(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A time from the trace start: "850 ms", "3.2 s". */
+function timeWords(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 1))} s`;
+}
+
+function windowWords(startMs: number | undefined, endMs: number | undefined): string {
+  if (startMs === undefined && endMs === undefined) return '';
+  if (endMs === undefined) return ` from ${timeWords(startMs!)}`;
+  if (startMs === undefined) return ` up to ${timeWords(endMs)}`;
+  return ` from ${timeWords(startMs)} to ${timeWords(endMs)}`;
+}
+
+function onThread(threadId: string | undefined): string {
+  return threadId === undefined ? '' : ` on thread ${short(threadId)}`;
+}
+
 function isToolName(name: string): name is TraceToolName {
   return Object.hasOwn(TRACE_TOOL_SCHEMAS, name);
 }

@@ -1,7 +1,7 @@
 import { handBuiltProfile } from '../../shared-importer/src/trace-tools/trace-tools-fixture.ts';
 import { TRACE_TOOL_IMPLEMENTATIONS, runTool } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { assert, assertEquals, assertMatch } from '../_test/assert.ts';
-import { TRACE_TOOL_SCHEMAS, TRACE_TOOLS_OPENAI, runTraceTool } from './trace-tools.ts';
+import { describeToolCall, TRACE_TOOL_SCHEMAS, TRACE_TOOLS_OPENAI, runTraceTool } from './trace-tools.ts';
 
 const profile = handBuiltProfile();
 
@@ -57,4 +57,24 @@ Deno.test('bad calls answer one line saying what is wrong', async () => {
   assertMatch(answers[6], /^Unknown thread "p9:t9"/);
   assertMatch(answers[7], /^Invalid arguments for page: navigation: /);
   for (const answer of answers) assert(!answer.includes('\n'), answer);
+});
+
+Deno.test('describeToolCall says what a call does in words, and names a call it cannot parse', () => {
+  const cases: [string, unknown, string][] = [
+    ['call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:42' }, 'Looking at the call tree of task p1:t1:42'],
+    ['call_tree', { threadId: 'p1:t1', startMs: 3200, endMs: 3450 }, 'Looking at the call tree of thread p1:t1 from 3.2 s to 3.45 s'],
+    ['call_tree', { threadId: 'p1:t1', root: 'fn12' }, 'Looking at the call tree of function fn12'],
+    ['find_functions', { query: 'parse' }, 'Searching functions for "parse"'],
+    ['callers_and_callees', { functionId: 'fn3', threadId: 'p1:t2' }, 'Looking at who calls fn3 and what it calls on thread p1:t2'],
+    ['long_tasks', { threadId: 'p1:t1', minMs: 100, startMs: 500 }, 'Listing tasks of 100 ms or more on thread p1:t1 from 500 ms'],
+    ['compare_windows', { threadId: 'p1:t1', a: [0, 1500], b: [1500, 3000] }, 'Comparing thread p1:t1 between 0 ms–1.5 s and 1.5 s–3 s'],
+    ['markers', { query: 'load' }, 'Looking at markers matching "load"'],
+    ['thread_summary', { threadId: 'p1:t1', endMs: 12_500 }, 'Summarising thread p1:t1 up to 12.5 s'],
+    ['page', { navigation: 'nav2' }, "Reading the page's load metrics of nav2"],
+    ['network_requests', { renderBlockingOnly: true, query: '.css' }, 'Listing render-blocking network requests matching ".css"'],
+    ['call_tree', { threadId: 'p1:t1', maxDepth: 'deep' }, 'Calling call_tree (its arguments are not valid)'],
+    ['rm_rf', {}, 'Calling rm_rf (its arguments are not valid)'],
+  ];
+  for (const [name, args, label] of cases) assertEquals(describeToolCall(name, JSON.stringify(args)), label);
+  assertEquals(describeToolCall('find_functions', JSON.stringify({ query: 'x'.repeat(150) })).length < 100, true);
 });

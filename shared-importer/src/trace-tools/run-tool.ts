@@ -53,13 +53,23 @@ export const TRACE_TOOL_IMPLEMENTATIONS: Implementations = {
   network_requests: networkRequests,
 };
 
+/** A tool's text for the model, and whether the tool ran (false: the text says what was wrong with the call). */
+export interface ToolOutcome {
+  ok: boolean;
+  text: string;
+}
+
 export async function runTool<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<string> {
+  return (await runToolOutcome(profile, name, args, context)).text;
+}
+
+export async function runToolOutcome<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<ToolOutcome> {
   let text: string;
   try {
     text = await TRACE_TOOL_IMPLEMENTATIONS[name](profile, args, context);
   } catch (error) {
-    if (error instanceof ToolInputError) return error.message;
+    if (error instanceof ToolInputError) return { ok: false, text: error.message };
     throw error;
   }
-  return capResult(text);
+  return { ok: true, text: await capResult(text) };
 }
