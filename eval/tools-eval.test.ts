@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { citedIds, unresolved } from './tools/answer-citations.ts';
 import { hotWorker, longTask, PLANTED_PROBLEMS, regression } from './tools/planted-problems.ts';
+import { runScriptedThroughLoop } from './tools/local-chat-run.ts';
 import { loadProblem, PROMPT_TOKEN_BUDGET, runScripted } from './tools/scripted-run.ts';
 
 for (const problem of PLANTED_PROBLEMS) {
@@ -14,6 +15,18 @@ for (const problem of PLANTED_PROBLEMS) {
     assert.deepEqual(report.unresolved, [], 'every cited id resolves');
     assert.deepEqual(report.plantedNotCited, [], 'the answer cites the planted items');
     assert.ok(report.turnTokens <= PROMPT_TOKEN_BUDGET, `${report.turnTokens} tokens`);
+  });
+}
+
+for (const problem of PLANTED_PROBLEMS) {
+  test(`tools eval, through local mode's loop: ${problem.name}`, async () => {
+    const run = await runScriptedThroughLoop(await loadProblem(problem));
+    assert.ok(run.available, run.available ? '' : run.reason);
+    assert.equal(run.toolRounds, problem.calls.length);
+    for (const call of run.report.calls) assert.ok(call.found, `${call.name} ${call.arguments} lacks the planted fact "${call.fact}":\n${call.result}`);
+    assert.deepEqual(run.report.unresolved, [], 'every cited id resolves');
+    assert.deepEqual(run.report.plantedNotCited, [], 'the answer cites the planted items');
+    assert.ok(run.report.turnTokens <= PROMPT_TOKEN_BUDGET, `${run.report.turnTokens} tokens`);
   });
 }
 

@@ -15,6 +15,7 @@ import { runToolOutcome, type ToolOutcome } from '../../shared-importer/src/trac
 import { LocalChat } from '../../electron/services/local-chat.ts';
 import type { TransportTurnEvent } from '../../electron/services/chat-transport.ts';
 import { startScriptedModel, textResponse, type RecordedRequest, type ScriptStep } from '../../test-support/scripted-model/scripted-model-server.ts';
+import { countTokens } from '../../shared-importer/src/summary/token-count.ts';
 import type { Seen } from './planted-problems.ts';
 import { PROMPT_TOKEN_BUDGET, reportTurn, type CallOutcome, type LoadedProblem, type TurnReport } from './scripted-run.ts';
 
@@ -42,7 +43,10 @@ export async function runScriptedThroughLoop(loaded: LoadedProblem): Promise<Loo
     if (!turn.ok) return { available: false, reason: turn.reason };
     if (turn.toolRounds === 0) return { available: false, reason: 'loop not available: LocalChat ended the turn without running the tool the model asked for' };
     if (server.pending() > 0) return { available: false, reason: `the loop stopped after ${server.requests.length} model calls, before the script's ${loaded.problem.calls.length + 1}` };
-    return { available: true, report: turn.report, toolRounds: turn.toolRounds };
+    // The budget is checked on what the model really got: the last round's messages (JSON text, an upper bound).
+    const lastPrompt = JSON.stringify(server.requests.at(-1)?.body.messages ?? []);
+    const report = { ...turn.report, turnTokens: (await countTokens(lastPrompt)) + (await countTokens(turn.report.answer)) };
+    return { available: true, report, toolRounds: turn.toolRounds };
   } finally {
     await server.stop();
   }
@@ -108,12 +112,13 @@ function toolResultsSent(request: RecordedRequest): string[] {
 
 /** The calls the loop reported, each with the result it sent the model and the scripted fact checked on it. */
 function callOutcomes(loaded: LoadedProblem, events: TransportTurnEvent[]): CallOutcome[] {
+  // A call id is unique within its round only (some servers number each round's calls from call_0).
   const results = new Map<string, string>();
-  for (const e of events) if (e.type === 'tool_result') results.set(e.callId, e.result);
-  const calls = events.flatMap((e) => (e.type === 'tool_request' ? e.calls : []));
+  for (const e of events) if (e.type === 'tool_result') results.set(`${e.step}/${e.callId}`, e.result);
+  const calls = events.flatMap((e) => (e.type === 'tool_request' ? e.calls.map((call) => ({ ...call, step: e.step })) : []));
   return calls.map((call, i) => {
     const scripted = loaded.problem.calls[i];
-    const result = results.get(call.callId) ?? '';
+    const result = results.get(`${call.step}/${call.callId}`) ?? '';
     const found = scripted !== undefined && scripted.name === call.name && scripted.holds(result, loaded.planted);
     return { name: call.name, arguments: call.arguments, fact: scripted?.fact ?? '(not in the script)', found, result };
   });
