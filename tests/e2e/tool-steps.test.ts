@@ -3,9 +3,10 @@
 // it: its tool results come from the real tools run here on the same Chrome
 // trace. The user sees the steps folded, expands them, reads what the model
 // received, follows ids cited from tool results into the chart, and asks a
-// suggested follow-up. A live turn's steps (until the tool loop lands in main:
-// tool events put on the host's socket as main will send them) show running,
-// then fold when the answer completes.
+// suggested follow-up. A live turn's steps show running, then fold when the
+// answer completes (the steps' timing is driven by tool events put on the
+// host's socket); and a real tool round runs through local mode's loop and
+// the import worker.
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -290,6 +291,34 @@ describe('an answer that used trace tools', () => {
     assert.ok(inBlock, 'the system message holds the summary block');
     assert.equal(summaryShown, inBlock[2]);
     await page.keyboard.press('Escape');
+    assert.deepEqual(light.errors, []);
+  });
+
+  test('a real tool round in local mode: the import worker runs the call the model asked for, the model reads its result, and a task it cites from it lands in the chart', async () => {
+    const args = { threadId: turn.threadId, minMs: 5 };
+    const expected = await runTool(profile, 'long_tasks', args);
+    const toolMessage = (request: { body: { messages?: { role: string; content: unknown }[] } }) => String(request.body.messages!.find((m) => m.role === 'tool')!.content);
+    // The answer cites the first task of the result the model really received.
+    model.enqueue({ kind: 'tool_calls', calls: [{ name: 'long_tasks', arguments: JSON.stringify(args) }] }, (request) =>
+      textResponse(`The first one is [${/\[(task:[^\]]+)\]/.exec(toolMessage(request))![1]}].`),
+    );
+    const answersBefore = await answerItem(page).count();
+    await page.fill('[data-testid="chat-input"]', 'Which tasks take 5 ms or more?');
+    await page.press('[data-testid="chat-input"]', 'Enter');
+    // This turn's answer, not the last one shown before it (which is folded already).
+    const live = answerItem(page).nth(answersBefore);
+    await live.locator('[data-testid="tool-steps"][data-state="collapsed"]').waitFor({ timeout: 30_000 });
+    assert.equal(await live.locator('[data-testid="tool-steps-summary"]').textContent(), 'Used 1 trace tool');
+    assert.ok(toolMessage(model.requests.at(-1)!).includes(expected), 'the model read what the tool gives on this profile, whole, inside its data block');
+
+    const cited = /\[(task:[^\]]+)\]/.exec(expected)![1];
+    const interval = Number(cited.slice(cited.lastIndexOf(':') + 1));
+    const timeline = profile.threads.find((t) => t.id === turn.threadId)!;
+    await live.locator(`[data-testid="chat-citation"][data-item-id="${cited}"]`).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="view-time-order"]')?.getAttribute('aria-selected') === 'true');
+    const zoom = await chartWindow(page, `${turn.threadId}/time-order`);
+    assert.ok(zoom.x0 <= timeline.start[interval] && zoom.x1 >= timeline.end[interval], 'the cited task is in view');
+    assert.ok(zoom.x1 - zoom.x0 < 1.2 * (timeline.end[interval] - timeline.start[interval]), 'zoomed to it');
     assert.deepEqual(light.errors, []);
   });
 
