@@ -9,7 +9,12 @@
 //     tests/cloud/hostile-clients.test.ts's business);
 //   - in-function summary: a trace uploaded without a summary, its object at
 //     AI_SUMMARIZE_MAX_BYTES, once as a Chrome trace and once as a V8 .cpuprofile with deep stacks
-//     (the costliest input per byte we know).
+//     (the costliest input per byte we know);
+//   - tool round 10: a turn whose model asked for a tool in each of nine rounds, each result about
+//     8,000 tokens (the tools' cap), measured from the step-9 results to the answer: the socket
+//     hands them over, process-ai-turn loads the nine rounds from the turn's row and fits them to
+//     the prompt budget (tokenising results newest first). Warm only: a cold socket would have
+//     lost the turn (its results go only on the socket that sent it).
 // An invocation of the socket is one connection (connect, start_analysis, user_prompt, close);
 // of process-ai-turn, one turn until its last event is published.
 //
@@ -32,7 +37,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_HISTORY_MESSAGES, MAX_PROMPT_CHARS, type HistoryMessage } from '../functions/_shared/chat-messages.ts';
+import { MAX_HISTORY_MESSAGES, MAX_PROMPT_CHARS, MAX_TOOL_STEPS, type HistoryMessage, type ToolRequest } from '../functions/_shared/chat-messages.ts';
+import { loadTokenizer } from '../shared-importer/src/summary/token-count.ts';
+import { TOOL_RESULT_TOKEN_CAP } from '../shared-importer/src/trace-tools/tool-result.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SUMMARIZE_MAX_BYTES } from '../functions/_shared/limits.ts';
 import { utf8ByteLength } from '../functions/_shared/utf8-bytes.ts';
 import { textResponse } from '../test-support/scripted-model/scripted-model-server.ts';
@@ -223,6 +230,50 @@ async function objectsAtTheLimit(dir: string): Promise<Array<{ label: string; pa
   return objects;
 }
 
+/** Text of the real summary cut to the tools' cap: what a tool result at its largest costs. */
+async function resultAtTheCap(source: string): Promise<string> {
+  return (await loadTokenizer()).truncate(proseOf(source, 60_000, 0), TOOL_RESULT_TOKEN_CAP);
+}
+
+/**
+ * One turn through nine tool rounds (unmeasured), then the invocation that answers it measured:
+ * the step-9 results sent, round 10 run, its answer published. The scripted model asks for one
+ * tool per round, then answers.
+ */
+async function roundTen(conversation: Conversation, traceId: string, result: string): Promise<Record<FunctionName, Usage>> {
+  const { stack, user, listener } = conversation;
+  const lastStep = MAX_TOOL_STEPS - 1;
+  const asked = stack.model.requests.length; // requests before this turn
+  for (let step = 1; step <= lastStep; step++) stack.model.enqueue({ kind: 'tool_calls', calls: [{ name: 'markers', arguments: `{"query":"round ${step}"}` }] });
+  stack.model.enqueue(textResponse('The main thread is busy for most of the trace. '.repeat(32), { chunkSize: 4, delayMs: 5 }));
+  const socket = openChatSocket(stack.standin.functionUrl('trace-analysis-socket'), user.accessToken);
+  try {
+    await socket.next(60_000);
+    const turnId = randomUUID();
+    socket.send({ type: 'user_prompt', traceId, turnId, prompt: 'What is inside the longest task?', history: [] });
+    await socket.next(60_000);
+    const send = async (step: number) => {
+      const request = (await listener.waitFor((e) => e.turnId === turnId && e.type === 'tool_request' && e.step === step, 60_000)) as ToolRequest;
+      socket.send({ type: 'tool_results', turnId, step, results: request.calls.map((call) => ({ callId: call.callId, content: result })) });
+      const ack = await socket.next(60_000);
+      if (ack.type !== 'waiting_for_model') throw new Error(`results of step ${step} refused: ${JSON.stringify(ack)}`);
+    };
+    for (let step = 1; step < lastStep; step++) await send(step);
+    await listener.waitFor((e) => e.turnId === turnId && e.type === 'tool_request' && e.step === lastStep, 60_000);
+    await sleep(SETTLE_MS);
+    return await measure(stack, async () => {
+      await send(lastStep);
+      const end = await turnFinished(listener, turnId, 120_000);
+      if (end.type !== 'model_response_end') throw new Error(`turn failed: ${JSON.stringify(end)}`);
+      const tenth = stack.model.requests.at(-1)!;
+      if (stack.model.requests.length - asked !== MAX_TOOL_STEPS) throw new Error('the turn did not take ten rounds');
+      if (tenth.body.messages!.filter((m) => m.role === 'tool').length !== lastStep) throw new Error('round 10 did not read nine results');
+    });
+  } finally {
+    await socket.close();
+  }
+}
+
 interface CaseResult {
   name: string;
   cold: Record<FunctionName, Usage>;
@@ -252,7 +303,7 @@ const largest = (runs: Usage[], key: keyof Usage) => Math.max(...runs.map((r) =>
 const warmSummary = (runs: Usage[]): Usage => ({ cpuMs: median(runs.map((r) => r.cpuMs)), peakRssMb: largest(runs, 'peakRssMb'), memoryMb: largest(runs, 'memoryMb') });
 const ms = (n: number) => `${round(n, 0)}`;
 
-function report(results: CaseResult[], bare: Usage, tokenizer: Usage): void {
+function report(results: CaseResult[], bare: Usage, tokenizer: Usage, roundTenRuns: Record<FunctionName, Usage[]>): void {
   const rows: string[][] = [];
   const json: Record<string, unknown>[] = [];
   for (const result of results) {
@@ -278,6 +329,12 @@ function report(results: CaseResult[], bare: Usage, tokenizer: Usage): void {
       ["  the tokenizer's share (difference)", ms(tokenizerShare.cpuMs), ms(tokenizerShare.memoryMb), ms(tokenizerShare.peakRssMb)],
     ],
   );
+  console.log(`\nTool round 10 (nine earlier rounds, each result ~${TOOL_RESULT_TOKEN_CAP} tokens), warm, ${RUNS} runs:`);
+  const roundTenRows = FUNCTIONS.map((fn) => {
+    const warm = warmSummary(roundTenRuns[fn]);
+    return [fn, ms(warm.cpuMs), ms(largest(roundTenRuns[fn], 'cpuMs')), ms(warm.memoryMb), ms(warm.peakRssMb), within(warm) ? 'yes' : 'NO'];
+  });
+  printTable(['function', 'median CPU', 'max CPU', 'memory', 'RSS', 'within'], roundTenRows);
   writeBenchReport('cloud-resources', {
     description: 'Per invocation of each function: CPU (utime+stime of its process), memory (largest V8 heap used + external), peak RSS; cold = fresh process',
     targets: { cpuMs: TARGET_CPU_MS, memoryMb: TARGET_MEMORY_MB },
@@ -286,8 +343,9 @@ function report(results: CaseResult[], bare: Usage, tokenizer: Usage): void {
     tokenizerFunction: tokenizer,
     tokenizerShare,
     invocations: json,
+    toolRoundTen: roundTenRuns,
   });
-  if (json.some((row) => !row.withinTargets)) console.log('\nSome invocations exceed the targets (see "within").');
+  if (json.some((row) => !row.withinTargets) || FUNCTIONS.some((fn) => !within(warmSummary(roundTenRuns[fn])))) console.log('\nSome invocations exceed the targets (see "within").');
 }
 
 async function main(): Promise<void> {
@@ -319,11 +377,19 @@ async function main(): Promise<void> {
       };
       results.push(await runCase(conversation, `in-function summary, ${object.label} ${round(bytes.length / 1024 / 1024, 1)} MB`, summarised));
     }
+    const result = await resultAtTheCap(uploaded.summary_text);
+    console.log('- tool round 10');
+    await roundTen(conversation, traceId, result); // unmeasured: Deno's transpile cache
+    const roundTenRuns = { 'trace-analysis-socket': [] as Usage[], 'process-ai-turn': [] as Usage[] };
+    for (let i = 0; i < RUNS; i++) {
+      const usage = await roundTen(conversation, traceId, result);
+      for (const fn of FUNCTIONS) roundTenRuns[fn].push(usage[fn]);
+    }
     await user.client.removeAllChannels();
 
     const bare = await medianCost(join(ROOT, 'bench/cloud-functions/bare-function.ts'));
     const tokenizer = await medianCost(join(ROOT, 'bench/cloud-functions/tokenizer-function.ts'));
-    report(results, bare, tokenizer);
+    report(results, bare, tokenizer, roundTenRuns);
   } finally {
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });

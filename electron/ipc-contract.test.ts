@@ -63,6 +63,8 @@ test('the API built from a transport maps each method to its channel, the same i
   await api.stopChatTurn(turnId);
   await api.retryChatTurn(turnId);
   await api.newConversation('trace-1');
+  await api.getUpdateState();
+  await api.restartToUpdate();
   assert.deepEqual(invoked, [
     ['trace:open-dialog', undefined],
     ['trace:open-path', { path: '/r.json' }],
@@ -89,6 +91,8 @@ test('the API built from a transport maps each method to its channel, the same i
     ['chat:stop', { turnId }],
     ['chat:retry', { turnId }],
     ['chat:new-conversation', { traceId: 'trace-1' }],
+    ['update:get-state', undefined],
+    ['update:restart', undefined],
   ]);
   // Each payload the API sends fits the contract's schema.
   for (const [channel, payload] of invoked) assert.doesNotThrow(() => parseRequestPayload(channel as never, payload), channel);

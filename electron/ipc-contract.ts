@@ -153,6 +153,8 @@ export const MENU_COMMANDS = [
   'view:zoom-out',
   'view:reset-zoom',
   'edit:find',
+  /** Opens Settings (the chat's gear opens the same dialog): the assistant, the account, updates. */
+  'app:settings',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
@@ -184,6 +186,8 @@ export interface SettingsState extends ChatSettings {
   fromEnvironment: (keyof ChatSettings | 'apiKey')[];
   /** The mode chats use now: 'local' when no Supabase project is configured; null when neither is usable. */
   effectiveMode: ChatMode | null;
+  /** "Check for updates automatically" (default on): off means no checks and no downloads. */
+  autoUpdate: boolean;
 }
 
 export type AccountState =
@@ -294,6 +298,25 @@ export type ChatTurnEvent =
   /** Events of the turn were lost between seq values (a Realtime gap). */
   | { type: 'gap'; turnId: string; expectedSeq: number; receivedSeq: number };
 
+// ----------------------------------------------------------------- updates
+
+/**
+ * Where the app's own update stands (electron/services/update-service.ts).
+ * 'off' says why in words ("development build", "turned off in Settings").
+ * 'ready': the new version is downloaded and verified; it installs when the
+ * user restarts (update:restart). `restartWaitsFor` is set once the user asked
+ * to restart while an answer streamed or an import ran: it restarts when that
+ * finishes. 'failed' is quiet: the next scheduled check tries again.
+ */
+export type UpdateState =
+  /** `bySetting`: the user turned them off (they can turn them on); else the host cannot update. */
+  | { status: 'off'; reason: string; bySetting: boolean }
+  | { status: 'idle'; checkedAt: string | null }
+  | { status: 'checking' }
+  | { status: 'downloading'; version: string; percent: number | null }
+  | { status: 'ready'; version: string; releaseNotes: string | null; restartWaitsFor: 'answer' | 'import' | null }
+  | { status: 'failed'; message: string; checkedAt: string };
+
 // ---------------------------------------------------------------- requests
 
 const MAX_PATH_LENGTH = 4096;
@@ -329,6 +352,7 @@ export const requestSchemas = /* @__PURE__ */ (() => ({
     modelBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
     model: z.string().max(200).optional(),
     apiKey: z.string().max(MAX_SETTING_LENGTH).nullable().optional(),
+    autoUpdate: z.boolean().optional(),
   }),
   'account:get': z.undefined(),
   'account:sign-up': z.strictObject({ email: z.email().max(320), password: z.string().min(6).max(200) }),
@@ -353,6 +377,9 @@ export const requestSchemas = /* @__PURE__ */ (() => ({
   /** Asks a failed or interrupted turn's question again, as a new turn. */
   'chat:retry': z.strictObject({ turnId: z.uuid() }),
   'chat:new-conversation': z.strictObject({ traceId: z.string().min(1).max(MAX_ID_LENGTH) }),
+  // Updates: where the update stands; restart into a downloaded one (waits while an answer or import runs).
+  'update:get-state': z.undefined(),
+  'update:restart': z.undefined(),
 }))();
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -386,6 +413,8 @@ export interface RequestResults {
   'chat:stop': void;
   'chat:retry': { turnId: string };
   'chat:new-conversation': ChatSnapshot;
+  'update:get-state': UpdateState;
+  'update:restart': UpdateState;
 }
 
 export const REQUEST_CHANNELS = /* @__PURE__ */ Object.keys(requestSchemas) as RequestChannel[];
@@ -424,6 +453,7 @@ export interface MainEvents {
   'sync:progress': SyncState;
   'chat:connection': ChatConnectionEvent;
   'chat:event': ChatTurnEvent;
+  'update:state': UpdateState;
 }
 
 export type EventChannel = keyof MainEvents;
@@ -441,6 +471,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'sync:progress',
   'chat:connection',
   'chat:event',
+  'update:state',
 ];
 
 /** Something that delivers main events to a renderer (an Electron window, a WebSocket client). */
@@ -533,6 +564,10 @@ export interface TraceAnalyserApi {
   onSyncProgress(callback: (state: SyncState) => void): Unsubscribe;
   onChatConnection(callback: (event: ChatConnectionEvent) => void): Unsubscribe;
   onChatEvent(callback: (event: ChatTurnEvent) => void): Unsubscribe;
+  getUpdateState(): Promise<UpdateState>;
+  /** Restarts into the downloaded update, at once or when the running answer or import finishes. */
+  restartToUpdate(): Promise<UpdateState>;
+  onUpdateState(callback: (state: UpdateState) => void): Unsubscribe;
 }
 
 /** Where the preload's `on*` methods subscribe: one event channel each. */
@@ -549,6 +584,7 @@ export const API_EVENT_METHODS = {
   onSyncProgress: 'sync:progress',
   onChatConnection: 'chat:connection',
   onChatEvent: 'chat:event',
+  onUpdateState: 'update:state',
 } as const satisfies Record<string, EventChannel>;
 
 /** Name of the global the API is installed as. */

@@ -2,6 +2,8 @@
 // to Electron through thin adapters, one setup step per concern (as Electron
 // Fiddle's main does). Runs only inside Electron; everything it composes is
 // tested in Node, and the browser host composes the same services.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { TRACE_FILE_EXTENSIONS } from '../shared-importer/src/formats/catalog.ts';
@@ -13,6 +15,7 @@ import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, hardenWebContents, mainWind
 import { eventOnIpc, handlersOnIpc } from './profile-transfer.ts';
 import { startAppServices, type AppServices } from './services/app-services.ts';
 import { traceFileFromArgv } from './services/command-line.ts';
+import { desktopUpdateSource } from './services/update-service.ts';
 // Bundled by electron-vite as its own entry; the string is its path in out/main.
 import importWorkerPath from './services/import-worker.ts?modulePath';
 
@@ -125,10 +128,23 @@ async function setupServices(main: MainContext): Promise<AppServices> {
       },
       openExternal: (url) => shell.openExternal(url),
       addRecentDocument: (path) => app.addRecentDocument(path),
+      updates: setupUpdates(),
     },
   });
   services.imports.prewarm();
   return services;
+}
+
+/**
+ * The platform's updater (AppImage, NSIS, macOS zip) reading the feed electron-builder wrote into
+ * the package as resources/app-update.yml (release builds: the GitHub release). None in development
+ * or in a local package build, which has no app-update.yml.
+ */
+function setupUpdates() {
+  const hasFeed = app.isPackaged && existsSync(join(process.resourcesPath, 'app-update.yml'));
+  // Loaded at the first check, not with main: electron-updater is CommonJS, its autoUpdater a getter on the module.
+  const loadUpdater = () => (createRequire(import.meta.url)('electron-updater') as typeof import('electron-updater')).autoUpdater;
+  return desktopUpdateSource({ isPackaged: app.isPackaged, hasFeed }, loadUpdater);
 }
 
 /** The renderer and the loaded profiles, served from app:// (never file://). */

@@ -90,6 +90,7 @@ const eventToIpc: { [C in EventChannel]: (payload: MainEvents[C]) => MainEventsO
   'sync:progress': same,
   'chat:connection': same,
   'chat:event': same,
+  'update:state': same,
 };
 
 const eventFromIpc: { [C in EventChannel]: (payload: MainEventsOnIpc[C]) => Promise<MainEvents[C]> } = {
@@ -105,6 +106,7 @@ const eventFromIpc: { [C in EventChannel]: (payload: MainEventsOnIpc[C]) => Prom
   'sync:progress': sameAsync,
   'chat:connection': sameAsync,
   'chat:event': sameAsync,
+  'update:state': sameAsync,
 };
 
 /** A main → renderer event as Electron IPC carries it. */
@@ -145,6 +147,8 @@ const resultFromIpc: { [C in RequestChannel]: (result: RequestResultsOnIpc[C]) =
   'chat:stop': sameAsync,
   'chat:retry': sameAsync,
   'chat:new-conversation': sameAsync,
+  'update:get-state': sameAsync,
+  'update:restart': sameAsync,
 };
 
 /** A request's result as the contract has it, from its IPC form. */

@@ -68,5 +68,8 @@ export function createTraceAnalyserApi(transport: ApiTransport): TraceAnalyserAp
     onSyncProgress: on(API_EVENT_METHODS.onSyncProgress),
     onChatConnection: on(API_EVENT_METHODS.onChatConnection),
     onChatEvent: on(API_EVENT_METHODS.onChatEvent),
+    getUpdateState: () => transport.invoke('update:get-state', undefined),
+    restartToUpdate: () => transport.invoke('update:restart', undefined),
+    onUpdateState: on(API_EVENT_METHODS.onUpdateState),
   };
 }

@@ -1,12 +1,15 @@
-// The window: empty state or the open trace, import status, drop target, and
-// the shortcuts that work everywhere (/ and Ctrl+F search, 1-3 switch views).
-import { useEffect, useRef } from 'react';
+// The window: empty state or the open trace, import status, drop target, the
+// update notice, and the shortcuts that work everywhere (/ and Ctrl+F search,
+// 1-3 switch views, Ctrl+, opens Settings).
+import { useEffect, useRef, useState } from 'react';
 import type { MenuCommand, TraceAnalyserApi } from '../electron/ipc-contract.ts';
 import { openTraceDialog } from './api/trace-commands.ts';
 import { DropOverlay } from './components/DropOverlay.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { ImportErrorBanner, ImportProgressBar } from './components/ImportStatus.tsx';
+import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { Workspace } from './components/Workspace.tsx';
+import { SettingsDialog } from './settings/SettingsDialog.tsx';
 import { activeChart } from './state/chart-registry.ts';
 import { useTraceStore } from './state/trace-store.ts';
 import { useViewStore, VIEW_MODES } from './state/view-store.ts';
@@ -18,6 +21,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function App({ api }: { api: TraceAnalyserApi }) {
   const trace = useTraceStore((s) => s.trace);
   const searchRef = useRef<HTMLInputElement>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   useEffect(() => {
     const focusSearch = () => {
@@ -43,6 +47,8 @@ export function App({ api }: { api: TraceAnalyserApi }) {
           return activeChart()?.reset();
         case 'edit:find':
           return focusSearch();
+        case 'app:settings':
+          return setSettingsOpen(true);
       }
     };
     const onKeyDown = (event: KeyboardEvent) => {
@@ -54,6 +60,10 @@ export function App({ api }: { api: TraceAnalyserApi }) {
       if (mod && event.key.toLowerCase() === 'o') {
         event.preventDefault();
         return void openTraceDialog();
+      }
+      if (mod && event.key === ',') {
+        event.preventDefault();
+        return setSettingsOpen(true);
       }
       if (mod || event.altKey || isTyping(event.target)) return;
       if (event.key === '/') {
@@ -80,6 +90,8 @@ export function App({ api }: { api: TraceAnalyserApi }) {
       <ImportErrorBanner />
       {trace ? <Workspace key={trace.traceId} trace={trace} searchRef={searchRef} /> : <EmptyState />}
       <DropOverlay />
+      <UpdateNotice />
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }

@@ -2,7 +2,8 @@
 // asks the cloud about a trace the way the desktop does. It summarises the trace here (the raw
 // trace never leaves the machine), signs in (signing up the first time), stores the summary as a
 // row of public.traces, sends the question on the chat socket and prints the answer as it streams
-// on the user's private Realtime channel. URL and key default to SUPABASE_URL and SUPABASE_ANON_KEY;
+// on the user's private Realtime channel. Trace tools the model calls run here, on the trace
+// imported here, as the desktop runs them (each call is named on stderr). URL and key default to SUPABASE_URL and SUPABASE_ANON_KEY;
 // `npm run standin` prints both for the local stand-in.
 import { createClient } from '@supabase/supabase-js';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +11,10 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { listenForResults, openChatSocket, turnFinished, uploadedSummaryOf } from '../test-support/cloud-chat-client.ts';
+import { MAX_TOOL_RESULT_CHARS, type ServerMessage, type ToolRequest } from '../functions/_shared/chat-messages.ts';
+import { describeToolCall, runTraceTool } from '../functions/_shared/trace-tools.ts';
+import { importTraceFile } from '../shared-importer/node/node-host.ts';
+import { listenForResults, openChatSocket, turnFinished, uploadedSummaryOf, type ChatSocket } from '../test-support/cloud-chat-client.ts';
 
 const usage = 'Usage: npm run cloud-chat -- [--url URL] [--anon-key KEY] [--email E] [--password P] <trace-file> <question>';
 
@@ -54,7 +58,8 @@ async function signIn(): Promise<{ userId: string; accessToken: string }> {
 }
 
 console.error(`Summarising ${traceFile} ...`);
-const summary = await uploadedSummaryOf(traceFile);
+const profile = await importTraceFile(traceFile);
+const summary = await uploadedSummaryOf(traceFile, profile);
 const { userId, accessToken } = await signIn();
 const row = await client
   .from('traces')
@@ -64,11 +69,32 @@ const row = await client
 if (row.error) fail(`Could not store the trace's summary: ${row.error.message}`);
 const traceId = row.data.id;
 
+/** Runs a tool step on the trace imported here and sends the results, as the desktop does. */
+async function answerTools(socket: ChatSocket, request: ToolRequest): Promise<void> {
+  const results = [];
+  for (const call of request.calls) {
+    console.error(`[${describeToolCall(call.name, call.arguments)}]`);
+    const text = await runTraceTool(profile, summary.summary, call);
+    results.push({ callId: call.callId, content: text.slice(0, MAX_TOOL_RESULT_CHARS) });
+  }
+  socket.send({ type: 'tool_results', turnId, step: request.step, results });
+}
+
+/** The socket's first error reply (its acknowledgements of tool results are skipped). */
+async function socketError(socket: ChatSocket): Promise<Extract<ServerMessage, { type: 'error' }>> {
+  for (;;) {
+    const reply = await socket.next(300_000);
+    if (reply.type === 'error') return reply;
+  }
+}
+
 const turnId = randomUUID();
-const listener = await listenForResults({ client, userId }, userId, (event) => {
-  if (event.turnId === turnId && event.type === 'model_chunk_append') process.stdout.write(event.text);
-});
 const socket = openChatSocket(`${url}/functions/v1/trace-analysis-socket`, accessToken);
+const listener = await listenForResults({ client, userId }, userId, (event) => {
+  if (event.turnId !== turnId) return;
+  if (event.type === 'model_chunk_append') process.stdout.write(event.text);
+  if (event.type === 'tool_request') void answerTools(socket, event);
+});
 try {
   const expect = async (type: string) => {
     const reply = await socket.next(60_000);
@@ -80,8 +106,9 @@ try {
   await expect('analysis_started');
   socket.send({ type: 'user_prompt', traceId, turnId, prompt: question, history: [] });
   await expect('waiting_for_model');
-  // The answer streams on the channel; the socket speaks again only if the turn could not start.
-  const end = await Promise.race([turnFinished(listener, turnId, 300_000), socket.next(300_000)]);
+  // The answer streams on the channel; the socket speaks again to acknowledge tool results, or when
+  // the turn could not start or go on.
+  const end = await Promise.race([turnFinished(listener, turnId, 300_000), socketError(socket)]);
   process.stdout.write('\n');
   if (end.type === 'error') fail(`The answer failed: ${end.message}`);
   if (end.type === 'model_response_end' && end.usage) console.error(`(${end.usage.promptTokens} prompt tokens, ${end.usage.completionTokens} in the answer)`);

@@ -16,13 +16,14 @@ import {
   type ServerMessage,
 } from '../functions/_shared/chat-messages.ts';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
+import type { Profile } from '../shared-importer/src/model/profile.ts';
 import { renderSummaryText } from '../shared-importer/src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../shared-importer/src/summary/summary-types.ts';
 
-/** The columns of public.traces the desktop fills when it uploads a trace: its summary and the budgeted text the model reads. */
-export async function uploadedSummaryOf(file: string): Promise<{ summary: TraceSummary; summary_text: string; format: string }> {
-  const summary = summarizeProfile(await importTraceFile(file));
+/** The columns of public.traces the desktop fills when it uploads a trace: its summary and the budgeted text the model reads (of `profile` when the caller imported it already). */
+export async function uploadedSummaryOf(file: string, profile?: Profile): Promise<{ summary: TraceSummary; summary_text: string; format: string }> {
+  const summary = summarizeProfile(profile ?? (await importTraceFile(file)));
   return { summary, summary_text: (await renderSummaryText(summary)).text, format: summary.format };
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppInfo, ChatTurnEvent, EventChannel, MainEvents, RequestChannel, RequestPayload, RequestResults, TraceLoadedEvent } from '../electron/ipc-contract.ts';
 import type { Environment } from '../electron/services/app-settings.ts';
-import { startAppServices, type AppServices } from '../electron/services/app-services.ts';
+import { startAppServices, type AppServices, type HostAdapters } from '../electron/services/app-services.ts';
 import { fileKeyEncryption } from '../electron/services/file-key-encryption.ts';
 
 const WORKER_URL = new URL('../electron/services/import-worker.ts', import.meta.url);
@@ -27,7 +27,13 @@ export class DesktopApp {
     readonly services: AppServices,
   ) {}
 
-  static async start(options: { env: Environment; dir?: string; cloudChat?: Parameters<typeof startAppServices>[0]['cloudChat'] }): Promise<DesktopApp> {
+  static async start(options: {
+    env: Environment;
+    dir?: string;
+    cloudChat?: Parameters<typeof startAppServices>[0]['cloudChat'];
+    /** A packaged app's updater (test-support/update-feed.ts) and a short check schedule. */
+    updates?: Pick<Parameters<typeof startAppServices>[0], 'updateTiming'> & { source: HostAdapters['updates'] };
+  }): Promise<DesktopApp> {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ta-app-'));
     let app: DesktopApp | undefined;
     const pending: RecordedEvent[] = [];
@@ -35,10 +41,11 @@ export class DesktopApp {
       userDataDir: dir,
       workerUrl: WORKER_URL,
       emit: (channel, payload) => (app ? app.record({ channel, payload }) : pending.push({ channel, payload })),
-      adapters: { appInfo: APP_INFO },
+      adapters: { appInfo: APP_INFO, updates: options.updates?.source },
       encryption: await fileKeyEncryption(join(dir, 'secrets.key')),
       env: options.env,
       cloudChat: options.cloudChat,
+      updateTiming: options.updates?.updateTiming,
     });
     app = new DesktopApp(dir, services);
     for (const event of pending) app.record(event);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { configOverrides } from './builder-overrides.ts';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -46,17 +47,6 @@ function undocumented(workflowText: string, section: string): string[] {
   return [...new Set(names)].filter((name) => !section.includes(`\`${name}\``));
 }
 
-/** electron-builder's `-c.a.b=value` command-line overrides as the config object they stand for. */
-function configOverrides(commandText: string): Record<string, unknown> {
-  const overrides: Record<string, unknown> = {};
-  for (const [, path, value] of commandText.matchAll(/-c\.([\w.]+)=(\$\{\{[^}]*\}\}|[^\s"]+)/g)) {
-    const keys = path.split('.');
-    let target = overrides;
-    for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-    target[keys.at(-1)!] = value === 'true' ? true : value === 'false' ? false : value;
-  }
-  return overrides;
-}
 
 test('the release workflow runs on version tags only, on macOS, Windows and Ubuntu', () => {
   assert.deepEqual(Object.keys(release.on), ['push']);

@@ -327,6 +327,12 @@ test('bad requests are answered with errors, not crashes', async () => {
   assert.equal((await api.getAppInfo()).name, 'Trace Analyser');
 });
 
+test('the browser host never updates itself, and says so', async () => {
+  const api = connectPage();
+  assert.deepEqual(await api.getUpdateState(), { status: 'off', reason: 'browser host (npm run serve)', bySetting: false });
+  await assert.rejects(api.restartToUpdate(), /No update has been downloaded/);
+});
+
 test('a host started with a file has it loaded for the page that connects', async (t) => {
   const withFile = await startBrowserHost({ file: SPEEDSCOPE, userDataDir });
   t.after(() => withFile.stop());

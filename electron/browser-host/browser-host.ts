@@ -26,6 +26,7 @@ import {
 } from '../ipc-contract.ts';
 import type { Environment } from '../services/app-settings.ts';
 import { startAppServices, type AppServices } from '../services/app-services.ts';
+import { UPDATES_OFF } from '../services/update-service.ts';
 import { fileKeyEncryption } from '../services/file-key-encryption.ts';
 import { startRendererServer, type RendererMode, type RendererServer } from './renderer-server.ts';
 import { UploadEndpoint } from './upload-endpoint.ts';
@@ -93,11 +94,12 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     versions: { node: process.versions.node },
   };
   // No native dialog or system browser here: the bridge shows a file picker and opens links itself.
+  // No updates either: the browser host runs from a checkout.
   const services = await startAppServices({
     userDataDir,
     workerUrl: WORKER_URL,
     emit: broadcast,
-    adapters: { appInfo },
+    adapters: { appInfo, updates: { offReason: UPDATES_OFF.browserHost } },
     // No OS keychain here: secrets are encrypted with a key kept in its own 0600 file (see file-key-encryption.ts).
     encryption: await fileKeyEncryption(join(userDataDir, SECRETS_KEY_FILE)),
     env: options.env ?? process.env,

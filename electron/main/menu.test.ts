@@ -44,6 +44,16 @@ test('File menu: Open… with Ctrl/Cmd+O, Open Recent lists the files, Quit', ()
   assert.deepEqual(calls, ['open', 'recent:/traces/b.cpuprofile', 'clear']);
 });
 
+test('File > Settings… (Ctrl/Cmd+,) asks the window to open Settings, on every platform', () => {
+  for (const platform of ['linux', 'win32', 'darwin'] as const) {
+    const { calls, actions } = recordingActions();
+    const settings = find(submenu(find(buildMenuTemplate(platform, [], actions), 'File')), 'Settings…');
+    assert.equal(settings?.accelerator, 'CmdOrCtrl+,', platform);
+    click(settings);
+    assert.deepEqual(calls, ['command:app:settings'], platform);
+  }
+});
+
 test('with no recent files the submenu says so and Clear is disabled', () => {
   const { actions } = recordingActions();
   const file = submenu(find(buildMenuTemplate('win32', [], actions), 'File'));

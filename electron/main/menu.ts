@@ -49,6 +49,8 @@ export function buildMenuTemplate(
           ],
         },
         { type: 'separator' },
+        command('Settings…', 'app:settings', 'CmdOrCtrl+,'),
+        { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit', label: 'Quit', accelerator: 'Ctrl+Q' },
       ],
     },

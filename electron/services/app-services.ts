@@ -19,6 +19,7 @@ import type { TraceStorage } from './trace-storage.ts';
 import { SyncFolder } from './sync-folder.ts';
 import { syncHandlers } from './sync-handlers.ts';
 import { TraceSync } from './trace-sync.ts';
+import { UPDATES_OFF, UpdateService, type UpdateSource } from './update-service.ts';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -31,6 +32,8 @@ export interface HostAdapters {
   openExternal?: (url: string) => Promise<void>;
   /** Tells the OS about an opened file (Dock / Jump List recent documents). */
   addRecentDocument?: (path: string) => void;
+  /** The platform updater (Electron, packaged), or why this host does not update; absent: no updates. */
+  updates?: UpdateSource;
 }
 
 export interface AppServicesOptions {
@@ -46,6 +49,8 @@ export interface AppServicesOptions {
   env: Environment;
   /** The cloud chat's reconnect backoff and stall timeout (tests shorten them). */
   cloudChat?: { backoff?: BackoffOptions; stallTimeoutMs?: number };
+  /** The update checks' schedule (tests shorten it). */
+  updateTiming?: { firstCheckDelayMs?: number; checkIntervalMs?: number; busyPollMs?: number };
 }
 
 export interface AppServices {
@@ -58,6 +63,7 @@ export interface AppServices {
   chat: ChatService;
   /** Uploads opened traces to Storage when signed in; the chat's TraceStorage. */
   sync: TraceSync;
+  updates: UpdateService;
   /** Opens a trace by path: the command line, a second instance, macOS open-file. */
   openPath(path: string): Promise<ImportStarted>;
   dispose(): Promise<void>;
@@ -68,16 +74,19 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   const sync = setupSync(options, account.account);
   const imports = setupImports(options, sync);
   const chat = setupChat(options, account, imports.imports, sync);
+  const updates = setupUpdates(options, account.settings, imports.imports, chat.chat);
   const handlers: RequestHandlers = {
     ...imports.handlers,
     ...account.handlers,
     ...chat.handlers,
     ...syncHandlers(sync),
     ...appHandlers(options.adapters),
+    ...updates.handlers,
   };
 
   async function dispose(): Promise<void> {
     account.stopAnnouncing();
+    updates.updates.dispose();
     // The chat first: it saves its conversation and needs the account to close its channel.
     await chat.chat.dispose();
     await Promise.all([imports.imports.dispose(), sync.dispose(), account.account.dispose()]);
@@ -90,6 +99,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     account: account.account,
     chat: chat.chat,
     sync,
+    updates: updates.updates,
     openPath: imports.openPath,
     dispose,
   };
@@ -175,10 +185,29 @@ function setupChat(
         if (summary.status !== 'ready') throw new Error(summary.message);
         return summary.summaryText;
       },
+      runTool: (traceId, call) => imports.runTool(traceId, call),
     },
     cloud: options.cloudChat,
   });
   return { chat, handlers: chatHandlers(chat) };
+}
+
+/** The app's own updates: never a restart while an answer streams or an import runs. */
+function setupUpdates({ adapters, emit, updateTiming }: AppServicesOptions, settings: AppSettings, imports: ImportService, chat: ChatService) {
+  const updates = new UpdateService({
+    source: adapters.updates ?? { offReason: UPDATES_OFF.noUpdater },
+    settings,
+    isAnswering: () => chat.isAnswering,
+    isImporting: () => imports.isRunning,
+    onState: (state) => emit('update:state', state),
+    ...updateTiming,
+  });
+  updates.start();
+  const handlers = {
+    'update:get-state': async () => updates.current,
+    'update:restart': () => updates.restart(),
+  } satisfies Partial<RequestHandlers>;
+  return { updates, handlers };
 }
 
 /** What the app tells about itself, and links handed to the system browser. */

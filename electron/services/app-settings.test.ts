@@ -87,3 +87,20 @@ test('a settings file from elsewhere is ignored, not trusted; changes are announ
   await settings.save({ model: 'gpt-4.1-mini' });
   assert.deepEqual(seen, ['gpt-4.1-mini']);
 });
+
+test('"Check for updates automatically" is on by default, saved off survives a reopen, and saving it back on restores it', async () => {
+  const { settings, dir } = await openSettings();
+  assert.equal(settings.state().autoUpdate, true);
+  const changes: boolean[] = [];
+  settings.onChange((state) => changes.push(state.autoUpdate));
+
+  assert.equal((await settings.save({ autoUpdate: false })).autoUpdate, false);
+  assert.equal(settings.autoUpdate, false);
+  assert.deepEqual(changes, [false], 'the change is announced');
+  const reopened = (await openSettings({}, dir)).settings;
+  assert.equal(reopened.state().autoUpdate, false, 'read back from settings.json');
+
+  assert.equal((await reopened.save({ model: 'other' })).autoUpdate, false, 'saving another setting leaves it alone');
+  assert.equal((await reopened.save({ autoUpdate: true })).autoUpdate, true);
+  assert.equal((await openSettings({}, dir)).settings.autoUpdate, true);
+});

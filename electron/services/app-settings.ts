@@ -5,7 +5,8 @@
 // So a script or a test can point any host (Electron, the browser host, the
 // packaged app) at a project or endpoint without clicking through settings,
 // and a user can still override it. Plain settings live in settings.json;
-// the API key lives in the secret store.
+// the API key lives in the secret store. "Check for updates automatically"
+// (autoUpdate) is saved in the app only, on unless turned off.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -42,6 +43,7 @@ const savedSchema = z.object({
   supabaseAnonKey: z.string().optional(),
   modelBaseUrl: z.string().optional(),
   model: z.string().optional(),
+  autoUpdate: z.boolean().optional(),
 });
 type SavedSettings = z.infer<typeof savedSchema>;
 
@@ -86,7 +88,12 @@ export class AppSettings {
     const fromEnvironment = (Object.keys(SETTINGS_ENVIRONMENT) as SettingName[]).filter(
       (name) => this.savedValue(name) === undefined && this.environmentValue(name) !== undefined,
     );
-    return { ...visible, apiKeySet: apiKey !== null, fromEnvironment };
+    return { ...visible, apiKeySet: apiKey !== null, fromEnvironment, autoUpdate: this.autoUpdate };
+  }
+
+  /** Whether the app checks for and downloads updates in the background. */
+  get autoUpdate(): boolean {
+    return this.saved.autoUpdate ?? true;
   }
 
   resolved(): ResolvedSettings {
@@ -106,8 +113,9 @@ export class AppSettings {
    * environment's or the default applies again); `apiKey` null deletes the key.
    */
   async save(patch: RequestPayload<'settings:save'>): Promise<SettingsState> {
-    const { apiKey, ...plain } = patch;
+    const { apiKey, autoUpdate, ...plain } = patch;
     const saved: SavedSettings = { ...this.saved };
+    if (autoUpdate !== undefined) saved.autoUpdate = autoUpdate;
     for (const [name, value] of Object.entries(plain) as [keyof SavedSettings, string | undefined][]) {
       if (value === undefined) continue;
       if (value === '') delete saved[name];

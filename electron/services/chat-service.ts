@@ -18,7 +18,7 @@ import {
 } from '../ipc-contract.ts';
 import type { AccountService } from './account-service.ts';
 import type { AppSettings, ResolvedSettings } from './app-settings.ts';
-import type { ChatTrace, ChatTransport, TransportTurnEvent } from './chat-transport.ts';
+import type { ChatTrace, ChatTransport, TraceToolRunner, TransportTurnEvent } from './chat-transport.ts';
 import { CloudChat } from './cloud-chat.ts';
 import type { Conversation, ConversationStore } from './conversations.ts';
 import { LocalChat } from './local-chat.ts';
@@ -39,10 +39,11 @@ export interface ChatServiceOptions {
   account: AccountService;
   traceStorage: TraceStorage;
   conversations: ConversationStore;
-  /** The open trace, and its summary once made (local mode answers from it). */
+  /** The open trace, its summary once made (local mode answers from it), and the trace tools the model may call on it. */
   traces: {
     open(traceId: string): ChatTrace | null;
     summaryText(traceId: string): Promise<string>;
+    runTool: TraceToolRunner;
   };
   /** Cloud bridge knobs (tests make them short). */
   cloud?: { backoff?: BackoffOptions; stallTimeoutMs?: number };
@@ -88,6 +89,11 @@ export class ChatService {
 
   close(): Promise<void> {
     return this.serially(() => this.closeChat());
+  }
+
+  /** True while an answer streams in the open chat (the updater waits for it before restarting). */
+  get isAnswering(): boolean {
+    return this.chat?.conversation.messages.some((m) => m.role === 'assistant' && m.status === 'streaming') ?? false;
   }
 
   /** Asks a question (or, with `prompt` null, the initial analysis) in the open chat. */
@@ -200,7 +206,7 @@ export class ChatService {
     const { account, traceStorage, traces } = this.options;
     if (resolved.effectiveMode === 'cloud') {
       if (!account.client()) return null;
-      return new CloudChat({ account, traceStorage, projectUrl: resolved.supabaseUrl, ...this.options.cloud });
+      return new CloudChat({ account, traceStorage, projectUrl: resolved.supabaseUrl, runTool: traces.runTool, ...this.options.cloud });
     }
     if (resolved.effectiveMode === 'local') {
       return new LocalChat({
@@ -213,6 +219,7 @@ export class ChatService {
           timeoutMs: LOCAL_MODEL_TIMEOUT_MS,
         },
         summaryText: (traceId) => traces.summaryText(traceId),
+        runTool: traces.runTool,
       });
     }
     return null;
@@ -292,6 +299,14 @@ function applyTurnEvent(answer: ChatMessage, event: TransportTurnEvent): void {
     case 'model_chunk_append':
       answer.content += event.text;
       return;
+    case 'tool_request':
+      answer.steps = [...(answer.steps ?? []), { step: event.step, calls: event.calls.map((call) => ({ ...call })) }];
+      return;
+    case 'tool_result': {
+      const call = answer.steps?.findLast((s) => s.step === event.step)?.calls.find((c) => c.callId === event.callId);
+      if (call) Object.assign(call, { result: event.result, ok: event.ok });
+      return;
+    }
     case 'model_response_end':
       answer.status = 'complete';
       return;

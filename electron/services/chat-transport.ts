@@ -3,6 +3,7 @@
 // endpoint called from here) both take a turn and report the same events, so
 // the conversation, its persistence and the windows never know which it was.
 import type { HistoryMessage } from '../../functions/_shared/chat-messages.ts';
+import type { ToolOutcome } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import type { ChatConnectionEvent, ChatTurnEvent } from '../ipc-contract.ts';
 
 /** The open trace as a chat needs it. */
@@ -18,6 +19,13 @@ export interface TurnRequest {
   /** Earlier turns of the conversation, oldest first. */
   history: HistoryMessage[];
 }
+
+/**
+ * Runs one trace-tool call on the open trace `traceId` (in the app: the import
+ * worker holding its profile). Never rejects for a call that cannot run: its
+ * text says why, `ok` false.
+ */
+export type TraceToolRunner = (traceId: string, call: { name: string; arguments: string }) => Promise<ToolOutcome>;
 
 /** Events of a turn, without the chat's own `turn_accepted`. */
 export type TransportTurnEvent = Exclude<ChatTurnEvent, { type: 'turn_accepted' }>;

@@ -18,6 +18,13 @@
 // - Events are numbered per turn: a duplicate (seq already seen) is
 //   dropped, a skipped seq is reported as a gap. Events of turns this app
 //   did not send (the same user chatting on another device) are ignored.
+// - A tool_request on the channel: the calls run one after another on the
+//   open trace (the injected runner: the import worker), then their results
+//   go back on the socket as tool_results, which the socket acknowledges
+//   with waiting_for_model. No stall timeout runs while the tools do. The
+//   socket accepts results only for turns it was sent, so a socket drop
+//   while a turn's tools run (or before their results were acknowledged)
+//   interrupts that turn.
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
@@ -31,10 +38,12 @@ import {
   type ClientMessage,
   type RealtimeEvent,
   type ServerMessage,
+  type ToolRequest,
 } from '../../functions/_shared/chat-messages.ts';
 import type { ChatConnectionEvent } from '../ipc-contract.ts';
 import type { AccountService } from './account-service.ts';
-import type { ChatTrace, ChatTransport, TransportListener, TransportTurnEvent, TurnRequest } from './chat-transport.ts';
+import type { ChatTrace, ChatTransport, TraceToolRunner, TransportListener, TransportTurnEvent, TurnRequest } from './chat-transport.ts';
+import { runToolStep } from './chat-tool-steps.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './reconnect-backoff.ts';
 import type { TraceStorage } from './trace-storage.ts';
 
@@ -54,6 +63,8 @@ export interface CloudChatOptions {
   traceStorage: Pick<TraceStorage, 'whenStored'>;
   /** The Supabase project's URL (the socket is its function `trace-analysis-socket`). */
   projectUrl: string;
+  /** Runs the model's trace-tool calls on the open trace. */
+  runTool: TraceToolRunner;
   backoff?: BackoffOptions;
   stallTimeoutMs?: number;
 }
@@ -64,6 +75,10 @@ interface Turn {
   sent: boolean;
   /** The socket answered waiting_for_model: the server runs it, the answer comes on the channel. */
   acknowledged: boolean;
+  /** The turn's trace tools are running here; their results are not sent yet. */
+  runningTools: boolean;
+  /** What was last written for the turn (and awaits acknowledgement while `acknowledged` is false). */
+  lastWritten: 'question' | 'tool_results';
   nextSeq: number;
   stallTimer?: NodeJS.Timeout;
 }
@@ -106,7 +121,7 @@ export class CloudChat implements ChatTransport {
   async send(turn: TurnRequest): Promise<void> {
     if (this.closed) throw new Error('The chat is closed.');
     if (this.refusal) throw new Error(`The chat server refused the connection: ${this.refusal.reason}`);
-    this.turns.set(turn.turnId, { request: turn, sent: false, acknowledged: false, nextSeq: 0 });
+    this.turns.set(turn.turnId, { request: turn, sent: false, acknowledged: false, runningTools: false, lastWritten: 'question', nextSeq: 0 });
     this.watchStall(turn.turnId);
     this.flushTurns();
   }
@@ -170,8 +185,9 @@ export class CloudChat implements ChatTransport {
         const turn = this.turns.get(message.turnId);
         if (!turn) return;
         turn.acknowledged = true;
-        this.watchStall(message.turnId);
-        // The socket and the channel race: when the answer has begun, waiting is old news.
+        // The socket and the channel race: the turn's tools may be running already (no stall
+        // timeout then), and when the answer has begun, waiting is old news.
+        if (!turn.runningTools) this.watchStall(message.turnId);
         if (turn.nextSeq === 0) this.emit({ type: 'waiting_for_model', turnId: message.turnId });
         return;
       }
@@ -193,8 +209,13 @@ export class CloudChat implements ChatTransport {
     this.socketReady = false;
     if (this.closed) return;
     // Sent but never acknowledged: the server may not have it, and nothing would ever answer.
+    // Tool results can go only on the socket that sent the turn: one still to send never will.
     for (const [turnId, turn] of this.turns) {
-      if (turn.sent && !turn.acknowledged) this.interrupt(turnId, 'The connection dropped before the question reached the server.');
+      if (turn.runningTools || (turn.sent && !turn.acknowledged && turn.lastWritten === 'tool_results')) {
+        this.interrupt(turnId, 'The connection dropped while the answer was looking into the trace.');
+      } else if (turn.sent && !turn.acknowledged) {
+        this.interrupt(turnId, 'The connection dropped before the question reached the server.');
+      }
     }
     for (const turn of this.turns.values()) turn.sent = turn.acknowledged;
     const expired = close.code === CLOSE_POLICY_VIOLATION && /expired/i.test(close.reason);
@@ -311,12 +332,36 @@ export class CloudChat implements ChatTransport {
     if (event.seq < turn.nextSeq) return; // a duplicate
     if (event.seq > turn.nextSeq) this.emit({ type: 'gap', turnId: event.turnId, expectedSeq: turn.nextSeq, receivedSeq: event.seq });
     turn.nextSeq = event.seq + 1;
+    if (event.type === 'tool_request') return void this.runTools(turn, event);
     const mapped = turnEventOf(event);
     if (mapped.type === 'model_response_end' || mapped.type === 'error') this.finish(mapped);
     else {
       this.watchStall(event.turnId);
       this.emit(mapped);
     }
+  }
+
+  /** Runs a tool step of one of this app's turns and sends its results on the socket. */
+  private async runTools(turn: Turn, event: ToolRequest): Promise<void> {
+    const { turnId, step } = event;
+    clearTimeout(turn.stallTimer);
+    turn.runningTools = true;
+    const stillOurs = () => this.turns.get(turnId) === turn;
+    const results = await runToolStep(
+      { traceId: this.trace!.traceId, turnId, seq: event.seq, step, calls: event.calls },
+      { runTool: this.options.runTool, emit: (e) => this.emit(e), isCancelled: () => !stillOurs() },
+    );
+    turn.runningTools = false;
+    if (!results || !stillOurs()) return;
+    this.enqueue(async () => {
+      if (!stillOurs()) return;
+      // Acknowledged again by the socket's waiting_for_model once it took them.
+      turn.acknowledged = false;
+      turn.lastWritten = 'tool_results';
+      turn.sent = this.write({ type: 'tool_results', turnId, step, results });
+      if (!turn.sent) return this.interrupt(turnId, 'The connection dropped while the answer was looking into the trace.');
+      this.watchStall(turnId);
+    });
   }
 
   // ---- turns and state
@@ -371,7 +416,7 @@ export class CloudChat implements ChatTransport {
   }
 }
 
-function turnEventOf(event: RealtimeEvent): OwnTurnEvent {
+function turnEventOf(event: Exclude<RealtimeEvent, ToolRequest>): OwnTurnEvent {
   switch (event.type) {
     case 'model_chunk_start':
       return { type: 'model_chunk_start', turnId: event.turnId, seq: event.seq, model: event.model };

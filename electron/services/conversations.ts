@@ -23,12 +23,23 @@ export interface Conversation {
   messages: ChatMessage[];
 }
 
+const toolCallSchema = z.object({
+  callId: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+  label: z.string(),
+  result: z.string().optional(),
+  ok: z.boolean().optional(),
+});
+
 const messageSchema = z.object({
   turnId: z.string(),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   status: z.enum(['complete', 'streaming', 'interrupted', 'stopped', 'error']),
   error: z.object({ code: z.string(), message: z.string(), retryAfterSeconds: z.number().optional() }).optional(),
+  /** Written since the trace tools; files from before have none. */
+  steps: z.array(z.object({ step: z.number().int(), calls: z.array(toolCallSchema) })).optional(),
   createdAt: z.string(),
 });
 

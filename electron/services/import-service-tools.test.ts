@@ -49,13 +49,14 @@ test('a tool runs in the worker on the open trace, as soon as it has loaded', as
       { name: 'call_tree', arguments: { threadId: 'nope' } },
       { name: 'call_tree', arguments: { threadId, maxDepth: 'deep' } },
     ];
-    for (const call of calls) {
+    for (const [i, call] of calls.entries()) {
       // The same answer as the tool gives on the same file imported here: it ran on the whole profile.
       const expected = await runTraceTool(profile, undefined, call);
-      assert.equal(await imports.runTool(traceId, call), expected);
+      // The last two are refused: a thread the trace does not have, an argument of the wrong type.
+      assert.deepEqual(await imports.runTool(traceId, call), { ok: i < 3, text: expected });
     }
-    assert.match(await imports.runTool(traceId, calls[0]), /^Functions matching "parse"/);
-    assert.equal(await imports.runTool('no-such-trace', calls[0]), TRACE_NOT_OPEN);
+    assert.match((await imports.runTool(traceId, calls[0])).text, /^Functions matching "parse"/);
+    assert.deepEqual(await imports.runTool('no-such-trace', calls[0]), { ok: false, text: TRACE_NOT_OPEN });
   } finally {
     await imports.dispose();
   }
@@ -67,12 +68,12 @@ test('a replaced trace answers that it is no longer open; the new one answers; c
     const first = await open(CPUPROFILE);
     const second = await open(SPEEDSCOPE);
     const call: TraceToolCall = { name: 'markers', arguments: {} };
-    assert.equal(await imports.runTool(first, call), TRACE_NOT_OPEN);
+    assert.deepEqual(await imports.runTool(first, call), { ok: false, text: TRACE_NOT_OPEN });
     const profile = await importTraceFile(SPEEDSCOPE);
-    assert.equal(await imports.runTool(second, call), await runTraceTool(profile, undefined, call));
+    assert.equal((await imports.runTool(second, call)).text, await runTraceTool(profile, undefined, call));
     const pending = imports.runTool(second, { name: 'thread_summary', arguments: { threadId: profile.threads[0].id } });
     await imports.dispose();
-    assert.equal(await pending, TRACE_NOT_OPEN);
+    assert.deepEqual(await pending, { ok: false, text: TRACE_NOT_OPEN });
   } finally {
     await imports.dispose();
   }
@@ -94,10 +95,10 @@ test('the worker holding the open trace is the one kept when another import fail
     await summarised;
     const profile = await importTraceFile(CPUPROFILE);
     const call: TraceToolCall = { name: 'find_functions', arguments: { query: 'transform' } };
-    assert.equal(await imports.runTool(traceId, call), await runTraceTool(profile, undefined, call));
+    assert.equal((await imports.runTool(traceId, call)).text, await runTraceTool(profile, undefined, call));
     // With its summary in, the worker takes a whole thread's summary from it: the same text.
     const summaryCall: TraceToolCall = { name: 'thread_summary', arguments: { threadId: profile.threads[0].id } };
-    assert.equal(await imports.runTool(traceId, summaryCall), await runTraceTool(profile, undefined, summaryCall));
+    assert.equal((await imports.runTool(traceId, summaryCall)).text, await runTraceTool(profile, undefined, summaryCall));
   } finally {
     await imports.dispose();
   }

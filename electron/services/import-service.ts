@@ -36,6 +36,7 @@ import type {
   TraceSummaryEvent,
 } from '../ipc-contract.ts';
 import { parseTraceToolCall, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
+import type { ToolOutcome } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import type { TraceContent } from './content-archive.ts';
 import type { FromWorker, ImportSource, ToWorker } from './import-worker-protocol.ts';
 import { startWorker } from './start-worker.ts';
@@ -51,6 +52,8 @@ const DEFAULT_REST_HOLD_MS = 3000;
 export const TRACE_NOT_OPEN = 'That trace is no longer open: the tools look only into the open trace.';
 /** What a tool call answers when the open trace's profile is no longer in memory (its worker stopped). */
 export const PROFILE_GONE = 'The open trace is no longer loaded for analysis (its import worker stopped): open the trace again to look into it.';
+
+const notRun = (text: string): ToolOutcome => ({ ok: false, text });
 
 export interface ImportServiceOptions {
   /** The worker entry: import-worker.ts under tsx, the bundled file in the app. */
@@ -116,7 +119,7 @@ export class ImportService {
   /** The worker holding the open trace's profile, where its tools run. */
   private profileHolder: { traceId: string; importId: string; worker: Worker } | null = null;
   /** Tool calls sent to a worker, by request id. */
-  private readonly toolRequests = new Map<number, { worker: Worker; resolve: (text: string) => void }>();
+  private readonly toolRequests = new Map<number, { worker: Worker; resolve: (outcome: ToolOutcome) => void }>();
   private nextToolRequest = 1;
   /** Callers waiting for the open trace's summary. */
   private summaryWaiters: { traceId: string; resolve: (event: TraceSummaryEvent) => void; reject: (error: Error) => void }[] = [];
@@ -151,15 +154,15 @@ export class ImportService {
   /**
    * Runs a trace tool on the open trace `traceId`, in the worker that holds
    * its profile, its arguments checked here first. Resolves with the text for
-   * the model: the tool's result, or why it could not run (a trace no longer
-   * open, bad arguments...).
+   * the model: the tool's result, or why it could not run (`ok` false: a
+   * trace no longer open, bad arguments...).
    */
-  runTool(traceId: string, call: TraceToolCall): Promise<string> {
-    if (this.disposed || this.currentTrace?.traceId !== traceId) return Promise.resolve(TRACE_NOT_OPEN);
+  runTool(traceId: string, call: TraceToolCall): Promise<ToolOutcome> {
+    if (this.disposed || this.currentTrace?.traceId !== traceId) return Promise.resolve(notRun(TRACE_NOT_OPEN));
     const parsed = parseTraceToolCall(call);
-    if (!parsed.ok) return Promise.resolve(parsed.message);
+    if (!parsed.ok) return Promise.resolve(notRun(parsed.message));
     const holder = this.profileHolder;
-    if (holder?.traceId !== traceId) return Promise.resolve(PROFILE_GONE);
+    if (holder?.traceId !== traceId) return Promise.resolve(notRun(PROFILE_GONE));
     const requestId = this.nextToolRequest++;
     return new Promise((resolve) => {
       this.toolRequests.set(requestId, { worker: holder.worker, resolve });
@@ -281,7 +284,7 @@ export class ImportService {
     const worker = startWorker(this.options.workerUrl);
     worker.unref();
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'tool-result') return this.toolResultArrived(message.requestId, message.text);
+      if (message.type === 'tool-result') return this.toolResultArrived(message.requestId, { ok: message.ok, text: message.text });
       const run = this.runOf.get(worker);
       if (run && message.importId === run.importId) this.onMessage(run, message);
     });
@@ -406,20 +409,20 @@ export class ImportService {
     this.profileHolder = { traceId: run.traceId!, importId: run.importId, worker: run.worker };
   }
 
-  private toolResultArrived(requestId: number, text: string): void {
+  private toolResultArrived(requestId: number, outcome: ToolOutcome): void {
     const request = this.toolRequests.get(requestId);
     if (!request) return;
     this.toolRequests.delete(requestId);
     this.unrefIfIdle(request.worker);
-    request.resolve(text);
+    request.resolve(outcome);
   }
 
-  /** Answers every tool call still waiting on `worker` with `text`. */
-  private settleToolRequests(worker: Worker, text: string): void {
+  /** Answers every tool call still waiting on `worker` with `reason`, as not run. */
+  private settleToolRequests(worker: Worker, reason: string): void {
     for (const [requestId, request] of this.toolRequests) {
       if (request.worker !== worker) continue;
       this.toolRequests.delete(requestId);
-      request.resolve(text);
+      request.resolve(notRun(reason));
     }
     this.unrefIfIdle(worker);
   }

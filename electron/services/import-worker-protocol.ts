@@ -2,7 +2,7 @@
 // lives across imports (its tokenizer and compiled code stay warm) and runs
 // one import at a time; every message names the import it belongs to.
 import type { ImportFailedEvent, ImportProgressEvent, TraceLoadedEvent, TraceProfileEvent, TraceSummaryEvent } from '../ipc-contract.ts';
-import type { TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
+import type { ToolOutcome, TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import type { TraceContent } from './content-archive.ts';
 
 export type ImportSource =
@@ -40,8 +40,8 @@ export type FromWorker =
   /** After 'loaded', independent of 'shown': the input's hash and compressed copy, made once the trace was sent. */
   | ({ type: 'content'; importId: string } & TraceContent)
   | ({ type: 'failed' } & Omit<ImportFailedEvent, 'fileName'>)
-  /** The answer to 'run-tool': the tool's result, or why it could not run, as text for the model. */
-  | { type: 'tool-result'; importId: string; requestId: number; text: string };
+  /** The answer to 'run-tool': the tool's result, or why it could not run (ok false), as text for the model. */
+  | ({ type: 'tool-result'; importId: string; requestId: number } & ToolOutcome);
 
 /** Omit that keeps a union a union. */
 type WithoutTraceId<T> = T extends unknown ? Omit<T, 'traceId'> : never;

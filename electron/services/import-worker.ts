@@ -18,8 +18,8 @@ import type { ImportProgress } from '../../shared-importer/src/input/import-opti
 import { encodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
-import { runTool, type TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
-import { prepareMainThreadViews } from '../../shared-importer/src/trace-tools/thread-derived.ts';
+import { runToolOutcome, type ToolOutcome, type TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
+import { prepareThreadViews } from '../../shared-importer/src/trace-tools/thread-derived.ts';
 import { nodeGunzip, readFileChunks } from '../../shared-importer/node/node-host.ts';
 import { warmUpImporter } from '../../shared-importer/src/warm-up.ts';
 import type { ImportFailureCode, ImportPhase } from '../ipc-contract.ts';
@@ -220,17 +220,17 @@ function sendWholeProfile(importId: string, profile: Profile): void {
 
 /** A tool's result for main; a tool that fails says so in its result rather than ending the worker. */
 async function runToolAndSend(importId: string, requestId: number, request: TraceToolRequest): Promise<void> {
-  let text: string;
+  let outcome: ToolOutcome;
   if (kept?.importId !== importId) {
-    text = 'That trace is no longer loaded: open it again to look into it.';
+    outcome = { ok: false, text: 'That trace is no longer loaded: open it again to look into it.' };
   } else {
     try {
-      text = await runTool(kept.profile, request.name, request.args as never, { summary: kept.summary });
+      outcome = await runToolOutcome(kept.profile, request.name, request.args as never, { summary: kept.summary });
     } catch (error) {
-      text = `The tool ${request.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      outcome = { ok: false, text: `The tool ${request.name} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
-  post({ type: 'tool-result', importId, requestId, text });
+  post({ type: 'tool-result', importId, requestId, ...outcome });
 }
 
 /** The summary follows the trace; one that fails leaves the trace open without it. */
@@ -239,7 +239,7 @@ async function summariseAndSend(importId: string, profile: Profile): Promise<voi
     const { summary, text, tokens } = await analyseProfile(profile);
     if (kept?.profile === profile) kept.summary = summary;
     post({ type: 'summary', importId, status: 'ready', summary, summaryText: text, tokens });
-    if (kept?.profile === profile) prepareMainThreadViews(profile);
+    if (kept?.profile === profile) prepareThreadViews(profile);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     post({ type: 'summary', importId, status: 'failed', message: `The summary could not be computed: ${reason}` });

@@ -3,11 +3,15 @@
 // same turn logic the cloud runs (functions/_shared/answer-turn.ts: the same
 // prompt, the same streaming, the same error sentences) and the same events,
 // numbered as the cloud numbers them. The summary the model reads is the one
-// the import worker made.
+// the import worker made. The model's tool rounds run here in turn: its calls
+// go to the import worker (the injected runner), their results into the next
+// round, with the cloud's caps; Stop aborts the model call or the step.
 import type OpenAI from 'openai';
-import { answerTurn, createModelClient, type AnswerSink } from '../../functions/_shared/answer-turn.ts';
+import { answerRound, createModelClient, type AnswerSink, type AnswerTurnInput } from '../../functions/_shared/answer-turn.ts';
 import type { ModelConfig } from '../../functions/_shared/model-config.ts';
-import type { ChatTrace, ChatTransport, TransportListener, TransportTurnEvent, TurnRequest } from './chat-transport.ts';
+import { answeredRound, type ToolRound } from '../../functions/_shared/tool-rounds.ts';
+import type { ChatTrace, ChatTransport, TraceToolRunner, TransportListener, TransportTurnEvent, TurnRequest } from './chat-transport.ts';
+import { runToolStep } from './chat-tool-steps.ts';
 
 /** The prompt budget process-ai-turn uses by default (AI_PROMPT_TOKEN_BUDGET). */
 const PROMPT_TOKEN_BUDGET = 32_000;
@@ -16,6 +20,7 @@ export interface LocalChatOptions {
   model: ModelConfig;
   /** The summary text of a loaded trace, once the import worker has made it. */
   summaryText(traceId: string): Promise<string>;
+  runTool: TraceToolRunner;
   promptTokenBudget?: number;
 }
 
@@ -73,21 +78,31 @@ export class LocalChat implements ChatTransport {
       await sink.fail('summary_unavailable', `The trace has no summary to answer from: ${(error as Error).message}`);
       return;
     }
-    await answerTurn(
-      {
-        traceId: trace.traceId,
-        summaryText,
-        traceName: trace.fileName,
-        history: turn.history,
-        prompt: turn.prompt,
-        promptTokenBudget: this.options.promptTokenBudget ?? PROMPT_TOKEN_BUDGET,
-        model: this.options.model,
-        openai: this.openai,
-        configurationOwner: 'user',
-        signal: local.abort.signal,
-      },
-      sink,
-    );
+    const input: AnswerTurnInput = {
+      traceId: trace.traceId,
+      summaryText,
+      traceName: trace.fileName,
+      history: turn.history,
+      prompt: turn.prompt,
+      promptTokenBudget: this.options.promptTokenBudget ?? PROMPT_TOKEN_BUDGET,
+      model: this.options.model,
+      openai: this.openai,
+      configurationOwner: 'user',
+      signal: local.abort.signal,
+    };
+    let round = 1;
+    let toolRounds: ToolRound[] = [];
+    for (;;) {
+      const outcome = await answerRound({ ...input, round, toolRounds }, sink);
+      if (outcome.kind === 'ended' || local.abort.signal.aborted) return;
+      const results = await runToolStep(
+        { traceId: trace.traceId, turnId: turn.turnId, seq: local.nextSeq++, step: outcome.round.step, calls: outcome.toRun },
+        { runTool: this.options.runTool, emit: (event) => this.emit(turn.turnId, event), isCancelled: () => local.abort.signal.aborted },
+      );
+      if (!results) return;
+      toolRounds = [...outcome.transcript, answeredRound(outcome.round, results)];
+      round = outcome.round.step + 1;
+    }
   }
 
   /** Numbers a turn's events as the cloud does (0 = start), and stops reporting once the turn is over or stopped. */
@@ -100,6 +115,8 @@ export class LocalChat implements ChatTransport {
     return {
       start: (_traceId, model) => this.emit(turnId, { type: 'model_chunk_start', turnId, seq: seq(), model }),
       append: (text) => this.emit(turnId, { type: 'model_chunk_append', turnId, seq: seq(), text }),
+      // The loop in answer() runs the step and reports it.
+      requestTools: async () => {},
       end: async (_usage, finishReason) => finish({ type: 'model_response_end', turnId, seq: seq(), finishReason }),
       fail: async (code, message, retryAfterSeconds) => finish({ type: 'error', turnId, code, message, retryAfterSeconds }),
     };

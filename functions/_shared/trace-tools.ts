@@ -47,6 +47,15 @@ export const TRACE_TOOL_SCHEMAS = {
     threadId: threadId.optional().describe('Omit for markers of every thread.'),
     query: z.string().max(200).optional().describe('Part of a marker name or category, case-insensitive.'),
   }),
+  page: z.strictObject({
+    navigation: z.string().regex(/^nav\d+$/).optional().describe('A navigation id as the summary writes it, e.g. "nav1". Omit for the whole recording.'),
+  }),
+  network_requests: z.strictObject({
+    query: z.string().max(200).optional().describe('Part of a request URL or MIME type, case-insensitive.'),
+    startMs: startMs.optional().describe('Only requests in flight after this, ms from the trace start.'),
+    endMs: endMs.optional().describe('Only requests in flight before this, ms from the trace start.'),
+    renderBlockingOnly: z.boolean().optional().describe('Only the requests that blocked a navigation\'s first paint.'),
+  }),
 } satisfies { [N in TraceToolName]: z.ZodType<TraceToolArgs[N]> };
 
 export const TRACE_TOOL_DESCRIPTIONS: { [N in TraceToolName]: string } = {
@@ -57,6 +66,8 @@ export const TRACE_TOOL_DESCRIPTIONS: { [N in TraceToolName]: string } = {
   long_tasks: 'A thread\'s tasks at least minMs long (optionally within a window), in start order, with start, duration and dominant stack.',
   compare_windows: 'Functions whose self time changed most between two time windows of one thread (a regression within one recording), per second of window.',
   markers: 'User timings and other markers, with their times and threads, optionally of one thread or matching a query.',
+  page: 'A recorded web page\'s load and responsiveness: per navigation FCP, LCP with its element and four-part breakdown (TTFB, load delay, load duration, render delay), DOMContentLoaded, load, render-blocking requests; every layout shift window (CLS) with its largest shifts; every interaction (INP) with input delay, processing, presentation delay and the long task behind it.',
+  network_requests: 'A recorded web page\'s network requests in start order, with URL, start, duration, time to first byte, status, type, priority, render-blocking status, size, initiator and navigation; optionally matching a query, in flight within a time window, or only those that blocked a first paint.',
 };
 
 export const TRACE_TOOL_NAMES = Object.keys(TRACE_TOOL_SCHEMAS) as TraceToolName[];
@@ -99,6 +110,64 @@ export async function runTraceTool(profile: Profile, summary: TraceSummary | und
   if (!parsed.ok) return parsed.message;
   const { runTool } = await import('../../shared-importer/src/trace-tools/run-tool.ts');
   return runTool(profile, parsed.request.name, parsed.request.args as never, { summary });
+}
+
+/**
+ * What a call does, in words for the user ("Looking at the call tree of task
+ * p1:t1:42", "Searching functions for \"parse\""). Names and ids come from
+ * the model, so they are shortened; a call that does not parse is named as such.
+ */
+export function describeToolCall(name: string, argumentsJson: string): string {
+  const parsed = parseTraceToolCall({ name, arguments: argumentsJson });
+  if (!parsed.ok) return `Calling ${short(name, 40)} (its arguments are not valid)`;
+  const { request } = parsed;
+  switch (request.name) {
+    case 'thread_summary':
+      return `Summarising thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
+    case 'call_tree': {
+      const { root, threadId, startMs, endMs } = request.args;
+      const of = root === undefined ? `thread ${short(threadId)}` : root.startsWith('task:') ? `task ${short(root.slice('task:'.length))}` : `function ${short(root)}`;
+      return `Looking at the call tree of ${of}${windowWords(startMs, endMs)}`;
+    }
+    case 'callers_and_callees':
+      return `Looking at who calls ${request.args.functionId} and what it calls${onThread(request.args.threadId)}`;
+    case 'find_functions':
+      return `Searching functions for ${JSON.stringify(short(request.args.query))}${onThread(request.args.threadId)}`;
+    case 'long_tasks':
+      return `Listing tasks of ${timeWords(request.args.minMs ?? 50)} or more on thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
+    case 'compare_windows': {
+      const [a, b] = [request.args.a, request.args.b].map(([start, end]) => `${timeWords(start)}–${timeWords(end)}`);
+      return `Comparing thread ${short(request.args.threadId)} between ${a} and ${b}`;
+    }
+    case 'markers':
+      return `Looking at markers${request.args.query ? ` matching ${JSON.stringify(short(request.args.query))}` : ''}${onThread(request.args.threadId)}`;
+    case 'page':
+      return `Reading the page's load metrics${request.args.navigation ? ` of ${request.args.navigation}` : ''}`;
+    case 'network_requests': {
+      const { query, startMs, endMs, renderBlockingOnly } = request.args;
+      return `Listing ${renderBlockingOnly ? 'render-blocking ' : ''}network requests${query ? ` matching ${JSON.stringify(short(query))}` : ''}${windowWords(startMs, endMs)}`;
+    }
+  }
+}
+
+function short(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A time from the trace start: "850 ms", "3.2 s". */
+function timeWords(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 1))} s`;
+}
+
+function windowWords(startMs: number | undefined, endMs: number | undefined): string {
+  if (startMs === undefined && endMs === undefined) return '';
+  if (endMs === undefined) return ` from ${timeWords(startMs!)}`;
+  if (startMs === undefined) return ` up to ${timeWords(endMs)}`;
+  return ` from ${timeWords(startMs)} to ${timeWords(endMs)}`;
+}
+
+function onThread(threadId: string | undefined): string {
+  return threadId === undefined ? '' : ` on thread ${short(threadId)}`;
 }
 
 function isToolName(name: string): name is TraceToolName {

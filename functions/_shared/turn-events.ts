@@ -10,6 +10,7 @@ import {
   type ErrorCode,
   type RealtimeEvent,
   type TokenUsage,
+  type ToolCall,
 } from './chat-messages.ts';
 import type { BroadcastTransport } from './realtime-broadcast.ts';
 
@@ -18,13 +19,15 @@ export interface TurnEventOptions {
   turnId: string;
   flushIntervalMs: number;
   transport: BroadcastTransport;
+  /** Seq of the first event: 0 for a turn's first round, the stored next seq for a later one. */
+  firstSeq?: number;
   /** Called when a batch could not be delivered even after retries. */
   onDeliveryFailure?: (error: unknown) => void;
 }
 
 export class TurnEventPublisher {
   private readonly topic: string;
-  private nextSeq = 0;
+  private nextSeq: number;
   /** Events not yet handed to the transport; an append at the end may still grow. */
   private outbox: RealtimeEvent[] = [];
   private sending: Promise<void> | undefined;
@@ -37,10 +40,11 @@ export class TurnEventPublisher {
 
   constructor(private readonly options: TurnEventOptions) {
     this.topic = chatResultsChannel(options.userId);
+    this.nextSeq = options.firstSeq ?? 0;
   }
 
-  /** Sequence number the next event will get (= events published so far). */
-  get eventCount(): number {
+  /** Sequence number the next event will get. */
+  get nextEventSeq(): number {
     return this.nextSeq;
   }
 
@@ -60,6 +64,14 @@ export class TurnEventPublisher {
     } else {
       this.flushSoon(Math.max(0, this.lastFlushAt + this.options.flushIntervalMs - performance.now()));
     }
+  }
+
+  /**
+   * Publishes the round's request for tools, its last event (the turn goes on
+   * in another invocation), and resolves when every event of it was sent.
+   */
+  toolRequest(step: number, calls: ToolCall[]): Promise<void> {
+    return this.finish({ type: 'tool_request', turnId: this.options.turnId, seq: this.nextSeq, step, calls });
   }
 
   /** Publishes the end of the answer and resolves when every event of the turn was sent. */

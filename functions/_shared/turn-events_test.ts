@@ -45,7 +45,7 @@ Deno.test('events of a turn carry contiguous sequence numbers and arrive in orde
     // 200 deltas over ~50 ms must not become 200 REST calls.
     assert(recorder.batches.length < 12, `${recorder.batches.length} POSTs for 200 deltas`);
     assertEquals(recorder.batches[0].authorization, 'Bearer service-key');
-    assertEquals(publisher.eventCount, events.length);
+    assertEquals(publisher.nextEventSeq, events.length);
   } finally {
     await recorder.close();
   }

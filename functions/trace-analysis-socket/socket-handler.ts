@@ -3,7 +3,10 @@
 // against the shared schemas, checks trace ownership with the user's own
 // token (RLS decides), applies the per-user turn limit, and hands each turn to
 // process-ai-turn without waiting for the model: the answer streams to the
-// user's private Realtime channel, not through this socket.
+// user's private Realtime channel, not through this socket. Tool results for
+// a turn this socket sent are handed to the database as the user (it accepts
+// them once, for the step and calls the turn awaits), then the turn's next
+// round is invoked; a tool round costs no turn of the rate limit.
 import {
   CHAT_PROTOCOL,
   chatResultsChannel,
@@ -13,6 +16,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type StartAnalysis,
+  type ToolResults,
   type UserPrompt,
 } from '../_shared/chat-messages.ts';
 import { decodeJwt } from 'jose';
@@ -22,6 +26,7 @@ import type { SocketConfig } from '../_shared/config.ts';
 import { waitUntil } from '../_shared/edge-runtime.ts';
 import { claimTurn } from '../_shared/rate-limit.ts';
 import { createUserClient } from '../_shared/supabase-clients.ts';
+import { acceptToolResults, type ToolResultsOutcome } from '../_shared/tool-round-store.ts';
 import { utf8ByteLength } from '../_shared/utf8-bytes.ts';
 import { findVisibleTrace, isTraceVisible } from '../_shared/traces.ts';
 
@@ -74,10 +79,24 @@ export function createSocketHandler(config: SocketConfig): (request: Request) =>
   };
 }
 
+/** Turns a socket remembers for their tool rounds, the oldest forgotten first (each holds up to a frame of history). */
+const MAX_SESSION_TURNS = 8;
+
+/** Why the database refused a turn's tool results, for the user. */
+const TOOL_RESULTS_REFUSED: Record<Exclude<ToolResultsOutcome, 'accepted'>, (step: number) => string> = {
+  unknown_turn: () => 'Tool results for a turn that is not in your account.',
+  wrong_step: (step) => `This answer is not waiting for the tool results of step ${step} (already sent, or not asked for).`,
+  call_ids_mismatch: () => 'The tool results must answer exactly the calls of their step, each once.',
+  invalid_result: () => 'A tool result is not text or is too long.',
+  expired: () => 'This answer waited too long for its tool results; ask again.',
+};
+
 class SocketSession {
   private readonly userClient;
   /** Traces this socket has seen the user own. */
   private readonly ownedTraces = new Set<string>();
+  /** Turns sent on this socket, by id: their next rounds need the question and history again. */
+  private readonly turns = new Map<string, AiTurnRequest>();
   private inbox: Promise<void> = Promise.resolve();
 
   constructor(
@@ -138,7 +157,8 @@ class SocketSession {
     }
     const message = parsed.message;
     if (message.type === 'start_analysis') await this.startAnalysis(message);
-    else await this.userPrompt(message);
+    else if (message.type === 'user_prompt') await this.userPrompt(message);
+    else await this.toolResults(message);
   }
 
   private async startAnalysis(message: StartAnalysis): Promise<void> {
@@ -176,8 +196,32 @@ class SocketSession {
       return;
     }
     this.send({ type: 'waiting_for_model', turnId });
+    const turn: AiTurnRequest = { userId: this.user.userId, traceId, turnId, prompt: message.prompt, history: message.history, round: 1 };
+    this.remember(turn);
     // Fire and forget: process-ai-turn answers 202 at once and streams to Realtime.
-    waitUntil(this.dispatchTurn({ userId: this.user.userId, traceId, turnId, prompt: message.prompt, history: message.history }));
+    waitUntil(this.dispatchTurn(turn));
+  }
+
+  /** The desktop's results of a tool step: accepted once by the database, then the turn's next round runs. */
+  private async toolResults(message: ToolResults): Promise<void> {
+    const { turnId, step } = message;
+    const turn = this.turns.get(turnId);
+    if (!turn) {
+      this.sendError('invalid_message', 'Tool results for a turn not asked on this connection.', { turnId });
+      return;
+    }
+    const outcome = await acceptToolResults(this.userClient, turnId, step, message.results);
+    if (outcome !== 'accepted') {
+      this.sendError('invalid_message', TOOL_RESULTS_REFUSED[outcome](step), { turnId });
+      return;
+    }
+    this.send({ type: 'waiting_for_model', turnId });
+    waitUntil(this.dispatchTurn({ ...turn, round: step + 1 }));
+  }
+
+  private remember(turn: AiTurnRequest): void {
+    if (this.turns.size >= MAX_SESSION_TURNS) this.turns.delete(this.turns.keys().next().value!);
+    this.turns.set(turn.turnId, turn);
   }
 
   private async dispatchTurn(turn: AiTurnRequest): Promise<void> {

@@ -6,6 +6,7 @@ import { useChatStore } from '../state/chat-store.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import { useSyncStore } from '../state/sync-store.ts';
 import { useTraceStore } from '../state/trace-store.ts';
+import { useUpdateStore } from '../state/update-store.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { setHostApi } from './host-api.ts';
 
@@ -30,6 +31,7 @@ export function connectHost(api: TraceAnalyserApi): () => void {
     api.onChatConnection((event) => useChatStore.getState().connectionChanged(event)),
     api.onChatEvent((event) => useChatStore.getState().turnEventReceived(event)),
     api.onSyncProgress((state) => useSyncStore.getState().progressed(state)),
+    api.onUpdateState((state) => useUpdateStore.getState().stateChanged(state)),
     // A new trace resets the view: its main thread, everything zoomed out.
     useTraceStore.subscribe((state, previous) => {
       if (state.trace && state.trace.traceId !== previous.trace?.traceId) {
@@ -54,6 +56,10 @@ export function connectHost(api: TraceAnalyserApi): () => void {
   );
   api.getSettings().then(
     (settings) => useSettingsStore.getState().settingsChanged(settings),
+    () => {},
+  );
+  api.getUpdateState().then(
+    (state) => useUpdateStore.getState().stateChanged(state),
     () => {},
   );
   api.getAccount().then(

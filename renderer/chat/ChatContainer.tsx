@@ -3,20 +3,22 @@
 // analysis once the conversation is loaded and connected, once per
 // conversation. Closed, it is the floating button; open, the chat window,
 // which takes the side column next to the chart (never over its controls).
-// Items an answer cites show in the chart.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Items an answer cites show in the chart; what the model received for an
+// answer opens in a dialog over everything.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { askInitialAnalysis, retryTurn, sendQuestion, startNewConversation, stopTurn } from '../api/chat-commands.ts';
 import { OPEN_FAILED, useChatStore, type TraceChat } from '../state/chat-store.ts';
-import { showSummaryItem } from '../state/navigation.ts';
+import { isCitableId, showSummaryItem } from '../state/navigation.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import type { LoadedTrace } from '../state/trace-store.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
-import { ShowCitedItem } from './ChatMarkdown.tsx';
+import { CitedItems, type CitedItemLinks } from './ChatMarkdown.tsx';
 import { ChatProblemNotice, ConnectionNotice } from './ChatNotices.tsx';
 import { ChatSetup, chatSetupStep } from './ChatSetup.tsx';
 import { ChatWindow, type ChatWindowHandle } from './ChatWindow.tsx';
 import { FloatingChatButton } from './FloatingChatButton.tsx';
+import { ModelInputDialog } from './ModelInputDialog.tsx';
 import { useTraceAnalysisSocket, type TraceAnalysisSocket } from './useTraceAnalysisSocket.ts';
 
 export function ChatContainer({ trace }: { trace: LoadedTrace }) {
@@ -46,10 +48,16 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   }, [open]);
 
   const send = useCallback((prompt: string) => sendQuestion(traceId, prompt), [traceId]);
-  const showCited = useCallback(
-    (id: string) => showSummaryItem(trace.profile, trace.summary?.status === 'ready' ? trace.summary.summary : null, id, useViewStore.getState().threadId),
+  const citedItems = useMemo<CitedItemLinks>(
+    () => ({
+      isKnown: (id) => isCitableId(trace.profile, id),
+      show: (id) => showSummaryItem(trace.profile, trace.summary?.status === 'ready' ? trace.summary.summary : null, id, useViewStore.getState().threadId),
+    }),
     [trace.profile, trace.summary],
   );
+  // The answer whose model input is open (a modal <dialog>: closing it gives the focus back to what opened it).
+  const [inspectedTurn, setInspectedTurn] = useState<string | null>(null);
+  const inspected = inspectedTurn === null ? undefined : chat?.messages.find((m) => m.turnId === inspectedTurn && m.role === 'assistant');
   const retry = useCallback((turnId: string) => {
     chatWindow.current?.scrollToBottom(true);
     void retryTurn(traceId, turnId);
@@ -63,7 +71,7 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   return (
     <>
       {open ? (
-        <ShowCitedItem.Provider value={showCited}>
+        <CitedItems.Provider value={citedItems}>
           <ChatWindow
             ref={chatWindow}
             fileName={trace.fileName}
@@ -78,15 +86,19 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
             onSend={send}
             onStop={stoppable ? () => void stopTurn(stoppable) : null}
             onRetry={retry}
+            onInspect={setInspectedTurn}
             onNewConversation={chat?.loaded && chat.messages.length > 0 && !inFlight ? () => void startNewConversation(traceId) : null}
             onOpenSettings={() => setSettingsOpen(true)}
             onClose={close}
           />
-        </ShowCitedItem.Provider>
+        </CitedItems.Provider>
       ) : (
         <FloatingChatButton ref={button} onOpen={() => useChatStore.getState().openChanged(true)} />
       )}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+      {inspected && (
+        <ModelInputDialog message={inspected} summaryText={trace.summary?.status === 'ready' ? trace.summary.summaryText : null} onClose={() => setInspectedTurn(null)} />
+      )}
     </>
   );
 }

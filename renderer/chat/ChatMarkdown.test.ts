@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { ChatMarkdown, ShowCitedItem } from './ChatMarkdown.tsx';
+import { ChatMarkdown, CitedItems } from './ChatMarkdown.tsx';
+
+const EVERY_ID_KNOWN = { isKnown: () => true, show: () => true };
 
 const render = (text: string) => renderToStaticMarkup(createElement(ChatMarkdown, { text }));
 
@@ -45,7 +47,7 @@ test('https links stay links (opened through the host); any other scheme is plai
 
 test('items cited by their summary id are buttons that show them; in code they stay code', () => {
   const text = 'Most time is in [fn382] on [thread t0], see [task:t0:12] and [path:t0:40]. Not `[fn7]`, nor [fn](https://example.com/).';
-  const html = renderToStaticMarkup(createElement(ShowCitedItem.Provider, { value: () => true }, createElement(ChatMarkdown, { text })));
+  const html = renderToStaticMarkup(createElement(CitedItems.Provider, { value: EVERY_ID_KNOWN }, createElement(ChatMarkdown, { text })));
   const cited = [...html.matchAll(/<button[^>]*data-item-id="([^"]+)"[^>]*>([^<]*)<\/button>/g)].map((m) => [m[1], m[2]]);
   assert.deepEqual(cited, [
     ['fn382', 'fn382'],
@@ -54,9 +56,18 @@ test('items cited by their summary id are buttons that show them; in code they s
     ['path:t0:40', 'path:t0:40'],
   ]);
   assert.match(html, /<code>\[fn7\]<\/code>/);
-  const page = renderToStaticMarkup(createElement(ShowCitedItem.Provider, { value: () => true }, createElement(ChatMarkdown, { text: 'LCP of [nav1] waited on [req12] and [req3]; [cluster2] holds [shift4]; [int1] is slowest. Not [request1] nor [nav].' })));
+  const page = renderToStaticMarkup(createElement(CitedItems.Provider, { value: EVERY_ID_KNOWN }, createElement(ChatMarkdown, { text: 'LCP of [nav1] waited on [req12] and [req3]; [cluster2] holds [shift4]; [int1] is slowest. Not [request1] nor [nav].' })));
   assert.deepEqual([...page.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]), ['nav1', 'req12', 'req3', 'cluster2', 'shift4', 'int1']);
   assert.match(page, /Not \[request1\] nor \[nav\]/);
   // Without a trace to show them in, citations read as the text they were.
   assert.match(render('See [fn382].'), /<p>See <span class="chat-citation">\[fn382\]<\/span>\.<\/p>/);
+});
+
+test('an id that names nothing in the open trace stays plain text; the others are buttons', () => {
+  const known = new Set(['fn3', 'task:p1:t1:2']);
+  const items = { isKnown: (id: string) => known.has(id), show: () => true };
+  const html = renderToStaticMarkup(createElement(CitedItems.Provider, { value: items }, createElement(ChatMarkdown, { text: 'In [fn3] and [fn99], during [task:p1:t1:2], not [task:p1:t1:999999].' })));
+  assert.deepEqual([...html.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]), ['fn3', 'task:p1:t1:2']);
+  assert.match(html, /<\/button> and \[fn99\], during <button/);
+  assert.match(html, /not \[task:p1:t1:999999\]\.<\/p>/);
 });

@@ -3,7 +3,8 @@
 // like <anonymous> stay readable), rehype-sanitize keeps only GitHub's safe
 // elements and attributes, images never load (their alt text shows), and
 // links open in the system browser through the host, https only. Items the
-// answer cites by their summary id ("[fn12]") are buttons that show them.
+// answer cites by their id ("[fn12]", from the summary or a tool result) are
+// buttons that show them; an id naming nothing in the trace stays text.
 import { createContext, memo, useContext, type ComponentProps, type MouseEvent } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
@@ -12,8 +13,15 @@ import { safeExternalUrl } from '../../electron/services/external-url.ts';
 import { host } from '../api/host-api.ts';
 import { citedId, remarkTraceCitations } from './trace-citations.ts';
 
-/** Shows a cited item in the chart; false when the id names nothing in the open trace. Absent: citations stay text. */
-export const ShowCitedItem = createContext<((id: string) => boolean) | null>(null);
+/** What the open trace makes of cited ids. Absent (no trace): citations stay text. */
+export interface CitedItemLinks {
+  /** Whether the id can name an item of the trace: only those become links. */
+  isKnown(id: string): boolean;
+  /** Shows the item in the chart; false when it names nothing after all. */
+  show(id: string): boolean;
+}
+
+export const CitedItems = createContext<CitedItemLinks | null>(null);
 
 const REMARK_PLUGINS = [remarkGfm, remarkTraceCitations];
 const REHYPE_PLUGINS = [rehypeSanitize];
@@ -28,10 +36,12 @@ function openLink(event: MouseEvent<HTMLAnchorElement>, url: string): void {
 }
 
 function Citation({ id }: { id: string }) {
-  const show = useContext(ShowCitedItem);
-  if (!show) return <span className="chat-citation">[{id}]</span>;
+  const items = useContext(CitedItems);
+  if (!items) return <span className="chat-citation">[{id}]</span>;
+  // An id the model made up (or misremembered) reads as the text it wrote, not as something to click.
+  if (!items.isKnown(id)) return <>[{id}]</>;
   return (
-    <button type="button" className="chat-citation" onClick={() => show(id)} title={`Show ${id} in the chart`} data-testid="chat-citation" data-item-id={id}>
+    <button type="button" className="chat-citation" onClick={() => items.show(id)} title={`Show ${id} in the chart`} data-testid="chat-citation" data-item-id={id}>
       {id}
     </button>
   );

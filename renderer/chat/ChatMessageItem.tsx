@@ -1,12 +1,16 @@
 // One message: the user's question as plain text, or an answer as sanitised
-// Markdown with what the user can do with it (copy; retry when it failed or
-// was cut off) and what happened to it (streaming, stopped, failed, a part
-// lost). Memoised: while one answer streams, the others do not re-render.
-import { memo, useLayoutEffect, useRef, useState } from 'react';
+// Markdown with the trace tools the model ran for it, what the user can do
+// with it (copy; see what the model received; retry when it failed or was cut
+// off; ask a suggested follow-up) and what happened to it (streaming, stopped,
+// failed, a part lost). Memoised: while one answer streams, the others do not
+// re-render.
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../electron/ipc-contract.ts';
+import { splitFollowUps } from '../../functions/_shared/follow-ups.ts';
 import { recordFirstCharacterCommitted } from '../debug/chat-latency.ts';
 import { ChatMarkdown } from './ChatMarkdown.tsx';
 import { copyText } from './copy-text.ts';
+import { ToolSteps } from './ToolSteps.tsx';
 
 interface ChatMessageItemProps {
   message: ChatMessage;
@@ -14,9 +18,16 @@ interface ChatMessageItemProps {
   onRetry: ((turnId: string) => void) | null;
   /** Some of this answer's stream was lost on the way. */
   gapped: boolean;
+  /** Opens what the model received for an answer. */
+  onInspect(turnId: string): void;
+  /**
+   * The last answer's suggested follow-ups show as chips: set on that answer
+   * only. `ask` is null while no question can be sent (the chips show, disabled).
+   */
+  followUps: { ask: ((question: string) => void) | null } | null;
 }
 
-export const ChatMessageItem = memo(function ChatMessageItem({ message, onRetry, gapped }: ChatMessageItemProps) {
+export const ChatMessageItem = memo(function ChatMessageItem({ message, onRetry, gapped, onInspect, followUps }: ChatMessageItemProps) {
   if (message.role === 'user') {
     return (
       <div className="chat-message user" data-testid="chat-message" data-role="user">
@@ -25,22 +36,28 @@ export const ChatMessageItem = memo(function ChatMessageItem({ message, onRetry,
       </div>
     );
   }
-  return <AnswerItem message={message} onRetry={onRetry} gapped={gapped} />;
+  return <AnswerItem message={message} onRetry={onRetry} gapped={gapped} onInspect={onInspect} followUps={followUps} />;
 });
 
-function AnswerItem({ message, onRetry, gapped }: ChatMessageItemProps) {
+function AnswerItem({ message, onRetry, gapped, onInspect, followUps }: ChatMessageItemProps) {
   useFirstCharacterProbe(message);
   const streaming = message.status === 'streaming';
   const failed = message.status === 'error' || message.status === 'interrupted';
+  // The follow-up block is never shown as text, even as it streams in; its questions become chips once the answer is complete.
+  const { body, followUps: questions } = useMemo(() => splitFollowUps(message.content), [message.content]);
+  const steps = message.steps ?? [];
+  const toolRunning = streaming && steps.some((s) => s.calls.some((c) => c.result === undefined));
   return (
     <div className={`chat-message assistant ${message.status}`} data-testid="chat-message" data-role="assistant" data-status={message.status} aria-busy={streaming}>
       <span className="visually-hidden">Assistant:</span>
-      {message.content ? (
+      {steps.length > 0 && <ToolSteps steps={steps} running={streaming} />}
+      {body ? (
         <div className="chat-answer" data-testid="chat-answer">
-          <ChatMarkdown text={message.content} />
+          <ChatMarkdown text={body} />
         </div>
       ) : (
-        streaming && (
+        streaming &&
+        !toolRunning && (
           <span role="status" aria-label="The assistant is writing">
             <TypingDots />
           </span>
@@ -61,7 +78,27 @@ function AnswerItem({ message, onRetry, gapped }: ChatMessageItemProps) {
           )}
         </div>
       )}
-      {!streaming && message.content && <CopyButton text={message.content} />}
+      {followUps && message.status === 'complete' && questions.length > 0 && <FollowUpChips questions={questions} ask={followUps.ask} />}
+      {!streaming && (body || steps.length > 0) && (
+        <div className="chat-message-actions">
+          {body && <CopyButton text={body} />}
+          <button type="button" className="link" onClick={() => onInspect(message.turnId)} data-testid="chat-inspect">
+            What the model received
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function FollowUpChips({ questions, ask }: { questions: string[]; ask: ((question: string) => void) | null }) {
+  return (
+    <div className="chat-follow-ups" role="group" aria-label="Suggested follow-up questions" data-testid="chat-follow-ups">
+      {questions.map((question) => (
+        <button type="button" key={question} className="chat-chip" disabled={!ask} onClick={() => ask?.(question)} data-testid="chat-follow-up">
+          {question}
+        </button>
+      ))}
     </div>
   );
 }
@@ -87,7 +124,7 @@ export function TypingDots() {
   );
 }
 
-function CopyButton({ text }: { text: string }) {
+export function CopyButton({ text, label = 'Copy', testId = 'chat-copy' }: { text: string; label?: string; testId?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = () =>
     copyText(text).then(
@@ -95,10 +132,8 @@ function CopyButton({ text }: { text: string }) {
       () => setState('failed'),
     );
   return (
-    <div className="chat-message-actions">
-      <button type="button" className="link" onClick={copy} onBlur={() => setState('idle')} data-testid="chat-copy">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy' : 'Copy'}
-      </button>
-    </div>
+    <button type="button" className="link" onClick={copy} onBlur={() => setState('idle')} data-testid={testId}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy' : label}
+    </button>
   );
 }

@@ -2,7 +2,7 @@
 // conversation, and the question field. It owns scrolling: the view follows
 // a streaming answer unless the user has scrolled up, then offers "Jump to
 // latest"; scrollToBottom(true) (sending) always goes down. Escape closes.
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ChatMessage } from '../../electron/ipc-contract.ts';
 import { ChatInput } from './ChatInput.tsx';
 import { ChatMessageItem, TypingDots } from './ChatMessageItem.tsx';
@@ -30,6 +30,8 @@ interface ChatWindowProps {
   onSend(prompt: string): Promise<void>;
   onStop: (() => void) | null;
   onRetry(turnId: string): void;
+  /** Opens what the model received for an answer. */
+  onInspect(turnId: string): void;
   onNewConversation: (() => void) | null;
   onOpenSettings(): void;
   onClose(): void;
@@ -80,11 +82,18 @@ export const ChatWindow = forwardRef<ChatWindowHandle, ChatWindowProps>(function
     props.onClose();
   };
 
-  const send = (prompt: string) => {
-    const sent = props.onSend(prompt);
-    scrollToBottom(true);
-    return sent;
-  };
+  const { onSend, canSend } = props;
+  const send = useCallback(
+    (prompt: string) => {
+      const sent = onSend(prompt);
+      scrollToBottom(true);
+      return sent;
+    },
+    [onSend, scrollToBottom],
+  );
+  // A chip sends its question as typing it would; a refusal shows as the chat's problem notice.
+  const followUps = useMemo(() => ({ ask: canSend ? (question: string) => void send(question).catch(() => {}) : null }), [canSend, send]);
+  const last = messages.at(-1);
 
   return (
     <aside className="chat-window" aria-label={`Chat about ${props.fileName}`} tabIndex={-1} ref={windowElement} onKeyDown={onKeyDown} data-testid="chat-window">
@@ -125,6 +134,8 @@ export const ChatWindow = forwardRef<ChatWindowHandle, ChatWindowProps>(function
                   message={message}
                   gapped={props.gappedTurns.includes(message.turnId)}
                   onRetry={message.turnId === props.retryableTurnId && message.role === 'assistant' ? props.onRetry : null}
+                  onInspect={props.onInspect}
+                  followUps={message === last && message.role === 'assistant' ? followUps : null}
                 />
               ))}
               {waiting && (

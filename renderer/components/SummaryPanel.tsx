@@ -6,7 +6,7 @@ import type { TraceSummaryEvent } from '../../electron/ipc-contract.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { ThreadSummary, TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { formatCount, formatMilliseconds, formatSummaryValue } from '../format/units.ts';
-import { intervalOfTaskId, showFunction, showInterval } from '../state/navigation.ts';
+import { intervalOfTaskId, showFunction, showInterval, showSummaryItem } from '../state/navigation.ts';
 import { useViewStore } from '../state/view-store.ts';
 import { PageSection } from './PageSection.tsx';
 import { Section } from './SummarySection.tsx';
@@ -137,7 +137,7 @@ function ThreadSections({
                 <button
                   type="button"
                   className="summary-item path-item"
-                  onClick={() => showFunction(profile, thread.id, p.frameIds[p.frameIds.length - 1])}
+                  onClick={() => showSummaryItem(profile, null, p.id, thread.id)}
                   title={p.frames.join(' → ')}
                 >
                   <span className="item-name">

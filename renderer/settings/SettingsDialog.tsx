@@ -1,4 +1,4 @@
-// The assistant's settings in a modal dialog: the account (sign in or out of
+// The settings in a modal dialog: the account (sign in or out of
 // the Supabase project), where answers come from, the project, and the local
 // model endpoint. The API key is write-only: the field never shows it, only
 // whether one is stored. A value from the environment shows where it came
@@ -8,6 +8,7 @@ import type { ChatMode, ChatSettings, RequestPayload, SettingsState } from '../.
 import { saveSettings, signOut } from '../api/account-commands.ts';
 import { useSettingsStore } from '../state/settings-store.ts';
 import { SignInForm } from './SignInForm.tsx';
+import { UpdatesSection } from './UpdatesSection.tsx';
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -19,7 +20,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   return (
     <dialog ref={dialog} className="settings-dialog" aria-labelledby="settings-title" onClose={onClose} data-testid="settings-dialog">
       <header className="settings-head">
-        <h2 id="settings-title">Assistant settings</h2>
+        <h2 id="settings-title">Settings</h2>
         <button type="button" onClick={() => dialog.current?.close()} aria-label="Close settings">
           ✕
         </button>
@@ -63,11 +64,11 @@ function AccountSection() {
   );
 }
 
-type Draft = ChatSettings & { apiKey: string; removeApiKey: boolean };
+type Draft = ChatSettings & { apiKey: string; removeApiKey: boolean; autoUpdate: boolean };
 
 function SettingsForm({ settings, onDone }: { settings: SettingsState; onDone(): void }) {
   const id = useId();
-  const [draft, setDraft] = useState<Draft>(() => ({ ...pickSettings(settings), apiKey: '', removeApiKey: false }));
+  const [draft, setDraft] = useState<Draft>(() => ({ ...pickSettings(settings), apiKey: '', removeApiKey: false, autoUpdate: settings.autoUpdate }));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const edit = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
@@ -133,6 +134,7 @@ function SettingsForm({ settings, onDone }: { settings: SettingsState; onDone():
           </label>
         )}
       </fieldset>
+      <UpdatesSection checked={draft.autoUpdate} onChange={(autoUpdate) => edit({ autoUpdate })} />
       {problem && (
         <p className="form-problem" role="alert" data-testid="settings-error">
           {problem}
@@ -181,6 +183,7 @@ function changedSettings(current: SettingsState, draft: Draft): RequestPayload<'
   for (const key of Object.keys(before) as (keyof ChatSettings)[]) {
     if (draft[key] !== before[key]) Object.assign(changes, { [key]: typeof draft[key] === 'string' ? draft[key].trim() : draft[key] });
   }
+  if (draft.autoUpdate !== current.autoUpdate) changes.autoUpdate = draft.autoUpdate;
   if (draft.removeApiKey) changes.apiKey = null;
   else if (draft.apiKey) changes.apiKey = draft.apiKey;
   return changes;

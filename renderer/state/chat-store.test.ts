@@ -249,3 +249,94 @@ test('a snapshot taken while an answer streams continues it; a new conversation 
   assert.equal(chat('a').initialAnalysisRequested, false);
   assert.deepEqual(chat('a').gappedTurns, []);
 });
+
+/** A round of tool calls as main reports it, each call labelled for the user. */
+function toolRequest(turnId: string, seq: number, step: number, names: string[]): Extract<ChatTurnEvent, { type: 'tool_request' }> {
+  return {
+    type: 'tool_request',
+    turnId,
+    seq,
+    step,
+    calls: names.map((name, i) => ({ callId: `call-${step}-${i}`, name, arguments: `{"threadId":"t${i}"}`, label: `Looking at ${name} ${i}` })),
+  };
+}
+
+test('tool steps before any text: the answer shows each step with its calls running, then their results, then the text', () => {
+  opened('a');
+  store().questionSent('a', 'What is inside the task at 3.2 s?');
+  const turnId = randomUUID();
+  send({ type: 'turn_accepted', traceId: 'a', turnId });
+  send({ type: 'waiting_for_model', turnId });
+  send(toolRequest(turnId, 0, 1, ['long_tasks', 'call_tree']));
+  assert.deepEqual(chat('a').inFlight, { turnId, phase: 'streaming' }, 'a step is the answer under way, not waiting');
+  const answer = () => answerOf('a', turnId)!;
+  assert.equal(answer().status, 'streaming');
+  assert.equal(answer().content, '');
+  assert.deepEqual(answer().steps, [
+    {
+      step: 1,
+      calls: [
+        { callId: 'call-1-0', name: 'long_tasks', arguments: '{"threadId":"t0"}', label: 'Looking at long_tasks 0' },
+        { callId: 'call-1-1', name: 'call_tree', arguments: '{"threadId":"t1"}', label: 'Looking at call_tree 1' },
+      ],
+    },
+  ]);
+
+  send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-1', result: 'Unknown thread "t1".', ok: false });
+  send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-0', result: '- [task:t0:12] at 3200 ms, 80 ms', ok: true });
+  assert.deepEqual(
+    answer().steps![0].calls.map((c) => [c.callId, c.result, c.ok]),
+    [
+      ['call-1-0', '- [task:t0:12] at 3200 ms, 80 ms', true],
+      ['call-1-1', 'Unknown thread "t1".', false],
+    ],
+  );
+  send(toolRequest(turnId, 1, 2, ['callers_and_callees']));
+  send({ type: 'tool_result', turnId, step: 2, callId: 'call-2-0', result: 'Callers of [fn4]', ok: true });
+  send({ type: 'model_chunk_start', turnId, seq: 2, model: 'gpt-test' });
+  send({ type: 'model_chunk_append', turnId, seq: 3, text: 'It is [fn4].' });
+  send({ type: 'model_response_end', turnId, seq: 4, finishReason: 'stop' });
+  assert.equal(answer().status, 'complete');
+  assert.equal(answer().content, 'It is [fn4].');
+  assert.deepEqual(answer().steps!.map((s) => [s.step, s.calls.length]), [[1, 2], [2, 1]]);
+  assert.equal(chat('a').inFlight, null);
+  assert.equal(chat('a').messages.filter((m) => m.role === 'assistant').length, 1, 'steps and text are one answer');
+});
+
+test('repeated, unknown and late tool events change nothing; a step after some text joins the same answer', () => {
+  opened('a');
+  store().questionSent('a', 'Who calls parse?');
+  const turnId = randomUUID();
+  store().questionNamed('a', turnId);
+  send({ type: 'model_chunk_start', turnId, seq: 0, model: 'gpt-test' });
+  send({ type: 'model_chunk_append', turnId, seq: 1, text: 'Let me look. ' });
+  const request = toolRequest(turnId, 2, 1, ['find_functions']);
+  send(request);
+  send(request);
+  send({ ...request, calls: [request.calls[0], { callId: 'call-1-9', name: 'markers', arguments: '{}', label: 'Reading the markers' }] });
+  assert.deepEqual(answerOf('a', turnId)!.steps![0].calls.map((c) => c.callId), ['call-1-0', 'call-1-9'], 'a call is shown once');
+  send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-0', result: 'first', ok: true });
+  send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-0', result: 'again', ok: false });
+  send({ type: 'tool_result', turnId, step: 3, callId: 'call-1-0', result: 'wrong step', ok: true });
+  send({ type: 'tool_result', turnId, step: 1, callId: 'nope', result: 'unknown call', ok: true });
+  const before = answerOf('a', turnId)!;
+  assert.deepEqual(before.steps![0].calls.map((c) => [c.result, c.ok]), [['first', true], [undefined, undefined]]);
+  assert.equal(before.content, 'Let me look. ');
+
+  send({ type: 'model_response_end', turnId, seq: 3, finishReason: 'stop' });
+  const ended = answerOf('a', turnId)!;
+  send(toolRequest(turnId, 4, 2, ['long_tasks']));
+  send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-9', result: 'late', ok: true });
+  assert.equal(answerOf('a', turnId), ended, 'an answer that ended is not reopened by tool events');
+  assert.equal(chat('a').inFlight, null);
+});
+
+test('a reopened conversation keeps the steps main persisted on the answer', () => {
+  const turnId = randomUUID();
+  const steps = [{ step: 1, calls: [{ callId: 'c1', name: 'call_tree', arguments: '{}', label: 'Looking at the call tree', result: 'tree', ok: true }] }];
+  opened('a', [
+    { turnId, role: 'user', content: 'Q', status: 'complete', createdAt: '2025-01-01T00:00:00Z' },
+    { turnId, role: 'assistant', content: 'A', status: 'complete', steps, createdAt: '2025-01-01T00:00:01Z' },
+  ]);
+  assert.deepEqual(answerOf('a', turnId)!.steps, steps);
+});

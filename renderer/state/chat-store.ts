@@ -2,9 +2,19 @@
 // turn in flight (sent, waiting for the model, streaming), problems, whether
 // the initial analysis was asked for, and the connection. Stream events name
 // only their turn, so the store remembers which trace each turn belongs to.
-// Whether the chat is open is this window's own state.
+// An answer also carries the trace-tool steps the model ran on the way
+// (tool_request adds a round with its calls running, tool_result fills one
+// call in). Whether the chat is open is this window's own state.
 import { create } from 'zustand';
-import { INITIAL_ANALYSIS_PROMPT, type ChatConnectionEvent, type ChatMessage, type ChatMode, type ChatSnapshot, type ChatTurnEvent } from '../../electron/ipc-contract.ts';
+import {
+  INITIAL_ANALYSIS_PROMPT,
+  type ChatConnectionEvent,
+  type ChatMessage,
+  type ChatMode,
+  type ChatSnapshot,
+  type ChatToolStep,
+  type ChatTurnEvent,
+} from '../../electron/ipc-contract.ts';
 
 export type ChatProblem = NonNullable<ChatMessage['error']>;
 
@@ -256,6 +266,14 @@ function applyTurnEvent(chat: TraceChat, event: ChatTurnEvent): Partial<TraceCha
         (answer) => (answer ? (answer.status === 'streaming' ? { ...answer, content: answer.content + event.text } : answer) : { ...assistantMessage(event.turnId, 'streaming'), content: event.text }),
         'streaming',
       );
+    case 'tool_request':
+      return withAnswer(chat, event.turnId, (answer) => withToolRequest(answer ?? assistantMessage(event.turnId, 'streaming'), event), 'streaming');
+    case 'tool_result': {
+      const answer = chat.messages.find((m) => m.turnId === event.turnId && m.role === 'assistant');
+      // A result names a call of a step already shown; one that does not (or a repeat) changes nothing.
+      if (!answer || !awaitsResult(answer, event)) return {};
+      return withAnswer(chat, event.turnId, (shown) => withToolResult(shown!, event), 'streaming');
+    }
     case 'model_response_end':
       return withAnswer(chat, event.turnId, (answer) => (answer ? (answer.status === 'streaming' ? { ...answer, status: 'complete' } : answer) : assistantMessage(event.turnId, 'complete')), null);
     case 'error': {
@@ -270,6 +288,9 @@ function applyTurnEvent(chat: TraceChat, event: ChatTurnEvent): Partial<TraceCha
       return withAnswer(chat, event.turnId, (answer) => failed(answer ?? assistantMessage(event.turnId, 'interrupted'), 'interrupted', { code: 'interrupted', message: event.reason }), null);
     case 'gap':
       return { gappedTurns: chat.gappedTurns.includes(event.turnId) ? chat.gappedTurns : [...chat.gappedTurns, event.turnId] };
+    case 'tool_request':
+    case 'tool_result':
+      return {};
   }
 }
 
@@ -298,6 +319,33 @@ function inFlightAfter(chat: TraceChat, turnId: string, phase: TurnInFlight['pha
 
 function endedTurn(chat: TraceChat, turnId: string): TurnInFlight | null {
   return chat.inFlight?.turnId === turnId ? null : chat.inFlight;
+}
+
+type ToolRequestEvent = Extract<ChatTurnEvent, { type: 'tool_request' }>;
+type ToolResultEvent = Extract<ChatTurnEvent, { type: 'tool_result' }>;
+
+/** The answer with the request's step (its calls running), steps in order; calls of a step already shown are not added twice. */
+function withToolRequest(answer: ChatMessage, event: ToolRequestEvent): ChatMessage {
+  const steps = answer.steps ?? [];
+  const shown = steps.find((s) => s.step === event.step);
+  const known = new Set(shown?.calls.map((c) => c.callId));
+  const added = event.calls.filter((c) => !known.has(c.callId)).map((c) => ({ callId: c.callId, name: c.name, arguments: c.arguments, label: c.label }));
+  if (added.length === 0) return answer;
+  const step: ChatToolStep = { step: event.step, calls: [...(shown?.calls ?? []), ...added] };
+  const others = steps.filter((s) => s !== shown);
+  return { ...answer, steps: [...others, step].sort((a, b) => a.step - b.step) };
+}
+
+function awaitsResult(answer: ChatMessage, event: ToolResultEvent): boolean {
+  const call = answer.steps?.find((s) => s.step === event.step)?.calls.find((c) => c.callId === event.callId);
+  return call !== undefined && call.result === undefined;
+}
+
+function withToolResult(answer: ChatMessage, event: ToolResultEvent): ChatMessage {
+  const steps = answer.steps!.map((s) =>
+    s.step !== event.step ? s : { ...s, calls: s.calls.map((c) => (c.callId === event.callId ? { ...c, result: event.result, ok: event.ok } : c)) },
+  );
+  return { ...answer, steps };
 }
 
 function failed(answer: ChatMessage, status: 'error' | 'interrupted', error: ChatProblem): ChatMessage {

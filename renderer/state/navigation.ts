@@ -1,5 +1,7 @@
-// Selections that start from a summary id ("fn12", "task:<thread>:<interval>")
-// and end with the chart showing it: the right thread, view, zoom and block.
+// Selections that start from a summary id ("fn12", "task:<thread>:<interval>",
+// "path:<thread>:<node>") and end with the chart showing it: the right thread,
+// view, zoom and block. Ids resolve against the profile, not the summary's
+// lists: the trace tools cite any function, task and call-tree node.
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { slotOfSource } from '../flame-chart/flame-layout.ts';
@@ -27,8 +29,17 @@ export function frameOfFunctionId(profile: Profile, id: string): number {
 
 /** Interval index of a long task id ("task:<threadId>:<intervalIndex>"; thread ids may contain ':'). */
 export function intervalOfTaskId(id: string): number {
-  const index = Number(id.slice(id.lastIndexOf(':') + 1));
-  return Number.isInteger(index) ? index : -1;
+  return threadItemOf(id)?.index ?? -1;
+}
+
+/** The thread and index of a task or path id ("task:<threadId>:<interval>", "path:<threadId>:<mergedNode>"), or null. */
+function threadItemOf(id: string): { threadId: string; index: number } | null {
+  const kind = id.indexOf(':');
+  const last = id.lastIndexOf(':');
+  if (kind < 0 || last <= kind) return null;
+  const digits = id.slice(last + 1);
+  if (!/^\d+$/.test(digits)) return null;
+  return { threadId: id.slice(kind + 1, last), index: Number(digits) };
 }
 
 /** Selects a function on a thread and shows it in the sandwich view. */
@@ -50,7 +61,24 @@ export function showInterval(profile: Profile, threadId: string, interval: numbe
   const slot = slotOfSource(layout, interval);
   if (slot < 0) return false;
   const viewport = focusRange({ min: layout.min, max: layout.max }, thread.start[interval], thread.end[interval]);
-  useViewStore.getState().intervalFocused(threadId, thread.frame[interval], { chartId: timeOrderChartId(threadId), slot }, viewport);
+  useViewStore.getState().blockFocused(threadId, 'time-order', thread.frame[interval], { chartId: timeOrderChartId(threadId), slot }, viewport);
+  return true;
+}
+
+/**
+ * Shows one node of a thread's merged call tree (a summary or call_tree path:
+ * the path's deepest frame) in the left heavy chart, which draws that same
+ * tree (buildMergedCallTree, the node index is its source): zoomed and selected.
+ */
+export function showCallPath(profile: Profile, threadId: string, node: number): boolean {
+  const thread = profile.threads.find((t) => t.id === threadId);
+  // A merged tree has at most one node per interval: anything beyond is no node, without building the tree.
+  if (!thread || node < 0 || node >= thread.count) return false;
+  const layout = threadViews(thread, profile.frames.length).leftHeavy();
+  const slot = slotOfSource(layout, node);
+  if (slot < 0) return false;
+  const viewport = focusRange({ min: layout.min, max: layout.max }, layout.x0[slot], layout.x1[slot]);
+  useViewStore.getState().blockFocused(threadId, 'left-heavy', layout.frame[slot], { chartId: leftHeavyChartId(threadId), slot }, viewport);
   return true;
 }
 
@@ -82,17 +110,34 @@ export function showPageItem(profile: Profile, id: string, threadInView: string 
 }
 
 /**
- * Shows the item a summary id names (a function, hot path, long task,
- * thread or page item, as the summary text cites them), as the summary panel's buttons
- * do. A function shows on the thread in view when it runs there. False when
- * the id names nothing in this trace.
+ * Whether an id can name an item of this profile, judged without a pass over
+ * any thread (an answer's citations are checked as it renders): the chat
+ * shows such ids as links and the rest as plain text. A link whose item turns
+ * out not to exist (a node index past the thread's tree) shows nothing.
+ */
+export function isCitableId(profile: Profile, id: string): boolean {
+  if (PAGE_ITEM_ID.test(id)) return profile.page ? pageItem(profile.page, id) !== null : false;
+  if (id.startsWith('task:') || id.startsWith('path:')) {
+    const item = threadItemOf(id);
+    const thread = item && profile.threads.find((t) => t.id === item.threadId);
+    return !!thread && item!.index < thread.count;
+  }
+  if (id.startsWith('thread ')) return profile.threads.some((t) => t.id === id.slice('thread '.length));
+  return frameOfFunctionId(profile, id) >= 0;
+}
+
+/**
+ * Shows the item a summary or trace-tool id names (a function, call path,
+ * task, thread or page item), as the summary panel's buttons do. A function
+ * shows on the thread in view when it runs there. False when the id names
+ * nothing in this trace.
  */
 export function showSummaryItem(profile: Profile, summary: TraceSummary | null, id: string, threadInView: string | null): boolean {
   if (PAGE_ITEM_ID.test(id)) return showPageItem(profile, id, threadInView);
-  if (id.startsWith('task:')) return showInterval(profile, id.slice('task:'.length, id.lastIndexOf(':')), intervalOfTaskId(id));
-  if (id.startsWith('path:')) {
-    const listed = summary?.threads.flatMap((thread) => thread.hotPaths.map((path) => ({ thread, path }))).find(({ path }) => path.id === id);
-    return listed ? showFunction(profile, listed.thread.id, listed.path.frameIds[listed.path.frameIds.length - 1]) : false;
+  if (id.startsWith('task:') || id.startsWith('path:')) {
+    const item = threadItemOf(id);
+    if (!item) return false;
+    return id.startsWith('task:') ? showInterval(profile, item.threadId, item.index) : showCallPath(profile, item.threadId, item.index);
   }
   if (id.startsWith('thread ')) {
     const threadId = id.slice('thread '.length);

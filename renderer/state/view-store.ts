@@ -55,8 +55,8 @@ interface ViewState {
   pageItemFocused(id: string, threadId: string, chartId: string, viewport: Viewport): void;
   summaryToggled(open?: boolean): void;
   sandwichSorted(key: SandwichSortKey): void;
-  /** Shows one interval of the time-order chart: thread, view, zoom and selection in one step. */
-  intervalFocused(threadId: string, frame: number, slot: ChartSlot, viewport: Viewport): void;
+  /** Shows one block of a chart (an interval in time order, a call-tree node in left heavy): thread, view, zoom and selection in one step. */
+  blockFocused(threadId: string, mode: 'time-order' | 'left-heavy', frame: number, slot: ChartSlot, viewport: Viewport): void;
 }
 
 export const useViewStore = create<ViewState>()((set, get) => ({
@@ -137,10 +137,10 @@ export const useViewStore = create<ViewState>()((set, get) => ({
       },
     });
   },
-  intervalFocused(threadId, frame, slot, viewport) {
+  blockFocused(threadId, mode, frame, slot, viewport) {
     set({
       threadId,
-      mode: 'time-order',
+      mode,
       selectedFrame: frame,
       selectedSlot: slot,
       viewports: { ...get().viewports, [slot.chartId]: viewport },

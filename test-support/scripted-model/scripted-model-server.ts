@@ -44,7 +44,8 @@ export type ScriptedResponse =
       finishReason?: string;
       usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
     }
-  | { kind: 'tool_calls'; calls: ScriptedToolCall[]; delayMs?: number }
+  /** `holdUntil`: the stream starts, then its calls wait for this (a test does something in between). */
+  | { kind: 'tool_calls'; calls: ScriptedToolCall[]; delayMs?: number; holdUntil?: Promise<unknown> }
   /** Streams `chunks`, then destroys the socket without finishing the stream. */
   | { kind: 'fail_mid_stream'; chunks: string[]; delayMs?: number }
   | { kind: 'http_error'; status: number; retryAfterSeconds?: number; message?: string };
@@ -150,6 +151,7 @@ export async function startScriptedModel(options: { port?: number } = {}): Promi
 
     if (response.kind === 'tool_calls') {
       send(chunk({ role: 'assistant', content: null }, null));
+      await response.holdUntil;
       for (const [index, call] of response.calls.entries()) {
         if (response.delayMs) await sleep(response.delayMs);
         send(chunk({ tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] }, null));

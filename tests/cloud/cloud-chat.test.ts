@@ -11,7 +11,7 @@ import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { ChatConnectionEvent } from '../../electron/ipc-contract.ts';
 import type { AccountService } from '../../electron/services/account-service.ts';
 import { CloudChat } from '../../electron/services/cloud-chat.ts';
-import type { TransportTurnEvent } from '../../electron/services/chat-transport.ts';
+import type { TraceToolRunner, TransportTurnEvent } from '../../electron/services/chat-transport.ts';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.ts';
 import { splitIntoChunks, textResponse } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { startCloudStack, type CloudStack } from './cloud-harness.ts';
@@ -83,7 +83,7 @@ async function signedIn(t: TestContext, email: string, project = { stack, proxy 
   return account;
 }
 
-async function openChat(t: TestContext, account: AccountService, options: { stallTimeoutMs?: number; projectUrl?: string } = {}) {
+async function openChat(t: TestContext, account: AccountService, options: { stallTimeoutMs?: number; projectUrl?: string; runTool?: TraceToolRunner } = {}) {
   const traceId = newTraceId();
   const chat = new CloudChat({
     account,
@@ -91,6 +91,7 @@ async function openChat(t: TestContext, account: AccountService, options: { stal
     projectUrl: options.projectUrl ?? proxy.url,
     backoff: { baseMs: 100, maxMs: 1000 },
     stallTimeoutMs: options.stallTimeoutMs,
+    runTool: options.runTool ?? (async () => ({ ok: false, text: 'These tests open no trace to run tools on.' })),
   });
   t.after(() => chat.close());
   const recorder = new Recorder();
@@ -217,6 +218,51 @@ describe('the chat bridge over the cloud path', () => {
     await chat.send({ turnId, prompt: 'q', history: [] });
     const end = await recorder.ended(turnId);
     assert.ok(end.type === 'interrupted' && /No answer arrived for 2 s/.test(end.reason), JSON.stringify(end));
+  });
+
+  test('tools that run longer than the stall timeout do not interrupt the turn; their results reach the model', async (t) => {
+    const account = await signedIn(t, 'slowtools@example.com');
+    const slowRunner: TraceToolRunner = async (_traceId, call) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      return { ok: true, text: `slow result of ${call.name}` };
+    };
+    const { chat, recorder } = await openChat(t, account, { stallTimeoutMs: 1_000, runTool: slowRunner });
+    stack.model.enqueue({ kind: 'tool_calls', calls: [{ name: 'markers', arguments: '{}' }] }, textResponse('Waited for it.'));
+    const turnId = randomUUID();
+    await chat.send({ turnId, prompt: 'Slow tools?', history: [] });
+    assert.equal((await recorder.ended(turnId, 30_000)).type, 'model_response_end');
+    assert.equal(recorder.text(turnId), 'Waited for it.');
+    const request = recorder.turn(turnId).find((e) => e.type === 'tool_request');
+    assert.deepEqual(request?.type === 'tool_request' && request.calls.map((c) => c.label), ['Looking at markers']);
+    const toolMessage = stack.model.requests.at(-1)!.body.messages!.find((m) => m.role === 'tool');
+    assert.match(String(toolMessage?.content), /\nslow result of markers\n/);
+  });
+
+  test('a socket drop while the tools run interrupts the turn (its results could go on no other socket)', async (t) => {
+    const account = await signedIn(t, 'droptools@example.com');
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const heldRunner: TraceToolRunner = async () => {
+      started();
+      await held;
+      return { ok: true, text: 'too late' };
+    };
+    const { chat, recorder } = await openChat(t, account, { runTool: heldRunner });
+    stack.model.enqueue({ kind: 'tool_calls', calls: [{ name: 'markers', arguments: '{}' }] });
+    const turnId = randomUUID();
+    await chat.send({ turnId, prompt: 'Drop me', history: [] });
+    await running;
+    // The socket's acknowledgement of the question may trail the channel's events: let it arrive, so
+    // the drop finds an acknowledged turn whose tools are running.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(proxy.drop(SOCKET_PATH) > 0);
+    const ended = await recorder.ended(turnId);
+    release();
+    assert.ok(ended.type === 'interrupted' && /looking into the trace/.test(ended.reason), JSON.stringify(ended));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(!recorder.turn(turnId).some((e) => e.type === 'tool_result'), 'nothing reported for the interrupted turn');
   });
 });
 

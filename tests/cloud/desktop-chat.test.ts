@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
+import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { runTraceTool } from '../../functions/_shared/trace-tools.ts';
 import { DesktopApp } from '../../test-support/desktop-app.ts';
 import { assertNamesOnlyInDataBlock, writeHostileTrace } from '../../test-support/hostile-trace.ts';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.ts';
@@ -15,6 +17,8 @@ import { startCloudStack, type CloudStack } from './cloud-harness.ts';
 
 const TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
 const OTHER_TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/recursion.txt');
+/** A V8 CPU profile with a "parse" for find_functions to find. */
+const TOOLS_TRACE_FILE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
 const PASSWORD = 'correct horse battery';
 
 let stack: CloudStack;
@@ -168,4 +172,27 @@ test('signing out closes the cloud chat; signing in again reconnects it', async 
   await assert.rejects(app.request('chat:send', { traceId, prompt: 'still here?' }), /Sign in/);
   await app.request('account:sign-in', { email: 'katherine@example.com', password: PASSWORD });
   await app.until(() => app.payloads('chat:connection').at(-1)?.state === 'open', 'the chat to reconnect');
+});
+
+test('cloud mode: the model\'s tool calls run in the import worker on the open trace; the model reads exactly their results; the steps are kept', async (t) => {
+  const app = await signedInApp(t, 'tools.desktop@example.com');
+  const traceId = await openCloudChat(app, TOOLS_TRACE_FILE);
+  const profile = await importTraceFile(TOOLS_TRACE_FILE);
+  const threadId = profile.threads[0].id;
+  const calls = [
+    { name: 'call_tree', arguments: JSON.stringify({ threadId, maxDepth: 4 }) },
+    { name: 'find_functions', arguments: '{"query":"parse"}' },
+  ];
+  stack.model.enqueue({ kind: 'tool_calls', calls }, textResponse('Parsing is under [fn3].'));
+  const { turnId } = await app.request('chat:send', { traceId, prompt: 'Who parses, in the cloud?' });
+  assert.equal((await app.ended(turnId, 60_000)).type, 'model_response_end');
+
+  const expected = await Promise.all(calls.map((call) => runTraceTool(profile, undefined, call)));
+  const read = stack.model.requests.at(-1)!.body.messages!.filter((m) => m.role === 'tool').map((m) => String(m.content).replace(/^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/, '$2'));
+  assert.deepEqual(read, expected, 'what the model read is what the tools give on the same file');
+  assert.equal(app.streamedText(turnId), 'Parsing is under [fn3].');
+  const { messages } = await app.request('chat:open', { traceId });
+  assert.deepEqual(messages[1].steps?.map((s) => ({ step: s.step, results: s.calls.map((c) => [c.name, c.result, c.ok]) })), [
+    { step: 1, results: [['call_tree', expected[0], true], ['find_functions', expected[1], true]] },
+  ]);
 });

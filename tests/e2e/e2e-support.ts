@@ -23,13 +23,21 @@ export async function launchChromium(): Promise<Browser> {
 export async function newPage(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; deviceScaleFactor?: number } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    width?: number;
+    height?: number;
+    deviceScaleFactor?: number;
+    /** Runs before the page loads: permissions, routes. */
+    prepare?: (context: BrowserContext) => Promise<void>;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
   });
+  await options.prepare?.(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

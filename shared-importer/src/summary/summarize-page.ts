@@ -142,7 +142,7 @@ function slowestInteractionSummary(page: PageInsights, sinceStart: (at: number) 
 }
 
 /** The listed long task overlapping [fromMs, toMs] the most (main thread first), by id. */
-function longTaskDuring(fromMs: number, toMs: number, threads: readonly ThreadSummary[]): string | undefined {
+export function longTaskDuring(fromMs: number, toMs: number, threads: readonly ThreadSummary[]): string | undefined {
   let best: { id: string; overlap: number; main: boolean } | undefined;
   for (const thread of threads) {
     for (const task of thread.longTasks) {

@@ -5,7 +5,7 @@
 // the small per-task walks down the dominant stack, which together touch each
 // interval at most once.
 import { abortedError } from '../errors.ts';
-import { buildMergedCallTree, functionStats, parentIndices } from '../model/call-tree.ts';
+import { buildMergedCallTree, functionStats, intervalSelfTimes, parentIndices, type FunctionStats, type MergedCallTree } from '../model/call-tree.ts';
 import type { FrameTable } from '../model/frame-table.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
@@ -36,6 +36,15 @@ export interface SummarizeOptions {
   /** Busiest threads summarised; the rest are counted in omittedThreadCount. */
   maxThreads?: number;
   signal?: AbortSignal;
+  /** Views of a thread the caller keeps (the trace tools' caches), read as needed: used instead of computing them again. */
+  threadViews?: (t: ThreadTimeline) => ThreadViews;
+}
+
+/** The views of a thread the summary computes: parent links, per-function stats, the merged call tree. */
+export interface ThreadViews {
+  parent: Int32Array;
+  stats: FunctionStats;
+  tree: MergedCallTree;
 }
 
 export const SUMMARY_DEFAULTS = {
@@ -68,7 +77,8 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
   const warnings = [...profile.warnings];
 
   // Busy time first (one cheap pass per thread) so only the busiest threads get the full treatment.
-  const ordered = rankThreads(profile, kinds);
+  const { threadViews } = settings;
+  const ordered = rankThreads(profile, kinds, threadViews && ((t) => threadViews(t).parent));
   const emptyThreads = profile.threads.length - ordered.length;
   if (emptyThreads > 0) warnings.push(`${emptyThreads} thread(s) with nothing recorded are not listed.`);
   const kept = ordered.slice(0, settings.maxThreads);
@@ -108,7 +118,7 @@ export function summarizeProfile(profile: Profile, options: SummarizeOptions = {
   };
 }
 
-type Settings = Required<Omit<SummarizeOptions, 'signal'>> & { signal?: AbortSignal };
+type Settings = Required<Omit<SummarizeOptions, 'signal' | 'threadViews'>> & Pick<SummarizeOptions, 'signal' | 'threadViews'>;
 
 interface UnitScale {
   isTime: boolean;
@@ -139,14 +149,14 @@ function summarizeThread(
   settings: Settings,
 ): ThreadSummary {
   const frames = profile.frames;
-  const parent = parentIndices(t);
+  const views = settings.threadViews?.(t) ?? computeViews(t, frames.length);
+  const { parent, stats, tree } = views;
   const threshold = settings.longTaskThresholdMs * 1000;
   const tasks = taskLevel(t, kinds, parent, hasTimeline ? threshold : Infinity);
   const busy = tasks.busy;
   const percentOfBusy = (v: number) => percent(v, busy);
 
   // Functions.
-  const stats = functionStats(t, frames.length);
   const isHotCandidate = (f: number) => kinds.role[f] === FrameRole.Normal;
   let functionCount = 0;
   let selfFunctionCount = 0;
@@ -170,7 +180,6 @@ function summarizeThread(
   const topFunctionsByTotal = topIndices(stats.total, settings.topFunctionCount, isHotCandidate).map(toFunction);
 
   // Hot paths: merged call tree nodes where self time dominates (the path explains where the time went).
-  const tree = buildMergedCallTree(t);
   const hotNodes = topIndices(tree.total, settings.hotPathCount, (node) => {
     return tree.self[node] * 2 >= tree.total[node] && isHotCandidate(tree.frame[node]);
   });
@@ -202,19 +211,7 @@ function summarizeThread(
           .sort((a, b) => a - b)
       : tasks.long;
   const ends = listed.length > 0 ? subtreeEnds(t) : undefined;
-  const longTasks: LongTask[] = listed.map((i) => {
-    const dominant = dominantStack(t, ends!, i);
-    return {
-      id: `task:${t.id}:${i}`,
-      threadId: t.id,
-      startMs: round((t.start[i] - profile.startTime) / 1000, 3),
-      durMs: round((t.end[i] - t.start[i]) / 1000, 3),
-      name: clipName(frames.names[t.frame[i]]),
-      ...renameStack(compactPath(dominant.frames, frames)),
-      ...sourceOf(frames, dominant.frames[dominant.frames.length - 1]),
-      stackSelfMs: round(dominant.self / 1000, 3),
-    };
-  });
+  const longTasks = listed.map((i) => longTaskOf(profile, t, ends!, i));
 
   const costs = costTotals(t, kinds);
   const markers = summarizeMarkers(t, profile.startTime, hasTimeline, settings.maxMarkers, costs);
@@ -245,8 +242,31 @@ function summarizeThread(
   };
 }
 
+/** Parent links, then the self times both the stats and the tree need, computed once. */
+export function computeViews(t: ThreadTimeline, frameCount: number): ThreadViews {
+  const parent = parentIndices(t);
+  const selfOfInterval = intervalSelfTimes(t, parent);
+  return { parent, stats: functionStats(t, frameCount, selfOfInterval), tree: buildMergedCallTree(t, selfOfInterval) };
+}
+
+/** Task interval `i` of `t` as the summary lists it: id, times, name and dominant stack. `ends`: subtreeEnds(t). */
+export function longTaskOf(profile: Profile, t: ThreadTimeline, ends: Uint32Array, i: number): LongTask {
+  const frames = profile.frames;
+  const dominant = dominantStack(t, ends, i);
+  return {
+    id: `task:${t.id}:${i}`,
+    threadId: t.id,
+    startMs: round((t.start[i] - profile.startTime) / 1000, 3),
+    durMs: round((t.end[i] - t.start[i]) / 1000, 3),
+    name: clipName(frames.names[t.frame[i]]),
+    ...renameStack(compactPath(dominant.frames, frames)),
+    ...sourceOf(frames, dominant.frames[dominant.frames.length - 1]),
+    stackSelfMs: round(dominant.self / 1000, 3),
+  };
+}
+
 /** Index one past the last descendant of each interval (preorder: descendants are contiguous). */
-function subtreeEnds(t: ThreadTimeline): Uint32Array {
+export function subtreeEnds(t: ThreadTimeline): Uint32Array {
   const ends = new Uint32Array(t.count);
   const open: number[] = [];
   for (let i = 0; i < t.count; i++) {

@@ -63,11 +63,6 @@ export function taskLevel(
   return { busy, long };
 }
 
-/** A thread's busy time in profile units (see taskLevel). */
-export function threadBusyTime(t: ThreadTimeline, kinds: FrameKinds): number {
-  return taskLevel(t, kinds).busy;
-}
-
 /**
  * Among threads of one rank, the one the user profiled (it has CPU samples:
  * the Performance panel samples only the inspected page's renderer) before
@@ -85,12 +80,12 @@ export interface RankedThread {
 
 /**
  * The threads with anything recorded, main thread first, then by busy time
- * (busiest first), then by name. `kinds` may be passed when the caller has it.
+ * (busiest first), then by name. `kinds` and the threads' parent links may be passed when the caller has them.
  */
-export function rankThreads(profile: Profile, kinds: FrameKinds = classifyFrames(profile.frames)): RankedThread[] {
+export function rankThreads(profile: Profile, kinds: FrameKinds = classifyFrames(profile.frames), parentOf: (t: ThreadTimeline) => Int32Array = parentIndices): RankedThread[] {
   const candidates = profile.threads
     .filter((t) => t.count > 0 || t.markers.length > 0)
-    .map((timeline) => ({ timeline, busy: threadBusyTime(timeline, kinds), rank: mainThreadRank(timeline.name) }));
+    .map((timeline) => ({ timeline, busy: taskLevel(timeline, kinds, parentOf(timeline)).busy, rank: mainThreadRank(timeline.name) }));
   let main = -1;
   candidates.forEach((c, i) => {
     if (c.rank < 0) return;

@@ -2,10 +2,11 @@
 // merged call tree (buildMergedCallTree, as the left-heavy view draws it) of
 // a thread, a task or a function's callees, optionally within a window,
 // heaviest first, small children folded.
-import { buildMergedCallTree, type MergedCallTree } from '../model/call-tree.ts';
+import { buildMergedCallTree, mergeSubtrees, outermostNodes, type MergedCallTree } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
-import { threadMergedTree } from './thread-derived.ts';
-import { sliceMergedTree, threadNodesOf, windowSlice } from './thread-window.ts';
+import type { ThreadTimeline } from '../model/thread-timeline.ts';
+import { threadMergedTree, threadNodeCallCounts } from './thread-derived.ts';
+import { threadNodesOf, windowMergedTree, windowSlice } from './thread-window.ts';
 import { outermostCalls, subtreeTimeline } from './subtree-timeline.ts';
 import { resolveFunction, resolveTask, resolveThread, resolveWindow, ToolInputError } from './tool-input.ts';
 import { decimal, functionLabel, percentText, valueText } from './tool-text.ts';
@@ -48,7 +49,7 @@ function treeView(profile: Profile, args: CallTreeArgs): TreeView {
   const scope = window ? ` within ${decimal((window.start - profile.startTime) / 1000)}–${decimal((window.end - profile.startTime) / 1000)} ms` : '';
   const threadPath = (node: number) => `path:${thread.id}:${node}`;
   if (args.root === undefined) {
-    const tree = sliceMergedTree(thread, slice);
+    const tree = windowMergedTree(thread, window);
     const threadNode = threadNodesOf(thread, slice, tree);
     return {
       tree,
@@ -72,14 +73,29 @@ function treeView(profile: Profile, args: CallTreeArgs): TreeView {
     };
   }
   const frame = resolveFunction(profile, args.root);
-  const calls = outermostCalls(seen, frame);
-  const tree = buildMergedCallTree(subtreeTimeline(seen, calls).timeline);
+  const { tree, callCount } = window ? calleesInSlice(seen, frame) : calleesOfThread(thread, frame);
   if (tree.count === 0 || tree.total[0] <= 0) throw new ToolInputError(`Function ${args.root} does not run on thread ${thread.id}${scope}.`);
   return {
     tree,
     pathId: () => undefined,
-    heading: `Callees of ${functionLabel(profile, frame)} on thread ${thread.id}${scope}, merged over its ${calls.length} outermost call${calls.length === 1 ? '' : 's'} (top-down, heaviest first):`,
+    heading: `Callees of ${functionLabel(profile, frame)} on thread ${thread.id}${scope}, merged over its ${callCount} outermost call${callCount === 1 ? '' : 's'} (top-down, heaviest first):`,
   };
+}
+
+/** A function's callee tree over the whole thread, from the thread's merged tree (its nodes, not its calls). */
+function calleesOfThread(thread: ThreadTimeline, frame: number): { tree: MergedCallTree; callCount: number } {
+  const threadTree = threadMergedTree(thread);
+  const callCounts = threadNodeCallCounts(thread);
+  const roots = new Set(outermostNodes(threadTree, frame));
+  let callCount = 0;
+  for (const node of roots) callCount += callCounts[node];
+  return { tree: mergeSubtrees(threadTree, (node) => roots.has(node)), callCount };
+}
+
+/** Within a window: the calls of the window's slice, merged. */
+function calleesInSlice(seen: ThreadTimeline, frame: number): { tree: MergedCallTree; callCount: number } {
+  const calls = outermostCalls(seen, frame);
+  return { tree: buildMergedCallTree(subtreeTimeline(seen, calls).timeline), callCount: calls.length };
 }
 
 /** The tree as indented lines, preorder, heaviest child first, small and excess children folded. */

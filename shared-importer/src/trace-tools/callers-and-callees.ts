@@ -5,8 +5,8 @@
 // nested in another call of the function count.
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
-import { threadFunctionStats, threadParents } from './thread-derived.ts';
-import { outermostCalls } from './subtree-timeline.ts';
+import { outermostNodes } from '../model/call-tree.ts';
+import { threadFunctionStats, threadMergedTree, threadNodeCallCounts } from './thread-derived.ts';
 import { resolveFunction, resolveThread } from './tool-input.ts';
 import { functionLabel, percentText, valueText } from './tool-text.ts';
 
@@ -29,22 +29,27 @@ export interface Sandwich {
   callees: Map<number, number>;
 }
 
+/** From the thread's merged tree (computed once per thread): a pass over its nodes, not its calls. */
 export function sandwichOf(profile: Profile, t: ThreadTimeline, frame: number): Sandwich {
   const stats = threadFunctionStats(profile, t);
-  const parent = threadParents(t);
+  const tree = threadMergedTree(t);
+  const callCounts = threadNodeCallCounts(t);
   const callers = new Map<number, number>();
   const callees = new Map<number, number>();
-  const calls = outermostCalls(t, frame);
-  for (const call of calls) {
-    const duration = t.end[call] - t.start[call];
-    const caller = parent[call] >= 0 ? t.frame[parent[call]] : -1;
-    callers.set(caller, (callers.get(caller) ?? 0) + duration);
-    const depth = t.depth[call];
-    for (let c = call + 1; c < t.count && t.depth[c] > depth; c++) {
-      if (t.depth[c] === depth + 1) callees.set(t.frame[c], (callees.get(t.frame[c]) ?? 0) + t.end[c] - t.start[c]);
-    }
+  const outermost = new Uint8Array(tree.count);
+  let callCount = 0;
+  for (const node of outermostNodes(tree, frame)) {
+    outermost[node] = 1;
+    callCount += callCounts[node];
+    const p = tree.parent[node];
+    const caller = p >= 0 ? tree.frame[p] : -1;
+    callers.set(caller, (callers.get(caller) ?? 0) + tree.total[node]);
   }
-  return { self: stats.self[frame], total: stats.total[frame], callCount: calls.length, callers, callees };
+  for (let n = 0; n < tree.count; n++) {
+    const p = tree.parent[n];
+    if (p >= 0 && outermost[p] === 1) callees.set(tree.frame[n], (callees.get(tree.frame[n]) ?? 0) + tree.total[n]);
+  }
+  return { self: stats.self[frame], total: stats.total[frame], callCount, callers, callees };
 }
 
 export function callersAndCallees(profile: Profile, args: CallersAndCalleesArgs): string {
@@ -52,9 +57,9 @@ export function callersAndCallees(profile: Profile, args: CallersAndCalleesArgs)
   const threads = args.threadId !== undefined ? [resolveThread(profile, args.threadId)] : profile.threads;
   const sections: string[] = [];
   for (const t of threads) {
-    const sandwich = sandwichOf(profile, t, frame);
-    if (sandwich.total <= 0 && args.threadId === undefined) continue;
-    sections.push(renderSandwich(profile, t, frame, sandwich));
+    // A thread it does not run on is left out before its tree is needed.
+    if (args.threadId === undefined && threadFunctionStats(profile, t).total[frame] <= 0) continue;
+    sections.push(renderSandwich(profile, t, frame, sandwichOf(profile, t, frame)));
   }
   if (sections.length === 0) return `${functionLabel(profile, frame)} does not run on any thread.`;
   return sections.join('\n\n');

@@ -2,12 +2,11 @@
 // between two windows of one thread (a regression inside one recording).
 // Windows of different lengths are compared per second of window, so a
 // longer window does not look slower only for being longer.
-import { functionStats } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
 import { FrameRole } from '../summary/frame-kinds.ts';
 import { profileFrameKinds } from './thread-derived.ts';
 import { resolveThread, resolveWindow, ToolInputError, type TimeWindow } from './tool-input.ts';
-import { windowSlice } from './thread-window.ts';
+import { windowFunctionStats } from './thread-window.ts';
 import { decimal, functionLabel } from './tool-text.ts';
 
 export interface CompareWindowsArgs {
@@ -23,8 +22,8 @@ export function compareWindows(profile: Profile, args: CompareWindowsArgs): stri
   const a = resolveWindow(profile, args.a[0], args.a[1]);
   const b = resolveWindow(profile, args.b[0], args.b[1]);
   if (!a || !b) throw new ToolInputError('Both windows need a start and an end.');
-  const statsA = functionStats(windowSlice(thread, a).timeline, profile.frames.length);
-  const statsB = functionStats(windowSlice(thread, b).timeline, profile.frames.length);
+  const statsA = windowFunctionStats(profile, thread, a);
+  const statsB = windowFunctionStats(profile, thread, b);
   // Time per second of window, in ms.
   const rateA = (v: number) => v / 1000 / ((a.end - a.start) / 1e6);
   const rateB = (v: number) => v / 1000 / ((b.end - b.start) / 1e6);

@@ -1,11 +1,13 @@
 // long_tasks(threadId, minMs?, startMs?, endMs?): the thread's tasks at least
 // minMs long, in start order, each with its dominant stack. Found by the
 // summary's own code (same task level, same dominant stack, same ids), only
-// with every task listed and the threshold the model asks for.
+// with every task listed and the threshold the model asks for; the thread's
+// task list is computed once, so a new threshold or window costs its tasks.
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
-import { AGGREGATED_FORMATS, SUMMARY_DEFAULTS, summarizeProfile } from '../summary/summarize-profile.ts';
+import { AGGREGATED_FORMATS, longTaskOf, SUMMARY_DEFAULTS } from '../summary/summarize-profile.ts';
 import type { LongTask } from '../summary/summary-types.ts';
+import { threadSubtreeEnds, threadTasks } from './thread-derived.ts';
 import { resolveThread, resolveWindow, ToolInputError } from './tool-input.ts';
 import { decimal, quoted } from './tool-text.ts';
 
@@ -24,10 +26,9 @@ export function longTasks(profile: Profile, args: LongTasksArgs): string {
   }
   const minMs = args.minMs ?? SUMMARY_DEFAULTS.longTaskThresholdMs;
   if (!(minMs >= 0)) throw new ToolInputError(`minMs must be 0 or more, not ${args.minMs}.`);
-  const all = tasksOfThread(profile, thread, minMs);
   const fromMs = window ? (window.start - profile.startTime) / 1000 : -Infinity;
   const toMs = window ? (window.end - profile.startTime) / 1000 : Infinity;
-  const tasks = all.filter((task) => task.startMs < toMs && task.startMs + task.durMs > fromMs);
+  const tasks = tasksOfThread(profile, thread, minMs, fromMs, toMs);
   const scope = window ? ` overlapping ${decimal(fromMs)}–${decimal(toMs)} ms` : '';
   if (tasks.length === 0) return `No tasks of ${decimal(minMs)} ms or more on thread ${thread.id}${scope}.`;
   let total = 0;
@@ -38,23 +39,22 @@ export function longTasks(profile: Profile, args: LongTasksArgs): string {
   ].join('\n');
 }
 
-/** The last threshold's tasks per thread: a model narrowing to windows asks again with the same one. */
-const lastTasks = new WeakMap<ThreadTimeline, { minMs: number; tasks: LongTask[] }>();
-
-function tasksOfThread(profile: Profile, thread: ThreadTimeline, minMs: number): LongTask[] {
-  const cached = lastTasks.get(thread);
-  if (cached?.minMs === minMs) return cached.tasks;
-  const single: Profile = { ...profile, threads: [thread], warnings: [] };
-  const summary = summarizeProfile(single, {
-    maxThreads: 1,
-    longTaskThresholdMs: minMs,
-    maxLongTasks: Number.MAX_SAFE_INTEGER,
-    topFunctionCount: 0,
-    hotPathCount: 0,
-    maxMarkers: 0,
-  });
-  const tasks = summary.threads[0]?.longTasks ?? [];
-  lastTasks.set(thread, { minMs, tasks });
+/**
+ * The thread's tasks at least minMs long that overlap [fromMs, toMs], as the
+ * summary lists them (longTaskOf): picked from the cached task list on raw
+ * times (1 µs wider), then on the rounded ms the summary writes.
+ */
+function tasksOfThread(profile: Profile, thread: ThreadTimeline, minMs: number, fromMs: number, toMs: number): LongTask[] {
+  const threshold = minMs * 1000;
+  const from = profile.startTime + fromMs * 1000 - 1;
+  const to = profile.startTime + toMs * 1000 + 1;
+  const ends = threadSubtreeEnds(thread);
+  const tasks: LongTask[] = [];
+  for (const i of threadTasks(profile, thread)) {
+    if (thread.end[i] - thread.start[i] < threshold || thread.start[i] >= to || thread.end[i] <= from) continue;
+    const task = longTaskOf(profile, thread, ends, i);
+    if (task.startMs < toMs && task.startMs + task.durMs > fromMs) tasks.push(task);
+  }
   return tasks;
 }
 

@@ -9,6 +9,8 @@ import { compareWindows, type CompareWindowsArgs } from './compare-windows.ts';
 import { findFunctions, type FindFunctionsArgs } from './find-functions.ts';
 import { longTasks, type LongTasksArgs } from './long-tasks.ts';
 import { markers, type MarkersArgs } from './markers-tool.ts';
+import { networkRequests, type NetworkRequestsArgs } from './network-requests-tool.ts';
+import { pageTool, type PageArgs } from './page-tool.ts';
 import { threadSummary, type ThreadSummaryArgs } from './thread-summary.ts';
 import { ToolInputError } from './tool-input.ts';
 import { capResult } from './tool-result.ts';
@@ -22,6 +24,8 @@ export interface TraceToolArgs {
   long_tasks: LongTasksArgs;
   compare_windows: CompareWindowsArgs;
   markers: MarkersArgs;
+  page: PageArgs;
+  network_requests: NetworkRequestsArgs;
 }
 
 export type TraceToolName = keyof TraceToolArgs;
@@ -45,15 +49,27 @@ export const TRACE_TOOL_IMPLEMENTATIONS: Implementations = {
   long_tasks: longTasks,
   compare_windows: compareWindows,
   markers,
+  page: pageTool,
+  network_requests: networkRequests,
 };
 
+/** A tool's text for the model, and whether the tool ran (false: the text says what was wrong with the call). */
+export interface ToolOutcome {
+  ok: boolean;
+  text: string;
+}
+
 export async function runTool<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<string> {
+  return (await runToolOutcome(profile, name, args, context)).text;
+}
+
+export async function runToolOutcome<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<ToolOutcome> {
   let text: string;
   try {
     text = await TRACE_TOOL_IMPLEMENTATIONS[name](profile, args, context);
   } catch (error) {
-    if (error instanceof ToolInputError) return error.message;
+    if (error instanceof ToolInputError) return { ok: false, text: error.message };
     throw error;
   }
-  return capResult(text);
+  return { ok: true, text: await capResult(text) };
 }

@@ -1,7 +1,6 @@
 // thread_summary(threadId, startMs?, endMs?): the summary's section for one
 // thread, over the whole trace or a window, by the summary's own code, so its
 // numbers and ids are the summary's.
-import { buildMergedCallTree } from '../model/call-tree.ts';
 import type { Profile } from '../model/profile.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import type { ThreadSummary, TraceSummary } from '../summary/summary-types.ts';
@@ -10,7 +9,7 @@ import { renderSummaryText } from '../summary/render-summary-text.ts';
 import { summarizeProfile } from '../summary/summarize-profile.ts';
 import { profileMainThread } from './thread-derived.ts';
 import { resolveThread, resolveWindow, type TimeWindow } from './tool-input.ts';
-import { threadNodesOf, windowSlice, type WindowSlice } from './thread-window.ts';
+import { threadNodesOf, windowMergedTree, windowSlice, windowTimelineViews } from './thread-window.ts';
 import { TOOL_RESULT_TOKEN_CAP } from './tool-result.ts';
 import { decimal } from './tool-text.ts';
 
@@ -49,11 +48,12 @@ function summarizeThread(profile: Profile, thread: ThreadTimeline, window: TimeW
   // the span (what busy % is of) is the window's.
   const span = window ? window.end - window.start : profile.endTime - profile.startTime;
   const single: Profile = { ...profile, threads: [slice.timeline], endTime: profile.startTime + span, warnings: [] };
-  const summary = summarizeProfile(single, { maxThreads: 1 });
+  const views = windowTimelineViews(thread, window);
+  const summary = summarizeProfile(single, { maxThreads: 1, threadViews: () => views.forSummary(profile.frames.length) });
   const section = summary.threads[0];
   if (!section) return null;
   section.isMainThread = profileMainThread(profile) === thread;
-  useThreadIds(section, thread, slice);
+  useThreadIds(section, thread, window);
   return summary;
 }
 
@@ -61,13 +61,14 @@ function summarizeThread(profile: Profile, thread: ThreadTimeline, window: TimeW
  * A window's summary numbers tasks and call paths within the window's slice;
  * the model must see the thread's own ids, as the summary and the other tools give them.
  */
-function useThreadIds(section: ThreadSummary, thread: ThreadTimeline, slice: WindowSlice): void {
-  if (slice.timeline === thread) return;
+function useThreadIds(section: ThreadSummary, thread: ThreadTimeline, window: TimeWindow | null): void {
+  if (window === null) return;
+  const slice = windowSlice(thread, window);
   const taskPrefix = `task:${thread.id}:`;
   for (const task of section.longTasks) task.id = `${taskPrefix}${Number(task.id.slice(taskPrefix.length)) + slice.first}`;
   if (section.hotPaths.length === 0) return;
-  // The summariser's tree of the slice, built again: node numbers depend only on the intervals.
-  const threadNode = threadNodesOf(thread, slice, buildMergedCallTree(slice.timeline));
+  // The slice's tree as the summariser numbers it (node numbers depend only on the intervals), kept with the window.
+  const threadNode = threadNodesOf(thread, slice, windowMergedTree(thread, window));
   const pathPrefix = `path:${thread.id}:`;
   for (const path of section.hotPaths) path.id = `${pathPrefix}${threadNode[Number(path.id.slice(pathPrefix.length))]}`;
 }

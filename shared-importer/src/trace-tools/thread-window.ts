@@ -4,9 +4,12 @@
 // recording costs that second, not everything before it. The slice numbers
 // its intervals from `first` on; the helpers below give back the thread's own
 // ids (task intervals, merged call tree nodes), which the summary uses.
-import { buildMergedCallTree, type MergedCallTree } from '../model/call-tree.ts';
+// The last few windows of each thread are kept with their views: a model
+// drilling into one window calls several tools on it.
+import type { FunctionStats, MergedCallTree } from '../model/call-tree.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
-import { threadMergedTree, threadParents } from './thread-derived.ts';
+import type { Profile } from '../model/profile.ts';
+import { threadFunctionStats, threadMergedTree, threadParents, threadViews, TimelineViews } from './thread-derived.ts';
 import type { TimeWindow } from './tool-input.ts';
 
 export interface WindowSlice {
@@ -15,18 +18,69 @@ export interface WindowSlice {
   first: number;
 }
 
+/**
+ * Windows kept per thread, most recently used last. A window holds about 32
+ * bytes per interval it spans (clipped times, parents, tree nodes): two keep
+ * what compare_windows reads, or a window that thread_summary and call_tree
+ * both look at, at about the memory one call on two windows needed anyway.
+ */
+const KEPT_WINDOWS = 2;
+
+interface WindowViews {
+  slice: WindowSlice;
+  views: TimelineViews;
+}
+
+const windowsByThread = new WeakMap<ThreadTimeline, Map<string, WindowViews>>();
+
+function windowViews(t: ThreadTimeline, window: TimeWindow): WindowViews {
+  let kept = windowsByThread.get(t);
+  if (!kept) windowsByThread.set(t, (kept = new Map()));
+  const key = `${window.start}:${window.end}`;
+  let views = kept.get(key);
+  if (views) kept.delete(key);
+  else {
+    const slice = sliceOf(t, window);
+    views = { slice, views: new TimelineViews(slice.timeline) };
+  }
+  kept.set(key, views);
+  if (kept.size > KEPT_WINDOWS) kept.delete(kept.keys().next().value!);
+  return views;
+}
+
 /** The whole thread when `window` is null. */
 export function windowSlice(t: ThreadTimeline, window: TimeWindow | null): WindowSlice {
-  if (window === null) return { timeline: t, first: 0 };
+  return window === null ? { timeline: t, first: 0 } : windowViews(t, window).slice;
+}
+
+/** The views of the window's slice (the thread's own when `window` is null). */
+export function windowTimelineViews(t: ThreadTimeline, window: TimeWindow | null): TimelineViews {
+  return window === null ? threadViews(t) : windowViews(t, window).views;
+}
+
+/** Function stats of the window's slice (the thread's own when `window` is null). */
+export function windowFunctionStats(profile: Profile, t: ThreadTimeline, window: TimeWindow | null): FunctionStats {
+  if (window === null) return threadFunctionStats(profile, t);
+  return windowViews(t, window).views.stats(profile.frames.length);
+}
+
+function sliceOf(t: ThreadTimeline, window: TimeWindow): WindowSlice {
   const end = firstStartAtOrAfter(t, window.end);
   const first = firstOverlapping(t, window.start, end);
   const count = end - first;
-  const start = new Float64Array(count);
-  const stop = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    start[k] = Math.min(Math.max(t.start[first + k], window.start), window.end);
-    stop[k] = Math.min(Math.max(t.end[first + k], window.start), window.end);
-  }
+  // Copied whole, then clipped where a call crosses an edge: the calls that
+  // started before the window (the first root's, up to the window start) and
+  // those still running at its end (the last call and its ancestors).
+  const start = t.start.slice(first, end);
+  const stop = t.end.slice(first, end);
+  const clip = (k: number) => {
+    start[k] = Math.min(Math.max(start[k], window.start), window.end);
+    stop[k] = Math.min(Math.max(stop[k], window.start), window.end);
+  };
+  const startedBefore = firstStartAtOrAfter(t, window.start) - first;
+  for (let k = 0; k < startedBefore; k++) clip(k);
+  const parent = threadParents(t);
+  for (let i = end - 1; i >= first; i = parent[i]) if (t.end[i] > window.end) clip(i - first);
   const timeline: ThreadTimeline = {
     ...t,
     count,
@@ -56,9 +110,10 @@ export function threadNodesOf(t: ThreadTimeline, slice: WindowSlice, tree: Merge
   return threadNode;
 }
 
-/** The slice's merged call tree: the thread's own (computed once) when the slice is the whole thread. */
-export function sliceMergedTree(t: ThreadTimeline, slice: WindowSlice): MergedCallTree {
-  return slice.timeline === t ? threadMergedTree(t) : buildMergedCallTree(slice.timeline);
+/** The merged call tree of the window's slice, computed once per kept window (the thread's own when `window` is null). */
+export function windowMergedTree(t: ThreadTimeline, window: TimeWindow | null): MergedCallTree {
+  if (window === null) return threadMergedTree(t);
+  return windowViews(t, window).views.tree;
 }
 
 /** Intervals are sorted by start: binary search for the first one starting at or after `time`. */

@@ -1,8 +1,9 @@
 // The arguments every trace tool shares, resolved against the profile: a
 // thread id, a function id, a task id, a time window in ms relative to the
-// trace start. A bad argument is a one-line message for the model (a
+// trace start, the recorded page and a navigation id. A bad argument is a one-line message for the model (a
 // ToolInputError), never a crash of the tool.
 import type { Profile } from '../model/profile.ts';
+import type { PageInsights, PageNavigation } from '../page/page-types.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 
 /** Thrown by the resolvers below; the tool runner turns it into the result text. */
@@ -63,4 +64,20 @@ export function resolveWindow(profile: Profile, startMs?: number, endMs?: number
     throw new ToolInputError(`The window ${startMs ?? 0}–${endMs ?? spanMs} ms is outside the trace, which spans 0–${spanMs} ms.`);
   }
   return { start: Math.max(start, profile.startTime), end: Math.min(end, profile.endTime) };
+}
+
+/** The recorded web page, or the one line saying the trace has none. */
+export function requirePage(profile: Profile): PageInsights {
+  if (profile.page) return profile.page;
+  throw new ToolInputError(
+    `This trace recorded no web page (no navigations, network requests, layout shifts or interactions): page and network_requests answer only for Chrome recordings of a page; use the thread tools.`,
+  );
+}
+
+/** A navigation id ("nav2", as the summary writes it). */
+export function resolveNavigation(page: PageInsights, navigationId: string): PageNavigation {
+  const navigation = page.navigations.find((n) => n.id === navigationId);
+  if (navigation) return navigation;
+  const known = page.navigations.map((n) => n.id);
+  throw new ToolInputError(`Unknown navigation "${navigationId}". ${known.length > 0 ? `Navigations: ${known.join(', ')}.` : 'The recording has no navigation (a timespan recording): omit navigation.'}`);
 }

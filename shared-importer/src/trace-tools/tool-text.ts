@@ -43,3 +43,8 @@ export function decimal(value: number): string {
 export function percentText(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : '0%';
 }
+
+/** "1 request", "3 requests". */
+export function countText(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

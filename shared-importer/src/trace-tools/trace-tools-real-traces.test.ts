@@ -8,9 +8,12 @@ import { test } from 'node:test';
 import { importTraceFile } from '../../node/node-host.ts';
 import { REAL_TRACES, SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 import { callersTree, calleesTree } from '../../../renderer/profile-views/sandwich-trees.ts';
-import { functionStats, parentIndices, type MergedCallTree } from '../model/call-tree.ts';
+import { buildMergedCallTree, functionStats, mergeSubtrees, outermostNodes, parentIndices, type MergedCallTree } from '../model/call-tree.ts';
 import { summarizeProfile } from '../summary/summarize-profile.ts';
+import { syntheticProfile } from '../summary/synthetic-profile.ts';
 import { sandwichOf } from './callers-and-callees.ts';
+import { outermostCalls, subtreeTimeline } from './subtree-timeline.ts';
+import { keptThreadViews } from './thread-derived.ts';
 import { runTool } from './run-tool.ts';
 import { valueText } from './tool-text.ts';
 
@@ -82,5 +85,53 @@ test('thread_summary from the trace\'s summary reads as one computed for the thr
     const fromSummary = await runTool(profile, 'thread_summary', { threadId: thread.id }, { summary });
     assert.equal(fromSummary, await runTool(profile, 'thread_summary', { threadId: thread.id }), thread.id);
     assert.match(fromSummary, new RegExp(`\\[thread ${thread.id}\\]`));
+  }
+});
+
+test('a function\'s callee tree merged from the thread\'s tree nodes is the tree of its calls', async () => {
+  // What call_tree(root: fn) and the sandwich compute from nodes must equal buildMergedCallTree over the
+  // function's outermost calls (the sandwich view's own construction), node for node and in the same order.
+  const profiles = [
+    await importTraceFile(join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile')),
+    await importTraceFile(join(REAL_TRACES, 'lighthouse/cpu-profiler-m86.trace.json')),
+    syntheticProfile({ intervals: 40_000, seed: 5 }),
+  ];
+  let compared = 0;
+  for (const profile of profiles) {
+    for (const t of profile.threads.filter((th) => th.count > 0)) {
+      const stats = functionStats(t, profile.frames.length);
+      const frames = Array.from(stats.total.keys()).filter((f) => stats.total[f] > 0).slice(0, 60);
+      const threadTree = buildMergedCallTree(t);
+      for (const frame of frames) {
+        const calls = outermostCalls(t, frame);
+        const expected = buildMergedCallTree(subtreeTimeline(t, calls).timeline);
+        const roots = new Set(outermostNodes(threadTree, frame));
+        const actual = mergeSubtrees(threadTree, (n) => roots.has(n));
+        const where = `${profile.name} ${t.id} fn${frame}`;
+        assert.equal(actual.count, expected.count, where);
+        assert.deepEqual([...actual.order], [...expected.order], `${where}: order`);
+        assert.deepEqual([...actual.frame], [...expected.frame], `${where}: frames`);
+        assert.deepEqual([...actual.parent], [...expected.parent], `${where}: parents`);
+        for (let n = 0; n < expected.count; n++) {
+          assert.ok(Math.abs(actual.total[n] - expected.total[n]) <= 1e-9 * Math.max(1, expected.total[n]), `${where} node ${n} total`);
+          assert.ok(Math.abs(actual.self[n] - expected.self[n]) <= 1e-9 * Math.max(1, expected.total[n]), `${where} node ${n} self`);
+        }
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared >= 100, `${compared} functions compared`);
+});
+
+test('a summary computed into the tools\' caches equals one computed alone, and the tools read the same numbers from them', async () => {
+  const path = join(REAL_TRACES, 'lighthouse/artifacts-blocking-time-trace.json.gz');
+  const [cached, alone] = [await importTraceFile(path), await importTraceFile(path)];
+  assert.deepEqual(summarizeProfile(cached, { threadViews: keptThreadViews(cached) }), summarizeProfile(alone));
+  const main = alone.threads.find((t) => t.count > 0 && t.name === 'CrRendererMain')!;
+  const mainId = main.id;
+  const heaviest = functionStats(main, alone.frames.length).total;
+  const functionId = alone.frames.idOf(Array.from(heaviest.keys()).sort((a, b) => heaviest[b] - heaviest[a])[0]);
+  for (const [name, args] of [['call_tree', { threadId: mainId, root: functionId }], ['callers_and_callees', { functionId }], ['long_tasks', { threadId: mainId, minMs: 10 }]] as const) {
+    assert.equal(await runTool(cached, name, args as never), await runTool(alone, name, args as never), name);
   }
 });

@@ -1,0 +1,213 @@
+// A turn with trace tools through the real cloud path: the stand-in's Auth,
+// Postgres (our migrations) and Realtime, both functions in real Deno, the
+// scripted model; the client speaks the protocol as the desktop does (socket
+// + supabase-js Realtime), with tool results written here. Then what a
+// careless or hostile client tries with tool results: each attempt ends in a
+// clear error, and the turn it aimed at is unharmed.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { MAX_TOOL_RESULT_CHARS, MAX_TOOL_STEPS, type ServerMessage, type ToolRequest } from '../../functions/_shared/chat-messages.ts';
+import { textResponse, type RecordedRequest } from '../../test-support/scripted-model/scripted-model-server.ts';
+import {
+  insertTrace,
+  listenForResults,
+  openChatSocket,
+  SAMPLE_TRACE_FILE,
+  signUpUser,
+  startCloudStack,
+  turnFinished,
+  turnText,
+  uploadedSummaryOf,
+  type ChatSocket,
+  type CloudStack,
+  type ResultsListener,
+  type SignedInUser,
+} from './cloud-harness.ts';
+
+let stack: CloudStack;
+let socketUrl: string;
+let uploaded: Awaited<ReturnType<typeof uploadedSummaryOf>>;
+
+before(async () => {
+  stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
+  uploaded = await uploadedSummaryOf(SAMPLE_TRACE_FILE);
+  socketUrl = stack.standin.functionUrl('trace-analysis-socket');
+});
+
+interface Client {
+  user: SignedInUser;
+  traceId: string;
+  socket: ChatSocket;
+  results: ResultsListener;
+}
+
+const clients: Client[] = [];
+after(async () => {
+  for (const c of clients) {
+    await c.socket.close();
+    await c.user.client.removeAllChannels();
+  }
+  await stack.stop();
+});
+
+async function client(email: string): Promise<Client> {
+  const user = await signUpUser(stack.standin, email);
+  const traceId = await insertTrace(user, { file_name: 'perf-vertx-stacks.txt', ...uploaded });
+  const socket = openChatSocket(socketUrl, user.accessToken);
+  assert.equal((await socket.next(30_000)).type, 'connection_ack');
+  const c = { user, traceId, socket, results: await listenForResults(user) };
+  clients.push(c);
+  return c;
+}
+
+/** Sends a question; resolves with its turn id once the socket took it. */
+async function ask(c: Client, prompt: string): Promise<string> {
+  const turnId = randomUUID();
+  c.socket.send({ type: 'user_prompt', traceId: c.traceId, turnId, prompt, history: [] });
+  assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
+  return turnId;
+}
+
+function toolRequest(c: Client, turnId: string, step: number): Promise<ToolRequest> {
+  return c.results.waitFor((e) => e.turnId === turnId && e.type === 'tool_request' && e.step === step, 30_000) as Promise<ToolRequest>;
+}
+
+const answerFor = (request: ToolRequest) => request.calls.map((call) => ({ callId: call.callId, content: `result of ${call.name} ${call.arguments}` }));
+
+async function socketError(c: Client): Promise<Extract<ServerMessage, { type: 'error' }>> {
+  const message = await c.socket.next();
+  assert.equal(message.type, 'error', JSON.stringify(message));
+  return message as Extract<ServerMessage, { type: 'error' }>;
+}
+
+const requestsOf = (prompt: string) => stack.model.requests.filter((r) => r.body.messages?.some((m) => m.role === 'user' && m.content === prompt));
+const toolCalls = (...names: string[]) => ({
+  kind: 'tool_calls' as const,
+  calls: names.map((name) => ({ name, arguments: name === 'find_functions' ? '{"query":"parse"}' : '{"threadId":"p1:t1"}' })),
+});
+
+describe('trace tools over the cloud path', () => {
+  test('a turn with two tool rounds: the model reads every result, seq runs on across rounds, one rate-limit slot', async () => {
+    const c = await client('tools@example.com');
+    const prompt = 'What calls parse?';
+    stack.model.enqueue(toolCalls('find_functions', 'call_tree'), toolCalls('callers_and_callees'), textResponse('parse is called by [fn3].'));
+    const turnId = await ask(c, prompt);
+
+    const first = await toolRequest(c, turnId, 1);
+    assert.deepEqual(first.calls.map((call) => call.name), ['find_functions', 'call_tree']);
+    assert.equal(first.calls[0].arguments, '{"query":"parse"}', 'arguments assembled from the streamed pieces');
+    c.socket.send({ type: 'tool_results', turnId, step: 1, results: answerFor(first) });
+    assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
+
+    const second = await toolRequest(c, turnId, 2);
+    c.socket.send({ type: 'tool_results', turnId, step: 2, results: answerFor(second) });
+    assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
+    assert.equal((await turnFinished(c.results, turnId)).type, 'model_response_end');
+
+    const events = c.results.turn(turnId);
+    assert.equal(turnText(events), 'parse is called by [fn3].', 'seq contiguous from 0 over all three rounds');
+    assert.deepEqual(events.filter((e) => e.type !== 'model_chunk_append').map((e) => e.type), ['model_chunk_start', 'tool_request', 'tool_request', 'model_response_end']);
+
+    const requests = requestsOf(prompt);
+    assert.equal(requests.length, 3);
+    const last = requests[2].body.messages!;
+    const toolMessages = last.filter((m) => m.role === 'tool');
+    assert.deepEqual(toolMessages.map((m) => m.tool_call_id), ['call_0', 'call_1', 'call_0']);
+    const expected = [...answerFor(first), ...answerFor(second)].map((r) => r.content);
+    toolMessages.forEach((m, i) => assert.match(String(m.content), new RegExp(`^<trace-data [0-9a-f]{16}>\\n${escape(expected[i])}\\n</trace-data [0-9a-f]{16}>$`)));
+    assert.ok(requests.every((r) => r.body.tool_choice === 'auto' && Array.isArray(r.body.tools)));
+
+    // The tool rounds took no turn of the rate limit: one row for the one question.
+    const { data } = await c.user.client.from('ai_turns').select('turn_id');
+    assert.deepEqual(data, [{ turn_id: turnId }]);
+  });
+
+  test('a model that calls tools forever still answers: round 11 is offered none', async () => {
+    const c = await client('forever@example.com');
+    const prompt = 'Keep looking';
+    const script = (request: RecordedRequest) => (request.body.tool_choice === 'none' ? textResponse('Done looking.') : toolCalls('long_tasks'));
+    for (let i = 0; i <= MAX_TOOL_STEPS; i++) stack.model.enqueue(script);
+    const turnId = await ask(c, prompt);
+    for (let step = 1; step <= MAX_TOOL_STEPS; step++) {
+      const request = await toolRequest(c, turnId, step);
+      c.socket.send({ type: 'tool_results', turnId, step, results: answerFor(request) });
+      assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
+    }
+    assert.equal((await turnFinished(c.results, turnId, 30_000)).type, 'model_response_end');
+    assert.equal(turnText(c.results.turn(turnId)), 'Done looking.');
+    const requests = requestsOf(prompt);
+    assert.deepEqual(requests.map((r) => r.body.tool_choice), [...Array(MAX_TOOL_STEPS).fill('auto'), 'none']);
+  });
+
+  test('hostile tool results: another user, another socket, wrong ids, wrong step, oversized, replayed, expired', async () => {
+    const owner = await client('owner@example.com');
+    const other = await client('other@example.com');
+    stack.model.enqueue(toolCalls('find_functions', 'markers'), textResponse('Answered after the hostile attempts.'));
+    const turnId = await ask(owner, 'Hostile?');
+    const request = await toolRequest(owner, turnId, 1);
+    const good = answerFor(request);
+
+    // Another user, on their socket and straight at the database with their token.
+    other.socket.send({ type: 'tool_results', turnId, step: 1, results: good });
+    assert.match((await socketError(other)).message, /not asked on this connection/);
+    const direct = await other.user.client.rpc('accept_tool_results', { p_turn_id: turnId, p_step: 1, p_results: good });
+    assert.equal(direct.data, 'unknown_turn');
+    // Recording what a turn awaits is process-ai-turn's alone: a user may not forge it, even for their own turn.
+    const forged = await owner.user.client.rpc('record_tool_request', {
+      p_user_id: owner.user.userId,
+      p_turn_id: turnId,
+      p_step: 1,
+      p_calls: [{ callId: 'mine', name: 'markers', arguments: '{}' }],
+      p_transcript: [],
+      p_next_seq: 0,
+    });
+    assert.match(String(forged.error?.message), /permission denied/);
+    // The same user on a second socket.
+    const second = openChatSocket(socketUrl, owner.user.accessToken);
+    assert.equal((await second.next(30_000)).type, 'connection_ack');
+    second.send({ type: 'tool_results', turnId, step: 1, results: good });
+    const refused = await second.next();
+    assert.ok(refused.type === 'error' && /not asked on this connection/.test(refused.message), JSON.stringify(refused));
+    await second.close();
+
+    const attempts: [string, unknown[], number][] = [
+      ['unknown id', [good[0], { callId: 'call_9', content: 'x' }], 1],
+      ['missing id', [good[0]], 1],
+      ['extra id', [...good, { callId: 'call_9', content: 'x' }], 1],
+      ['duplicate id', [good[0], good[0]], 1],
+      ['wrong step', good, 2],
+    ];
+    for (const [what, results, step] of attempts) {
+      owner.socket.send({ type: 'tool_results', turnId, step, results });
+      const error = await socketError(owner);
+      assert.equal(error.turnId, turnId, what);
+      assert.match(error.message, step === 1 ? /exactly the calls of their step/ : /not waiting for the tool results of step 2/, what);
+    }
+    owner.socket.send({ type: 'tool_results', turnId, step: 1, results: [good[0], { callId: good[1].callId, content: 'x'.repeat(MAX_TOOL_RESULT_CHARS + 1) }] });
+    assert.match((await socketError(owner)).message, /Invalid message: results\.1\.content/);
+
+    // None of that consumed the step: the right results are still accepted, once.
+    owner.socket.send({ type: 'tool_results', turnId, step: 1, results: good });
+    assert.deepEqual(await owner.socket.next(), { type: 'waiting_for_model', turnId });
+    owner.socket.send({ type: 'tool_results', turnId, step: 1, results: good });
+    assert.match((await socketError(owner)).message, /not waiting for the tool results of step 1/);
+    assert.equal((await turnFinished(owner.results, turnId)).type, 'model_response_end');
+    assert.equal(turnText(owner.results.turn(turnId)), 'Answered after the hostile attempts.');
+    assert.equal(requestsOf('Hostile?').length, 2, 'no attempt reached the model');
+
+    // Results that come after the round waited ten minutes are refused.
+    stack.model.enqueue(toolCalls('markers'));
+    const late = await ask(owner, 'Late?');
+    const lateRequest = await toolRequest(owner, late, 1);
+    await stack.standin.db.query(`update public.ai_turns set tool_awaiting_since = now() - interval '11 minutes' where turn_id = $1`, [late]);
+    owner.socket.send({ type: 'tool_results', turnId: late, step: 1, results: answerFor(lateRequest) });
+    assert.match((await socketError(owner)).message, /waited too long/);
+    assert.equal(requestsOf('Late?').length, 1);
+
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
