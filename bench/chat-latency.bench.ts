@@ -108,7 +108,7 @@ const PROBE_SOURCE = `(() => {
 
 /** Installs the probe in the page; `ui` says whether the chat UI is there to drive. */
 async function installProbe(page: Page): Promise<{ ui: boolean }> {
-  return (await page.evaluate(PROBE_SOURCE)) as { ui: boolean };
+  return page.evaluate<{ ui: boolean }>(PROBE_SOURCE);
 }
 
 type Probe = {

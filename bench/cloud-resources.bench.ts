@@ -265,7 +265,7 @@ async function roundTen(conversation: Conversation, traceId: string, result: str
       await send(lastStep);
       const end = await turnFinished(listener, turnId, 120_000);
       if (end.type !== 'model_response_end') throw new Error(`turn failed: ${JSON.stringify(end)}`);
-      const tenth = stack.model.requests.at(-1)!;
+      const tenth = stack.model.requests.at(-1);
       if (stack.model.requests.length - asked !== MAX_TOOL_STEPS) throw new Error('the turn did not take ten rounds');
       if (tenth.body.messages!.filter((m) => m.role === 'tool').length !== lastStep) throw new Error('round 10 did not read nine results');
     });

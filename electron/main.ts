@@ -31,10 +31,10 @@ interface MainContext {
   devServerUrl: string | undefined;
   windows: Set<BrowserWindow>;
   /** Sends a contract event to every window, in its IPC form. */
-  emit<C extends EventChannel>(channel: C, payload: MainEvents[C]): void;
+  emit: <C extends EventChannel>(channel: C, payload: MainEvents[C]) => void;
   /** Called after each event is sent (the menu follows the recent files). */
   afterEmit: ((channel: EventChannel) => void)[];
-  createWindow(): BrowserWindow;
+  createWindow: () => BrowserWindow;
 }
 
 // Must happen before 'ready'.

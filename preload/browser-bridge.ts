@@ -46,13 +46,13 @@ class HostSocket {
     this.socket.binaryType = 'arraybuffer';
     this.socket.addEventListener('close', (event) => {
       this.closedError = new Error(`Lost the connection to the Trace Analyser host (${event.code}${event.reason ? `: ${event.reason}` : ''}).`);
-      for (const { reject } of this.pending.values()) reject(this.closedError);
+      for (const pending of this.pending.values()) pending.reject(this.closedError);
       this.pending.clear();
     });
     // Registered after the handler above, so closedError is set when this rejects.
     this.opened = new Promise((resolve, reject) => {
       this.socket.addEventListener('open', () => resolve(), { once: true });
-      this.socket.addEventListener('close', () => reject(this.closedError), { once: true });
+      this.socket.addEventListener('close', () => reject(this.closedError ?? new Error('Lost the connection to the Trace Analyser host.')), { once: true });
     });
     this.opened.catch(() => {});
     this.socket.addEventListener('message', (event) => this.onMessage(event.data as ArrayBuffer | string));
@@ -63,7 +63,7 @@ class HostSocket {
     if (this.closedError) throw this.closedError;
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve, reject });
       this.socket.send(JSON.stringify({ ...message, id }));
     });
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typechecks, then runs every suite (Node tests, Deno tests) and
+// `npm test`: typechecks, lints and checks formatting, then runs every suite (Node tests, Deno tests) and
 // ends with one line "N passed, N failed, N skipped" over all of them. It
 // fails when a runner exits non-zero, whatever the runner printed, and when
 // path filters match no test at all (a typo must not pass as green).
@@ -33,19 +33,22 @@ function findFiles(dir, suffix, out = []) {
 
 const selected = (files) => (only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files);
 
-// 1. Typecheck: one check for the Node/browser code, one for the Deno functions.
-if (only.length === 0) {
-  const tsc = run('npx', ['tsc', '-p', 'tsconfig.json']);
-  if (tsc.status === 0) passed++;
+// 1. Static checks (whole repo, so only without filters): each counts as one test.
+//    Types for the Node/browser code and for the Deno functions, lint (ESLint
+//    type-aware with the boundary rules; deno lint for the functions), format.
+function staticCheck(name, command, args) {
+  const result = run(command, args);
+  if (result.status === 0) passed++;
   else failed++;
-  console.log(tsc.status === 0 ? 'typecheck (tsc): ok' : 'typecheck (tsc): FAILED');
-  if (existsSync(join(root, 'functions', 'deno.json'))) {
-    const entries = findFiles(join(root, 'functions'), '.ts');
-    const check = run('npx', ['deno', 'check', '--config', 'functions/deno.json', ...entries]);
-    if (check.status === 0) passed++;
-    else failed++;
-    console.log(check.status === 0 ? 'typecheck (deno check): ok' : 'typecheck (deno check): FAILED');
-  }
+  console.log(result.status === 0 ? `${name}: ok` : `${name}: FAILED`);
+}
+
+if (only.length === 0) {
+  staticCheck('typecheck (tsc)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+  staticCheck('typecheck (deno check)', 'npx', ['deno', 'check', '--config', 'functions/deno.json', ...findFiles(join(root, 'functions'), '.ts')]);
+  staticCheck('lint (eslint)', 'npx', ['eslint', '--max-warnings=0', '.']);
+  staticCheck('lint (deno lint)', 'npx', ['deno', 'lint', '--config', 'functions/deno.json', 'functions/']);
+  staticCheck('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level=warn', '.']);
 }
 
 // 2. Node tests: every *.test.ts outside functions/ (those are Deno's).

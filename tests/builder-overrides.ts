@@ -7,7 +7,7 @@ export function configOverrides(commandText: string): Record<string, unknown> {
     const keys = path.split('.');
     let target = overrides;
     for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-    target[keys.at(-1)!] = value === 'true' ? true : value === 'false' ? false : value;
+    target[keys.at(-1)] = value === 'true' ? true : value === 'false' ? false : value;
   }
   return overrides;
 }

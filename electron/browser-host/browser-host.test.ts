@@ -164,7 +164,7 @@ test('open by path: progress, then the loaded trace with a decodable profile, th
   assert.ok(api.received.some((e) => e.channel === 'import:progress'), 'progress reached the page');
   const state = await api.getTraceState();
   assert.equal(state.loaded?.traceId, event.traceId);
-  assert.deepEqual(decodeProfile(state.loaded!.profile).threads.map((t) => t.count), profile.threads.map((t) => t.count));
+  assert.deepEqual(decodeProfile(state.loaded.profile).threads.map((t) => t.count), profile.threads.map((t) => t.count));
   assert.deepEqual(state.summary, summary);
   // The recent list is written after the load; poll briefly for it.
   for (let i = 0; i < 50 && (await api.getRecentFiles()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));

@@ -105,7 +105,7 @@ test('what crosses IPC is the contract\'s wire form: a loaded trace without its 
 
   const state = (await ipcMain.handlers.get('trace:get-state')!(senderEvent(), undefined)) as HostTraceStateOnIpc;
   assert.equal(state.loaded?.traceId, loaded.traceId);
-  assert.equal('profile' in state.loaded!, false, 'no profile bytes over IPC');
+  assert.equal('profile' in state.loaded, false, 'no profile bytes over IPC');
   assert.equal(state.loaded?.profileUrl, `${APP_ORIGIN}/__profile/${loaded.traceId}`);
 
   const event = eventOnIpc('trace:loaded', loaded);

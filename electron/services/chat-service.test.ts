@@ -60,7 +60,7 @@ test('local mode: the initial analysis streams, and a follow-up is answered with
   const followUp = await app.request('chat:send', { traceId, prompt: 'And the second hottest?' });
   assert.equal((await app.ended(followUp.turnId)).type, 'model_response_end');
   assert.equal(app.streamedText(followUp.turnId), 'You asked "And the second hottest?" after 2 earlier messages.');
-  const request = model.requests.at(-1)!;
+  const request = model.requests.at(-1);
   assert.equal(request.authorization, 'Bearer local-key');
   assert.equal(request.body.model, 'scripted-model');
   assert.deepEqual(
@@ -89,8 +89,8 @@ test('local mode: a model failing mid-stream keeps what arrived, says it was cut
   const retried = await app.request('chat:retry', { turnId: cut.turnId });
   assert.notEqual(retried.turnId, cut.turnId);
   assert.equal((await app.ended(retried.turnId)).type, 'model_response_end');
-  assert.equal(lastUserContent(model.requests.at(-1)!), 'Where is the time going?');
-  assert.equal(model.requests.at(-1)!.body.messages!.length, 2, 'the failed turn is not history');
+  assert.equal(lastUserContent(model.requests.at(-1)), 'Where is the time going?');
+  assert.equal(model.requests.at(-1).body.messages!.length, 2, 'the failed turn is not history');
 
   const { messages } = await app.request('chat:open', { traceId });
   assert.deepEqual(
@@ -124,7 +124,7 @@ test('local mode: stop keeps the answer so far; nothing of it arrives after; a w
   const end = await app.ended(refused.turnId);
   assert.ok(end.type === 'error' && end.message === 'The AI provider refused the API key; check the API key in Settings.', JSON.stringify(end));
   assert.deepEqual(
-    model.requests.at(-1)!.body.messages!.slice(1, 3).map((m) => m.content),
+    model.requests.at(-1).body.messages!.slice(1, 3).map((m) => m.content),
     ['Talk slowly.', messages[1].content],
     'the stopped answer, as far as it got, is history',
   );
@@ -138,7 +138,7 @@ test('services restart: the conversation comes back for the same trace, an answe
   const answered = await first.request('chat:send', { traceId, prompt: null });
   await first.ended(answered.turnId);
   model.enqueue({ kind: 'text', chunks: Array.from({ length: 60 }, () => 'slow '), delayMs: 50 });
-  const cut = await first.request('chat:send', { traceId, prompt: 'A long one, please.' });
+  await first.request('chat:send', { traceId, prompt: 'A long one, please.' });
   // A crash leaves what is on disk: copy the data folder once the streaming answer has been saved part-way.
   const conversationFile = () => {
     const folder = join(dir, CONVERSATIONS_DIR);
@@ -170,7 +170,7 @@ test('services restart: the conversation comes back for the same trace, an answe
   const next = await second.request('chat:send', { traceId: reopened, prompt: 'Go on.' });
   await second.ended(next.turnId);
   assert.deepEqual(
-    model.requests.at(-1)!.body.messages!.slice(1).map((m) => m.content),
+    model.requests.at(-1).body.messages!.slice(1).map((m) => m.content),
     [INITIAL_ANALYSIS_PROMPT, 'First answer.', 'Go on.'],
   );
 
@@ -192,7 +192,7 @@ test('a trace whose names carry HTML, Markdown and prompt-injection text: in the
   model.enqueue(textResponse('Those are function names.'));
   const turn = await app.request('chat:send', { traceId, prompt: 'What is the hottest function?' });
   await app.ended(turn.turnId);
-  assertNamesOnlyInDataBlock(model.requests.at(-1)!.body.messages!);
+  assertNamesOnlyInDataBlock(model.requests.at(-1).body.messages!);
 });
 
 test('two app instances in local mode never see each other\'s answers', async (t) => {

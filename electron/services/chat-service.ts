@@ -12,7 +12,6 @@ import {
   type ChatMessage,
   type ChatMode,
   type ChatSnapshot,
-  type ChatTurnEvent,
   type EventSink,
   type Unsubscribe,
 } from '../ipc-contract.ts';
@@ -179,7 +178,7 @@ export class ChatService {
       if (answer.status === 'streaming') this.saveSoon(chat);
       else void this.save(chat);
     }
-    this.options.emit('chat:event', event as ChatTurnEvent);
+    this.options.emit('chat:event', event);
   }
 
   // ---- transports

@@ -62,7 +62,7 @@ test('local mode: the model calls call_tree and find_functions, the worker runs 
 
   const expected = await Promise.all(calls.map((call) => runTraceTool(profile, undefined, call)));
   assert.match(expected[1], /^Functions matching "parse"/);
-  assert.deepEqual(toolResultsRead(model.requests.at(-1)!), expected, 'what the model read is what the tools give on the same file');
+  assert.deepEqual(toolResultsRead(model.requests.at(-1)), expected, 'what the model read is what the tools give on the same file');
 
   const events = app.turn(turnId);
   assert.deepEqual(events.map((e) => e.type).filter((type) => type.startsWith('tool')), ['tool_request', 'tool_result', 'tool_result']);
@@ -95,7 +95,7 @@ test('local mode: the model calls call_tree and find_functions, the worker runs 
   model.enqueue(textResponse('Next.'));
   const next = await restarted.request('chat:send', { traceId: again, prompt: 'And then?' });
   await restarted.ended(next.turnId);
-  assert.deepEqual(model.requests.at(-1)!.body.messages!.slice(1).map((m) => [m.role, m.content]), [
+  assert.deepEqual(model.requests.at(-1).body.messages!.slice(1).map((m) => [m.role, m.content]), [
     ['user', 'Who parses?'],
     ['assistant', 'Parsing is under [fn3].'],
     ['user', 'And then?'],
@@ -136,5 +136,5 @@ test('local mode: Stop while the model asks for tools ends the turn there; no to
   assert.equal(model.requests.length, before + 1, 'only the round that asked');
   assert.ok(!app.turn(turnId).some((e) => e.type === 'tool_request'), 'no tool ran');
   const { messages } = await app.request('chat:open', { traceId });
-  assert.equal(messages.at(-1)!.status, 'stopped');
+  assert.equal(messages.at(-1).status, 'stopped');
 });

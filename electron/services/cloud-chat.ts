@@ -25,7 +25,7 @@
 //   socket accepts results only for turns it was sent, so a socket drop
 //   while a turn's tools run (or before their results were acknowledged)
 //   interrupts that turn.
-import type { RealtimeChannel } from '@supabase/supabase-js';
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
   AI_RESPONSE_EVENT,
@@ -154,7 +154,8 @@ export class CloudChat implements ChatTransport {
       const socket = new WebSocket(url, [CHAT_PROTOCOL, JWT_SUBPROTOCOL_PREFIX + token]);
       this.socket = socket;
       socket.on('message', (data) => {
-        if (this.socket === socket) this.onServerMessage(String(data));
+        // Text frames arrive as one Buffer (binaryType 'nodebuffer', ws's default).
+        if (this.socket === socket) this.onServerMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
       });
       socket.on('close', (code, reason) => {
         if (this.socket === socket) this.onSocketClosed({ code, reason: reason.toString(), wasClean: code !== ABNORMAL_CLOSURE });
@@ -296,7 +297,7 @@ export class CloudChat implements ChatTransport {
     });
     channel.subscribe((status, error) => {
       if (this.channel !== channel || this.closed) return;
-      if (status === 'SUBSCRIBED') {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
         this.channelReady = true;
         this.channelAttempt = 0;
         this.connected();

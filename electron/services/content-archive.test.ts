@@ -36,7 +36,7 @@ describe('ContentArchive', () => {
     assert.equal(content.sha256, sha256Of(JSON_TRACE));
     assert.equal(content.sizeBytes, readFileSync(JSON_TRACE).length);
     assert.equal(content.archive?.encoding, 'gzip');
-    const stored = readFileSync(content.archive!.path);
+    const stored = readFileSync(content.archive.path);
     assert.equal(content.archive?.bytes, stored.length);
     assert.ok(stored.length < content.sizeBytes / 4, `compressed to ${stored.length} of ${content.sizeBytes} bytes`);
     assert.deepEqual(gunzipSync(stored), readFileSync(JSON_TRACE));
@@ -56,7 +56,7 @@ describe('ContentArchive', () => {
     if (content.status !== 'ready') return;
     assert.equal(content.sha256, sha256Of(GZIP_TRACE));
     assert.equal(content.archive?.encoding, 'as-is');
-    assert.deepEqual(readFileSync(content.archive!.path), readFileSync(GZIP_TRACE));
+    assert.deepEqual(readFileSync(content.archive.path), readFileSync(GZIP_TRACE));
   });
 
   test('a zip whose trace comes first: what the importer left unread is read for the hash', async () => {
@@ -66,7 +66,7 @@ describe('ContentArchive', () => {
     if (content.status !== 'ready') return;
     assert.equal(content.sha256, sha256Of(ZIP_TRACE));
     assert.equal(content.archive?.zip, true);
-    assert.deepEqual(readFileSync(content.archive!.path), readFileSync(ZIP_TRACE));
+    assert.deepEqual(readFileSync(content.archive.path), readFileSync(ZIP_TRACE));
   });
 
   test('hash only: no file is written', async () => {

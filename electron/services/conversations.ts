@@ -111,7 +111,7 @@ function assertContentHash(contentHash: string): void {
 async function readConversation(path: string): Promise<Conversation | null> {
   try {
     const parsed = fileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    if (parsed.success) return parsed.data.conversation as Conversation;
+    if (parsed.success) return parsed.data.conversation;
   } catch {
     // falls through
   }

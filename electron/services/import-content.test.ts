@@ -54,7 +54,7 @@ test('a file imported from disk: its sha256, and a gzip copy in the given file',
   const original = readFileSync(JSON_TRACE);
   assert.equal(content.sha256, sha256(original));
   assert.equal(content.archive?.encoding, 'gzip');
-  assert.deepEqual(gunzipSync(readFileSync(content.archive!.path)), original);
+  assert.deepEqual(gunzipSync(readFileSync(content.archive.path)), original);
 });
 
 test('streamed bytes (a browser-host drop) are hashed like the same file', async () => {

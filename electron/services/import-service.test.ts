@@ -101,7 +101,7 @@ test('a file on disk imports in the worker: progress, the thread drawn first, th
     [...new Set(progress.map((p) => p.phase))],
     ['reading', 'building', 'sending'],
   );
-  assert.equal(progress.at(-1)!.percent, 100);
+  assert.equal(progress.at(-1).percent, 100);
 });
 
 test('a failed import reports the importer message and keeps the previous trace', async () => {

@@ -200,7 +200,7 @@ export class ImportService {
         if (run.stage !== 'importing') return false;
         run.chunksInFlight++;
         const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-        this.post(run, { type: 'chunk', importId, bytes }, whole ? [bytes.buffer as ArrayBuffer] : []);
+        this.post(run, { type: 'chunk', importId, bytes }, whole ? [bytes.buffer] : []);
         while (run.chunksInFlight >= MAX_CHUNKS_IN_FLIGHT && run.stage === 'importing') {
           await new Promise<void>((resolve) => run.roomWaiters.push(resolve));
         }

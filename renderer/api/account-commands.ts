@@ -8,7 +8,7 @@ async function request<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw new Error(failureMessage(error));
+    throw new Error(failureMessage(error), { cause: error });
   }
 }
 

@@ -7,6 +7,6 @@ export async function restartToUpdate(): Promise<void> {
   try {
     useUpdateStore.getState().stateChanged(await host().restartToUpdate());
   } catch (error) {
-    throw new Error(failureMessage(error));
+    throw new Error(failureMessage(error), { cause: error });
   }
 }

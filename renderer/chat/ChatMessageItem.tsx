@@ -127,7 +127,7 @@ export function TypingDots() {
 export function CopyButton({ text, label = 'Copy', testId = 'chat-copy' }: { text: string; label?: string; testId?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = () =>
-    copyText(text).then(
+    void copyText(text).then(
       () => setState('copied'),
       () => setState('failed'),
     );

@@ -76,8 +76,9 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
     ctx.lineWidth = 2 * dpr;
     ctx.strokeRect(a + dpr, dpr, Math.max(2 * dpr, b - a - 2 * dpr), canvas.height - 2 * dpr);
   };
-  const latest = useRef({ draw, renderOverview });
-  latest.current = { draw, renderOverview };
+  // The listeners below are added once per chart; they read this render's functions and bounds through the ref.
+  const latest = useRef({ draw, renderOverview, bounds, viewport });
+  latest.current = { draw, renderOverview, bounds, viewport };
   // The overview draws the whole span once more: it comes a frame after the chart's own, which it must not delay.
   const overviewRequest = useRef(0);
   const refreshOverview = () => {
@@ -114,6 +115,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
       event.preventDefault();
       const rect = canvas.getBoundingClientRect();
       const anchor = (event.clientX - rect.left) / rect.width;
+      const { bounds, viewport } = latest.current;
       const v = viewport();
       // Zoom around the window's own position so the window stays under the pointer.
       const span = bounds.max - bounds.min || 1;

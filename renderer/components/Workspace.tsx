@@ -1,6 +1,6 @@
 // A loaded trace: toolbar, the chart for the chosen view with its overview and
 // details, the summary panel and the chat.
-import { useEffect, useMemo, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useState, type ReactNode, type RefObject } from 'react';
 import { reportTraceShown } from '../api/trace-commands.ts';
 import { ChatContainer } from '../chat/ChatContainer.tsx';
 import type { FlameLayout } from '../flame-chart/flame-layout.ts';
@@ -63,7 +63,7 @@ export function Workspace({ trace, searchRef }: { trace: LoadedTrace; searchRef:
   const views = threadViews(thread, profile.frames.length);
   const busy = ranked.find((r) => r.timeline === thread)?.busy ?? 0;
   const layouts: Record<string, FlameLayout> = {};
-  let main = null;
+  let main: ReactNode;
   if (mode === 'time-order' || mode === 'left-heavy') {
     const chartId = mode === 'time-order' ? timeOrderChartId(thread.id) : leftHeavyChartId(thread.id);
     const layout = mode === 'time-order' ? views.timeOrder() : views.leftHeavy();

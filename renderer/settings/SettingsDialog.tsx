@@ -45,7 +45,7 @@ function AccountSection() {
         <p data-testid="account-signed-in">
           Signed in as <strong>{account.email ?? account.userId}</strong>
         </p>
-        <button type="button" onClick={() => signOut().catch((error: Error) => setProblem(error.message))} data-testid="sign-out">
+        <button type="button" onClick={() => void signOut().catch((error: Error) => setProblem(error.message))} data-testid="sign-out">
           Sign out
         </button>
       </div>
@@ -99,7 +99,7 @@ function SettingsForm({ settings, onDone }: { settings: SettingsState; onDone():
   );
 
   return (
-    <form className="settings-form" onSubmit={submit} data-testid="settings-form">
+    <form className="settings-form" onSubmit={(event) => void submit(event)} data-testid="settings-form">
       <fieldset className="settings-section">
         <legend>Answers come from</legend>
         <ModeChoice value={draft.mode} onChange={(mode) => edit({ mode })} />

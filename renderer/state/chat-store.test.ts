@@ -44,8 +44,8 @@ test('a follow-up: the question shows at once, the answer streams into it, the t
   opened('a', earlier);
   store().questionSent('a', 'Why is parse slow?');
   assert.deepEqual(chat('a').inFlight, { turnId: null, phase: 'sending' });
-  assert.equal(chat('a').messages.at(-1)!.content, 'Why is parse slow?');
-  assert.equal(chat('a').messages.at(-1)!.turnId, UNNAMED_TURN);
+  assert.equal(chat('a').messages.at(-1).content, 'Why is parse slow?');
+  assert.equal(chat('a').messages.at(-1).turnId, UNNAMED_TURN);
 
   const turnId = randomUUID();
   store().questionNamed('a', turnId);

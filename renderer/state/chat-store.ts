@@ -288,9 +288,6 @@ function applyTurnEvent(chat: TraceChat, event: ChatTurnEvent): Partial<TraceCha
       return withAnswer(chat, event.turnId, (answer) => failed(answer ?? assistantMessage(event.turnId, 'interrupted'), 'interrupted', { code: 'interrupted', message: event.reason }), null);
     case 'gap':
       return { gappedTurns: chat.gappedTurns.includes(event.turnId) ? chat.gappedTurns : [...chat.gappedTurns, event.turnId] };
-    case 'tool_request':
-    case 'tool_result':
-      return {};
   }
 }
 

@@ -72,7 +72,7 @@ test('a cited page item zooms the time order chart to it and selects it in the p
   // The hand-written page load (its items within 2.4 s), placed 10 ms into the main thread of this 7 s page load.
   const navStart = profile.threads.find((t) => t.id === main)!.startTime + 10_000;
   profile.page = examplePage(navStart);
-  const span = (id: string) => {
+  const viewNow = () => {
     const view = useViewStore.getState();
     const zoom = view.viewports[timeOrderChartId(view.threadId!)];
     return { view, zoom, width: zoom.x1 - zoom.x0 };
@@ -84,7 +84,7 @@ test('a cited page item zooms the time order chart to it and selects it in the p
 
   useViewStore.getState().pageTrackToggled(false);
   assert.equal(showSummaryItem(profile, summary, 'req4', null), true);
-  let { view, zoom } = span('req4');
+  let { view, zoom } = viewNow();
   assert.equal(view.mode, 'time-order');
   assert.equal(view.threadId, main, 'no thread in view: the main thread');
   assert.equal(view.selectedPageItem, 'req4');
@@ -95,13 +95,13 @@ test('a cited page item zooms the time order chart to it and selects it in the p
 
   // An instant (a shift at 1500 ms) shows with context around it: 2% of the chart's span.
   assert.equal(showSummaryItem(profile, summary, 'shift1', main), true);
-  ({ zoom } = span('shift1'));
+  ({ zoom } = viewNow());
   assert.ok(zoom.x0 < navStart + 1_500_000 && zoom.x1 > navStart + 1_500_000);
   assert.ok(Math.abs(zoom.x1 - zoom.x0 - 0.02 * wholeSpan) < 1);
 
   // A cluster spans its shifts (1500 and 1800 ms).
   assert.equal(showSummaryItem(profile, summary, 'cluster1', main), true);
-  ({ view, zoom } = span('cluster1'));
+  ({ view, zoom } = viewNow());
   assert.equal(view.selectedPageItem, 'cluster1');
   assert.ok(zoom.x0 <= navStart + 1_500_000 && zoom.x1 >= navStart + 1_800_000);
 

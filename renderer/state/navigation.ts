@@ -120,7 +120,7 @@ export function isCitableId(profile: Profile, id: string): boolean {
   if (id.startsWith('task:') || id.startsWith('path:')) {
     const item = threadItemOf(id);
     const thread = item && profile.threads.find((t) => t.id === item.threadId);
-    return !!thread && item!.index < thread.count;
+    return !!thread && item.index < thread.count;
   }
   if (id.startsWith('thread ')) return profile.threads.some((t) => t.id === id.slice('thread '.length));
   return frameOfFunctionId(profile, id) >= 0;

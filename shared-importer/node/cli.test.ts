@@ -164,7 +164,7 @@ test('usage errors exit 2 with the usage text; --help exits 0', async () => {
 test('Ctrl-C while waiting for input cancels at once with exit 130', { timeout: 60_000 }, async (t) => {
   const fifo = join(scratch, 'slow.json');
   await new Promise<void>((resolve, reject) =>
-    execFile('mkfifo', [fifo], (error) => (error ? reject(error) : resolve())),
+    execFile('mkfifo', [fifo], (error) => (error ? reject(new Error(error.message)) : resolve())),
   );
   const child = spawn('node', [bin, 'summarize', fifo], { cwd: root });
   t.after(() => child.kill('SIGKILL'));

@@ -23,7 +23,7 @@ for (const gzip of [false, true]) {
     assert.ok(reports.slice(firstBuilding).every((r) => r.phase === 'building'), 'no reading after building');
     // Counted in the input's own bytes: the compressed ones for gzip.
     assert.equal(reports[firstBuilding].bytesRead, bytes.length);
-    assert.equal(reports.at(-1)!.events, profile.eventCount);
+    assert.equal(reports.at(-1).events, profile.eventCount);
   });
 }
 
@@ -34,7 +34,7 @@ test("progress: an import that keeps the events before bad bytes reports 'buildi
   assert.equal(profile.eventCount, 20_000);
   assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
   assert.ok(reports.some((r) => r.phase === 'reading'));
-  assert.equal(reports.at(-1)!.phase, 'building');
+  assert.equal(reports.at(-1).phase, 'building');
 });
 
 test("progress: a format read whole reports 'building' before it parses anything", async () => {
@@ -43,5 +43,5 @@ test("progress: a format read whole reports 'building' before it parses anything
   const building = reports.find((r) => r.phase === 'building');
   assert.deepEqual(building && { bytesRead: building.bytesRead, events: building.events }, { bytesRead: bytes.length, events: 0 });
   assert.ok(profile.eventCount > 0);
-  assert.equal(reports.at(-1)!.events, profile.eventCount);
+  assert.equal(reports.at(-1).events, profile.eventCount);
 });

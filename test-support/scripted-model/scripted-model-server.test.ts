@@ -43,7 +43,7 @@ test('streams the scripted text as SSE deltas, with usage, and records the reque
   assert.deepEqual(deltas, ['The hot', ' path is ', 'parse()']);
   assert.equal(finishReason, 'stop');
   assert.ok(usage && usage.completion_tokens > 0 && usage.total_tokens === usage.prompt_tokens + usage.completion_tokens);
-  const last = model.requests.at(-1)!;
+  const last = model.requests.at(-1);
   assert.equal(last.authorization, 'Bearer test-key');
   assert.equal(last.body.model, 'gpt-test');
   assert.equal(last.body.messages?.[1]?.content, 'Why is it slow?');

@@ -135,7 +135,7 @@ export class AuthService {
        values ($1, 'authenticated', 'authenticated', $2, $3, now(), $4, $5) returning *`,
       [randomUUID(), normalised, await hashPassword(password), { provider: 'email', providers: ['email'] }, userMetadata],
     );
-    return toUser(rows[0]!);
+    return toUser(rows[0]);
   }
 
   async signInWithPassword(email: string, password: string): Promise<StandinSession> {
@@ -236,7 +236,7 @@ export class AuthService {
       'update auth.users set last_sign_in_at = now() where id = $1 returning *',
       [userId],
     );
-    const user = toUser(rows[0]!);
+    const user = toUser(rows[0]);
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + this.expirySeconds;
     const accessToken = await this.keys.signUserToken(

@@ -19,17 +19,17 @@ export function readFunctionConfigs(configTomlPath: string): Map<string, Functio
     if (!line) continue;
     const table = /^\[([^\]]+)\]$/.exec(line);
     if (table) {
-      const slug = /^functions\.(?:"([^"]+)"|([A-Za-z0-9_-]+))$/.exec(table[1]!.trim());
+      const slug = /^functions\.(?:"([^"]+)"|([A-Za-z0-9_-]+))$/.exec(table[1].trim());
       current = slug ? { verifyJwt: true } : undefined;
-      if (slug) configs.set(slug[1] ?? slug[2]!, current!);
+      if (slug) configs.set(slug[1] ?? slug[2], current!);
       continue;
     }
     if (!current) continue;
     const pair = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
     if (!pair) continue;
     const [, key, value] = pair;
-    if (key === 'verify_jwt') current.verifyJwt = value!.trim() !== 'false';
-    if (key === 'entrypoint') current.entrypoint = resolve(baseDir, JSON.parse(value!.trim()) as string);
+    if (key === 'verify_jwt') current.verifyJwt = value.trim() !== 'false';
+    if (key === 'entrypoint') current.entrypoint = resolve(baseDir, JSON.parse(value.trim()) as string);
   }
   return configs;
 }

@@ -80,7 +80,7 @@ describe('functions gateway', () => {
     const channel = alice.channel(`private-chat-results-${aliceId}`, { config: { private: true } });
     const answer = new Promise<Record<string, unknown>>((resolve) => channel.on('broadcast', { event: 'answer' }, resolve));
     await new Promise<void>((resolve, reject) =>
-      channel.subscribe((status, err) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' ? reject(err) : undefined)),
+      channel.subscribe((status, err) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' ? reject(err ?? new Error(status)) : undefined)),
     );
     const res = await fetch(`${standin.functionUrl('echo')}/background`, {
       method: 'POST',

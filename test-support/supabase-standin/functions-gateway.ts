@@ -209,13 +209,13 @@ export function startFunctionProcess(options: FunctionProcessOptions): { child: 
       reject(new Error(`${options.entry} did not start listening within ${BOOT_TIMEOUT_MS} ms`));
       child.kill('SIGKILL');
     }, BOOT_TIMEOUT_MS);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith(LISTENING_MARKER)) {
         clearTimeout(timer);
         resolvePort(Number(line.slice(LISTENING_MARKER.length).trim()));
       } else options.log?.(line);
     });
-    createInterface({ input: child.stderr! }).on('line', (line) => options.log?.(line));
+    createInterface({ input: child.stderr }).on('line', (line) => options.log?.(line));
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${options.entry} exited (${signal ?? code}) before listening`));

@@ -47,9 +47,9 @@ export class JwtKeys {
   async verify(token: string): Promise<JwtClaims> {
     const header = decodeProtectedHeader(token);
     if (header.alg === 'ES256' && this.asymmetric && header.kid === this.asymmetric.kid) {
-      return (await jwtVerify(token, this.asymmetric.publicKey, { algorithms: ['ES256'] })).payload as JwtClaims;
+      return (await jwtVerify(token, this.asymmetric.publicKey, { algorithms: ['ES256'] })).payload;
     }
-    return (await jwtVerify(token, this.secretKey, { algorithms: ['HS256'] })).payload as JwtClaims;
+    return (await jwtVerify(token, this.secretKey, { algorithms: ['HS256'] })).payload;
   }
 
   /** The JWKS document: public asymmetric keys only (HS256 secrets are never published). */

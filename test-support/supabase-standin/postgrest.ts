@@ -84,12 +84,12 @@ function selectList(relation: Relation, select: string | null): string {
       const match = /^(?:([^:]+):(?!:))?([^:]+)(?:::([a-z0-9_ ]+))?$/i.exec(item);
       if (!match) fail(400, 'PGRST100', `failed to parse select parameter (${select})`);
       const [, alias, column, cast] = match;
-      let sql = checkColumn(relation, column!);
+      let sql = checkColumn(relation, column);
       if (cast) {
         if (!/^[a-z_][a-z0-9_ ]*$/i.test(cast)) fail(400, 'PGRST100', `invalid cast ${cast}`);
         sql += `::${cast}`;
       }
-      return alias || cast ? `${sql} as ${quoteIdent(alias ?? column!)}` : sql;
+      return alias || cast ? `${sql} as ${quoteIdent(alias ?? column)}` : sql;
     })
     .join(', ');
 }
@@ -155,7 +155,7 @@ function whereClause(relation: Relation, search: URLSearchParams, params: Params
     } else if (op === 'in') {
       const list = /^\((.*)\)$/.exec(value);
       if (!list) fail(400, 'PGRST100', `"failed to parse filter (${raw})" (line 1, column 4)`);
-      const items = list[1] === '' ? [] : splitTopLevel(list[1]!).map((v) => v.trim().replace(/^"(.*)"$/, '$1'));
+      const items = list[1] === '' ? [] : splitTopLevel(list[1]).map((v) => v.trim().replace(/^"(.*)"$/, '$1'));
       condition = items.length === 0 ? 'false' : `${column} in (${items.map((v) => params.add(v)).join(', ')})`;
     } else {
       fail(400, 'PGRST100', `"failed to parse filter (${raw})" (unknown operator ${op})`);
@@ -169,7 +169,7 @@ function orderClause(relation: Relation, order: string | null): string {
   if (!order) return '';
   const terms = order.split(',').map((term) => {
     const [column, ...modifiers] = term.split('.');
-    let sql = checkColumn(relation, column!);
+    let sql = checkColumn(relation, column);
     for (const m of modifiers) {
       if (m === 'asc' || m === 'desc') sql += ` ${m}`;
       else if (m === 'nullsfirst') sql += ' nulls first';
@@ -295,9 +295,9 @@ export class PostgrestService {
         const result = await asCaller(this.db, { claims }, async (tx) => {
           const page = await tx.query<{ body: string; n: number }>(statement, params.values);
           const total = countExact
-            ? (await tx.query<{ n: number }>(`select count(*)::int as n from ${target}${where}`, params.values.slice())).rows[0]!.n
+            ? (await tx.query<{ n: number }>(`select count(*)::int as n from ${target}${where}`, params.values.slice())).rows[0].n
             : undefined;
-          return { ...page.rows[0]!, total };
+          return { ...page.rows[0], total };
         });
         return this.respond(req, result.body, result.n, successStatus, true, offset ?? 0, result.total);
       }
@@ -313,7 +313,7 @@ export class PostgrestService {
           const keys = onConflict !== null ? columnNames(onConflict) : relation.primaryKey;
           if (keys.length === 0) fail(400, 'PGRST100', 'on_conflict requires a unique key');
           const conflictTarget = keys.map((k) => checkColumn(relation, k)).join(', ');
-          const updates = quoted.filter((_, i) => !keys.includes(insertColumns[i]!)).map((c) => `${c} = excluded.${c}`);
+          const updates = quoted.filter((_, i) => !keys.includes(insertColumns[i])).map((c) => `${c} = excluded.${c}`);
           conflict =
             resolution === 'ignore-duplicates' || updates.length === 0
               ? ` on conflict (${conflictTarget}) do nothing`
@@ -353,7 +353,7 @@ export class PostgrestService {
     }
     const result = await asCaller(this.db, { claims }, async (tx) => {
       const { rows } = await tx.query<{ body: string; n: number }>(statement, params.values);
-      const out = rows[0]!;
+      const out = rows[0];
       // A single-object response that does not hold exactly one row must not commit (PostgREST rolls back).
       if (wantsObject(req) && returnRepresentation && out.n !== 1) throw singleRowError(out.n);
       return out;
@@ -409,7 +409,7 @@ export class PostgrestService {
     const statement = returnsRows
       ? jsonAggregate(`${call} _pgrst_source`, '*')
       : `select to_json(${call})::text as body, 1 as n`;
-    const result = await asCaller(this.db, { claims }, async (tx) => (await tx.query<{ body: string; n: number }>(statement, params.values)).rows[0]!);
+    const result = await asCaller(this.db, { claims }, async (tx) => (await tx.query<{ body: string; n: number }>(statement, params.values)).rows[0]);
     if (fn.rettype === 'void') return { status: 204 };
     if (!returnsRows) return { status: 200, body: result.body ?? 'null' };
     return this.respond(req, result.body, result.n, 200, true, 0, undefined);

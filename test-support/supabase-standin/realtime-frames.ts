@@ -41,7 +41,7 @@ export function decodeFrame(vsn: Vsn, data: Buffer, isBinary: boolean): PhoenixM
     return { join_ref, ref, topic, event, payload };
   }
   if (data[0] !== KIND_USER_BROADCAST_PUSH) throw new Error(`unsupported binary frame kind ${data[0]}`);
-  const [joinRefLen, refLen, topicLen, eventLen, metaLen, encoding] = [data[1]!, data[2]!, data[3]!, data[4]!, data[5]!, data[6]!];
+  const [joinRefLen, refLen, topicLen, eventLen, metaLen, encoding] = [data[1], data[2], data[3], data[4], data[5], data[6]];
   let offset = 7;
   const take = (length: number) => {
     const text = data.subarray(offset, offset + length).toString('utf8');

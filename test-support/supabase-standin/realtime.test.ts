@@ -28,7 +28,7 @@ const passwords: Record<string, string> = { alice: 'alice-password', bob: 'bob-p
 /** Signed in as the app does it; setAuth() hands the session token to Realtime before joining. */
 async function signedIn(who: 'alice' | 'bob', vsn: '1.0.0' | '2.0.0' = '2.0.0'): Promise<SupabaseClient> {
   const c = client(standin.anonKey, vsn);
-  const { error } = await c.auth.signInWithPassword({ email: `${who}@example.com`, password: passwords[who]! });
+  const { error } = await c.auth.signInWithPassword({ email: `${who}@example.com`, password: passwords[who] });
   assert.equal(error, null);
   await c.realtime.setAuth();
   return c;
@@ -292,8 +292,8 @@ describe('Phoenix protocol details (raw frames)', () => {
     assert.deepEqual([kind, encoding, metaLen], [4, 1, 0]);
     const body = frame.subarray(5);
     assert.equal(body.subarray(0, topicLen).toString(), topic);
-    assert.equal(body.subarray(topicLen!, topicLen! + eventLen!).toString(), 'ping');
-    assert.deepEqual(JSON.parse(body.subarray(topicLen! + eventLen!).toString()), { n: 5 });
+    assert.equal(body.subarray(topicLen, topicLen + eventLen).toString(), 'ping');
+    assert.deepEqual(JSON.parse(body.subarray(topicLen + eventLen).toString()), { n: 5 });
     assert.equal(a.frames.filter(Buffer.isBuffer).length, 0, 'self: false means the sender gets no echo');
 
     // On Alice's private channel, with ack on, her own push is refused (no INSERT policy).

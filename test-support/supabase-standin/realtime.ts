@@ -289,7 +289,7 @@ export class RealtimeService {
       } catch {
         return sendJson(res, 422, { message: 'payload must be JSON' });
       }
-      messages = [{ topic: decodeURIComponent(single[1]!), event: decodeURIComponent(single[2]!), payload, isPrivate: url.searchParams.get('private') === 'true', binary }];
+      messages = [{ topic: decodeURIComponent(single[1]), event: decodeURIComponent(single[2]), payload, isPrivate: url.searchParams.get('private') === 'true', binary }];
     } else if (subpath === '/api/broadcast') {
       let parsed: { messages?: unknown };
       try {
@@ -332,7 +332,7 @@ export async function realtimeMayRead(db: PGlite, claims: JwtClaims, subTopic: s
       await setCallerSettings(tx, { claims, settings: { 'realtime.topic': subTopic } });
       if (!isApiRole(claims.role)) throw new Error(`refusing to run as role ${String(claims.role)}`);
       await tx.exec(`set local role ${claims.role}`);
-      visible = (await tx.query('select 1 from realtime.messages where id = $1', [rows[0]!.id])).rows.length === 1;
+      visible = (await tx.query('select 1 from realtime.messages where id = $1', [rows[0].id])).rows.length === 1;
       throw rollback;
     })
     .catch((error: unknown) => {

@@ -162,7 +162,7 @@ export class StorageService {
           [write.bucket, write.name, owner, owner, metadata, write.userMetadata, randomUUID()],
         );
         if (dryRun) throw sentinel;
-        return rows[0]!.id;
+        return rows[0].id;
       });
     } catch (error) {
       if (error === sentinel) return '';
@@ -176,7 +176,7 @@ export class StorageService {
       const signedPath = /^\/object\/sign\/([^/]+)\/(.+)$/.exec(subpath);
       if (signedPath && req.method === 'GET') {
         // The token is the authorisation: no apikey or bearer needed, as on the real service.
-        return await this.downloadSigned(req, res, url, decodeURIComponent(signedPath[1]!), decodeURIComponent(signedPath[2]!));
+        return await this.downloadSigned(req, res, url, decodeURIComponent(signedPath[1]), decodeURIComponent(signedPath[2]));
       }
       const claims = await resolveCaller(req, url, this.keys).catch((error: unknown) => {
         if (error instanceof CallerError) {
@@ -190,24 +190,24 @@ export class StorageService {
       const bucketOnly = /^\/object\/([^/]+)\/?$/.exec(subpath);
       if (signedPath && req.method === 'POST') {
         const body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
-        return sendJson(res, 200, await this.sign(claims, decodeURIComponent(signedPath[1]!), decodeURIComponent(signedPath[2]!), Number(body.expiresIn)));
+        return sendJson(res, 200, await this.sign(claims, decodeURIComponent(signedPath[1]), decodeURIComponent(signedPath[2]), Number(body.expiresIn)));
       }
       if (objectPath && (req.method === 'POST' || req.method === 'PUT')) {
         const [, bucket, name] = objectPath;
-        return await this.upload(req, res, claims, decodeURIComponent(bucket!), decodeURIComponent(name!));
+        return await this.upload(req, res, claims, decodeURIComponent(bucket), decodeURIComponent(name));
       }
       if (objectPath && (req.method === 'GET' || req.method === 'HEAD')) {
-        return await this.download(req, res, claims, decodeURIComponent(objectPath[1]!), decodeURIComponent(objectPath[2]!));
+        return await this.download(req, res, claims, decodeURIComponent(objectPath[1]), decodeURIComponent(objectPath[2]));
       }
       if (objectPath && req.method === 'DELETE') {
-        const removed = await this.remove(claims, decodeURIComponent(objectPath[1]!), [decodeURIComponent(objectPath[2]!)]);
+        const removed = await this.remove(claims, decodeURIComponent(objectPath[1]), [decodeURIComponent(objectPath[2])]);
         if (removed.length === 0) throw notFound();
         return sendJson(res, 200, { message: 'Successfully deleted' });
       }
       if (bucketOnly && req.method === 'DELETE') {
         const body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
         const prefixes = Array.isArray(body.prefixes) ? body.prefixes.map(String) : [];
-        return sendJson(res, 200, await this.remove(claims, decodeURIComponent(bucketOnly[1]!), prefixes));
+        return sendJson(res, 200, await this.remove(claims, decodeURIComponent(bucketOnly[1]), prefixes));
       }
       throw new StorageError(404, 'not_found', `Route ${req.method}:${url.pathname} not found`, 'NotFound');
     } catch (error) {

@@ -49,7 +49,7 @@ describe('auth', () => {
     const { data, error } = await c.auth.signInWithPassword({ email: 'alice@example.com', password: 'alice-password' });
     assert.equal(error, null);
     assert.equal(data.user?.id, aliceId);
-    const claims = JSON.parse(Buffer.from(data.session!.access_token.split('.')[1]!, 'base64url').toString('utf8'));
+    const claims = JSON.parse(Buffer.from(data.session.access_token.split('.')[1], 'base64url').toString('utf8'));
     assert.equal(claims.role, 'authenticated');
     assert.equal(claims.aud, 'authenticated');
     assert.equal(claims.sub, aliceId);
@@ -175,7 +175,7 @@ describe('PostgREST', () => {
     const { error, status } = await bob.from('traces').insert({ user_id: aliceId, file_name: 'planted' });
     assert.equal(status, 403);
     assert.equal(error?.code, '42501');
-    assert.match(error!.message, /row-level security/);
+    assert.match(error.message, /row-level security/);
   });
 
   test('anon is refused (401) and service_role sees everything', async () => {
@@ -242,8 +242,8 @@ describe('Storage', () => {
     assert.equal(up.data?.fullPath, `traces/${path}`);
     const down = await alice.storage.from('traces').download(path);
     assert.equal(down.error, null);
-    assert.deepEqual(Buffer.from(await down.data!.arrayBuffer()), bytes);
-    assert.equal(down.data!.type, 'application/json');
+    assert.deepEqual(Buffer.from(await down.data.arrayBuffer()), bytes);
+    assert.equal(down.data.type, 'application/json');
   });
 
   test('Blob bodies go multipart and round-trip', async () => {
@@ -286,12 +286,12 @@ describe('Storage', () => {
     const path = `${aliceId}/simple.cpuprofile`;
     const signed = await alice.storage.from('traces').createSignedUrl(path, 60);
     assert.equal(signed.error, null);
-    const plain = await fetch(signed.data!.signedUrl);
+    const plain = await fetch(signed.data.signedUrl);
     assert.equal(plain.status, 200);
     assert.deepEqual(Buffer.from(await plain.arrayBuffer()), await readFile(SMALL_PROFILE));
     const notYours = await bob.storage.from('traces').createSignedUrl(path, 60);
     assert.equal((notYours.error as { statusCode?: string } | null)?.statusCode, '404');
-    const token = new URL(signed.data!.signedUrl).searchParams.get('token')!;
+    const token = new URL(signed.data.signedUrl).searchParams.get('token')!;
     const otherPath = await fetch(`${standin.url}/storage/v1/object/sign/traces/${aliceId}/note.txt?token=${token}`);
     assert.equal(otherPath.status, 400);
     assert.equal((await otherPath.json()).error, 'InvalidSignature');
@@ -349,7 +349,7 @@ describe('Storage TUS resumable upload', () => {
     }
     const down = await alice.storage.from('traces').download(objectName);
     assert.equal(down.error, null);
-    assert.deepEqual(Buffer.from(await down.data!.arrayBuffer()), bytes);
+    assert.deepEqual(Buffer.from(await down.data.arrayBuffer()), bytes);
     const row = await standin.db.query<{ owner_id: string; size: number }>(
       `select owner_id, (metadata->>'size')::int as size from storage.objects where name = $1`,
       [objectName],

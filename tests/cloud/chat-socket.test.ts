@@ -83,7 +83,7 @@ describe('chat over the socket and the private results channel', () => {
     assert.ok(events.length < 20, `${events.length} events for 32 deltas`);
 
     assert.equal(stack.model.requests.length, requestsBefore + 1);
-    const request = stack.model.requests.at(-1)!;
+    const request = stack.model.requests.at(-1);
     assert.equal(request.authorization, 'Bearer scripted-key');
     assert.equal(request.body.model, 'scripted-model');
     assert.equal(request.body.stream, true);
@@ -138,7 +138,7 @@ describe('chat over the socket and the private results channel', () => {
       [{ type: 'user_prompt', traceId, turnId: randomUUID(), prompt: 'q', history: [], userId: randomUUID() }, /userId/],
       [{ type: 'user_prompt', traceId, turnId: randomUUID(), prompt: '', history: [] }, /empty/],
     ] as const) {
-      socket.send(frame as never);
+      socket.send(frame);
       const reply = await socket.next();
       assert.ok(reply.type === 'error' && reply.code === 'invalid_message', JSON.stringify(reply));
       assert.match(reply.message, pattern);
@@ -244,7 +244,7 @@ describe('chat over the socket and the private results channel', () => {
     const end = await turnFinished(listener, turnId, 60_000);
     assert.equal(end.type, 'model_response_end', JSON.stringify(end));
     assert.equal(turnText(listener.turn(turnId)), 'Summarised in the cloud.');
-    const system = String(stack.model.requests.at(-1)!.body.messages![0].content);
+    const system = String(stack.model.requests.at(-1).body.messages![0].content);
     assert.ok(system.includes(summary.threads[0].topFunctions[0].name), 'the cloud summary names the same top function');
 
     const [row] = (await stack.standin.db.query<{ summary: TraceSummary; summary_text: string; format: string }>(

@@ -118,7 +118,7 @@ describe('the chat bridge over the cloud path', () => {
     const types = recorder.turn(turnId).map((e) => e.type);
     assert.deepEqual(types.slice(0, 2), ['waiting_for_model', 'model_chunk_start']);
     assert.equal(recorder.text(turnId), 'The hot path is in Rhino slot lookups.');
-    const request = stack.model.requests.at(-1)!;
+    const request = stack.model.requests.at(-1);
     assert.deepEqual(request.body.messages!.slice(1).map((m) => m.content), ['What format is this?', 'Collapsed stacks.', 'Where does the time go?']);
   });
 
@@ -234,7 +234,7 @@ describe('the chat bridge over the cloud path', () => {
     assert.equal(recorder.text(turnId), 'Waited for it.');
     const request = recorder.turn(turnId).find((e) => e.type === 'tool_request');
     assert.deepEqual(request?.type === 'tool_request' && request.calls.map((c) => c.label), ['Looking at markers']);
-    const toolMessage = stack.model.requests.at(-1)!.body.messages!.find((m) => m.role === 'tool');
+    const toolMessage = stack.model.requests.at(-1).body.messages!.find((m) => m.role === 'tool');
     assert.match(String(toolMessage?.content), /\nslow result of markers\n/);
   });
 

@@ -72,12 +72,12 @@ test('cloud mode: the initial analysis streams through the whole path, a follow-
   const first = await app.request('chat:send', { traceId, prompt: null });
   assert.equal((await app.ended(first.turnId, 60_000)).type, 'model_response_end');
   assert.equal(app.streamedText(first.turnId), 'The kernel hypercall page dominates.');
-  assert.match(String(stack.model.requests.at(-1)!.body.messages![0].content), /hypercall_page/, 'the summary made on the desktop is what the model read');
+  assert.match(String(stack.model.requests.at(-1).body.messages![0].content), /hypercall_page/, 'the summary made on the desktop is what the model read');
 
   const followUp = await app.request('chat:send', { traceId, prompt: 'And then?' });
   await app.ended(followUp.turnId);
   assert.equal(app.streamedText(followUp.turnId), 'You asked "And then?" after 2 earlier messages.');
-  assert.deepEqual(stack.model.requests.at(-1)!.body.messages!.slice(1).map((m) => m.content), [
+  assert.deepEqual(stack.model.requests.at(-1).body.messages!.slice(1).map((m) => m.content), [
     INITIAL_ANALYSIS_PROMPT,
     'The kernel hypercall page dominates.',
     'And then?',
@@ -160,7 +160,7 @@ test('cloud mode: a trace\'s hostile names reach the model only inside the data 
   stack.model.enqueue(textResponse('Those are function names.'));
   const turn = await app.request('chat:send', { traceId, prompt: 'What is the hottest function?' });
   assert.equal((await app.ended(turn.turnId)).type, 'model_response_end');
-  assertNamesOnlyInDataBlock(stack.model.requests.at(-1)!.body.messages!);
+  assertNamesOnlyInDataBlock(stack.model.requests.at(-1).body.messages!);
 });
 
 test('signing out closes the cloud chat; signing in again reconnects it', async (t) => {
@@ -188,7 +188,7 @@ test('cloud mode: the model\'s tool calls run in the import worker on the open t
   assert.equal((await app.ended(turnId, 60_000)).type, 'model_response_end');
 
   const expected = await Promise.all(calls.map((call) => runTraceTool(profile, undefined, call)));
-  const read = stack.model.requests.at(-1)!.body.messages!.filter((m) => m.role === 'tool').map((m) => String(m.content).replace(/^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/, '$2'));
+  const read = stack.model.requests.at(-1).body.messages!.filter((m) => m.role === 'tool').map((m) => String(m.content).replace(/^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/, '$2'));
   assert.deepEqual(read, expected, 'what the model read is what the tools give on the same file');
   assert.equal(app.streamedText(turnId), 'Parsing is under [fn3].');
   const { messages } = await app.request('chat:open', { traceId });

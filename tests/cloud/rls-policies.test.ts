@@ -40,13 +40,13 @@ describe('public.traces', () => {
   let traceA: string;
   let traceB: string;
   before(async () => {
-    traceA = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('a.json') returning id`))).rows[0]!.id;
-    traceB = (await as(claimsOf(userB), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('b.json') returning id`))).rows[0]!.id;
+    traceA = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('a.json') returning id`))).rows[0].id;
+    traceB = (await as(claimsOf(userB), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('b.json') returning id`))).rows[0].id;
   });
 
   test('user_id defaults to the caller', async () => {
     const { rows } = await db.query<{ user_id: string }>('select user_id from public.traces where id = $1', [traceA]);
-    assert.equal(rows[0]!.user_id, userA);
+    assert.equal(rows[0].user_id, userA);
   });
 
   test('a user reads only their own rows', async () => {
@@ -62,7 +62,7 @@ describe('public.traces', () => {
     const deleted = await as(claimsOf(userA), (tx) => tx.query('delete from public.traces where id = $1', [traceB]));
     assert.equal(deleted.affectedRows, 0);
     const { rows } = await db.query<{ file_name: string }>('select file_name from public.traces where id = $1', [traceB]);
-    assert.equal(rows[0]!.file_name, 'b.json');
+    assert.equal(rows[0].file_name, 'b.json');
   });
 
   test('a user cannot insert a row for someone else, nor hand their row over', async () => {
@@ -74,12 +74,12 @@ describe('public.traces', () => {
   });
 
   test('an owner may update and delete their row; updated_at moves', async () => {
-    const id = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('tmp') returning id`))).rows[0]!.id;
-    const before = (await db.query<{ updated_at: Date }>('select updated_at from public.traces where id = $1', [id])).rows[0]!.updated_at;
+    const id = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('tmp') returning id`))).rows[0].id;
+    const before = (await db.query<{ updated_at: Date }>('select updated_at from public.traces where id = $1', [id])).rows[0].updated_at;
     await new Promise((r) => setTimeout(r, 5));
     const updated = await as(claimsOf(userA), (tx) => tx.query(`update public.traces set summary_text = 'x' where id = $1`, [id]));
     assert.equal(updated.affectedRows, 1);
-    const afterUpdate = (await db.query<{ updated_at: Date }>('select updated_at from public.traces where id = $1', [id])).rows[0]!.updated_at;
+    const afterUpdate = (await db.query<{ updated_at: Date }>('select updated_at from public.traces where id = $1', [id])).rows[0].updated_at;
     assert.ok(afterUpdate > before, 'trigger sets updated_at');
     const deleted = await as(claimsOf(userA), (tx) => tx.query('delete from public.traces where id = $1', [id]));
     assert.equal(deleted.affectedRows, 1);
@@ -197,7 +197,7 @@ describe('realtime.messages (private channel authorisation)', () => {
 
 describe('AI turn claims: each turn id once, at most max_per_minute per user', () => {
   const claim = (uid: string, turnId: string = randomUUID(), max = 100) =>
-    as(claimsOf(uid), (tx) => tx.query<{ outcome: string }>('select public.claim_ai_turn($1, $2) as outcome', [turnId, max])).then((r) => r.rows[0]!.outcome);
+    as(claimsOf(uid), (tx) => tx.query<{ outcome: string }>('select public.claim_ai_turn($1, $2) as outcome', [turnId, max])).then((r) => r.rows[0].outcome);
 
   test('claim_ai_turn allows max_per_minute turns per user, then refuses', async () => {
     assert.equal(await claim(userA, randomUUID(), 2), 'claimed');
@@ -245,7 +245,7 @@ describe('AI turn claims: each turn id once, at most max_per_minute per user', (
 
   test('service_role claims for a given user', async () => {
     const { rows } = await as(service, (tx) => tx.query<{ outcome: string }>('select public.claim_ai_turn_for_user($1, $2, 100) as outcome', [userB, randomUUID()]));
-    assert.equal(rows[0]!.outcome, 'claimed');
+    assert.equal(rows[0].outcome, 'claimed');
     assert.equal(await errorCode(as(service, (tx) => tx.query('select public.claim_ai_turn($1, 100)', [randomUUID()]))), '28000', 'service role has no auth.uid()');
   });
 });

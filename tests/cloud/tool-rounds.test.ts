@@ -78,7 +78,7 @@ const answerFor = (request: ToolRequest) => request.calls.map((call) => ({ callI
 async function socketError(c: Client): Promise<Extract<ServerMessage, { type: 'error' }>> {
   const message = await c.socket.next();
   assert.equal(message.type, 'error', JSON.stringify(message));
-  return message as Extract<ServerMessage, { type: 'error' }>;
+  return message;
 }
 
 const requestsOf = (prompt: string) => stack.model.requests.filter((r) => r.body.messages?.some((m) => m.role === 'user' && m.content === prompt));

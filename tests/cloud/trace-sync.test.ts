@@ -129,7 +129,7 @@ describe('sync to Storage', () => {
     const objectName = `${session.id}/${sha256}.json.gz`;
     const { data, error } = await session.supabase.storage.from('traces').download(objectName);
     assert.equal(error, null);
-    const stored = Buffer.from(await data!.arrayBuffer());
+    const stored = Buffer.from(await data.arrayBuffer());
     assert.deepEqual(gunzipSync(stored), readFileSync(JSON_TRACE));
     assert.deepEqual(synced, { traceId, status: 'synced', bytesSent: stored.length, totalBytes: stored.length });
     assert.deepEqual((await app.services.handlers['trace:get-state'](undefined)).sync, synced, 'a window opened now learns it from the host state');
@@ -181,7 +181,7 @@ describe('sync to Storage', () => {
     const heads = uploadRequestsFrom(seen).filter((r) => r.method === 'HEAD');
     assert.equal(patches.length, 2, JSON.stringify(uploadRequestsFrom(seen)));
     assert.deepEqual([patches[0].offset, patches[0].forwarded, patches[0].status], [0, HALF, null], 'the first PATCH was cut');
-    const storedBeforeResume = heads.at(-1)!.offset!;
+    const storedBeforeResume = heads.at(-1).offset!;
     assert.ok(storedBeforeResume > GZIP_SIZE * 0.4, `the server kept ${storedBeforeResume} of ${GZIP_SIZE} bytes`);
     assert.equal(patches[1].offset, storedBeforeResume, 'the resumed PATCH starts where the server is');
     assert.equal(patches[1].forwarded, GZIP_SIZE - storedBeforeResume, 'and sends only the rest');
@@ -245,7 +245,7 @@ describe('sync to Storage', () => {
   });
 
   test('cancel stops the upload; retry resumes it without resending what the server has', async (t) => {
-    const { session, app } = await signedInApp(t);
+    const { app } = await signedInApp(t);
     const seen = proxy.requests.length;
     proxy.takeForwarded();
     proxy.setMode({ kind: 'hold', afterBytes: HALF });
@@ -284,7 +284,7 @@ describe('sync to Storage', () => {
     await app.signIn(session);
     await app.event('sync:progress', (s) => s.traceId === traceId && s.status === 'synced' && app.events.findIndex((e) => e.payload === s) > failedAt);
     const patches = uploadRequestsFrom(seen).filter((r) => r.method === 'PATCH');
-    assert.ok(patches.at(-1)!.offset! > 0, 'the upload resumed');
+    assert.ok(patches.at(-1).offset! > 0, 'the upload resumed');
   });
 
   test('a trace opened signed out syncs once the user signs in (the chat asks for a sign-in with the trace open)', async (t) => {

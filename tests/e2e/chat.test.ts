@@ -332,7 +332,7 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     await page.waitForSelector('[data-testid="sandwich-view"]');
     assert.equal(await page.textContent('[data-testid="details-name"]'), 'processRegion');
     await page.click(`[data-testid="chat-citation"][data-item-id="${task.id}"]`);
-    await page.waitForFunction((name) => document.querySelector('[data-testid="details-name"]')?.textContent === name, task.frames.at(-1)!);
+    await page.waitForFunction((name) => document.querySelector('[data-testid="details-name"]')?.textContent === name, task.frames.at(-1));
   });
 
   test('Escape closes the chat and gives the keyboard back to its button; reopened, the conversation is there as it was', async () => {
@@ -473,12 +473,12 @@ async function assertFollowUpUsesHistory(page: Page, model: ScriptedModelServer)
   const question = page.locator('[data-testid="chat-message"][data-role="user"]').last();
   assert.equal(await question.locator('.chat-question').textContent(), 'Which function should I fix first?\nKeep it short.');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]').length === 2);
-  const request = model.requests.at(-1)!;
+  const request = model.requests.at(-1);
   assert.ok(JSON.stringify(request.body.messages).includes('## What stands out'), 'the history carried the initial analysis');
   // The chat bench's probe timed this turn, from Enter to its first character on screen.
   const turns = await timed();
   assert.equal(turns.length, timedBefore + 1);
-  assert.ok(turns.at(-1)!.firstCharacterPaintedAt > turns.at(-1)!.sentAt);
+  assert.ok(turns.at(-1).firstCharacterPaintedAt > turns.at(-1).sentAt);
   assert.equal(
     await page.locator('[data-testid="chat-answer"]').last().textContent(),
     'You asked: Which function should I fix first? / Keep it short.. Before that I said 1 thing(s), starting "## What stands out".',

@@ -395,7 +395,7 @@ describe('renderer in Chromium against the browser host', () => {
         ctx.drawImage(canvas, 0, 0);
         return Array.from(ctx.getImageData(canvas.width - 2, canvas.height - 2, 1, 1).data);
       });
-      assert.ok(pixel[0] + pixel[1] + pixel[2] < 150, `dark canvas (${pixel})`);
+      assert.ok(pixel[0] + pixel[1] + pixel[2] < 150, `dark canvas (${pixel.join(', ')})`);
       const sizes = await dark.page.$eval('[data-testid="flame-chart-canvas"]', (c) => [(c as HTMLCanvasElement).width, c.clientWidth]);
       assert.equal(sizes[0], sizes[1] * 2, 'backing store at device pixels');
       await screenshot(dark.page, 'dark-theme');
@@ -465,7 +465,7 @@ describe('the chart first, its summary after', () => {
         const heldChannel = typeof message === 'string' && message.match(/^\{"type":"event","channel":"(trace:profile|trace:summary)"/)?.[1];
         if (heldChannel) {
           // The profile's bytes went ahead as an attachment; the page keeps them until this message names them.
-          held.push({ channel: heldChannel as 'trace:profile' | 'trace:summary', traceId: JSON.parse(message as string).payload.traceId, release: () => ws.send(message) });
+          held.push({ channel: heldChannel as 'trace:profile' | 'trace:summary', traceId: JSON.parse(message).payload.traceId, release: () => ws.send(message) });
           return;
         }
         if (typeof message === 'string' && message.includes('"channel":"trace:loaded"')) {

@@ -275,7 +275,7 @@ describe('an answer that used trace tools', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]').length === 2);
     const questions = await page.locator('[data-testid="chat-message"][data-role="user"] .chat-question').allTextContents();
     assert.equal(questions.at(-1), FOLLOW_UPS[0]);
-    const sent = model.requests.at(-1)!.body.messages!.at(-1)!;
+    const sent = model.requests.at(-1).body.messages!.at(-1);
     assert.equal(sent.role, 'user');
     assert.ok(String(sent.content).includes(FOLLOW_UPS[0]), 'the model was asked the chip\'s question');
     assert.deepEqual(await chips.allTextContents(), ['What does it call?'], 'only the last answer has chips');
@@ -286,7 +286,7 @@ describe('an answer that used trace tools', () => {
     const live = answerItem(page).last();
     await live.locator('[data-testid="chat-inspect"]').click();
     const summaryShown = await page.locator('[data-part="summary"]').textContent();
-    const system = String(model.requests.at(-1)!.body.messages![0].content);
+    const system = String(model.requests.at(-1).body.messages![0].content);
     const inBlock = /<trace-data (\S+)>\nfile: .*\n([\s\S]*)\n<\/trace-data \1>/.exec(system);
     assert.ok(inBlock, 'the system message holds the summary block');
     assert.equal(summaryShown, inBlock[2]);
@@ -359,7 +359,7 @@ async function assertLiveSteps(window: RoutedWindow, model: ScriptedModelServer,
   await page.press('[data-testid="chat-input"]', 'Enter');
   const deadline = Date.now() + 10_000;
   while (window.turnIds.length === asked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const turnId = window.turnIds.at(-1)!;
+  const turnId = window.turnIds.at(-1);
   assert.ok(window.turnIds.length > asked, 'the host accepted the turn');
   const calls = [
     { callId: 'live_1', name: 'long_tasks', arguments: '{"threadId":"worker"}', label: 'Listing the long tasks of the worker' },

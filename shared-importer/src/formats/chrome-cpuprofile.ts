@@ -10,7 +10,7 @@
 import { TraceImportError, throwIfAborted } from '../errors.ts';
 import { isObject, readJsonDocument } from '../input/json-document.ts';
 import { FrameTable } from '../model/frame-table.ts';
-import { profileSpan, type Profile } from '../model/profile.ts';
+import { profileSpan } from '../model/profile.ts';
 import { TimelineBuilder, framesOpenedAfter } from '../model/thread-timeline.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 

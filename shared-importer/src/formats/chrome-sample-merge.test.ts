@@ -465,7 +465,7 @@ describe('CPU samples inside their thread: real recordings against their raw sam
         const task = Number(/:(\d+)$/.exec(longest.id)![1]);
         const js = rawJsTimeWithin(raw, timeline.start[task], timeline.end[task]);
         if (js <= 0.5 * (timeline.end[task] - timeline.start[task])) continue;
-        const leaf = Number(longest.stackIds.at(-1)!.slice(2));
+        const leaf = Number(longest.stackIds.at(-1).slice(2));
         assert.equal(profile.frames.categories[leaf], undefined, `${key}: the longest task ends in ${longest.stack.join(' > ')}`);
         assert.ok(!PSEUDO_FUNCTIONS.has(profile.frames.names[leaf]));
         dominantStacksChecked++;

@@ -168,7 +168,7 @@ function legacySampleTimelines(
       const f: unknown = stackFrames[at];
       if (!isObject(f)) break;
       path.push(frames.intern({ name: typeof f.name === 'string' ? f.name : '(anonymous)', category: typeof f.category === 'string' ? f.category : undefined }));
-      at = f.parent === undefined || f.parent === null ? undefined : String(f.parent);
+      at = typeof f.parent === 'string' || typeof f.parent === 'number' ? String(f.parent) : undefined;
     }
     path.reverse();
     stackCache.set(sf, path);
@@ -179,7 +179,8 @@ function legacySampleTimelines(
   for (const sample of samplesValue) {
     if (!isObject(sample)) continue;
     const ts = Number(sample.ts);
-    if (!(ts >= 0) || sample.sf === undefined) {
+    const sf = sample.sf;
+    if (!(ts >= 0) || (typeof sf !== 'string' && typeof sf !== 'number')) {
       skipped++;
       continue;
     }
@@ -188,7 +189,7 @@ function legacySampleTimelines(
     const key = threadKey(pid, tid);
     let entry = byThread.get(key);
     if (!entry) byThread.set(key, (entry = { pid, tid, samples: [] }));
-    entry.samples.push({ ts, sf: String(sample.sf) });
+    entry.samples.push({ ts, sf: String(sf) });
   }
   if (skipped > 0) warnings.push(`${skipped} legacy samples had no timestamp or stack and were skipped.`);
   const out: ThreadTimeline[] = [];

@@ -124,7 +124,7 @@ export class TraceEventCollector {
    * events of different threads interleave, and two Map lookups per event
    * (pid, then tid) cost more than this check.
    */
-  private readonly recentThreads: (CollectedThread | undefined)[] = new Array(RECENT_THREAD_SLOTS).fill(undefined);
+  private readonly recentThreads: (CollectedThread | undefined)[] = new Array<CollectedThread | undefined>(RECENT_THREAD_SLOTS).fill(undefined);
   private lastPid = NaN;
   private lastTid = NaN;
   private lastThread: CollectedThread | undefined;
@@ -292,7 +292,7 @@ export class TraceEventCollector {
     if (thread === undefined || thread.pid !== pid || thread.tid !== tid) {
       // Find the thread by number, not by a key string built per event.
       let byTid = this.threadsByPid.get(pid);
-      if (!byTid) this.threadsByPid.set(pid, (byTid = new Map()));
+      if (!byTid) this.threadsByPid.set(pid, (byTid = new Map<number, CollectedThread>()));
       thread = byTid.get(tid);
       if (!thread) {
         thread = { pid, tid, events: new ThreadEventStore(), markers: [] };
@@ -500,7 +500,7 @@ export class TraceEventCollector {
     // traceEvents; with system tracing on, "systemTraceEvents" holds ftrace text (other shapes, such
     // as Fuchsia's event objects, are not read).
     try {
-      const value = JSON.parse(new TextDecoder().decode(bytes));
+      const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
       if (key === 'samples') this.topLevelSamples = value;
       else if (key === 'stackFrames') this.topLevelStackFrames = value;
       else if (typeof value === 'string') this.systemTrace = value;

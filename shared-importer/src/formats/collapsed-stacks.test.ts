@@ -88,7 +88,7 @@ test('collapsed stacks: recursion keeps each level as its own call', async () =>
   const a = profile.frames.names.indexOf('a');
   const aDepths = new Set<number>();
   for (let i = 0; i < thread.count; i++) if (thread.frame[i] === a) aDepths.add(thread.depth[i]);
-  assert.ok(aDepths.has(0) && aDepths.has(2) && aDepths.has(4), `a appears at depths ${[...aDepths]}`);
+  assert.ok(aDepths.has(0) && aDepths.has(2) && aDepths.has(4), `a appears at depths ${[...aDepths].join(", ")}`);
 });
 
 test('collapsed stacks: a file of only junk is rejected, prose and binary are not taken for stacks', async () => {

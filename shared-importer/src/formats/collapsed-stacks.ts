@@ -5,7 +5,7 @@
 import { TraceImportError } from '../errors.ts';
 import { detachedString, textLineBatches } from '../input/text-lines.ts';
 import { FrameTable } from '../model/frame-table.ts';
-import { profileSpan, type Profile } from '../model/profile.ts';
+import { profileSpan } from '../model/profile.ts';
 import { TimelineBuilder } from '../model/thread-timeline.ts';
 import type { FormatImporter, SniffedHead } from './format-importer.ts';
 import { isSpace } from './frame-name-parsing.ts';

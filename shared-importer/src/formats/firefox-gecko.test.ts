@@ -53,7 +53,7 @@ function expectedFolded(thread: GeckoThread, intervalMs: number): Map<string, nu
   const rows = samples.data;
   for (let i = 0; i < rows.length; i++) {
     const names: string[] = [];
-    for (let s = rows[i][samples.schema.stack] as number | null; s !== null; s = stackTable.data[s][stackTable.schema.prefix] as number | null) {
+    for (let s = rows[i][samples.schema.stack] as number | null; s !== null; s = stackTable.data[s][stackTable.schema.prefix]) {
       names.push(nameOf(stackTable.data[s][stackTable.schema.frame] as number));
     }
     const t = rows[i][samples.schema.time] as number;

@@ -53,7 +53,7 @@ function openTable(raw: unknown): Table | undefined {
         if (typeof index !== 'number') return undefined;
         return (row) => {
           const r: unknown = data[row];
-          return Array.isArray(r) ? r[index] : undefined;
+          return Array.isArray(r) ? (r as unknown[])[index] : undefined;
         };
       },
     };
@@ -70,7 +70,7 @@ function openTable(raw: unknown): Table | undefined {
     length,
     column(name) {
       const column = raw[name];
-      return Array.isArray(column) ? (row) => column[row] : undefined;
+      return Array.isArray(column) ? (row) => (column as unknown[])[row] : undefined;
     },
   };
 }
@@ -242,7 +242,7 @@ function importThread(
       lastMs = ms;
     }
   }
-  let markerCount = 0;
+  let markerCount: number;
   if (markers) {
     for (const marker of markers) builder.addMarker(marker);
     markerCount = markers.length;

@@ -80,7 +80,7 @@ function importSpeedscopeDocument(document: unknown, context: FormatImportContex
   };
 
   // One profile has one unit; profiles whose unit measures something else are left out.
-  const firstUsable = rawProfiles.find((p) => isObject(p) && (p.type === 'evented' || p.type === 'sampled'));
+  const firstUsable = (rawProfiles as unknown[]).filter(isObject).find((p) => p.type === 'evented' || p.type === 'sampled');
   const unit = weightUnitOf(firstUsable?.unit);
   const threads: ThreadTimeline[] = [];
   let eventCount = 0;

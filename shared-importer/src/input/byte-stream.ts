@@ -6,7 +6,7 @@ import { formatBytes } from '../format-bytes.ts';
  * format detection) without losing them.
  */
 export class ByteStream implements AsyncIterable<Uint8Array> {
-  private readonly iterator: AsyncIterator<Uint8Array>;
+  private readonly iterator: AsyncIterator<Uint8Array, unknown>;
   private readonly buffered: Uint8Array[] = [];
   private bufferedBytes = 0;
   private ended = false;

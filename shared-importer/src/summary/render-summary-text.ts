@@ -7,7 +7,7 @@ import { formatBytes } from '../format-bytes.ts';
 import { AGGREGATED_FORMATS, clipName } from './summarize-profile.ts';
 import { renderPage } from './render-page-text.ts';
 import { decimal, number, quote } from './summary-text-format.ts';
-import type { FunctionSummary, HotPath, LongTask, ThreadSummary, TraceSummary } from './summary-types.ts';
+import type { LongTask, ThreadSummary, TraceSummary } from './summary-types.ts';
 import { loadTokenizer } from './token-count.ts';
 
 export const DEFAULT_TOKEN_BUDGET = 6000;

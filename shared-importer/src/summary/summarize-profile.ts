@@ -436,7 +436,7 @@ function topIndices(values: ArrayLike<number>, k: number, accept: (index: number
 /** A frame's source file and line, when the trace has them (JS functions do). */
 function sourceOf(frames: FrameTable, f: number): { file?: string; line?: number } {
   return {
-    ...(frames.files[f] !== undefined ? { file: clipName(frames.files[f]!) } : {}),
+    ...(frames.files[f] !== undefined ? { file: clipName(frames.files[f]) } : {}),
     ...(frames.lines[f] !== undefined ? { line: frames.lines[f] } : {}),
   };
 }

@@ -40,6 +40,8 @@ export class TimelineViews {
 
   /** The three as summarizeProfile reads them, each computed when first read. */
   forSummary(frameCount: number): ThreadViews {
+    // The getters below are `this` of the returned object; they read the views through this name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const views = this;
     return {
       get parent() {

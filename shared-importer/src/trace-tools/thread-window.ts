@@ -35,7 +35,7 @@ const windowsByThread = new WeakMap<ThreadTimeline, Map<string, WindowViews>>();
 
 function windowViews(t: ThreadTimeline, window: TimeWindow): WindowViews {
   let kept = windowsByThread.get(t);
-  if (!kept) windowsByThread.set(t, (kept = new Map()));
+  if (!kept) windowsByThread.set(t, (kept = new Map<string, WindowViews>()));
   const key = `${window.start}:${window.end}`;
   let views = kept.get(key);
   if (views) kept.delete(key);
