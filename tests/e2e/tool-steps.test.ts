@@ -309,7 +309,7 @@ describe('an answer that used trace tools', () => {
     const live = answerItem(page).nth(answersBefore);
     await live.locator('[data-testid="tool-steps"][data-state="collapsed"]').waitFor({ timeout: 30_000 });
     assert.equal(await live.locator('[data-testid="tool-steps-summary"]').textContent(), 'Used 1 trace tool');
-    assert.ok(toolMessage(model.requests.at(-1)!).includes(expected), 'the model read what the tool gives on this profile, whole, inside its data block');
+    assert.ok(toolMessage(model.requests.at(-1)).includes(expected), 'the model read what the tool gives on this profile, whole, inside its data block');
 
     const cited = /\[(task:[^\]]+)\]/.exec(expected)![1];
     const interval = Number(cited.slice(cited.lastIndexOf(':') + 1));
