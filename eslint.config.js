@@ -8,7 +8,13 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Modules that run in a page (renderer, and what the preload and browser bridge share with it). */
-const PAGE_CODE = ['renderer/**', 'electron/ipc-contract.ts', 'preload/api-from-transport.ts', 'preload/browser-bridge.ts', 'electron/browser-host/ws-protocol.ts'];
+const PAGE_CODE = [
+  'renderer/**',
+  'electron/ipc-contract.ts',
+  'preload/api-from-transport.ts',
+  'preload/browser-bridge.ts',
+  'electron/browser-host/ws-protocol.ts',
+];
 /** The only modules that may import Electron values: the thin adapters. Everything else is plain Node, testable here. */
 const ELECTRON_ADAPTERS = ['electron/main.ts', 'preload/index.ts', 'preload/ipc-renderer.ts'];
 const TESTS = ['**/*.test.ts', '**/*.test.tsx', 'tests/**', 'test-support/**', 'bench/**', 'eval/**', 'scripts/**'];
@@ -22,7 +28,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', '.ci/*.mjs', 'bin/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', '.ci/*.mjs', 'bin/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
@@ -85,18 +94,30 @@ export default tseslint.config(
   {
     files: ['electron/main.ts', 'preload/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcRenderer'], message: 'Use preload/ipc-renderer.ts: it never exposes ipcRenderer itself.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', importNames: ['ipcRenderer'], message: 'Use preload/ipc-renderer.ts: it never exposes ipcRenderer itself.' }] },
+      ],
       // Every handler goes through IpcMainRouter, which checks the sender and the payload's schema.
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='ipcMain'][property.name=/^(handle|handleOnce|on|once)$/]", message: 'Register IPC handlers through IpcMainRouter (sender check + schema).' },
+        {
+          selector: "MemberExpression[object.name='ipcMain'][property.name=/^(handle|handleOnce|on|once)$/]",
+          message: 'Register IPC handlers through IpcMainRouter (sender check + schema).',
+        },
       ],
     },
   },
   {
     files: ['preload/**'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='exposeInMainWorld'] Identifier[name='ipcRenderer']", message: 'Never expose ipcRenderer to the page.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='exposeInMainWorld'] Identifier[name='ipcRenderer']",
+          message: 'Never expose ipcRenderer to the page.',
+        },
+      ],
     },
   },
   {
@@ -108,6 +129,14 @@ export default tseslint.config(
     // The importer's core is pure TypeScript: hosts pass bytes and decompressors in.
     files: ['shared-importer/src/**'],
     ignores: TESTS,
-    rules: { 'no-restricted-imports': ['error', { paths: [{ ...noElectron, allowTypeImports: false }], patterns: [noNode, { group: ['npm:*', 'jsr:*'], message: 'No Deno specifiers in the importer core.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ ...noElectron, allowTypeImports: false }],
+          patterns: [noNode, { group: ['npm:*', 'jsr:*'], message: 'No Deno specifiers in the importer core.' }],
+        },
+      ],
+    },
   },
 );

@@ -194,7 +194,15 @@ async function main(): Promise<void> {
         overModelP50Ms: round(headline.p50Ms - baseline.p50Ms),
       };
     };
-    const report = { measured, renderer: RENDERER, turnsPerMode: TURNS, baselineDirectModelFirstDelta: baseline, cloud: summarise(byMode.cloud), local: summarise(byMode.local), targetOverModelP50Ms: TARGET_OVER_MODEL_MS };
+    const report = {
+      measured,
+      renderer: RENDERER,
+      turnsPerMode: TURNS,
+      baselineDirectModelFirstDelta: baseline,
+      cloud: summarise(byMode.cloud),
+      local: summarise(byMode.local),
+      targetOverModelP50Ms: TARGET_OVER_MODEL_MS,
+    };
 
     console.log(`\nChat latency (ms): ${measured}; instant scripted model; renderer ${RENDERER}`);
     const row = (name: string, values: number[]) => {
@@ -205,10 +213,22 @@ async function main(): Promise<void> {
       ['path', 'n', 'p50', 'p95', 'p50 over model'],
       [
         ['model alone (baseline)', String(baseline.n), String(baseline.p50Ms), String(baseline.p95Ms), '0'],
-        row('cloud', byMode.cloud.map((t) => t.toPaintMs ?? t.toEventMs)),
-        row('cloud, to the event in the page', byMode.cloud.map((t) => t.toEventMs)),
-        row('local', byMode.local.map((t) => t.toPaintMs ?? t.toEventMs)),
-        row('local, to the event in the page', byMode.local.map((t) => t.toEventMs)),
+        row(
+          'cloud',
+          byMode.cloud.map((t) => t.toPaintMs ?? t.toEventMs),
+        ),
+        row(
+          'cloud, to the event in the page',
+          byMode.cloud.map((t) => t.toEventMs),
+        ),
+        row(
+          'local',
+          byMode.local.map((t) => t.toPaintMs ?? t.toEventMs),
+        ),
+        row(
+          'local, to the event in the page',
+          byMode.local.map((t) => t.toEventMs),
+        ),
       ],
     );
     console.log(`target: p50 <= ${TARGET_OVER_MODEL_MS} ms over the model's own latency`);

@@ -107,10 +107,13 @@ async function main(): Promise<void> {
     `${round(median(runs.map((r) => r.peakRssBytes)) / MiB)} MiB`,
     ...ratios,
   ];
-  printTable(['process', 'best wall', 'median wall', 'median CPU', 'peak RSS (median)', 'wall vs JSON.parse', 'CPU vs JSON.parse'], [
-    row('CLI, one-event trace, first start (builds the bundle)', [firstStart]),
-    ...contenders.map((c) => row(c.name, c.runs, c === big ? [`${round(timeRatio, 2)}x`, `${round(cpuRatio, 2)}x`] : undefined)),
-  ]);
+  printTable(
+    ['process', 'best wall', 'median wall', 'median CPU', 'peak RSS (median)', 'wall vs JSON.parse', 'CPU vs JSON.parse'],
+    [
+      row('CLI, one-event trace, first start (builds the bundle)', [firstStart]),
+      ...contenders.map((c) => row(c.name, c.runs, c === big ? [`${round(timeRatio, 2)}x`, `${round(cpuRatio, 2)}x`] : undefined)),
+    ],
+  );
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   console.log(`\none-event trace: best ${round(smallBest)} ms, target <= ${ONE_EVENT_TARGET_MS} ms: ${verdict(targets.oneEvent)}`);
   console.log(

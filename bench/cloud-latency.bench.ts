@@ -38,7 +38,12 @@ const MB = 1024 * 1024;
 const TURNS_PER_SIZE = Number(process.env.BENCH_CLOUD_TURNS ?? 15);
 const CONCURRENT_USERS = Number(process.env.BENCH_CLOUD_USERS ?? 50);
 
-const stats = (values: number[]) => ({ n: values.length, p50Ms: round(percentile(values, 50)), p95Ms: round(percentile(values, 95)), maxMs: round(Math.max(...values)) });
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50Ms: round(percentile(values, 50)),
+  p95Ms: round(percentile(values, 95)),
+  maxMs: round(Math.max(...values)),
+});
 
 /** Streams `bytes` of real trace text (the sample repeated) into the user's folder of the traces bucket. */
 async function uploadObject(stack: CloudStack, user: SignedInUser, bytes: number): Promise<string> {
@@ -76,7 +81,12 @@ interface TurnTiming {
 }
 
 /** One turn: time from sending the prompt to the ack, the first chunk and the end, all on this process's clock. */
-async function timedTurn(socket: ChatSocket, listener: ResultsListener, traceId: string, prompt: string): Promise<TurnTiming & { text: string; turnId: string }> {
+async function timedTurn(
+  socket: ChatSocket,
+  listener: ResultsListener,
+  traceId: string,
+  prompt: string,
+): Promise<TurnTiming & { text: string; turnId: string }> {
   const turnId = randomUUID();
   const sentAt = performance.now();
   socket.send({ type: 'user_prompt', traceId, turnId, prompt, history: [] });
@@ -142,15 +152,20 @@ async function main(): Promise<void> {
     // --- 50 concurrent users -----------------------------------------------------------------
     // Set up a few users at a time (sign-up hashes passwords; all at once only measures the stand-in's CPU).
     const setUpUser = async (i: number) => {
-        const user = await signUpUser(stack.standin, `bench-user-${i}@example.com`);
-        // Each user's trace has its own summary text (the function caches token counts per text).
-        const traceId = await insertTrace(user, { file_name: `user-${i}.txt`, size_bytes: MB, ...stored, summary_text: `${stored.summary_text}\nuploaded by bench user ${i}` });
-        const results = await listenForResults(user);
-        const chat = openChatSocket(socketUrl, user.accessToken);
-        const hello = await chat.next(60_000);
-        if (hello.type !== 'connection_ack') throw new Error(`user ${i}: no ack`);
-        await startAnalysis(chat, traceId);
-        return { user, traceId, results, chat, i };
+      const user = await signUpUser(stack.standin, `bench-user-${i}@example.com`);
+      // Each user's trace has its own summary text (the function caches token counts per text).
+      const traceId = await insertTrace(user, {
+        file_name: `user-${i}.txt`,
+        size_bytes: MB,
+        ...stored,
+        summary_text: `${stored.summary_text}\nuploaded by bench user ${i}`,
+      });
+      const results = await listenForResults(user);
+      const chat = openChatSocket(socketUrl, user.accessToken);
+      const hello = await chat.next(60_000);
+      if (hello.type !== 'connection_ack') throw new Error(`user ${i}: no ack`);
+      await startAnalysis(chat, traceId);
+      return { user, traceId, results, chat, i };
     };
     const users: Array<Awaited<ReturnType<typeof setUpUser>>> = [];
     for (let i = 0; i < CONCURRENT_USERS; i += 5) {
@@ -165,10 +180,12 @@ async function main(): Promise<void> {
       if (own.text !== `Answer to: user ${u.i} (${u.user.userId}) asks`) isolationViolations++;
       if (u.results.events.some((e) => e.turnId !== own.turnId)) isolationViolations++;
     }
-    await Promise.all(users.map(async (u) => {
-      await u.chat.close();
-      await u.user.client.removeAllChannels();
-    }));
+    await Promise.all(
+      users.map(async (u) => {
+        await u.chat.close();
+        await u.user.client.removeAllChannels();
+      }),
+    );
 
     const baselineStats = stats(baseline);
     const sizeStats = Object.fromEntries(
@@ -188,7 +205,8 @@ async function main(): Promise<void> {
     const large = sizeStats['300MB'].firstChunk.p50Ms;
     const concurrentStats = stats(concurrent.map((x) => x.firstChunkMs));
     const result = {
-      description: 'user_prompt sent -> first model_chunk_append received on the private Realtime channel; instant scripted model; stand-in + real Deno functions on loopback',
+      description:
+        'user_prompt sent -> first model_chunk_append received on the private Realtime channel; instant scripted model; stand-in + real Deno functions on loopback',
       baselineDirectModelFirstDelta: baselineStats,
       traceSize: sizeStats,
       addedLatencyP50Ms: { '1MB': round(small - baselineStats.p50Ms), '300MB': round(large - baselineStats.p50Ms) },
@@ -213,7 +231,9 @@ async function main(): Promise<void> {
     });
     console.log(`300 MB / 1 MB p50 ratio: ${result.ratio300MbTo1MbP50} (target ~1: the stored summary does not grow with the trace)`);
     console.log(`added p50 latency over the bare model: 1 MB ${result.addedLatencyP50Ms['1MB']} ms, 300 MB ${result.addedLatencyP50Ms['300MB']} ms`);
-    console.log(`${CONCURRENT_USERS} users: socket ack p50 ${result.concurrentUsers.ack.p50Ms} ms, ack -> first chunk p50 ${result.concurrentUsers.ackToFirstChunk.p50Ms} ms`);
+    console.log(
+      `${CONCURRENT_USERS} users: socket ack p50 ${result.concurrentUsers.ack.p50Ms} ms, ack -> first chunk p50 ${result.concurrentUsers.ackToFirstChunk.p50Ms} ms`,
+    );
     console.log(`isolation violations among ${CONCURRENT_USERS} concurrent users: ${isolationViolations}`);
     mkdirSync(join(ROOT, 'bench-output'), { recursive: true });
     writeFileSync(join(ROOT, 'bench-output', 'cloud-latency.json'), JSON.stringify(result, null, 2) + '\n');

@@ -244,7 +244,8 @@ async function roundTen(conversation: Conversation, traceId: string, result: str
   const { stack, user, listener } = conversation;
   const lastStep = MAX_TOOL_STEPS - 1;
   const asked = stack.model.requests.length; // requests before this turn
-  for (let step = 1; step <= lastStep; step++) stack.model.enqueue({ kind: 'tool_calls', calls: [{ name: 'markers', arguments: `{"query":"round ${step}"}` }] });
+  for (let step = 1; step <= lastStep; step++)
+    stack.model.enqueue({ kind: 'tool_calls', calls: [{ name: 'markers', arguments: `{"query":"round ${step}"}` }] });
   stack.model.enqueue(textResponse('The main thread is busy for most of the trace. '.repeat(32), { chunkSize: 4, delayMs: 5 }));
   const socket = openChatSocket(stack.standin.functionUrl('trace-analysis-socket'), user.accessToken);
   try {
@@ -300,7 +301,11 @@ async function runCase(conversation: Conversation, name: string, invoke: () => P
 
 const within = (u: Usage) => u.cpuMs <= TARGET_CPU_MS && u.memoryMb <= TARGET_MEMORY_MB;
 const largest = (runs: Usage[], key: keyof Usage) => Math.max(...runs.map((r) => r[key]));
-const warmSummary = (runs: Usage[]): Usage => ({ cpuMs: median(runs.map((r) => r.cpuMs)), peakRssMb: largest(runs, 'peakRssMb'), memoryMb: largest(runs, 'memoryMb') });
+const warmSummary = (runs: Usage[]): Usage => ({
+  cpuMs: median(runs.map((r) => r.cpuMs)),
+  peakRssMb: largest(runs, 'peakRssMb'),
+  memoryMb: largest(runs, 'memoryMb'),
+});
 const ms = (n: number) => `${round(n, 0)}`;
 
 function report(results: CaseResult[], bare: Usage, tokenizer: Usage, roundTenRuns: Record<FunctionName, Usage[]>): void {
@@ -311,12 +316,24 @@ function report(results: CaseResult[], bare: Usage, tokenizer: Usage, roundTenRu
       const cold = result.cold[fn];
       const warm = warmSummary(result.warm[fn]);
       const ok = within(cold) && within(warm);
-      rows.push([result.name, fn, ms(cold.cpuMs), ms(cold.memoryMb), ms(cold.peakRssMb), ms(warm.cpuMs), ms(warm.memoryMb), ms(warm.peakRssMb), ok ? 'yes' : 'NO']);
+      rows.push([
+        result.name,
+        fn,
+        ms(cold.cpuMs),
+        ms(cold.memoryMb),
+        ms(cold.peakRssMb),
+        ms(warm.cpuMs),
+        ms(warm.memoryMb),
+        ms(warm.peakRssMb),
+        ok ? 'yes' : 'NO',
+      ]);
       json.push({ case: result.name, function: fn, cold, warm, warmRuns: result.warm[fn], withinTargets: ok });
     }
   }
   console.log(`\nPer invocation: CPU ms (user + system); memory MB (V8 heap in use + external, largest seen); peak RSS MB (upper bound)`);
-  console.log(`Targets: CPU <= ${TARGET_CPU_MS} ms, memory <= ${TARGET_MEMORY_MB} MB. In-function summary limit (AI_SUMMARIZE_MAX_BYTES): ${round(SUMMARIZE_MAX_BYTES / 1024 / 1024, 2)} MiB.`);
+  console.log(
+    `Targets: CPU <= ${TARGET_CPU_MS} ms, memory <= ${TARGET_MEMORY_MB} MB. In-function summary limit (AI_SUMMARIZE_MAX_BYTES): ${round(SUMMARIZE_MAX_BYTES / 1024 / 1024, 2)} MiB.`,
+  );
   console.log(`Warm: median CPU, largest memory of ${RUNS} runs.\n`);
   printTable(['case', 'function', 'cold CPU', 'cold mem', 'cold RSS', 'warm CPU', 'warm mem', 'warm RSS', 'within'], rows);
   const tokenizerShare = { cpuMs: tokenizer.cpuMs - bare.cpuMs, memoryMb: tokenizer.memoryMb - bare.memoryMb, peakRssMb: tokenizer.peakRssMb - bare.peakRssMb };
@@ -345,7 +362,8 @@ function report(results: CaseResult[], bare: Usage, tokenizer: Usage, roundTenRu
     invocations: json,
     toolRoundTen: roundTenRuns,
   });
-  if (json.some((row) => !row.withinTargets) || FUNCTIONS.some((fn) => !within(warmSummary(roundTenRuns[fn])))) console.log('\nSome invocations exceed the targets (see "within").');
+  if (json.some((row) => !row.withinTargets) || FUNCTIONS.some((fn) => !within(warmSummary(roundTenRuns[fn]))))
+    console.log('\nSome invocations exceed the targets (see "within").');
 }
 
 async function main(): Promise<void> {
@@ -363,7 +381,9 @@ async function main(): Promise<void> {
     const { history, prompt } = historyAtTheCaps(uploaded.summary_text, traceId);
 
     const results: CaseResult[] = [];
-    results.push(await runCase(conversation, 'initial analysis, stored summary', () => ask(conversation, traceId, 'Where does the main thread spend its time?')));
+    results.push(
+      await runCase(conversation, 'initial analysis, stored summary', () => ask(conversation, traceId, 'Where does the main thread spend its time?')),
+    );
     results.push(await runCase(conversation, `follow-up, ${history.length} messages at the caps`, () => ask(conversation, traceId, prompt, history)));
     for (const object of await objectsAtTheLimit(dir)) {
       const bytes = readFileSync(object.path);

@@ -155,7 +155,9 @@ type MeasureName = keyof typeof MEASURES;
 /** Child mode: set up `what` for a trace, warm it up on the 10 MB trace, then time it. */
 async function measureProbe(what: MeasureName, json: string, warmJson: string): Promise<void> {
   // JIT warm-up on a small trace so the first timed run is not mostly compilation.
-  await (await MEASURES[what](warmJson))();
+  await (
+    await MEASURES[what](warmJson)
+  )();
   const run = await MEASURES[what](json);
   let wallMs = Infinity;
   let cpuMs = Infinity;
@@ -219,7 +221,9 @@ function gunzipWorker(gz: string): { run: () => Promise<number>; stop: () => Pro
  */
 async function pairedProbe(json: string, warmJson: string): Promise<void> {
   const contenders = [await MEASURES['gunzip-only'](json), await MEASURES['import-gz'](json), await MEASURES['scan-gz'](json)];
-  await (await MEASURES['import-gz'](warmJson))();
+  await (
+    await MEASURES['import-gz'](warmJson)
+  )();
   for (const run of contenders) await run();
   const importInMemory = await MEASURES['import-memory'](json);
   const zlib = gunzipWorker(`${json}.gz`);
@@ -311,7 +315,15 @@ async function pageCostProbe(path: string, warmJson: string, rounds: number): Pr
     pageRequests = on.requests;
   }
   extraction(true);
-  const result: PageCost = { rounds, medianRatio: median(ratios), minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios), withMs, withoutMs, pageRequests };
+  const result: PageCost = {
+    rounds,
+    medianRatio: median(ratios),
+    minRatio: Math.min(...ratios),
+    maxRatio: Math.max(...ratios),
+    withMs,
+    withoutMs,
+    pageRequests,
+  };
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -429,7 +441,12 @@ async function main(): Promise<void> {
       table.push(
         cells('our import (file -> profile)', `${mb} MB .json`, ours, ''),
         cells('our import (bytes in memory)', `${mb} MB .json`, oursInMemory, ''),
-        cells('JSON.parse (text in memory)', `${mb} MB .json`, parse, `ours faster: from file ${x(ratio(parse, ours))}; in memory ${x(ratio(parse, oursInMemory))} (target >= 3x)`),
+        cells(
+          'JSON.parse (text in memory)',
+          `${mb} MB .json`,
+          parse,
+          `ours faster: from file ${x(ratio(parse, ours))}; in memory ${x(ratio(parse, oursInMemory))} (target >= 3x)`,
+        ),
         cells('readFileSync + JSON.parse', `${mb} MB .json`, readAndParse, `ours faster: ${x(ratio(readAndParse, ours))}`),
         cells('our import + summary + text', `${mb} MB .json`, importAndSummary, `faster than JSON.parse alone: ${x(ratio(parse, importAndSummary))}`),
         cells('node:zlib gunzip alone', `${mb} MB .json.gz`, gunzip, ''),
@@ -487,8 +504,6 @@ async function main(): Promise<void> {
   };
   writeBenchReport('import-throughput', report);
 }
-
-
 
 if (process.argv[2] === '--rss-probe') {
   await rssProbe(process.argv[3]);

@@ -73,10 +73,22 @@ async function inProcess(path: string): Promise<Run> {
     await renderSummaryText(summarizeProfile(profile));
     return bytes;
   });
-  return { loadedMs, summaryMs: performance.now() - started, maxLoopStallMs: maxStallMs, maxProgressGapMs: NaN, progressEvents: 0, encodedBytes: encoded.length };
+  return {
+    loadedMs,
+    summaryMs: performance.now() - started,
+    maxLoopStallMs: maxStallMs,
+    maxProgressGapMs: NaN,
+    progressEvents: 0,
+    encodedBytes: encoded.length,
+  };
 }
 
-async function viaWorker(service: ImportService, waitFor: (channel: EventChannel) => Promise<unknown>, progressTimes: number[], path: string): Promise<Run & { wholeProfile: Uint8Array }> {
+async function viaWorker(
+  service: ImportService,
+  waitFor: (channel: EventChannel) => Promise<unknown>,
+  progressTimes: number[],
+  path: string,
+): Promise<Run & { wholeProfile: Uint8Array }> {
   progressTimes.length = 0;
   const started = performance.now();
   let loadedMs = 0;
@@ -95,7 +107,15 @@ async function viaWorker(service: ImportService, waitFor: (channel: EventChannel
   const times = [started, ...progressTimes, started + loadedMs];
   let maxGap = 0;
   for (let i = 1; i < times.length; i++) maxGap = Math.max(maxGap, times[i] - times[i - 1]);
-  return { loadedMs, summaryMs, maxLoopStallMs: maxStallMs, maxProgressGapMs: maxGap, progressEvents: progressTimes.length, encodedBytes: wholeProfile.length, wholeProfile };
+  return {
+    loadedMs,
+    summaryMs,
+    maxLoopStallMs: maxStallMs,
+    maxProgressGapMs: maxGap,
+    progressEvents: progressTimes.length,
+    encodedBytes: wholeProfile.length,
+    wholeProfile,
+  };
 }
 
 async function main(): Promise<void> {
@@ -140,7 +160,11 @@ async function main(): Promise<void> {
     stall: Math.max(...worker.map((r) => r.maxLoopStallMs)),
     gap: Math.max(...worker.map((r) => r.maxProgressGapMs)),
   };
-  const l = { loadedMs: median(local.map((r) => r.loadedMs)), summaryMs: median(local.map((r) => r.summaryMs)), stall: Math.max(...local.map((r) => r.maxLoopStallMs)) };
+  const l = {
+    loadedMs: median(local.map((r) => r.loadedMs)),
+    summaryMs: median(local.map((r) => r.summaryMs)),
+    stall: Math.max(...local.map((r) => r.maxLoopStallMs)),
+  };
   const rows = [
     ['idle (noise floor)', '-', '-', `${round(idle.maxStallMs)} ms`, '-', '-'],
     ['in-process (baseline)', `${round(l.loadedMs)} ms`, `${round(l.summaryMs)} ms`, `${round(l.stall)} ms`, '-', '1.00x'],
@@ -153,10 +177,16 @@ async function main(): Promise<void> {
       `${round(w.loadedMs / l.loadedMs, 2)}x (target <= 1.15x)`,
     ],
   ];
-  console.log(`trace: ${SIZE_MB} MB Chrome trace, ${REPEATS} runs each, load average ${loadavg().map((x) => round(x, 2)).join(' ')}`);
+  console.log(
+    `trace: ${SIZE_MB} MB Chrome trace, ${REPEATS} runs each, load average ${loadavg()
+      .map((x) => round(x, 2))
+      .join(' ')}`,
+  );
   printTable(['path', 'request -> loaded (median)', 'request -> summary', 'max main-loop stall', 'max progress gap', 'loaded time ratio'], rows);
   console.log(`\nstall ratio: in-process stalls the main loop ${round(l.stall / Math.max(w.stall, 1), 0)}x longer (target: worker < 50 ms)`);
-  console.log(`encoded profile ${round(worker[0].encodedBytes / MB)} MB (${round((100 * worker[0].encodedBytes) / (SIZE_MB * MB))}% of the trace); decodeProfile ${round(decodeMs, 2)} ms`);
+  console.log(
+    `encoded profile ${round(worker[0].encodedBytes / MB)} MB (${round((100 * worker[0].encodedBytes) / (SIZE_MB * MB))}% of the trace); decodeProfile ${round(decodeMs, 2)} ms`,
+  );
 
   // The encoded profiles are megabytes of bytes: keep only the timings.
   writeBenchReport('import-worker', {

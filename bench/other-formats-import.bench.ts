@@ -184,7 +184,17 @@ function pprofInput(): Uint8Array {
   // Encoded in batches and concatenated (protobuf merges repeated fields across
   // concatenated messages): one message of a million samples exhausts the heap in protobufjs's writer.
   const parts: Uint8Array[] = [
-    PprofProfile.encode(PprofProfile.fromObject({ sampleType: [{ type: 1, unit: 2 }, { type: 3, unit: 4 }], location, function: fn, stringTable: strings })).finish(),
+    PprofProfile.encode(
+      PprofProfile.fromObject({
+        sampleType: [
+          { type: 1, unit: 2 },
+          { type: 3, unit: 4 },
+        ],
+        location,
+        function: fn,
+        stringTable: strings,
+      }),
+    ).finish(),
   ];
   let sample: { locationId: number[]; value: number[] }[] = [];
   let bytes = 0;
@@ -295,11 +305,16 @@ async function main(): Promise<void> {
   }
   printTable(['format', 'input', 'events', 'our import', 'baseline (same bytes)', 'ours / baseline', 'peak RSS above idle'], table);
   console.log(`(idle: importing a 37-byte file peaks at ${round(idleRss / MB)} MB)`);
-  const report = { bench: 'other-formats-import', node: process.version, repeats: REPEATS, idleRssBytes: idleRss, date: new Date().toISOString(), results: rows };
+  const report = {
+    bench: 'other-formats-import',
+    node: process.version,
+    repeats: REPEATS,
+    idleRssBytes: idleRss,
+    date: new Date().toISOString(),
+    results: rows,
+  };
   writeBenchReport('other-formats-import', report);
 }
-
-
 
 if (process.argv[2] === '--rss-probe') await rssProbe(process.argv[3]);
 else await main();

@@ -121,7 +121,9 @@ async function main() {
   );
   const [base, big] = Object.values(results);
   const ratio = big.track.medianMs / base.track.medianMs;
-  console.log(`\nPage track with ${big.requests} requests: median ${big.track.medianMs.toFixed(2)} ms a frame, ${ratio.toFixed(2)}x the ${base.requests}-request baseline's.`);
+  console.log(
+    `\nPage track with ${big.requests} requests: median ${big.track.medianMs.toFixed(2)} ms a frame, ${ratio.toFixed(2)}x the ${base.requests}-request baseline's.`,
+  );
   writeBenchReport('page-track', {
     bench: 'page-track',
     results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ...r, trackToChart: round(r.track.medianMs / r.chart.medianMs, 2) }])),

@@ -120,7 +120,14 @@ async function main() {
     }),
   );
   console.table({
-    'Node import only (baseline)': { 'first frame ms': Math.round(baselineMs), 'host ms': '', 'transfer ms': '', 'page ms': '', ratio: '1.00', 'summary ms': '' },
+    'Node import only (baseline)': {
+      'first frame ms': Math.round(baselineMs),
+      'host ms': '',
+      'transfer ms': '',
+      'page ms': '',
+      ratio: '1.00',
+      'summary ms': '',
+    },
     ...Object.fromEntries(
       Object.entries(byRoute).map(([route, r]) => [
         `Chosen → first frame, ${route}`,
@@ -142,7 +149,11 @@ async function main() {
   );
   writeFileSync(
     join(OUT_DIR, 'render-first-frame.json'),
-    JSON.stringify({ bench: 'render-first-frame', renderer: RENDERER, traceBytes: sizeBytes, events, repeats: REPEATS, baselineNodeImportMs: baselineMs, byRoute, runs }, null, 2),
+    JSON.stringify(
+      { bench: 'render-first-frame', renderer: RENDERER, traceBytes: sizeBytes, events, repeats: REPEATS, baselineNodeImportMs: baselineMs, byRoute, runs },
+      null,
+      2,
+    ),
   );
 }
 

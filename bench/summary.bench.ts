@@ -77,15 +77,17 @@ async function main(): Promise<void> {
       nsPerInterval: round((summarizeMs * 1e6) / intervals),
     });
   }
-  console.table(cases.map((c) => ({
-    shape: c.shape,
-    intervals: c.intervals,
-    'tree nodes': c.treeNodes,
-    'summarize ms': c.summarizeMs,
-    'baseline ms': c.baselineStatsAndTreeMs,
-    'summary/baseline': c.ratioToBaseline,
-    'ns/interval': c.nsPerInterval,
-  })));
+  console.table(
+    cases.map((c) => ({
+      shape: c.shape,
+      intervals: c.intervals,
+      'tree nodes': c.treeNodes,
+      'summarize ms': c.summarizeMs,
+      'baseline ms': c.baselineStatsAndTreeMs,
+      'summary/baseline': c.ratioToBaseline,
+      'ns/interval': c.nsPerInterval,
+    })),
+  );
 
   let started = performance.now();
   await loadTokenizer();

@@ -51,7 +51,10 @@ const INPUTS: Input[] = [
   { name: 'random mixed case, no spaces', make: random(LETTERS) },
   { name: 'random base64', make: random(`${LETTERS}0123456789+/`) },
   { name: 'digits', make: random('0123456789') },
-  { name: 'random CJK', make: random('的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起') },
+  {
+    name: 'random CJK',
+    make: random('的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起'),
+  },
   { name: 'random emoji', make: random('😀🔥🌍🚀🎉👍🏽💡🧪') },
   { name: 'random Cyrillic', make: random('абвгдеёжзийклмнопрстуфхцчшщъыьэюя') },
   { name: 'random symbols', make: random('!@#$%^&*()_+-=[]{}|;:,.<>?€£¥§©®°±') },
@@ -108,7 +111,11 @@ async function main(): Promise<void> {
   }));
   const sliced = whole.map((w) => ({
     input: w.input.replace('counted whole', 'in slices'),
-    ...timeCount(INPUTS.find((i) => w.input.startsWith(i.name))!, (t) => tokenizer.count(t), wholeChars),
+    ...timeCount(
+      INPUTS.find((i) => w.input.startsWith(i.name))!,
+      (t) => tokenizer.count(t),
+      wholeChars,
+    ),
   }));
 
   const table = [...rows, ...whole, ...sliced].map((r) => [
@@ -119,7 +126,14 @@ async function main(): Promise<void> {
     `${round(r.ms / r.kb, 3)}`,
     `${round(r.ms / r.kb / proseMsPerKb)}x`,
   ]);
-  table.push(['chat frame, 2 x 6,000 "€" history, buildPrompt', `${round(attack.kb)} KB`, '', `${round(attack.ms)} ms`, `${round(attack.ms / attack.kb, 3)}`, `${round(attack.ms / attack.kb / proseMsPerKb)}x`]);
+  table.push([
+    'chat frame, 2 x 6,000 "€" history, buildPrompt',
+    `${round(attack.kb)} KB`,
+    '',
+    `${round(attack.ms)} ms`,
+    `${round(attack.ms / attack.kb, 3)}`,
+    `${round(attack.ms / attack.kb / proseMsPerKb)}x`,
+  ]);
   printTable(['input', 'size', 'tokens', 'time', 'ms/KB', 'vs prose'], table);
   const met = worstMsPerKb <= TARGET_MS_PER_KB && attack.ms / attack.kb <= TARGET_MS_PER_KB;
   console.log(

@@ -61,7 +61,22 @@ const URLS = [
   'https://cdn.example.net/react-dom.production.min.js',
   'https://app.example.com/static/js/chunk-charts.77ad01.js',
 ];
-const JS_FUNCTIONS = ['render', 'commitRoot', 'performSyncWorkOnRoot', 'reconcileChildren', 'updateChart', 'parseResponse', 'dispatchEvent', 'onClick', 'layoutGrid', 'computeStats', 'formatRows', 'JSON.parse', 'sortTable', 'diffProps'];
+const JS_FUNCTIONS = [
+  'render',
+  'commitRoot',
+  'performSyncWorkOnRoot',
+  'reconcileChildren',
+  'updateChart',
+  'parseResponse',
+  'dispatchEvent',
+  'onClick',
+  'layoutGrid',
+  'computeStats',
+  'formatRows',
+  'JSON.parse',
+  'sortTable',
+  'diffProps',
+];
 const RENDER_STEPS = [
   { name: 'UpdateLayoutTree', cat: 'blink,devtools.timeline' },
   { name: 'Layout', cat: 'devtools.timeline' },
@@ -76,8 +91,18 @@ const GC_EVENTS = [
   { name: 'V8.GC_SCAVENGER', cat: 'disabled-by-default-v8.gc' },
   { name: 'BlinkGC.AtomicPhase', cat: 'blink_gc' },
 ];
-const IO_EVENTS = ['ChannelMojo::OnMessageReceived', 'MessagePumpLibevent::OnLibeventNotification', 'SimpleURLLoader::OnReceiveResponse', 'net::URLRequest::Read'];
-const GPU_EVENTS = ['GpuChannel::ExecuteDeferredRequest', 'CommandBufferStub::OnAsyncFlush', 'SkiaOutputSurfaceImplOnGpu::SwapBuffers', 'DisplayScheduler::DrawAndSwap'];
+const IO_EVENTS = [
+  'ChannelMojo::OnMessageReceived',
+  'MessagePumpLibevent::OnLibeventNotification',
+  'SimpleURLLoader::OnReceiveResponse',
+  'net::URLRequest::Read',
+];
+const GPU_EVENTS = [
+  'GpuChannel::ExecuteDeferredRequest',
+  'CommandBufferStub::OnAsyncFlush',
+  'SkiaOutputSurfaceImplOnGpu::SwapBuffers',
+  'DisplayScheduler::DrawAndSwap',
+];
 const USER_MARKS = ['app:boot', 'app:route-change', 'app:data-loaded', 'app:first-render', 'chart:ready'];
 
 const FRAME_ID = '5E8C1B0A9F2D4C6B8E7A3D1F0C2B4A69';
@@ -157,10 +182,14 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
     w.event(`{"args":{"name":"${t.name}"},"cat":"__metadata","name":"thread_name","ph":"M","pid":${t.pid},"tid":${t.tid},"ts":0}`);
     w.event(`{"args":{"sort_index":${i}},"cat":"__metadata","name":"thread_sort_index","ph":"M","pid":${t.pid},"tid":${t.tid},"ts":0}`);
   });
-  w.event(`{"args":{"data":{"frameTreeNodeId":1,"frames":[{"frame":"${FRAME_ID}","url":"https://app.example.com/","name":"","processId":4200}],"persistentIds":true}},"cat":"disabled-by-default-devtools.timeline","name":"TracingStartedInBrowser","ph":"I","pid":4100,"tid":259,"ts":${start},"s":"t","tts":1000}`);
+  w.event(
+    `{"args":{"data":{"frameTreeNodeId":1,"frames":[{"frame":"${FRAME_ID}","url":"https://app.example.com/","name":"","processId":4200}],"persistentIds":true}},"cat":"disabled-by-default-devtools.timeline","name":"TracingStartedInBrowser","ph":"I","pid":4100,"tid":259,"ts":${start},"s":"t","tts":1000}`,
+  );
 
   const main = threads[2];
-  w.event(`{"args":{"data":{"startTime":${start}}},"cat":"disabled-by-default-v8.cpu_profiler","id":"0x1","name":"Profile","ph":"P","pid":${main.pid},"tid":${main.tid},"ts":${start},"tts":1000}`);
+  w.event(
+    `{"args":{"data":{"startTime":${start}}},"cat":"disabled-by-default-v8.cpu_profiler","id":"0x1","name":"Profile","ph":"P","pid":${main.pid},"tid":${main.tid},"ts":${start},"tts":1000}`,
+  );
   // CPU profile nodes: a small fixed tree; chunks reference them by id.
   const nodeCount = 1 + 3 + JS_FUNCTIONS.length;
   let nodesSent = false;
@@ -176,7 +205,14 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
   const jsTree = (t: ThreadSpec, ts: number, dur: number, depth: number) => {
     const fn = pick(JS_FUNCTIONS);
     const url = pick(URLS);
-    x(t, 'FunctionCall', 'devtools.timeline', ts, dur, `{"data":{"frame":"${FRAME_ID}","functionName":"${fn}","url":"${url}","lineNumber":${1 + Math.floor(random() * 4000)},"columnNumber":${1 + Math.floor(random() * 120)},"scriptId":"${40 + Math.floor(random() * 30)}"}}`);
+    x(
+      t,
+      'FunctionCall',
+      'devtools.timeline',
+      ts,
+      dur,
+      `{"data":{"frame":"${FRAME_ID}","functionName":"${fn}","url":"${url}","lineNumber":${1 + Math.floor(random() * 4000)},"columnNumber":${1 + Math.floor(random() * 120)},"scriptId":"${40 + Math.floor(random() * 30)}"}}`,
+    );
     if (depth >= 4 || dur < 20) return;
     let at = ts + 1;
     const children = 1 + Math.floor(random() * 3);
@@ -186,14 +222,32 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
       const r = random();
       if (r < 0.15) {
         const gc = pick(GC_EVENTS);
-        x(t, gc.name, gc.cat, at, childDur, `{"usedHeapSizeBefore":${20_000_000 + Math.floor(random() * 5e7)},"usedHeapSizeAfter":${15_000_000 + Math.floor(random() * 3e7)},"type":"scavenge"}`);
+        x(
+          t,
+          gc.name,
+          gc.cat,
+          at,
+          childDur,
+          `{"usedHeapSizeBefore":${20_000_000 + Math.floor(random() * 5e7)},"usedHeapSizeAfter":${15_000_000 + Math.floor(random() * 3e7)},"type":"scavenge"}`,
+        );
       } else if (r < 0.25) {
-        x(t, 'v8.compile', 'v8,devtools.timeline', at, childDur, `{"data":{"url":"${url}","lineNumber":${Math.floor(random() * 900)},"columnNumber":${Math.floor(random() * 80)},"streamed":false}}`);
+        x(
+          t,
+          'v8.compile',
+          'v8,devtools.timeline',
+          at,
+          childDur,
+          `{"data":{"url":"${url}","lineNumber":${Math.floor(random() * 900)},"columnNumber":${Math.floor(random() * 80)},"streamed":false}}`,
+        );
       } else if (r < 0.35) {
         // Some instrumentation still writes B/E pairs.
         const name = 'ParseHTML';
-        w.event(`{"args":{"beginData":{"frame":"${FRAME_ID}","startLine":${Math.floor(random() * 500)},"url":"https://app.example.com/"}},"cat":"devtools.timeline","name":"${name}","ph":"B","pid":${t.pid},"tid":${t.tid},"ts":${at},"tts":${t.tts}}`);
-        w.event(`{"args":{"endData":{"endLine":${Math.floor(random() * 500)}}},"cat":"devtools.timeline","name":"${name}","ph":"E","pid":${t.pid},"tid":${t.tid},"ts":${at + childDur},"tts":${t.tts + childDur}}`);
+        w.event(
+          `{"args":{"beginData":{"frame":"${FRAME_ID}","startLine":${Math.floor(random() * 500)},"url":"https://app.example.com/"}},"cat":"devtools.timeline","name":"${name}","ph":"B","pid":${t.pid},"tid":${t.tid},"ts":${at},"tts":${t.tts}}`,
+        );
+        w.event(
+          `{"args":{"endData":{"endLine":${Math.floor(random() * 500)}}},"cat":"devtools.timeline","name":"${name}","ph":"E","pid":${t.pid},"tid":${t.tid},"ts":${at + childDur},"tts":${t.tts + childDur}}`,
+        );
       } else {
         jsTree(t, at, childDur, depth + 1);
       }
@@ -207,28 +261,57 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
     // Mostly short tasks; about 1 in 150 is a long task (50-250 ms).
     const long = t.kind === 'main' && random() < 1 / 150;
     const dur = long ? 50_000 + Math.floor(random() * 200_000) : 30 + Math.floor(random() * (t.kind === 'main' ? 4000 : 600));
-    x(t, 'RunTask', 'disabled-by-default-devtools.timeline', ts, dur, `{"src_file":"../../third_party/blink/renderer/core/scheduler/main_thread_task_queue.cc","src_func":"PostTask"}`);
+    x(
+      t,
+      'RunTask',
+      'disabled-by-default-devtools.timeline',
+      ts,
+      dur,
+      `{"src_file":"../../third_party/blink/renderer/core/scheduler/main_thread_task_queue.cc","src_func":"PostTask"}`,
+    );
     if (t.kind === 'main') {
       const scriptDur = Math.floor(dur * 0.6);
       if (scriptDur > 10) {
-        x(t, 'EvaluateScript', 'devtools.timeline', ts + 2, scriptDur, `{"data":{"url":"${pick(URLS)}","lineNumber":1,"columnNumber":1,"frame":"${FRAME_ID}"}}`);
+        x(
+          t,
+          'EvaluateScript',
+          'devtools.timeline',
+          ts + 2,
+          scriptDur,
+          `{"data":{"url":"${pick(URLS)}","lineNumber":1,"columnNumber":1,"frame":"${FRAME_ID}"}}`,
+        );
         jsTree(t, ts + 3, scriptDur - 2, 0);
       }
       let at = ts + 3 + scriptDur;
       for (const step of RENDER_STEPS) {
         const stepDur = Math.floor((dur - scriptDur - 10) / RENDER_STEPS.length);
         if (stepDur < 2 || random() < 0.4) continue;
-        x(t, step.name, step.cat, at, stepDur, step.name === 'Layout' ? `{"beginData":{"dirtyObjects":${Math.floor(random() * 300)},"partialLayout":false,"totalObjects":${1000 + Math.floor(random() * 5000)},"frame":"${FRAME_ID}"},"endData":{"layoutRoots":[{"depth":1,"nodeId":${Math.floor(random() * 900)}}]}}` : `{"data":{"frame":"${FRAME_ID}"}}`);
+        x(
+          t,
+          step.name,
+          step.cat,
+          at,
+          stepDur,
+          step.name === 'Layout'
+            ? `{"beginData":{"dirtyObjects":${Math.floor(random() * 300)},"partialLayout":false,"totalObjects":${1000 + Math.floor(random() * 5000)},"frame":"${FRAME_ID}"},"endData":{"layoutRoots":[{"depth":1,"nodeId":${Math.floor(random() * 900)}}]}}`
+            : `{"data":{"frame":"${FRAME_ID}"}}`,
+        );
         at += stepDur + 1;
       }
       if (random() < 0.02) {
-        w.event(`{"args":{"data":{"navigationId":"8F1E2D3C"}},"cat":"blink.user_timing","name":"${pick(USER_MARKS)}","ph":"R","pid":${t.pid},"tid":${t.tid},"ts":${ts},"s":"t","tts":${t.tts}}`);
+        w.event(
+          `{"args":{"data":{"navigationId":"8F1E2D3C"}},"cat":"blink.user_timing","name":"${pick(USER_MARKS)}","ph":"R","pid":${t.pid},"tid":${t.tid},"ts":${ts},"s":"t","tts":${t.tts}}`,
+        );
       }
       if (random() < 0.01) {
         const id = `0x${Math.floor(random() * 0xffffff).toString(16)}`;
         const name = `measure:${pick(JS_FUNCTIONS)}`;
-        w.event(`{"args":{},"cat":"blink.user_timing","id2":{"local":"${id}"},"id":"${id}","name":"${name}","ph":"b","pid":${t.pid},"tid":${t.tid},"ts":${ts}}`);
-        w.event(`{"args":{},"cat":"blink.user_timing","id2":{"local":"${id}"},"id":"${id}","name":"${name}","ph":"e","pid":${t.pid},"tid":${t.tid},"ts":${ts + dur}}`);
+        w.event(
+          `{"args":{},"cat":"blink.user_timing","id2":{"local":"${id}"},"id":"${id}","name":"${name}","ph":"b","pid":${t.pid},"tid":${t.tid},"ts":${ts}}`,
+        );
+        w.event(
+          `{"args":{},"cat":"blink.user_timing","id2":{"local":"${id}"},"id":"${id}","name":"${name}","ph":"e","pid":${t.pid},"tid":${t.tid},"ts":${ts + dur}}`,
+        );
       }
     } else if (t.kind === 'io' || t.kind === 'gpu') {
       const names = t.kind === 'io' ? IO_EVENTS : GPU_EVENTS;
@@ -241,8 +324,18 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
         at += d + 1;
       }
     } else if (t.kind === 'compositor') {
-      x(t, 'Scheduler::BeginFrame', 'cc,benchmark', ts + 1, Math.max(1, dur - 2), `{"args":{"sequence_number":${Math.floor(random() * 1e6)},"frame_time_us":${ts}}}`);
-      if (random() < 0.1) w.event(`{"args":{"data":{"frame":"${FRAME_ID}"}},"cat":"devtools.timeline","name":"UpdateCounters","ph":"I","pid":${t.pid},"tid":${t.tid},"ts":${ts},"s":"t","tts":${t.tts}}`);
+      x(
+        t,
+        'Scheduler::BeginFrame',
+        'cc,benchmark',
+        ts + 1,
+        Math.max(1, dur - 2),
+        `{"args":{"sequence_number":${Math.floor(random() * 1e6)},"frame_time_us":${ts}}}`,
+      );
+      if (random() < 0.1)
+        w.event(
+          `{"args":{"data":{"frame":"${FRAME_ID}"}},"cat":"devtools.timeline","name":"UpdateCounters","ph":"I","pid":${t.pid},"tid":${t.tid},"ts":${ts},"s":"t","tts":${t.tts}}`,
+        );
     } else {
       jsTree(t, ts + 1, Math.max(1, dur - 2), 2);
     }
@@ -269,13 +362,16 @@ export async function generateTrace(options: GenerateOptions): Promise<GenerateR
         `{"callFrame":{"codeType":"other","functionName":"(garbage collector)","scriptId":0},"id":3,"parent":1}`,
         `{"callFrame":{"codeType":"JS","functionName":"","scriptId":41,"url":"${URLS[0]}","lineNumber":0,"columnNumber":0},"id":4,"parent":1}`,
         ...JS_FUNCTIONS.map(
-          (fn, i) => `{"callFrame":{"codeType":"JS","functionName":"${fn}","scriptId":${41 + (i % 4)},"url":"${URLS[i % URLS.length]}","lineNumber":${i * 37},"columnNumber":${i * 3}},"id":${5 + i},"parent":${i === 0 ? 4 : 4 + i}}`,
+          (fn, i) =>
+            `{"callFrame":{"codeType":"JS","functionName":"${fn}","scriptId":${41 + (i % 4)},"url":"${URLS[i % URLS.length]}","lineNumber":${i * 37},"columnNumber":${i * 3}},"id":${5 + i},"parent":${i === 0 ? 4 : 4 + i}}`,
         ),
       ];
       nodes = `"nodes":[${list.join(',')}],`;
       nodesSent = true;
     }
-    w.event(`{"args":{"data":{"cpuProfile":{${nodes}"samples":[${samples.join(',')}]},"timeDeltas":[${deltas.join(',')}]}},"cat":"disabled-by-default-v8.cpu_profiler","id":"0x1","name":"ProfileChunk","ph":"P","pid":${main.pid},"tid":29183,"ts":${until}}`);
+    w.event(
+      `{"args":{"data":{"cpuProfile":{${nodes}"samples":[${samples.join(',')}]},"timeDeltas":[${deltas.join(',')}]}},"cat":"disabled-by-default-v8.cpu_profiler","id":"0x1","name":"ProfileChunk","ph":"P","pid":${main.pid},"tid":29183,"ts":${until}}`,
+    );
   };
 
   let nextChunkAt = start + 100_000;

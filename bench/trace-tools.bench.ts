@@ -32,7 +32,6 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const LARGEST_REAL = join(REAL_TRACES, 'catapult/lthi_cats.json.gz');
 const LARGEST_PAGE = join(REAL_TRACES, 'lighthouse/pid-change.json');
 
-
 /** The calls a model would make on this profile: its main thread, heaviest functions, longest tasks, halves and quarters. */
 function callsFor(profile: Profile, summary: TraceSummary): TraceToolRequest[] {
   const thread = summary.threads[0];
@@ -103,14 +102,29 @@ async function timeTools(label: string, profile: Profile) {
     maxMs: round(Math.max(...times), 2),
     p95ToBaseline: round(percentile(times, 95) / baselineMs, 2),
   }));
-  console.log(`\n${label}: ${intervals.toLocaleString('en')} intervals, ${profile.threads.length} threads, ${profile.frames.length} functions; the summary's first (main) thread ${main.id} (${main.count.toLocaleString('en')} intervals)`);
+  console.log(
+    `\n${label}: ${intervals.toLocaleString('en')} intervals, ${profile.threads.length} threads, ${profile.frames.length} functions; the summary's first (main) thread ${main.id} (${main.count.toLocaleString('en')} intervals)`,
+  );
   console.log(`threads' views prepared after the summary (off the chat's path): ${round(prepareMs)} ms`);
-  console.log(`first call of the run (${first!.tool}): ${round(first!.ms)} ms; baseline (functionStats + merged tree of that thread): ${round(baselineMs)} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(
+    `first call of the run (${first!.tool}): ${round(first!.ms)} ms; baseline (functionStats + merged tree of that thread): ${round(baselineMs)} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+  );
   printTable(
     ['tool', 'calls', 'p50 ms', 'p95 ms', 'max ms', 'p95 / baseline'],
     rows.map((r) => [r.tool, String(r.calls), String(r.p50Ms), String(r.p95Ms), String(r.maxMs), String(r.p95ToBaseline)]),
   );
-  return { label, loadAverage: round(loadavg()[0], 2), intervals, threads: profile.threads.length, functions: profile.frames.length, mainThreadIntervals: main.count, prepareMs: round(prepareMs, 2), firstCall: first, baselineMs: round(baselineMs, 2), tools: rows };
+  return {
+    label,
+    loadAverage: round(loadavg()[0], 2),
+    intervals,
+    threads: profile.threads.length,
+    functions: profile.frames.length,
+    mainThreadIntervals: main.count,
+    prepareMs: round(prepareMs, 2),
+    firstCall: first,
+    baselineMs: round(baselineMs, 2),
+    tools: rows,
+  };
 }
 
 async function main(): Promise<void> {

@@ -179,10 +179,21 @@ async function main(): Promise<void> {
 
   const baselineRuns = importRuns.get('no content work (baseline)')!.map((r) => r.loadedMs);
   const fmt = (ms: number | null) => (ms === null ? '-' : `${round(ms)} ms`);
-  console.log(`trace: ${SIZE_MB} MB Chrome trace, ${REPEATS} runs each, load average ${loadavg().map((x) => round(x, 2)).join(' ')}`);
+  console.log(
+    `trace: ${SIZE_MB} MB Chrome trace, ${REPEATS} runs each, load average ${loadavg()
+      .map((x) => round(x, 2))
+      .join(' ')}`,
+  );
   console.log('\n1. The import with and without hashing and compressing (medians, alternated on warm workers)');
   printTable(
-    ['variant', 'request -> loaded (median, fastest)', 'loaded ratio (median of rounds, fastest)', 'request -> summary', 'request -> content ready', 'compressed'],
+    [
+      'variant',
+      'request -> loaded (median, fastest)',
+      'loaded ratio (median of rounds, fastest)',
+      'request -> summary',
+      'request -> content ready',
+      'compressed',
+    ],
     [...importRuns].map(([variant, runs]) => {
       const loaded = runs.map((r) => r.loadedMs);
       const roundRatio = median(loaded.map((ms, i) => ms / baselineRuns[i]));
@@ -207,11 +218,27 @@ async function main(): Promise<void> {
   printTable(
     ['', 'request -> loaded', 'request -> summary', 'request -> synced', 'upload (uploading -> synced)', 'MB/s of original bytes'],
     [
-      ['new content', fmt(median(sync.runs.map((r) => r.loadedMs))), fmt(median(sync.runs.map((r) => r.summaryMs))), fmt(synced), fmt(uploaded), `${round(SIZE_MB / (synced / 1000))}`],
-      ['already stored', fmt(sync.again.loadedMs), fmt(sync.again.summaryMs), fmt(sync.again.syncedMs), fmt(sync.again.uploadedMs), `${round(SIZE_MB / (sync.again.syncedMs / 1000))}`],
+      [
+        'new content',
+        fmt(median(sync.runs.map((r) => r.loadedMs))),
+        fmt(median(sync.runs.map((r) => r.summaryMs))),
+        fmt(synced),
+        fmt(uploaded),
+        `${round(SIZE_MB / (synced / 1000))}`,
+      ],
+      [
+        'already stored',
+        fmt(sync.again.loadedMs),
+        fmt(sync.again.summaryMs),
+        fmt(sync.again.syncedMs),
+        fmt(sync.again.uploadedMs),
+        `${round(SIZE_MB / (sync.again.syncedMs / 1000))}`,
+      ],
     ],
   );
-  console.log(`compressed size: ${round(compressed / MB, 2)} MB (${round((100 * compressed) / (SIZE_MB * MB), 1)}% of ${SIZE_MB} MB); upload ${round(compressed / MB / (uploaded / 1000))} MB/s of compressed bytes`);
+  console.log(
+    `compressed size: ${round(compressed / MB, 2)} MB (${round((100 * compressed) / (SIZE_MB * MB), 1)}% of ${SIZE_MB} MB); upload ${round(compressed / MB / (uploaded / 1000))} MB/s of compressed bytes`,
+  );
 
   writeBenchReport('upload-sync', {
     bench: 'upload-sync',

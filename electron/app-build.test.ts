@@ -104,11 +104,13 @@ const builderConfig = yaml.load(readFileSync(join(root, 'electron-builder.yml'),
 
 test('the packaged files hold everything the app loads and no tests, source maps, .env or keys', () => {
   const files = packagedFiles(root, outDir, builderConfig.files);
-  const unwanted = files.filter((f) =>
-    /(\.test\.|\.spec\.|_test\.|\.map$|(^|\/)\.env|\.(pem|p12|pfx|p8|key)$)/.test(f),
-  );
+  const unwanted = files.filter((f) => /(\.test\.|\.spec\.|_test\.|\.map$|(^|\/)\.env|\.(pem|p12|pfx|p8|key)$)/.test(f));
   assert.deepEqual(unwanted, []);
-  assert.deepEqual(files.filter((f) => !f.startsWith('out/')), ['package.json'], 'only the build and package.json');
+  assert.deepEqual(
+    files.filter((f) => !f.startsWith('out/')),
+    ['package.json'],
+    'only the build and package.json',
+  );
   const worker = files.find((f) => /^out\/main\/chunks\/import-worker-[\w-]+\.js$/.test(f));
   assert.ok(worker, 'the import worker');
   for (const loaded of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {

@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTraceAnalyserApi, type ApiTransport } from '../preload/api-from-transport.ts';
-import {
-  API_EVENT_METHODS,
-  EVENT_CHANNELS,
-  REQUEST_CHANNELS,
-  isRequestChannel,
-  parseRequestPayload,
-  type TraceAnalyserApi,
-} from './ipc-contract.ts';
+import { API_EVENT_METHODS, EVENT_CHANNELS, REQUEST_CHANNELS, isRequestChannel, parseRequestPayload, type TraceAnalyserApi } from './ipc-contract.ts';
 
 test('request payloads are validated: void requests take nothing, path and url are bounded strings', () => {
   assert.equal(parseRequestPayload('recent:list', undefined), undefined);

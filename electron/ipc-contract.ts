@@ -212,8 +212,7 @@ export interface SyncState {
  * conversation keeps it as the user's question, so the chat shows it as one,
  * live and when the conversation is opened again.
  */
-export const INITIAL_ANALYSIS_PROMPT =
-  'Analyse this trace: where does the time go, what stands out, and what would you look at first to make it faster?';
+export const INITIAL_ANALYSIS_PROMPT = 'Analyse this trace: where does the time go, what stands out, and what would you look at first to make it faster?';
 
 /** One trace-tool call of a turn: what the model asked, in words, and the text it received back. */
 export interface ChatToolCall {

@@ -72,7 +72,11 @@ function createMainContext(): MainContext {
     afterEmit,
     emit(channel, payload) {
       // A profile's bytes go over app:// (profile-transfer.ts), everything else as it is.
-      sendEvent([...windows].map((w) => w.webContents), channel, eventOnIpc(channel, payload));
+      sendEvent(
+        [...windows].map((w) => w.webContents),
+        channel,
+        eventOnIpc(channel, payload),
+      );
       for (const listener of afterEmit) listener(channel);
     },
     createWindow() {

@@ -30,7 +30,7 @@ for (const problem of PLANTED_PROBLEMS) {
   });
 }
 
-test('the eval\'s checks fail a result without the planted fact and ids that do not name the planted items', async () => {
+test("the eval's checks fail a result without the planted fact and ids that do not name the planted items", async () => {
   const [worker, long, regressed] = await Promise.all([loadProblem(hotWorker), loadProblem(longTask), loadProblem(regression)]);
   const workerReport = await runScripted(worker);
   const longReport = await runScripted(long);

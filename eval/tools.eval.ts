@@ -33,11 +33,14 @@ function row(report: TurnReport): string[] {
 const HEADER = ['problem', 'calls', 'facts found', 'ids resolved', 'result tokens', 'turn tokens / budget'];
 
 function passed(report: TurnReport): boolean {
-  return report.calls.every((c) => c.found) && report.unresolved.length === 0 && report.plantedNotCited.length === 0 && report.turnTokens <= PROMPT_TOKEN_BUDGET;
+  return (
+    report.calls.every((c) => c.found) && report.unresolved.length === 0 && report.plantedNotCited.length === 0 && report.turnTokens <= PROMPT_TOKEN_BUDGET
+  );
 }
 
 function printMisses(report: TurnReport): void {
-  for (const call of report.calls.filter((c) => !c.found)) console.log(`  ${report.problem}: ${call.name} ${call.arguments} lacks "${call.fact}"; it returned:\n${call.result}`);
+  for (const call of report.calls.filter((c) => !c.found))
+    console.log(`  ${report.problem}: ${call.name} ${call.arguments} lacks "${call.fact}"; it returned:\n${call.result}`);
   for (const why of report.unresolved) console.log(`  ${report.problem}: cited id does not resolve: ${why}`);
 }
 
@@ -50,7 +53,7 @@ async function scriptedCalls(problems: LoadedProblem[]): Promise<boolean> {
 }
 
 async function throughLoop(problems: LoadedProblem[]): Promise<boolean> {
-  console.log('\n2. The same turns through local mode\'s loop (LocalChat), the scripted model server playing the script:');
+  console.log("\n2. The same turns through local mode's loop (LocalChat), the scripted model server playing the script:");
   const runs = [];
   for (const loaded of problems) runs.push({ loaded, run: await runScriptedThroughLoop(loaded) });
   const unavailable = runs.filter((r) => !r.run.available);
@@ -81,7 +84,12 @@ async function realModel(problems: LoadedProblem[], endpoint: Endpoint): Promise
     const { report } = turn;
     const namesIt = report.cited.includes(loaded.planted.functionId) || report.answer.includes(loaded.planted.functionName);
     if (namesIt) named++;
-    rows.push([loaded.problem.name, String(turn.toolRounds), namesIt ? 'yes' : 'no', `${report.cited.length - report.unresolved.length}/${report.cited.length} cited ids resolve`]);
+    rows.push([
+      loaded.problem.name,
+      String(turn.toolRounds),
+      namesIt ? 'yes' : 'no',
+      `${report.cited.length - report.unresolved.length}/${report.cited.length} cited ids resolve`,
+    ]);
   }
   printTable(['problem', 'tool rounds', 'named the planted function', 'citations'], rows);
   console.log(`The model named ${named} of ${problems.length} planted problems.`);

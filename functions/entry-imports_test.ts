@@ -46,12 +46,24 @@ const IMPORTER = /\/shared-importer\/(?!src\/formats\/catalog\.ts$|src\/summary\
 
 Deno.test('process-ai-turn starts without the tokenizer or the trace importer', async () => {
   const modules = await staticImports('process-ai-turn/index.ts');
-  assert(modules.some((m) => m.endsWith('/functions/process-ai-turn/ai-turn.ts')), 'the graph was read');
-  assertEquals(modules.filter((m) => TOKENIZERS.test(m) || IMPORTER.test(m)), []);
+  assert(
+    modules.some((m) => m.endsWith('/functions/process-ai-turn/ai-turn.ts')),
+    'the graph was read',
+  );
+  assertEquals(
+    modules.filter((m) => TOKENIZERS.test(m) || IMPORTER.test(m)),
+    [],
+  );
 });
 
 Deno.test('the chat socket starts without the tokenizer, the trace importer or the model client', async () => {
   const modules = await staticImports('trace-analysis-socket/index.ts');
-  assert(modules.some((m) => m.endsWith('/functions/trace-analysis-socket/socket-handler.ts')), 'the graph was read');
-  assertEquals(modules.filter((m) => TOKENIZERS.test(m) || IMPORTER.test(m) || /\/node_modules\/openai\//.test(m)), []);
+  assert(
+    modules.some((m) => m.endsWith('/functions/trace-analysis-socket/socket-handler.ts')),
+    'the graph was read',
+  );
+  assertEquals(
+    modules.filter((m) => TOKENIZERS.test(m) || IMPORTER.test(m) || /\/node_modules\/openai\//.test(m)),
+    [],
+  );
 });

@@ -58,7 +58,9 @@ class HostSocket {
     this.socket.addEventListener('message', (event) => this.onMessage(event.data as ArrayBuffer | string));
   }
 
-  async request<T>(message: Omit<Extract<ClientMessage, { type: 'request' }>, 'id'> | Omit<Extract<ClientMessage, { type: 'upload-start' }>, 'id'>): Promise<T> {
+  async request<T>(
+    message: Omit<Extract<ClientMessage, { type: 'request' }>, 'id'> | Omit<Extract<ClientMessage, { type: 'upload-start' }>, 'id'>,
+  ): Promise<T> {
     await this.opened;
     if (this.closedError) throw this.closedError;
     const id = this.nextId++;
@@ -152,8 +154,7 @@ export function installBrowserBridge(target: Window = window): void {
   const upload = (file: File) => host.upload(file, uploadUrl, (input, init) => target.fetch(input, init));
 
   const transport: ApiTransport = {
-    invoke: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>) =>
-      host.request<RequestResults[C]>({ type: 'request', channel, payload }),
+    invoke: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>) => host.request<RequestResults[C]>({ type: 'request', channel, payload }),
     subscribe: <C extends EventChannel>(channel: C, listener: (payload: MainEvents[C]) => void) =>
       host.subscribe(channel, listener as (payload: unknown) => void),
     importFile: upload,

@@ -15,9 +15,7 @@ const api = createTraceAnalyserApi({
   invoke: async (channel, payload) => resultFromIpcWire(channel, await invoke(channel, payload)),
   subscribe: (channel, listener) =>
     subscribe(channel, (payload) => {
-      delivered = delivered
-        .then(async () => listener(await eventFromIpcWire(channel, payload)))
-        .catch((error: Error) => console.error(error.message));
+      delivered = delivered.then(async () => listener(await eventFromIpcWire(channel, payload))).catch((error: Error) => console.error(error.message));
     }),
   async importFile(file) {
     // Main reads the file itself (streamed, in the import worker); the page only names it.

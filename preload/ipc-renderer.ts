@@ -3,14 +3,7 @@
 // reaches the page, only the payload.
 import { ipcRenderer } from 'electron';
 // Payloads are typed as the Electron wire carries them (the contract's *OnIpc types).
-import type {
-  EventChannel,
-  MainEventsOnIpc,
-  RequestChannel,
-  RequestPayload,
-  RequestResultsOnIpc,
-  Unsubscribe,
-} from '../electron/ipc-contract.ts';
+import type { EventChannel, MainEventsOnIpc, RequestChannel, RequestPayload, RequestResultsOnIpc, Unsubscribe } from '../electron/ipc-contract.ts';
 
 export function invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<RequestResultsOnIpc[C]> {
   return ipcRenderer.invoke(channel, payload) as Promise<RequestResultsOnIpc[C]>;

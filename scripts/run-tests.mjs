@@ -56,10 +56,13 @@ const nodeTests = selected(findFiles(root, '.test.ts').filter((f) => !f.startsWi
 if (nodeTests.length > 0) {
   const tapFile = join(mkdtempSync(join(tmpdir(), 'ta-tests-')), 'results.tap');
   const result = run('node', [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
     ...nodeTests,
   ]);
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';

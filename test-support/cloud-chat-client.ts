@@ -33,7 +33,6 @@ export interface ChatUser {
   client: SupabaseClient;
 }
 
-
 /** A chat socket client: collects server messages; `next()` waits for the next one. */
 export interface ChatSocket {
   socket: WebSocket;

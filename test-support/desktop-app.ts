@@ -5,7 +5,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppInfo, ChatTurnEvent, EventChannel, MainEvents, RequestChannel, RequestPayload, RequestResults, TraceLoadedEvent } from '../electron/ipc-contract.ts';
+import type {
+  AppInfo,
+  ChatTurnEvent,
+  EventChannel,
+  MainEvents,
+  RequestChannel,
+  RequestPayload,
+  RequestResults,
+  TraceLoadedEvent,
+} from '../electron/ipc-contract.ts';
 import type { Environment } from '../electron/services/app-settings.ts';
 import { startAppServices, type AppServices, type HostAdapters } from '../electron/services/app-services.ts';
 import { fileKeyEncryption } from '../electron/services/file-key-encryption.ts';
@@ -75,11 +84,17 @@ export class DesktopApp {
 
   /** Resolves with a turn's last event (end, error or interrupted). */
   ended(turnId: string, timeoutMs = 30_000): Promise<ChatTurnEvent> {
-    return this.until(() => this.turn(turnId).find((e) => ['model_response_end', 'error', 'interrupted'].includes(e.type)), `the end of turn ${turnId}`, timeoutMs);
+    return this.until(
+      () => this.turn(turnId).find((e) => ['model_response_end', 'error', 'interrupted'].includes(e.type)),
+      `the end of turn ${turnId}`,
+      timeoutMs,
+    );
   }
 
   streamedText(turnId: string): string {
-    return this.turn(turnId).flatMap((e) => (e.type === 'model_chunk_append' ? [e.text] : [])).join('');
+    return this.turn(turnId)
+      .flatMap((e) => (e.type === 'model_chunk_append' ? [e.text] : []))
+      .join('');
   }
 
   async until<T>(find: () => T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
@@ -87,7 +102,8 @@ export class DesktopApp {
     for (;;) {
       const found = find();
       if (found !== undefined && found !== false) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events.filter((e) => e.channel.startsWith('chat')))}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events.filter((e) => e.channel.startsWith('chat')))}`);
       await new Promise<void>((resolve) => {
         this.wake.push(resolve);
         setTimeout(resolve, 50);

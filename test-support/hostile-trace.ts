@@ -28,6 +28,9 @@ export function assertNamesOnlyInDataBlock(messages: readonly ChatMessage[]): vo
   for (const name of HOSTILE_NAMES) {
     assert.ok(block[2].includes(name), `${name} is in the data block`);
     assert.ok(!outside.includes(name), `${name} is nowhere else in the system message`);
-    assert.ok(rest.every((m) => !String(m.content).includes(name)), `${name} is in no other message`);
+    assert.ok(
+      rest.every((m) => !String(m.content).includes(name)),
+      `${name} is in no other message`,
+    );
   }
 }

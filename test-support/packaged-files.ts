@@ -11,7 +11,12 @@ import { dirname, join, relative } from 'node:path';
 const require = createRequire(import.meta.url);
 type Filter = (file: string, stat: { isDirectory(): boolean }) => boolean;
 const { FileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
-  FileMatcher: new (from: string, to: string, expand: (p: string) => string, patterns: string[]) => {
+  FileMatcher: new (
+    from: string,
+    to: string,
+    expand: (p: string) => string,
+    patterns: string[],
+  ) => {
     createFilter(): Filter;
   };
 };
@@ -25,8 +30,7 @@ export function packagedFiles(projectRoot: string, buildDir: string, patterns: s
 export function selectFiles(projectRoot: string, files: string[], patterns: string[]): string[] {
   const filter = new FileMatcher(projectRoot, '', (p) => p, patterns).createFilter();
   const accepts = (path: string, isDirectory: boolean) => filter(join(projectRoot, path), { isDirectory: () => isDirectory });
-  const directoryAccepted = (dir: string): boolean =>
-    dir === '.' || (directoryAccepted(dirname(dir)) && accepts(dir, true));
+  const directoryAccepted = (dir: string): boolean => dir === '.' || (directoryAccepted(dirname(dir)) && accepts(dir, true));
   return files.filter((file) => directoryAccepted(dirname(file)) && accepts(file, false)).sort();
 }
 

@@ -39,7 +39,11 @@ class LoopbackHttpExecutor extends HttpExecutor<ClientRequest> {
       const requestOptions: RequestOptions = { headers: options.headers ?? undefined };
       configureRequestUrl(url, requestOptions);
       configureRequestOptions(requestOptions);
-      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error ? reject(error) : resolve(destination)), responseHandler: null }, 0);
+      this.doDownload(
+        requestOptions,
+        { destination, options, onCancel, callback: (error) => (error ? reject(error) : resolve(destination)), responseHandler: null },
+        0,
+      );
     });
   }
 }
@@ -75,7 +79,9 @@ export class RecordingAppImageUpdater extends AppImageUpdater {
 function publish(feedDir: string, version: string, options: { wrongSha512?: boolean; releaseNotes?: string } = {}): Buffer {
   const artifact = Buffer.from(`#!/bin/sh\n# Trace Analyser ${version}\n`.padEnd(4096, '.'));
   writeFileSync(join(feedDir, ARTIFACT(version)), artifact);
-  const sha512 = createHash('sha512').update(options.wrongSha512 ? Buffer.from('something else') : artifact).digest('base64');
+  const sha512 = createHash('sha512')
+    .update(options.wrongSha512 ? Buffer.from('something else') : artifact)
+    .digest('base64');
   const info = {
     version,
     files: [{ url: ARTIFACT(version), sha512, size: artifact.length }],

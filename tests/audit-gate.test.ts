@@ -28,17 +28,17 @@ const report = {
 
 test('high and critical advisories fail the gate, moderate ones do not', () => {
   const blocking = blockingAdvisories(report, []);
-  assert.deepEqual(blocking.map((a) => a.url).sort(), [
-    'https://github.com/advisories/GHSA-aaaa',
-    'https://github.com/advisories/GHSA-cccc',
-  ]);
+  assert.deepEqual(blocking.map((a) => a.url).sort(), ['https://github.com/advisories/GHSA-aaaa', 'https://github.com/advisories/GHSA-cccc']);
 });
 
 test('an allow-listed advisory no longer fails the gate; an entry without a reason is refused', () => {
   const allowlist = readAllowlist(
     JSON.stringify({ advisories: [{ url: 'https://github.com/advisories/GHSA-aaaa', reason: 'only its CLI is affected; we import the library' }] }),
   );
-  assert.deepEqual(blockingAdvisories(report, allowlist).map((a) => a.package), ['bad']);
+  assert.deepEqual(
+    blockingAdvisories(report, allowlist).map((a) => a.package),
+    ['bad'],
+  );
   assert.throws(() => readAllowlist(JSON.stringify({ advisories: [{ url: 'https://github.com/advisories/GHSA-aaaa', reason: ' ' }] })), /reason/);
 });
 

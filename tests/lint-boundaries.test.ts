@@ -23,7 +23,13 @@ const electronImport = "import { app } from 'electron';\nexport const x = app;\n
 const ipcRendererImport = "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n";
 
 test('page code (the renderer and the contract it shares) imports neither Node nor Electron', async () => {
-  for (const path of ['renderer/chat/x.tsx', 'renderer/state/x.ts', 'electron/ipc-contract.ts', 'preload/browser-bridge.ts', 'electron/browser-host/ws-protocol.ts']) {
+  for (const path of [
+    'renderer/chat/x.tsx',
+    'renderer/state/x.ts',
+    'electron/ipc-contract.ts',
+    'preload/browser-bridge.ts',
+    'electron/browser-host/ws-protocol.ts',
+  ]) {
     assert.match((await boundaryErrors(path, nodeImport)).join('\n'), /no Node imports/, path);
     assert.match((await boundaryErrors(path, electronImport)).join('\n'), /Only the Electron adapters/, path);
   }

@@ -39,14 +39,15 @@ const releaseText = read('.github/workflows/release.yml');
 const ciText = read('.github/workflows/ci.yml');
 const release = yaml.load(releaseText) as Workflow;
 const ci = yaml.load(ciText) as Workflow;
-const releasingSection = read('README.md').split(/^## /m).find((s) => s.startsWith('Releasing\n'));
+const releasingSection = read('README.md')
+  .split(/^## /m)
+  .find((s) => s.startsWith('Releasing\n'));
 
 /** Names a workflow reads as `secrets.X` or `vars.X` that the README section does not name as `X`. */
 function undocumented(workflowText: string, section: string): string[] {
   const names = [...workflowText.matchAll(/\b(?:secrets|vars)\.([A-Za-z_]\w*)/g)].map((m) => m[1]);
   return [...new Set(names)].filter((name) => !section.includes(`\`${name}\``));
 }
-
 
 test('the release workflow runs on version tags only, on macOS, Windows and Ubuntu', () => {
   assert.deepEqual(Object.keys(release.on), ['push']);
@@ -93,7 +94,10 @@ test('signing is forced in the release job only: not in CI, not in electron-buil
   assert.doesNotMatch(ciText, /forceCodeSigning/);
   assert.doesNotMatch(read('electron-builder.yml'), /forceCodeSigning/);
   const jobsWithIt = Object.entries(release.jobs).filter(([, job]) => JSON.stringify(job).includes('forceCodeSigning'));
-  assert.deepEqual(jobsWithIt.map(([name]) => name), ['package']);
+  assert.deepEqual(
+    jobsWithIt.map(([name]) => name),
+    ['package'],
+  );
 });
 
 test('Linux publishes SHA256SUMS, with a detached GPG signature when a key is given', () => {

@@ -48,24 +48,50 @@ async function appUpdateYml(overrides: Record<string, unknown> | null) {
   const config = await getConfig(root, 'electron-builder.yml', overrides);
   // The slice of a LinuxPackager these functions read; the package's name decides the cache folder.
   const appInfo = { channel: null, updaterCacheDirName: 'trace-analyser-updater' };
-  const packager = { config, platformSpecificBuildOptions: config.linux, platform: Platform.LINUX, appInfo, info: { config, appInfo, repositoryInfo: Promise.resolve(null) }, expandMacro: (value: string) => value };
+  const packager = {
+    config,
+    platformSpecificBuildOptions: config.linux,
+    platform: Platform.LINUX,
+    appInfo,
+    info: { config, appInfo, repositoryInfo: Promise.resolve(null) },
+    expandMacro: (value: string) => value,
+  };
   return getAppUpdatePublishConfiguration(packager, config.appImage, Arch.x64, false);
 }
 
 test('a release build gets an app-update.yml naming the GitHub releases the workflow publishes to; a local build gets none', async () => {
   const overrides = configOverrides(substitute(release.jobs.package.env!.BUILDER_FLAGS));
   const appUpdate = await appUpdateYml(overrides);
-  assert.deepEqual(appUpdate, { provider: 'github', owner: 'acme', repo: 'trace-analyser', releaseType: 'draft', updaterCacheDirName: 'trace-analyser-updater' });
+  assert.deepEqual(appUpdate, {
+    provider: 'github',
+    owner: 'acme',
+    repo: 'trace-analyser',
+    releaseType: 'draft',
+    updaterCacheDirName: 'trace-analyser-updater',
+  });
 
   // electron-updater reads it as that repository's releases.
   const dir = mkdtempSync(join(tmpdir(), 'ta-feed-'));
-  const app = { version: '0.1.0', name: 'Trace Analyser', isPackaged: true, appUpdateConfigPath: join(dir, 'app-update.yml'), userDataPath: dir, baseCachePath: dir, whenReady: async () => {}, relaunch() {}, quit() {}, onQuit() {} };
+  const app = {
+    version: '0.1.0',
+    name: 'Trace Analyser',
+    isPackaged: true,
+    appUpdateConfigPath: join(dir, 'app-update.yml'),
+    userDataPath: dir,
+    baseCachePath: dir,
+    whenReady: async () => {},
+    relaunch() {},
+    quit() {},
+    onQuit() {},
+  };
   const provider = createClient(appUpdate, new AppImageUpdater(null, app), { platform: 'linux', executor: null, isUseMultipleRangeRequest: false });
   assert.equal(provider.constructor.name, 'GitHubProvider');
   assert.equal(new URL(provider.basePath, provider.baseUrl).href, 'https://github.com/acme/trace-analyser/releases');
 
   // ... which is where the workflow's gh commands put the release: the repository the workflow runs in.
-  const ghCommands = Object.values(release.jobs).flatMap((job) => job.steps.map((step) => ({ run: step.run ?? '', env: step.env ?? {} })).filter((step) => /\bgh release\b/.test(step.run)));
+  const ghCommands = Object.values(release.jobs).flatMap((job) =>
+    job.steps.map((step) => ({ run: step.run ?? '', env: step.env ?? {} })).filter((step) => /\bgh release\b/.test(step.run)),
+  );
   assert.ok(ghCommands.length >= 3, 'create, upload, publish');
   for (const { run, env } of ghCommands) {
     assert.doesNotMatch(run, /--repo|-R\b/, 'no other repository named');

@@ -131,7 +131,7 @@ test('the WebSocket needs the token and our origin', async () => {
   assert.equal(await wsOutcome(`${base}?token=${host.token}`, origin), 'open');
 });
 
-test('with hot reload off, Vite\'s dev client opens no socket of its own', async () => {
+test("with hot reload off, Vite's dev client opens no socket of its own", async () => {
   const page = await httpGet(`/?token=${host.token}`);
   const cookie = String(page.headers['set-cookie']).split(';')[0];
   const client = await httpGet('/@vite/client', { cookie });
@@ -161,10 +161,16 @@ test('open by path: progress, then the loaded trace with a decodable profile, th
   const summary = await summarized;
   assert.equal(summary.traceId, event.traceId);
   assert.ok(summary.status === 'ready' && summary.summary.format === 'chrome-cpuprofile');
-  assert.ok(api.received.some((e) => e.channel === 'import:progress'), 'progress reached the page');
+  assert.ok(
+    api.received.some((e) => e.channel === 'import:progress'),
+    'progress reached the page',
+  );
   const state = await api.getTraceState();
   assert.equal(state.loaded?.traceId, event.traceId);
-  assert.deepEqual(decodeProfile(state.loaded.profile).threads.map((t) => t.count), profile.threads.map((t) => t.count));
+  assert.deepEqual(
+    decodeProfile(state.loaded.profile).threads.map((t) => t.count),
+    profile.threads.map((t) => t.count),
+  );
   assert.deepEqual(state.summary, summary);
   // The recent list is written after the load; poll briefly for it.
   for (let i = 0; i < 50 && (await api.getRecentFiles()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -279,8 +285,7 @@ async function announcer() {
       ws.send(JSON.stringify({ type: 'upload-start', id, fileName: 'x.json', totalBytes }));
       return until(() => messages.find((m) => m.type === 'response' && m.id === id)?.result as UploadStartResult | undefined);
     },
-    failedFor: (importId: string) =>
-      until(() => messages.find((m) => m.type === 'event' && m.channel === 'import:failed' && m.payload?.importId === importId)),
+    failedFor: (importId: string) => until(() => messages.find((m) => m.type === 'event' && m.channel === 'import:failed' && m.payload?.importId === importId)),
   };
 }
 

@@ -16,14 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  isRequestChannel,
-  parseRequestPayload,
-  type AppInfo,
-  type EventChannel,
-  type MainEvents,
-  type RequestChannel,
-} from '../ipc-contract.ts';
+import { isRequestChannel, parseRequestPayload, type AppInfo, type EventChannel, type MainEvents, type RequestChannel } from '../ipc-contract.ts';
 import type { Environment } from '../services/app-settings.ts';
 import { startAppServices, type AppServices } from '../services/app-services.ts';
 import { UPDATES_OFF } from '../services/update-service.ts';
@@ -148,10 +141,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
     const origin = request.headers.origin;
     const allowed =
-      url.pathname === WS_PATH &&
-      hostAllowed(request.headers.host) &&
-      pageOrigins().includes(origin ?? '') &&
-      tokenMatches(url.searchParams.get(TOKEN_PARAM));
+      url.pathname === WS_PATH && hostAllowed(request.headers.host) && pageOrigins().includes(origin ?? '') && tokenMatches(url.searchParams.get(TOKEN_PARAM));
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

@@ -30,10 +30,7 @@ export interface RendererServer {
   close(): Promise<void>;
 }
 
-export async function startRendererServer(
-  mode: RendererMode,
-  options: { viteCacheDir?: string },
-): Promise<RendererServer> {
+export async function startRendererServer(mode: RendererMode, options: { viteCacheDir?: string }): Promise<RendererServer> {
   return mode === 'production' ? buildProductionRenderer() : startDevRenderer(options);
 }
 

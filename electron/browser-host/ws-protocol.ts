@@ -78,10 +78,7 @@ export function readBinaryFrame(frame: Uint8Array): { kind: number; id: number; 
  * JSON text for a message, with every Uint8Array in it moved out into
  * attachments (sent first, as binary frames). `nextId` numbers them.
  */
-export function encodeWithAttachments(
-  message: ServerMessage,
-  nextId: () => number,
-): { json: string; attachments: { id: number; bytes: Uint8Array }[] } {
+export function encodeWithAttachments(message: ServerMessage, nextId: () => number): { json: string; attachments: { id: number; bytes: Uint8Array }[] } {
   const attachments: { id: number; bytes: Uint8Array }[] = [];
   const json = JSON.stringify(message, (_key, value: unknown) => {
     if (value instanceof Uint8Array) {

@@ -85,7 +85,10 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
   assert.equal(dev.headers.get('access-control-allow-origin'), 'http://localhost:5173');
   const foreign = await handler(new Request(wire.profileUrl, { headers: { origin: 'https://evil.example' } }));
   assert.equal(foreign.headers.get('access-control-allow-origin'), null);
-  await assert.rejects(fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))), /Could not fetch the profile of trace trace-1 \(404\)/);
+  await assert.rejects(
+    fromWire({ ...wire, profileUrl: `${APP_ORIGIN}/__profile/gone` }, (url) => handler(new Request(url))),
+    /Could not fetch the profile of trace trace-1 \(404\)/,
+  );
 
   // The host's trace state carries the loaded trace the same way; the summary, the failure and the sync state travel as they are.
   const failure = { importId: 'j', fileName: 'bad.json', code: 'unknown-format' as const, message: 'Could not recognise "bad.json".' };
@@ -97,5 +100,10 @@ test('a loaded profile is served at its app:// URL (too large for IPC) and fetch
   assert.deepEqual(state.summary, { traceId: 'trace-1', status: 'failed', message: 'm' });
   assert.deepEqual(state.failure, failure);
   assert.deepEqual(state.sync, sync);
-  assert.deepEqual(await stateFromWire(stateToWire({ loaded: null, summary: null, failure, sync: null })), { loaded: null, summary: null, failure, sync: null });
+  assert.deepEqual(await stateFromWire(stateToWire({ loaded: null, summary: null, failure, sync: null })), {
+    loaded: null,
+    summary: null,
+    failure,
+    sync: null,
+  });
 });

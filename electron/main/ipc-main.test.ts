@@ -86,10 +86,7 @@ test('payloads that do not fit the contract are refused before any handler runs'
   await assert.rejects(openPath(senderEvent(), { path: '/x', extra: true }), /Invalid payload for trace:open-path/);
   await assert.rejects(openPath(senderEvent(), 'just a string'), /Invalid payload/);
   await assert.rejects(ipcMain.handlers.get('recent:list')!(senderEvent(), { sneaky: 1 }), /Invalid payload for recent:list/);
-  await assert.rejects(
-    ipcMain.handlers.get('shell:open-external')!(senderEvent(), { url: 'file:///etc/passwd' }),
-    /only https links/,
-  );
+  await assert.rejects(ipcMain.handlers.get('shell:open-external')!(senderEvent(), { url: 'file:///etc/passwd' }), /only https links/);
 });
 
 test('isTrustedSender needs a frame', () => {
@@ -97,7 +94,7 @@ test('isTrustedSender needs a frame', () => {
   assert.equal(isTrustedSender(event, policy), false);
 });
 
-test('what crosses IPC is the contract\'s wire form: a loaded trace without its bytes, everything else as it is', async (t) => {
+test("what crosses IPC is the contract's wire form: a loaded trace without its bytes, everything else as it is", async (t) => {
   const { ipcMain, services } = await routedServices(t);
   await services.openPath(join(SAMPLE_TRACES, 'stackcollapse/simple.txt'));
   for (let i = 0; i < 500 && !services.imports.current; i++) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -18,8 +18,7 @@ function recordingActions() {
 
 const submenu = (item: MenuItemConstructorOptions | undefined) => item?.submenu as MenuItemConstructorOptions[];
 const find = (items: MenuItemConstructorOptions[], label: string) => items.find((i) => i.label === label);
-const click = (item: MenuItemConstructorOptions | undefined) =>
-  (item!.click as unknown as () => void)();
+const click = (item: MenuItemConstructorOptions | undefined) => (item!.click as unknown as () => void)();
 
 const recent: RecentFile[] = [
   { path: '/traces/a.json', fileName: 'a.json', openedAt: '2026-01-01T00:00:00Z' },

@@ -17,11 +17,7 @@ export const HELP_LINKS = {
   issues: 'https://github.com/trace-analyser/trace-analyser/issues',
 } as const;
 
-export function buildMenuTemplate(
-  platform: NodeJS.Platform,
-  recentFiles: readonly RecentFile[],
-  actions: MenuActions,
-): MenuItemConstructorOptions[] {
+export function buildMenuTemplate(platform: NodeJS.Platform, recentFiles: readonly RecentFile[], actions: MenuActions): MenuItemConstructorOptions[] {
   const isMac = platform === 'darwin';
   const command = (label: string, cmd: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
@@ -42,11 +38,7 @@ export function buildMenuTemplate(
         { label: 'Open Trace…', accelerator: 'CmdOrCtrl+O', click: () => actions.openDialog() },
         {
           label: 'Open Recent',
-          submenu: [
-            ...recentItems,
-            { type: 'separator' },
-            { label: 'Clear Recent', enabled: recentFiles.length > 0, click: () => actions.clearRecent() },
-          ],
+          submenu: [...recentItems, { type: 'separator' }, { label: 'Clear Recent', enabled: recentFiles.length > 0, click: () => actions.clearRecent() }],
         },
         { type: 'separator' },
         command('Settings…', 'app:settings', 'CmdOrCtrl+,'),
@@ -56,13 +48,7 @@ export function buildMenuTemplate(
     },
     {
       label: 'Edit',
-      submenu: [
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-        { type: 'separator' },
-        command('Find Function…', 'edit:find', 'CmdOrCtrl+F'),
-      ],
+      submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }, { type: 'separator' }, command('Find Function…', 'edit:find', 'CmdOrCtrl+F')],
     },
     {
       label: 'View',

@@ -62,8 +62,14 @@ test('navigation, redirects and webviews are prevented; window.open is denied, h
   assert.deepEqual(contents.windowOpenHandler!({ url: 'https://docs.example.com/a?b=c' }), { action: 'deny' });
   assert.deepEqual(contents.windowOpenHandler!({ url: 'file:///etc/passwd' }), { action: 'deny' });
   assert.deepEqual(contents.windowOpenHandler!({ url: 'javascript:alert(1)' }), { action: 'deny' });
-  assert.deepEqual(handleWindowOpen('smb://share/x', (url) => opened.push(url)), { action: 'deny' });
-  assert.deepEqual(handleWindowOpen('https://user:pw@example.com/', (url) => opened.push(url)), { action: 'deny' });
+  assert.deepEqual(
+    handleWindowOpen('smb://share/x', (url) => opened.push(url)),
+    { action: 'deny' },
+  );
+  assert.deepEqual(
+    handleWindowOpen('https://user:pw@example.com/', (url) => opened.push(url)),
+    { action: 'deny' },
+  );
   assert.deepEqual(opened, ['https://docs.example.com/a?b=c'], 'only the https link without credentials was opened');
 });
 

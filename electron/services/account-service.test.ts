@@ -100,7 +100,7 @@ test('wrong credentials and an unreachable project are sentences for the user', 
   await assert.rejects(offline.signIn('ada@example.com', 'x'), /Could not reach the Supabase project at http:\/\/127\.0\.0\.1:9/);
 });
 
-test('the project follows settings: cleared is unconfigured, set again restores that project\'s session', async () => {
+test("the project follows settings: cleared is unconfigured, set again restores that project's session", async () => {
   await standin.createUser('barbara@example.com', 'liskov-substitution');
   const { account, settings } = await startAccount(undefined, {});
   assert.deepEqual(account.state(), { status: 'unconfigured' });

@@ -43,7 +43,10 @@ test('a restart asked for during a streaming answer, then during an import, happ
   assert.equal(whileImporting.status === 'ready' && whileImporting.restartWaitsFor, 'import');
   await app.until(() => busyAtInstall.length === 2 || undefined, 'the install after the import', 60_000);
   assert.deepEqual(busyAtInstall[1], { answering: false, importing: false });
-  assert.ok(app.payloads('trace:loaded').some((e) => e.path === LARGE_TRACE), 'the import finished first');
+  assert.ok(
+    app.payloads('trace:loaded').some((e) => e.path === LARGE_TRACE),
+    'the import finished first',
+  );
   assert.ok(
     app.payloads('update:state').some((s) => s.status === 'ready' && s.restartWaitsFor === 'import'),
     'the windows were told the restart waits for the import',

@@ -50,12 +50,19 @@ test('local mode: the initial analysis streams, and a follow-up is answered with
   const first = await app.request('chat:send', { traceId, prompt: null });
   assert.equal((await app.ended(first.turnId)).type, 'model_response_end');
   assert.deepEqual(
-    app.turn(first.turnId).map((e) => e.type).filter((type, i, all) => all.indexOf(type) === i),
+    app
+      .turn(first.turnId)
+      .map((e) => e.type)
+      .filter((type, i, all) => all.indexOf(type) === i),
     ['turn_accepted', 'waiting_for_model', 'model_chunk_start', 'model_chunk_append', 'model_response_end'],
   );
   assert.equal(app.streamedText(first.turnId), 'Most time is in the kernel hypercall page.');
   const seqs = app.turn(first.turnId).flatMap((e) => ('seq' in e ? [e.seq] : []));
-  assert.deepEqual(seqs, seqs.map((_, i) => i), 'numbered from 0 as the cloud numbers them');
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i),
+    'numbered from 0 as the cloud numbers them',
+  );
 
   const followUp = await app.request('chat:send', { traceId, prompt: 'And the second hottest?' });
   assert.equal((await app.ended(followUp.turnId)).type, 'model_response_end');
@@ -105,7 +112,7 @@ test('local mode: a model failing mid-stream keeps what arrived, says it was cut
   assert.match(messages[1].error!.message, /cut off/);
 });
 
-test('local mode: stop keeps the answer so far; nothing of it arrives after; a wrong key is the user\'s to fix', async (t) => {
+test("local mode: stop keeps the answer so far; nothing of it arrives after; a wrong key is the user's to fix", async (t) => {
   const app = await startApp(t);
   const traceId = await openChat(app);
   model.enqueue({ kind: 'text', chunks: Array.from({ length: 40 }, (_, i) => `word${i} `), delayMs: 40 });
@@ -124,7 +131,10 @@ test('local mode: stop keeps the answer so far; nothing of it arrives after; a w
   const end = await app.ended(refused.turnId);
   assert.ok(end.type === 'error' && end.message === 'The AI provider refused the API key; check the API key in Settings.', JSON.stringify(end));
   assert.deepEqual(
-    model.requests.at(-1).body.messages!.slice(1, 3).map((m) => m.content),
+    model.requests
+      .at(-1)
+      .body.messages!.slice(1, 3)
+      .map((m) => m.content),
     ['Talk slowly.', messages[1].content],
     'the stopped answer, as far as it got, is history',
   );
@@ -170,7 +180,10 @@ test('services restart: the conversation comes back for the same trace, an answe
   const next = await second.request('chat:send', { traceId: reopened, prompt: 'Go on.' });
   await second.ended(next.turnId);
   assert.deepEqual(
-    model.requests.at(-1).body.messages!.slice(1).map((m) => m.content),
+    model.requests
+      .at(-1)
+      .body.messages!.slice(1)
+      .map((m) => m.content),
     [INITIAL_ANALYSIS_PROMPT, 'First answer.', 'Go on.'],
   );
 
@@ -195,7 +208,7 @@ test('a trace whose names carry HTML, Markdown and prompt-injection text: in the
   assertNamesOnlyInDataBlock(model.requests.at(-1).body.messages!);
 });
 
-test('two app instances in local mode never see each other\'s answers', async (t) => {
+test("two app instances in local mode never see each other's answers", async (t) => {
   const [ada, bob] = await Promise.all([startApp(t), startApp(t)]);
   const [adaTrace, bobTrace] = await Promise.all([openChat(ada), openChat(bob)]);
   model.setFallback((request) => textResponse(`Answer to: ${lastUserContent(request)}`, { delayMs: 5 }));

@@ -311,7 +311,11 @@ function applyTurnEvent(answer: ChatMessage, event: TransportTurnEvent): void {
       return;
     case 'error':
       answer.status = 'error';
-      answer.error = { code: event.code, message: event.message, ...(event.retryAfterSeconds !== undefined ? { retryAfterSeconds: event.retryAfterSeconds } : {}) };
+      answer.error = {
+        code: event.code,
+        message: event.message,
+        ...(event.retryAfterSeconds !== undefined ? { retryAfterSeconds: event.retryAfterSeconds } : {}),
+      };
       return;
     case 'interrupted':
       answer.status = 'interrupted';

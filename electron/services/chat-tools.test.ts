@@ -41,11 +41,13 @@ async function openChat(app: DesktopApp): Promise<string> {
 
 /** The tool messages of a recorded request: the text inside each result's data block. */
 function toolResultsRead(request: RecordedRequest): string[] {
-  return request.body.messages!.filter((m) => m.role === 'tool').map((m) => {
-    const match = /^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/.exec(String(m.content));
-    assert.ok(match, `a data block: ${String(m.content).slice(0, 80)}`);
-    return match[2];
-  });
+  return request.body
+    .messages!.filter((m) => m.role === 'tool')
+    .map((m) => {
+      const match = /^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/.exec(String(m.content));
+      assert.ok(match, `a data block: ${String(m.content).slice(0, 80)}`);
+      return match[2];
+    });
 }
 
 test('local mode: the model calls call_tree and find_functions, the worker runs them on the open trace, the model reads exactly their results, the steps are kept', async (t) => {
@@ -65,9 +67,16 @@ test('local mode: the model calls call_tree and find_functions, the worker runs 
   assert.deepEqual(toolResultsRead(model.requests.at(-1)), expected, 'what the model read is what the tools give on the same file');
 
   const events = app.turn(turnId);
-  assert.deepEqual(events.map((e) => e.type).filter((type) => type.startsWith('tool')), ['tool_request', 'tool_result', 'tool_result']);
+  assert.deepEqual(
+    events.map((e) => e.type).filter((type) => type.startsWith('tool')),
+    ['tool_request', 'tool_result', 'tool_result'],
+  );
   const seqs = events.flatMap((e) => ('seq' in e ? [e.seq] : []));
-  assert.deepEqual(seqs, seqs.map((_, i) => i), 'the tool request numbered in the turn as the cloud numbers it');
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i),
+    'the tool request numbered in the turn as the cloud numbers it',
+  );
   const stepsExpected: ChatMessage['steps'] = [
     {
       step: 1,
@@ -95,11 +104,17 @@ test('local mode: the model calls call_tree and find_functions, the worker runs 
   model.enqueue(textResponse('Next.'));
   const next = await restarted.request('chat:send', { traceId: again, prompt: 'And then?' });
   await restarted.ended(next.turnId);
-  assert.deepEqual(model.requests.at(-1).body.messages!.slice(1).map((m) => [m.role, m.content]), [
-    ['user', 'Who parses?'],
-    ['assistant', 'Parsing is under [fn3].'],
-    ['user', 'And then?'],
-  ]);
+  assert.deepEqual(
+    model.requests
+      .at(-1)
+      .body.messages!.slice(1)
+      .map((m) => [m.role, m.content]),
+    [
+      ['user', 'Who parses?'],
+      ['assistant', 'Parsing is under [fn3].'],
+      ['user', 'And then?'],
+    ],
+  );
 });
 
 test('local mode: a trace closed mid-turn answers the tool call with a sentence saying so, and the model still answers', async (t) => {

@@ -260,7 +260,8 @@ export class CloudChat implements ChatTransport {
         traceId = await this.cloudTraceId();
       } catch (error) {
         for (const [turnId, turn] of this.turns) {
-          if (!turn.sent) this.finish({ type: 'error', turnId, code: 'trace_not_stored', message: `The trace is not stored in your account: ${(error as Error).message}` });
+          if (!turn.sent)
+            this.finish({ type: 'error', turnId, code: 'trace_not_stored', message: `The trace is not stored in your account: ${(error as Error).message}` });
         }
         return;
       }

@@ -92,11 +92,11 @@ describe('ContentArchive', () => {
     const controller = new AbortController();
     let chunks = 0;
     await assert.rejects(
-      importProfileFromChunks(
-        JSON_TRACE,
-        archive.tee(readFileChunks(JSON_TRACE, controller.signal)),
-        { gunzip: nodeGunzip, signal: controller.signal, onProgress: () => ++chunks > 2 && controller.abort() },
-      ),
+      importProfileFromChunks(JSON_TRACE, archive.tee(readFileChunks(JSON_TRACE, controller.signal)), {
+        gunzip: nodeGunzip,
+        signal: controller.signal,
+        onProgress: () => ++chunks > 2 && controller.abort(),
+      }),
     );
     assert.ok(existsSync(archiveTo), 'bytes past the cap were written during the import');
     await archive.discard();

@@ -51,8 +51,7 @@ export interface ArchivedFile {
 /** What became of an import's bytes. */
 export type TraceContent =
   /** `archiveFailure`: why no copy was made although one was asked for (a full disk); the hash is good. */
-  | { status: 'ready'; sha256: string; sizeBytes: number; archive: ArchivedFile | null; archiveFailure?: string }
-  | { status: 'failed'; message: string };
+  { status: 'ready'; sha256: string; sizeBytes: number; archive: ArchivedFile | null; archiveFailure?: string } | { status: 'failed'; message: string };
 
 /** The compressed copy being written; a write that fails stops it, not the import. */
 interface Output {

@@ -96,9 +96,11 @@ export class ConversationStore {
     const previous = this.saving.get(conversation.id) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => writeFileAtomic(path, text));
     this.saving.set(conversation.id, next);
-    void next.finally(() => {
-      if (this.saving.get(conversation.id) === next) this.saving.delete(conversation.id);
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (this.saving.get(conversation.id) === next) this.saving.delete(conversation.id);
+      })
+      .catch(() => {});
     return next;
   }
 }

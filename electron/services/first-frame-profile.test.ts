@@ -14,7 +14,10 @@ test('a Chrome recording is cut to its main thread, with every frame and the who
   const first = firstFrameProfile(profile)!;
   assert.deepEqual(first.threads, [main]);
   assert.equal(first.frames, profile.frames);
-  assert.deepEqual([first.startTime, first.endTime, first.eventCount, first.warnings], [profile.startTime, profile.endTime, profile.eventCount, profile.warnings]);
+  assert.deepEqual(
+    [first.startTime, first.endTime, first.eventCount, first.warnings],
+    [profile.startTime, profile.endTime, profile.eventCount, profile.warnings],
+  );
   // What the window decodes ranks the same thread first.
   assert.equal(rankThreads(decodeProfile(encodeProfile(first)))[0].timeline.id, main.id);
   let calls = 0;

@@ -74,7 +74,10 @@ test('a file on disk imports in the worker: progress, the thread drawn first, th
     ['one', 'two'],
   );
   const opened = rankThreads(profile)[0].timeline;
-  assert.deepEqual(first.threads.map((th) => th.id), [opened.id]);
+  assert.deepEqual(
+    first.threads.map((th) => th.id),
+    [opened.id],
+  );
   assert.deepEqual(first.threads[0].start, opened.start);
   assert.deepEqual(first.threads[0].frame, opened.frame);
   assert.deepEqual(first.frames.names, profile.frames.names);
@@ -88,7 +91,11 @@ test('a file on disk imports in the worker: progress, the thread drawn first, th
   assert.ok(summary.summaryText.length > 0);
   assert.ok(summary.tokens > 0);
   const order = [event, rest, summary].map((payload) => events.findIndex((e) => e.payload === payload));
-  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'first part, whole profile, summary');
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+    'first part, whole profile, summary',
+  );
   // A window that connects now gets the whole profile.
   assert.deepEqual(service.state, { loaded: { ...event, profile: rest.profile, complete: true }, summary, failure: null });
 
@@ -97,10 +104,7 @@ test('a file on disk imports in the worker: progress, the thread drawn first, th
     .map((e) => e.payload as MainEvents['import:progress'])
     .filter((p) => p.importId === started.importId);
   assert.ok(progress.length >= 2, 'progress is reported while importing');
-  assert.deepEqual(
-    [...new Set(progress.map((p) => p.phase))],
-    ['reading', 'building', 'sending'],
-  );
+  assert.deepEqual([...new Set(progress.map((p) => p.phase))], ['reading', 'building', 'sending']);
   assert.equal(progress.at(-1).percent, 100);
 });
 
@@ -197,10 +201,7 @@ test('cancel stops a running import with "aborted"; a new import cancels the old
 test('a cancel that arrives once all input is read still wins: no trace loads', async (t) => {
   const { service, events, next } = recordingService();
   t.after(() => service.dispose());
-  const outcome = Promise.race([
-    next('import:failed').then((failure) => ({ failure })),
-    next('trace:loaded').then((loaded) => ({ loaded })),
-  ]);
+  const outcome = Promise.race([next('import:failed').then((failure) => ({ failure })), next('trace:loaded').then((loaded) => ({ loaded }))]);
   const { importId } = await service.importPath(SPEEDSCOPE);
   // 'sending' comes after the whole file is read and summarised, right before the result.
   for (;;) {
@@ -245,9 +246,7 @@ test('imports asked for together run in the order asked: the last one wins', asy
   const event = await loaded;
   assert.equal(event.importId, second.importId);
   assert.equal(event.format, 'speedscope');
-  const firstOutcome = events.find(
-    (e) => e.channel === 'import:failed' && (e.payload as ImportFailedEvent).importId === first.importId,
-  );
+  const firstOutcome = events.find((e) => e.channel === 'import:failed' && (e.payload as ImportFailedEvent).importId === first.importId);
   assert.equal((firstOutcome?.payload as ImportFailedEvent | undefined)?.code, 'aborted');
 });
 

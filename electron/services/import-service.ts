@@ -26,15 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type {
-  EventSink,
-  HostTraceState,
-  ImportFailedEvent,
-  ImportFailureCode,
-  ImportStarted,
-  TraceLoadedEvent,
-  TraceSummaryEvent,
-} from '../ipc-contract.ts';
+import type { EventSink, HostTraceState, ImportFailedEvent, ImportFailureCode, ImportStarted, TraceLoadedEvent, TraceSummaryEvent } from '../ipc-contract.ts';
 import { parseTraceToolCall, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
 import type { ToolOutcome } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import type { TraceContent } from './content-archive.ts';

@@ -63,12 +63,7 @@ test('a corrupt or hand-edited file starts clean instead of breaking the app', a
   assert.deepEqual(await RecentFilesStore.inFolder(dir).list(), []);
   const edited = parseRecentFiles(
     JSON.stringify({
-      files: [
-        { path: '/ok.json', fileName: 'ok.json', openedAt: 'x' },
-        { path: 42 },
-        { path: '/ok.json', fileName: 'dup', openedAt: 'y' },
-        'garbage',
-      ],
+      files: [{ path: '/ok.json', fileName: 'ok.json', openedAt: 'x' }, { path: 42 }, { path: '/ok.json', fileName: 'dup', openedAt: 'y' }, 'garbage'],
     }),
   );
   assert.deepEqual(

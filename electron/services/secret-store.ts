@@ -54,10 +54,12 @@ export class SecretStore {
   }
 
   private change(apply: (all: Record<string, string>) => boolean): Promise<void> {
-    const next = this.writing.catch(() => {}).then(async () => {
-      const all = await this.readAll();
-      if (apply(all)) await writeFileAtomic(this.filePath, JSON.stringify(all), { mode: 0o600 });
-    });
+    const next = this.writing
+      .catch(() => {})
+      .then(async () => {
+        const all = await this.readAll();
+        if (apply(all)) await writeFileAtomic(this.filePath, JSON.stringify(all), { mode: 0o600 });
+      });
     this.writing = next.catch(() => {});
     return next;
   }

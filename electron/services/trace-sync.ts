@@ -241,7 +241,13 @@ export class TraceSync implements TraceStorage {
    * Writes the row as soon as the summary is there (the chat needs only that),
    * while the file uploads; the manifest keeps the summary for a resume after a restart.
    */
-  private async saveRowWithSummary(trace: OpenedTrace, client: SupabaseClient, pending: PendingUpload, stored: Deferred<StoredTrace>, signal: AbortSignal): Promise<void> {
+  private async saveRowWithSummary(
+    trace: OpenedTrace,
+    client: SupabaseClient,
+    pending: PendingUpload,
+    stored: Deferred<StoredTrace>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const summary = summaryFields(await abortable(trace.summary.promise, signal));
     if (!summary) return;
     pending.summary = summary;

@@ -110,7 +110,10 @@ test('while an answer streams the restart waits, then an import holds it; it hap
   await until(() => updater.installs > 0, 'the install once idle');
   await sleep(60);
   assert.equal(updater.installs, 1, 'once');
-  assert.ok(states.some((s) => s.status === 'ready' && s.restartWaitsFor === 'answer'), 'the window was told what it waits for');
+  assert.ok(
+    states.some((s) => s.status === 'ready' && s.restartWaitsFor === 'answer'),
+    'the window was told what it waits for',
+  );
 });
 
 test('a download whose sha512 does not match the feed fails quietly: reported, logged, nothing kept to install', async (t) => {
@@ -121,7 +124,11 @@ test('a download whose sha512 does not match the feed fails quietly: reported, l
   const state = service.current as Extract<UpdateState, { status: 'failed' }>;
   assert.equal(state.message, 'the downloaded update did not match its checksum and was discarded');
   assert.match(warnings.join('\n'), /sha512 checksum mismatch/);
-  assert.deepEqual(downloadedFiles(dir).filter((f) => f.endsWith('.AppImage')), [], 'the bad download is deleted');
+  assert.deepEqual(
+    downloadedFiles(dir).filter((f) => f.endsWith('.AppImage')),
+    [],
+    'the bad download is deleted',
+  );
   await assert.rejects(service.restart(), /No update has been downloaded/);
   assert.equal(updater.installs, 0);
   await sleep(100);
@@ -222,12 +229,23 @@ test('start-up does not load the updater: it is made at the first check, once', 
 
 test('release notes reach the window as text, whatever markup the feed has; failures are named in words', () => {
   assert.equal(releaseNotesText('<p>Fixes <b>&lt;script&gt;</b> handling</p><p>Second</p>'), 'Fixes <script> handling\nSecond');
-  assert.equal(releaseNotesText([{ version: '0.2.0', note: 'One' }, { version: '0.1.5', note: 'Two' }]), 'One\n\nTwo');
+  assert.equal(
+    releaseNotesText([
+      { version: '0.2.0', note: 'One' },
+      { version: '0.1.5', note: 'Two' },
+    ]),
+    'One\n\nTwo',
+  );
   assert.equal(releaseNotesText(null), null);
   assert.equal(releaseNotesText('<p></p>'), null);
-  assert.equal(describeUpdateError(Object.assign(new Error('getaddrinfo ENOTFOUND github.com'), { code: 'ENOTFOUND' })), 'the update server could not be reached');
+  assert.equal(
+    describeUpdateError(Object.assign(new Error('getaddrinfo ENOTFOUND github.com'), { code: 'ENOTFOUND' })),
+    'the update server could not be reached',
+  );
   assert.equal(describeUpdateError(new Error('net::ERR_INTERNET_DISCONNECTED')), 'the update server could not be reached');
   // NsisUpdater's check of the installer's Authenticode signature (PowerShell: Windows only).
-  const unsigned = Object.assign(new Error('New version 0.2.0 is not signed by the application owner: publisherNames: Acme'), { code: 'ERR_UPDATER_INVALID_SIGNATURE' });
+  const unsigned = Object.assign(new Error('New version 0.2.0 is not signed by the application owner: publisherNames: Acme'), {
+    code: 'ERR_UPDATER_INVALID_SIGNATURE',
+  });
   assert.equal(describeUpdateError(unsigned), 'the downloaded update was not signed by the publisher and was discarded');
 });

@@ -131,14 +131,16 @@ export class UpdateService {
   private check(): void {
     if (this.state.status === 'off' || this.state.status === 'downloading' || this.state.status === 'checking') return;
     // Failures arrive as the updater's 'error' event; the promises' rejections are that same failure.
-    this.platformUpdater().checkForUpdates().then(
-      (result) => {
-        const token = result?.cancellationToken;
-        this.cancelDownload = token ? () => token.cancel() : null;
-        result?.downloadPromise?.catch(() => {}).finally(() => (this.cancelDownload = null));
-      },
-      () => {},
-    );
+    this.platformUpdater()
+      .checkForUpdates()
+      .then(
+        (result) => {
+          const token = result?.cancellationToken;
+          this.cancelDownload = token ? () => token.cancel() : null;
+          result?.downloadPromise?.catch(() => {}).finally(() => (this.cancelDownload = null));
+        },
+        () => {},
+      );
   }
 
   private platformUpdater(): PlatformUpdater {
@@ -222,7 +224,8 @@ export function describeUpdateError(error: Error & { code?: string; statusCode?:
   return `the update failed: ${error.message.split('\n')[0]}`;
 }
 
-const OFFLINE = /\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENETUNREACH)\b|net::ERR_(INTERNET_DISCONNECTED|NAME_NOT_RESOLVED|CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_TIMED_OUT|TIMED_OUT|NETWORK_CHANGED|ADDRESS_UNREACHABLE|PROXY_CONNECTION_FAILED)/;
+const OFFLINE =
+  /\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENETUNREACH)\b|net::ERR_(INTERNET_DISCONNECTED|NAME_NOT_RESOLVED|CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_TIMED_OUT|TIMED_OUT|NETWORK_CHANGED|ADDRESS_UNREACHABLE|PROXY_CONNECTION_FAILED)/;
 const FEED_NOT_FOUND = new Set(['ERR_UPDATER_CHANNEL_FILE_NOT_FOUND', 'ERR_UPDATER_LATEST_VERSION_NOT_FOUND', 'ERR_UPDATER_NO_PUBLISHED_VERSIONS']);
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ', '&amp;': '&' };

@@ -42,7 +42,11 @@ export async function runScriptedThroughLoop(loaded: LoadedProblem): Promise<Loo
     const turn = await runThroughLoop(loaded, { baseURL: server.baseURL, model: 'scripted-eval-model', apiKey: 'scripted' });
     if (!turn.ok) return { available: false, reason: turn.reason };
     if (turn.toolRounds === 0) return { available: false, reason: 'loop not available: LocalChat ended the turn without running the tool the model asked for' };
-    if (server.pending() > 0) return { available: false, reason: `the loop stopped after ${server.requests.length} model calls, before the script's ${loaded.problem.calls.length + 1}` };
+    if (server.pending() > 0)
+      return {
+        available: false,
+        reason: `the loop stopped after ${server.requests.length} model calls, before the script's ${loaded.problem.calls.length + 1}`,
+      };
     // The budget is checked on what the model really got: the last round's messages (JSON text, an upper bound).
     const lastPrompt = JSON.stringify(server.requests.at(-1)?.body.messages ?? []);
     const report = { ...turn.report, turnTokens: (await countTokens(lastPrompt)) + (await countTokens(turn.report.answer)) };
@@ -100,7 +104,10 @@ function scriptSteps(loaded: LoadedProblem): ScriptStep[] {
   const { problem, summaryText } = loaded;
   const seenBy = (request: RecordedRequest): Seen => ({ summaryText, results: toolResultsSent(request) });
   return [
-    ...problem.calls.map((call): ScriptStep => (request) => ({ kind: 'tool_calls', calls: [{ name: call.name, arguments: JSON.stringify(call.args(seenBy(request))) }] })),
+    ...problem.calls.map((call): ScriptStep => (request) => ({
+      kind: 'tool_calls',
+      calls: [{ name: call.name, arguments: JSON.stringify(call.args(seenBy(request))) }],
+    })),
     (request) => textResponse(problem.answer(seenBy(request)), { chunkSize: 40 }),
   ];
 }

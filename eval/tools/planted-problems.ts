@@ -115,7 +115,9 @@ export const hotWorker: PlantedProblem = {
       args: (seen) => ({ functionId: functionIdIn(seen.results[0], HOT_WORKER.function), threadId: threadIdOf(seen.summaryText, 'DedicatedWorker thread') }),
       fact: `its total ${hotWorkerMs} ms, all of it self time, called from ${HOT_WORKER.caller}`,
       holds: (result, planted) =>
-        timeOnLine(result, planted, 'total', hotWorkerMs) && timeOnLine(result, planted, 'self', hotWorkerMs) && new RegExp(`"${HOT_WORKER.caller}" ${NUMBER} ms`).test(result),
+        timeOnLine(result, planted, 'total', hotWorkerMs) &&
+        timeOnLine(result, planted, 'self', hotWorkerMs) &&
+        new RegExp(`"${HOT_WORKER.caller}" ${NUMBER} ms`).test(result),
     },
     {
       name: 'thread_summary',
@@ -169,7 +171,9 @@ export const longTask: PlantedProblem = {
       name: 'callers_and_callees',
       args: (seen) => ({ functionId: functionIdIn(seen.results[1], LONG_TASK.path[2]), threadId: threadIdOf(seen.summaryText, 'CrRendererMain') }),
       fact: `its total ${LONG_TASK.selfMs} ms, called from ${LONG_TASK.path[1]}`,
-      holds: (result, planted) => timeOnLine(result, planted, 'total', LONG_TASK.selfMs) && new RegExp(`^- \\[fn\\d+\\] "${LONG_TASK.path[1]}" ${NUMBER} ms \\(100%\\)$`, 'm').test(result),
+      holds: (result, planted) =>
+        timeOnLine(result, planted, 'total', LONG_TASK.selfMs) &&
+        new RegExp(`^- \\[fn\\d+\\] "${LONG_TASK.path[1]}" ${NUMBER} ms \\(100%\\)$`, 'm').test(result),
     },
   ],
   answer: (seen) => {

@@ -24,7 +24,16 @@ class TraceBuilder {
   ];
 
   add(tid: number, call: PlantedCall): void {
-    this.events.push({ ph: 'X', cat: 'devtools.timeline', name: call.name, pid: PID, tid, ts: Math.round(call.at * 1000), dur: Math.round(call.ms * 1000), args: {} });
+    this.events.push({
+      ph: 'X',
+      cat: 'devtools.timeline',
+      name: call.name,
+      pid: PID,
+      tid,
+      ts: Math.round(call.at * 1000),
+      dur: Math.round(call.ms * 1000),
+      args: {},
+    });
     for (const inner of call.calls ?? []) this.add(tid, inner);
   }
 
@@ -45,7 +54,15 @@ function backgroundTask(random: () => number, at: number, maxMs: number): Plante
 }
 
 /** Background tasks on `tid` every `everyMs` from `fromMs` to `toMs`, skipping the busy spans given. */
-function background(builder: TraceBuilder, random: () => number, tid: number, fromMs: number, toMs: number, everyMs: number, busy: [number, number][] = []): void {
+function background(
+  builder: TraceBuilder,
+  random: () => number,
+  tid: number,
+  fromMs: number,
+  toMs: number,
+  everyMs: number,
+  busy: [number, number][] = [],
+): void {
   for (let at = fromMs; at + everyMs <= toMs; at += everyMs) {
     if (busy.some(([a, b]) => at + everyMs > a && at < b)) continue;
     builder.add(tid, backgroundTask(random, at, everyMs * 0.6));
@@ -123,7 +140,15 @@ export function longTaskTrace(): Uint8Array {
     ],
   };
   for (const task of [...others, planted]) builder.add(MAIN_TID, task);
-  background(builder, random, MAIN_TID, 0, p.spanMs, 20, [...others, planted].map((t) => [t.at, t.at + t.ms]));
+  background(
+    builder,
+    random,
+    MAIN_TID,
+    0,
+    p.spanMs,
+    20,
+    [...others, planted].map((t) => [t.at, t.at + t.ms]),
+  );
   background(builder, random, WORKER_TID, 3, p.spanMs, 40);
   return builder.bytes();
 }
@@ -142,7 +167,17 @@ export function regressionTrace(): Uint8Array {
       name: 'RunTask',
       at,
       ms: taskMs,
-      calls: [{ name: 'updateState', at: at + 0.5, ms: taskMs - 1, calls: [{ name: p.function, at: at + 1, ms: diffMs }, { name: 'applyPatch', at: at + 1 + diffMs, ms: 6 }] }],
+      calls: [
+        {
+          name: 'updateState',
+          at: at + 0.5,
+          ms: taskMs - 1,
+          calls: [
+            { name: p.function, at: at + 1, ms: diffMs },
+            { name: 'applyPatch', at: at + 1 + diffMs, ms: 6 },
+          ],
+        },
+      ],
     });
     // Background work between the updates, the same in both halves.
     builder.add(MAIN_TID, backgroundTask(random, at + 40, 30));

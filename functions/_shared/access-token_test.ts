@@ -22,7 +22,10 @@ async function withAuth(keys: Parameters<typeof startFakeAuth>[0], run: (auth: F
 }
 
 async function refusal(token: string | undefined, config: Parameters<typeof verifyAccessToken>[1]): Promise<string> {
-  const error = await assertRejects(() => verifyAccessToken(token, config), (e) => e instanceof AccessTokenError);
+  const error = await assertRejects(
+    () => verifyAccessToken(token, config),
+    (e) => e instanceof AccessTokenError,
+  );
   return (error as Error).message;
 }
 
@@ -39,17 +42,27 @@ Deno.test('missing, malformed, forged, expired, anon and wrong-audience tokens a
     const config = { supabaseUrl: auth.url, anonKey: 'anon', jwtSecret: secret };
     assertEquals(await refusal(undefined, config), 'Missing access token: sign in first.');
     assertEquals(await refusal('not-a-jwt', config), 'Malformed access token.');
-    assertEquals(await refusal(await hs256(userClaims, new TextEncoder().encode('some-other-secret-of-32-characters!!')), config), 'Access token signature is invalid.');
+    assertEquals(
+      await refusal(await hs256(userClaims, new TextEncoder().encode('some-other-secret-of-32-characters!!')), config),
+      'Access token signature is invalid.',
+    );
     assertEquals(await refusal(await hs256(userClaims, key, Math.floor(Date.now() / 1000) - 60), config), 'Access token expired: sign in again.');
     assertEquals(await refusal(await hs256({ iss: 'supabase', role: 'anon', aud: 'authenticated' }), config), 'Access token is not a signed-in user session.');
-    assertEquals(await refusal(await hs256({ iss: 'supabase', role: 'service_role', aud: 'authenticated' }), config), 'Access token is not a signed-in user session.');
+    assertEquals(
+      await refusal(await hs256({ iss: 'supabase', role: 'service_role', aud: 'authenticated' }), config),
+      'Access token is not a signed-in user session.',
+    );
     assertEquals(await refusal(await hs256({ ...userClaims, aud: 'somebody-else' }), config), 'Access token rejected (aud claim).');
     const unsigned = `${btoa(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${btoa(JSON.stringify(userClaims))}.`.replaceAll('=', '');
     assertEquals(await refusal(unsigned, config), 'Unsupported token algorithm none.');
     assertEquals(auth.userRequests, 0);
   });
   // Every close reason must fit a WebSocket close frame (123 bytes).
-  for (const reason of ['Missing access token: sign in first.', 'Could not reach the sign-in service to check the token; try again.', 'Session ended (signed out): sign in again.']) {
+  for (const reason of [
+    'Missing access token: sign in first.',
+    'Could not reach the sign-in service to check the token; try again.',
+    'Session ended (signed out): sign in again.',
+  ]) {
     if (new TextEncoder().encode(reason).length > 123) throw new Error(`reason too long: ${reason}`);
   }
 });
@@ -84,7 +97,10 @@ Deno.test('a token whose session was signed out is refused, however it is signed
   await withAuth({ secret }, async (auth) => {
     const token = await hs256(userClaims);
     auth.endedSessions.add('session-1');
-    for (const config of [{ supabaseUrl: auth.url, anonKey: 'anon', jwtSecret: secret }, { supabaseUrl: auth.url, anonKey: 'anon' }]) {
+    for (const config of [
+      { supabaseUrl: auth.url, anonKey: 'anon', jwtSecret: secret },
+      { supabaseUrl: auth.url, anonKey: 'anon' },
+    ]) {
       assertEquals(await refusal(token, config), 'Session ended (signed out): sign in again.');
     }
   });
@@ -99,5 +115,8 @@ Deno.test('without the legacy secret, HS256 tokens are checked by Auth (GET /aut
     assertEquals(await refusal(await hs256(userClaims, new TextEncoder().encode('some-other-secret-of-32-characters!!')), config), 'Invalid access token.');
     assertEquals(await refusal(await hs256(userClaims, key, Math.floor(Date.now() / 1000) - 5), config), 'Access token expired: sign in again.');
   });
-  assertEquals(await refusal(await hs256(userClaims), { supabaseUrl: url, anonKey: 'anon' }), 'Could not reach the sign-in service to check the token; try again.');
+  assertEquals(
+    await refusal(await hs256(userClaims), { supabaseUrl: url, anonKey: 'anon' }),
+    'Could not reach the sign-in service to check the token; try again.',
+  );
 });

@@ -10,6 +10,11 @@ import { UserPromptSchema } from './chat-messages.ts';
 
 export const AiTurnRequestSchema = UserPromptSchema.omit({ type: true }).extend({
   userId: z.uuid(),
-  round: z.number().int().min(1).max(MAX_TOOL_STEPS + 1).default(1),
+  round: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TOOL_STEPS + 1)
+    .default(1),
 });
 export type AiTurnRequest = z.infer<typeof AiTurnRequestSchema>;

@@ -121,9 +121,7 @@ export async function answerRound(input: AnswerTurnInput, sink: AnswerSink): Pro
   }
 }
 
-type ModelReply =
-  | { kind: 'failed' }
-  | { kind: 'replied'; text: string; calls: ModelToolCall[]; finishReason: string | null; usage: TokenUsage | null };
+type ModelReply = { kind: 'failed' } | { kind: 'replied'; text: string; calls: ModelToolCall[]; finishReason: string | null; usage: TokenUsage | null };
 
 /** One chat completion, streamed: text goes to the sink as it comes, tool calls are assembled from their deltas. */
 async function callModel(input: AnswerTurnInput, messages: PromptMessage[], round: number, sink: AnswerSink): Promise<ModelReply> {

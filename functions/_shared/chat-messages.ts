@@ -154,12 +154,7 @@ export const SocketErrorSchema = z.strictObject({
   retryAfterSeconds: z.number().nonnegative().optional(),
 });
 
-export const ServerMessageSchema = z.discriminatedUnion('type', [
-  ConnectionAckSchema,
-  AnalysisStartedSchema,
-  WaitingForModelSchema,
-  SocketErrorSchema,
-]);
+export const ServerMessageSchema = z.discriminatedUnion('type', [ConnectionAckSchema, AnalysisStartedSchema, WaitingForModelSchema, SocketErrorSchema]);
 export type ConnectionAck = z.infer<typeof ConnectionAckSchema>;
 export type AnalysisStarted = z.infer<typeof AnalysisStartedSchema>;
 export type WaitingForModel = z.infer<typeof WaitingForModelSchema>;

@@ -33,8 +33,16 @@ function retryAfterSeconds(error: APIError): number | undefined {
 export type ConfigurationOwner = 'administrator' | 'user';
 
 const FIX = {
-  administrator: { key: 'the administrator must check OPENAI_API_KEY', model: 'the administrator must check AI_MODEL', credit: 'the administrator must add credit' },
-  user: { key: 'check the API key in Settings', model: 'check the model in Settings', credit: 'add credit to that account or pick another endpoint in Settings' },
+  administrator: {
+    key: 'the administrator must check OPENAI_API_KEY',
+    model: 'the administrator must check AI_MODEL',
+    credit: 'the administrator must add credit',
+  },
+  user: {
+    key: 'check the API key in Settings',
+    model: 'check the model in Settings',
+    credit: 'add credit to that account or pick another endpoint in Settings',
+  },
 } as const;
 
 /** `answeredChars` > 0 means part of the answer already reached the user. */
@@ -74,8 +82,9 @@ export function describeModelError(error: unknown, model: string, answeredChars:
   // A stream that dies half-way surfaces as a plain Error from the body reader.
   return {
     code: 'model_unavailable',
-    message: answeredChars > 0
-      ? sentence('the connection to the AI model was lost. Ask again for a full answer.')
-      : 'The AI model failed to answer; try again in a moment.',
+    message:
+      answeredChars > 0
+        ? sentence('the connection to the AI model was lost. Ask again for a full answer.')
+        : 'The AI model failed to answer; try again in a moment.',
   };
 }

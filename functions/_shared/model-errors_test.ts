@@ -19,7 +19,11 @@ async function errorFor(status: number, body: unknown, headers: Record<string, s
 
 Deno.test('provider failures become actionable messages', async () => {
   const limited = describeModelError(await errorFor(429, { error: { message: 'slow down', type: 'rate_limit_exceeded' } }, { 'retry-after': '12' }), 'm', 0);
-  assertEquals(limited, { code: 'model_rate_limited', message: 'The AI provider is rate limiting requests right now; try again in 12 s.', retryAfterSeconds: 12 });
+  assertEquals(limited, {
+    code: 'model_rate_limited',
+    message: 'The AI provider is rate limiting requests right now; try again in 12 s.',
+    retryAfterSeconds: 12,
+  });
 
   const quota = describeModelError(await errorFor(429, { error: { message: 'quota', code: 'insufficient_quota' } }), 'm', 0);
   assertEquals(quota.code, 'model_unavailable');

@@ -18,12 +18,7 @@ export async function claimTurn(userClient: SupabaseClient, turnId: string, maxP
 /** When the oldest turn of the last minute leaves the window. */
 async function secondsUntilNextSlot(userClient: SupabaseClient): Promise<number> {
   const windowStart = new Date(Date.now() - 60_000).toISOString();
-  const { data } = await userClient
-    .from('ai_turns')
-    .select('created_at')
-    .gt('created_at', windowStart)
-    .order('created_at', { ascending: true })
-    .limit(1);
+  const { data } = await userClient.from('ai_turns').select('created_at').gt('created_at', windowStart).order('created_at', { ascending: true }).limit(1);
   const oldest = data?.[0]?.created_at as string | undefined;
   if (!oldest) return 60;
   const seconds = Math.ceil((Date.parse(oldest) + 60_000 - Date.now()) / 1000);

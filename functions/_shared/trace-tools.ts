@@ -13,7 +13,10 @@ import type { TraceToolArgs, TraceToolName, TraceToolRequest } from '../../share
 const threadId = z.string().min(1).max(200).describe('A thread id as the summary writes it, e.g. "p123:t456" (from "[thread …]").');
 const startMs = z.number().min(0).describe('Window start, ms from the trace start. Omit for the trace start.');
 const endMs = z.number().min(0).describe('Window end, ms from the trace start. Omit for the trace end.');
-const functionId = z.string().regex(/^fn\d+$/).describe('A function id as the summary writes it, e.g. "fn12".');
+const functionId = z
+  .string()
+  .regex(/^fn\d+$/)
+  .describe('A function id as the summary writes it, e.g. "fn12".');
 // A pair as an array of two (JSON Schema's tuple form, prefixItems, is not one every model API accepts).
 const windowRange = z
   .array(z.number().min(0))
@@ -26,7 +29,12 @@ export const TRACE_TOOL_SCHEMAS = {
   thread_summary: z.strictObject({ threadId, startMs: startMs.optional(), endMs: endMs.optional() }),
   call_tree: z.strictObject({
     threadId,
-    root: z.string().min(1).max(300).optional().describe('Start the tree at a function id ("fn12": its callees over all its calls) or a task id ("task:<thread>:<n>"). Omit for the whole thread.'),
+    root: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe('Start the tree at a function id ("fn12": its callees over all its calls) or a task id ("task:<thread>:<n>"). Omit for the whole thread.'),
     startMs: startMs.optional(),
     endMs: endMs.optional(),
     maxDepth: z.number().int().min(1).max(200).optional().describe('Levels shown below the root (default 12).'),
@@ -38,7 +46,7 @@ export const TRACE_TOOL_SCHEMAS = {
   }),
   long_tasks: z.strictObject({
     threadId,
-    minMs: z.number().min(0).optional().describe('Shortest task listed, ms (default 50, the summary\'s long-task threshold).'),
+    minMs: z.number().min(0).optional().describe("Shortest task listed, ms (default 50, the summary's long-task threshold)."),
     startMs: startMs.optional(),
     endMs: endMs.optional(),
   }),
@@ -48,26 +56,33 @@ export const TRACE_TOOL_SCHEMAS = {
     query: z.string().max(200).optional().describe('Part of a marker name or category, case-insensitive.'),
   }),
   page: z.strictObject({
-    navigation: z.string().regex(/^nav\d+$/).optional().describe('A navigation id as the summary writes it, e.g. "nav1". Omit for the whole recording.'),
+    navigation: z
+      .string()
+      .regex(/^nav\d+$/)
+      .optional()
+      .describe('A navigation id as the summary writes it, e.g. "nav1". Omit for the whole recording.'),
   }),
   network_requests: z.strictObject({
     query: z.string().max(200).optional().describe('Part of a request URL or MIME type, case-insensitive.'),
     startMs: startMs.optional().describe('Only requests in flight after this, ms from the trace start.'),
     endMs: endMs.optional().describe('Only requests in flight before this, ms from the trace start.'),
-    renderBlockingOnly: z.boolean().optional().describe('Only the requests that blocked a navigation\'s first paint.'),
+    renderBlockingOnly: z.boolean().optional().describe("Only the requests that blocked a navigation's first paint."),
   }),
 } satisfies { [N in TraceToolName]: z.ZodType<TraceToolArgs[N]> };
 
 export const TRACE_TOOL_DESCRIPTIONS: { [N in TraceToolName]: string } = {
-  thread_summary: 'The summary of one thread (busy time, top functions, hot paths, long tasks, GC, layout/paint, markers), of the whole trace or of a time window.',
-  call_tree: 'Top-down merged call tree of a thread, a task or a function\'s callees, optionally within a time window: total/self time and ids, heaviest first, small children folded.',
+  thread_summary:
+    'The summary of one thread (busy time, top functions, hot paths, long tasks, GC, layout/paint, markers), of the whole trace or of a time window.',
+  call_tree:
+    "Top-down merged call tree of a thread, a task or a function's callees, optionally within a time window: total/self time and ids, heaviest first, small children folded.",
   callers_and_callees: 'The sandwich view of one function: its total and self time, who called it and what it called, with their times, per thread.',
   find_functions: 'Functions whose name or source file contains the query, with their self and total time per thread, heaviest first.',
-  long_tasks: 'A thread\'s tasks at least minMs long (optionally within a window), in start order, with start, duration and dominant stack.',
+  long_tasks: "A thread's tasks at least minMs long (optionally within a window), in start order, with start, duration and dominant stack.",
   compare_windows: 'Functions whose self time changed most between two time windows of one thread (a regression within one recording), per second of window.',
   markers: 'User timings and other markers, with their times and threads, optionally of one thread or matching a query.',
-  page: 'A recorded web page\'s load and responsiveness: per navigation FCP, LCP with its element and four-part breakdown (TTFB, load delay, load duration, render delay), DOMContentLoaded, load, render-blocking requests; every layout shift window (CLS) with its largest shifts; every interaction (INP) with input delay, processing, presentation delay and the long task behind it.',
-  network_requests: 'A recorded web page\'s network requests in start order, with URL, start, duration, time to first byte, status, type, priority, render-blocking status, size, initiator and navigation; optionally matching a query, in flight within a time window, or only those that blocked a first paint.',
+  page: "A recorded web page's load and responsiveness: per navigation FCP, LCP with its element and four-part breakdown (TTFB, load delay, load duration, render delay), DOMContentLoaded, load, render-blocking requests; every layout shift window (CLS) with its largest shifts; every interaction (INP) with input delay, processing, presentation delay and the long task behind it.",
+  network_requests:
+    "A recorded web page's network requests in start order, with URL, start, duration, time to first byte, status, type, priority, render-blocking status, size, initiator and navigation; optionally matching a query, in flight within a time window, or only those that blocked a first paint.",
 };
 
 export const TRACE_TOOL_NAMES = Object.keys(TRACE_TOOL_SCHEMAS) as TraceToolName[];
@@ -126,7 +141,8 @@ export function describeToolCall(name: string, argumentsJson: string): string {
       return `Summarising thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
     case 'call_tree': {
       const { root, threadId, startMs, endMs } = request.args;
-      const of = root === undefined ? `thread ${short(threadId)}` : root.startsWith('task:') ? `task ${short(root.slice('task:'.length))}` : `function ${short(root)}`;
+      const of =
+        root === undefined ? `thread ${short(threadId)}` : root.startsWith('task:') ? `task ${short(root.slice('task:'.length))}` : `function ${short(root)}`;
       return `Looking at the call tree of ${of}${windowWords(startMs, endMs)}`;
     }
     case 'callers_and_callees':
@@ -175,5 +191,8 @@ function isToolName(name: string): name is TraceToolName {
 }
 
 function oneLineIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'arguments'}: ${issue.message}`).join('; ').replace(/\s+/g, ' ');
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'arguments'}: ${issue.message}`)
+    .join('; ')
+    .replace(/\s+/g, ' ');
 }

@@ -5,7 +5,7 @@ import { describeToolCall, TRACE_TOOL_SCHEMAS, TRACE_TOOLS_OPENAI, runTraceTool 
 
 const profile = handBuiltProfile();
 
-Deno.test('the OpenAI tools JSON offers every implemented tool with the zod schema\'s keys and required list', () => {
+Deno.test("the OpenAI tools JSON offers every implemented tool with the zod schema's keys and required list", () => {
   assertEquals(TRACE_TOOLS_OPENAI.map((t) => t.function.name).sort(), Object.keys(TRACE_TOOL_IMPLEMENTATIONS).sort());
   for (const tool of TRACE_TOOLS_OPENAI) {
     const { name, description, parameters } = tool.function;
@@ -34,7 +34,10 @@ Deno.test('runTraceTool runs a call with the JSON arguments the model sends', as
   assertMatch(pair, /window A 0–150 ms vs window B 150–300 ms/);
   assertMatch(await runTraceTool(profile, undefined, { name: 'markers', arguments: '' }), /^2 markers/);
   // The hand-built profile recorded no page: the page tools say so in one line.
-  assertMatch(await runTraceTool(profile, undefined, { name: 'network_requests', arguments: '{"renderBlockingOnly":true}' }), /^This trace recorded no web page[^\n]*$/);
+  assertMatch(
+    await runTraceTool(profile, undefined, { name: 'network_requests', arguments: '{"renderBlockingOnly":true}' }),
+    /^This trace recorded no web page[^\n]*$/,
+  );
 });
 
 Deno.test('bad calls answer one line saying what is wrong', async () => {

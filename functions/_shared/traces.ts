@@ -20,11 +20,7 @@ export interface TraceRow {
  * rows, so "not found" and "not yours" are the same answer.
  */
 export async function findVisibleTrace(client: SupabaseClient, traceId: string): Promise<{ id: string; summaryStored: boolean } | null> {
-  const { data, error } = await client
-    .from('traces')
-    .select('id, summary')
-    .eq('id', traceId)
-    .maybeSingle<{ id: string; summary: unknown }>();
+  const { data, error } = await client.from('traces').select('id, summary').eq('id', traceId).maybeSingle<{ id: string; summary: unknown }>();
   if (error) throw new Error(`Could not read trace ${traceId}: ${error.message}`);
   return data ? { id: data.id, summaryStored: data.summary !== null } : null;
 }

@@ -4,14 +4,7 @@
 // decides the latency the user feels), later ones at most once per
 // `flushIntervalMs`, so a fast model does not cost one REST call per token.
 // Events are sent strictly one batch after another, never concurrently.
-import {
-  AI_RESPONSE_EVENT,
-  chatResultsChannel,
-  type ErrorCode,
-  type RealtimeEvent,
-  type TokenUsage,
-  type ToolCall,
-} from './chat-messages.ts';
+import { AI_RESPONSE_EVENT, chatResultsChannel, type ErrorCode, type RealtimeEvent, type TokenUsage, type ToolCall } from './chat-messages.ts';
 import type { BroadcastTransport } from './realtime-broadcast.ts';
 
 export interface TurnEventOptions {

@@ -10,13 +10,15 @@ const traceId = '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function eventsOf(recorder: ReturnType<typeof startBroadcastRecorder>): RealtimeEvent[] {
-  return recorder.batches.flatMap((b) => b.messages).map((m) => {
-    assertEquals(m.topic, `private-chat-results-${userId}`);
-    assertEquals(m.private, true);
-    const event = RealtimeEventSchema.parse(m.payload);
-    assertEquals(m.event, AI_RESPONSE_EVENT);
-    return event;
-  });
+  return recorder.batches
+    .flatMap((b) => b.messages)
+    .map((m) => {
+      assertEquals(m.topic, `private-chat-results-${userId}`);
+      assertEquals(m.private, true);
+      const event = RealtimeEventSchema.parse(m.payload);
+      assertEquals(m.event, AI_RESPONSE_EVENT);
+      return event;
+    });
 }
 
 Deno.test('events of a turn carry contiguous sequence numbers and arrive in order; deltas are coalesced', async () => {
@@ -37,7 +39,10 @@ Deno.test('events of a turn carry contiguous sequence numbers and arrive in orde
     await publisher.end({ promptTokens: 10, completionTokens: 200, totalTokens: 210 }, 'stop', 0);
 
     const events = eventsOf(recorder);
-    assertEquals(events.map((e) => e.seq), events.map((_, i) => i));
+    assertEquals(
+      events.map((e) => e.seq),
+      events.map((_, i) => i),
+    );
     assertEquals(events[0].type, 'model_chunk_start');
     assertEquals(events.at(-1)?.type, 'model_response_end');
     const text = events.flatMap((e) => (e.type === 'model_chunk_append' ? [e.text] : [])).join('');
@@ -65,7 +70,10 @@ Deno.test('the first delta is sent at once, not after the coalescing interval', 
     publisher.append('first');
     await sleep(100);
     const events = eventsOf(recorder);
-    assertEquals(events.map((e) => e.type), ['model_chunk_start', 'model_chunk_append']);
+    assertEquals(
+      events.map((e) => e.type),
+      ['model_chunk_start', 'model_chunk_append'],
+    );
     await publisher.end(null, null, 0);
   } finally {
     await recorder.close();
@@ -75,14 +83,26 @@ Deno.test('the first delta is sent at once, not after the coalescing interval', 
 Deno.test('a failure after partial text is the last event, and nothing is published after it', async () => {
   const recorder = startBroadcastRecorder();
   try {
-    const publisher = new TurnEventPublisher({ userId, turnId, flushIntervalMs: 10, transport: restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'k' }) });
+    const publisher = new TurnEventPublisher({
+      userId,
+      turnId,
+      flushIntervalMs: 10,
+      transport: restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'k' }),
+    });
     publisher.start(traceId, 'm');
     publisher.append('partial');
     await publisher.fail('model_unavailable', 'cut off', 5);
     publisher.append('late');
     await publisher.end(null, 'stop', 0);
     const events = eventsOf(recorder);
-    assertEquals(events.map((e) => [e.seq, e.type]), [[0, 'model_chunk_start'], [1, 'model_chunk_append'], [2, 'error']]);
+    assertEquals(
+      events.map((e) => [e.seq, e.type]),
+      [
+        [0, 'model_chunk_start'],
+        [1, 'model_chunk_append'],
+        [2, 'error'],
+      ],
+    );
     const last = events[2];
     assert(last.type === 'error' && last.code === 'model_unavailable' && last.retryAfterSeconds === 5);
   } finally {
@@ -94,14 +114,25 @@ Deno.test('transient broadcast failures (503, 429) are retried; the order surviv
   const recorder = startBroadcastRecorder();
   try {
     recorder.failNext = [503, 429];
-    const publisher = new TurnEventPublisher({ userId, turnId, flushIntervalMs: 10, transport: restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'k' }) });
+    const publisher = new TurnEventPublisher({
+      userId,
+      turnId,
+      flushIntervalMs: 10,
+      transport: restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'k' }),
+    });
     publisher.start(traceId, 'm');
     publisher.append('a');
     publisher.append('b');
     await publisher.end(null, 'stop', 2);
     const events = eventsOf(recorder);
-    assertEquals(events.map((e) => e.seq), [0, 1, 2]);
-    assertEquals(events.map((e) => e.type), ['model_chunk_start', 'model_chunk_append', 'model_response_end']);
+    assertEquals(
+      events.map((e) => e.seq),
+      [0, 1, 2],
+    );
+    assertEquals(
+      events.map((e) => e.type),
+      ['model_chunk_start', 'model_chunk_append', 'model_response_end'],
+    );
   } finally {
     await recorder.close();
   }
@@ -112,7 +143,10 @@ Deno.test('a refused broadcast (401) is reported, not retried forever', async ()
   try {
     recorder.failNext = [401];
     const transport = restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'wrong' });
-    await assertRejects(() => transport([{ topic: 't', event: 'e', payload: {} }]), (e) => e instanceof Error && /HTTP 401/.test(e.message));
+    await assertRejects(
+      () => transport([{ topic: 't', event: 'e', payload: {} }]),
+      (e) => e instanceof Error && /HTTP 401/.test(e.message),
+    );
     const failures: unknown[] = [];
     recorder.failNext = [401];
     const publisher = new TurnEventPublisher({ userId, turnId, flushIntervalMs: 10, transport, onDeliveryFailure: (e) => failures.push(e) });
@@ -127,13 +161,21 @@ Deno.test('the first delta is not held back when it arrives while the start even
   const recorder = startBroadcastRecorder();
   try {
     recorder.delayMs = 60;
-    const publisher = new TurnEventPublisher({ userId, turnId, flushIntervalMs: 5_000, transport: restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'k' }) });
+    const publisher = new TurnEventPublisher({
+      userId,
+      turnId,
+      flushIntervalMs: 5_000,
+      transport: restBroadcastTransport({ supabaseUrl: recorder.url, serviceRoleKey: 'k' }),
+    });
     publisher.start(traceId, 'm');
     publisher.append('first');
     publisher.append(' second');
     await sleep(400);
     const events = eventsOf(recorder);
-    assertEquals(events.map((e) => e.type), ['model_chunk_start', 'model_chunk_append']);
+    assertEquals(
+      events.map((e) => e.type),
+      ['model_chunk_start', 'model_chunk_append'],
+    );
     assertEquals(events[1].type === 'model_chunk_append' && events[1].text, 'first second');
     await publisher.end(null, null, 0);
   } finally {

@@ -16,8 +16,7 @@ export interface FakeAuth {
 
 export function startFakeAuth(keys: { secret?: string; jwks?: JWK[] }): FakeAuth {
   const jwks = createLocalJWKSet({ keys: keys.jwks ?? [] });
-  const verify = (token: string) =>
-    keys.secret ? jwtVerify(token, new TextEncoder().encode(keys.secret), { algorithms: ['HS256'] }) : jwtVerify(token, jwks);
+  const verify = (token: string) => (keys.secret ? jwtVerify(token, new TextEncoder().encode(keys.secret), { algorithms: ['HS256'] }) : jwtVerify(token, jwks));
   const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, async (request) => {
     const path = new URL(request.url).pathname;
     if (path === '/auth/v1/.well-known/jwks.json') return Response.json({ keys: keys.jwks ?? [] });

@@ -37,7 +37,7 @@ export async function runAiTurn(turn: AiTurnRequest, deps: AiTurnDeps): Promise<
     onDeliveryFailure: (error) => console.error(`turn ${turn.turnId}: broadcast lost:`, error),
   });
   if (!earlier.fits) {
-    await publisher.fail('internal_error', 'The server lost track of this answer\'s steps; ask again.');
+    await publisher.fail('internal_error', "The server lost track of this answer's steps; ask again.");
     return;
   }
 

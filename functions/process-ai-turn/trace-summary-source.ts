@@ -40,7 +40,9 @@ async function storedSummary(trace: TraceRow, options: SummarySourceOptions): Pr
   if (stored === null) return null;
   const parsed = parseTraceSummary(stored);
   if (parsed.ok) return parsed.summary;
-  throw new SummaryUnavailableError(`The stored summary of this trace is not one the app writes (${parsed.reason}); re-open the trace in the app to upload it again.`);
+  throw new SummaryUnavailableError(
+    `The stored summary of this trace is not one the app writes (${parsed.reason}); re-open the trace in the app to upload it again.`,
+  );
 }
 
 async function summariseStoredObject(trace: TraceRow, options: SummarySourceOptions) {

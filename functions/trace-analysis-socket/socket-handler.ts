@@ -113,9 +113,12 @@ class SocketSession {
     // closes, and the client reconnects with its refreshed token.
     const expiresAt = decodeJwt(this.token).exp;
     if (expiresAt !== undefined) {
-      const timer = setTimeout(() => {
-        if (this.socket.readyState === WebSocket.OPEN) this.socket.close(CLOSE_POLICY_VIOLATION, 'Access token expired: reconnect with a fresh token.');
-      }, Math.max(0, expiresAt * 1000 - Date.now()));
+      const timer = setTimeout(
+        () => {
+          if (this.socket.readyState === WebSocket.OPEN) this.socket.close(CLOSE_POLICY_VIOLATION, 'Access token expired: reconnect with a fresh token.');
+        },
+        Math.max(0, expiresAt * 1000 - Date.now()),
+      );
       this.socket.addEventListener('close', () => clearTimeout(timer));
     }
     this.socket.addEventListener('open', () => {
@@ -188,11 +191,10 @@ class SocketSession {
       return;
     }
     if (claim.outcome === 'rate_limited') {
-      this.sendError(
-        'rate_limited',
-        `You have asked ${this.config.turnsPerMinute} questions in the last minute; try again in ${claim.retryAfterSeconds} s.`,
-        { turnId, retryAfterSeconds: claim.retryAfterSeconds },
-      );
+      this.sendError('rate_limited', `You have asked ${this.config.turnsPerMinute} questions in the last minute; try again in ${claim.retryAfterSeconds} s.`, {
+        turnId,
+        retryAfterSeconds: claim.retryAfterSeconds,
+      });
       return;
     }
     this.send({ type: 'waiting_for_model', turnId });

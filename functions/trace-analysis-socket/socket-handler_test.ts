@@ -109,7 +109,10 @@ Deno.test('a token in the subprotocol is accepted and only the protocol name is 
 Deno.test('offering only the token subprotocol is refused (it would have to be echoed)', async () => {
   await withServer(async (url) => {
     const client = connect(url, [`jwt.${await userToken()}`]);
-    const failed = await client.opened.then(() => false, () => true);
+    const failed = await client.opened.then(
+      () => false,
+      () => true,
+    );
     assert(failed);
     await client.closed;
   });

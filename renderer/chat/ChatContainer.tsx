@@ -58,10 +58,13 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
   // The answer whose model input is open (a modal <dialog>: closing it gives the focus back to what opened it).
   const [inspectedTurn, setInspectedTurn] = useState<string | null>(null);
   const inspected = inspectedTurn === null ? undefined : chat?.messages.find((m) => m.turnId === inspectedTurn && m.role === 'assistant');
-  const retry = useCallback((turnId: string) => {
-    chatWindow.current?.scrollToBottom(true);
-    void retryTurn(traceId, turnId);
-  }, [traceId]);
+  const retry = useCallback(
+    (turnId: string) => {
+      chatWindow.current?.scrollToBottom(true);
+      void retryTurn(traceId, turnId);
+    },
+    [traceId],
+  );
 
   const inFlight = chat?.inFlight ?? null;
   const stoppable = inFlight?.turnId && inFlight.phase !== 'sending' && !inFlight.stopping ? inFlight.turnId : null;
@@ -97,7 +100,11 @@ export function ChatContainer({ trace }: { trace: LoadedTrace }) {
       )}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       {inspected && (
-        <ModelInputDialog message={inspected} summaryText={trace.summary?.status === 'ready' ? trace.summary.summaryText : null} onClose={() => setInspectedTurn(null)} />
+        <ModelInputDialog
+          message={inspected}
+          summaryText={trace.summary?.status === 'ready' ? trace.summary.summaryText : null}
+          onClose={() => setInspectedTurn(null)}
+        />
       )}
     </>
   );
@@ -138,7 +145,9 @@ function useInitialAnalysis(traceId: string, open: boolean, chat: TraceChat | un
 function ChatStatus({ chat, socket, model }: { chat: TraceChat | undefined; socket: TraceAnalysisSocket; model: string }) {
   const mode = chat?.mode ?? null;
   const label = mode === 'local' ? `Local${model ? ` · ${model}` : ''}` : mode === 'cloud' ? 'Cloud' : null;
-  const connection = { idle: 'Not connected', connecting: 'Connecting…', open: 'Connected', reconnecting: 'Reconnecting…', closed: 'Disconnected' }[socket.connectionState];
+  const connection = { idle: 'Not connected', connecting: 'Connecting…', open: 'Connected', reconnecting: 'Reconnecting…', closed: 'Disconnected' }[
+    socket.connectionState
+  ];
   return (
     <>
       {label && (

@@ -20,13 +20,15 @@ test('code, lists and tables render as such', () => {
 });
 
 test('HTML from the model or the trace shows as text, never as elements', () => {
-  const html = render('The hot function is <anonymous>; <img src=x onerror="window.pwned=1"> <script>alert(1)</script>\n\n<iframe src="https://evil.example"></iframe>\n\n<a href="javascript:alert(1)">click</a>');
+  const html = render(
+    'The hot function is <anonymous>; <img src=x onerror="window.pwned=1"> <script>alert(1)</script>\n\n<iframe src="https://evil.example"></iframe>\n\n<a href="javascript:alert(1)">click</a>',
+  );
   assert.ok(html.includes('&lt;anonymous&gt;'), 'a function name in angle brackets stays readable');
   assert.ok(html.includes('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;'));
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
   assert.ok(html.includes('&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;'));
   for (const tag of ['img', 'script', 'iframe', 'a']) assert.doesNotMatch(html, new RegExp(`<${tag}[\\s>]`), tag);
-  assert.doesNotMatch(html, /<[^>]*\son[a-z]+=/, "no event handler attribute");
+  assert.doesNotMatch(html, /<[^>]*\son[a-z]+=/, 'no event handler attribute');
 });
 
 test('images never load: their alt text shows in their place', () => {
@@ -38,7 +40,9 @@ test('images never load: their alt text shows in their place', () => {
 });
 
 test('https links stay links (opened through the host); any other scheme is plain text', () => {
-  const html = render('[docs](https://example.com/docs) [js](javascript:alert(1)) [plain](http://example.com/) [file](file:///etc/passwd) [data](data:text/html,<script>alert(1)</script>)');
+  const html = render(
+    '[docs](https://example.com/docs) [js](javascript:alert(1)) [plain](http://example.com/) [file](file:///etc/passwd) [data](data:text/html,<script>alert(1)</script>)',
+  );
   assert.match(html, /<a href="https:\/\/example\.com\/docs" title="https:\/\/example\.com\/docs" rel="noreferrer">docs<\/a>/);
   assert.equal(html.match(/<a /g)?.length, 1, 'only the https link is a link');
   for (const label of ['js', 'plain', 'file', 'data']) assert.ok(html.includes(`<span class="chat-link-refused">${label}</span>`), label);
@@ -56,8 +60,19 @@ test('items cited by their summary id are buttons that show them; in code they s
     ['path:t0:40', 'path:t0:40'],
   ]);
   assert.match(html, /<code>\[fn7\]<\/code>/);
-  const page = renderToStaticMarkup(createElement(CitedItems.Provider, { value: EVERY_ID_KNOWN }, createElement(ChatMarkdown, { text: 'LCP of [nav1] waited on [req12] and [req3]; [cluster2] holds [shift4]; [int1] is slowest. Not [request1] nor [nav].' })));
-  assert.deepEqual([...page.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]), ['nav1', 'req12', 'req3', 'cluster2', 'shift4', 'int1']);
+  const page = renderToStaticMarkup(
+    createElement(
+      CitedItems.Provider,
+      { value: EVERY_ID_KNOWN },
+      createElement(ChatMarkdown, {
+        text: 'LCP of [nav1] waited on [req12] and [req3]; [cluster2] holds [shift4]; [int1] is slowest. Not [request1] nor [nav].',
+      }),
+    ),
+  );
+  assert.deepEqual(
+    [...page.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]),
+    ['nav1', 'req12', 'req3', 'cluster2', 'shift4', 'int1'],
+  );
   assert.match(page, /Not \[request1\] nor \[nav\]/);
   // Without a trace to show them in, citations read as the text they were.
   assert.match(render('See [fn382].'), /<p>See <span class="chat-citation">\[fn382\]<\/span>\.<\/p>/);
@@ -66,8 +81,17 @@ test('items cited by their summary id are buttons that show them; in code they s
 test('an id that names nothing in the open trace stays plain text; the others are buttons', () => {
   const known = new Set(['fn3', 'task:p1:t1:2']);
   const items = { isKnown: (id: string) => known.has(id), show: () => true };
-  const html = renderToStaticMarkup(createElement(CitedItems.Provider, { value: items }, createElement(ChatMarkdown, { text: 'In [fn3] and [fn99], during [task:p1:t1:2], not [task:p1:t1:999999].' })));
-  assert.deepEqual([...html.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]), ['fn3', 'task:p1:t1:2']);
+  const html = renderToStaticMarkup(
+    createElement(
+      CitedItems.Provider,
+      { value: items },
+      createElement(ChatMarkdown, { text: 'In [fn3] and [fn99], during [task:p1:t1:2], not [task:p1:t1:999999].' }),
+    ),
+  );
+  assert.deepEqual(
+    [...html.matchAll(/data-item-id="([^"]+)"/g)].map((m) => m[1]),
+    ['fn3', 'task:p1:t1:2'],
+  );
   assert.match(html, /<\/button> and \[fn99\], during <button/);
   assert.match(html, /not \[task:p1:t1:999999\]\.<\/p>/);
 });

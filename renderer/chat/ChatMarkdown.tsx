@@ -41,7 +41,14 @@ function Citation({ id }: { id: string }) {
   // An id the model made up (or misremembered) reads as the text it wrote, not as something to click.
   if (!items.isKnown(id)) return <>[{id}]</>;
   return (
-    <button type="button" className="chat-citation" onClick={() => items.show(id)} title={`Show ${id} in the chart`} data-testid="chat-citation" data-item-id={id}>
+    <button
+      type="button"
+      className="chat-citation"
+      onClick={() => items.show(id)}
+      title={`Show ${id} in the chart`}
+      data-testid="chat-citation"
+      data-item-id={id}
+    >
       {id}
     </button>
   );

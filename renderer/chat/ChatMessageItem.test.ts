@@ -14,8 +14,22 @@ const STEPS: ChatToolStep[] = [
   {
     step: 1,
     calls: [
-      { callId: 'a', name: 'long_tasks', arguments: '{"threadId":"t0"}', label: 'Listing the long tasks of the main thread', result: '- [task:t0:4] at 3200 ms', ok: true },
-      { callId: 'b', name: 'call_tree', arguments: '{"threadId":"nope"}', label: 'Looking at the call tree of thread nope', result: 'Unknown thread "nope". Threads with activity: t0.', ok: false },
+      {
+        callId: 'a',
+        name: 'long_tasks',
+        arguments: '{"threadId":"t0"}',
+        label: 'Listing the long tasks of the main thread',
+        result: '- [task:t0:4] at 3200 ms',
+        ok: true,
+      },
+      {
+        callId: 'b',
+        name: 'call_tree',
+        arguments: '{"threadId":"nope"}',
+        label: 'Looking at the call tree of thread nope',
+        result: 'Unknown thread "nope". Threads with activity: t0.',
+        ok: false,
+      },
     ],
   },
   { step: 2, calls: [{ callId: 'c', name: 'call_tree', arguments: '{"threadId":"t0","root":"task:t0:4"}', label: 'Looking at the call tree of task 3.2 s' }] },
@@ -46,7 +60,10 @@ test('while the turn runs, each call shows with its label and state; the list is
 
 test('once the answer is over the calls fold into one line that expands; a call left without result did not finish', () => {
   const html = render(answer('complete'));
-  assert.match(html, /<details class="tool-steps" data-testid="tool-steps" data-state="collapsed"><summary data-testid="tool-steps-summary">Used 3 trace tools<span class="muted"> \(1 failed\)<\/span><\/summary>/);
+  assert.match(
+    html,
+    /<details class="tool-steps" data-testid="tool-steps" data-state="collapsed"><summary data-testid="tool-steps-summary">Used 3 trace tools<span class="muted"> \(1 failed\)<\/span><\/summary>/,
+  );
   assert.deepEqual(callStates(html), ['done', 'failed', 'unfinished']);
   assert.match(html, /data-testid="chat-inspect"/);
 });
@@ -56,10 +73,17 @@ test('the follow-up block is never text; it becomes chips on the last complete a
   const last = render(answer('complete'), { ask: (q) => asked.push(q) });
   assert.ok(last.includes('The task at 3.2 s is mostly'));
   assert.ok(!last.includes(FOLLOW_UP_HEADING), 'the block is not shown as text');
-  assert.deepEqual([...last.matchAll(/data-testid="chat-follow-up">([^<]+)</g)].map((m) => m[1]), ['Who calls [fn4]?', 'What runs on the worker then?']);
+  assert.deepEqual(
+    [...last.matchAll(/data-testid="chat-follow-up">([^<]+)</g)].map((m) => m[1]),
+    ['Who calls [fn4]?', 'What runs on the worker then?'],
+  );
   assert.doesNotMatch(render(answer('complete'), null), /chat-follow-up/, 'not on an earlier answer');
   const streaming = render(answer('streaming'), { ask: () => {} });
   assert.doesNotMatch(streaming, /chat-follow-up/, 'not while streaming');
   assert.ok(!streaming.includes(FOLLOW_UP_HEADING), 'nor as text while it streams in');
-  assert.match(render(answer('complete'), { ask: null }), /<button type="button" class="chat-chip" disabled="" data-testid="chat-follow-up">/, 'disabled while no question can be sent');
+  assert.match(
+    render(answer('complete'), { ask: null }),
+    /<button type="button" class="chat-chip" disabled="" data-testid="chat-follow-up">/,
+    'disabled while no question can be sent',
+  );
 });

@@ -48,7 +48,13 @@ function AnswerItem({ message, onRetry, gapped, onInspect, followUps }: ChatMess
   const steps = message.steps ?? [];
   const toolRunning = streaming && steps.some((s) => s.calls.some((c) => c.result === undefined));
   return (
-    <div className={`chat-message assistant ${message.status}`} data-testid="chat-message" data-role="assistant" data-status={message.status} aria-busy={streaming}>
+    <div
+      className={`chat-message assistant ${message.status}`}
+      data-testid="chat-message"
+      data-role="assistant"
+      data-status={message.status}
+      aria-busy={streaming}
+    >
       <span className="visually-hidden">Assistant:</span>
       {steps.length > 0 && <ToolSteps steps={steps} running={streaming} />}
       {body ? (

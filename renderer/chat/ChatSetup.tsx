@@ -27,7 +27,10 @@ export function ChatSetup({ settings, account, onOpenSettings }: ChatSetupProps)
       {step === 'configure' && (
         <>
           <h3>Set up the assistant</h3>
-          <p>Answers come from your Supabase project (sign in, and the conversation follows you), or from an OpenAI-compatible endpoint this computer calls: OpenAI, a local Ollama or LM Studio.</p>
+          <p>
+            Answers come from your Supabase project (sign in, and the conversation follows you), or from an OpenAI-compatible endpoint this computer calls:
+            OpenAI, a local Ollama or LM Studio.
+          </p>
           <button type="button" className="primary" onClick={onOpenSettings} data-testid="chat-open-settings">
             Open settings
           </button>

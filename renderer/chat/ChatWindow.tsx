@@ -96,7 +96,14 @@ export const ChatWindow = forwardRef<ChatWindowHandle, ChatWindowProps>(function
   const last = messages.at(-1);
 
   return (
-    <aside className="chat-window" aria-label={`Chat about ${props.fileName}`} tabIndex={-1} ref={windowElement} onKeyDown={onKeyDown} data-testid="chat-window">
+    <aside
+      className="chat-window"
+      aria-label={`Chat about ${props.fileName}`}
+      tabIndex={-1}
+      ref={windowElement}
+      onKeyDown={onKeyDown}
+      data-testid="chat-window"
+    >
       <header className="chat-header">
         <div className="chat-title">
           <h2>Assistant</h2>

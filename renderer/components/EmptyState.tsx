@@ -17,7 +17,9 @@ export function EmptyState() {
           <span style={{ width: '35%', marginLeft: '12%' }} />
         </div>
         <h1>Open a performance trace</h1>
-        <p className="lead">Drop a trace file anywhere in this window, or choose one. It is read on this computer; the flame chart appears as soon as it is parsed.</p>
+        <p className="lead">
+          Drop a trace file anywhere in this window, or choose one. It is read on this computer; the flame chart appears as soon as it is parsed.
+        </p>
         <div className="empty-actions">
           <button type="button" className="primary large" onClick={() => void openTraceDialog()} data-testid="empty-open-button">
             Open trace…

@@ -121,9 +121,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     const v = viewport();
     const x = v.x0 + ((clientX - rect.left) / rect.width) * (v.x1 - v.x0);
     const y = clientY - rect.top;
-    const row = inverted
-      ? Math.floor((rect.height - AXIS_HEIGHT - y + v.scrollY) / ROW_HEIGHT)
-      : Math.floor((y - AXIS_HEIGHT + v.scrollY) / ROW_HEIGHT);
+    const row = inverted ? Math.floor((rect.height - AXIS_HEIGHT - y + v.scrollY) / ROW_HEIGHT) : Math.floor((y - AXIS_HEIGHT + v.scrollY) / ROW_HEIGHT);
     if ((!inverted && y < AXIS_HEIGHT) || (inverted && y > rect.height - AXIS_HEIGHT)) return -1;
     return slotAt(layout, row, x);
   };
@@ -170,9 +168,7 @@ export function FlameChart({ chartId, layout, profile, label, inverted = false, 
     const marker = markerUnder(event.clientX, event.clientY);
     setHoveredMarker(marker ? { marker, clientX: event.clientX, clientY: event.clientY } : null);
     const slot = marker ? -1 : slotUnder(event.clientX, event.clientY);
-    useViewStore
-      .getState()
-      .hoverChanged(slot >= 0 ? { chartId, slot, clientX: event.clientX, clientY: event.clientY } : null);
+    useViewStore.getState().hoverChanged(slot >= 0 ? { chartId, slot, clientX: event.clientX, clientY: event.clientY } : null);
   };
   const onPointerUp = (event: ReactPointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;

@@ -155,9 +155,7 @@ export function FlameMinimap({ chartId, layout, profile }: { chartId: string; la
     const d = drag.current;
     if (!d) return;
     const shift = xAt(event.clientX) - d.x;
-    useViewStore
-      .getState()
-      .viewportChanged(chartId, clampViewport({ ...d.start, x0: d.start.x0 + shift, x1: d.start.x1 + shift }, bounds));
+    useViewStore.getState().viewportChanged(chartId, clampViewport({ ...d.start, x0: d.start.x0 + shift, x1: d.start.x1 + shift }, bounds));
   };
 
   return (

@@ -24,11 +24,7 @@ export function sortedFunctionRows(
   }
   const sign = descending ? -1 : 1;
   const byName = (a: number, b: number) => names[a].localeCompare(names[b]);
-  rows.sort(
-    key === 'name'
-      ? (a, b) => sign * byName(a, b) || a - b
-      : (a, b) => sign * (stats[key][a] - stats[key][b]) || byName(a, b) || a - b,
-  );
+  rows.sort(key === 'name' ? (a, b) => sign * byName(a, b) || a - b : (a, b) => sign * (stats[key][a] - stats[key][b]) || byName(a, b) || a - b);
   return Uint32Array.from(rows);
 }
 

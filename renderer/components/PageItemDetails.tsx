@@ -77,8 +77,21 @@ function describe(page: PageInsights, unit: WeightUnit, subject: PageDetailsSubj
         { label: 'Navigation', value: n.id },
         { label: 'Starts', value: `${formatWeight(n.start - origin, unit)} into the trace` },
       ];
-      for (const [label, m] of [['FCP', n.fcp], ['LCP', n.lcp], ['DCL', n.dcl], ['Load', n.load]] as const) {
-        if (m) rows.push({ label, value: <>{formatMilliseconds(m.ms)} {m.rating && <Rating rating={m.rating} />}</> });
+      for (const [label, m] of [
+        ['FCP', n.fcp],
+        ['LCP', n.lcp],
+        ['DCL', n.dcl],
+        ['Load', n.load],
+      ] as const) {
+        if (m)
+          rows.push({
+            label,
+            value: (
+              <>
+                {formatMilliseconds(m.ms)} {m.rating && <Rating rating={m.rating} />}
+              </>
+            ),
+          });
       }
       return { title: n.url, rows };
     }
@@ -126,7 +139,10 @@ function describe(page: PageInsights, unit: WeightUnit, subject: PageDetailsSubj
 
 function requestRows(page: PageInsights, unit: WeightUnit, r: NetworkRequest, origin: number, span: (a: number, b: number) => string): Row[] {
   const rows: Row[] = [
-    { label: 'Request', value: `${r.id} · ${r.method}${r.status !== undefined ? ` · ${r.status}` : ''}${r.failed ? ' · failed' : ''}${r.fromCache ? ' · from cache' : ''}` },
+    {
+      label: 'Request',
+      value: `${r.id} · ${r.method}${r.status !== undefined ? ` · ${r.status}` : ''}${r.failed ? ' · failed' : ''}${r.fromCache ? ' · from cache' : ''}`,
+    },
     { label: 'Type', value: `${REQUEST_KIND_LABELS[requestKind(r.mimeType)]}${r.mimeType ? ` (${r.mimeType})` : ''}` },
   ];
   if (r.priority) rows.push({ label: 'Priority', value: r.priority });
@@ -142,7 +158,10 @@ function requestRows(page: PageInsights, unit: WeightUnit, r: NetworkRequest, or
     rows.push({ label: 'Total', value: span(r.start, requestEnd(r)) });
   }
   if (r.encodedBytes !== undefined || r.decodedBytes !== undefined) {
-    const parts = [r.encodedBytes !== undefined ? `${formatBytes(r.encodedBytes)} transferred` : '', r.decodedBytes !== undefined ? `${formatBytes(r.decodedBytes)} decoded` : ''];
+    const parts = [
+      r.encodedBytes !== undefined ? `${formatBytes(r.encodedBytes)} transferred` : '',
+      r.decodedBytes !== undefined ? `${formatBytes(r.decodedBytes)} decoded` : '',
+    ];
     rows.push({ label: 'Size', value: parts.filter(Boolean).join(', ') });
   }
   if (r.renderBlocking) rows.push({ label: 'Render-blocking', value: renderBlockingText(r.renderBlocking) });

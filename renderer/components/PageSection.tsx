@@ -101,7 +101,19 @@ function NavigationView({ profile, page, nav, selected }: { profile: Profile; pa
 }
 
 /** Render-blocking and slowest requests, the worst shift cluster, the slowest interaction; ratings from the navigation when there is one. */
-function HighlightLists({ profile, page, highlights, selected, nav }: { profile: Profile; page: PageInsights; highlights: NavigationHighlights; selected: string | null; nav?: PageNavigation }) {
+function HighlightLists({
+  profile,
+  page,
+  highlights,
+  selected,
+  nav,
+}: {
+  profile: Profile;
+  page: PageInsights;
+  highlights: NavigationHighlights;
+  selected: string | null;
+  nav?: PageNavigation;
+}) {
   const show = (id: string) => showPageItem(profile, id, useViewStore.getState().threadId);
   const duration = (start: number, end: number) => formatWeight(end - start, profile.unit);
   return (
@@ -187,14 +199,49 @@ function ItemList({ title, children, testId }: { title: string; children: ReactN
   );
 }
 
-function RequestButton({ profile, page, id, selected, onShow }: { profile: Profile; page: PageInsights; id: string; selected: string | null; onShow: (id: string) => void }) {
+function RequestButton({
+  profile,
+  page,
+  id,
+  selected,
+  onShow,
+}: {
+  profile: Profile;
+  page: PageInsights;
+  id: string;
+  selected: string | null;
+  onShow: (id: string) => void;
+}) {
   const item = pageItem(page, id);
   if (item?.kind !== 'request') return null;
   const r = item.request;
-  return <ItemButton id={id} selected={selected} onShow={onShow} title={r.url} name={`${id} · ${shortUrl(r.url)}`} value={formatWeight(requestEnd(r) - r.start, profile.unit)} />;
+  return (
+    <ItemButton
+      id={id}
+      selected={selected}
+      onShow={onShow}
+      title={r.url}
+      name={`${id} · ${shortUrl(r.url)}`}
+      value={formatWeight(requestEnd(r) - r.start, profile.unit)}
+    />
+  );
 }
 
-function ItemButton({ id, selected, onShow, name, value, title }: { id: string; selected: string | null; onShow: (id: string) => void; name: ReactNode; value: ReactNode; title?: string }) {
+function ItemButton({
+  id,
+  selected,
+  onShow,
+  name,
+  value,
+  title,
+}: {
+  id: string;
+  selected: string | null;
+  onShow: (id: string) => void;
+  name: ReactNode;
+  value: ReactNode;
+  title?: string;
+}) {
   const current = id === selected;
   return (
     <li>

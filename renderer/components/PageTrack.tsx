@@ -14,7 +14,15 @@ import { centerOn, clampViewport, fullViewport, type Viewport } from '../flame-c
 import { DRAG_THRESHOLD_PX, viewportAfterKey, viewportAfterWheel } from '../flame-chart/viewport-input.ts';
 import { formatCount } from '../format/units.ts';
 import { neighbourRequestId, pageItem, pageItemRange } from '../page-track/page-items.ts';
-import { buildPageTrackLayout, hitTest, maxTrackScroll, scrollToShowRow, type PageTrackLayout, type TrackHit, type TrackView } from '../page-track/page-track-layout.ts';
+import {
+  buildPageTrackLayout,
+  hitTest,
+  maxTrackScroll,
+  scrollToShowRow,
+  type PageTrackLayout,
+  type TrackHit,
+  type TrackView,
+} from '../page-track/page-track-layout.ts';
 import { PageTrackRenderer } from '../page-track/page-track-renderer.ts';
 import { readPageTrackTheme, type PageTrackTheme } from '../page-track/page-track-theme.ts';
 import { REQUEST_KIND_LABELS, REQUEST_KINDS } from '../page-track/request-kind.ts';

@@ -28,7 +28,11 @@ export function SummaryPanel({ profile, summary }: SummaryPanelProps) {
       <header className="summary-head">
         <h2>Summary</h2>
         <p className={summary?.status === 'failed' ? 'summary-failed' : 'muted'} data-testid="summary-status">
-          {summary === null ? 'Summarising…' : summary.status === 'failed' ? summary.message : `What the assistant sees · ${formatCount(summary.tokens)} tokens`}
+          {summary === null
+            ? 'Summarising…'
+            : summary.status === 'failed'
+              ? summary.message
+              : `What the assistant sees · ${formatCount(summary.tokens)} tokens`}
         </p>
         <SyncBadge />
       </header>
@@ -87,7 +91,11 @@ function SummaryFacts({ profile, summary }: { profile: Profile; summary: TraceSu
         </ul>
       </Section>
 
-      {thread ? <ThreadSections profile={profile} thread={thread} unit={unit} longTaskMs={summary.settings.longTaskThresholdMs} /> : <p className="muted">This thread is not in the summary.</p>}
+      {thread ? (
+        <ThreadSections profile={profile} thread={thread} unit={unit} longTaskMs={summary.settings.longTaskThresholdMs} />
+      ) : (
+        <p className="muted">This thread is not in the summary.</p>
+      )}
     </>
   );
 }

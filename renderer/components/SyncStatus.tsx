@@ -82,7 +82,12 @@ export function SyncBadge() {
   const traceId = useTraceStore((s) => s.trace?.traceId);
   const state = useSyncStore((s) => (traceId ? s.byTrace[traceId] : undefined));
   if (!traceId || !state) return null;
-  const text = state.status === 'synced' ? '✓ Stored in your Supabase project' : state.status === 'failed' ? `Not synced: ${state.message ?? 'the upload failed'}` : labelOf(state);
+  const text =
+    state.status === 'synced'
+      ? '✓ Stored in your Supabase project'
+      : state.status === 'failed'
+        ? `Not synced: ${state.message ?? 'the upload failed'}`
+        : labelOf(state);
   return (
     <p className={`sync-badge sync-${state.status}`} data-testid="sync-badge" data-status={state.status}>
       {text}

@@ -91,13 +91,7 @@ export const Toolbar = forwardRef<HTMLInputElement, ToolbarProps>(function Toolb
           )}
         </div>
         <div className="toolbar-actions">
-          <button
-            type="button"
-            aria-pressed={summaryOpen}
-            onClick={() => store.summaryToggled()}
-            data-testid="toggle-summary"
-            title="Show or hide the summary"
-          >
+          <button type="button" aria-pressed={summaryOpen} onClick={() => store.summaryToggled()} data-testid="toggle-summary" title="Show or hide the summary">
             Summary
           </button>
           <button type="button" className="primary" onClick={() => void openTraceDialog()} data-testid="open-button">

@@ -10,10 +10,20 @@ import { ReadyNotice, readyToShow } from './UpdateNotice.tsx';
 
 type Ready = Extract<UpdateState, { status: 'ready' }>;
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ').trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
 const notice = (ready: Ready) => renderToStaticMarkup(createElement(ReadyNotice, { ready }));
 const section = (state: UpdateState, checked = true) => renderToStaticMarkup(createElement(UpdatesSectionView, { state, checked, onChange: () => {} }));
-const ready = (restartWaitsFor: Ready['restartWaitsFor'] = null): Ready => ({ status: 'ready', version: '0.2.0', releaseNotes: 'Zip <b> imports', restartWaitsFor });
+const ready = (restartWaitsFor: Ready['restartWaitsFor'] = null): Ready => ({
+  status: 'ready',
+  version: '0.2.0',
+  releaseNotes: 'Zip <b> imports',
+  restartWaitsFor,
+});
 
 test('a ready update shows "Version X is ready" with Restart now and Later as buttons, and its notes as text', () => {
   const html = notice(ready());

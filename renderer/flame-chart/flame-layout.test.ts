@@ -65,7 +65,10 @@ test('binary searches find the visible range and the block under a point', () =>
   assert.equal(slotAt(layout, 2, 7), 5);
   assert.equal(slotAt(layout, 3, 7), -1);
   assert.equal(slotAt(layout, -1, 7), -1);
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((s) => rowOfSlot(layout, s)), [0, 1, 1, 1, 2, 2]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((s) => rowOfSlot(layout, s)),
+    [0, 1, 1, 1, 2, 2],
+  );
   assert.equal(slotOfSource(layout, 3), 2);
 });
 

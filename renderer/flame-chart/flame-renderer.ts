@@ -309,15 +309,7 @@ export class FlameRenderer {
     if (hoveredSlot >= 0 && hoveredSlot < layout.count) outline(hoveredSlot, rowOfSlot(layout, hoveredSlot), theme.hover, dpr);
   }
 
-  private drawAxis(
-    ctx: CanvasRenderingContext2D,
-    input: FlameDrawInput,
-    theme: FlameTheme,
-    scale: number,
-    W: number,
-    H: number,
-    axisH: number,
-  ): void {
+  private drawAxis(ctx: CanvasRenderingContext2D, input: FlameDrawInput, theme: FlameTheme, scale: number, W: number, H: number, axisH: number): void {
     const { viewport, dpr, inverted, formatTick } = input;
     const top = inverted ? H - axisH : 0;
     ctx.fillStyle = theme.background;
@@ -342,15 +334,7 @@ export class FlameRenderer {
   }
 
   /** Range markers as a bar along the axis' lower edge, instant ones as small triangles pointing at the chart. */
-  private drawMarkers(
-    ctx: CanvasRenderingContext2D,
-    input: FlameDrawInput,
-    theme: FlameTheme,
-    scale: number,
-    W: number,
-    H: number,
-    axisH: number,
-  ): void {
+  private drawMarkers(ctx: CanvasRenderingContext2D, input: FlameDrawInput, theme: FlameTheme, scale: number, W: number, H: number, axisH: number): void {
     const { viewport, dpr, inverted } = input;
     const edge = inverted ? H - axisH : axisH;
     const size = 5 * dpr;

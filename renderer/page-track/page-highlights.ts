@@ -23,7 +23,10 @@ export function navigationHighlights(page: PageInsights, nav: PageNavigation): N
   });
   return {
     renderBlocking,
-    slowestRequests: slowestRequests(page.requests.filter((r) => r.navigationId === nav.id), SLOWEST_REQUEST_COUNT),
+    slowestRequests: slowestRequests(
+      page.requests.filter((r) => r.navigationId === nav.id),
+      SLOWEST_REQUEST_COUNT,
+    ),
     worstCluster: clusterOfCls(page, nav),
     slowestInteraction: slowestInteraction(page.interactions.filter((it) => it.start >= nav.start && it.start < nav.end)) ?? null,
   };

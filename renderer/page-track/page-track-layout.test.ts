@@ -19,7 +19,10 @@ test('requests pack into the first row free at their start', () => {
   // req1 0-300 ms, req2 310-500 after it; req3 320-700 and req5 330-360 overlap req2, so rows 1 and 2; req4 720 ms fits row 0 again.
   assert.deepEqual(ids, [['req1', 'req2', 'req4'], ['req3'], ['req5']]);
   assert.equal(layout.contentHeight, ROWS_TOP + 3 * REQUEST_ROW_PX);
-  assert.deepEqual(layout.milestones.map((m) => m.name), ['Nav', 'FCP', 'DCL', 'LCP', 'Load']);
+  assert.deepEqual(
+    layout.milestones.map((m) => m.name),
+    ['Nav', 'FCP', 'DCL', 'LCP', 'Load'],
+  );
 });
 
 test('a hundred concurrent requests take a hundred rows, a hundred in sequence one; rows never overlap and use the lowest free row', () => {
@@ -29,7 +32,7 @@ test('a hundred concurrent requests take a hundred rows, a hundred in sequence o
   assert.equal(buildPageTrackLayout(page(Array.from({ length: 100 }, (_, i) => request(i, i * 10, i * 10 + 10)))).rows.length, 1);
 
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const starts = Array.from({ length: 2000 }, () => Math.floor(random() * 100_000)).sort((a, b) => a - b);
   const requests = starts.map((s, i) => (random() < 0.1 ? { ...request(i, s, s), end: undefined } : request(i, s, s + Math.floor(random() * 5000))));
   const layout = buildPageTrackLayout(page(requests));

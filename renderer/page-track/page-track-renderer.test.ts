@@ -11,7 +11,19 @@ import type { PageTrackTheme } from './page-track-theme.ts';
 import { REQUEST_KINDS } from './request-kind.ts';
 
 const theme: PageTrackTheme = {
-  flame: { palette: [], dimPalette: [], text: '#000', dimText: '#888', background: '#fff', axisText: '#666', gridLine: '#eee', selection: '#00f', hover: '#000', marker: '#f80', font: '11px sans-serif' },
+  flame: {
+    palette: [],
+    dimPalette: [],
+    text: '#000',
+    dimText: '#888',
+    background: '#fff',
+    axisText: '#666',
+    gridLine: '#eee',
+    selection: '#00f',
+    hover: '#000',
+    marker: '#f80',
+    font: '11px sans-serif',
+  },
   band: '#f6f6f6',
   requestKind: Object.fromEntries(REQUEST_KINDS.map((k, i) => [k, `#00${i}`])) as PageTrackTheme['requestKind'],
   rating: { good: '#0a0', 'needs-improvement': '#a60', poor: '#c00' },
@@ -27,19 +39,31 @@ function recordingContext() {
   const ctx: Record<string, unknown> = { fillStyle: '', strokeStyle: '', lineWidth: 1, globalAlpha: 1, font: '', textBaseline: '' };
   ctx.fillRect = (x: number, _y: number, w: number) => fills.push({ color: String(ctx.fillStyle), x, w });
   ctx.measureText = (text: string) => ({ width: text.length * 6 });
-  for (const name of ['setTransform', 'save', 'restore', 'beginPath', 'rect', 'clip', 'moveTo', 'lineTo', 'closePath', 'fill', 'strokeRect', 'fillText']) ctx[name] = () => {};
+  for (const name of ['setTransform', 'save', 'restore', 'beginPath', 'rect', 'clip', 'moveTo', 'lineTo', 'closePath', 'fill', 'strokeRect', 'fillText'])
+    ctx[name] = () => {};
   return { ctx: ctx as unknown as CanvasRenderingContext2D, fills };
 }
 
 /** n back-to-back requests of 1 µs, each followed by 1 µs idle: all in one row. */
 function sequentialRequests(n: number): PageInsights {
-  const requests: NetworkRequest[] = Array.from({ length: n }, (_, i) => ({ id: `req${i + 1}`, url: `https://a.example/${i}`, method: 'GET', mimeType: 'image/png', start: 2 * i, end: 2 * i + 1 }));
+  const requests: NetworkRequest[] = Array.from({ length: n }, (_, i) => ({
+    id: `req${i + 1}`,
+    url: `https://a.example/${i}`,
+    method: 'GET',
+    mimeType: 'image/png',
+    start: 2 * i,
+    end: 2 * i + 1,
+  }));
   return { navigations: [], requests, layoutShifts: [], interactions: [], missing: [] };
 }
 
 const draw = (page: PageInsights, view: { x0: number; x1: number; width: number }) => {
   const { ctx, fills } = recordingContext();
-  const stats = new PageTrackRenderer().draw(ctx, { layout: buildPageTrackLayout(page), view: { ...view, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null }, theme);
+  const stats = new PageTrackRenderer().draw(
+    ctx,
+    { layout: buildPageTrackLayout(page), view: { ...view, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null },
+    theme,
+  );
   return { stats, bars: fills.filter((f) => f.color === theme.requestKind.image) };
 };
 
@@ -58,13 +82,18 @@ test('zoomed in, only the requests in the window are drawn, each its own width',
     bars.map((b) => b.x),
     Array.from({ length: 10 }, (_, k) => k * 100),
   );
-  assert.ok(bars.every((b) => b.w === 49), 'a one-pixel gap after each 50 px bar');
+  assert.ok(
+    bars.every((b) => b.w === 49),
+    'a one-pixel gap after each 50 px bar',
+  );
 });
 
 test('a request is drawn light while waiting for its response and full colour while downloading; render-blocking ones are marked', () => {
   const page: PageInsights = {
     navigations: [],
-    requests: [{ id: 'req1', url: 'https://a.example/app.css', method: 'GET', mimeType: 'text/css', start: 0, responseStart: 40, end: 100, renderBlocking: 'blocking' }],
+    requests: [
+      { id: 'req1', url: 'https://a.example/app.css', method: 'GET', mimeType: 'text/css', start: 0, responseStart: 40, end: 100, renderBlocking: 'blocking' },
+    ],
     layoutShifts: [],
     interactions: [],
     missing: [],
@@ -76,13 +105,23 @@ test('a request is drawn light while waiting for its response and full colour wh
     alphas.push(ctx.globalAlpha);
     original(x, y, w, h);
   };
-  new PageTrackRenderer().draw(ctx, { layout: buildPageTrackLayout(page), view: { x0: 0, x1: 100, width: 100, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null }, theme);
+  new PageTrackRenderer().draw(
+    ctx,
+    { layout: buildPageTrackLayout(page), view: { x0: 0, x1: 100, width: 100, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null },
+    theme,
+  );
   const css = fills.map((f, i) => ({ ...f, alpha: alphas[i] })).filter((f) => f.color === theme.requestKind.stylesheet);
-  assert.deepEqual(css.map((f) => [f.x, f.w, f.alpha < 1]), [
-    [0, 40, true],
-    [40, 59, false],
-  ]);
-  assert.ok(fills.some((f) => f.color === theme.blocking && f.x === 0 && f.w === 99), 'render-blocking stripe over the bar');
+  assert.deepEqual(
+    css.map((f) => [f.x, f.w, f.alpha < 1]),
+    [
+      [0, 40, true],
+      [40, 59, false],
+    ],
+  );
+  assert.ok(
+    fills.some((f) => f.color === theme.blocking && f.x === 0 && f.w === 99),
+    'render-blocking stripe over the bar',
+  );
 });
 
 test('milestones on the same pixel share a label, each name in its rating colour; one too close to the previous label is left out', () => {
@@ -109,7 +148,11 @@ test('milestones on the same pixel share a label, each name in its rating colour
   const { ctx } = recordingContext();
   const texts: [string, number, string][] = [];
   ctx.fillText = (text: string, x: number) => texts.push([text, x, String(ctx.fillStyle)]);
-  new PageTrackRenderer().draw(ctx, { layout: buildPageTrackLayout(page), view: { x0: 0, x1: 1000, width: 1000, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null }, theme);
+  new PageTrackRenderer().draw(
+    ctx,
+    { layout: buildPageTrackLayout(page), view: { x0: 0, x1: 1000, width: 1000, scrollY: 0 }, height: 100, dpr: 1, selectedIds: new Set(), hoveredId: null },
+    theme,
+  );
   // Nav at 0; FCP and LCP both at 500 px (text 6 px a character, 3 px padding); DCL at 510 px would overlap them; Load at 900.
   assert.deepEqual(texts, [
     ['Nav', 3, theme.flame.axisText],

@@ -130,7 +130,14 @@ export class PageTrackRenderer {
   }
 
   /** Each milestone as a line down the whole track, so one sees which requests came before it. */
-  private drawMilestoneLines(ctx: CanvasRenderingContext2D, input: PageTrackDrawInput, theme: PageTrackTheme, toPx: (x: number) => number, W: number, H: number): void {
+  private drawMilestoneLines(
+    ctx: CanvasRenderingContext2D,
+    input: PageTrackDrawInput,
+    theme: PageTrackTheme,
+    toPx: (x: number) => number,
+    W: number,
+    H: number,
+  ): void {
     const { dpr, layout, view, selectedIds } = input;
     for (const m of layout.milestones) {
       if (m.at < view.x0 || m.at > view.x1) continue;
@@ -154,7 +161,7 @@ export class PageTrackRenderer {
     const pad = 3 * dpr;
     const visible = layout.milestones.filter((m) => m.at >= view.x0 && m.at <= view.x1);
     let freeFrom = -Infinity;
-    for (let i = 0; i < visible.length; ) {
+    for (let i = 0; i < visible.length;) {
       const x = Math.round(toPx(visible[i].at));
       let j = i + 1;
       while (j < visible.length && Math.round(toPx(visible[j].at)) - x <= dpr) j++;
@@ -211,7 +218,14 @@ export class PageTrackRenderer {
   }
 
   /** A thumb at the right edge when the waterfall has more rows than fit. */
-  private drawScrollIndicator(ctx: CanvasRenderingContext2D, input: PageTrackDrawInput, theme: PageTrackTheme, W: number, H: number, bandsBottom: number): void {
+  private drawScrollIndicator(
+    ctx: CanvasRenderingContext2D,
+    input: PageTrackDrawInput,
+    theme: PageTrackTheme,
+    W: number,
+    H: number,
+    bandsBottom: number,
+  ): void {
     const { layout, view, dpr } = input;
     const rowsHeight = layout.contentHeight - MILESTONE_BAND_PX - EVENT_BAND_PX;
     const visible = input.height - MILESTONE_BAND_PX - EVENT_BAND_PX;

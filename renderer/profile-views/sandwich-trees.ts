@@ -27,7 +27,7 @@ export function calleesTree(t: ThreadTimeline, fn: number): MergedCallTree {
   const start: number[] = [];
   const end: number[] = [];
   const depth: number[] = [];
-  for (let i = 0; i < t.count; ) {
+  for (let i = 0; i < t.count;) {
     if (t.frame[i] !== fn) {
       i++;
       continue;
@@ -58,7 +58,7 @@ export function callersTree(t: ThreadTimeline, parent: Int32Array, fn: number): 
   const end: number[] = [];
   const depth: number[] = [];
   let cursor = 0;
-  for (let i = 0; i < t.count; ) {
+  for (let i = 0; i < t.count;) {
     if (t.frame[i] !== fn) {
       i++;
       continue;

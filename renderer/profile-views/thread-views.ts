@@ -1,13 +1,7 @@
 // Derived data per thread, computed on first use and kept as long as the
 // thread is: parent links, self times, per-function stats and the flame
 // layouts. A WeakMap keyed by the timeline lets a new trace free the old one.
-import {
-  buildMergedCallTree,
-  functionStats,
-  intervalSelfTimes,
-  parentIndices,
-  type FunctionStats,
-} from '../../shared-importer/src/model/call-tree.ts';
+import { buildMergedCallTree, functionStats, intervalSelfTimes, parentIndices, type FunctionStats } from '../../shared-importer/src/model/call-tree.ts';
 import type { ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';
 import { mergedTreeLayout, timeOrderLayout, type FlameLayout } from '../flame-chart/flame-layout.ts';
 import { callersTree, calleesTree } from './sandwich-trees.ts';

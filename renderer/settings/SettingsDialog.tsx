@@ -26,7 +26,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         </button>
       </header>
       <AccountSection />
-      {settings ? <SettingsForm settings={settings} onDone={() => dialog.current?.close()} /> : <p className="muted">The settings could not be read from the app.</p>}
+      {settings ? (
+        <SettingsForm settings={settings} onDone={() => dialog.current?.close()} />
+      ) : (
+        <p className="muted">The settings could not be read from the app.</p>
+      )}
     </dialog>
   );
 }
@@ -95,7 +99,15 @@ function SettingsForm({ settings, onDone }: { settings: SettingsState; onDone():
     </div>
   );
   const text = (key: 'supabaseUrl' | 'supabaseAnonKey' | 'modelBaseUrl' | 'model', type: 'url' | 'text', placeholder: string) => (
-    <input id={`${id}-${key}`} type={type} value={draft[key]} placeholder={placeholder} spellCheck={false} onChange={(e) => edit({ [key]: e.target.value })} data-testid={`settings-${key}`} />
+    <input
+      id={`${id}-${key}`}
+      type={type}
+      value={draft[key]}
+      placeholder={placeholder}
+      spellCheck={false}
+      onChange={(e) => edit({ [key]: e.target.value })}
+      data-testid={`settings-${key}`}
+    />
   );
 
   return (
@@ -161,7 +173,14 @@ function ModeChoice({ value, onChange }: { value: ChatMode; onChange(mode: ChatM
     <div className="mode-choice">
       {options.map((o) => (
         <label key={o.mode} className="radio">
-          <input type="radio" name="chat-mode" value={o.mode} checked={value === o.mode} onChange={() => onChange(o.mode)} data-testid={`settings-mode-${o.mode}`} />
+          <input
+            type="radio"
+            name="chat-mode"
+            value={o.mode}
+            checked={value === o.mode}
+            onChange={() => onChange(o.mode)}
+            data-testid={`settings-mode-${o.mode}`}
+          />
           <span>
             <strong>{o.label}</strong>
             <span className="muted"> · {o.detail}</span>

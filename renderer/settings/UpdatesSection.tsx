@@ -19,7 +19,13 @@ export function UpdatesSectionView({ checked, onChange, state }: UpdatesSectionP
     <fieldset className="settings-section">
       <legend>Updates</legend>
       <label className="checkbox">
-        <input type="checkbox" checked={checked && !hostOff} disabled={hostOff} onChange={(e) => onChange(e.target.checked)} data-testid="settings-autoUpdate" />
+        <input
+          type="checkbox"
+          checked={checked && !hostOff}
+          disabled={hostOff}
+          onChange={(e) => onChange(e.target.checked)}
+          data-testid="settings-autoUpdate"
+        />
         Check for updates automatically
       </label>
       {state && (
@@ -36,7 +42,9 @@ export function updateStatusText(state: UpdateState): string {
     case 'off':
       return `Updates are off: ${state.reason}.`;
     case 'idle':
-      return state.checkedAt ? `Up to date (checked ${new Date(state.checkedAt).toLocaleString()}).` : 'The first check runs shortly after start, then every 4 hours.';
+      return state.checkedAt
+        ? `Up to date (checked ${new Date(state.checkedAt).toLocaleString()}).`
+        : 'The first check runs shortly after start, then every 4 hours.';
     case 'checking':
       return 'Checking for updates…';
     case 'downloading':

@@ -40,7 +40,9 @@ function streamed(traceId: string, turnId: string, parts: string[]): ChatTurnEve
 const answerOf = (traceId: string, turnId: string) => chat(traceId).messages.find((m) => m.turnId === turnId && m.role === 'assistant');
 
 test('a follow-up: the question shows at once, the answer streams into it, the turn ends', () => {
-  const earlier: ChatMessage[] = [{ turnId: randomUUID(), role: 'assistant', content: 'The main thread is busy.', status: 'complete', createdAt: '2025-01-01T00:00:00Z' }];
+  const earlier: ChatMessage[] = [
+    { turnId: randomUUID(), role: 'assistant', content: 'The main thread is busy.', status: 'complete', createdAt: '2025-01-01T00:00:00Z' },
+  ];
   opened('a', earlier);
   store().questionSent('a', 'Why is parse slow?');
   assert.deepEqual(chat('a').inFlight, { turnId: null, phase: 'sending' });
@@ -65,7 +67,11 @@ test('a follow-up: the question shows at once, the answer streams into it, the t
   assert.equal(chat('a').inFlight, null);
   assert.deepEqual(
     chat('a').messages.map((m) => [m.role, m.turnId]),
-    [['assistant', earlier[0].turnId], ['user', turnId], ['assistant', turnId]],
+    [
+      ['assistant', earlier[0].turnId],
+      ['user', turnId],
+      ['assistant', turnId],
+    ],
   );
   assert.equal(chat('a').lastEvent, rest.at(-1));
 });
@@ -221,7 +227,12 @@ test('the initial analysis refused without a turn (the socket names only the tra
 test('connection states reach the chat they are about; a close keeps its code, reason and cleanliness', () => {
   opened('a');
   store().connectionChanged({ traceId: 'a', state: 'reconnecting', close: { code: 1006, reason: '', wasClean: false }, retry: { attempt: 2, delayMs: 800 } });
-  assert.deepEqual(chat('a').connection, { traceId: 'a', state: 'reconnecting', close: { code: 1006, reason: '', wasClean: false }, retry: { attempt: 2, delayMs: 800 } });
+  assert.deepEqual(chat('a').connection, {
+    traceId: 'a',
+    state: 'reconnecting',
+    close: { code: 1006, reason: '', wasClean: false },
+    retry: { attempt: 2, delayMs: 800 },
+  });
   store().connectionChanged({ traceId: null, state: 'closed', close: { code: 1008, reason: 'Invalid token', wasClean: true } });
   assert.equal(chat('a').connection.state, 'closed');
   assert.equal(chat('a').connection.close!.code, 1008);
@@ -298,7 +309,13 @@ test('tool steps before any text: the answer shows each step with its calls runn
   send({ type: 'model_response_end', turnId, seq: 4, finishReason: 'stop' });
   assert.equal(answer().status, 'complete');
   assert.equal(answer().content, 'It is [fn4].');
-  assert.deepEqual(answer().steps!.map((s) => [s.step, s.calls.length]), [[1, 2], [2, 1]]);
+  assert.deepEqual(
+    answer().steps!.map((s) => [s.step, s.calls.length]),
+    [
+      [1, 2],
+      [2, 1],
+    ],
+  );
   assert.equal(chat('a').inFlight, null);
   assert.equal(chat('a').messages.filter((m) => m.role === 'assistant').length, 1, 'steps and text are one answer');
 });
@@ -314,13 +331,23 @@ test('repeated, unknown and late tool events change nothing; a step after some t
   send(request);
   send(request);
   send({ ...request, calls: [request.calls[0], { callId: 'call-1-9', name: 'markers', arguments: '{}', label: 'Reading the markers' }] });
-  assert.deepEqual(answerOf('a', turnId)!.steps![0].calls.map((c) => c.callId), ['call-1-0', 'call-1-9'], 'a call is shown once');
+  assert.deepEqual(
+    answerOf('a', turnId)!.steps![0].calls.map((c) => c.callId),
+    ['call-1-0', 'call-1-9'],
+    'a call is shown once',
+  );
   send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-0', result: 'first', ok: true });
   send({ type: 'tool_result', turnId, step: 1, callId: 'call-1-0', result: 'again', ok: false });
   send({ type: 'tool_result', turnId, step: 3, callId: 'call-1-0', result: 'wrong step', ok: true });
   send({ type: 'tool_result', turnId, step: 1, callId: 'nope', result: 'unknown call', ok: true });
   const before = answerOf('a', turnId)!;
-  assert.deepEqual(before.steps![0].calls.map((c) => [c.result, c.ok]), [['first', true], [undefined, undefined]]);
+  assert.deepEqual(
+    before.steps![0].calls.map((c) => [c.result, c.ok]),
+    [
+      ['first', true],
+      [undefined, undefined],
+    ],
+  );
   assert.equal(before.content, 'Let me look. ');
 
   send({ type: 'model_response_end', turnId, seq: 3, finishReason: 'stop' });

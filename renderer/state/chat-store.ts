@@ -263,7 +263,12 @@ function applyTurnEvent(chat: TraceChat, event: ChatTurnEvent): Partial<TraceCha
       return withAnswer(
         chat,
         event.turnId,
-        (answer) => (answer ? (answer.status === 'streaming' ? { ...answer, content: answer.content + event.text } : answer) : { ...assistantMessage(event.turnId, 'streaming'), content: event.text }),
+        (answer) =>
+          answer
+            ? answer.status === 'streaming'
+              ? { ...answer, content: answer.content + event.text }
+              : answer
+            : { ...assistantMessage(event.turnId, 'streaming'), content: event.text },
         'streaming',
       );
     case 'tool_request':
@@ -275,9 +280,18 @@ function applyTurnEvent(chat: TraceChat, event: ChatTurnEvent): Partial<TraceCha
       return withAnswer(chat, event.turnId, (shown) => withToolResult(shown!, event), 'streaming');
     }
     case 'model_response_end':
-      return withAnswer(chat, event.turnId, (answer) => (answer ? (answer.status === 'streaming' ? { ...answer, status: 'complete' } : answer) : assistantMessage(event.turnId, 'complete')), null);
+      return withAnswer(
+        chat,
+        event.turnId,
+        (answer) => (answer ? (answer.status === 'streaming' ? { ...answer, status: 'complete' } : answer) : assistantMessage(event.turnId, 'complete')),
+        null,
+      );
     case 'error': {
-      const problem: ChatProblem = { code: event.code, message: event.message, ...(event.retryAfterSeconds !== undefined && { retryAfterSeconds: event.retryAfterSeconds }) };
+      const problem: ChatProblem = {
+        code: event.code,
+        message: event.message,
+        ...(event.retryAfterSeconds !== undefined && { retryAfterSeconds: event.retryAfterSeconds }),
+      };
       const { turnId } = event;
       if (turnId !== null) return withAnswer(chat, turnId, (answer) => failed(answer ?? assistantMessage(turnId, 'error'), 'error', problem), null);
       // Without a turn: the socket refused what was sent before it had a turn (start_analysis names only the trace), or a problem of the chat itself.
@@ -285,7 +299,12 @@ function applyTurnEvent(chat: TraceChat, event: ChatTurnEvent): Partial<TraceCha
       return { error: problem };
     }
     case 'interrupted':
-      return withAnswer(chat, event.turnId, (answer) => failed(answer ?? assistantMessage(event.turnId, 'interrupted'), 'interrupted', { code: 'interrupted', message: event.reason }), null);
+      return withAnswer(
+        chat,
+        event.turnId,
+        (answer) => failed(answer ?? assistantMessage(event.turnId, 'interrupted'), 'interrupted', { code: 'interrupted', message: event.reason }),
+        null,
+      );
     case 'gap':
       return { gappedTurns: chat.gappedTurns.includes(event.turnId) ? chat.gappedTurns : [...chat.gappedTurns, event.turnId] };
   }

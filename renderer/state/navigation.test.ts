@@ -46,7 +46,8 @@ test('a cited hot path shows its last function; a cited thread is chosen; an unk
   useViewStore.setState(initial, true);
   assert.equal(showSummaryItem(profile, summary, `thread ${thread.id}`, null), true);
   assert.equal(useViewStore.getState().threadId, thread.id);
-  for (const unknown of ['fn999999', 'path:t0:999999', 'thread nope', 'task:nope:3']) assert.equal(showSummaryItem(profile, summary, unknown, thread.id), false, unknown);
+  for (const unknown of ['fn999999', 'path:t0:999999', 'thread nope', 'task:nope:3'])
+    assert.equal(showSummaryItem(profile, summary, unknown, thread.id), false, unknown);
 });
 
 test('a cited long task zooms the time order view to it and selects it', async () => {
@@ -195,7 +196,15 @@ test('a function a tool names but the summary does not list opens in the sandwic
 
   const main = summary.threads[0].id;
   const count = profile.threads.find((t) => t.id === main)!.count;
-  for (const unknown of [`fn${profile.frames.length}`, `task:${main}:${count}`, `path:${main}:${count}`, 'path:nope:1', 'task:nope:1', `task:${main}:x`, 'thread nope']) {
+  for (const unknown of [
+    `fn${profile.frames.length}`,
+    `task:${main}:${count}`,
+    `path:${main}:${count}`,
+    'path:nope:1',
+    'task:nope:1',
+    `task:${main}:x`,
+    'thread nope',
+  ]) {
     assert.equal(isCitableId(profile, unknown), false, unknown);
     assert.equal(showSummaryItem(profile, summary, unknown, main), false, unknown);
   }

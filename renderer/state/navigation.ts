@@ -152,6 +152,6 @@ export function showSummaryItem(profile: Profile, summary: TraceSummary | null, 
     return thread !== undefined && threadViews(thread, profile.frames.length).stats().total[frame] > 0;
   };
   const listedOn = summary?.threads.find((t) => t.topFunctions.some((f) => f.id === id) || t.topFunctionsByTotal.some((f) => f.id === id))?.id;
-  const threadId = runsIn(threadInView) ? threadInView : listedOn ?? profile.threads.find((t) => runsIn(t.id))?.id;
+  const threadId = runsIn(threadInView) ? threadInView : (listedOn ?? profile.threads.find((t) => runsIn(t.id))?.id);
   return threadId ? showFunction(profile, threadId, id) : false;
 }

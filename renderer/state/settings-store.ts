@@ -20,4 +20,3 @@ export const useSettingsStore = create<SettingsStoreState>()((set) => ({
     set({ account });
   },
 }));
-

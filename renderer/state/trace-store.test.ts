@@ -53,7 +53,7 @@ test('a trace opens without its summary; the summary joins it when it arrives', 
   assert.equal(summarized.profile, opened.profile, 'the chart keeps its decoded profile');
 });
 
-test("a summary of a trace that is no longer open is not shown with the new one", async () => {
+test('a summary of a trace that is no longer open is not shown with the new one', async () => {
   const [a, b] = await Promise.all([loadedAndSummary(SPEEDSCOPE, 'a'), loadedAndSummary(CPUPROFILE, 'b')]);
   const store = useTraceStore.getState();
   store.traceLoaded(a.loaded);
@@ -126,16 +126,25 @@ test('a trace sent in part opens with its first thread; the whole profile joins 
   store.traceLoaded({ ...loaded, profile: encodeProfile(part), complete: false });
   const opened = useTraceStore.getState().trace!;
   assert.equal(opened.complete, false);
-  assert.deepEqual(opened.profile.threads.map((t) => t.id), [part.threads[0].id]);
+  assert.deepEqual(
+    opened.profile.threads.map((t) => t.id),
+    [part.threads[0].id],
+  );
 
   store.profileArrived({ traceId: 'other', profile: encodeProfile(whole) });
   assert.equal(useTraceStore.getState().trace, opened, "another trace's profile changes nothing");
   store.profileArrived({ traceId: 'm', profile: encodeProfile(whole) });
   const completed = useTraceStore.getState().trace!;
   assert.equal(completed.complete, true);
-  assert.deepEqual(completed.profile.threads.map((t) => t.id), whole.threads.map((t) => t.id));
+  assert.deepEqual(
+    completed.profile.threads.map((t) => t.id),
+    whole.threads.map((t) => t.id),
+  );
   // The thread already drawn keeps its object (its layouts and zoom are keyed by it), and so does the frame table.
-  assert.equal(completed.profile.threads.find((t) => t.id === part.threads[0].id), opened.profile.threads[0]);
+  assert.equal(
+    completed.profile.threads.find((t) => t.id === part.threads[0].id),
+    opened.profile.threads[0],
+  );
   assert.equal(completed.profile.frames, opened.profile.frames);
   const other = completed.profile.threads.find((t) => t.id !== part.threads[0].id)!;
   assert.deepEqual(other.start, whole.threads.find((t) => t.id === other.id)!.start);

@@ -132,7 +132,7 @@ export const useTraceStore = create<TraceState>()((set, get) => ({
     // A cancel is the user's own doing: just stop showing progress.
     set({
       importing: null,
-          importError: event.code === 'aborted' ? null : { fileName: event.fileName, code: event.code, message: event.message },
+      importError: event.code === 'aborted' ? null : { fileName: event.fileName, code: event.code, message: event.message },
     });
   },
   importEnded() {

@@ -68,7 +68,10 @@ test('a Chrome performance trace with a small budget and a lower long-task thres
   assert.equal(output.text, expected.rendered.text);
   assert.equal(output.settings.longTaskThresholdMs, 20);
   assert.deepEqual(output.threads, expected.summary.threads);
-  assert.ok(output.threads.some((t) => t.longTaskCount > 0), 'this trace has tasks over 20 ms');
+  assert.ok(
+    output.threads.some((t) => t.longTaskCount > 0),
+    'this trace has tasks over 20 ms',
+  );
   const main = output.threads.find((t) => t.isMainThread)!;
   assert.equal(main.name, 'CrRendererMain');
   assert.equal(output.threads[0], main);
@@ -163,9 +166,7 @@ test('usage errors exit 2 with the usage text; --help exits 0', async () => {
 
 test('Ctrl-C while waiting for input cancels at once with exit 130', { timeout: 60_000 }, async (t) => {
   const fifo = join(scratch, 'slow.json');
-  await new Promise<void>((resolve, reject) =>
-    execFile('mkfifo', [fifo], (error) => (error ? reject(new Error(error.message)) : resolve())),
-  );
+  await new Promise<void>((resolve, reject) => execFile('mkfifo', [fifo], (error) => (error ? reject(new Error(error.message)) : resolve())));
   const child = spawn('node', [bin, 'summarize', fifo], { cwd: root });
   t.after(() => child.kill('SIGKILL'));
   let stderr = '';

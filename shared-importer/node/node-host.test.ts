@@ -63,7 +63,10 @@ describe('node host: reading ahead of the importer', () => {
     writeFileSync(bad, Buffer.concat([head, Buffer.from(',\u0001'), Buffer.alloc(24 * 1024 * 1024, 0x20)]));
     const profile = await importTraceFile(bad);
     assert.ok(profile.eventCount > 10_000, `${profile.eventCount} events`);
-    assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
+    assert.ok(
+      profile.warnings.some((w) => /reading stopped there/.test(w)),
+      profile.warnings.join('\n'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(openDescriptorsOn(bad), 0);
   });
@@ -82,7 +85,10 @@ describe('node host: reading ahead of the importer', () => {
       { name: 'notes.txt.gz', bytes: notesGz, code: 'unknown-format' },
       {
         name: 'huge.speedscope.json',
-        bytes: Buffer.concat([Buffer.from('{"$schema":"https://www.speedscope.app/file-format-schema.json","profiles":['), Buffer.alloc(20 * 1024 * 1024, 0x20)]),
+        bytes: Buffer.concat([
+          Buffer.from('{"$schema":"https://www.speedscope.app/file-format-schema.json","profiles":['),
+          Buffer.alloc(20 * 1024 * 1024, 0x20),
+        ]),
         code: 'too-large',
         options: { maxBufferedBytes: 1024 * 1024 },
       },

@@ -73,7 +73,11 @@ async function reference(path: string): Promise<Reference | { error: string }> {
       ...(longest && { inpMs: longest.dur / 1000 }),
     };
   } catch (error) {
-    return { error: String((error as Error).message ?? error).split('\n')[0].slice(0, 60) };
+    return {
+      error: String((error as Error).message ?? error)
+        .split('\n')[0]
+        .slice(0, 60),
+    };
   } finally {
     Object.assign(console, quiet);
   }
@@ -127,12 +131,22 @@ describe('page insights match Chrome DevTools trace engine on every Lighthouse t
       if ('error' in ref) {
         // The engine refuses older traces; we give what they hold and say what they lack.
         for (const nav of page?.navigations ?? []) {
-          if (!nav.fcp || !nav.lcp || !nav.dcl || !nav.load) assert.ok(page!.missing.some((m) => m.startsWith(`${nav.id}:`)), `${file} ${nav.id}: missing says nothing`);
+          if (!nav.fcp || !nav.lcp || !nav.dcl || !nav.load)
+            assert.ok(
+              page!.missing.some((m) => m.startsWith(`${nav.id}:`)),
+              `${file} ${nav.id}: missing says nothing`,
+            );
         }
         return;
       }
       const navigations = page?.navigations ?? [];
-      for (const refNav of ref.navigations) compareNavigation(navigations.find((n) => n.start === refNav.start), refNav, page!, file);
+      for (const refNav of ref.navigations)
+        compareNavigation(
+          navigations.find((n) => n.start === refNav.start),
+          refNav,
+          page!,
+          file,
+        );
       assert.equal(page?.requests.length ?? 0, ref.requests, `${file}: request count`);
       assertClose(page?.cls?.score ?? 0, ref.cls, 0.001, `${file}: CLS`);
       assert.equal(page?.interactions.length ?? 0, ref.interactions, `${file}: interactions`);
@@ -141,7 +155,19 @@ describe('page insights match Chrome DevTools trace engine on every Lighthouse t
   }
 
   it('prints the side-by-side table', () => {
-    const header = ['file', 'engine', 'FCP ours/engine', 'LCP ours/engine', 'DCL ours/engine', 'load ours/engine', 'CLS ours/engine', 'requests ours/engine', 'INP ours/engine', 'LCP breakdown', 'render-blocking'];
+    const header = [
+      'file',
+      'engine',
+      'FCP ours/engine',
+      'LCP ours/engine',
+      'DCL ours/engine',
+      'load ours/engine',
+      'CLS ours/engine',
+      'requests ours/engine',
+      'INP ours/engine',
+      'LCP breakdown',
+      'render-blocking',
+    ];
     console.log(['', header.join(' | '), header.map(() => '---').join(' | '), ...rows.map((r) => r.join(' | '))].join('\n'));
   });
 });
@@ -162,7 +188,9 @@ function tableRow(file: string, page: PageInsights | undefined, ref: Reference |
     pair(page?.cls?.score ?? (page ? 0 : undefined), 'error' in ref ? undefined : ref.cls, 3),
     pair(page?.requests.length, 'error' in ref ? undefined : ref.requests, 0),
     pair(page?.inp?.durationMs, 'error' in ref ? undefined : ref.inpMs),
-    breakdown ? `${breakdown.ttfbMs.toFixed(0)}+${breakdown.loadDelayMs.toFixed(0)}+${breakdown.loadDurationMs.toFixed(0)}+${breakdown.renderDelayMs.toFixed(0)}${refNav?.breakdown ? ' =' : ''}` : '–',
+    breakdown
+      ? `${breakdown.ttfbMs.toFixed(0)}+${breakdown.loadDelayMs.toFixed(0)}+${breakdown.loadDurationMs.toFixed(0)}+${breakdown.renderDelayMs.toFixed(0)}${refNav?.breakdown ? ' =' : ''}`
+      : '–',
     `${nav?.renderBlockingRequestIds.length ?? '–'}${refNav?.renderBlockingUrls ? ` / ${refNav.renderBlockingUrls.length}` : ''}`,
   ];
 }

@@ -20,8 +20,7 @@ import { nodeGunzip } from './node-host.ts';
  * The sample traces (speedscope's, MIT) live in shared/ beside the checkout,
  * both on developer machines and in CI; TRACE_SAMPLES_DIR points elsewhere.
  */
-export const SAMPLE_TRACES =
-  process.env.TRACE_SAMPLES_DIR ?? fileURLToPath(new URL('../../../shared/traces/speedscope', import.meta.url));
+export const SAMPLE_TRACES = process.env.TRACE_SAMPLES_DIR ?? fileURLToPath(new URL('../../../shared/traces/speedscope', import.meta.url));
 
 /** Every folder of real traces (speedscope's, Lighthouse's, trace-viewer's), each with its licence. */
 export const REAL_TRACES = process.env.REAL_TRACES_DIR ?? join(SAMPLE_TRACES, '..');
@@ -38,12 +37,7 @@ export function catapultTrace(relativePath: string): Uint8Array {
 }
 
 /** Imports `bytes` delivered as chunks of the given sizes (cycled), or whole when none are given. */
-export function importInChunks(
-  fileName: string,
-  bytes: Uint8Array,
-  chunkSizes: readonly number[] = [],
-  options: ImportOptions = {},
-): Promise<Profile> {
+export function importInChunks(fileName: string, bytes: Uint8Array, chunkSizes: readonly number[] = [], options: ImportOptions = {}): Promise<Profile> {
   async function* chunks(): AsyncIterable<Uint8Array> {
     if (chunkSizes.length === 0) {
       yield bytes;

@@ -1,12 +1,5 @@
 export type TraceImportErrorCode =
-  | 'empty'
-  | 'unknown-format'
-  | 'invalid-json'
-  | 'invalid-data'
-  | 'truncated'
-  | 'decompression-failed'
-  | 'too-large'
-  | 'aborted';
+  'empty' | 'unknown-format' | 'invalid-json' | 'invalid-data' | 'truncated' | 'decompression-failed' | 'too-large' | 'aborted';
 
 /** The one error type importers throw; `message` is meant for the user. */
 export class TraceImportError extends Error {

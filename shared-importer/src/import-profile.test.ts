@@ -20,7 +20,10 @@ for (const gzip of [false, true]) {
     // (Reading is reported every 512 KiB of input: the gzip is smaller than that.)
     assert.ok(gzip ? firstBuilding >= 0 : firstBuilding > 0, 'reading is reported before building');
     assert.ok(reports.slice(0, firstBuilding).every((r) => r.phase === 'reading' && r.bytesRead < bytes.length));
-    assert.ok(reports.slice(firstBuilding).every((r) => r.phase === 'building'), 'no reading after building');
+    assert.ok(
+      reports.slice(firstBuilding).every((r) => r.phase === 'building'),
+      'no reading after building',
+    );
     // Counted in the input's own bytes: the compressed ones for gzip.
     assert.equal(reports[firstBuilding].bytesRead, bytes.length);
     assert.equal(reports.at(-1).events, profile.eventCount);
@@ -32,7 +35,10 @@ test("progress: an import that keeps the events before bad bytes reports 'buildi
   const bytes = new Uint8Array([...new TextEncoder().encode(`${events},`), 0x01, 0x02, 0x03]);
   const { profile, reports } = await reportsOf('trace.json', bytes);
   assert.equal(profile.eventCount, 20_000);
-  assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
+  assert.ok(
+    profile.warnings.some((w) => /reading stopped there/.test(w)),
+    profile.warnings.join('\n'),
+  );
   assert.ok(reports.some((r) => r.phase === 'reading'));
   assert.equal(reports.at(-1).phase, 'building');
 });

@@ -4,13 +4,7 @@ import { describeContent, notATraceError, zipWithoutTrace } from './formats/not-
 import { detectFormat } from './formats/registry.ts';
 import { formatBytes } from './format-bytes.ts';
 import { ByteStream, isGzip } from './input/byte-stream.ts';
-import {
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_DECOMPRESSED_BYTES,
-  type Gunzip,
-  type ImportOptions,
-  type ImportProgress,
-} from './input/import-options.ts';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_DECOMPRESSED_BYTES, type Gunzip, type ImportOptions, type ImportProgress } from './input/import-options.ts';
 import { decodeHead } from './input/text-decoding.ts';
 import { hasWebGunzip, webGunzip } from './input/web-gunzip.ts';
 import { isZip, zipEntries, type ZipEntry } from './input/zip-archive.ts';
@@ -24,11 +18,7 @@ const PROGRESS_EVERY_BYTES = 512 * 1024;
  * input as one string, so traces beyond V8's string limit import; gzip and
  * zip are recognised by their magic bytes and the format by content.
  */
-export async function importProfileFromChunks(
-  fileName: string,
-  chunks: AsyncIterable<Uint8Array>,
-  options: ImportOptions = {},
-): Promise<Profile> {
+export async function importProfileFromChunks(fileName: string, chunks: AsyncIterable<Uint8Array>, options: ImportOptions = {}): Promise<Profile> {
   try {
     return await importChunks(fileName, chunks, options);
   } catch (error) {
@@ -158,12 +148,7 @@ async function openInput(input: ByteStream, options: ImportOptions, streams: Byt
  * recognises (gzipped or not); the files before it are skipped unread past
  * their head. Fails naming the first few files when none is a trace.
  */
-async function firstTraceInArchive(
-  fileName: string,
-  archive: AsyncGenerator<ZipEntry>,
-  options: ImportOptions,
-  streams: ByteStream[],
-): Promise<OpenedInput> {
+async function firstTraceInArchive(fileName: string, archive: AsyncGenerator<ZipEntry>, options: ImportOptions, streams: ByteStream[]): Promise<OpenedInput> {
   const seen: { name: string; what?: string }[] = [];
   let files = 0;
   for (let next = await archive.next(); !next.done; next = await archive.next()) {
@@ -194,11 +179,7 @@ function maxDecompressed(options: ImportOptions): number {
 }
 
 /** Convenience for inputs already in memory. */
-export function importProfilesFromArrayBuffer(
-  fileName: string,
-  buffer: ArrayBuffer | Uint8Array,
-  options: ImportOptions = {},
-): Promise<Profile> {
+export function importProfilesFromArrayBuffer(fileName: string, buffer: ArrayBuffer | Uint8Array, options: ImportOptions = {}): Promise<Profile> {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   async function* one(): AsyncIterable<Uint8Array> {
     yield bytes;
@@ -251,10 +232,7 @@ async function* capped(input: AsyncIterable<Uint8Array>, maxBytes: number): Asyn
   for await (const chunk of input) {
     total += chunk.length;
     if (total > maxBytes) {
-      throw new TraceImportError(
-        'too-large',
-        `Decompressed data exceeds the ${formatBytes(maxBytes)} limit (a gzip bomb, or a trace larger than allowed).`,
-      );
+      throw new TraceImportError('too-large', `Decompressed data exceeds the ${formatBytes(maxBytes)} limit (a gzip bomb, or a trace larger than allowed).`);
     }
     yield chunk;
   }

@@ -8,14 +8,7 @@ export { ACCEPTED_FORMATS } from './formats/catalog.ts';
 export type { Profile, TraceFormat, WeightUnit } from './model/profile.ts';
 export { FrameTable, type FrameInfo } from './model/frame-table.ts';
 export type { Marker, ThreadTimeline } from './model/thread-timeline.ts';
-export {
-  buildMergedCallTree,
-  functionStats,
-  intervalSelfTimes,
-  parentIndices,
-  type FunctionStats,
-  type MergedCallTree,
-} from './model/call-tree.ts';
+export { buildMergedCallTree, functionStats, intervalSelfTimes, parentIndices, type FunctionStats, type MergedCallTree } from './model/call-tree.ts';
 export type {
   FunctionSummary,
   GcSummary,
@@ -30,9 +23,5 @@ export type {
   TraceSummaryWithText,
 } from './summary/summary-types.ts';
 export { summarizeProfile, SUMMARY_DEFAULTS, type SummarizeOptions } from './summary/summarize-profile.ts';
-export {
-  DEFAULT_TOKEN_BUDGET,
-  renderSummaryText,
-  type RenderedSummary,
-} from './summary/render-summary-text.ts';
+export { DEFAULT_TOKEN_BUDGET, renderSummaryText, type RenderedSummary } from './summary/render-summary-text.ts';
 export { countTokens, loadTokenizer } from './summary/token-count.ts';

@@ -20,7 +20,10 @@ it('the warm-up trace takes the paths a real import takes: kernel events, nestin
   const isEvent = (i: number) => profile.frames.categories[main.frame[i]] !== undefined;
   const events = Array.from(main.frame.keys()).filter(isEvent);
   assert.equal(events.length, 4000);
-  assert.ok(events.some((i) => main.depth[i] > 0), 'X events nest');
+  assert.ok(
+    events.some((i) => main.depth[i] > 0),
+    'X events nest',
+  );
   assert.equal(main.sampleCount, 2000);
   assert.ok(main.count > events.length, 'the samples are merged into the events');
   // Samples repeat their node in runs (the repeat path is hot in real imports), and change between runs.

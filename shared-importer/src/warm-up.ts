@@ -21,13 +21,24 @@ export function warmUpTrace(events = 4000): Uint8Array {
   for (let i = 0; i < events; i++) {
     const tid = 1 + (i % 2);
     const args = i % 3 === 0 ? '{}' : `{"data":{"frame":"F${i % 7}","url":"https://example.test/${i % 13}.js"}}`;
-    lines.push(`{"args":${args},"cat":"devtools.timeline","dur":${40 + (i % 5) * 10},"name":"${NAMES[i % 4]}","ph":"X","pid":1,"tdur":30,"tid":${tid},"ts":${ts},"tts":${ts}}`);
-    lines.push(`{"args":{},"cat":"devtools.timeline","dur":20,"name":"${NAMES[4 + (i % 4)]}","ph":"X","pid":1,"tdur":15,"tid":${tid},"ts":${ts + 5},"tts":${ts + 5}}`);
-    if (i % 50 === 0) lines.push(`{"args":{},"cat":"blink.user_timing","id":"0x${i}","name":"mark ${i % 4}","ph":"b","pid":1,"tid":1,"ts":${ts}}`, `{"args":{},"cat":"blink.user_timing","id":"0x${i}","name":"mark ${i % 4}","ph":"e","pid":1,"tid":1,"ts":${ts + 30}}`);
+    lines.push(
+      `{"args":${args},"cat":"devtools.timeline","dur":${40 + (i % 5) * 10},"name":"${NAMES[i % 4]}","ph":"X","pid":1,"tdur":30,"tid":${tid},"ts":${ts},"tts":${ts}}`,
+    );
+    lines.push(
+      `{"args":{},"cat":"devtools.timeline","dur":20,"name":"${NAMES[4 + (i % 4)]}","ph":"X","pid":1,"tdur":15,"tid":${tid},"ts":${ts + 5},"tts":${ts + 5}}`,
+    );
+    if (i % 50 === 0)
+      lines.push(
+        `{"args":{},"cat":"blink.user_timing","id":"0x${i}","name":"mark ${i % 4}","ph":"b","pid":1,"tid":1,"ts":${ts}}`,
+        `{"args":{},"cat":"blink.user_timing","id":"0x${i}","name":"mark ${i % 4}","ph":"e","pid":1,"tid":1,"ts":${ts + 30}}`,
+      );
     ts += 100;
   }
   const nodes = ['{"callFrame":{"functionName":"(root)","scriptId":0},"id":1}'];
-  for (let n = 2; n <= 12; n++) nodes.push(`{"callFrame":{"functionName":"f${n}","scriptId":1,"url":"https://example.test/app.js","lineNumber":${n},"columnNumber":1},"id":${n},"parent":${n - 1}}`);
+  for (let n = 2; n <= 12; n++)
+    nodes.push(
+      `{"callFrame":{"functionName":"f${n}","scriptId":1,"url":"https://example.test/app.js","lineNumber":${n},"columnNumber":1},"id":${n},"parent":${n - 1}}`,
+    );
   for (let chunk = 0; chunk < 2; chunk++) {
     // In runs of three, as real recordings repeat a node (idle, busy loops) for many samples.
     const samples = Array.from({ length: 1000 }, (_, i) => 2 + ((Math.floor(i / 3) * 7 + chunk) % 11));

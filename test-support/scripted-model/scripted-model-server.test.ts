@@ -88,10 +88,7 @@ test('HTTP 429 carries retry-after and becomes a RateLimitError; the client retr
 
 test('HTTP 500 becomes an InternalServerError', async () => {
   model.enqueue({ kind: 'http_error', status: 500 });
-  await assert.rejects(
-    client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
-    InternalServerError,
-  );
+  await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), InternalServerError);
 });
 
 test('a stream cut mid-way delivers the first deltas, then fails', async () => {

@@ -254,4 +254,3 @@ function nonStreamingCompletion(id: string, model: string, response: Extract<Scr
     usage: { prompt_tokens: 1, completion_tokens, total_tokens: 1 + completion_tokens },
   };
 }
-

@@ -20,7 +20,10 @@ test('ES256 user tokens verify against the published JWKS and work across servic
   assert.equal(typeof header.kid, 'string');
 
   const jwks = await (await fetch(`${standin.url}/auth/v1/.well-known/jwks.json`)).json();
-  assert.deepEqual(jwks.keys.map((k: { kid: string }) => k.kid), [header.kid]);
+  assert.deepEqual(
+    jwks.keys.map((k: { kid: string }) => k.kid),
+    [header.kid],
+  );
   assert.equal(jwks.keys[0].d, undefined, 'no private part is published');
   const { payload } = await jwtVerify(session.access_token, createLocalJWKSet(jwks), { audience: 'authenticated' });
   assert.equal(payload.sub, user.id);

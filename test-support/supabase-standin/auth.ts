@@ -232,37 +232,28 @@ export class AuthService {
   }
 
   private async issueSession(userId: string, sessionId: string): Promise<StandinSession> {
-    const { rows } = await this.db.query<UserRow>(
-      'update auth.users set last_sign_in_at = now() where id = $1 returning *',
-      [userId],
-    );
+    const { rows } = await this.db.query<UserRow>('update auth.users set last_sign_in_at = now() where id = $1 returning *', [userId]);
     const user = toUser(rows[0]);
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + this.expirySeconds;
-    const accessToken = await this.keys.signUserToken(
-      {
-        iss: this.issuer,
-        sub: user.id,
-        aud: 'authenticated',
-        exp,
-        iat,
-        email: user.email,
-        phone: '',
-        app_metadata: user.app_metadata,
-        user_metadata: user.user_metadata,
-        role: 'authenticated',
-        aal: 'aal1',
-        amr: [{ method: 'password', timestamp: iat }],
-        session_id: sessionId,
-        is_anonymous: false,
-      },
-    );
+    const accessToken = await this.keys.signUserToken({
+      iss: this.issuer,
+      sub: user.id,
+      aud: 'authenticated',
+      exp,
+      iat,
+      email: user.email,
+      phone: '',
+      app_metadata: user.app_metadata,
+      user_metadata: user.user_metadata,
+      role: 'authenticated',
+      aal: 'aal1',
+      amr: [{ method: 'password', timestamp: iat }],
+      session_id: sessionId,
+      is_anonymous: false,
+    });
     const refreshToken = randomBytes(12).toString('base64url');
-    await this.db.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [
-      refreshToken,
-      user.id,
-      sessionId,
-    ]);
+    await this.db.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [refreshToken, user.id, sessionId]);
     return {
       access_token: accessToken,
       token_type: 'bearer',

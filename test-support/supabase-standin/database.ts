@@ -82,11 +82,7 @@ export interface CallerSettings {
  * Runs `work` in one transaction as the role named in the claims, with `request.jwt.claims` (and
  * the per-claim settings older policies read) set transaction-locally. Rolled back if `work` throws.
  */
-export async function asCaller<T>(
-  db: PGlite,
-  caller: CallerSettings,
-  work: (tx: Transaction) => Promise<T>,
-): Promise<T> {
+export async function asCaller<T>(db: PGlite, caller: CallerSettings, work: (tx: Transaction) => Promise<T>): Promise<T> {
   const role = caller.claims.role;
   if (!isApiRole(role)) throw new Error(`refusing to run as role ${String(role)}`);
   return db.transaction(async (tx) => {

@@ -72,7 +72,10 @@ describe('functions gateway', () => {
     const { data, error } = await alice.functions.invoke('echo/traces', { body: {} });
     assert.equal(error, null);
     assert.equal(data.error, null);
-    assert.deepEqual(data.data.map((r: { file_name: string }) => r.file_name), ['a.json']);
+    assert.deepEqual(
+      data.data.map((r: { file_name: string }) => r.file_name),
+      ['a.json'],
+    );
   });
 
   test('work under EdgeRuntime.waitUntil completes after a 202 and broadcasts to the user', async () => {

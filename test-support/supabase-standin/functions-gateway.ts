@@ -80,7 +80,9 @@ export class FunctionsGateway {
     const target = await this.admit(req, slug);
     if ('status' in target) {
       const body = JSON.stringify(target.body);
-      socket.end(`HTTP/1.1 ${target.status} ${target.status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${target.status} ${target.status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     let fn: RunningFunction;
@@ -108,10 +110,7 @@ export class FunctionsGateway {
     socket.on('close', () => upstream.destroy());
   }
 
-  private async admit(
-    req: IncomingMessage,
-    slug: string,
-  ): Promise<{ status: number; body: unknown } | { start: () => Promise<RunningFunction> }> {
+  private async admit(req: IncomingMessage, slug: string): Promise<{ status: number; body: unknown } | { start: () => Promise<RunningFunction> }> {
     const config = this.options.configs.get(slug);
     const entry = config?.entrypoint ?? join(this.options.functionsDir, slug, 'index.ts');
     if (!/^[A-Za-z0-9_-]+$/.test(slug) || !existsSync(entry)) {
@@ -120,7 +119,12 @@ export class FunctionsGateway {
     if (config?.verifyJwt ?? true) {
       const auth = req.headers.authorization;
       const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : '';
-      const valid = token !== '' && (await this.options.keys.verify(token).then(() => true, () => false));
+      const valid =
+        token !== '' &&
+        (await this.options.keys.verify(token).then(
+          () => true,
+          () => false,
+        ));
       if (!valid) return { status: 401, body: { msg: 'Invalid JWT' } };
     }
     return { start: () => this.ensureRunning(slug, entry) };

@@ -80,7 +80,8 @@ function selectList(relation: Relation, select: string | null): string {
     .map((raw) => {
       const item = raw.trim();
       if (item === '*') return '*';
-      if (item.includes('(')) fail(400, 'PGRST200', `Could not find a relationship for '${item}' in the schema cache (embedding is not supported by the stand-in)`);
+      if (item.includes('('))
+        fail(400, 'PGRST200', `Could not find a relationship for '${item}' in the schema cache (embedding is not supported by the stand-in)`);
       const match = /^(?:([^:]+):(?!:))?([^:]+)(?:::([a-z0-9_ ]+))?$/i.exec(item);
       if (!match) fail(400, 'PGRST100', `failed to parse select parameter (${select})`);
       const [, alias, column, cast] = match;
@@ -236,7 +237,13 @@ export class PostgrestService {
       const claims = await resolveCaller(req, url, this.keys).catch((error: unknown) => {
         if (!(error instanceof CallerError)) throw error;
         if (error.kind === 'no_api_key' || error.kind === 'bad_api_key') {
-          return fail(401, error.kind === 'no_api_key' ? 'PGRST000' : 'PGRST301', error.message, null, 'Double check your Supabase `anon` or `service_role` API key.');
+          return fail(
+            401,
+            error.kind === 'no_api_key' ? 'PGRST000' : 'PGRST301',
+            error.message,
+            null,
+            'Double check your Supabase `anon` or `service_role` API key.',
+          );
         }
         return fail(401, error.kind === 'bad_role' ? '42704' : 'PGRST301', error.message);
       });
@@ -406,9 +413,7 @@ export class PostgrestService {
       })
       .join(', ')})`;
     const returnsRows = fn.retset || fn.typtype === 'c' || fn.rettype === 'record';
-    const statement = returnsRows
-      ? jsonAggregate(`${call} _pgrst_source`, '*')
-      : `select to_json(${call})::text as body, 1 as n`;
+    const statement = returnsRows ? jsonAggregate(`${call} _pgrst_source`, '*') : `select to_json(${call})::text as body, 1 as n`;
     const result = await asCaller(this.db, { claims }, async (tx) => (await tx.query<{ body: string; n: number }>(statement, params.values)).rows[0]);
     if (fn.rettype === 'void') return { status: 204 };
     if (!returnsRows) return { status: 200, body: result.body ?? 'null' };

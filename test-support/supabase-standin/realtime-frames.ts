@@ -72,12 +72,6 @@ export function encodeUserBroadcast(topic: string, broadcast: UserBroadcast): Bu
     throw new Error('topic, event and meta must each fit in 255 bytes');
   }
   const body = broadcast.binary ? Buffer.from(broadcast.payload as Uint8Array) : Buffer.from(JSON.stringify(broadcast.payload), 'utf8');
-  const header = Buffer.from([
-    KIND_USER_BROADCAST,
-    topicBytes.length,
-    eventBytes.length,
-    metaBytes.length,
-    broadcast.binary ? ENCODING_BINARY : ENCODING_JSON,
-  ]);
+  const header = Buffer.from([KIND_USER_BROADCAST, topicBytes.length, eventBytes.length, metaBytes.length, broadcast.binary ? ENCODING_BINARY : ENCODING_JSON]);
   return Buffer.concat([header, topicBytes, eventBytes, metaBytes, body]);
 }

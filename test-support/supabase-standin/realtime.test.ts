@@ -182,7 +182,12 @@ describe('private channels with realtime-js', () => {
     assert.equal(await tx.send({ type: 'broadcast', event: 'cursor', payload: { x: 1 } }), 'ok');
     assert.deepEqual(await got2, { type: 'broadcast', event: 'cursor', payload: { x: 1 } });
     assert.deepEqual(await got1, { type: 'broadcast', event: 'cursor', payload: { x: 1 } });
-    for (const [c, ch] of [[sender, tx], [receiver2, rx2], [receiver1, rx1]] as const) await c.removeChannel(ch);
+    for (const [c, ch] of [
+      [sender, tx],
+      [receiver2, rx2],
+      [receiver1, rx1],
+    ] as const)
+      await c.removeChannel(ch);
   });
 
   test('a binary httpSend payload arrives as bytes', async () => {
@@ -298,7 +303,13 @@ describe('Phoenix protocol details (raw frames)', () => {
 
     // On Alice's private channel, with ack on, her own push is refused (no INSERT policy).
     const privateTopic = `realtime:${chatTopic(aliceId)}`;
-    a.send(['4', '4', privateTopic, 'phx_join', { ...joinPayload(aliceToken), config: { ...joinPayload(aliceToken).config, broadcast: { ack: true, self: true } } }]);
+    a.send([
+      '4',
+      '4',
+      privateTopic,
+      'phx_join',
+      { ...joinPayload(aliceToken), config: { ...joinPayload(aliceToken).config, broadcast: { ack: true, self: true } } },
+    ]);
     await a.waitFor((f) => f[1] === '4');
     a.ws.send(push('4', '5', privateTopic, 'answer', '{}'));
     const refused = await a.waitFor((f) => f[1] === '5');
@@ -319,4 +330,3 @@ describe('Phoenix protocol details (raw frames)', () => {
     assert.equal(malformed.status, 422);
   });
 });
-

@@ -52,7 +52,9 @@ export class RealtimeService {
       await this.keys.verify(apiKey);
     } catch {
       const body = JSON.stringify({ error: 'Unauthorized: Invalid API key' });
-      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     const vsn: Vsn = url.searchParams.get('vsn') === '2.0.0' ? '2.0.0' : '1.0.0';
@@ -211,7 +213,8 @@ export class RealtimeService {
     if (channel.isPrivate) {
       channel.canWrite ??= await this.mayWrite(channel.claims, channel.subTopic);
       if (!channel.canWrite) {
-        if (channel.ack) this.reply(connection, message, 'error', { reason: `Unauthorized: You do not have permissions to write to this Channel topic: ${channel.subTopic}` });
+        if (channel.ack)
+          this.reply(connection, message, 'error', { reason: `Unauthorized: You do not have permissions to write to this Channel topic: ${channel.subTopic}` });
         return;
       }
     }
@@ -289,7 +292,9 @@ export class RealtimeService {
       } catch {
         return sendJson(res, 422, { message: 'payload must be JSON' });
       }
-      messages = [{ topic: decodeURIComponent(single[1]), event: decodeURIComponent(single[2]), payload, isPrivate: url.searchParams.get('private') === 'true', binary }];
+      messages = [
+        { topic: decodeURIComponent(single[1]), event: decodeURIComponent(single[2]), payload, isPrivate: url.searchParams.get('private') === 'true', binary },
+      ];
     } else if (subpath === '/api/broadcast') {
       let parsed: { messages?: unknown };
       try {

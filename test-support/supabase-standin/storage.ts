@@ -250,7 +250,9 @@ export class StorageService {
       const upsert = req.method === 'PUT' || String(req.headers['x-upsert']) === 'true';
       if (req.method === 'PUT') {
         // Update requires an existing object the caller can see.
-        const exists = await asCaller(this.db, { claims }, (tx) => tx.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [bucket, name]));
+        const exists = await asCaller(this.db, { claims }, (tx) =>
+          tx.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [bucket, name]),
+        );
         if (exists.rows.length === 0) throw notFound();
       }
       const id = await this.insertObjectRow(

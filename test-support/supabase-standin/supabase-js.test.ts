@@ -386,7 +386,11 @@ describe('Storage TUS resumable upload', () => {
   test('an existing object is a 409 conflict without x-upsert', async () => {
     const create = await fetch(`${standin.url}/storage/v1/upload/resumable`, {
       method: 'POST',
-      headers: { ...(await tusHeaders(alice)), 'upload-length': '10', 'upload-metadata': metadata({ bucketName: 'traces', objectName: `${aliceId}/chrome-116.json` }) },
+      headers: {
+        ...(await tusHeaders(alice)),
+        'upload-length': '10',
+        'upload-metadata': metadata({ bucketName: 'traces', objectName: `${aliceId}/chrome-116.json` }),
+      },
     });
     assert.equal(create.status, 409);
   });

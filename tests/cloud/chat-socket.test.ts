@@ -88,8 +88,14 @@ describe('chat over the socket and the private results channel', () => {
     assert.equal(request.body.model, 'scripted-model');
     assert.equal(request.body.stream, true);
     const messages = request.body.messages!;
-    assert.deepEqual(messages.map((m) => m.role), ['system', 'user', 'assistant', 'user']);
-    assert.deepEqual(messages.slice(1).map((m) => m.content), ['What format is this?', 'Collapsed stacks from perf.', 'Where is the time going?']);
+    assert.deepEqual(
+      messages.map((m) => m.role),
+      ['system', 'user', 'assistant', 'user'],
+    );
+    assert.deepEqual(
+      messages.slice(1).map((m) => m.content),
+      ['What format is this?', 'Collapsed stacks from perf.', 'Where is the time going?'],
+    );
     const system = String(messages[0].content);
     assert.ok(system.includes(summary.threads[0].topFunctions[0].name), 'the summary is in the prompt');
     const blockStart = system.search(/\n<trace-data [0-9a-f]{16}>\n/);
@@ -192,7 +198,9 @@ describe('chat over the socket and the private results channel', () => {
       assert.equal(listener.turn(limitedTurn).length, 0);
       const prompts = stack.model.requests.map((r) => String(r.body.messages?.at(-1)?.content));
       assert.ok(!prompts.includes('one too many'));
-      const [{ count }] = (await stack.standin.db.query<{ count: number }>('select count(*)::int as count from public.ai_turns where user_id = $1', [frank.userId])).rows;
+      const [{ count }] = (
+        await stack.standin.db.query<{ count: number }>('select count(*)::int as count from public.ai_turns where user_id = $1', [frank.userId])
+      ).rows;
       assert.equal(count, TURNS_PER_MINUTE);
     } finally {
       stack.model.setFallback(undefined);
@@ -247,10 +255,12 @@ describe('chat over the socket and the private results channel', () => {
     const system = String(stack.model.requests.at(-1).body.messages![0].content);
     assert.ok(system.includes(summary.threads[0].topFunctions[0].name), 'the cloud summary names the same top function');
 
-    const [row] = (await stack.standin.db.query<{ summary: TraceSummary; summary_text: string; format: string }>(
-      'select summary, summary_text, format from public.traces where id = $1',
-      [traceId],
-    )).rows;
+    const [row] = (
+      await stack.standin.db.query<{ summary: TraceSummary; summary_text: string; format: string }>(
+        'select summary, summary_text, format from public.traces where id = $1',
+        [traceId],
+      )
+    ).rows;
     assert.equal(row.format, 'collapsed-stacks');
     assert.deepEqual(row.summary.stats, summary.stats, 'same summary as the desktop computes locally');
     assert.ok(system.includes(row.summary_text), 'the stored text is what the model read');
@@ -276,7 +286,10 @@ describe('chat over the socket and the private results channel', () => {
 
     // Bytes that are no trace: the importer's reason reaches the user.
     const junkPath = `${hana.userId}/${randomUUID()}.bin`;
-    assert.equal((await hana.client.storage.from('traces').upload(junkPath, Buffer.from([0, 1, 2, 3, 250, 251]), { contentType: 'application/octet-stream' })).error, null);
+    assert.equal(
+      (await hana.client.storage.from('traces').upload(junkPath, Buffer.from([0, 1, 2, 3, 250, 251]), { contentType: 'application/octet-stream' })).error,
+      null,
+    );
     const junk = await insertTrace(hana, { file_name: 'junk.bin', blob_path: junkPath, size_bytes: 6 });
     const junkTurn = randomUUID();
     socket.send({ type: 'user_prompt', traceId: junk, turnId: junkTurn, prompt: 'and this?', history: [] });

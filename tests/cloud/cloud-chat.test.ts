@@ -52,7 +52,9 @@ class Recorder {
     return this.events.filter((e) => e.turnId === turnId);
   }
   text(turnId: string): string {
-    return this.turn(turnId).flatMap((e) => (e.type === 'model_chunk_append' ? [e.text] : [])).join('');
+    return this.turn(turnId)
+      .flatMap((e) => (e.type === 'model_chunk_append' ? [e.text] : []))
+      .join('');
   }
   async until<T>(find: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -106,7 +108,10 @@ describe('the chat bridge over the cloud path', () => {
   test('a question streams its answer in order; history reaches the model', async (t) => {
     const account = await signedIn(t, 'ada@example.com');
     const { chat, recorder } = await openChat(t, account);
-    assert.deepEqual(recorder.states.map((s) => s.state), ['connecting', 'open']);
+    assert.deepEqual(
+      recorder.states.map((s) => s.state),
+      ['connecting', 'open'],
+    );
     stack.model.enqueue(textResponse('The hot path is in Rhino slot lookups.'));
     const turnId = randomUUID();
     const history = [
@@ -119,7 +124,10 @@ describe('the chat bridge over the cloud path', () => {
     assert.deepEqual(types.slice(0, 2), ['waiting_for_model', 'model_chunk_start']);
     assert.equal(recorder.text(turnId), 'The hot path is in Rhino slot lookups.');
     const request = stack.model.requests.at(-1);
-    assert.deepEqual(request.body.messages!.slice(1).map((m) => m.content), ['What format is this?', 'Collapsed stacks.', 'Where does the time go?']);
+    assert.deepEqual(
+      request.body.messages!.slice(1).map((m) => m.content),
+      ['What format is this?', 'Collapsed stacks.', 'Where does the time go?'],
+    );
   });
 
   test('the socket dropped mid-turn: the acknowledged answer still arrives on the channel, the socket reconnects, the next turn works', async (t) => {
@@ -184,7 +192,12 @@ describe('the chat bridge over the cloud path', () => {
     // The function publishes model_chunk_start before it calls the model.
     await recorder.until(() => recorder.turn(turnId).find((e) => e.type === 'model_chunk_start'), 'the start of the answer');
     const traceId = randomUUID();
-    const publish = (payload: Record<string, unknown>) => ({ topic: chatResultsChannel(account.userId()!), event: AI_RESPONSE_EVENT, payload: { turnId, ...payload }, private: true });
+    const publish = (payload: Record<string, unknown>) => ({
+      topic: chatResultsChannel(account.userId()!),
+      event: AI_RESPONSE_EVENT,
+      payload: { turnId, ...payload },
+      private: true,
+    });
     const response = await fetch(`${stack.standin.url}/realtime/v1/api/broadcast`, {
       method: 'POST',
       headers: { apikey: stack.standin.serviceRoleKey, authorization: `Bearer ${stack.standin.serviceRoleKey}`, 'content-type': 'application/json' },

@@ -75,5 +75,5 @@ export async function signUpUser(standin: SupabaseStandin, email: string, passwo
 export async function insertTrace(user: SignedInUser, row: Record<string, unknown>): Promise<string> {
   const { data, error } = await user.client.from('traces').insert(row).select('id').single();
   if (error) throw new Error(`insert trace failed: ${error.message}`);
-  return (data).id;
+  return data.id;
 }

@@ -77,11 +77,13 @@ test('cloud mode: the initial analysis streams through the whole path, a follow-
   const followUp = await app.request('chat:send', { traceId, prompt: 'And then?' });
   await app.ended(followUp.turnId);
   assert.equal(app.streamedText(followUp.turnId), 'You asked "And then?" after 2 earlier messages.');
-  assert.deepEqual(stack.model.requests.at(-1).body.messages!.slice(1).map((m) => m.content), [
-    INITIAL_ANALYSIS_PROMPT,
-    'The kernel hypercall page dominates.',
-    'And then?',
-  ]);
+  assert.deepEqual(
+    stack.model.requests
+      .at(-1)
+      .body.messages!.slice(1)
+      .map((m) => m.content),
+    [INITIAL_ANALYSIS_PROMPT, 'The kernel hypercall page dominates.', 'And then?'],
+  );
 
   const dir = app.dir;
   await app.stop();
@@ -89,12 +91,10 @@ test('cloud mode: the initial analysis streams through the whole path, a follow-
   assert.equal((await restarted.request('account:get', undefined)).status, 'signed-in', 'the session was restored from the secret store');
   const again = await openCloudChat(restarted);
   const snapshot = await restarted.request('chat:open', { traceId: again });
-  assert.deepEqual(snapshot.messages.map((m) => m.content), [
-    INITIAL_ANALYSIS_PROMPT,
-    'The kernel hypercall page dominates.',
-    'And then?',
-    'You asked "And then?" after 2 earlier messages.',
-  ]);
+  assert.deepEqual(
+    snapshot.messages.map((m) => m.content),
+    [INITIAL_ANALYSIS_PROMPT, 'The kernel hypercall page dominates.', 'And then?', 'You asked "And then?" after 2 earlier messages.'],
+  );
   stack.model.enqueue((request) => textResponse(`Still ${request.body.messages!.length - 2} earlier messages.`));
   const afterRestart = await restarted.request('chat:send', { traceId: again, prompt: 'Still there?' });
   await restarted.ended(afterRestart.turnId);
@@ -119,7 +119,10 @@ test('cloud mode: the model failing mid-stream, and Realtime dropping mid-turn, 
   const interrupted = await app.ended(dropped.turnId);
   assert.equal(interrupted.type, 'interrupted');
   const { messages } = await app.request('chat:open', { traceId });
-  assert.deepEqual(messages.map((m) => m.status), ['complete', 'error', 'complete', 'interrupted']);
+  assert.deepEqual(
+    messages.map((m) => m.status),
+    ['complete', 'error', 'complete', 'interrupted'],
+  );
 
   await app.until(() => app.payloads('chat:connection').at(-1)?.state === 'open', 'the channel to come back');
   stack.model.enqueue(textResponse('Whole this time.'));
@@ -128,7 +131,7 @@ test('cloud mode: the model failing mid-stream, and Realtime dropping mid-turn, 
   assert.equal(app.streamedText(retried.turnId), 'Whole this time.');
 });
 
-test('two users signed in on two app instances never see each other\'s answers or traces', async (t) => {
+test("two users signed in on two app instances never see each other's answers or traces", async (t) => {
   const [ada, bob] = await Promise.all([signedInApp(t, 'ada.lovelace@example.com'), signedInApp(t, 'bob.kahn@example.com')]);
   // The same trace file on both, and one more on Bob's.
   const [adaTrace, bobTrace] = await Promise.all([openCloudChat(ada), openCloudChat(bob)]);
@@ -141,8 +144,14 @@ test('two users signed in on two app instances never see each other\'s answers o
   await Promise.all([ada.ended(adaTurn.turnId), bob.ended(bobTurn.turnId)]);
   assert.equal(ada.streamedText(adaTurn.turnId), 'Answer to: question from ada');
   assert.equal(bob.streamedText(bobTurn.turnId), 'Answer to: question from bob');
-  assert.ok(ada.payloads('chat:event').every((e) => e.turnId !== bobTurn.turnId), "Bob's events never reach Ada's app");
-  assert.ok(bob.payloads('chat:event').every((e) => e.turnId !== adaTurn.turnId), "Ada's events never reach Bob's app");
+  assert.ok(
+    ada.payloads('chat:event').every((e) => e.turnId !== bobTurn.turnId),
+    "Bob's events never reach Ada's app",
+  );
+  assert.ok(
+    bob.payloads('chat:event').every((e) => e.turnId !== adaTurn.turnId),
+    "Ada's events never reach Bob's app",
+  );
 
   await bob.request('chat:close', undefined);
   const bobOther = await openCloudChat(bob, OTHER_TRACE_FILE);
@@ -154,7 +163,7 @@ test('two users signed in on two app instances never see each other\'s answers o
   assert.deepEqual(await rows(bob), ['perf-vertx-stacks-01-collapsed-all.txt', 'recursion.txt']);
 });
 
-test('cloud mode: a trace\'s hostile names reach the model only inside the data block', async (t) => {
+test("cloud mode: a trace's hostile names reach the model only inside the data block", async (t) => {
   const app = await signedInApp(t, 'mallory@example.com');
   const traceId = await openCloudChat(app, writeHostileTrace());
   stack.model.enqueue(textResponse('Those are function names.'));
@@ -174,7 +183,7 @@ test('signing out closes the cloud chat; signing in again reconnects it', async 
   await app.until(() => app.payloads('chat:connection').at(-1)?.state === 'open', 'the chat to reconnect');
 });
 
-test('cloud mode: the model\'s tool calls run in the import worker on the open trace; the model reads exactly their results; the steps are kept', async (t) => {
+test("cloud mode: the model's tool calls run in the import worker on the open trace; the model reads exactly their results; the steps are kept", async (t) => {
   const app = await signedInApp(t, 'tools.desktop@example.com');
   const traceId = await openCloudChat(app, TOOLS_TRACE_FILE);
   const profile = await importTraceFile(TOOLS_TRACE_FILE);
@@ -188,11 +197,23 @@ test('cloud mode: the model\'s tool calls run in the import worker on the open t
   assert.equal((await app.ended(turnId, 60_000)).type, 'model_response_end');
 
   const expected = await Promise.all(calls.map((call) => runTraceTool(profile, undefined, call)));
-  const read = stack.model.requests.at(-1).body.messages!.filter((m) => m.role === 'tool').map((m) => String(m.content).replace(/^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/, '$2'));
+  const read = stack.model.requests
+    .at(-1)
+    .body.messages!.filter((m) => m.role === 'tool')
+    .map((m) => String(m.content).replace(/^<trace-data ([0-9a-f]{16})>\n([\s\S]*)\n<\/trace-data \1>$/, '$2'));
   assert.deepEqual(read, expected, 'what the model read is what the tools give on the same file');
   assert.equal(app.streamedText(turnId), 'Parsing is under [fn3].');
   const { messages } = await app.request('chat:open', { traceId });
-  assert.deepEqual(messages[1].steps?.map((s) => ({ step: s.step, results: s.calls.map((c) => [c.name, c.result, c.ok]) })), [
-    { step: 1, results: [['call_tree', expected[0], true], ['find_functions', expected[1], true]] },
-  ]);
+  assert.deepEqual(
+    messages[1].steps?.map((s) => ({ step: s.step, results: s.calls.map((c) => [c.name, c.result, c.ok]) })),
+    [
+      {
+        step: 1,
+        results: [
+          ['call_tree', expected[0], true],
+          ['find_functions', expected[1], true],
+        ],
+      },
+    ],
+  );
 });

@@ -85,7 +85,7 @@ export function rowStorage(account: AccountService, traces: Map<string, LocalSum
             .select('id')
             .single();
           if (error) throw new Error(error.message);
-          return { cloudTraceId: (data).id, sha256: local.sha256 };
+          return { cloudTraceId: data.id, sha256: local.sha256 };
         })();
         stored.set(traceId, row);
       }

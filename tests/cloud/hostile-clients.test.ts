@@ -62,7 +62,10 @@ describe('hostile clients', () => {
     const { user, traceId } = await userWithTrace('frames@example.com');
     const socket = await connected(user);
     // Valid by every other rule: 60 history messages at the length cap, a short prompt.
-    const history: HistoryMessage[] = Array.from({ length: 60 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: '€'.repeat(MAX_HISTORY_MESSAGE_CHARS) }));
+    const history: HistoryMessage[] = Array.from({ length: 60 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: '€'.repeat(MAX_HISTORY_MESSAGE_CHARS),
+    }));
     const prompt = 'is this too much?';
     const frame = JSON.stringify({ type: 'user_prompt', traceId, turnId: randomUUID(), prompt, history });
     assert.ok(frame.length < MAX_FRAME_BYTES && utf8ByteLength(frame) > 2.5 * MAX_FRAME_BYTES, `${frame.length} chars`);

@@ -46,7 +46,10 @@ test('the stand-in prints what a client needs, and its example line streams an a
   const example = printed.find((line) => line.includes('npm run cloud-chat'))!.trim();
 
   // The printed line, with a trace file and a question in place of the placeholders.
-  const args = example.replace(/^npm run cloud-chat -- /, '').replace(' <trace-file> "Where does the time go?"', '').split(' ');
+  const args = example
+    .replace(/^npm run cloud-chat -- /, '')
+    .replace(' <trace-file> "Where does the time go?"', '')
+    .split(' ');
   const chat = spawnSync(...npmScript('cloud-chat', [...args, SAMPLE_TRACE_FILE, 'Where does the time go?']), {
     cwd: root,
     encoding: 'utf8',

@@ -51,7 +51,10 @@ describe('public.traces', () => {
 
   test('a user reads only their own rows', async () => {
     const { rows } = await as(claimsOf(userA), (tx) => tx.query<{ id: string }>('select id from public.traces'));
-    assert.deepEqual(rows.map((r) => r.id), [traceA]);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [traceA],
+    );
     const direct = await as(claimsOf(userA), (tx) => tx.query('select id from public.traces where id = $1', [traceB]));
     assert.equal(direct.rows.length, 0);
   });
@@ -67,10 +70,7 @@ describe('public.traces', () => {
 
   test('a user cannot insert a row for someone else, nor hand their row over', async () => {
     assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.traces (user_id) values ($1)', [userB]))), '42501');
-    assert.equal(
-      await errorCode(as(claimsOf(userA), (tx) => tx.query('update public.traces set user_id = $1 where id = $2', [userB, traceA]))),
-      '42501',
-    );
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('update public.traces set user_id = $1 where id = $2', [userB, traceA]))), '42501');
   });
 
   test('an owner may update and delete their row; updated_at moves', async () => {
@@ -87,12 +87,17 @@ describe('public.traces', () => {
 
   test('a summary must be a JSON object of at most 1 MiB, its text at most 256 KiB', async () => {
     const insert = (columns: Record<string, unknown>) =>
-      as(claimsOf(userA), (tx) => tx.query('insert into public.traces (summary, summary_text) values ($1, $2)', [columns.summary ?? null, columns.summary_text ?? null]));
+      as(claimsOf(userA), (tx) =>
+        tx.query('insert into public.traces (summary, summary_text) values ($1, $2)', [columns.summary ?? null, columns.summary_text ?? null]),
+      );
     assert.equal(await errorCode(insert({ summary: JSON.stringify('a summary') })), '23514');
     assert.equal(await errorCode(insert({ summary: JSON.stringify([1, 2]) })), '23514');
     assert.equal(await errorCode(insert({ summary: JSON.stringify({ warnings: ['x'.repeat(1024 * 1024)] }) })), '23514');
     assert.equal(await errorCode(insert({ summary_text: '€'.repeat(90_000) })), '23514', '270 KB of UTF-8');
-    assert.equal(await errorCode(insert({ summary: JSON.stringify({ format: 'collapsed-stacks', threads: [] }), summary_text: '€'.repeat(80_000) })), undefined);
+    assert.equal(
+      await errorCode(insert({ summary: JSON.stringify({ format: 'collapsed-stacks', threads: [] }), summary_text: '€'.repeat(80_000) })),
+      undefined,
+    );
   });
 
   test('anon has no access at all', async () => {
@@ -131,9 +136,7 @@ describe('storage.objects in bucket traces', () => {
     const seen = await as(claimsOf(userA), (tx) => tx.query<{ name: string }>(`select name from storage.objects where bucket_id = 'traces'`));
     assert.ok(seen.rows.length >= 1);
     assert.ok(seen.rows.every((r) => r.name.startsWith(`${userA}/`)));
-    const updated = await as(claimsOf(userA), (tx) =>
-      tx.query(`update storage.objects set metadata = '{}' where name = $1`, [`${userB}/trace.json`]),
-    );
+    const updated = await as(claimsOf(userA), (tx) => tx.query(`update storage.objects set metadata = '{}' where name = $1`, [`${userB}/trace.json`]));
     assert.equal(updated.affectedRows, 0);
     const moved = await errorCode(
       as(claimsOf(userA), (tx) => tx.query(`update storage.objects set name = $1 where name = $2`, [`${userB}/moved.json`, `${userA}/trace.json`])),
@@ -226,7 +229,10 @@ describe('AI turn claims: each turn id once, at most max_per_minute per user', (
     assert.equal(await claim(uid, randomUUID(), 2), 'claimed', 'the refused replays used none of the two slots');
     assert.equal(await claim(uid, turnId, 2), 'duplicate', 'a replay at the limit is a replay, not a rate limit');
     const { rows } = await db.query<{ user_id: string }>('select user_id from public.ai_turns where turn_id = $1', [turnId]);
-    assert.deepEqual(rows.map((r) => r.user_id), [uid]);
+    assert.deepEqual(
+      rows.map((r) => r.user_id),
+      [uid],
+    );
   });
 
   test('the turn id is unique in the table itself, whoever writes the row', async () => {
@@ -237,15 +243,24 @@ describe('AI turn claims: each turn id once, at most max_per_minute per user', (
   });
 
   test('users cannot bypass it: no direct inserts, no claiming for others, no turn without an id', async () => {
-    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.ai_turns (user_id, turn_id) values ($1, $2)', [userA, randomUUID()]))), '42501');
+    assert.equal(
+      await errorCode(as(claimsOf(userA), (tx) => tx.query('insert into public.ai_turns (user_id, turn_id) values ($1, $2)', [userA, randomUUID()]))),
+      '42501',
+    );
     assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn_for_user($1, $2, 100)', [userB, randomUUID()]))), '42501');
     assert.equal(await errorCode(as(anon, (tx) => tx.query('select public.claim_ai_turn($1, 100)', [randomUUID()]))), '42501');
     assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn(null, 100)'))), '22023');
   });
 
   test('service_role claims for a given user', async () => {
-    const { rows } = await as(service, (tx) => tx.query<{ outcome: string }>('select public.claim_ai_turn_for_user($1, $2, 100) as outcome', [userB, randomUUID()]));
+    const { rows } = await as(service, (tx) =>
+      tx.query<{ outcome: string }>('select public.claim_ai_turn_for_user($1, $2, 100) as outcome', [userB, randomUUID()]),
+    );
     assert.equal(rows[0].outcome, 'claimed');
-    assert.equal(await errorCode(as(service, (tx) => tx.query('select public.claim_ai_turn($1, 100)', [randomUUID()]))), '28000', 'service role has no auth.uid()');
+    assert.equal(
+      await errorCode(as(service, (tx) => tx.query('select public.claim_ai_turn($1, 100)', [randomUUID()]))),
+      '28000',
+      'service role has no auth.uid()',
+    );
   });
 });

@@ -66,17 +66,14 @@ export async function startStorageFaultProxy(target: string): Promise<StorageFau
   });
 
   function forward(req: IncomingMessage, res: ServerResponse, record: UploadRequest | null): void {
-    const out = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        if (record) {
-          record.status = answer.statusCode ?? null;
-          if (record.method === 'HEAD') record.offset = Number(answer.headers['upload-offset'] ?? NaN);
-        }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      if (record) {
+        record.status = answer.statusCode ?? null;
+        if (record.method === 'HEAD') record.offset = Number(answer.headers['upload-offset'] ?? NaN);
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     out.on('error', () => res.destroy());
     res.on('close', () => {
       if (!res.writableFinished) out.destroy();
@@ -98,7 +95,8 @@ export async function startStorageFaultProxy(target: string): Promise<StorageFau
     let ended = false;
     const forwardChunk = (chunk: Buffer) => {
       if (held.length > 0) return void held.push(chunk);
-      const limit = mode.kind === 'cut' ? mode.afterBytes - record.forwarded : mode.kind === 'hold' ? mode.afterBytes - (forwardedTotal - forwardedBefore) : Infinity;
+      const limit =
+        mode.kind === 'cut' ? mode.afterBytes - record.forwarded : mode.kind === 'hold' ? mode.afterBytes - (forwardedTotal - forwardedBefore) : Infinity;
       const part = chunk.subarray(0, Math.max(0, Math.min(chunk.length, limit)));
       out.write(part);
       record.forwarded += part.length;

@@ -95,7 +95,10 @@ describe('trace tools over the cloud path', () => {
     const turnId = await ask(c, prompt);
 
     const first = await toolRequest(c, turnId, 1);
-    assert.deepEqual(first.calls.map((call) => call.name), ['find_functions', 'call_tree']);
+    assert.deepEqual(
+      first.calls.map((call) => call.name),
+      ['find_functions', 'call_tree'],
+    );
     assert.equal(first.calls[0].arguments, '{"query":"parse"}', 'arguments assembled from the streamed pieces');
     c.socket.send({ type: 'tool_results', turnId, step: 1, results: answerFor(first) });
     assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
@@ -107,15 +110,23 @@ describe('trace tools over the cloud path', () => {
 
     const events = c.results.turn(turnId);
     assert.equal(turnText(events), 'parse is called by [fn3].', 'seq contiguous from 0 over all three rounds');
-    assert.deepEqual(events.filter((e) => e.type !== 'model_chunk_append').map((e) => e.type), ['model_chunk_start', 'tool_request', 'tool_request', 'model_response_end']);
+    assert.deepEqual(
+      events.filter((e) => e.type !== 'model_chunk_append').map((e) => e.type),
+      ['model_chunk_start', 'tool_request', 'tool_request', 'model_response_end'],
+    );
 
     const requests = requestsOf(prompt);
     assert.equal(requests.length, 3);
     const last = requests[2].body.messages!;
     const toolMessages = last.filter((m) => m.role === 'tool');
-    assert.deepEqual(toolMessages.map((m) => m.tool_call_id), ['call_0', 'call_1', 'call_0']);
+    assert.deepEqual(
+      toolMessages.map((m) => m.tool_call_id),
+      ['call_0', 'call_1', 'call_0'],
+    );
     const expected = [...answerFor(first), ...answerFor(second)].map((r) => r.content);
-    toolMessages.forEach((m, i) => assert.match(String(m.content), new RegExp(`^<trace-data [0-9a-f]{16}>\\n${escape(expected[i])}\\n</trace-data [0-9a-f]{16}>$`)));
+    toolMessages.forEach((m, i) =>
+      assert.match(String(m.content), new RegExp(`^<trace-data [0-9a-f]{16}>\\n${escape(expected[i])}\\n</trace-data [0-9a-f]{16}>$`)),
+    );
     assert.ok(requests.every((r) => r.body.tool_choice === 'auto' && Array.isArray(r.body.tools)));
 
     // The tool rounds took no turn of the rate limit: one row for the one question.
@@ -137,7 +148,10 @@ describe('trace tools over the cloud path', () => {
     assert.equal((await turnFinished(c.results, turnId, 30_000)).type, 'model_response_end');
     assert.equal(turnText(c.results.turn(turnId)), 'Done looking.');
     const requests = requestsOf(prompt);
-    assert.deepEqual(requests.map((r) => r.body.tool_choice), [...Array(MAX_TOOL_STEPS).fill('auto'), 'none']);
+    assert.deepEqual(
+      requests.map((r) => r.body.tool_choice),
+      [...Array(MAX_TOOL_STEPS).fill('auto'), 'none'],
+    );
   });
 
   test('hostile tool results: another user, another socket, wrong ids, wrong step, oversized, replayed, expired', async () => {
@@ -184,7 +198,12 @@ describe('trace tools over the cloud path', () => {
       assert.equal(error.turnId, turnId, what);
       assert.match(error.message, step === 1 ? /exactly the calls of their step/ : /not waiting for the tool results of step 2/, what);
     }
-    owner.socket.send({ type: 'tool_results', turnId, step: 1, results: [good[0], { callId: good[1].callId, content: 'x'.repeat(MAX_TOOL_RESULT_CHARS + 1) }] });
+    owner.socket.send({
+      type: 'tool_results',
+      turnId,
+      step: 1,
+      results: [good[0], { callId: good[1].callId, content: 'x'.repeat(MAX_TOOL_RESULT_CHARS + 1) }],
+    });
     assert.match((await socketError(owner)).message, /Invalid message: results\.1\.content/);
 
     // None of that consumed the step: the right results are still accepted, once.
@@ -204,7 +223,6 @@ describe('trace tools over the cloud path', () => {
     owner.socket.send({ type: 'tool_results', turnId: late, step: 1, results: answerFor(lateRequest) });
     assert.match((await socketError(owner)).message, /waited too long/);
     assert.equal(requestsOf('Late?').length, 1);
-
   });
 });
 

@@ -59,7 +59,11 @@ async function startApp(userDataDir: string, user: TestUser | undefined) {
     },
   });
   /** The first event on `channel` (from the `from`th on) that matches. */
-  async function event<C extends EventChannel>(channel: C, matches: (payload: MainEvents[C]) => boolean = () => true, timeoutMs = 30_000): Promise<MainEvents[C]> {
+  async function event<C extends EventChannel>(
+    channel: C,
+    matches: (payload: MainEvents[C]) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<MainEvents[C]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = events.find((e) => e.channel === channel && matches(e.payload as MainEvents[C]));
@@ -71,7 +75,8 @@ async function startApp(userDataDir: string, user: TestUser | undefined) {
       });
     }
   }
-  const syncStates = (traceId: string) => events.filter((e) => e.channel === 'sync:progress' && (e.payload as SyncState).traceId === traceId).map((e) => e.payload as SyncState);
+  const syncStates = (traceId: string) =>
+    events.filter((e) => e.channel === 'sync:progress' && (e.payload as SyncState).traceId === traceId).map((e) => e.payload as SyncState);
   /** Opens a file and resolves with its traceId once it has loaded. */
   async function open(path: string): Promise<string> {
     const { importId } = await services.openPath(path);
@@ -133,10 +138,7 @@ describe('sync to Storage', () => {
     assert.deepEqual(gunzipSync(stored), readFileSync(JSON_TRACE));
     assert.deepEqual(synced, { traceId, status: 'synced', bytesSent: stored.length, totalBytes: stored.length });
     assert.deepEqual((await app.services.handlers['trace:get-state'](undefined)).sync, synced, 'a window opened now learns it from the host state');
-    assert.deepEqual(
-      [...new Set(app.syncStates(traceId).map((s) => s.status))],
-      ['compressing', 'uploading', 'synced'],
-    );
+    assert.deepEqual([...new Set(app.syncStates(traceId).map((s) => s.status))], ['compressing', 'uploading', 'synced']);
 
     const [row] = await rowsOf(session.id);
     assert.equal(row.content_sha256, sha256);
@@ -153,7 +155,10 @@ describe('sync to Storage', () => {
     assert.equal(await app.services.sync.contentHash(traceId), sha256);
     assert.deepEqual(await app.services.sync.whenStored(traceId), { cloudTraceId: row.id, sha256 });
     // The compressed copy is deleted once stored.
-    assert.deepEqual(readdirSync(app.services.sync['options'].folder.path).filter((f) => f.endsWith('.archive')), []);
+    assert.deepEqual(
+      readdirSync(app.services.sync['options'].folder.path).filter((f) => f.endsWith('.archive')),
+      [],
+    );
   });
 
   test('content already stored is not uploaded again, and a trace opened twice is one row', async (t) => {
@@ -265,7 +270,11 @@ describe('sync to Storage', () => {
     const head = uploadRequestsFrom(retried).find((r) => r.method === 'HEAD')!;
     const patches = uploadRequestsFrom(retried).filter((r) => r.method === 'PATCH');
     assert.ok(head.offset! > 0, `the server kept ${head.offset} bytes`);
-    assert.deepEqual(patches.map((r) => r.offset), [head.offset], 'the retry resumed where the server was');
+    assert.deepEqual(
+      patches.map((r) => r.offset),
+      [head.offset],
+      'the retry resumed where the server was',
+    );
     assert.equal(proxy.takeForwarded(), GZIP_SIZE - head.offset!, 'and sent only the rest');
   });
 
@@ -317,7 +326,13 @@ describe('sync to Storage', () => {
     await app.signIn(session);
     await app.synced(second);
     assert.deepEqual(app.syncStates(first), [], 'the trace no longer on screen is not synced');
-    assert.deepEqual((await rowsOf(session.id)).map((r) => r.content_sha256), [sha256Of(GZIP_TRACE)]);
-    assert.deepEqual(readdirSync(join(dir, 'trace-sync')).filter((n) => !n.startsWith('upload-urls')), []);
+    assert.deepEqual(
+      (await rowsOf(session.id)).map((r) => r.content_sha256),
+      [sha256Of(GZIP_TRACE)],
+    );
+    assert.deepEqual(
+      readdirSync(join(dir, 'trace-sync')).filter((n) => !n.startsWith('upload-urls')),
+      [],
+    );
   });
 });

@@ -130,7 +130,11 @@ async function assertNothingCovered(page: Page): Promise<void> {
 /** Every control of the toolbar and the chart area (the floating button too) is what the pointer reaches, in its middle and at its edges. */
 async function assertControlsReachable(page: Page): Promise<void> {
   const hidden = await page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid="toolbar"] :is(button, select, input), .chart-area :is(button, canvas, p, dd, h3), [data-testid="chat-button"]')]
+    [
+      ...document.querySelectorAll(
+        '[data-testid="toolbar"] :is(button, select, input), .chart-area :is(button, canvas, p, dd, h3), [data-testid="chat-button"]',
+      ),
+    ]
       .filter((e) => {
         const r = e.getBoundingClientRect();
         if (r.width === 0) return false;
@@ -196,7 +200,9 @@ describe('the chat when the network drops mid-answer (a proxy cuts the connectio
     stack.model.enqueue(slowAnswer());
     await ask(page, 'And then?');
     // Cut once some text has arrived (the answer element shows before its first chunk does; on a loaded machine the cut came first).
-    await page.waitForFunction(() => /^part0 /.test(document.querySelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /^part0 /.test(document.querySelector('[data-testid="chat-message"][data-status="streaming"] [data-testid="chat-answer"]')?.textContent ?? ''),
+    );
     assert.ok(proxy.drop('/realtime/') > 0, 'the channel was cut');
     const cut = page.locator('[data-testid="chat-message"][data-status="interrupted"]');
     await cut.waitFor();
@@ -206,7 +212,9 @@ describe('the chat when the network drops mid-answer (a proxy cuts the connectio
     await page.waitForFunction(() => document.querySelector('[data-testid="chat-connection"]')?.textContent === 'Connected');
     stack.model.enqueue(textResponse('Whole this time.'));
     await page.click('[data-testid="chat-retry"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="chat-message"][data-role="assistant"]:last-child')?.getAttribute('data-status') === 'complete');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="chat-message"][data-role="assistant"]:last-child')?.getAttribute('data-status') === 'complete',
+    );
     assert.equal(await page.locator('[data-testid="chat-answer"]').last().textContent(), 'Whole this time.');
   });
 });
@@ -309,14 +317,16 @@ describe('the chat in local mode (an OpenAI-compatible endpoint called by the ho
     assert.ok((await failed.locator('[data-testid="chat-turn-error"]').textContent())!.length > 'Retry'.length, 'the error says something');
     await screenshot(page, 'chat-error-retry');
     await page.click('[data-testid="chat-retry"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="chat-message"][data-role="assistant"]:last-child')?.getAttribute('data-status') === 'complete');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="chat-message"][data-role="assistant"]:last-child')?.getAttribute('data-status') === 'complete',
+    );
     const questions = await page.locator('[data-testid="chat-message"][data-role="user"] .chat-question').allTextContents();
     assert.deepEqual(questions.slice(-2), ['Where is the time going?', 'Where is the time going?']);
     assert.equal(await page.locator('[data-testid="chat-answer"]').last().textContent(), 'The whole answer.');
     assert.equal(await page.locator('[data-testid="chat-retry"]').count(), 0, 'the retried turn is not offered again');
   });
 
-  test('Copy puts the answer\'s Markdown on the clipboard', async () => {
+  test("Copy puts the answer's Markdown on the clipboard", async () => {
     await page.locator('[data-testid="chat-copy"]').last().click();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'The whole answer.');
     assert.equal(await page.locator('[data-testid="chat-copy"]').last().textContent(), 'Copied');
@@ -418,7 +428,9 @@ function conversationShown(page: Page): Promise<{ role: string | null; status: s
     messages.map((m) => ({
       role: m.getAttribute('data-role'),
       status: m.getAttribute('data-status'),
-      text: [...m.querySelectorAll('.chat-question, [data-testid="chat-answer"], [data-testid="chat-turn-error"] p')].map((part) => part.textContent).join(' | '),
+      text: [...m.querySelectorAll('.chat-question, [data-testid="chat-answer"], [data-testid="chat-turn-error"] p')]
+        .map((part) => part.textContent)
+        .join(' | '),
     })),
   );
 }
@@ -459,7 +471,9 @@ async function assertFollowUpUsesHistory(page: Page, model: ScriptedModelServer)
     const messages = request.body.messages ?? [];
     const earlierAnswer = messages.filter((m) => m.role === 'assistant').map((m) => String(m.content));
     const question = String(messages.at(-1)?.content ?? '');
-    return textResponse(`You asked: **${question.split('\n').join(' / ')}**. Before that I said ${earlierAnswer.length} thing(s), starting "${earlierAnswer[0]?.slice(0, 18)}".`);
+    return textResponse(
+      `You asked: **${question.split('\n').join(' / ')}**. Before that I said ${earlierAnswer.length} thing(s), starting "${earlierAnswer[0]?.slice(0, 18)}".`,
+    );
   });
   const timed = () => page.evaluate(() => (window as unknown as { __traceAnalyserDebug: TraceAnalyserDebug }).__traceAnalyserDebug.chatTurns);
   const timedBefore = (await timed()).length;

@@ -150,7 +150,8 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
 
   test('an answer quoting them, with markup of its own, shows it all as text', async () => {
     // The summary text quotes names as JSON strings.
-    const quoted = (request: RecordedRequest) => [...names.values()].filter((name) => (request.body.messages ?? []).some((m) => String(m.content).includes(JSON.stringify(name))));
+    const quoted = (request: RecordedRequest) =>
+      [...names.values()].filter((name) => (request.body.messages ?? []).some((m) => String(m.content).includes(JSON.stringify(name))));
     let sent: string[] = [];
     model.enqueue((request) => {
       sent = quoted(request);

@@ -82,7 +82,10 @@ describe('page insights in Chromium against the browser host', () => {
     const view = await chartWindow(page, lcp);
     const xOf = (t: number) => box.x + ((t - view.x0) / (view.x1 - view.x0)) * box.width;
     const others = [nav.start, nav.lcp?.at, nav.dcl?.at, nav.load?.at].filter((t): t is number => t !== undefined && t !== nav.fcp!.at);
-    assert.ok(others.every((t) => Math.abs(xOf(t) - xOf(nav.fcp!.at)) > 8), 'no other milestone within 8 px of FCP');
+    assert.ok(
+      others.every((t) => Math.abs(xOf(t) - xOf(nav.fcp!.at)) > 8),
+      'no other milestone within 8 px of FCP',
+    );
     await page.mouse.move(xOf(nav.fcp.at), box.y + MILESTONE_BAND_PX / 2);
     await page.waitForSelector('[data-testid="page-tooltip"]');
     assert.equal(await page.textContent('[data-testid="page-item-title"]'), 'First Contentful Paint (FCP)');
@@ -101,7 +104,7 @@ describe('page insights in Chromium against the browser host', () => {
     const { r, row } = candidates.reduce((a, b) => (requestEnd(b.r) - b.r.start > requestEnd(a.r) - a.r.start ? b : a));
     const x = box.x + (((r.start + requestEnd(r)) / 2 - view.x0) / (view.x1 - view.x0)) * box.width;
     const y = box.y + requestRowTop(row, 0) + REQUEST_ROW_PX / 2;
-    assert.ok((requestEnd(r) - r.start) / (view.x1 - view.x0) * box.width > 4, 'the request is wider than a few pixels');
+    assert.ok(((requestEnd(r) - r.start) / (view.x1 - view.x0)) * box.width > 4, 'the request is wider than a few pixels');
     await page.mouse.move(x, y);
     await page.waitForFunction((url) => document.querySelector('[data-testid="page-item-title"]')?.textContent === url, r.url);
     assert.ok((await page.textContent('[data-testid="page-tooltip"]'))!.includes(r.method));
@@ -121,7 +124,10 @@ describe('page insights in Chromium against the browser host', () => {
     const before = await chartWindow(page, lcp);
     await button.click();
     assert.equal(await button.getAttribute('aria-pressed'), 'true');
-    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, request.url);
+    await page.waitForFunction(
+      (url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url,
+      request.url,
+    );
     const zoom = await chartWindow(page, lcp);
     assert.ok(zoom.x0 <= request.start && zoom.x1 >= requestEnd(request), 'the request is in view');
     assert.ok(zoom.x1 - zoom.x0 < before.x1 - before.x0, 'zoomed in to it');
@@ -133,7 +139,10 @@ describe('page insights in Chromium against the browser host', () => {
     await page.keyboard.press('Shift+ArrowRight');
     await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, next.url);
     await page.keyboard.press('Shift+ArrowLeft');
-    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, request.url);
+    await page.waitForFunction(
+      (url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url,
+      request.url,
+    );
     await page.locator('[data-testid="summary-page"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'page-section');
   });
@@ -212,7 +221,10 @@ describe('page items cited in a chat answer', () => {
     await page.click('[data-testid="chat-button"]');
     await page.waitForSelector('[data-testid="chat-message"][data-status="complete"]');
     await page.click(`[data-testid="chat-citation"][data-item-id="${request.id}"]`);
-    await page.waitForFunction((url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url, request.url);
+    await page.waitForFunction(
+      (url) => document.querySelector('[data-testid="page-selected"] [data-testid="page-item-title"]')?.textContent === url,
+      request.url,
+    );
     const zoom = await chartWindow(page, profile);
     assert.ok(zoom.x0 <= request.start && zoom.x1 >= requestEnd(request), 'the chart shows the cited request');
     await page.click(`[data-testid="chat-citation"][data-item-id="${nav.id}"]`);

@@ -20,17 +20,7 @@ import type { TraceSummary } from '../../shared-importer/src/summary/summary-typ
 import { formatCount, formatWeight } from '../../renderer/format/units.ts';
 import { generateTrace } from '../../bench/trace-generator.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
-import {
-  chooseFile,
-  dropFile,
-  launchChromium,
-  newPage,
-  screenshot,
-  startHost,
-  waitForChart,
-  waitForWholeProfile,
-  type PageHost,
-} from './e2e-support.ts';
+import { chooseFile, dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, waitForWholeProfile, type PageHost } from './e2e-support.ts';
 
 const SUCRASE = `${SAMPLE_TRACES}/Chrome/65/sucrase.cpuprofile`;
 const MULTIPROCESS = `${SAMPLE_TRACES}/trace-event/multiprocess.json`;
@@ -227,7 +217,9 @@ describe('renderer in Chromium against the browser host', () => {
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search-input');
     await page.keyboard.type('parse');
-    const expected = sucrase.frames.names.filter((n, i) => n.toLowerCase().includes('parse') || (sucrase.frames.files[i] ?? '').toLowerCase().includes('parse')).length;
+    const expected = sucrase.frames.names.filter(
+      (n, i) => n.toLowerCase().includes('parse') || (sucrase.frames.files[i] ?? '').toLowerCase().includes('parse'),
+    ).length;
     await page.waitForSelector('[data-testid="search-count"]');
     assert.equal(await page.textContent('[data-testid="search-count"]'), `${expected} matches`);
     await page.click('[data-testid="view-left-heavy"]');
@@ -301,7 +293,10 @@ describe('renderer in Chromium against the browser host', () => {
     const profile = await importTraceFile(MULTIPROCESS);
     const summary = summarizeProfile(profile);
     const options = await page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    assert.deepEqual(options.slice(0, summary.threads.length), summary.threads.map((t) => t.id));
+    assert.deepEqual(
+      options.slice(0, summary.threads.length),
+      summary.threads.map((t) => t.id),
+    );
     await page.selectOption('[data-testid="thread-picker"]', summary.threads[1].id);
     await page.waitForFunction((id) => document.querySelector('[data-chart-id]')?.getAttribute('data-chart-id') === `${id}/time-order`, summary.threads[1].id);
   });
@@ -338,10 +333,19 @@ describe('renderer in Chromium against the browser host', () => {
     await screenshot(page, 'long-task');
   });
 
-  test('a trace with nothing to draw says so, and why, from the importer\'s warnings', async () => {
+  test("a trace with nothing to draw says so, and why, from the importer's warnings", async () => {
     // A V8 profile recorded with no samples (written here), and a real trace of object snapshots only.
     const empty = join(mkdtempSync(join(tmpdir(), 'ta-empty-')), 'idle.cpuprofile');
-    writeFileSync(empty, JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } }], startTime: 0, endTime: 1000, samples: [], timeDeltas: [] }));
+    writeFileSync(
+      empty,
+      JSON.stringify({
+        nodes: [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } }],
+        startTime: 0,
+        endTime: 1000,
+        samples: [],
+        timeDeltas: [],
+      }),
+    );
     for (const file of [empty, QUADS]) {
       const { warnings } = await importTraceFile(file);
       await dropFile(page, file);
@@ -365,7 +369,7 @@ describe('renderer in Chromium against the browser host', () => {
     // The CPU samples are merged into the main thread: its hottest JS function opens in the sandwich, with its source.
     const summary = summarizeProfile(await importTraceFile(CHROME_116));
     const js = summary.threads[0].topFunctions.find((fn) => fn.file !== undefined);
-    assert.ok(js, 'a JS function is among the main thread\'s top functions');
+    assert.ok(js, "a JS function is among the main thread's top functions");
     await page.click(`[data-testid="summary-function"][data-function-id="${js.id}"]`);
     await page.waitForSelector('[data-testid="sandwich-view"]');
     assert.equal(await page.textContent('[data-testid="details-name"]'), js.name);
@@ -465,7 +469,11 @@ describe('the chart first, its summary after', () => {
         const heldChannel = typeof message === 'string' && message.match(/^\{"type":"event","channel":"(trace:profile|trace:summary)"/)?.[1];
         if (heldChannel) {
           // The profile's bytes went ahead as an attachment; the page keeps them until this message names them.
-          held.push({ channel: heldChannel as 'trace:profile' | 'trace:summary', traceId: JSON.parse(message).payload.traceId, release: () => ws.send(message) });
+          held.push({
+            channel: heldChannel as 'trace:profile' | 'trace:summary',
+            traceId: JSON.parse(message).payload.traceId,
+            release: () => ws.send(message),
+          });
           return;
         }
         if (typeof message === 'string' && message.includes('"channel":"trace:loaded"')) {
@@ -498,7 +506,7 @@ describe('the chart first, its summary after', () => {
   const threadOptions = () => page.locator('[data-testid="thread-picker"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   const status = () => page.textContent('[data-testid="summary-status"]');
 
-  test('the chart draws and the importer\'s warnings show while the summary is computed; the summary joins them', async () => {
+  test("the chart draws and the importer's warnings show while the summary is computed; the summary joins them", async () => {
     const profile = await importTraceFile(ONLY_BEGIN);
     const summary = summarizeProfile(profile);
     const { tokens } = await renderSummaryText(summary);
@@ -553,7 +561,10 @@ describe('the chart first, its summary after', () => {
     (await heldFor('trace:summary', 'multiprocess.json')).release();
     await page.waitForSelector('[data-testid="summary-function"]');
     const shown = await page.locator('[data-testid="summary-function"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-function-id')));
-    assert.deepEqual(shown, summary.threads[0].topFunctions.map((f) => f.id));
+    assert.deepEqual(
+      shown,
+      summary.threads[0].topFunctions.map((f) => f.id),
+    );
   });
 });
 

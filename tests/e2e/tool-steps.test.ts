@@ -58,7 +58,14 @@ async function persistedTurn(profile: Profile): Promise<PersistedTurn> {
     .filter((line) => line.includes('[path:'))
     .reduce((a, b) => (b.search(/\S/) > a.search(/\S/) ? b : a));
   const pathId = /\[(path:[^\]]+)\]/.exec(deepest)![1];
-  const call = (callId: string, name: string, args: object, label: string, result: string, ok: boolean) => ({ callId, name, arguments: JSON.stringify(args), label, result, ok });
+  const call = (callId: string, name: string, args: object, label: string, result: string, ok: boolean) => ({
+    callId,
+    name,
+    arguments: JSON.stringify(args),
+    label,
+    result,
+    ok,
+  });
   return {
     threadId: main.id,
     shortTask: { id: shortTaskId, interval: Number(shortTaskId.slice(shortTaskId.lastIndexOf(':') + 1)) },
@@ -133,7 +140,10 @@ async function routedWindow(browser: Browser, url: string, colorScheme: 'light' 
 }
 
 async function chartWindow(page: Page, chartId: string): Promise<{ x0: number; x1: number }> {
-  return page.evaluate((id) => (window as unknown as { __traceAnalyserDebug: { viewports: Record<string, { x0: number; x1: number }> } }).__traceAnalyserDebug.viewports[id], chartId);
+  return page.evaluate(
+    (id) => (window as unknown as { __traceAnalyserDebug: { viewports: Record<string, { x0: number; x1: number }> } }).__traceAnalyserDebug.viewports[id],
+    chartId,
+  );
 }
 
 const answerItem = (page: Page) => page.locator('[data-testid="chat-message"][data-role="assistant"]');
@@ -164,7 +174,11 @@ describe('an answer that used trace tools', () => {
     await page.click('[data-testid="chat-button"]');
     await page.waitForSelector('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]');
     const shown = await page.locator('[data-testid="tool-steps"]').count();
-    assert.equal(shown, 1, 'the reopened answer has its steps: electron/services/conversations.ts must read `steps` back (its message schema drops keys it does not name)');
+    assert.equal(
+      shown,
+      1,
+      'the reopened answer has its steps: electron/services/conversations.ts must read `steps` back (its message schema drops keys it does not name)',
+    );
   });
 
   after(async () => {
@@ -185,7 +199,9 @@ describe('an answer that used trace tools', () => {
     await steps.locator('summary').focus();
     await page.keyboard.press('Enter');
     assert.equal(await steps.evaluate((e) => (e as HTMLDetailsElement).open), true);
-    const calls = await steps.locator('[data-testid="tool-call"]').evaluateAll((items) => items.map((i) => [i.getAttribute('data-state'), i.querySelector('.tool-call-label')!.textContent]));
+    const calls = await steps
+      .locator('[data-testid="tool-call"]')
+      .evaluateAll((items) => items.map((i) => [i.getAttribute('data-state'), i.querySelector('.tool-call-label')!.textContent]));
     assert.deepEqual(calls, [
       ['done', `${turn.steps[0].calls[0].label}: done`],
       ['failed', `${turn.steps[0].calls[1].label}: failed${turn.steps[0].calls[1].result}`],
@@ -200,7 +216,10 @@ describe('an answer that used trace tools', () => {
   test('the body shows without the follow-up block; ids the tools cited are links, an unknown one stays text', async () => {
     const answer = (await answerItem(page).first().locator('[data-testid="chat-answer"]').textContent())!;
     assert.ok(!answer.includes(FOLLOW_UP_HEADING) && !answer.includes(FOLLOW_UPS[0]), 'the block is not shown as text');
-    const links = await answerItem(page).first().locator('[data-testid="chat-citation"]').evaluateAll((b) => b.map((e) => e.getAttribute('data-item-id')));
+    const links = await answerItem(page)
+      .first()
+      .locator('[data-testid="chat-citation"]')
+      .evaluateAll((b) => b.map((e) => e.getAttribute('data-item-id')));
     assert.deepEqual(links, [turn.shortTask.id, turn.path.id]);
     assert.ok(answer.includes('[fn999999]'));
   });
@@ -215,7 +234,11 @@ describe('an answer that used trace tools', () => {
       assert.equal(await part(`${call.callId}:result`), call.result, `${call.callId}: the result as the model read it`);
       assert.equal(await part(`${call.callId}:arguments`), JSON.stringify(JSON.parse(call.arguments), null, 2));
     }
-    assert.deepEqual(await dialog.locator('[data-testid="model-input-call"] h3').allTextContents(), ['Step 1 · long_tasks', 'Step 1 · call_tree', 'Step 2 · call_tree']);
+    assert.deepEqual(await dialog.locator('[data-testid="model-input-call"] h3').allTextContents(), [
+      'Step 1 · long_tasks',
+      'Step 1 · call_tree',
+      'Step 2 · call_tree',
+    ]);
     const summaryStatus = (await page.textContent('[data-testid="summary-status"]'))!;
     assert.match(summaryStatus, /What the assistant sees/);
     assert.ok((await part('summary'))!.includes(`thread ${turn.threadId}`), 'the summary text names the main thread');
@@ -226,7 +249,9 @@ describe('an answer that used trace tools', () => {
 
     // As in Electron, whose window grants no clipboard permission: the Clipboard API refuses, the copy command must do.
     // (Source text: a function given to evaluate would carry the transpiler's helpers into the page.)
-    await page.evaluate(`Object.defineProperty(navigator.clipboard, 'writeText', { value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) })`);
+    await page.evaluate(
+      `Object.defineProperty(navigator.clipboard, 'writeText', { value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) })`,
+    );
     await dialog.locator('[data-testid="model-input-copy"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="model-input-copy"]')?.textContent === 'Copied');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -239,7 +264,7 @@ describe('an answer that used trace tools', () => {
     assert.equal(await page.locator('[data-testid="chat-window"]').count(), 1, 'Escape closed the dialog, not the chat');
   });
 
-  test("a task cited from a tool result zooms the time order chart to it; a call path selects its deepest frame in left heavy", async () => {
+  test('a task cited from a tool result zooms the time order chart to it; a call path selects its deepest frame in left heavy', async () => {
     const timeline = profile.threads.find((t) => t.id === turn.threadId)!;
     const { interval } = turn.shortTask;
     await answerItem(page).first().locator(`[data-testid="chat-citation"][data-item-id="${turn.shortTask.id}"]`).click();
@@ -277,7 +302,7 @@ describe('an answer that used trace tools', () => {
     assert.equal(questions.at(-1), FOLLOW_UPS[0]);
     const sent = model.requests.at(-1).body.messages!.at(-1);
     assert.equal(sent.role, 'user');
-    assert.ok(String(sent.content).includes(FOLLOW_UPS[0]), 'the model was asked the chip\'s question');
+    assert.ok(String(sent.content).includes(FOLLOW_UPS[0]), "the model was asked the chip's question");
     assert.deepEqual(await chips.allTextContents(), ['What does it call?'], 'only the last answer has chips');
   });
 
@@ -297,7 +322,8 @@ describe('an answer that used trace tools', () => {
   test('a real tool round in local mode: the import worker runs the call the model asked for, the model reads its result, and a task it cites from it lands in the chart', async () => {
     const args = { threadId: turn.threadId, minMs: 5 };
     const expected = await runTool(profile, 'long_tasks', args);
-    const toolMessage = (request: { body: { messages?: { role: string; content: unknown }[] } }) => String(request.body.messages!.find((m) => m.role === 'tool')!.content);
+    const toolMessage = (request: { body: { messages?: { role: string; content: unknown }[] } }) =>
+      String(request.body.messages!.find((m) => m.role === 'tool')!.content);
     // The answer cites the first task of the result the model really received.
     model.enqueue({ kind: 'tool_calls', calls: [{ name: 'long_tasks', arguments: JSON.stringify(args) }] }, (request) =>
       textResponse(`The first one is [${/\[(task:[^\]]+)\]/.exec(toolMessage(request))![1]}].`),

@@ -188,13 +188,15 @@ describe('V8 .cpuprofile', () => {
     assert.deepEqual(timeline(fast), expected);
   });
 
-  it('node ids of any kind give the same calls: V8\'s 1, 2, 3..., sparse, huge, fractional and negative ones', () => {
+  it("node ids of any kind give the same calls: V8's 1, 2, 3..., sparse, huge, fractional and negative ones", () => {
     // Stacks are looked up by id in an array for small whole ids and in a Map
     // for the rest; renumbering a profile's nodes must not change its calls.
     const shape = [[], [0], [1], [1], [0], [4], [5]]; // parent index of each node
     const run = (ids: number[]) => {
       const nodes = new CpuProfileNodes(new FrameTable());
-      nodes.addNodes(ids.map((id, i) => ({ id, parent: shape[i].length ? ids[shape[i][0]] : undefined, callFrame: { functionName: i === 0 ? '(root)' : `f${i}` } })));
+      nodes.addNodes(
+        ids.map((id, i) => ({ id, parent: shape[i].length ? ids[shape[i][0]] : undefined, callFrame: { functionName: i === 0 ? '(root)' : `f${i}` } })),
+      );
       const builder = new TimelineBuilder({ id: 't', name: 't' });
       let seed = 9;
       const order: number[] = [];
@@ -202,13 +204,21 @@ describe('V8 .cpuprofile', () => {
         seed = (seed * 1103515245 + 12345) >>> 0;
         order.push(seed % ids.length);
       }
-      nodes.addSamples(builder, order.map((i) => ids[i]), order.map((_, k) => k * 10));
+      nodes.addSamples(
+        builder,
+        order.map((i) => ids[i]),
+        order.map((_, k) => k * 10),
+      );
       const t = builder.finish();
       return Array.from({ length: t.count }, (_, i) => `${t.depth[i]}:${t.frame[i]}@${t.start[i]}-${t.end[i]}`);
     };
     const reference = run([1, 2, 3, 4, 5, 6, 7]);
     assert.ok(reference.length > 100);
-    for (const ids of [[7, 6, 5, 4, 3, 2, 1], [1, 900, 3, 40000, 5, 6, 2], [1, 2, 3 * 2 ** 20, 4, 5.5, -6, 2 ** 40]]) {
+    for (const ids of [
+      [7, 6, 5, 4, 3, 2, 1],
+      [1, 900, 3, 40000, 5, 6, 2],
+      [1, 2, 3 * 2 ** 20, 4, 5.5, -6, 2 ** 40],
+    ]) {
       assert.deepEqual(run(ids), reference, `ids ${ids.join(',')}`);
     }
   });

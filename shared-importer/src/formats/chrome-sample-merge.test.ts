@@ -58,7 +58,9 @@ function syntheticTrace(events: [string, number, number][], samples: Sample[], e
       tid: 2,
       ts: 0,
       cat: 'disabled-by-default-v8.cpu_profiler',
-      args: { data: { cpuProfile: { nodes, samples: samples.map(([, node]) => NODE[node]) }, timeDeltas: deltas, ...(endTime !== undefined ? { endTime } : {}) } },
+      args: {
+        data: { cpuProfile: { nodes, samples: samples.map(([, node]) => NODE[node]) }, timeDeltas: deltas, ...(endTime !== undefined ? { endTime } : {}) },
+      },
     },
   ];
   return JSON.stringify({ traceEvents: lines });
@@ -106,7 +108,7 @@ describe('CPU samples inside their thread: the rules', () => {
     assert.deepEqual(got, ['RunTask 0-100', '  FunctionCall 10-50', '    f 20-50', '      g 30-50', '  f 60-100', '(idle) 110-120']);
   });
 
-  it('an event ending at a sample\'s time ends before it; one starting then begins before it', async () => {
+  it("an event ending at a sample's time ends before it; one starting then begins before it", async () => {
     const got = await mergedCalls(
       [
         ['RunTask', 0, 10],
@@ -237,11 +239,16 @@ describe('CPU samples inside their thread: the rules', () => {
     const depth = 10_000;
     const nodes: unknown[] = [NODES[0]];
     for (let i = 0; i < depth; i++) {
-      nodes.push({ id: 100 + i, parent: i === 0 ? 1 : 99 + i, callFrame: { functionName: `fn${i}`, scriptId: 9, url: 'https://example.test/deep.js', lineNumber: i, columnNumber: 0 } });
+      nodes.push({
+        id: 100 + i,
+        parent: i === 0 ? 1 : 99 + i,
+        callFrame: { functionName: `fn${i}`, scriptId: 9, url: 'https://example.test/deep.js', lineNumber: i, columnNumber: 0 },
+      });
     }
     const events: unknown[] = [{ ph: 'M', name: 'thread_name', pid: 1, tid: 1, ts: 0, args: { name: 'CrRendererMain' } }];
     // RunTask > 10k nested events; samples of the 10k-deep stack inside the innermost, then a shallow one.
-    for (let i = 0; i <= depth; i++) events.push({ ph: 'X', name: i === 0 ? 'RunTask' : `E${i}`, cat: 'devtools.timeline', pid: 1, tid: 1, ts: i, dur: 4 * depth - 2 * i });
+    for (let i = 0; i <= depth; i++)
+      events.push({ ph: 'X', name: i === 0 ? 'RunTask' : `E${i}`, cat: 'devtools.timeline', pid: 1, tid: 1, ts: i, dur: 4 * depth - 2 * i });
     events.push(
       { ph: 'P', name: 'Profile', id: '0x1', pid: 1, tid: 1, ts: 0, cat: 'disabled-by-default-v8.cpu_profiler', args: { data: { startTime: 0 } } },
       {
@@ -266,7 +273,11 @@ describe('CPU samples inside their thread: the rules', () => {
     assert.equal(thread.end[deepest], depth + 3, 'until the shallower sample');
     const outermost = depth + 1;
     assert.equal(profile.frames.names[thread.frame[outermost]], 'fn0');
-    assert.deepEqual([thread.depth[outermost], thread.start[outermost], thread.end[outermost]], [depth + 1, depth + 1, 3 * depth], 'until the innermost event ends');
+    assert.deepEqual(
+      [thread.depth[outermost], thread.start[outermost], thread.end[outermost]],
+      [depth + 1, depth + 1, 3 * depth],
+      'until the innermost event ends',
+    );
   });
 
   it('a sample-only thread is its samples; two profiles of one thread become one timeline', async () => {
@@ -432,7 +443,11 @@ describe('CPU samples inside their thread: real recordings against their raw sam
         for (let i = 0; i < thread.count; i++) if (profile.frames.categories[thread.frame[i]] !== undefined) eventIntervals++;
         assert.equal(eventIntervals, rawEventCounts.get(thread.id) ?? 0, `${thread.id}: events`);
         const raw = samplesByThread.get(thread.id) ?? [];
-        assert.equal(thread.sampleCount, raw.reduce((n, p) => n + p.times.length, 0), `${thread.id}: samples`);
+        assert.equal(
+          thread.sampleCount,
+          raw.reduce((n, p) => n + p.times.length, 0),
+          `${thread.id}: samples`,
+        );
         if (raw.length === 0) assert.equal(eventIntervals, thread.count, `${thread.id}: no JS frames without samples`);
       }
 
@@ -445,7 +460,10 @@ describe('CPU samples inside their thread: real recordings against their raw sam
         // ends, so the last sample before an event's end counts for less than until the next sample.
         const rawSelf = rawSelfTimes(raw);
         const rawJs = [...rawSelf.values()].reduce((a, b) => a + b, 0);
-        const rawTop = [...rawSelf].sort((a, b) => b[1] - a[1]).slice(0, 3).filter(([, us]) => us >= 5000 || us >= 0.1 * rawJs);
+        const rawTop = [...rawSelf]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3)
+          .filter(([, us]) => us >= 5000 || us >= 0.1 * rawJs);
         assert.ok(rawTop.length > 0);
         const { names, files, lines, columns } = profile.frames;
         const listed = new Map(

@@ -140,8 +140,10 @@ function reportRepairs(warnings: string[], thread: string, r: TimelineRepairs): 
   if (r.unmatchedEnds > 0) warnings.push(`${thread}: ${r.unmatchedEnds} end (E) events had no open event to close and were ignored.`);
   if (r.mismatchedEnds > 0) warnings.push(`${thread}: ${r.mismatchedEnds} end (E) events did not match the innermost open event's name and were ignored.`);
   if (r.unclosedBegins > 0) warnings.push(`${thread}: ${r.unclosedBegins} begin (B) events were never ended; they were closed at the end of the trace.`);
-  if (r.overlappingCompletes > 0) warnings.push(`${thread}: ${r.overlappingCompletes} complete (X) events overlapped the end of an enclosing event and were cut there.`);
-  if (r.beginsClosedByComplete > 0) warnings.push(`${thread}: ${r.beginsClosedByComplete} begin (B) events were still open when their enclosing X event ended and were closed with it.`);
+  if (r.overlappingCompletes > 0)
+    warnings.push(`${thread}: ${r.overlappingCompletes} complete (X) events overlapped the end of an enclosing event and were cut there.`);
+  if (r.beginsClosedByComplete > 0)
+    warnings.push(`${thread}: ${r.beginsClosedByComplete} begin (B) events were still open when their enclosing X event ended and were closed with it.`);
 }
 
 /**
@@ -163,11 +165,13 @@ function legacySampleTimelines(
     if (cached) return cached;
     const path: number[] = [];
     const seen = new Set<string>();
-    for (let at: string | undefined = sf; at !== undefined && !seen.has(at); ) {
+    for (let at: string | undefined = sf; at !== undefined && !seen.has(at);) {
       seen.add(at);
       const f: unknown = stackFrames[at];
       if (!isObject(f)) break;
-      path.push(frames.intern({ name: typeof f.name === 'string' ? f.name : '(anonymous)', category: typeof f.category === 'string' ? f.category : undefined }));
+      path.push(
+        frames.intern({ name: typeof f.name === 'string' ? f.name : '(anonymous)', category: typeof f.category === 'string' ? f.category : undefined }),
+      );
       at = typeof f.parent === 'string' || typeof f.parent === 'number' ? String(f.parent) : undefined;
     }
     path.reverse();

@@ -164,9 +164,7 @@ export class TraceEventCollector {
       scanEnd = scanner.finish();
     } catch (error) {
       if (!(error instanceof TraceScanError) || scanner.eventCount === 0) throw error;
-      this.warnings.push(
-        `${error.message.replace(/\.$/, '')}; reading stopped there and the ${scanner.eventCount} events before it were imported.`,
-      );
+      this.warnings.push(`${error.message.replace(/\.$/, '')}; reading stopped there and the ${scanner.eventCount} events before it were imported.`);
     }
     context.countEvents(scanner.eventCount - counted);
     if (scanEnd) {

@@ -102,7 +102,12 @@ function syntheticTrace(events: number): string {
   const lines = ['{"args":{"name":"CrRendererMain"},"cat":"__metadata","name":"thread_name","ph":"M","pid":7,"tid":3,"ts":0}'];
   let ts = 81236999518;
   for (let i = 0; i < events; i++) {
-    const args = i % 3 === 0 ? '{}' : i % 3 === 1 ? `{"class":${i % 7},"line":${i}}` : `{"data":{"url":"https://x.test/a?b=[${i}]","frame":"F${i % 5}","nested":[1,{"k":"}"}]}}`;
+    const args =
+      i % 3 === 0
+        ? '{}'
+        : i % 3 === 1
+          ? `{"class":${i % 7},"line":${i}}`
+          : `{"data":{"url":"https://x.test/a?b=[${i}]","frame":"F${i % 5}","nested":[1,{"k":"}"}]}}`;
     lines.push(
       `{"args":${args},"cat":"toplevel,ipc","dur":${(i * 37) % 900},"name":"${names[i % names.length]}","ph":"X","pid":7,"tdur":${(i * 31) % 800},"tid":${3 + (i % 2)},"ts":${ts},"tts":${2612991 + i}}`,
     );
@@ -176,7 +181,7 @@ describe('WebAssembly event kernel', () => {
     for (const size of [1, 2, 3, 5, 8, 13, 31]) assertSameScan(bytes, [size], `chunks of ${size}`);
   });
 
-  it('reads each key by the previous event\'s key order only when it is that very key: order changes, lookalike keys, spaces', () => {
+  it("reads each key by the previous event's key order only when it is that very key: order changes, lookalike keys, spaces", () => {
     // The kernel compares a key with the one the previous event had at that
     // position, quote to colon. Keys here differ from their neighbours' by a
     // letter, a length or a space, at the same position from event to event.
@@ -242,13 +247,17 @@ describe('WebAssembly event kernel', () => {
   it('keeps working past its string table: traces with tens of thousands of distinct names', () => {
     const events: string[] = [];
     for (let i = 0; i < 40000; i++) events.push(`{"name":"function ${i} ${'x'.repeat(i % 40)}","cat":"c${i % 3}","ph":"X","ts":${i},"dur":1,"pid":1,"tid":1}`);
-    for (let i = 0; i < 40000; i += 7) events.push(`{"name":"function ${i} ${'x'.repeat(i % 40)}","cat":"c${i % 3}","ph":"X","ts":${i},"dur":1,"pid":1,"tid":1}`);
+    for (let i = 0; i < 40000; i += 7)
+      events.push(`{"name":"function ${i} ${'x'.repeat(i % 40)}","cat":"c${i % 3}","ph":"X","ts":${i},"dur":1,"pid":1,"tid":1}`);
     assertSameScan(encoder.encode(`[${events.join(',')}]`), [65536]);
   });
 
   it('falls back to TypeScript when WebAssembly memory runs out: no instance at all, or no room for a large unit', () => {
     // A 3 MB event in the middle: joining it across chunks needs more kernel memory than 50 pages allow.
-    const trace = syntheticTrace(2000).replace('\n],"metadata"', `,\n{"args":{"blob":"${'x'.repeat(3 * 1024 * 1024)}"},"name":"big","ph":"X","ts":1,"dur":1}\n],"metadata"`);
+    const trace = syntheticTrace(2000).replace(
+      '\n],"metadata"',
+      `,\n{"args":{"blob":"${'x'.repeat(3 * 1024 * 1024)}"},"name":"big","ph":"X","ts":1,"dur":1}\n],"metadata"`,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'kernel-memory-'));
     try {
       const path = join(dir, 'trace.json');
@@ -270,7 +279,9 @@ describe('WebAssembly event kernel', () => {
         console.log(JSON.stringify({ same: withKernel.events.join() === reference.events.join(), events: reference.events.length, kernelEvents: withKernel.kernelEvents }));
       `;
       const run = (pages: number) => {
-        const result = spawnSync(process.execPath, [`--wasm-max-mem-pages=${pages}`, '--import', 'tsx', '--input-type=module', '-e', child], { encoding: 'utf8' });
+        const result = spawnSync(process.execPath, [`--wasm-max-mem-pages=${pages}`, '--import', 'tsx', '--input-type=module', '-e', child], {
+          encoding: 'utf8',
+        });
         assert.equal(result.status, 0, result.stderr);
         return JSON.parse(result.stdout) as { same: boolean; events: number; kernelEvents: number };
       };

@@ -58,8 +58,12 @@ describe('TraceEventScanner', () => {
   });
 
   it('gives identical events for every chunk size, including values split mid-number and mid-escape', () => {
-    const text = `{"metadata":{"big":"${'x'.repeat(5000)}","n":[1,2,3]},"traceEvents":[` +
-      Array.from({ length: 50 }, (_, i) => `{"ph":"X","name":"e\\"${i % 7}","ts":${1000000 + i * 13.25},"dur":1e2,"pid":1,"tid":${i % 3},"args":{"s":"${'\\\\'.repeat(i % 4)}"}}`).join(',') +
+    const text =
+      `{"metadata":{"big":"${'x'.repeat(5000)}","n":[1,2,3]},"traceEvents":[` +
+      Array.from(
+        { length: 50 },
+        (_, i) => `{"ph":"X","name":"e\\"${i % 7}","ts":${1000000 + i * 13.25},"dur":1e2,"pid":1,"tid":${i % 3},"args":{"s":"${'\\\\'.repeat(i % 4)}"}}`,
+      ).join(',') +
       '],"samples":[{"ts":1}]}';
     const whole = scan(text, Infinity, ['samples']);
     assert.equal(whole.events.length, 50);
@@ -72,7 +76,10 @@ describe('TraceEventScanner', () => {
     const started = performance.now();
     const { events } = scan(big, 4096);
     const elapsed = performance.now() - started;
-    assert.deepEqual(events.map((e) => e.name), ['big', 'after']);
+    assert.deepEqual(
+      events.map((e) => e.name),
+      ['big', 'after'],
+    );
     // Retrying the whole held tail on every 4 KiB chunk would scan ~2 TB here: minutes, not this.
     assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
   });
@@ -92,8 +99,14 @@ describe('TraceEventScanner', () => {
         (error: unknown) => error instanceof TraceScanError && error.offset === 44 && error.code === 'invalid-json',
       );
     }
-    assert.throws(() => scan('nope'), (error: unknown) => error instanceof TraceScanError && error.offset === 0);
-    assert.throws(() => scan('[{"ph":"X","ts":1}] x'), (error: unknown) => error instanceof TraceScanError && error.offset === 20);
+    assert.throws(
+      () => scan('nope'),
+      (error: unknown) => error instanceof TraceScanError && error.offset === 0,
+    );
+    assert.throws(
+      () => scan('[{"ph":"X","ts":1}] x'),
+      (error: unknown) => error instanceof TraceScanError && error.offset === 20,
+    );
   });
 
   it('interns equal byte strings to one id and decodes each once', () => {
@@ -112,8 +125,14 @@ describe('TraceEventScanner', () => {
     const names = Array.from({ length: 20_000 }, (_, i) => `fn_${i}_${'z'.repeat(i % 13)}`);
     const text = `[${names.map((n) => `{"name":"${n}"}`).join(',')},${names.map((n) => `{"name":"${n}"}`).join(',')}]`;
     const { events } = scan(text);
-    assert.deepEqual(events.slice(0, names.length).map((e) => e.name), names);
-    assert.deepEqual(events.slice(names.length).map((e) => e.name), names);
+    assert.deepEqual(
+      events.slice(0, names.length).map((e) => e.name),
+      names,
+    );
+    assert.deepEqual(
+      events.slice(names.length).map((e) => e.name),
+      names,
+    );
   });
 
   it('a string read from the bytes (word by word, any alignment, any chunking) gets the id internText gives it', () => {
@@ -134,8 +153,15 @@ describe('TraceEventScanner', () => {
       const sizeBefore = scanner.interner.size;
       const expected = texts.map((t, i) => (escaped(t) ? ids[i][0] : scanner.interner.internText(t)));
       assert.equal(scanner.interner.size, sizeBefore, `chunk size ${size}: internText found every string the bytes gave`);
-      assert.deepEqual(ids, expected.map((id) => [id, id]), `chunk size ${size}`);
-      assert.deepEqual(expected.map((id) => scanner.strings[id]), texts);
+      assert.deepEqual(
+        ids,
+        expected.map((id) => [id, id]),
+        `chunk size ${size}`,
+      );
+      assert.deepEqual(
+        expected.map((id) => scanner.strings[id]),
+        texts,
+      );
     }
   });
 
@@ -152,8 +178,27 @@ describe('TraceEventScanner', () => {
   });
 
   it('reads numbers of every digit count, with fractions and exponents, exactly as JSON.parse does', () => {
-    const numbers = ['0', '7', '12', '123', '1234', '12345', '81236999554', '123456789012345', '1234567890123456789', '-42', '0.5', '12345.678', '1e3', '2.5E-3', '-0.0001'];
+    const numbers = [
+      '0',
+      '7',
+      '12',
+      '123',
+      '1234',
+      '12345',
+      '81236999554',
+      '123456789012345',
+      '1234567890123456789',
+      '-42',
+      '0.5',
+      '12345.678',
+      '1e3',
+      '2.5E-3',
+      '-0.0001',
+    ];
     const { events } = scan(`[${numbers.map((n) => `{"ts":${n},"dur":${n}}`).join(',')}]`, 3);
-    assert.deepEqual(events.map((e) => [e.ts, e.dur]), numbers.map((n) => [JSON.parse(n), JSON.parse(n)]));
+    assert.deepEqual(
+      events.map((e) => [e.ts, e.dur]),
+      numbers.map((n) => [JSON.parse(n), JSON.parse(n)]),
+    );
   });
 });

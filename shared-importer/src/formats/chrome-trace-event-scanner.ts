@@ -168,9 +168,7 @@ export class ByteStringInterner {
       if (this.hashes[id] === hash && this.lengths[id] === length && this.equals(id, bytes, start, length)) return id;
       slot = (slot + 1) & mask;
     }
-    const text = escaped
-      ? (JSON.parse(this.decoder.decode(bytes.subarray(start - 1, end + 1))) as string)
-      : this.decoder.decode(bytes.subarray(start, end));
+    const text = escaped ? (JSON.parse(this.decoder.decode(bytes.subarray(start - 1, end + 1))) as string) : this.decoder.decode(bytes.subarray(start, end));
     return this.add(bytes.subarray(start, end), hash, text, slot);
   }
 
@@ -520,10 +518,7 @@ export class TraceEventScanner {
       this.run(held, 0, held.length);
     }
     const truncated =
-      this.pendingBytes > 0 ||
-      this.state === STATE_SKIP_VALUE ||
-      this.state === STATE_CAPTURE_VALUE ||
-      (this.inObject && this.state !== STATE_DONE);
+      this.pendingBytes > 0 || this.state === STATE_SKIP_VALUE || this.state === STATE_CAPTURE_VALUE || (this.inObject && this.state !== STATE_DONE);
     if (this.pendingBytes > 0 && this.state !== STATE_DONE) {
       // A last unit that never completed: a truncated event, or garbage that only looks unfinished.
       const rest = concat(this.pending, this.pendingBytes);
@@ -645,7 +640,13 @@ export class TraceEventScanner {
         if (state === STATE_CAPTURE_VALUE) {
           const parts = this.captureParts;
           this.captureParts = [];
-          this.onTopLevelValue?.(this.captureKey, concat(parts, parts.reduce((n, x) => n + x.length, 0)));
+          this.onTopLevelValue?.(
+            this.captureKey,
+            concat(
+              parts,
+              parts.reduce((n, x) => n + x.length, 0),
+            ),
+          );
         }
         this.state = STATE_OBJECT_NEXT;
         continue;

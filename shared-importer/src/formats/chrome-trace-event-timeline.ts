@@ -219,10 +219,7 @@ export interface EventTimelineOptions {
 }
 
 /** Builds the thread's timeline; the store may be dropped afterwards. */
-export function buildEventTimeline(
-  store: ThreadEventStore,
-  options: EventTimelineOptions,
-): { timeline: ThreadTimeline; repairs: TimelineRepairs } {
+export function buildEventTimeline(store: ThreadEventStore, options: EventTimelineOptions): { timeline: ThreadTimeline; repairs: TimelineRepairs } {
   const capacity = store.begins.count + store.completes.count;
   const begins = readerInBuildOrder(store.begins, false);
   const completes = readerInBuildOrder(store.completes, true);

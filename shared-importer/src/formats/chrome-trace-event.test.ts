@@ -13,9 +13,14 @@ import { summarizeProfile } from '../summary/summarize-profile.ts';
 import { detectFormat } from './registry.ts';
 
 const TRACE_EVENT_DIR = join(SAMPLE_TRACES, 'trace-event');
-const CHROME_TRACES = ['116/Trace-20230603T221323.json', '141/no-arg-data.json', '65/simple-timeline.json', '66/worker.json', '69/simple.json', '70/worker.json'].map(
-  (f) => join(SAMPLE_TRACES, 'Chrome', f),
-);
+const CHROME_TRACES = [
+  '116/Trace-20230603T221323.json',
+  '141/no-arg-data.json',
+  '65/simple-timeline.json',
+  '66/worker.json',
+  '69/simple.json',
+  '70/worker.json',
+].map((f) => join(SAMPLE_TRACES, 'Chrome', f));
 
 const encoder = new TextEncoder();
 const bytesOf = (path: string) => new Uint8Array(readFileSync(path));
@@ -71,13 +76,53 @@ describe('Chrome trace events: speedscope trace-event cases', () => {
     'simple-object.json': ['alpha 0-14', '  beta 1-13', '    (unnamed) 7-11'],
     'out-of-order.json': ['A 0-10', '  B 1-9', '    C 2-8'],
     'matching-x.json': ['alpha 0-10', '  beta 1-2', '    gamma 1-2', '  gamma 5-6', '    beta 5-6'],
-    'x-events-matching-start.json': ['alpha 0-20', '  beta 1-3', '    gamma 1-2', '  gamma 5-7', '    beta 5-6', '  gamma 9-11', '    beta 9-10', '  beta 13-15', '    gamma 13-14'],
-    'x-events-matching-end.json': ['alpha 0-20', '  beta 1-3', '    gamma 2-3', '  gamma 5-7', '    beta 6-7', '  beta 9-11', '    gamma 10-11', '  gamma 14-16', '    beta 15-16'],
+    'x-events-matching-start.json': [
+      'alpha 0-20',
+      '  beta 1-3',
+      '    gamma 1-2',
+      '  gamma 5-7',
+      '    beta 5-6',
+      '  gamma 9-11',
+      '    beta 9-10',
+      '  beta 13-15',
+      '    gamma 13-14',
+    ],
+    'x-events-matching-end.json': [
+      'alpha 0-20',
+      '  beta 1-3',
+      '    gamma 2-3',
+      '  gamma 5-7',
+      '    beta 6-7',
+      '  beta 9-11',
+      '    gamma 10-11',
+      '  gamma 14-16',
+      '    beta 15-16',
+    ],
     'zero-duration-events.json': ['A 0-10', '  B 1-1', '  C 2-2', '  D 3-3'],
     'must-retain-original-order.json': ['A 0-3', '  B 0-2', '    C 0-1', 'A 4-7', '  B 5-7', '    C 6-7', 'X 7-10'],
-    'bex-interaction.json': ['A 0-2', '  B 0-2', 'D 10-12', '  C 10-12', 'F 20-22', '  E 20-21', 'G 30-32', '  H 30-31', 'J 40-42', '  I 41-42', 'K 50-52', '  L 51-52'],
+    'bex-interaction.json': [
+      'A 0-2',
+      '  B 0-2',
+      'D 10-12',
+      '  C 10-12',
+      'F 20-22',
+      '  E 20-21',
+      'G 30-32',
+      '  H 30-31',
+      'J 40-42',
+      '  I 41-42',
+      'K 50-52',
+      '  L 51-52',
+    ],
     'event-reordering-name-match.json': ['alpha 0-10', '  beta 1-2', '    gamma 1-2'],
-    'simultaneous-anonymous-calls.json': ['anonymous 0-5', '  anonymous 1-3', '    function1 1-3', '      anonymous 1-3', '  anonymous 3-5', '    anonymous 3-5'],
+    'simultaneous-anonymous-calls.json': [
+      'anonymous 0-5',
+      '  anonymous 1-3',
+      '    function1 1-3',
+      '      anonymous 1-3',
+      '  anonymous 3-5',
+      '    anonymous 3-5',
+    ],
     'unbalanced-args.json': ['A 0-10', '  A 1-9'],
     'mismatched-args.json': ['A 0-10'],
     // Repairs: each of these also warns.
@@ -132,7 +177,6 @@ describe('Chrome trace events: speedscope trace-event cases', () => {
     );
   });
 
-
   it('events of many threads, interleaved, each reach their own thread: same tids in other pids, pids 64 apart, more threads than cached', async () => {
     // The importer remembers recent threads in slots hashed from pid and tid;
     // these threads share slots (same tid, pids a multiple of 64 apart), and
@@ -152,7 +196,10 @@ describe('Chrome trace events: speedscope trace-event cases', () => {
       const names = new Set(Array.from(thread.frame, (frame) => profile.frames.names[frame]));
       assert.deepEqual([...names], [`p${thread.pid}t${thread.tid}`], `${thread.id} holds only its own events`);
     }
-    assert.equal(profile.threads.reduce((n, t) => n + t.count, 0), 6000);
+    assert.equal(
+      profile.threads.reduce((n, t) => n + t.count, 0),
+      6000,
+    );
   });
   it('legacy "samples"/"stackFrames" (after traceEvents, string pid/tid) become sampled threads', async () => {
     const path = join(TRACE_EVENT_DIR, 'multi-thread-with-samples.json');
@@ -318,7 +365,10 @@ describe('Chrome trace events: streaming', () => {
     const cut = bytes.subarray(0, Math.floor(bytes.length / 2));
     const partial = await importBytes(cut);
     assert.ok(partial.eventCount > 0 && partial.eventCount < full.eventCount);
-    assert.ok(partial.warnings.some((w) => /cut off/.test(w)), partial.warnings.join('\n'));
+    assert.ok(
+      partial.warnings.some((w) => /cut off/.test(w)),
+      partial.warnings.join('\n'),
+    );
     // The events read are those that fit: as many as JSON.parse finds in the prefix's complete items.
     const text = new TextDecoder().decode(cut);
     const lastClose = text.lastIndexOf('},\n{');
@@ -329,7 +379,10 @@ describe('Chrome trace events: streaming', () => {
   it('X events in any order give the same timelines (radix sort for integer times, comparison sort otherwise)', async () => {
     const xs = eventsOf(CHROME_TRACES[4]).filter((e) => e.ph === 'X');
     const random = mulberry32(42);
-    const shuffled = xs.map((e) => ({ e, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.e);
+    const shuffled = xs
+      .map((e) => ({ e, k: random() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.e);
     for (const shift of [0, 0.25]) {
       const shifted = (list: RawEvent[]) => encoder.encode(JSON.stringify(list.map((e) => ({ ...e, ts: Number(e.ts) + shift }))));
       // Frames are numbered in order of first appearance, so compare calls by name.
@@ -341,7 +394,9 @@ describe('Chrome trace events: streaming', () => {
   });
 
   it('a bare array without its closing bracket is a normal Chrome trace (no warning)', async () => {
-    const profile = await importBytes(encoder.encode('[{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":1},\n{"ph":"X","name":"b","ts":4,"dur":1,"pid":1,"tid":1},\n'));
+    const profile = await importBytes(
+      encoder.encode('[{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":1},\n{"ph":"X","name":"b","ts":4,"dur":1,"pid":1,"tid":1},\n'),
+    );
     assert.deepEqual(calls(profile, profile.threads[0]), ['a 1-3', 'b 4-5']);
     assert.deepEqual(profile.warnings, []);
   });
@@ -366,13 +421,19 @@ describe('Chrome trace events: bad input', () => {
     garbage[0] = 0x01;
     const profile = await importBytes(new Uint8Array([...encoder.encode(head), ...garbage]));
     assert.deepEqual(calls(profile, profile.threads[0]), ['a 1-3', 'b 4-5']);
-    assert.ok(profile.warnings.some((w) => w.includes(`byte ${encoder.encode(head).length}`) && /2 events/.test(w)), profile.warnings.join('\n'));
+    assert.ok(
+      profile.warnings.some((w) => w.includes(`byte ${encoder.encode(head).length}`) && /2 events/.test(w)),
+      profile.warnings.join('\n'),
+    );
   });
 
   it('text after a complete trace is reported, the trace kept', async () => {
     const profile = await importBytes(encoder.encode('{"traceEvents":[{"ph":"X","name":"a","ts":1,"dur":2}]} trailing'));
     assert.equal(profile.threads[0].count, 1);
-    assert.ok(profile.warnings.some((w) => /Invalid JSON at byte 55/.test(w)), profile.warnings.join('\n'));
+    assert.ok(
+      profile.warnings.some((w) => /Invalid JSON at byte 55/.test(w)),
+      profile.warnings.join('\n'),
+    );
   });
 
   it('empty traceEvents and empty arrays give an empty profile with a warning', async () => {
@@ -439,7 +500,9 @@ describe('Chrome trace events: scale and odd shapes', () => {
 
   it('escaped names decode once and intern with their plain spelling', async () => {
     const profile = await importBytes(
-      encoder.encode('[{"ph":"X","name":"caf\\u00e9 \\"q\\"","ts":1,"dur":5},{"ph":"X","name":"café \\"q\\"","ts":2,"dur":1},{"ph":"X","name":"\\u0041","ts":10,"dur":1},{"ph":"X","name":"A","ts":20,"dur":1}]'),
+      encoder.encode(
+        '[{"ph":"X","name":"caf\\u00e9 \\"q\\"","ts":1,"dur":5},{"ph":"X","name":"café \\"q\\"","ts":2,"dur":1},{"ph":"X","name":"\\u0041","ts":10,"dur":1},{"ph":"X","name":"A","ts":20,"dur":1}]',
+      ),
     );
     assert.deepEqual(calls(profile, profile.threads[0]), ['café "q" 1-6', '  café "q" 2-3', 'A 10-11', 'A 20-21']);
     assert.equal(profile.frames.length, 2);
@@ -447,7 +510,9 @@ describe('Chrome trace events: scale and odd shapes', () => {
 
   it('numbers: fractions, exponents, quoted numbers; pid/tid as strings', async () => {
     const profile = await importBytes(
-      encoder.encode('[{"ph":"X","name":"a","ts":1.5,"dur":2.25e1,"pid":"7","tid":"3"},{"ph":"X","name":"b","ts":"2","dur":0.125,"pid":7,"tid":3},{"ph":"X","name":"c","ts":123456789012.345,"dur":1,"pid":7,"tid":3}]'),
+      encoder.encode(
+        '[{"ph":"X","name":"a","ts":1.5,"dur":2.25e1,"pid":"7","tid":"3"},{"ph":"X","name":"b","ts":"2","dur":0.125,"pid":7,"tid":3},{"ph":"X","name":"c","ts":123456789012.345,"dur":1,"pid":7,"tid":3}]',
+      ),
     );
     assert.equal(profile.threads.length, 1);
     assert.equal(profile.threads[0].id, 'p7:t3');
@@ -522,7 +587,9 @@ describe('Chrome trace events: what is read but not drawn', () => {
 
   const files = [
     ...CHROME_TRACES,
-    ...['x_event_trace.json', 'simple_trace.json', 'multiple_input_latency.json', 'nestable_async.json', 'async_begin_end.json', 'flow.json'].map((f) => join(CATAPULT, f)),
+    ...['x_event_trace.json', 'simple_trace.json', 'multiple_input_latency.json', 'nestable_async.json', 'async_begin_end.json', 'flow.json'].map((f) =>
+      join(CATAPULT, f),
+    ),
     join(SAMPLE_TRACES, '../lighthouse/artifacts-user-timing-trace.json'),
   ];
   for (const path of files) {
@@ -555,7 +622,10 @@ describe('Chrome trace events: system tracing', () => {
   it('a "systemTraceEvents" value that is not a string (catapult: [] and Fuchsia objects) is left alone', async () => {
     const profile = await importBytes(bytesOf(join(CATAPULT, 'trace-with-bad-world-bounds.json')));
     assert.equal(profile.threads.length, 0);
-    assert.ok(profile.warnings.some((w) => w.startsWith('Not drawn: 1 object snapshot')), profile.warnings.join('\n'));
+    assert.ok(
+      profile.warnings.some((w) => w.startsWith('Not drawn: 1 object snapshot')),
+      profile.warnings.join('\n'),
+    );
   });
 });
 
@@ -571,6 +641,9 @@ describe('Chrome trace events: async instants', () => {
     const instants = events.filter((e) => e.ph === 'n').length;
     const asyncEvents = events.filter((e) => e.ph === 'b' || e.ph === 'e' || e.ph === 'n').length;
     assert.equal(instants, 327);
-    assert.ok(profile.warnings.some((w) => w.includes(`${asyncEvents} async (b/e/n) outside user timing`)), profile.warnings.join('\n'));
+    assert.ok(
+      profile.warnings.some((w) => w.includes(`${asyncEvents} async (b/e/n) outside user timing`)),
+      profile.warnings.join('\n'),
+    );
   });
 });

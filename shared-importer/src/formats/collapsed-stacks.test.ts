@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  SAMPLE_TRACES,
-  foldedStacks,
-  formatsClaiming,
-  importInChunks,
-  profileSnapshot,
-  randomChunkSizes,
-  sampleTrace,
-} from '../../node/trace-fixtures.ts';
+import { SAMPLE_TRACES, foldedStacks, formatsClaiming, importInChunks, profileSnapshot, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 
 const DIR = 'stackcollapse';
@@ -88,12 +80,15 @@ test('collapsed stacks: recursion keeps each level as its own call', async () =>
   const a = profile.frames.names.indexOf('a');
   const aDepths = new Set<number>();
   for (let i = 0; i < thread.count; i++) if (thread.frame[i] === a) aDepths.add(thread.depth[i]);
-  assert.ok(aDepths.has(0) && aDepths.has(2) && aDepths.has(4), `a appears at depths ${[...aDepths].join(", ")}`);
+  assert.ok(aDepths.has(0) && aDepths.has(2) && aDepths.has(4), `a appears at depths ${[...aDepths].join(', ')}`);
 });
 
 test('collapsed stacks: a file of only junk is rejected, prose and binary are not taken for stacks', async () => {
   const prose = new TextEncoder().encode('Dear team,\nthe profile is attached below.\nThanks, Ann\n');
-  await assert.rejects(importInChunks('note.txt', prose), (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /Collapsed \/ folded stacks/.test(e.message));
+  await assert.rejects(
+    importInChunks('note.txt', prose),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /Collapsed \/ folded stacks/.test(e.message),
+  );
   const garbage = new Uint8Array(randomChunkSizes(4096, 255, 3));
   await assert.rejects(importInChunks('noise.bin', garbage), (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format');
 });

@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  SAMPLE_TRACES,
-  foldedStacks,
-  formatsClaiming,
-  importInChunks,
-  profileSnapshot,
-  randomChunkSizes,
-  sampleTrace,
-} from '../../node/trace-fixtures.ts';
+import { SAMPLE_TRACES, foldedStacks, formatsClaiming, importInChunks, profileSnapshot, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import type { Profile } from '../model/profile.ts';
 
@@ -96,7 +88,10 @@ for (const file of FILES) {
       assert.ok(Math.abs(thread.endTime - Math.max(lastMs * 1000, ...thread.markers.map((m) => m.end))) < 1e-6);
       assertCloseMaps(foldedStacks(profile, thread), expectedFolded(geckoThread, source.profile.meta.interval));
     });
-    assert.equal(profile.eventCount, threads.reduce((n, t) => n + t.samples.data.length, 0));
+    assert.equal(
+      profile.eventCount,
+      threads.reduce((n, t) => n + t.samples.data.length, 0),
+    );
   });
 }
 
@@ -141,7 +136,8 @@ test('firefox: tiny and random chunks import identically', async () => {
     const whole = profileSnapshot(await importInChunks('f.json', bytes));
     assert.deepEqual(profileSnapshot(await importInChunks('f.json', bytes, randomChunkSizes(300, 4000, 9))), whole, file);
     // Chunks of 1 to 16 bytes: every multi-byte character and number gets split somewhere.
-    if (bytes.length < 200_000) assert.deepEqual(profileSnapshot(await importInChunks('f.json', bytes, randomChunkSizes(1000, 16, 4))), whole, `${file} tiny chunks`);
+    if (bytes.length < 200_000)
+      assert.deepEqual(profileSnapshot(await importInChunks('f.json', bytes, randomChunkSizes(1000, 16, 4))), whole, `${file} tiny chunks`);
   }
 });
 
@@ -160,8 +156,20 @@ test('firefox: a raw Gecko profile with a sub-process shifts the child to the pa
     tid,
     pid: tid * 10,
     samples: { schema: { stack: 0, time: 1 }, data: times.map((t) => [1, t]) },
-    stackTable: { schema: { prefix: 0, frame: 1 }, data: [[null, 0], [0, 1]] },
-    frameTable: { schema: { location: 0, category: 1 }, data: [[0, 0], [1, 1]] },
+    stackTable: {
+      schema: { prefix: 0, frame: 1 },
+      data: [
+        [null, 0],
+        [0, 1],
+      ],
+    },
+    frameTable: {
+      schema: { location: 0, category: 1 },
+      data: [
+        [0, 0],
+        [1, 1],
+      ],
+    },
     markers: { schema: { name: 0, time: 1, data: 2 }, data: markers },
     stringTable: ['main (file:///app.js:1:2)', 'work', 'GCMajor', 'Paint'],
   });
@@ -170,16 +178,24 @@ test('firefox: a raw Gecko profile with a sub-process shifts the child to the pa
     json({
       meta: { version: 9, startTime: 1000, interval: 1, stackwalk: 1, categories: [{ name: 'JavaScript' }, { name: 'Other' }] },
       threads: [
-        thread('GeckoMain', 1, [0, 1], [
-          [2, 0.5, { type: 'GCMajor', startTime: 0.5, endTime: 1.5 }],
-          [3, 0, { type: 'tracing', category: 'Paint', interval: 'start' }],
-          [3, 2, { type: 'tracing', category: 'Paint', interval: 'end' }],
-        ]),
+        thread(
+          'GeckoMain',
+          1,
+          [0, 1],
+          [
+            [2, 0.5, { type: 'GCMajor', startTime: 0.5, endTime: 1.5 }],
+            [3, 0, { type: 'tracing', category: 'Paint', interval: 'start' }],
+            [3, 2, { type: 'tracing', category: 'Paint', interval: 'end' }],
+          ],
+        ),
       ],
       processes: [{ meta: { startTime: 1010, interval: 1 }, threads: [thread('GeckoMain', 2, [0], [])], processes: [] }],
     }),
   );
-  assert.deepEqual(profile.threads.map((t) => t.id), ['p10:t1', 'p20:t2']);
+  assert.deepEqual(
+    profile.threads.map((t) => t.id),
+    ['p10:t1', 'p20:t2'],
+  );
   assert.deepEqual(names(profile, 0), ['main 0-2000', '  work 0-2000']);
   assert.deepEqual(names(profile, 1), ['main 10000-11000', '  work 10000-11000']);
   assert.deepEqual(profile.frames.get(profile.threads[0].frame[0]), { name: 'main', file: 'file:///app.js', line: 1, column: 2, category: 'JavaScript' });
@@ -211,7 +227,10 @@ test('firefox: the processed format (column tables, funcTable, timeDeltas, share
       ],
     }),
   );
-  assert.deepEqual(profile.threads.map((t) => t.id), ['p42:t7']);
+  assert.deepEqual(
+    profile.threads.map((t) => t.id),
+    ['p42:t7'],
+  );
   // Samples at 5, 7 and 9 ms; the third has no stack (idle) and lasts one 2 ms interval.
   assert.deepEqual(names(profile, 0), ['main 5000-9000', '  render 5000-7000']);
   assert.equal(profile.threads[0].endTime, 11000);
@@ -235,7 +254,14 @@ test('firefox: very long and circular prefix chains neither overflow nor hang', 
         {
           name: 'GeckoMain',
           tid: 1,
-          samples: { schema: { stack: 0, time: 1 }, data: [[depth - 1, 0], [depth, 1], [depth - 1, 2]] },
+          samples: {
+            schema: { stack: 0, time: 1 },
+            data: [
+              [depth - 1, 0],
+              [depth, 1],
+              [depth - 1, 2],
+            ],
+          },
           stackTable: { schema: { prefix: 0, frame: 1 }, data: stackData },
           frameTable: { schema: { location: 0 }, data: [[0], [1]] },
           stringTable: ['a', 'b'],
@@ -273,9 +299,18 @@ test('firefox: a table claiming a huge length is sized by its columns, not by th
 
 test('firefox: broken files fail with a clear error code', async () => {
   const bytes = sampleTrace('Firefox/63/simple-firefox.json');
-  await assert.rejects(importInChunks('cut.json', bytes.subarray(0, bytes.length - 100)), (e: unknown) => e instanceof TraceImportError && e.code === 'truncated');
-  await assert.rejects(importInChunks('none.json', json({ meta: { stackwalk: 1 } })), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data' && /no "threads"/.test(e.message));
-  await assert.rejects(importInChunks('empty.json', json({ meta: { stackwalk: 1 }, threads: [{ name: 'x' }] })), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
+  await assert.rejects(
+    importInChunks('cut.json', bytes.subarray(0, bytes.length - 100)),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'truncated',
+  );
+  await assert.rejects(
+    importInChunks('none.json', json({ meta: { stackwalk: 1 } })),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data' && /no "threads"/.test(e.message),
+  );
+  await assert.rejects(
+    importInChunks('empty.json', json({ meta: { stackwalk: 1 }, threads: [{ name: 'x' }] })),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data',
+  );
 });
 
 test('firefox: pathological frame labels split in linear time', async () => {
@@ -288,8 +323,20 @@ test('firefox: pathological frame labels split in linear time', async () => {
         {
           name: 'GeckoMain',
           tid: 1,
-          samples: { schema: { stack: 0, time: 1 }, data: [[0, 0], [1, 1]] },
-          stackTable: { schema: { prefix: 0, frame: 1 }, data: [[null, 0], [0, 1]] },
+          samples: {
+            schema: { stack: 0, time: 1 },
+            data: [
+              [0, 0],
+              [1, 1],
+            ],
+          },
+          stackTable: {
+            schema: { prefix: 0, frame: 1 },
+            data: [
+              [null, 0],
+              [0, 1],
+            ],
+          },
           frameTable: { schema: { location: 0 }, data: [[0], [1]] },
           stringTable: [label, 'h (a.js (inlined):3:4)'],
         },

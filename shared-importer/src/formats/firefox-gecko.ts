@@ -424,8 +424,7 @@ function addThreadMarkers(
     if (name === undefined) continue;
     const data = dataColumn?.(row);
     const d = isObject(data) ? data : {};
-    const category =
-      categoryName(categoryColumn?.(row)) ?? (typeof d.category === 'string' ? d.category : typeof d.type === 'string' ? d.type : undefined);
+    const category = categoryName(categoryColumn?.(row)) ?? (typeof d.category === 'string' ? d.category : typeof d.type === 'string' ? d.type : undefined);
     const phase = phaseColumn?.(row);
     let start: number | undefined;
     let end: number | undefined;

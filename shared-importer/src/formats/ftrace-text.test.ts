@@ -105,12 +105,7 @@ describe('slices from B/E marks', () => {
 
   it('keeps a zero-length slice inside a same-named one at the same time nested, as the file orders them', () => {
     const result = read(
-      [
-        ' ui-10 [000] 1.000000: 0: B|10|lock',
-        ' ui-10 [000] 1.000500: 0: B|10|lock',
-        ' ui-10 [000] 1.000500: 0: E',
-        ' ui-10 [000] 1.000900: 0: E',
-      ].join('\n'),
+      [' ui-10 [000] 1.000000: 0: B|10|lock', ' ui-10 [000] 1.000500: 0: B|10|lock', ' ui-10 [000] 1.000500: 0: E', ' ui-10 [000] 1.000900: 0: E'].join('\n'),
     );
     assert.deepEqual(slices(thread(result, 'p10:t10:ftrace'), result.frames), [
       ['lock', 1000000, 1000900, 0],
@@ -118,7 +113,7 @@ describe('slices from B/E marks', () => {
     ]);
   });
 
-  it('ignores and counts E marks with nothing open; closes B marks never ended at their thread\'s last event, and counts them', () => {
+  it("ignores and counts E marks with nothing open; closes B marks never ended at their thread's last event, and counts them", () => {
     const result = read(
       [
         ' ui-10 [000] 1.000000: 0: E',
@@ -180,7 +175,9 @@ describe('CPU tracks from sched_switch', () => {
       ['app main 7', 10000050, 10000350, 0],
       ['kworker/1:2 99', 10000350, 10000900, 0],
     ]);
-    assert.deepEqual(result.warnings, ['Skipped: 1 cpu_frequency, 1 sched_wakeup events (only tracing_mark_write B/E slices and sched_switch CPU tracks are drawn).']);
+    assert.deepEqual(result.warnings, [
+      'Skipped: 1 cpu_frequency, 1 sched_wakeup events (only tracing_mark_write B/E slices and sched_switch CPU tracks are drawn).',
+    ]);
   });
 
   it('names a thread whose own lines say "<...>" by the comm sched_switch gives it', () => {
@@ -192,7 +189,13 @@ describe('CPU tracks from sched_switch', () => {
 describe('what is not drawn, and the clock', () => {
   it('counts counters, async marks and other events by kind; a file of counters alone says nothing is drawn', () => {
     const result = read(
-      [' hwc-336 [000] 1.0: 0: C|124|VSYNC|1', ' hwc-336 [000] 1.1: 0: C|124|VSYNC|0', ' app-5 [000] 1.2: 0: S|5|launch|77', ' app-5 [000] 1.3: 0: F|5|launch|77', ' app-5 [000] 1.4: tracing_mark_write: hello'].join('\n'),
+      [
+        ' hwc-336 [000] 1.0: 0: C|124|VSYNC|1',
+        ' hwc-336 [000] 1.1: 0: C|124|VSYNC|0',
+        ' app-5 [000] 1.2: 0: S|5|launch|77',
+        ' app-5 [000] 1.3: 0: F|5|launch|77',
+        ' app-5 [000] 1.4: tracing_mark_write: hello',
+      ].join('\n'),
     );
     assert.equal(result.timelines.length, 0);
     assert.deepEqual(result.warnings, [
@@ -203,7 +206,12 @@ describe('what is not drawn, and the clock', () => {
 
   it('moves every time onto the parent clock by the first trace_event_clock_sync mark, wherever it is', () => {
     const result = read(
-      [' app-5 [000] 100.000000: 0: B|5|x', ' app-5 [000] 100.000500: 0: E', ' app-5 [000] 100.001000: tracing_mark_write: trace_event_clock_sync: parent_ts=2.5', ' app-5 [000] 100.002: tracing_mark_write: trace_event_clock_sync: parent_ts=9'].join('\n'),
+      [
+        ' app-5 [000] 100.000000: 0: B|5|x',
+        ' app-5 [000] 100.000500: 0: E',
+        ' app-5 [000] 100.001000: tracing_mark_write: trace_event_clock_sync: parent_ts=2.5',
+        ' app-5 [000] 100.002: tracing_mark_write: trace_event_clock_sync: parent_ts=9',
+      ].join('\n'),
     );
     // The sync mark at 100.001 s is 2.5 s on the parent clock: a shift of -97.501 s.
     const t = thread(result, 'p5:t5:ftrace');

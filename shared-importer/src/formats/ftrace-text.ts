@@ -311,7 +311,9 @@ export class FtraceReader {
       warnings.push(`${formatCount(unmatchedEnds.count)} end (E) marks had no open slice to close and were ignored (${threadList(unmatchedEnds)}).`);
     }
     if (unclosedBegins.count > 0) {
-      warnings.push(`${formatCount(unclosedBegins.count)} begin (B) marks were never ended; they were closed at their thread's last event (${threadList(unclosedBegins)}).`);
+      warnings.push(
+        `${formatCount(unclosedBegins.count)} begin (B) marks were never ended; they were closed at their thread's last event (${threadList(unclosedBegins)}).`,
+      );
     }
     if (this.badLines > 0) {
       warnings.push(`${formatCount(this.badLines)} lines were not ftrace events and were skipped (the first: ${JSON.stringify(this.firstBadLine)}).`);

@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  SAMPLE_TRACES,
-  foldedStacks,
-  formatsClaiming,
-  importInChunks,
-  profileSnapshot,
-  randomChunkSizes,
-  sampleTrace,
-} from '../../node/trace-fixtures.ts';
+import { SAMPLE_TRACES, foldedStacks, formatsClaiming, importInChunks, profileSnapshot, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 
 const DIR = 'linux-perf';
@@ -35,7 +27,12 @@ function expectedThreads(file: string): Map<string, FileThread> {
     const id = header[3] ? `p${header[2]}:t${header[3]}` : `t${header[2]}`;
     const symbols = lines
       .slice(1)
-      .map((l) => l.trim().split(/\s+/)[1].replace(/\+0x[0-9a-f]+$/, ''))
+      .map((l) =>
+        l
+          .trim()
+          .split(/\s+/)[1]
+          .replace(/\+0x[0-9a-f]+$/, ''),
+      )
       // The files' C++ names are all void free functions, "_Z<length><name>v".
       .map((name) => name.replace(/^_Z\d+(\w+)v$/, '$1()'));
     let thread = threads.get(id);
@@ -127,13 +124,17 @@ test('perf script: chunk boundaries do not change the result', async () => {
     const whole = profileSnapshot(await importInChunks(file, bytes));
     assert.deepEqual(profileSnapshot(await importInChunks(file, bytes, randomChunkSizes(500, 300, 11))), whole, file);
     if (bytes.length < 4096) assert.deepEqual(profileSnapshot(await importInChunks(file, bytes, [1])), whole, `${file} 1-byte`);
-    else if (bytes.length < 50_000) assert.deepEqual(profileSnapshot(await importInChunks(file, bytes, randomChunkSizes(1000, 12, 2))), whole, `${file} tiny chunks`);
+    else if (bytes.length < 50_000)
+      assert.deepEqual(profileSnapshot(await importInChunks(file, bytes, randomChunkSizes(1000, 12, 2))), whole, `${file} tiny chunks`);
   }
 });
 
 test('perf script: prose that merely mentions a time is not taken for perf output', async () => {
   const prose = new TextEncoder().encode('Meeting notes 12 10.30: agenda below\nWe discussed the profile.\n');
-  await assert.rejects(importInChunks('notes.txt', prose), (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /Linux perf script/.test(e.message));
+  await assert.rejects(
+    importInChunks('notes.txt', prose),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /Linux perf script/.test(e.message),
+  );
 });
 
 test('perf script: pathological call-chain lines are handled in linear time and counted as frames or strays', async () => {
@@ -153,7 +154,10 @@ test('perf script: output recorded without -g (location on the header line) stil
   const profile = await importInChunks('flat.txt', new TextEncoder().encode(text));
   const t = profile.threads[0];
   assert.equal(t.id, 'p7:t8');
-  assert.deepEqual(Array.from(t.frame, (f) => profile.frames.names[f]), ['do_work', 'main']);
+  assert.deepEqual(
+    Array.from(t.frame, (f) => profile.frames.names[f]),
+    ['do_work', 'main'],
+  );
   assert.deepEqual(Array.from(t.start), [10_000_000, 10_000_250]);
   assert.deepEqual(profile.warnings, []);
 });

@@ -63,7 +63,10 @@ describe('what a file that is not a trace looks like', () => {
   }
 
   it('JSON that is not a trace: its top-level keys as far as the head shows them, or what its array holds', () => {
-    assert.equal(describeText('{"name": "x", "nested": {"a": 1, "b": [1, {"c": 2}]}, "list": [], "esc\\"aped": 0}'), 'JSON that is not a trace (an object with keys "name", "nested", "list", "esc\\"aped")');
+    assert.equal(
+      describeText('{"name": "x", "nested": {"a": 1, "b": [1, {"c": 2}]}, "list": [], "esc\\"aped": 0}'),
+      'JSON that is not a trace (an object with keys "name", "nested", "list", "esc\\"aped")',
+    );
     assert.equal(describeText('{}'), 'JSON that is not a trace (an empty object)');
     assert.equal(describeText('  ["a", "b"]'), 'JSON that is not a trace (an array of strings)');
     assert.equal(describeText('[{"x": 1, "y": 2}]'), 'JSON that is not a trace (an array of objects with keys "x", "y")');
@@ -81,7 +84,10 @@ describe('what a file that is not a trace looks like', () => {
       zipWithoutTrace([{ name: 'a.txt', what: 'plain text' }, { name: 'b' }, { name: 'c.bin', what: 'binary data' }, { name: 'd' }], 5),
       'a zip archive holding no trace we read (5 files: "a.txt", plain text; "b"; "c.bin", binary data; and 2 more)',
     );
-    assert.match(zipWithoutTrace([{ name: 'x.trace/UI_state_metadata.bin' }], 1), /^an Instruments \.trace document, zipped, which we do not read \(one file: /);
+    assert.match(
+      zipWithoutTrace([{ name: 'x.trace/UI_state_metadata.bin' }], 1),
+      /^an Instruments \.trace document, zipped, which we do not read \(one file: /,
+    );
   });
 });
 
@@ -90,7 +96,10 @@ describe('the refusal', () => {
     await assert.rejects(importInChunks('notes.json', encoder.encode('{"todo": ["write"]}')), (e: unknown) => {
       assert.ok(e instanceof TraceImportError);
       assert.equal(e.code, 'unknown-format');
-      assert.equal(e.message, `Could not recognise "notes.json" as a trace: it looks like JSON that is not a trace (an object with keys "todo"). Accepted formats: ${ACCEPTED_FORMATS.join('; ')}.`);
+      assert.equal(
+        e.message,
+        `Could not recognise "notes.json" as a trace: it looks like JSON that is not a trace (an object with keys "todo"). Accepted formats: ${ACCEPTED_FORMATS.join('; ')}.`,
+      );
       return true;
     });
   });

@@ -56,7 +56,10 @@ const BINARY_MAGIC: readonly [number[], string][] = [
 
 /** Text formats profilers write that we do not read (yet), by a line they always start with or hold. */
 const KNOWN_TEXT: readonly [RegExp, string][] = [
-  [/^(v8-version|shared-library|code-creation|profiler|tick),/m, 'a V8 --prof log (v8.log), which we do not read (record with --cpu-prof for a .cpuprofile instead)'],
+  [
+    /^(v8-version|shared-library|code-creation|profiler|tick),/m,
+    'a V8 --prof log (v8.log), which we do not read (record with --cpu-prof for a .cpuprofile instead)',
+  ],
   [/^# callgrind format|^events: .*\n(.*\n)*?fn=/m, 'a Callgrind profile, which we do not read'],
   [/^\S.* log opened \(PC\)\s*$/m, 'a Papyrus (Creation Engine) script profiling log, which we do not read'],
   [/^@ \S+ \[\d+ samples\]/m, 'a pmcstat callgraph (FreeBSD hwpmc), which we do not read'],
@@ -81,7 +84,10 @@ function describeJson(text: string): string {
   const known = KNOWN_JSON.find(([matches]) => matches(new Set(keys), keys[0]));
   if (known) return known[1];
   if (keys.length === 0) return 'JSON that is not a trace (an empty object)';
-  return `JSON that is not a trace (an object with keys ${keys.slice(0, 8).map((k) => JSON.stringify(clip(k, 40))).join(', ')}${keys.length > 8 ? ', …' : ''})`;
+  return `JSON that is not a trace (an object with keys ${keys
+    .slice(0, 8)
+    .map((k) => JSON.stringify(clip(k, 40)))
+    .join(', ')}${keys.length > 8 ? ', …' : ''})`;
 }
 
 /** "an array of arrays of numbers", "an array of objects with keys ...". */
@@ -94,7 +100,12 @@ function describeArray(text: string): string {
   }
   if (inner.startsWith('{')) {
     const keys = topLevelKeys(inner);
-    return keys.length > 0 ? `an array of objects with keys ${keys.slice(0, 6).map((k) => JSON.stringify(clip(k, 40))).join(', ')}` : 'an array of objects';
+    return keys.length > 0
+      ? `an array of objects with keys ${keys
+          .slice(0, 6)
+          .map((k) => JSON.stringify(clip(k, 40)))
+          .join(', ')}`
+      : 'an array of objects';
   }
   if (inner.startsWith('"')) return 'an array of strings';
   if (/^[-\d]/.test(inner)) return 'an array of numbers';

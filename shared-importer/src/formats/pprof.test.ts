@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
-import {
-  foldedStacks,
-  formatsClaiming,
-  importInChunks,
-  profileSnapshot,
-  randomChunkSizes,
-  sampleTrace,
-} from '../../node/trace-fixtures.ts';
+import { foldedStacks, formatsClaiming, importInChunks, profileSnapshot, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import { looksLikePprof } from './pprof.ts';
 
@@ -99,12 +92,25 @@ function encode(message: Record<string, unknown>): Uint8Array {
 test('pprof: heap profiles use bytes, the default sample type wins, inlined frames and unsymbolized addresses show', async () => {
   const bytes = encode({
     stringTable: ['', 'alloc_objects', 'count', 'alloc_space', 'bytes', 'main', 'inlined', 'app.go', '/bin/app'],
-    sampleType: [{ type: 1, unit: 2 }, { type: 3, unit: 4 }],
+    sampleType: [
+      { type: 1, unit: 2 },
+      { type: 3, unit: 4 },
+    ],
     defaultSampleType: 3,
     mapping: [{ id: 1, filename: 8 }],
-    function: [{ id: 1, name: 5, filename: 7, startLine: 10 }, { id: 2, name: 6, filename: 7 }],
-    location: [{ id: 1, line: [{ functionId: 2 }, { functionId: 1 }] }, { id: 2, mappingId: 1, address: 0x4a2f }],
-    sample: [{ locationId: [1], value: [1, 512] }, { locationId: [2, 1], value: [3, 1024] }, { locationId: [1], value: [1, 0] }],
+    function: [
+      { id: 1, name: 5, filename: 7, startLine: 10 },
+      { id: 2, name: 6, filename: 7 },
+    ],
+    location: [
+      { id: 1, line: [{ functionId: 2 }, { functionId: 1 }] },
+      { id: 2, mappingId: 1, address: 0x4a2f },
+    ],
+    sample: [
+      { locationId: [1], value: [1, 512] },
+      { locationId: [2, 1], value: [3, 1024] },
+      { locationId: [1], value: [1, 0] },
+    ],
   });
   assert.ok(looksLikePprof(bytes, true));
   const profile = await importInChunks('heap.pb', bytes);
@@ -117,7 +123,13 @@ test('pprof: heap profiles use bytes, the default sample type wins, inlined fram
       ['main;inlined;0x4a2f', 1024],
     ]),
   );
-  assert.deepEqual(profile.frames.get(profile.frames.names.indexOf('main')), { name: 'main', file: 'app.go', line: 10, column: undefined, category: undefined });
+  assert.deepEqual(profile.frames.get(profile.frames.names.indexOf('main')), {
+    name: 'main',
+    file: 'app.go',
+    line: 10,
+    column: undefined,
+    category: undefined,
+  });
   assert.equal(profile.frames.files[profile.frames.names.indexOf('0x4a2f')], '/bin/app');
   assert.equal(profile.eventCount, 3);
 });
@@ -128,7 +140,10 @@ test('pprof: negative values and unknown locations are reported, not fatal', asy
     sampleType: [{ type: 1, unit: 2 }],
     function: [{ id: 1, name: 1 }],
     location: [{ id: 1, line: [{ functionId: 1 }] }],
-    sample: [{ locationId: [1, 99], value: [2] }, { locationId: [1], value: [-5] }],
+    sample: [
+      { locationId: [1, 99], value: [2] },
+      { locationId: [1], value: [-5] },
+    ],
   });
   const profile = await importInChunks('diff.pb', bytes);
   assert.equal(profile.unit, 'samples');
@@ -141,7 +156,10 @@ test('pprof: truncated or corrupt protobuf fails cleanly; garbage and prose are 
   const raw = new Uint8Array(gunzipSync(sampleTrace('pprof/simple.prof')));
   // Cut mid-file: detection may still accept a long enough head, the import must then say "truncated".
   for (const cut of [raw.length - 7, Math.floor(raw.length / 2)]) {
-    await assert.rejects(importInChunks('cut.prof', raw.subarray(0, cut)), (e: unknown) => e instanceof TraceImportError && (e.code === 'truncated' || e.code === 'unknown-format'));
+    await assert.rejects(
+      importInChunks('cut.prof', raw.subarray(0, cut)),
+      (e: unknown) => e instanceof TraceImportError && (e.code === 'truncated' || e.code === 'unknown-format'),
+    );
   }
   assert.ok(looksLikePprof(raw.subarray(0, 600), false), 'a cut-off head of a real profile still looks like pprof');
   const noStrings = encode({ sampleType: [{ type: 1, unit: 2 }], sample: [{ locationId: [1], value: [1] }] });
@@ -153,7 +171,10 @@ test('pprof: truncated or corrupt protobuf fails cleanly; garbage and prose are 
     const garbage = Uint8Array.from(sizes, (v, i) => (i === 0 && n % 2 === 0 ? 0x0a : v));
     assert.equal(looksLikePprof(garbage, n % 3 === 0), false, `random input ${n} passed as pprof`);
   }
-  await assert.rejects(importInChunks('noise.bin', Uint8Array.from(randomChunkSizes(70_000, 255, 99))), (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /pprof/.test(e.message));
+  await assert.rejects(
+    importInChunks('noise.bin', Uint8Array.from(randomChunkSizes(70_000, 255, 99))),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format' && /pprof/.test(e.message),
+  );
   const prose = new TextEncoder().encode('Hello, this is not a profile at all.\n');
   await assert.rejects(importInChunks('prose.txt', prose), (e: unknown) => e instanceof TraceImportError && e.code === 'unknown-format');
 });

@@ -29,7 +29,21 @@ const L = [WIRE_LEN];
 const VL = [WIRE_VARINT, WIRE_LEN];
 /** Wire types each field may use (repeated scalars may be packed), per message type. */
 const PROFILE_FIELDS: Record<number, number[]> = {
-  1: L, 2: L, 3: L, 4: L, 5: L, 6: L, 7: V, 8: V, 9: V, 10: V, 11: L, 12: V, 13: VL, 14: V, 15: V,
+  1: L,
+  2: L,
+  3: L,
+  4: L,
+  5: L,
+  6: L,
+  7: V,
+  8: V,
+  9: V,
+  10: V,
+  11: L,
+  12: V,
+  13: VL,
+  14: V,
+  15: V,
 };
 const VALUE_TYPE_FIELDS: Record<number, number[]> = { 1: V, 2: V };
 const SAMPLE_FIELDS: Record<number, number[]> = { 1: VL, 2: VL, 3: L };

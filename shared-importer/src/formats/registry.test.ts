@@ -8,7 +8,7 @@ test('the registry has an importer for each format of the catalog, and no other'
   assert.equal(new Set(FORMAT_CATALOG.map((f) => f.label)).size, FORMAT_CATALOG.length, 'labels differ');
 });
 
-test('the open dialog offers every format\'s extensions and the archives, once each', () => {
+test("the open dialog offers every format's extensions and the archives, once each", () => {
   for (const { extensions } of FORMAT_CATALOG) for (const extension of extensions) assert.ok(TRACE_FILE_EXTENSIONS.includes(extension), extension);
   assert.ok(TRACE_FILE_EXTENSIONS.includes('gz') && TRACE_FILE_EXTENSIONS.includes('zip'));
   assert.equal(new Set(TRACE_FILE_EXTENSIONS).size, TRACE_FILE_EXTENSIONS.length);

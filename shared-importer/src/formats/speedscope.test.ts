@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  SAMPLE_TRACES,
-  foldedStacks,
-  formatsClaiming,
-  importInChunks,
-  profileSnapshot,
-  randomChunkSizes,
-  sampleTrace,
-} from '../../node/trace-fixtures.ts';
+import { SAMPLE_TRACES, foldedStacks, formatsClaiming, importInChunks, profileSnapshot, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import type { Profile } from '../model/profile.ts';
 
@@ -126,19 +118,38 @@ test('speedscope: 1-byte and random chunks import identically', async () => {
 });
 
 function doc(profiles: unknown[], frames: unknown[] = [{ name: 'main' }, { name: 'alloc', file: 'a.c', line: 3, col: 7 }]): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({ $schema: 'https://www.speedscope.app/file-format-schema.json', shared: { frames }, profiles }),
-  );
+  return new TextEncoder().encode(JSON.stringify({ $schema: 'https://www.speedscope.app/file-format-schema.json', shared: { frames }, profiles }));
 }
 
 test('speedscope: units convert (ms and ns to µs, bytes stay bytes) and frame locations are kept', async () => {
-  const ms = await importInChunks('ms.json', doc([{ type: 'sampled', name: 'x', unit: 'milliseconds', startValue: 0, endValue: 3, samples: [[0, 1]], weights: [3] }]));
+  const ms = await importInChunks(
+    'ms.json',
+    doc([{ type: 'sampled', name: 'x', unit: 'milliseconds', startValue: 0, endValue: 3, samples: [[0, 1]], weights: [3] }]),
+  );
   assert.equal(ms.unit, 'microseconds');
   assert.equal(ms.endTime, 3000);
   assert.deepEqual(ms.frames.get(1), { name: 'alloc', file: 'a.c', line: 3, column: 7, category: undefined });
-  const ns = await importInChunks('ns.json', doc([{ type: 'evented', name: 'x', unit: 'nanoseconds', startValue: 0, endValue: 5000, events: [{ type: 'O', frame: 0, at: 1000 }, { type: 'C', frame: 0, at: 5000 }] }]));
+  const ns = await importInChunks(
+    'ns.json',
+    doc([
+      {
+        type: 'evented',
+        name: 'x',
+        unit: 'nanoseconds',
+        startValue: 0,
+        endValue: 5000,
+        events: [
+          { type: 'O', frame: 0, at: 1000 },
+          { type: 'C', frame: 0, at: 5000 },
+        ],
+      },
+    ]),
+  );
   assert.deepEqual(intervals(ns), ['main 1-5']);
-  const bytes = await importInChunks('heap.json', doc([{ type: 'sampled', name: 'heap', unit: 'bytes', startValue: 0, endValue: 10, samples: [[0], [0, 1]], weights: [4, 6] }]));
+  const bytes = await importInChunks(
+    'heap.json',
+    doc([{ type: 'sampled', name: 'heap', unit: 'bytes', startValue: 0, endValue: 10, samples: [[0], [0, 1]], weights: [4, 6] }]),
+  );
   assert.equal(bytes.unit, 'bytes');
   assert.equal(bytes.endTime, 10);
 });
@@ -167,9 +178,15 @@ test('speedscope: broken files fail with a clear error code, never a crash', asy
   await assert.rejects(importInChunks('cut.json', full.subarray(0, full.length - 40)), (e: unknown) => e instanceof TraceImportError && e.code === 'truncated');
   const broken = new TextEncoder().encode('{"$schema": "https://www.speedscope.app/file-format-schema.json", "profiles": [}');
   await assert.rejects(importInChunks('bad.json', broken), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-json');
-  await assert.rejects(importInChunks('none.json', doc([])), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data' && /no "profiles"/.test(e.message));
+  await assert.rejects(
+    importInChunks('none.json', doc([])),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data' && /no "profiles"/.test(e.message),
+  );
   await assert.rejects(importInChunks('odd.json', doc([{ type: 'flame' }])), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
-  await assert.rejects(importInChunks('big.json', full, [], { maxBufferedBytes: 100 }), (e: unknown) => e instanceof TraceImportError && e.code === 'too-large');
+  await assert.rejects(
+    importInChunks('big.json', full, [], { maxBufferedBytes: 100 }),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'too-large',
+  );
 });
 
 test('speedscope: a deeply nested value where a string belongs is reported, not a stack overflow', async () => {

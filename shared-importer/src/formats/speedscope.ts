@@ -30,10 +30,7 @@ export const speedscopeImporter: FormatImporter = {
   detect(head: SniffedHead): boolean {
     const text = head.text.trimStart();
     if (!text.startsWith('{')) return false;
-    return (
-      /"\$schema"\s*:\s*"https:\/\/www\.speedscope\.app\/file-format-schema\.json"/.test(text) ||
-      /"exporter"\s*:\s*"speedscope@/.test(text)
-    );
+    return /"\$schema"\s*:\s*"https:\/\/www\.speedscope\.app\/file-format-schema\.json"/.test(text) || /"exporter"\s*:\s*"speedscope@/.test(text);
   },
   async import(input, context) {
     const document = await readJsonDocument(input, context, WHAT);
@@ -203,9 +200,7 @@ function importSampled(raw: Record<string, unknown>, job: ProfileJob): ThreadTim
   if (!Array.isArray(raw.samples)) warnings.push(`Profile "${name}" has no "samples" list.`);
   const weights: unknown[] = Array.isArray(raw.weights) ? raw.weights : [];
   if (weights.length !== samples.length) {
-    warnings.push(
-      `Profile "${name}" has ${samples.length} samples but ${weights.length} weights; samples without a valid weight count as 1.`,
-    );
+    warnings.push(`Profile "${name}" has ${samples.length} samples but ${weights.length} weights; samples without a valid weight count as 1.`);
   }
   // Samples have no timestamps: lay them end to end by weight, from startValue.
   let t = typeof raw.startValue === 'number' ? raw.startValue * scale : 0;

@@ -191,7 +191,10 @@ describe('a current-style report: Chrome JSON and ftrace blocks', () => {
   const bytes = encoder.encode(report);
 
   it('imports the JSON part as the Chrome importer does, beside the ftrace timelines, in one frame table', async () => {
-    const [profile, chrome] = await Promise.all([importInChunks('report.html', bytes), importInChunks('simple_trace.json', catapultTrace('simple_trace.json'))]);
+    const [profile, chrome] = await Promise.all([
+      importInChunks('report.html', bytes),
+      importInChunks('simple_trace.json', catapultTrace('simple_trace.json')),
+    ]);
     assert.equal(profile.format, 'systrace');
     for (const expected of chrome.threads) {
       const t = profile.threads.find((x) => x.id === expected.id);
@@ -202,7 +205,13 @@ describe('a current-style report: Chrome JSON and ftrace blocks', () => {
     const facts = ftraceFacts(ftrace);
     assert.equal(profile.eventCount, chrome.eventCount + facts.events);
     const renderThread = profile.threads.find((t) => t.id === 'p850:t900:ftrace')!;
-    assert.deepEqual(foldedStacks(profile, renderThread), new Map([['DrawFrame', 900], ['DrawFrame;flush', 100]]));
+    assert.deepEqual(
+      foldedStacks(profile, renderThread),
+      new Map([
+        ['DrawFrame', 900],
+        ['DrawFrame;flush', 100],
+      ]),
+    );
     assert.deepEqual([renderThread.start[0], renderThread.end[0]], [50260650000 + SHIFT, 50260651000 + SHIFT]);
     const cpu0 = profile.threads.find((t) => t.name === 'CPU 0')!;
     assert.equal(cpu0.count, facts.cpus.get(0)!.slices);
@@ -224,12 +233,15 @@ describe('HTML that holds no trace', () => {
     await assert.rejects(importInChunks('page.html', page), (e: unknown) => {
       assert.ok(e instanceof TraceImportError);
       assert.equal(e.code, 'unknown-format');
-      assert.match(e.message, /^Could not recognise "page\.html" as a trace: it looks like an HTML page without trace data \(.*\)\. Accepted formats: .*Android systrace/);
+      assert.match(
+        e.message,
+        /^Could not recognise "page\.html" as a trace: it looks like an HTML page without trace data \(.*\)\. Accepted formats: .*Android systrace/,
+      );
       return true;
     });
   });
 
-  it('names trace2html\'s compressed form, which we do not read yet', async () => {
+  it("names trace2html's compressed form, which we do not read yet", async () => {
     const page = encoder.encode('<!DOCTYPE html>\n<html><body><script id="viewer-data" type="application/json">\nH4sIAAAAAAAA\n</script></body></html>');
     await assert.rejects(importInChunks('t2h.html', page), /it looks like an HTML trace report whose data is trace2html's compressed "viewer-data" block/);
   });

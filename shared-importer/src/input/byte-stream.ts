@@ -68,10 +68,7 @@ export class ByteStream implements AsyncIterable<Uint8Array> {
     for await (const chunk of this) {
       total += chunk.length;
       if (total > maxBytes) {
-        throw new TraceImportError(
-          'too-large',
-          `${what} must be read whole, and this input is larger than the ${formatBytes(maxBytes)} limit.`,
-        );
+        throw new TraceImportError('too-large', `${what} must be read whole, and this input is larger than the ${formatBytes(maxBytes)} limit.`);
       }
       chunks.push(chunk);
     }

@@ -34,7 +34,7 @@ const PAGE = [
   '<!DOCTYPE html>',
   '<!-- a comment mentioning <script class="trace-data"> is not a tag -->',
   '<html><head><title>Report</title>',
-  "<script language=\"javascript\">if (a<b) x = '<script class=\"trace-data\">'; // script text holds no tags",
+  '<script language="javascript">if (a<b) x = \'<script class="trace-data">\'; // script text holds no tags',
   '</script>',
   '<scripts>not a script element</scripts>',
   '<SCRIPT class="trace-data" type="application/text">',
@@ -45,7 +45,7 @@ const PAGE = [
 ].join('\n');
 
 const EXPECTED: [string, string][] = [
-  ['<script language="javascript">', "if (a<b) x = '<script class=\"trace-data\">'; // script text holds no tags\n"],
+  ['<script language="javascript">', 'if (a<b) x = \'<script class="trace-data">\'; // script text holds no tags\n'],
   ['<SCRIPT class="trace-data" type="application/text">', '\n# tracer: nop\n  '],
   ['<script>', '{"traceEvents":[]}'],
   ['<script id="viewer-data" type="text/plain">', 'H4sI'],

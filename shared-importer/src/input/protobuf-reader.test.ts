@@ -19,7 +19,12 @@ test('protobuf reader: uint64 varints, tags, strings, packed and unpacked repeat
   const w = protobuf.Writer.create();
   w.uint32((1 << 3) | WIRE_VARINT).uint64(2 ** 40 + 7);
   w.uint32((6 << 3) | WIRE_LEN).string('héllo');
-  w.uint32((2 << 3) | WIRE_LEN).fork().int64(3).int64(-2).int64(2 ** 33).ldelim();
+  w.uint32((2 << 3) | WIRE_LEN)
+    .fork()
+    .int64(3)
+    .int64(-2)
+    .int64(2 ** 33)
+    .ldelim();
   w.uint32((2 << 3) | WIRE_VARINT).int64(-9);
   w.uint32((7 << 3) | 1).fixed64(1);
   w.uint32((8 << 3) | 5).fixed32(1);
@@ -42,22 +47,41 @@ test('protobuf reader: uint64 varints, tags, strings, packed and unpacked repeat
 
 test('protobuf reader: data ending early is "truncated", a field overrunning its message is "invalid-data"', () => {
   const w = protobuf.Writer.create();
-  w.uint32((2 << 3) | WIRE_LEN).fork().uint32((1 << 3) | WIRE_LEN).uint32(50).ldelim();
+  w.uint32((2 << 3) | WIRE_LEN)
+    .fork()
+    .uint32((1 << 3) | WIRE_LEN)
+    .uint32(50)
+    .ldelim();
   const bytes = w.finish();
   const outer = new ProtobufReader(bytes);
   outer.tag();
   const inner = outer.message();
   inner.tag();
-  assert.throws(() => inner.lengthDelimited(), (e: unknown) => e instanceof TraceImportError && e.code === 'truncated');
+  assert.throws(
+    () => inner.lengthDelimited(),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'truncated',
+  );
 
   const nested = new Uint8Array([0x12, 0x03, 0x0a, 0x05, 0x00, 0x00]);
   const r = new ProtobufReader(nested);
   r.tag();
   const m = r.message();
   m.tag();
-  assert.throws(() => m.lengthDelimited(), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
+  assert.throws(
+    () => m.lengthDelimited(),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data',
+  );
 
-  assert.throws(() => new ProtobufReader(new Uint8Array(11).fill(0xff)).varint(), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
-  assert.throws(() => new ProtobufReader(new Uint8Array([0x07])).tag(), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
-  assert.throws(() => new ProtobufReader(new Uint8Array([0x0b, 0x00])).skip(3), (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data');
+  assert.throws(
+    () => new ProtobufReader(new Uint8Array(11).fill(0xff)).varint(),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data',
+  );
+  assert.throws(
+    () => new ProtobufReader(new Uint8Array([0x07])).tag(),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data',
+  );
+  assert.throws(
+    () => new ProtobufReader(new Uint8Array([0x0b, 0x00])).skip(3),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'invalid-data',
+  );
 });

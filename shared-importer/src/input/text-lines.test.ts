@@ -57,7 +57,10 @@ test('text lines: a line past the limit fails as invalid data instead of bufferi
 test('text lines: an aborted signal stops the split', async () => {
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(linesOf(new TextEncoder().encode('a\nb\n'), 1, { signal: controller.signal }), (e: unknown) => e instanceof TraceImportError && e.code === 'aborted');
+  await assert.rejects(
+    linesOf(new TextEncoder().encode('a\nb\n'), 1, { signal: controller.signal }),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'aborted',
+  );
 });
 
 test('text lines: invalid and split UTF-8 decodes exactly as decoding the whole input would', async () => {

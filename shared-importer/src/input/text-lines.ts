@@ -19,10 +19,7 @@ export interface TextLineOptions {
  * lone \r; terminators are not included; a final line without a terminator is
  * yielded too.
  */
-export async function* textLineBatches(
-  chunks: AsyncIterable<Uint8Array>,
-  options: TextLineOptions = {},
-): AsyncIterable<string[]> {
+export async function* textLineBatches(chunks: AsyncIterable<Uint8Array>, options: TextLineOptions = {}): AsyncIterable<string[]> {
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   let decode: ((bytes: Uint8Array, final: boolean) => string) | undefined;
   // Bytes held back until there are enough to recognise a byte-order mark.

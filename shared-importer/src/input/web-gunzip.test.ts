@@ -38,7 +38,10 @@ test('an import that stops at bad bytes inside a gzip finishes and lets its sour
   const { chunks, state } = source(gz);
   const profile = await importProfileFromChunks('trace.json.gz', chunks, { gunzip: webGunzip });
   assert.equal(profile.eventCount, 50_000);
-  assert.ok(profile.warnings.some((w) => /reading stopped there/.test(w)), profile.warnings.join('\n'));
+  assert.ok(
+    profile.warnings.some((w) => /reading stopped there/.test(w)),
+    profile.warnings.join('\n'),
+  );
   assert.ok(state.returnedEarly, 'the compressed source was returned before its end');
 });
 

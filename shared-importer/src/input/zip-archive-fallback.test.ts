@@ -25,5 +25,8 @@ test('without a native raw inflate, zip entries are inflated by fflate, and a bo
   const plain = await importInChunks('t.zip', trace);
   assert.deepEqual(profileSnapshot(fromZip), profileSnapshot(plain));
   const bomb = zipSync({ 'trace.json': new TextEncoder().encode(`{"traceEvents":[${' '.repeat(64 * 1024 * 1024)}]}`) });
-  await assert.rejects(importInChunks('bomb.zip', bomb, [], { maxDecompressedBytes: 8 * 1024 * 1024 }), (e: unknown) => e instanceof TraceImportError && e.code === 'too-large');
+  await assert.rejects(
+    importInChunks('bomb.zip', bomb, [], { maxDecompressedBytes: 8 * 1024 * 1024 }),
+    (e: unknown) => e instanceof TraceImportError && e.code === 'too-large',
+  );
 });

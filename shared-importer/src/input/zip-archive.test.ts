@@ -10,7 +10,16 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { unzipSync, Zip, ZipDeflate, ZipPassThrough, zipSync } from 'fflate';
 import { importTraceFile } from '../../node/node-host.ts';
-import { CATAPULT_TRACES, catapultTrace, importInChunks, openDescriptorsOn, profileSnapshot, randomChunkSizes, SAMPLE_TRACES, sampleTrace } from '../../node/trace-fixtures.ts';
+import {
+  CATAPULT_TRACES,
+  catapultTrace,
+  importInChunks,
+  openDescriptorsOn,
+  profileSnapshot,
+  randomChunkSizes,
+  SAMPLE_TRACES,
+  sampleTrace,
+} from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import type { Profile } from '../model/profile.ts';
 import { isZip } from './zip-archive.ts';
@@ -74,8 +83,14 @@ describe('zip archives', () => {
       ['notes.txt', prose, 'stored'],
       ['trace.json', trace, 'deflated'],
     ]);
-    assert.deepEqual(localHeaderFlags(fromHeaders).map((f) => f & 8), [0, 0]);
-    assert.deepEqual(localHeaderFlags(streamed).map((f) => f & 8), [8, 8]);
+    assert.deepEqual(
+      localHeaderFlags(fromHeaders).map((f) => f & 8),
+      [0, 0],
+    );
+    assert.deepEqual(
+      localHeaderFlags(streamed).map((f) => f & 8),
+      [8, 8],
+    );
     for (const zip of [fromHeaders, streamed]) {
       assert.deepEqual(withoutName(await importInChunks('a.zip', zip)), expected);
       assert.deepEqual(withoutName(await importInChunks('a.zip', zip, randomChunkSizes(300, 40, 7))), expected);
@@ -117,12 +132,18 @@ describe('zip archives', () => {
     assert.match(empty.message, /it looks like a zip archive with no files in it/);
   });
 
-  it('refuses speedscope\'s Instruments .trace zips and zipped V8 log as what they are', async () => {
+  it("refuses speedscope's Instruments .trace zips and zipped V8 log as what they are", async () => {
     const instruments = sampleTrace('Instruments/7.3.1/simple-time-profile.trace.zip');
     const files = Object.keys(unzipSync(instruments)).filter((name) => !name.endsWith('/') && !name.startsWith('__MACOSX/'));
-    assert.ok(localHeaderFlags(instruments).some((f) => f & 8), 'written with data descriptors');
+    assert.ok(
+      localHeaderFlags(instruments).some((f) => f & 8),
+      'written with data descriptors',
+    );
     const error = await rejection(importInChunks('simple-time-profile.trace.zip', instruments, [4096]));
-    assert.match(error.message, new RegExp(`it looks like an Instruments \\.trace document, zipped, which we do not read \\(${files.length} files: "${files[0]}", `));
+    assert.match(
+      error.message,
+      new RegExp(`it looks like an Instruments \\.trace document, zipped, which we do not read \\(${files.length} files: "${files[0]}", `),
+    );
     const v8log = await rejection(importInChunks('simple.v8log.json.zip', sampleTrace('node/8.5.0/simple.v8log.json.zip')));
     assert.match(v8log.message, /holding no trace we read \(one file: "simple\.v8log\.json", a V8 log preprocessed to JSON/);
   });
@@ -182,7 +203,11 @@ describe('zip archives from disk', () => {
   });
 
   it('the real archives import or are refused, never anything else', async () => {
-    const zips = [join(CATAPULT_TRACES, 'simple_trace_zip.zip'), join(SAMPLE_TRACES, 'Instruments/10.0/simple-time-profile.trace.zip'), join(SAMPLE_TRACES, 'Instruments/9.3.1/random-allocations.trace.zip')];
+    const zips = [
+      join(CATAPULT_TRACES, 'simple_trace_zip.zip'),
+      join(SAMPLE_TRACES, 'Instruments/10.0/simple-time-profile.trace.zip'),
+      join(SAMPLE_TRACES, 'Instruments/9.3.1/random-allocations.trace.zip'),
+    ];
     for (const path of zips) {
       try {
         await importTraceFile(path);

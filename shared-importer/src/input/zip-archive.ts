@@ -186,7 +186,8 @@ class ZipReader {
       this.unzip.push(bytes, final);
     } catch (error) {
       const current = this.current;
-      if (final) throw current === undefined ? new TraceImportError('truncated', 'The zip archive ends early (the file looks truncated).') : truncatedEntry(current);
+      if (final)
+        throw current === undefined ? new TraceImportError('truncated', 'The zip archive ends early (the file looks truncated).') : truncatedEntry(current);
       throw new TraceImportError('decompression-failed', `The zip archive is corrupt: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

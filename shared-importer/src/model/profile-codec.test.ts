@@ -9,7 +9,6 @@ import { ProfileCodecError, decodeProfile, encodeProfile } from './profile-codec
 import { TimelineBuilder } from './thread-timeline.ts';
 import { REAL_TRACES, SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 
-
 function assertSameProfile(actual: Profile, expected: Profile): void {
   assert.equal(actual.format, expected.format);
   assert.equal(actual.name, expected.name);
@@ -120,7 +119,10 @@ const REAL_FILES = [
 for (const relative of REAL_FILES) {
   test(`real trace round-trips: ${relative}`, async () => {
     const profile = await importTraceFile(join(SAMPLE_TRACES, relative));
-    assert.ok(profile.threads.some((t) => t.count > 0), 'the trace has intervals to carry');
+    assert.ok(
+      profile.threads.some((t) => t.count > 0),
+      'the trace has intervals to carry',
+    );
     const decoded = decodeProfile(encodeProfile(profile));
     assertSameProfile(decoded, profile);
   });

@@ -130,9 +130,7 @@ export function decodeProfile(input: Uint8Array | ArrayBuffer): Profile {
   if (view.getUint32(0, true) !== MAGIC) throw new ProfileCodecError('Not an encoded profile (bad magic).');
   const headerLength = view.getUint32(4, true);
   if (FIXED_HEADER_BYTES + headerLength > bytes.length) throw new ProfileCodecError('Encoded profile header is truncated.');
-  const header = JSON.parse(
-    new TextDecoder().decode(bytes.subarray(FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + headerLength)),
-  ) as EncodedHeader;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + headerLength))) as EncodedHeader;
 
   const frames = new FrameTable();
   const f = header.frames;

@@ -13,19 +13,37 @@ const NAV = 1_000_000;
 type Event = Record<string, unknown>;
 
 const navigationStart = (ts: number, id: string, url: string): Event => ({
-  name: 'navigationStart', ph: 'R', ts, pid: 1, tid: 1, cat: 'blink.user_timing',
+  name: 'navigationStart',
+  ph: 'R',
+  ts,
+  pid: 1,
+  tid: 1,
+  cat: 'blink.user_timing',
   args: { frame: FRAME, data: { documentLoaderURL: url, isLoadingMainFrame: true, navigationId: id } },
 });
 const paint = (name: string, ts: number, navigationId: string, data: Event = {}): Event => ({
-  name, ph: 'R', ts, pid: 1, tid: 1, cat: 'loading', args: { frame: FRAME, data: { navigationId, ...data } },
+  name,
+  ph: 'R',
+  ts,
+  pid: 1,
+  tid: 1,
+  cat: 'loading',
+  args: { frame: FRAME, data: { navigationId, ...data } },
 });
 const resource = (name: string, ts: number, data: Event): Event => ({ name, ph: 'I', ts, pid: 1, tid: 1, cat: 'devtools.timeline', args: { data } });
 const send = (ts: number, requestId: string, url: string, extra: Event = {}): Event =>
   resource('ResourceSendRequest', ts, { requestId, url, frame: FRAME, requestMethod: 'GET', priority: 'High', ...extra });
-const finish = (ts: number, requestId: string): Event => resource('ResourceFinish', ts, { requestId, finishTime: ts / 1e6, encodedDataLength: 100, decodedBodyLength: 300 });
+const finish = (ts: number, requestId: string): Event =>
+  resource('ResourceFinish', ts, { requestId, finishTime: ts / 1e6, encodedDataLength: 100, decodedBodyLength: 300 });
 const eventTiming = (ts: number, end: number, id: string, interactionId: number): Event[] => [
   {
-    name: 'EventTiming', ph: 'b', ts, id, pid: 1, tid: 1, cat: 'devtools.timeline',
+    name: 'EventTiming',
+    ph: 'b',
+    ts,
+    id,
+    pid: 1,
+    tid: 1,
+    cat: 'devtools.timeline',
     args: { data: { type: 'click', interactionId, duration: (end - ts) / 1000, timeStamp: 100, processingStart: 101, processingEnd: 102, frame: FRAME } },
   },
   { name: 'EventTiming', ph: 'e', ts: end, id, pid: 1, tid: 1, cat: 'devtools.timeline', args: {} },
@@ -41,7 +59,13 @@ const PAGE_LOAD: Event[] = [
   navigationStart(NAV, 'N1', 'https://example.com/'),
   send(NAV + 1_000, 'N1', 'https://example.com/', { resourceType: 'Document', renderBlocking: 'non_blocking' }),
   send(NAV + 2_000, 'N1', 'https://www.example.com/', { resourceType: 'Document' }), // redirect
-  resource('ResourceReceiveResponse', NAV + 50_000, { requestId: 'N1', statusCode: 200, mimeType: 'text/html', protocol: 'h2', timing: { requestTime: (NAV + 2_000) / 1e6, receiveHeadersStart: 40, receiveHeadersEnd: 45 } }),
+  resource('ResourceReceiveResponse', NAV + 50_000, {
+    requestId: 'N1',
+    statusCode: 200,
+    mimeType: 'text/html',
+    protocol: 'h2',
+    timing: { requestTime: (NAV + 2_000) / 1e6, receiveHeadersStart: 40, receiveHeadersEnd: 45 },
+  }),
   finish(NAV + 60_000, 'N1'),
   send(NAV + 70_000, 'css', 'https://example.com/a.css', { renderBlocking: 'blocking', resourceType: 'Stylesheet' }),
   finish(NAV + 90_000, 'css'),
@@ -121,10 +145,13 @@ describe('page insights from hand-written Chrome traces', () => {
       paint('firstContentfulPaint', second + 80_000, 'N2'),
       { name: 'MarkDOMContent', ph: 'I', ts: second + 60_000, pid: 1, tid: 1, cat: 'devtools.timeline', args: { data: { frame: FRAME } } },
     ]))!;
-    assert.deepEqual(page.navigations.map((n) => [n.id, n.url, n.fcp?.ms, n.dcl?.ms]), [
-      ['nav1', 'https://www.example.com/', 200, 150],
-      ['nav2', 'https://example.com/next', 80, 60],
-    ]);
+    assert.deepEqual(
+      page.navigations.map((n) => [n.id, n.url, n.fcp?.ms, n.dcl?.ms]),
+      [
+        ['nav1', 'https://www.example.com/', 200, 150],
+        ['nav2', 'https://example.com/next', 80, 60],
+      ],
+    );
     assert.equal(page.navigations[0].end, second);
   });
 
@@ -140,11 +167,25 @@ describe('page insights from hand-written Chrome traces', () => {
 
   it('layout shifts after recent input are in no session window; windows close after a 1 s gap', async () => {
     const shift = (ts: number, score: number, recent = false): Event => ({
-      name: 'LayoutShift', ph: 'I', ts, pid: 1, tid: 1, cat: 'loading',
+      name: 'LayoutShift',
+      ph: 'I',
+      ts,
+      pid: 1,
+      tid: 1,
+      cat: 'loading',
       args: { frame: FRAME, data: { weighted_score_delta: score, had_recent_input: recent } },
     });
-    const page = (await pageOf([navigationStart(NAV, 'N1', 'https://example.com/'), shift(NAV + 100_000, 0.05), shift(NAV + 200_000, 0.5, true), shift(NAV + 900_000, 0.07), shift(NAV + 2_000_000, 0.1)]))!;
-    assert.deepEqual(page.layoutShifts.map((s) => s.clusterId), ['cluster1', '', 'cluster1', 'cluster2']);
+    const page = (await pageOf([
+      navigationStart(NAV, 'N1', 'https://example.com/'),
+      shift(NAV + 100_000, 0.05),
+      shift(NAV + 200_000, 0.5, true),
+      shift(NAV + 900_000, 0.07),
+      shift(NAV + 2_000_000, 0.1),
+    ]))!;
+    assert.deepEqual(
+      page.layoutShifts.map((s) => s.clusterId),
+      ['cluster1', '', 'cluster1', 'cluster2'],
+    );
     assert.ok(Math.abs(page.navigations[0].cls!.score - 0.12) < 1e-9);
     assert.equal(page.navigations[0].cls?.rating, 'needs-improvement');
     assert.equal(page.cls?.clusterId, 'cluster1');
@@ -152,11 +193,21 @@ describe('page insights from hand-written Chrome traces', () => {
 
   it('page events written as X (complete) events count too, every one of them', async () => {
     const change = (ts: number, requestId: string): Event => ({
-      name: 'ResourceChangePriority', ph: 'X', ts, dur: 1, pid: 1, tid: 1, cat: 'devtools.timeline', args: { data: { requestId, priority: 'Low' } },
+      name: 'ResourceChangePriority',
+      ph: 'X',
+      ts,
+      dur: 1,
+      pid: 1,
+      tid: 1,
+      cat: 'devtools.timeline',
+      args: { data: { requestId, priority: 'Low' } },
     });
     // The second X of the same name would find its frame cached: it must still be read as a page event.
     const page = (await pageOf([...PAGE_LOAD, change(NAV + 100_000, 'late'), change(NAV + 100_001, 'body')]))!;
-    assert.deepEqual(page.requests.filter((r) => r.priority === 'Low').map((r) => r.url), ['https://example.com/late.js', 'https://example.com/b.js']);
+    assert.deepEqual(
+      page.requests.filter((r) => r.priority === 'Low').map((r) => r.url),
+      ['https://example.com/late.js', 'https://example.com/b.js'],
+    );
   });
 
   it('a trace without page events has no page', async () => {

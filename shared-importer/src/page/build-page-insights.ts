@@ -19,7 +19,10 @@ export function buildPageInsights(events: readonly PageEvent[], recordingEnd: nu
   const ordered = [...events].sort((a, b) => a.ts - b.ts); // stable: file order among equal times
   const { all } = findNavigations(ordered);
   const requests = buildNetworkRequests(ordered);
-  const { shifts, clusters, unweighted } = buildLayoutShifts(ordered, all.map((n) => n.start));
+  const { shifts, clusters, unweighted } = buildLayoutShifts(
+    ordered,
+    all.map((n) => n.start),
+  );
   const interactions = buildInteractions(ordered);
   const reported = all.filter((n) => !n.isBlank);
   if (reported.length === 0 && requests.length === 0 && shifts.length === 0 && interactions.length === 0) return undefined;
@@ -117,7 +120,9 @@ function missingParts(
 ): string[] {
   const missing: string[] = [];
   if (navigations.length === 0) {
-    missing.push('No main-frame navigationStart event: FCP, LCP, DOMContentLoaded and load are unknown (a timespan recording, or tracing began after the navigation).');
+    missing.push(
+      'No main-frame navigationStart event: FCP, LCP, DOMContentLoaded and load are unknown (a timespan recording, or tracing began after the navigation).',
+    );
   }
   navigations.forEach((nav, i) => {
     const lacks: string[] = [];

@@ -8,19 +8,11 @@ import type { RequestRecord } from './network-requests.ts';
 
 const NOT_BLOCKING = new Set(['non_blocking', 'dynamically_injected_non_blocking', 'potentially_blocking']);
 
-export function renderBlockingRequests(
-  nav: NavigationRecord,
-  navigations: readonly NavigationRecord[],
-  requests: readonly RequestRecord[],
-): RequestRecord[] {
+export function renderBlockingRequests(nav: NavigationRecord, navigations: readonly NavigationRecord[], requests: readonly RequestRecord[]): RequestRecord[] {
   const firstPaint = nav.firstPaint ?? nav.fcp;
   if (firstPaint === undefined) return [];
   const blocking = requests.filter(
-    (r) =>
-      r.frame === nav.frame &&
-      isBlocking(r) &&
-      r.finishTime <= firstPaint &&
-      navigationAt(navigations, r.frame, r.request.start) === nav,
+    (r) => r.frame === nav.frame && isBlocking(r) && r.finishTime <= firstPaint && navigationAt(navigations, r.frame, r.request.start) === nav,
   );
   return blocking.sort((a, b) => b.endTime - b.request.start - (a.endTime - a.request.start));
 }

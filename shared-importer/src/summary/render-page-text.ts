@@ -21,11 +21,14 @@ export function renderPage(out: string[], page: PageSummary, fmt: Format, items:
   renderRequests(out, 'Slowest requests', net.slowest.slice(0, items), 0, fmt);
   if (page.worstShiftCluster) {
     const c = page.worstShiftCluster;
-    out.push(`Layout shifts: CLS ${decimal(c.score)} (${c.rating}), worst window [${c.id}] at ${fmt(c.startMs)}: ${number(c.shiftCount)} shifts, largest ${c.largestShiftIds.map((id) => `[${id}]`).join(' ')}.`);
+    out.push(
+      `Layout shifts: CLS ${decimal(c.score)} (${c.rating}), worst window [${c.id}] at ${fmt(c.startMs)}: ${number(c.shiftCount)} shifts, largest ${c.largestShiftIds.map((id) => `[${id}]`).join(' ')}.`,
+    );
   }
   if (page.slowestInteraction) {
     const i = page.slowestInteraction;
-    const inp = page.inpMs !== null ? `INP ${fmt(page.inpMs)} (${page.inpRating}, [${page.inpInteractionId}]) over ${number(page.interactionCount)} interactions. ` : '';
+    const inp =
+      page.inpMs !== null ? `INP ${fmt(page.inpMs)} (${page.inpRating}, [${page.inpInteractionId}]) over ${number(page.interactionCount)} interactions. ` : '';
     const task = i.longTaskId ? `; long task behind it [${i.longTaskId}]` : '';
     out.push(
       `Interactions: ${inp}Slowest [${i.id}] ${quote(i.type)} at ${fmt(i.startMs)}: ${fmt(i.durationMs)} = input delay ${fmt(i.inputDelayMs)} + processing ${fmt(i.processingMs)} + presentation delay ${fmt(i.presentationDelayMs)}${task}.`,
@@ -38,13 +41,22 @@ function renderNavigation(out: string[], nav: PageNavigationSummary, fmt: Format
   out.push(`### [${nav.id}] ${quote(nav.url)} at ${fmt(nav.startMs)}`);
   const { ratings } = nav;
   const metric = (name: string, value: number | null, rating?: string) => `${name} ${value === null ? 'unknown' : fmt(value)}${rating ? ` (${rating})` : ''}`;
-  const metrics = [metric('FCP', nav.fcpMs, ratings.fcp), metric('LCP', nav.lcpMs, ratings.lcp), metric('DOMContentLoaded', nav.dclMs), metric('load', nav.loadMs)];
+  const metrics = [
+    metric('FCP', nav.fcpMs, ratings.fcp),
+    metric('LCP', nav.lcpMs, ratings.lcp),
+    metric('DOMContentLoaded', nav.dclMs),
+    metric('load', nav.loadMs),
+  ];
   if (nav.cls !== null) metrics.push(`CLS ${decimal(nav.cls)} (${ratings.cls})`);
   if (nav.inpMs !== null) metrics.push(`${metric('INP', nav.inpMs, ratings.inp)} [${nav.inpInteractionId}]`);
   out.push(metrics.join(' · '));
   const lcp = nav.lcp;
   if (lcp) {
-    const what = [lcp.element !== undefined ? `${lcp.element} element` : 'element', lcp.url !== undefined ? quote(lcp.url) : '', lcp.requestId ? `loaded by [${lcp.requestId}]` : '']
+    const what = [
+      lcp.element !== undefined ? `${lcp.element} element` : 'element',
+      lcp.url !== undefined ? quote(lcp.url) : '',
+      lcp.requestId ? `loaded by [${lcp.requestId}]` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     const b = lcp.breakdown;

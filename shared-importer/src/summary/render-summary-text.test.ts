@@ -51,7 +51,7 @@ test('the default budget is 6000 tokens and the text cites ids that exist in the
   for (const id of cited) assert.ok(allIds.has(id), `cited id ${id} is in the summary`);
 });
 
-test('hot paths and long task stacks end with their innermost function\'s source', async () => {
+test("hot paths and long task stacks end with their innermost function's source", async () => {
   const { text } = await renderSummaryText(busySummary, { budget: 1_000_000 });
   const main = busySummary.threads[0];
   const ending = [...main.hotPaths, ...main.longTasks].filter((item) => item.file !== undefined);

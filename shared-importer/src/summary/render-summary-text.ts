@@ -37,9 +37,42 @@ export interface TextDetail {
 
 /** From most to least detailed; renderSummaryText uses the first that fits. */
 export const DETAIL_LEVELS: readonly TextDetail[] = [
-  { threads: 12, otherThreadNames: 20, selfFunctions: 15, totalFunctions: 10, hotPaths: 10, longTasks: 15, markers: 30, warnings: 10, pathFrames: 16, pageItems: 5 },
-  { threads: 10, otherThreadNames: 15, selfFunctions: 12, totalFunctions: 8, hotPaths: 8, longTasks: 12, markers: 20, warnings: 8, pathFrames: 12, pageItems: 5 },
-  { threads: 8, otherThreadNames: 10, selfFunctions: 10, totalFunctions: 6, hotPaths: 6, longTasks: 10, markers: 15, warnings: 6, pathFrames: 10, pageItems: 5 },
+  {
+    threads: 12,
+    otherThreadNames: 20,
+    selfFunctions: 15,
+    totalFunctions: 10,
+    hotPaths: 10,
+    longTasks: 15,
+    markers: 30,
+    warnings: 10,
+    pathFrames: 16,
+    pageItems: 5,
+  },
+  {
+    threads: 10,
+    otherThreadNames: 15,
+    selfFunctions: 12,
+    totalFunctions: 8,
+    hotPaths: 8,
+    longTasks: 12,
+    markers: 20,
+    warnings: 8,
+    pathFrames: 12,
+    pageItems: 5,
+  },
+  {
+    threads: 8,
+    otherThreadNames: 10,
+    selfFunctions: 10,
+    totalFunctions: 6,
+    hotPaths: 6,
+    longTasks: 10,
+    markers: 15,
+    warnings: 6,
+    pathFrames: 10,
+    pageItems: 5,
+  },
   { threads: 6, otherThreadNames: 8, selfFunctions: 8, totalFunctions: 5, hotPaths: 5, longTasks: 8, markers: 10, warnings: 5, pathFrames: 8, pageItems: 5 },
   { threads: 5, otherThreadNames: 6, selfFunctions: 7, totalFunctions: 4, hotPaths: 4, longTasks: 6, markers: 8, warnings: 4, pathFrames: 8, pageItems: 5 },
   { threads: 4, otherThreadNames: 5, selfFunctions: 6, totalFunctions: 3, hotPaths: 4, longTasks: 5, markers: 6, warnings: 3, pathFrames: 7, pageItems: 5 },
@@ -62,10 +95,7 @@ export interface RenderedSummary {
 }
 
 /** The most detailed text that fits `budget` tokens. */
-export async function renderSummaryText(
-  summary: TraceSummary,
-  options: { budget?: number } = {},
-): Promise<RenderedSummary> {
+export async function renderSummaryText(summary: TraceSummary, options: { budget?: number } = {}): Promise<RenderedSummary> {
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_TOKEN_BUDGET));
   const tokenizer = await loadTokenizer();
   const count = (text: string) => tokenizer.count(text);
@@ -185,21 +215,48 @@ function renderThread(out: string[], t: ThreadSummary, fmt: Format, sampleNoun: 
   }
   out.push(facts.join(' · '));
 
-  renderList(out, 'Top self time', t.topFunctions, detail.selfFunctions, t.selfFunctionCount, (fn) =>
-    `[${fn.id}] ${functionLabel(fn.name, fn)} self ${fmt(fn.selfValue)} (${fn.selfPercent}%) · total ${fmt(fn.totalValue)} (${fn.totalPercent}%)`,
+  renderList(
+    out,
+    'Top self time',
+    t.topFunctions,
+    detail.selfFunctions,
+    t.selfFunctionCount,
+    (fn) => `[${fn.id}] ${functionLabel(fn.name, fn)} self ${fmt(fn.selfValue)} (${fn.selfPercent}%) · total ${fmt(fn.totalValue)} (${fn.totalPercent}%)`,
   );
-  renderList(out, 'Top total time', t.topFunctionsByTotal, detail.totalFunctions, t.functionCount, (fn) =>
-    `[${fn.id}] ${functionLabel(fn.name, fn)} total ${fmt(fn.totalValue)} (${fn.totalPercent}%) · self ${fmt(fn.selfValue)}`,
+  renderList(
+    out,
+    'Top total time',
+    t.topFunctionsByTotal,
+    detail.totalFunctions,
+    t.functionCount,
+    (fn) => `[${fn.id}] ${functionLabel(fn.name, fn)} total ${fmt(fn.totalValue)} (${fn.totalPercent}%) · self ${fmt(fn.selfValue)}`,
   );
-  renderList(out, 'Hot paths (outermost first, ending where self time dominates)', t.hotPaths, detail.hotPaths, t.hotPaths.length, (p) =>
-    `[${p.id}] ${fmt(p.totalValue)} (${p.percent}%), self ${fmt(p.selfValue)}: ${pathText(p.frames, p.elidedFrameCount, p.elidedAfter, detail.pathFrames, p)}`,
+  renderList(
+    out,
+    'Hot paths (outermost first, ending where self time dominates)',
+    t.hotPaths,
+    detail.hotPaths,
+    t.hotPaths.length,
+    (p) =>
+      `[${p.id}] ${fmt(p.totalValue)} (${p.percent}%), self ${fmt(p.selfValue)}: ${pathText(p.frames, p.elidedFrameCount, p.elidedAfter, detail.pathFrames, p)}`,
   );
   const longest = t.longTasks.slice().sort((a, b) => b.durMs - a.durMs || a.startMs - b.startMs);
-  renderList(out, 'Long tasks (longest first; stack = dominant callees)', longest, detail.longTasks, t.longTaskCount, (task: LongTask) =>
-    `[${task.id}] at ${fmt(task.startMs)}, ${fmt(task.durMs)} ${quote(task.name)}: ${pathText(task.stack, task.elidedFrameCount, task.elidedAfter, detail.pathFrames, task)} (self ${fmt(task.stackSelfMs)})`,
+  renderList(
+    out,
+    'Long tasks (longest first; stack = dominant callees)',
+    longest,
+    detail.longTasks,
+    t.longTaskCount,
+    (task: LongTask) =>
+      `[${task.id}] at ${fmt(task.startMs)}, ${fmt(task.durMs)} ${quote(task.name)}: ${pathText(task.stack, task.elidedFrameCount, task.elidedAfter, detail.pathFrames, task)} (self ${fmt(task.stackSelfMs)})`,
   );
-  renderList(out, 'Markers', t.markers, detail.markers, t.markers.length + t.omittedMarkerCount, (m) =>
-    `${quote(m.name)} at ${fmt(m.startMs)}${m.durMs !== undefined ? ` for ${fmt(m.durMs)}` : ''}`,
+  renderList(
+    out,
+    'Markers',
+    t.markers,
+    detail.markers,
+    t.markers.length + t.omittedMarkerCount,
+    (m) => `${quote(m.name)} at ${fmt(m.startMs)}${m.durMs !== undefined ? ` for ${fmt(m.durMs)}` : ''}`,
   );
 }
 

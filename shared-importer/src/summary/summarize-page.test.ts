@@ -34,7 +34,10 @@ test('the page block repeats the page insights, with ids that resolve', async ()
         assert.equal(ms === null, milestone === undefined, `${file} ${nav.id}: known in both or neither`);
         if (milestone) assert.ok(Math.abs(ms! - milestone.ms) < 0.001);
       }
-      assert.deepEqual(nav.renderBlocking.map((r) => r.id), full.renderBlockingRequestIds.slice(0, 5));
+      assert.deepEqual(
+        nav.renderBlocking.map((r) => r.id),
+        full.renderBlockingRequestIds.slice(0, 5),
+      );
       if (nav.lcp?.breakdown) {
         const b = nav.lcp.breakdown;
         assert.ok(Math.abs(b.ttfbMs + b.loadDelayMs + b.loadDurationMs + b.renderDelayMs - nav.lcpMs!) < 0.01, `${file}: the parts add up to LCP`);
@@ -42,7 +45,11 @@ test('the page block repeats the page insights, with ids that resolve', async ()
     });
     for (const r of summary.network.slowest) assert.ok(requestIds.has(r.id));
     const durations = summary.network.slowest.map((r) => r.durationMs);
-    assert.deepEqual(durations, [...durations].sort((a, b) => b - a), 'slowest first');
+    assert.deepEqual(
+      durations,
+      [...durations].sort((a, b) => b - a),
+      'slowest first',
+    );
     if (summary.worstShiftCluster) {
       for (const id of summary.worstShiftCluster.largestShiftIds) {
         assert.equal(page.layoutShifts.find((s) => s.id === id)?.clusterId, summary.worstShiftCluster.id);

@@ -72,7 +72,12 @@ function navigationSummary(nav: PageNavigation, requestsById: Map<string, Networ
     if (lcp.requestId !== undefined) detail.requestId = lcp.requestId;
     if (lcp.breakdown) {
       const b = lcp.breakdown;
-      detail.breakdown = { ttfbMs: round(b.ttfbMs, 3), loadDelayMs: round(b.loadDelayMs, 3), loadDurationMs: round(b.loadDurationMs, 3), renderDelayMs: round(b.renderDelayMs, 3) };
+      detail.breakdown = {
+        ttfbMs: round(b.ttfbMs, 3),
+        loadDelayMs: round(b.loadDelayMs, 3),
+        loadDurationMs: round(b.loadDurationMs, 3),
+        renderDelayMs: round(b.renderDelayMs, 3),
+      };
     }
     out.lcp = detail;
   }
@@ -123,7 +128,11 @@ function worstCluster(page: PageInsights, sinceStart: (at: number) => number): P
   };
 }
 
-function slowestInteractionSummary(page: PageInsights, sinceStart: (at: number) => number, threads: readonly ThreadSummary[]): PageSummary['slowestInteraction'] {
+function slowestInteractionSummary(
+  page: PageInsights,
+  sinceStart: (at: number) => number,
+  threads: readonly ThreadSummary[],
+): PageSummary['slowestInteraction'] {
   const slowest = slowestInteraction(page.interactions);
   if (!slowest) return undefined;
   const out: NonNullable<PageSummary['slowestInteraction']> = {

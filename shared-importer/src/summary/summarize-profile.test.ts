@@ -23,7 +23,8 @@ const ms = 1000;
 /** A renderer main thread as a Chrome trace has it: RunTask tasks with nested work, GC, layout, paint, user timings. */
 function rendererProfile() {
   const frames = new FrameTable();
-  const f = (name: string, category?: string) => frames.intern({ name, category, file: name === 'foo' ? 'app.js' : undefined, line: name === 'foo' ? 12 : undefined });
+  const f = (name: string, category?: string) =>
+    frames.intern({ name, category, file: name === 'foo' ? 'app.js' : undefined, line: name === 'foo' ? 12 : undefined });
   const [runTask, v8run, foo, bar, minorGc, layout, paint, style] = [
     f('RunTask'),
     f('v8.run'),
@@ -113,7 +114,10 @@ test('a renderer trace: main thread first, busy time, hot functions, long task w
   assert.equal(task.durMs, 80);
   assert.equal(task.name, 'RunTask');
   assert.deepEqual(task.stack, ['RunTask', 'v8.run', 'foo']);
-  assert.deepEqual(task.stackIds, [ids.runTask, ids.v8run, ids.foo].map((i) => frames.idOf(i)));
+  assert.deepEqual(
+    task.stackIds,
+    [ids.runTask, ids.v8run, ids.foo].map((i) => frames.idOf(i)),
+  );
   assert.equal(task.stackSelfMs, 45);
 
   // The heaviest self-dominated path is RunTask > v8.run > foo.
@@ -149,9 +153,7 @@ test('the summary is plain JSON and the same trace always gives the same ids', (
 
 test('sampled profile: idle and (program) are not busy, tasks are the children of (root), GC pseudo-frame counted', () => {
   const frames = new FrameTable();
-  const [root, program, idle, gc, main, work] = ['(root)', '(program)', '(idle)', '(garbage collector)', 'main', 'work'].map((n) =>
-    frames.internName(n),
-  );
+  const [root, program, idle, gc, main, work] = ['(root)', '(program)', '(idle)', '(garbage collector)', 'main', 'work'].map((n) => frames.internName(n));
   const b = new TimelineBuilder({ id: 't0', name: 'Main Thread' });
   b.sample([root, idle], 0);
   b.sample([root, main, work], 10 * ms);

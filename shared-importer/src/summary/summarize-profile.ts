@@ -442,14 +442,9 @@ function sourceOf(frames: FrameTable, f: number): { file?: string; line?: number
 }
 
 /** A frame chain as names and ids, keeping both ends of very deep chains. */
-function compactPath(
-  chain: readonly number[],
-  frames: FrameTable,
-): { frames: string[]; frameIds: string[]; elidedFrameCount: number; elidedAfter: number } {
+function compactPath(chain: readonly number[], frames: FrameTable): { frames: string[]; frameIds: string[]; elidedFrameCount: number; elidedAfter: number } {
   const keep =
-    chain.length <= PATH_HEAD_FRAMES + PATH_TAIL_FRAMES
-      ? chain
-      : [...chain.slice(0, PATH_HEAD_FRAMES), ...chain.slice(chain.length - PATH_TAIL_FRAMES)];
+    chain.length <= PATH_HEAD_FRAMES + PATH_TAIL_FRAMES ? chain : [...chain.slice(0, PATH_HEAD_FRAMES), ...chain.slice(chain.length - PATH_TAIL_FRAMES)];
   const elided = chain.length - keep.length;
   return {
     frames: keep.map((f) => clipName(frames.names[f])),

@@ -104,7 +104,10 @@ test('sucrase.cpuprofile: GC time and the hottest functions agree with the raw s
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
     .map(([key]) => key.split('\u0000')[0]);
-  assert.deepEqual(main.topFunctions.slice(0, 3).map((fn) => fn.name), rawTop);
+  assert.deepEqual(
+    main.topFunctions.slice(0, 3).map((fn) => fn.name),
+    rawTop,
+  );
 });
 
 test('Chrome performance trace: the renderer main thread is CrRendererMain and comes first', async () => {
@@ -175,7 +178,9 @@ test('system-wide perf: the kernel idle task "swapper" is never the main thread 
 
 test('collapsed stacks: the text calls the lines weighted stacks and their weights samples; a .cpuprofile counts samples', async () => {
   const path = 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt';
-  const lines = readFileSync(join(SAMPLE_TRACES, path), 'utf8').split('\n').filter((line) => /\s\d+$/.test(line));
+  const lines = readFileSync(join(SAMPLE_TRACES, path), 'utf8')
+    .split('\n')
+    .filter((line) => /\s\d+$/.test(line));
   const weights = lines.reduce((sum, line) => sum + Number(/(\d+)$/.exec(line)![1]), 0);
   assert.ok(weights > lines.length, 'some lines weigh more than one sample');
   const { text } = await renderSummaryText(summarizeProfile(await load(path)));

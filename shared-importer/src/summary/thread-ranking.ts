@@ -82,7 +82,11 @@ export interface RankedThread {
  * The threads with anything recorded, main thread first, then by busy time
  * (busiest first), then by name. `kinds` and the threads' parent links may be passed when the caller has them.
  */
-export function rankThreads(profile: Profile, kinds: FrameKinds = classifyFrames(profile.frames), parentOf: (t: ThreadTimeline) => Int32Array = parentIndices): RankedThread[] {
+export function rankThreads(
+  profile: Profile,
+  kinds: FrameKinds = classifyFrames(profile.frames),
+  parentOf: (t: ThreadTimeline) => Int32Array = parentIndices,
+): RankedThread[] {
   const candidates = profile.threads
     .filter((t) => t.count > 0 || t.markers.length > 0)
     .map((timeline) => ({ timeline, busy: taskLevel(timeline, kinds, parentOf(timeline)).busy, rank: mainThreadRank(timeline.name) }));

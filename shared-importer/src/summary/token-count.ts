@@ -124,7 +124,7 @@ export function* boundedParts(text: string): Generator<TextPart> {
 
 /** `piece` in slices of at most MAX_PIECE_CHARS, never between the two halves of a surrogate pair. */
 function* slices(piece: string): Generator<TextPart> {
-  for (let start = 0; start < piece.length; ) {
+  for (let start = 0; start < piece.length;) {
     let end = Math.min(piece.length, start + MAX_PIECE_CHARS);
     if (end < piece.length && isHighSurrogate(piece.charCodeAt(end - 1))) end--;
     yield { text: piece.slice(start, end), afterCut: start > 0 };

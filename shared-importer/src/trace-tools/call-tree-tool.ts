@@ -59,7 +59,8 @@ function treeView(profile: Profile, args: CallTreeArgs): TreeView {
   }
   if (args.root.startsWith('task:')) {
     const task = resolveTask(thread, args.root) - slice.first;
-    if (task < 0 || task >= seen.count || seen.end[task] <= seen.start[task]) throw new ToolInputError(`Task ${args.root} does not run within the window${scope}.`);
+    if (task < 0 || task >= seen.count || seen.end[task] <= seen.start[task])
+      throw new ToolInputError(`Task ${args.root} does not run within the window${scope}.`);
     const part = subtreeTimeline(seen, [task]);
     const tree = buildMergedCallTree(part.timeline);
     // A task's paths are the thread's paths: map each node to the thread's node of its intervals.

@@ -31,7 +31,11 @@ export function findFunctions(profile: Profile, args: FindFunctionsArgs): string
   if (rows.length === 0) return `No function whose name or file contains ${quoted(args.query)} runs${where}.`;
   rows.sort((a, b) => b.total - a.total || b.self - a.self || a.frame - b.frame);
   const shown = rows.slice(0, MAX_MATCHES);
-  const lines = shown.map((r) => `- ${functionLabel(profile, r.frame)} thread ${r.thread}: total ${valueText(profile, r.total)}, self ${valueText(profile, r.self)}`);
+  const lines = shown.map(
+    (r) => `- ${functionLabel(profile, r.frame)} thread ${r.thread}: total ${valueText(profile, r.total)}, self ${valueText(profile, r.self)}`,
+  );
   if (rows.length > shown.length) lines.push(`- … ${rows.length - shown.length} more matches (lighter): give a more specific query or a thread`);
-  return [`Functions matching ${quoted(args.query)}${where}, heaviest total first (total: time with it on the stack, recursion counted once):`, ...lines].join('\n');
+  return [`Functions matching ${quoted(args.query)}${where}, heaviest total first (total: time with it on the stack, recursion counted once):`, ...lines].join(
+    '\n',
+  );
 }

@@ -59,7 +59,11 @@ function navigationLines(profile: Profile, page: PageInsights, nav: PageNavigati
 
 function lcpLine(nav: PageNavigation): string {
   const lcp = nav.lcp!;
-  const what = [lcp.element !== undefined ? `${quoted(lcp.element)} element` : 'element', lcp.url !== undefined ? quoted(lcp.url) : '', lcp.requestId ? `loaded by [${lcp.requestId}]` : '']
+  const what = [
+    lcp.element !== undefined ? `${quoted(lcp.element)} element` : 'element',
+    lcp.url !== undefined ? quoted(lcp.url) : '',
+    lcp.requestId ? `loaded by [${lcp.requestId}]` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const b = lcp.breakdown;
@@ -81,15 +85,26 @@ function clusterLines(profile: Profile, page: PageInsights, clusters: LayoutShif
   const ordered = clusters.slice().sort((a, b) => b.score - a.score || a.start - b.start);
   for (const c of ordered) {
     const worst = page.cls?.clusterId === c.id ? ', the CLS window' : '';
-    const largest = c.shifts.slice().sort((a, b) => b.score - a.score || a.at - b.at).slice(0, SHIFTS_PER_CLUSTER);
+    const largest = c.shifts
+      .slice()
+      .sort((a, b) => b.score - a.score || a.at - b.at)
+      .slice(0, SHIFTS_PER_CLUSTER);
     const shifts = largest.map((s) => `[${s.id}] ${decimal(s.score)} at ${timeText(profile, s.at)}`).join(', ');
     const more = c.shifts.length > largest.length ? `, … ${c.shifts.length - largest.length} more` : '';
-    lines.push(`- [${c.id}] score ${decimal(c.score)} (${rate('cls', c.score)}${worst}), ${c.shifts.length} shifts ${timeText(profile, c.start)}–${timeText(profile, c.end)}: ${shifts}${more}`);
+    lines.push(
+      `- [${c.id}] score ${decimal(c.score)} (${rate('cls', c.score)}${worst}), ${c.shifts.length} shifts ${timeText(profile, c.start)}–${timeText(profile, c.end)}: ${shifts}${more}`,
+    );
   }
   return lines;
 }
 
-function interactionLines(profile: Profile, page: PageInsights, interactions: Interaction[], navigation: PageNavigation | undefined, context: ToolContext): string[] {
+function interactionLines(
+  profile: Profile,
+  page: PageInsights,
+  interactions: Interaction[],
+  navigation: PageNavigation | undefined,
+  context: ToolContext,
+): string[] {
   if (interactions.length === 0) return [];
   const inp = navigation ? navigation.inp : page.inp;
   const inpText = inp ? `INP ${decimal(inp.durationMs)} ms (${inp.rating}) set by [${inp.interactionId}]; ` : '';

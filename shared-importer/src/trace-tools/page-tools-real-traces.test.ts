@@ -40,9 +40,15 @@ test('page on a render-blocking page load: milestones, LCP breakdown and the req
   assert.match(text, new RegExp(`^## \\[nav1\\] "http://localhost:50049/render-blocking.html" at ${at(profile, 418451213944)} ms`, 'm'));
   assert.match(text, /^FCP 24.637 ms \(good\) · LCP 24.637 ms \(good\) · DOMContentLoaded 16.836 ms · load 16.939 ms · CLS 0 \(good\)$/m);
   // style.css: ResourceSendRequest 418451222153 to ResourceFinish 418451229175 = 7.022 ms; script.js 418451222294 to 418451227643 = 5.349 ms.
-  assert.match(text, /Render-blocking requests before the first paint \(longest first\): \[req2\] "http:\/\/localhost:50049\/style.css" 7.022 ms, \[req3\] "http:\/\/localhost:50049\/script.js" 5.349 ms\./);
+  assert.match(
+    text,
+    /Render-blocking requests before the first paint \(longest first\): \[req2\] "http:\/\/localhost:50049\/style.css" 7.022 ms, \[req3\] "http:\/\/localhost:50049\/script.js" 5.349 ms\./,
+  );
   // The breakdown as DevTools computes it, within 1 ms, and its parts adding up to LCP.
-  const [, element, request, ...parts] = /^LCP "(\w+)" element "[^"]+" loaded by \[(req\d+)\]: time to first byte ([\d.]+) ms \+ resource load delay ([\d.]+) ms \+ resource load duration ([\d.]+) ms \+ element render delay ([\d.]+) ms = 24.637 ms\.$/m.exec(text)!;
+  const [, element, request, ...parts] =
+    /^LCP "(\w+)" element "[^"]+" loaded by \[(req\d+)\]: time to first byte ([\d.]+) ms \+ resource load delay ([\d.]+) ms \+ resource load duration ([\d.]+) ms \+ element render delay ([\d.]+) ms = 24.637 ms\.$/m.exec(
+      text,
+    )!;
   assert.equal(element, 'image');
   assert.equal(request, 'req4');
   const insight = [...(await engine(path)).insights.values()].find((set: any) => set.navigation)!.model.LCPBreakdown;
@@ -70,7 +76,13 @@ test('page on a jumpy page: every layout shift window with its score and largest
   ]);
   assert.match(text, /\[cluster1\] score 2.269 \(poor, the CLS window\)/);
   // cluster2's shifts, largest first: 0.3713 at 463050374880, 0.1642 at 463050067539, 0.0938 at 463050169683.
-  assert.match(text, new RegExp(`\\[shift16\\] 0.371 at ${at(profile, 463050374880)} ms, \\[shift14\\] 0.164 at ${at(profile, 463050067539)} ms, \\[shift15\\] 0.094 at ${at(profile, 463050169683)} ms$`, 'm'));
+  assert.match(
+    text,
+    new RegExp(
+      `\\[shift16\\] 0.371 at ${at(profile, 463050374880)} ms, \\[shift14\\] 0.164 at ${at(profile, 463050067539)} ms, \\[shift15\\] 0.094 at ${at(profile, 463050169683)} ms$`,
+      'm',
+    ),
+  );
   // Only five shifts per window are named.
   assert.match(text, /\[cluster1\] .*, … 8 more$/m);
   const sessionMax: number = (await engine(path)).data.LayoutShifts.sessionMaxScore;
@@ -86,7 +98,11 @@ test('page on a timespan recording: interactions longest first with their parts 
   const rows = [...text.matchAll(/^- \[(int\d+)\] "(\w+)" at [\d.]+ ms: (\d+) ms \(\S+\) = (\d+) \+ (\d+) \+ (\d+) ms/gm)];
   assert.equal(rows.length, 16);
   const durations = rows.map((r) => Number(r[3]));
-  assert.deepEqual(durations, [...durations].sort((a, b) => b - a), 'longest first');
+  assert.deepEqual(
+    durations,
+    [...durations].sort((a, b) => b - a),
+    'longest first',
+  );
   for (const r of rows) assert.equal(Number(r[4]) + Number(r[5]) + Number(r[6]), Number(r[3]), `${r[1]}: the three parts add up`);
   // The engine's longest interaction is INP's here (16 interactions, fewer than 50).
   const longest = (await engine(path)).data.UserInteractions.longestInteractionEvent;
@@ -109,8 +125,17 @@ test('network_requests: every request in start order, and the query, window and 
   const all = await runTool(profile, 'network_requests', {});
   assert.deepEqual(ids(all), ['req1', 'req2', 'req3', 'req4', 'req5']);
   // style.css: sent 418451222153, finished 418451229175, 389,629 bytes encoded (ResourceFinish).
-  assert.match(all, new RegExp(`^- \\[req2\\] GET "http://localhost:50049/style.css": at ${at(profile, 418451222153)} ms, 7.022 ms, .*status 200, "text/css", priority VeryHigh, blocking, blocked the first paint of \\[nav1\\], 380.5 KiB transferred`, 'm'));
-  assert.match(await runTool(profile, 'network_requests', { query: 'PNG' }), /^1 of 5 requests matching "PNG", .*\n- \[req4\] GET "http:\/\/localhost:50049\/image.png"/);
+  assert.match(
+    all,
+    new RegExp(
+      `^- \\[req2\\] GET "http://localhost:50049/style.css": at ${at(profile, 418451222153)} ms, 7.022 ms, .*status 200, "text/css", priority VeryHigh, blocking, blocked the first paint of \\[nav1\\], 380.5 KiB transferred`,
+      'm',
+    ),
+  );
+  assert.match(
+    await runTool(profile, 'network_requests', { query: 'PNG' }),
+    /^1 of 5 requests matching "PNG", .*\n- \[req4\] GET "http:\/\/localhost:50049\/image.png"/,
+  );
   assert.match(await runTool(profile, 'network_requests', { query: 'text/css' }), /^1 of 5 requests matching "text\/css"/);
   // Blocked the first paint: style.css and script.js; 389,629 + 291 bytes.
   const blocking = await runTool(profile, 'network_requests', { renderBlockingOnly: true });
@@ -130,7 +155,10 @@ test('a request list past the token cap is cut with the note; a trace without a 
   assert.ok((await countTokens(text)) <= TOOL_RESULT_TOKEN_CAP);
   assert.match(text, /^112 of 112 requests/);
   const listed = text.match(/^- \[req\d+\]/gm)!.length;
-  assert.match(text.split('\n').pop()!, new RegExp(`^\\[result cut at ${TOOL_RESULT_TOKEN_CAP} tokens, ${112 - listed} more lines not shown: narrow the query`));
+  assert.match(
+    text.split('\n').pop()!,
+    new RegExp(`^\\[result cut at ${TOOL_RESULT_TOKEN_CAP} tokens, ${112 - listed} more lines not shown: narrow the query`),
+  );
   // Narrowed, it fits.
   assert.doesNotMatch(await runTool(profile, 'network_requests', { query: 'twimg.com/media' }), /result cut/);
 

@@ -63,7 +63,12 @@ export async function runTool<N extends TraceToolName>(profile: Profile, name: N
   return (await runToolOutcome(profile, name, args, context)).text;
 }
 
-export async function runToolOutcome<N extends TraceToolName>(profile: Profile, name: N, args: TraceToolArgs[N], context: ToolContext = {}): Promise<ToolOutcome> {
+export async function runToolOutcome<N extends TraceToolName>(
+  profile: Profile,
+  name: N,
+  args: TraceToolArgs[N],
+  context: ToolContext = {},
+): Promise<ToolOutcome> {
   let text: string;
   try {
     text = await TRACE_TOOL_IMPLEMENTATIONS[name](profile, args, context);

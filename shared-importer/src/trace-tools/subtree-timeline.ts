@@ -13,7 +13,7 @@ export interface SubtreeTimeline {
 /** The calls of `frame` not nested in another call of it (only these count for its total). */
 export function outermostCalls(t: ThreadTimeline, frame: number): number[] {
   const calls: number[] = [];
-  for (let i = 0; i < t.count; ) {
+  for (let i = 0; i < t.count;) {
     if (t.frame[i] !== frame) {
       i++;
       continue;

@@ -5,12 +5,12 @@ import { test } from 'node:test';
 import { syntheticProfile } from '../summary/synthetic-profile.ts';
 import { windowSlice } from './thread-window.ts';
 
-test('a window slice holds the thread\'s calls from the window\'s first root on, each clipped to the window', () => {
+test("a window slice holds the thread's calls from the window's first root on, each clipped to the window", () => {
   const profile = syntheticProfile({ intervals: 30_000, seed: 11 });
   const t = profile.threads[0];
   const span = profile.endTime - profile.startTime;
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let n = 0; n < 60; n++) {
     const a = profile.startTime + random() * span;
     const b = profile.startTime + random() * span;

@@ -79,5 +79,7 @@ export function resolveNavigation(page: PageInsights, navigationId: string): Pag
   const navigation = page.navigations.find((n) => n.id === navigationId);
   if (navigation) return navigation;
   const known = page.navigations.map((n) => n.id);
-  throw new ToolInputError(`Unknown navigation "${navigationId}". ${known.length > 0 ? `Navigations: ${known.join(', ')}.` : 'The recording has no navigation (a timespan recording): omit navigation.'}`);
+  throw new ToolInputError(
+    `Unknown navigation "${navigationId}". ${known.length > 0 ? `Navigations: ${known.join(', ')}.` : 'The recording has no navigation (a timespan recording): omit navigation.'}`,
+  );
 }

@@ -16,7 +16,9 @@ const ms = 1000;
  */
 export function handBuiltProfile(): Profile {
   const frames = new FrameTable();
-  const [runTask, a, b, c] = ['RunTask', 'A', 'B', 'C'].map((name) => frames.intern({ name, file: name === 'RunTask' ? undefined : 'app.js', line: name === 'RunTask' ? undefined : 1 }));
+  const [runTask, a, b, c] = ['RunTask', 'A', 'B', 'C'].map((name) =>
+    frames.intern({ name, file: name === 'RunTask' ? undefined : 'app.js', line: name === 'RunTask' ? undefined : 1 }),
+  );
   const parse = frames.intern({ name: 'parse', file: 'worker.js', line: 7 });
   const main = new TimelineBuilder({ id: 'p1:t1', name: 'CrRendererMain', pid: 1, tid: 1 });
   const call = (builder: TimelineBuilder, frame: number, start: number, end: number, inner: () => void = () => {}) => {
@@ -37,7 +39,16 @@ export function handBuiltProfile(): Profile {
   const worker = new TimelineBuilder({ id: 'p1:t2', name: 'DedicatedWorker thread', pid: 1, tid: 2 });
   call(worker, runTask, 0, 300, () => call(worker, parse, 0, 300));
   const threads = [main.finish(), worker.finish()];
-  return { format: 'chrome-trace-event', name: 'hand-built.json', unit: 'microseconds', frames, threads, ...profileSpan(threads), eventCount: 20, warnings: [] };
+  return {
+    format: 'chrome-trace-event',
+    name: 'hand-built.json',
+    unit: 'microseconds',
+    frames,
+    threads,
+    ...profileSpan(threads),
+    eventCount: 20,
+    warnings: [],
+  };
 }
 
 /**
@@ -61,5 +72,15 @@ export function regressionProfile(): Profile {
     main.leave(t0 + (10 + slowMs) * ms);
   }
   const threads = [main.finish(1000 * ms)];
-  return { format: 'chrome-trace-event', name: 'regression.json', unit: 'microseconds', frames, threads, startTime: 0, endTime: 1000 * ms, eventCount: 60, warnings: [] };
+  return {
+    format: 'chrome-trace-event',
+    name: 'regression.json',
+    unit: 'microseconds',
+    frames,
+    threads,
+    startTime: 0,
+    endTime: 1000 * ms,
+    eventCount: 60,
+    warnings: [],
+  };
 }

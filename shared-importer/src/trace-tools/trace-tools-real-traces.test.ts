@@ -26,8 +26,13 @@ function rowOneTotals(tree: MergedCallTree): Map<number, number> {
 }
 
 function assertSameTotals(actual: Map<number, number>, expected: Map<number, number>, what: string): void {
-  assert.deepEqual([...actual.keys()].sort((a, b) => a - b), [...expected.keys()].sort((a, b) => a - b), `${what}: same functions`);
-  for (const [frame, total] of expected) assert.ok(Math.abs(actual.get(frame)! - total) <= 1e-6 * Math.max(1, total), `${what}: fn${frame} ${actual.get(frame)} vs ${total}`);
+  assert.deepEqual(
+    [...actual.keys()].sort((a, b) => a - b),
+    [...expected.keys()].sort((a, b) => a - b),
+    `${what}: same functions`,
+  );
+  for (const [frame, total] of expected)
+    assert.ok(Math.abs(actual.get(frame)! - total) <= 1e-6 * Math.max(1, total), `${what}: fn${frame} ${actual.get(frame)} vs ${total}`);
 }
 
 test('callers_and_callees equals the sandwich view on sucrase.cpuprofile and a Chrome trace', async () => {
@@ -36,7 +41,10 @@ test('callers_and_callees equals the sandwich view on sucrase.cpuprofile and a C
     let checked = 0;
     for (const t of profile.threads.filter((th) => th.count > 0)) {
       const stats = functionStats(t, profile.frames.length);
-      const heaviest = Array.from(stats.total.keys()).sort((a, b) => stats.total[b] - stats.total[a]).slice(0, 25).filter((f) => stats.total[f] > 0);
+      const heaviest = Array.from(stats.total.keys())
+        .sort((a, b) => stats.total[b] - stats.total[a])
+        .slice(0, 25)
+        .filter((f) => stats.total[f] > 0);
       for (const frame of heaviest) {
         const sandwich = sandwichOf(profile, t, frame);
         const callees = calleesTree(t, frame);
@@ -58,14 +66,18 @@ test('callers_and_callees equals the sandwich view on sucrase.cpuprofile and a C
   }
 });
 
-test('long_tasks lists exactly the summary\'s long tasks on a Lighthouse trace', async () => {
+test("long_tasks lists exactly the summary's long tasks on a Lighthouse trace", async () => {
   const profile = await importTraceFile(join(REAL_TRACES, 'lighthouse/artifacts-blocking-time-trace.json.gz'));
   const summary = summarizeProfile(profile, { maxLongTasks: 1000 });
   let compared = 0;
   for (const thread of summary.threads) {
     const text = await runTool(profile, 'long_tasks', { threadId: thread.id });
     const listed = [...text.matchAll(/^- \[(task:[^\]]+)\] at ([\d.]+) ms, ([\d.]+) ms/gm)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
-    assert.deepEqual(listed, thread.longTasks.map((task) => [task.id, task.startMs, task.durMs]), thread.id);
+    assert.deepEqual(
+      listed,
+      thread.longTasks.map((task) => [task.id, task.startMs, task.durMs]),
+      thread.id,
+    );
     assert.equal(listed.length, thread.longTaskCount);
     compared += listed.length;
     // The call tree of each task covers the task's whole duration.
@@ -77,7 +89,7 @@ test('long_tasks lists exactly the summary\'s long tasks on a Lighthouse trace',
   assert.ok(compared > 0, 'the trace has long tasks');
 });
 
-test('thread_summary from the trace\'s summary reads as one computed for the thread alone', async () => {
+test("thread_summary from the trace's summary reads as one computed for the thread alone", async () => {
   const profile = await importTraceFile(join(SAMPLE_TRACES, 'Chrome/116/Trace-20230603T221323.json'));
   const summary = summarizeProfile(profile);
   assert.ok(summary.threads.length > 1);
@@ -88,7 +100,7 @@ test('thread_summary from the trace\'s summary reads as one computed for the thr
   }
 });
 
-test('a function\'s callee tree merged from the thread\'s tree nodes is the tree of its calls', async () => {
+test("a function's callee tree merged from the thread's tree nodes is the tree of its calls", async () => {
   // What call_tree(root: fn) and the sandwich compute from nodes must equal buildMergedCallTree over the
   // function's outermost calls (the sandwich view's own construction), node for node and in the same order.
   const profiles = [
@@ -100,7 +112,9 @@ test('a function\'s callee tree merged from the thread\'s tree nodes is the tree
   for (const profile of profiles) {
     for (const t of profile.threads.filter((th) => th.count > 0)) {
       const stats = functionStats(t, profile.frames.length);
-      const frames = Array.from(stats.total.keys()).filter((f) => stats.total[f] > 0).slice(0, 60);
+      const frames = Array.from(stats.total.keys())
+        .filter((f) => stats.total[f] > 0)
+        .slice(0, 60);
       const threadTree = buildMergedCallTree(t);
       for (const frame of frames) {
         const calls = outermostCalls(t, frame);
@@ -123,7 +137,7 @@ test('a function\'s callee tree merged from the thread\'s tree nodes is the tree
   assert.ok(compared >= 100, `${compared} functions compared`);
 });
 
-test('a summary computed into the tools\' caches equals one computed alone, and the tools read the same numbers from them', async () => {
+test("a summary computed into the tools' caches equals one computed alone, and the tools read the same numbers from them", async () => {
   const path = join(REAL_TRACES, 'lighthouse/artifacts-blocking-time-trace.json.gz');
   const [cached, alone] = [await importTraceFile(path), await importTraceFile(path)];
   assert.deepEqual(summarizeProfile(cached, { threadViews: keptThreadViews(cached) }), summarizeProfile(alone));
@@ -131,7 +145,11 @@ test('a summary computed into the tools\' caches equals one computed alone, and 
   const mainId = main.id;
   const heaviest = functionStats(main, alone.frames.length).total;
   const functionId = alone.frames.idOf(Array.from(heaviest.keys()).sort((a, b) => heaviest[b] - heaviest[a])[0]);
-  for (const [name, args] of [['call_tree', { threadId: mainId, root: functionId }], ['callers_and_callees', { functionId }], ['long_tasks', { threadId: mainId, minMs: 10 }]] as const) {
+  for (const [name, args] of [
+    ['call_tree', { threadId: mainId, root: functionId }],
+    ['callers_and_callees', { functionId }],
+    ['long_tasks', { threadId: mainId, minMs: 10 }],
+  ] as const) {
     assert.equal(await runTool(cached, name, args as never), await runTool(alone, name, args as never), name);
   }
 });

@@ -25,7 +25,7 @@ test('thread_summary: the summary section of one thread, whole and within a wind
   assert.match(window, /"render" at 50 ms for 100 ms/);
 });
 
-test('call_tree: the merged tree with the summary\'s path ids, heaviest first', async () => {
+test("call_tree: the merged tree with the summary's path ids, heaviest first", async () => {
   const text = await runTool(profile, 'call_tree', { threadId: 'p1:t1' });
   const lines = text.split('\n').slice(1);
   // Nodes in creation order: 0 RunTask, 1 >A, 2 >A>B, 3 >A>C, 4 >B, 5 >A>A, 6 >A>A>B; equal totals keep that order.
@@ -42,9 +42,15 @@ test('call_tree: the merged tree with the summary\'s path ids, heaviest first', 
   assert.deepEqual(shallow.split('\n').slice(2), ['  - … 2 callees below maxDepth 1']);
 });
 
-test('call_tree of a task keeps the thread\'s path ids; of a function merges its calls; within a window clips', async () => {
+test("call_tree of a task keeps the thread's path ids; of a function merges its calls; within a window clips", async () => {
   const task = await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:5' });
-  assert.deepEqual(task.split('\n').slice(1).map((l) => /\[path:[^\]]+\]/.exec(l)?.[0]), ['[path:p1:t1:0]', '[path:p1:t1:1]', '[path:p1:t1:5]', '[path:p1:t1:6]']);
+  assert.deepEqual(
+    task
+      .split('\n')
+      .slice(1)
+      .map((l) => /\[path:[^\]]+\]/.exec(l)?.[0]),
+    ['[path:p1:t1:0]', '[path:p1:t1:1]', '[path:p1:t1:5]', '[path:p1:t1:6]'],
+  );
   assert.match(task, /"RunTask" total 20 ms \(100%\)/);
   // A's callees over its two outermost calls: B 30, C 10, A 10 (the recursive call inside task 2).
   const callees = await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'fn1' });
@@ -62,7 +68,7 @@ test('call_tree of a task keeps the thread\'s path ids; of a function merges its
   ]);
 });
 
-test('a window after the first task still gives the thread\'s own task and path ids', async () => {
+test("a window after the first task still gives the thread's own task and path ids", async () => {
   // 150–300 ms holds only task 2 (interval 5): RunTask 20 > A 20 (self 10) > A 10 (self 6) > B 4.
   const tree = await runTool(profile, 'call_tree', { threadId: 'p1:t1', startMs: 150, endMs: 300 });
   assert.deepEqual(tree.split('\n').slice(1), [
@@ -71,12 +77,15 @@ test('a window after the first task still gives the thread\'s own task and path 
     '    - [fn1] "A" ("app.js:1") total 10 ms (50%), self 6 ms [path:p1:t1:5]',
     '      - [fn2] "B" ("app.js:1") total 4 ms (20%), self 4 ms [path:p1:t1:6]',
   ]);
-  const summary = await runTool(profile, 'thread_summary', { threadId: 'p1:t1', startMs: 150, endMs: 300, });
+  const summary = await runTool(profile, 'thread_summary', { threadId: 'p1:t1', startMs: 150, endMs: 300 });
   // Hot paths end where self time is at least half the node's time: A (10 of 20), the inner A (6 of 10), B.
   assert.deepEqual([...summary.matchAll(/\[(path:[^\]]+)\]/g)].map((m) => m[1]).sort(), ['path:p1:t1:1', 'path:p1:t1:5', 'path:p1:t1:6']);
   const task = await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:5', startMs: 150, endMs: 300 });
   assert.match(task, /"RunTask" total 20 ms \(100%\), self 0 ms \[path:p1:t1:0\]/);
-  assert.match(await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:0', startMs: 150, endMs: 300 }), /^Task task:p1:t1:0 does not run within the window/);
+  assert.match(
+    await runTool(profile, 'call_tree', { threadId: 'p1:t1', root: 'task:p1:t1:0', startMs: 150, endMs: 300 }),
+    /^Task task:p1:t1:0 does not run within the window/,
+  );
 });
 
 test('callers_and_callees: totals as functionStats, callers and callees from outermost calls only', async () => {
@@ -89,18 +98,31 @@ test('callers_and_callees: totals as functionStats, callers and callees from out
   const a = sandwichOf(profile, profile.threads[0], 1);
   assert.deepEqual({ total: a.total, self: a.self, calls: a.callCount }, { total: 80_000, self: 36_000, calls: 2 });
   assert.deepEqual([...a.callers], [[0, 80_000]]);
-  assert.deepEqual(new Map(a.callees), new Map([[2, 30_000], [3, 10_000], [1, 10_000]]));
+  assert.deepEqual(
+    new Map(a.callees),
+    new Map([
+      [2, 30_000],
+      [3, 10_000],
+      [1, 10_000],
+    ]),
+  );
   const root = await runTool(profile, 'callers_and_callees', { functionId: 'fn0', threadId: 'p1:t2' });
   assert.match(root, /- \(root of the stack\) 300 ms \(100%\)/);
 });
 
 test('find_functions: by name or file, per thread, heaviest first', async () => {
   const byFile = await runTool(profile, 'find_functions', { query: 'APP.JS' });
-  assert.deepEqual(byFile.split('\n').slice(1).map((l) => /^- (\[fn\d\])[^:]*:\d"\) thread (\S+): total ([\d.]+ ms)/.exec(l)!.slice(1)), [
-    ['[fn1]', 'p1:t1', '80 ms'],
-    ['[fn2]', 'p1:t1', '64 ms'],
-    ['[fn3]', 'p1:t1', '10 ms'],
-  ]);
+  assert.deepEqual(
+    byFile
+      .split('\n')
+      .slice(1)
+      .map((l) => /^- (\[fn\d\])[^:]*:\d"\) thread (\S+): total ([\d.]+ ms)/.exec(l)!.slice(1)),
+    [
+      ['[fn1]', 'p1:t1', '80 ms'],
+      ['[fn2]', 'p1:t1', '64 ms'],
+      ['[fn3]', 'p1:t1', '10 ms'],
+    ],
+  );
   const onWorker = await runTool(profile, 'find_functions', { query: 'pars', threadId: 'p1:t2' });
   assert.match(onWorker, /- \[fn4\] "parse" \("worker.js:7"\) thread p1:t2: total 300 ms, self 300 ms/);
   assert.match(await runTool(profile, 'find_functions', { query: 'parse', threadId: 'p1:t1' }), /^No function/);
@@ -108,9 +130,7 @@ test('find_functions: by name or file, per thread, heaviest first', async () => 
 
 test('long_tasks: threshold, window and dominant stack', async () => {
   const fifty = await runTool(profile, 'long_tasks', { threadId: 'p1:t1' });
-  assert.deepEqual(fifty.split('\n').slice(1), [
-    '- [task:p1:t1:0] at 0 ms, 100 ms "RunTask": [fn0] "RunTask" > [fn1] "A" > [fn2] "B" (self 30 ms)',
-  ]);
+  assert.deepEqual(fifty.split('\n').slice(1), ['- [task:p1:t1:0] at 0 ms, 100 ms "RunTask": [fn0] "RunTask" > [fn1] "A" > [fn2] "B" (self 30 ms)']);
   const ten = await runTool(profile, 'long_tasks', { threadId: 'p1:t1', minMs: 10 });
   assert.match(ten, /^2 tasks of 10 ms or more on thread p1:t1, 120 ms in all/);
   // Task 2 stops at the outer A: its own 10 ms equal the 10 ms of its heaviest callee.
@@ -152,13 +172,22 @@ test('bad arguments answer one clear line, never throw', async () => {
   ];
   assert.deepEqual(
     answers.map((a) => a.split(' ').slice(0, 3).join(' ')),
-    ['Unknown thread "nope".', 'Unknown function id', 'Unknown task id', 'Unknown function id', 'Empty time window', 'The window 400–500', 'The query is', 'maxDepth must be'],
+    [
+      'Unknown thread "nope".',
+      'Unknown function id',
+      'Unknown task id',
+      'Unknown function id',
+      'Empty time window',
+      'The window 400–500',
+      'The query is',
+      'maxDepth must be',
+    ],
   );
   assert.match(answers[0], /Threads with activity: p1:t1, p1:t2\.$/);
   for (const answer of answers) assert.doesNotMatch(answer, /\n/);
 });
 
-test('a window\'s thread_summary names tasks and paths by the whole thread\'s ids', async () => {
+test("a window's thread_summary names tasks and paths by the whole thread's ids", async () => {
   const large = syntheticProfile({ intervals: 60_000, seed: 3 });
   const thread = large.threads[0];
   const spanMs = (large.endTime - large.startTime) / 1000;
