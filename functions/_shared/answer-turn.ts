@@ -98,6 +98,9 @@ export async function answerRound(input: AnswerTurnInput, sink: AnswerSink): Pro
     const reply = await callModel(input, prompt.messages, round, sink);
     if (reply.kind === 'failed') return { kind: 'ended' };
     if (reply.calls.length > 0 && round <= MAX_TOOL_STEPS) {
+      // What the model wrote before asking ("Let me look at the call tree.") ends its paragraph, so
+      // the next round's text, streamed into the same answer, starts a new one.
+      if (reply.text !== '' && !reply.text.endsWith('\n\n')) sink.append(reply.text.endsWith('\n') ? '\n' : '\n\n');
       const { round: asked, toRun } = roundOf(round, reply.calls);
       if (toRun.length === 0) {
         toolRounds.push(asked);

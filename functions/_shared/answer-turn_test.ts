@@ -92,6 +92,19 @@ Deno.test('round 1 offers the tools, and the calls are assembled from their stre
   });
 });
 
+Deno.test('text written before a tool request ends its paragraph, so the next round starts a new one', async () => {
+  await withModel(async (model, input) => {
+    model.enqueue({ kind: 'tool_calls', text: 'Let me look at the call tree.', calls: [treeCall(3200)] });
+    const { sink, heard } = recordingSink();
+    await answerRound(input, sink);
+    assertEquals(heard.text, 'Let me look at the call tree.\n\n');
+    model.enqueue({ kind: 'tool_calls', text: 'One more look.\n', calls: [treeCall(3300)] });
+    const second = recordingSink();
+    await answerRound(input, second.sink);
+    assertEquals(second.heard.text, 'One more look.\n\n');
+  });
+});
+
 Deno.test('calls past the per-step cap are refused in the transcript, never sent; the next round reads every result as data', async () => {
   await withModel(async (model, input) => {
     const many = Array.from({ length: MAX_TOOL_CALLS_PER_STEP + 2 }, (_, i) => treeCall(i * 100));

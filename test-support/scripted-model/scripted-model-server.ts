@@ -45,7 +45,8 @@ export type ScriptedResponse =
       usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
     }
   /** `holdUntil`: the stream starts, then its calls wait for this (a test does something in between). */
-  | { kind: 'tool_calls'; calls: ScriptedToolCall[]; delayMs?: number; holdUntil?: Promise<unknown> }
+  /** `text`: what the model writes before its calls ("Let me look at the call tree."), streamed first. */
+  | { kind: 'tool_calls'; calls: ScriptedToolCall[]; text?: string; delayMs?: number; holdUntil?: Promise<unknown> }
   /** Streams `chunks`, then destroys the socket without finishing the stream. */
   | { kind: 'fail_mid_stream'; chunks: string[]; delayMs?: number }
   | { kind: 'http_error'; status: number; retryAfterSeconds?: number; message?: string };
@@ -150,7 +151,7 @@ export async function startScriptedModel(options: { port?: number } = {}): Promi
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
 
     if (response.kind === 'tool_calls') {
-      send(chunk({ role: 'assistant', content: null }, null));
+      send(chunk({ role: 'assistant', content: response.text ?? null }, null));
       await response.holdUntil;
       for (const [index, call] of response.calls.entries()) {
         if (response.delayMs) await sleep(response.delayMs);
