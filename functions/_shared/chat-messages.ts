@@ -32,16 +32,8 @@ export const CHAT_PROTOCOL = 'trace-analyser.v1';
 /** Prefix of the subprotocol that carries the access token (browsers cannot set headers on a WebSocket). */
 export const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
 
-export {
-  CLOSE_POLICY_VIOLATION,
-  MAX_HISTORY_MESSAGE_CHARS,
-  MAX_HISTORY_MESSAGES,
-  MAX_PROMPT_CHARS,
-  MAX_TOOL_ARGUMENTS_CHARS,
-  MAX_TOOL_CALLS_PER_STEP,
-  MAX_TOOL_RESULT_CHARS,
-  MAX_TOOL_STEPS,
-} from './chat-constants.ts';
+// The protocol's plain constants, for importers of the schemas.
+export * from './chat-constants.ts';
 
 /** Realtime topic (without the `realtime:` prefix) a user's answers are broadcast on. */
 export function chatResultsChannel(userId: string): string {
