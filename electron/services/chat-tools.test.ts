@@ -90,14 +90,15 @@ test('local mode: the model calls call_tree and find_functions, the worker runs 
   assert.deepEqual(messages[1].steps, stepsExpected);
   assert.equal(messages[1].content, 'Parsing is under [fn3].');
 
-  // On disk, and read back after a restart; later turns' history is question and answer only.
-  const folder = join(app.dir, CONVERSATIONS_DIR);
+  // On disk once the app has stopped (saves are debounced; stopping writes what is pending), and
+  // read back after a restart; later turns' history is question and answer only.
+  const dir = app.dir;
+  await app.stop();
+  const folder = join(dir, CONVERSATIONS_DIR);
   const [hash] = readdirSync(folder);
   const [file] = readdirSync(join(folder, hash));
   const saved = JSON.parse(readFileSync(join(folder, hash, file), 'utf8'));
   assert.deepEqual(saved.conversation.messages[1].steps, stepsExpected);
-  const dir = app.dir;
-  await app.stop();
   const restarted = await startApp(t, dir);
   const again = await openChat(restarted);
   assert.deepEqual((await restarted.request('chat:open', { traceId: again })).messages[1].steps, stepsExpected);
