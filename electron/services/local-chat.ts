@@ -11,10 +11,8 @@ import { answerRound, createModelClient, type AnswerSink, type AnswerTurnInput }
 import type { ModelConfig } from '../../functions/_shared/model-config.ts';
 import { answeredRound, type ToolRound } from '../../functions/_shared/tool-rounds.ts';
 import type { ChatTrace, ChatTransport, TraceToolRunner, TransportListener, TransportTurnEvent, TurnRequest } from './chat-transport.ts';
+import { DEFAULT_PROMPT_TOKEN_BUDGET } from '../../functions/_shared/limits.ts';
 import { runToolStep } from './chat-tool-steps.ts';
-
-/** The prompt budget process-ai-turn uses by default (AI_PROMPT_TOKEN_BUDGET). */
-const PROMPT_TOKEN_BUDGET = 32_000;
 
 export interface LocalChatOptions {
   model: ModelConfig;
@@ -84,7 +82,7 @@ export class LocalChat implements ChatTransport {
       traceName: trace.fileName,
       history: turn.history,
       prompt: turn.prompt,
-      promptTokenBudget: this.options.promptTokenBudget ?? PROMPT_TOKEN_BUDGET,
+      promptTokenBudget: this.options.promptTokenBudget ?? DEFAULT_PROMPT_TOKEN_BUDGET,
       model: this.options.model,
       openai: this.openai,
       configurationOwner: 'user',

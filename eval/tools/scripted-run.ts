@@ -12,8 +12,8 @@ import { countTokens } from '../../shared-importer/src/summary/token-count.ts';
 import { citedIds, unresolved } from './answer-citations.ts';
 import type { PlantedItems, PlantedProblem, Seen } from './planted-problems.ts';
 
-/** AI_PROMPT_TOKEN_BUDGET's default (functions/_shared/config.ts), which local mode uses too. */
-export const PROMPT_TOKEN_BUDGET = 32_000;
+/** The budget a turn must fit: AI_PROMPT_TOKEN_BUDGET's default, which local mode uses too. */
+export { DEFAULT_PROMPT_TOKEN_BUDGET as PROMPT_TOKEN_BUDGET } from '../../functions/_shared/limits.ts';
 
 /** A planted problem's trace, imported as the app imports it, with its summary as the model reads it. */
 export interface LoadedProblem {

@@ -1,6 +1,6 @@
 // Settings of both functions, read once from the environment. Secrets and
 // limits live here so nothing else calls Deno.env and tests can pass a config.
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SUMMARIZE_MAX_BYTES } from './limits.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PROMPT_TOKEN_BUDGET, DEFAULT_SUMMARIZE_MAX_BYTES } from './limits.ts';
 import { DEFAULT_MODEL, DEFAULT_MODEL_BASE_URL, type ModelConfig } from './model-config.ts';
 
 export interface SupabaseConfig {
@@ -89,7 +89,7 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
       timeoutMs: positiveInt(env, 'AI_TIMEOUT_MS', 120_000),
       maxOutputTokens: maxOutput > 0 ? maxOutput : undefined,
     },
-    promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', 32_000),
+    promptTokenBudget: positiveInt(env, 'AI_PROMPT_TOKEN_BUDGET', DEFAULT_PROMPT_TOKEN_BUDGET),
     summaryTokenBudget: positiveInt(env, 'AI_SUMMARY_TOKEN_BUDGET', 6_000),
     maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', DEFAULT_SUMMARIZE_MAX_BYTES),
     chunkFlushMs: positiveInt(env, 'AI_CHUNK_FLUSH_MS', 50),

@@ -12,3 +12,6 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
  * was 20 MiB, where that input took 4.6 s of CPU and 2 GB. Larger traces must arrive summarised.
  */
 export const DEFAULT_SUMMARIZE_MAX_BYTES = 1024 * 1024;
+
+/** AI_PROMPT_TOKEN_BUDGET: tokens of every message of one model round together; local mode uses it too. */
+export const DEFAULT_PROMPT_TOKEN_BUDGET = 32_000;
