@@ -109,18 +109,16 @@ function describe(page: PageInsights, unit: WeightUnit, subject: PageDetailsSubj
         ],
       };
     }
-    case 'cluster': {
-      const score = subject.shifts.reduce((sum, s) => sum + s.score, 0);
+    case 'cluster':
       return {
         title: `Layout shift cluster ${subject.id}`,
         rows: [
-          { label: 'Score', value: score.toFixed(4) },
+          { label: 'Score', value: subject.score.toFixed(4) },
           { label: 'Shifts', value: String(subject.shifts.length) },
-          { label: 'From', value: since(page, unit, subject.shifts[0].at, origin) },
-          { label: 'Lasting', value: span(subject.shifts[0].at, subject.shifts[subject.shifts.length - 1].at) },
+          { label: 'From', value: since(page, unit, subject.start, origin) },
+          { label: 'Lasting', value: span(subject.start, subject.end) },
         ],
       };
-    }
     case 'interaction': {
       const it = subject.interaction;
       return {

@@ -2,12 +2,13 @@
 // chart, by the summary id they carry ("nav1", "req12", "shift3", "cluster2",
 // "int4"): what each is and the time range the chart zooms to for it.
 import type { Interaction, LayoutShift, NetworkRequest, PageInsights, PageNavigation } from '../../shared-importer/src/page/page-types.ts';
+import { shiftClusters, type LayoutShiftCluster } from '../../shared-importer/src/page/shift-clusters.ts';
 
 export type PageItem =
   | { kind: 'navigation'; id: string; navigation: PageNavigation }
   | { kind: 'request'; id: string; request: NetworkRequest }
   | { kind: 'shift'; id: string; shift: LayoutShift }
-  | { kind: 'cluster'; id: string; shifts: LayoutShift[] }
+  | ({ kind: 'cluster' } & LayoutShiftCluster)
   | { kind: 'interaction'; id: string; interaction: Interaction };
 
 /** The ids a page item can have, as the summary writes them (a pattern the chat's citations embed). */
@@ -31,12 +32,8 @@ function indexPageItems(page: PageInsights): Map<string, PageItem> {
   for (const navigation of page.navigations) index.set(navigation.id, { kind: 'navigation', id: navigation.id, navigation });
   for (const request of page.requests) index.set(request.id, { kind: 'request', id: request.id, request });
   for (const interaction of page.interactions) index.set(interaction.id, { kind: 'interaction', id: interaction.id, interaction });
-  for (const shift of page.layoutShifts) {
-    index.set(shift.id, { kind: 'shift', id: shift.id, shift });
-    const cluster = index.get(shift.clusterId);
-    if (cluster?.kind === 'cluster') cluster.shifts.push(shift);
-    else index.set(shift.clusterId, { kind: 'cluster', id: shift.clusterId, shifts: [shift] });
-  }
+  for (const shift of page.layoutShifts) index.set(shift.id, { kind: 'shift', id: shift.id, shift });
+  for (const cluster of shiftClusters(page)) index.set(cluster.id, { kind: 'cluster', ...cluster });
   return index;
 }
 
@@ -66,7 +63,7 @@ export function pageItemRange(item: PageItem): { start: number; end: number } {
     case 'shift':
       return { start: item.shift.at, end: item.shift.at };
     case 'cluster':
-      return { start: item.shifts[0].at, end: item.shifts[item.shifts.length - 1].at };
+      return { start: item.start, end: item.end };
     case 'interaction':
       return { start: item.interaction.start, end: item.interaction.end };
   }
