@@ -5,11 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { runTraceTool, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
 import type { EventChannel, MainEvents } from '../ipc-contract.ts';
-import { ImportService, TRACE_NOT_OPEN } from './import-service.ts';
+import { ImportService, PROFILE_GONE, TRACE_NOT_OPEN } from './import-service.ts';
 
 const CPUPROFILE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
 const SPEEDSCOPE = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
@@ -74,6 +75,23 @@ test('a replaced trace answers that it is no longer open; the new one answers; c
     const pending = imports.runTool(second, { name: 'thread_summary', arguments: { threadId: profile.threads[0].id } });
     await imports.dispose();
     assert.deepEqual(await pending, { ok: false, text: TRACE_NOT_OPEN });
+  } finally {
+    await imports.dispose();
+  }
+});
+
+test('a worker that dies while a tool runs answers the call (the profile is gone), and later calls say so at once', async () => {
+  const { imports, open } = service();
+  try {
+    const traceId = await open(CPUPROFILE);
+    const call: TraceToolCall = { name: 'find_functions', arguments: { query: 'parse' } };
+    assert.equal((await imports.runTool(traceId, call)).ok, true);
+    const pending = imports.runTool(traceId, call);
+    // The process cut off halfway: the worker holding the profile is killed before it answers.
+    const { worker } = (imports as unknown as { profileHolder: { worker: Worker } }).profileHolder;
+    await worker.terminate();
+    assert.deepEqual(await pending, { ok: false, text: PROFILE_GONE });
+    assert.deepEqual(await imports.runTool(traceId, call), { ok: false, text: PROFILE_GONE });
   } finally {
     await imports.dispose();
   }
