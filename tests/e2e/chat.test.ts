@@ -489,9 +489,13 @@ async function assertFollowUpUsesHistory(page: Page, model: ScriptedModelServer)
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"][data-status="complete"]').length === 2);
   const request = model.requests.at(-1);
   assert.ok(JSON.stringify(request.body.messages).includes('## What stands out'), 'the history carried the initial analysis');
-  // The chat bench's probe timed this turn, from Enter to its first character on screen.
+  // The chat bench's probe timed this turn, from Enter to its first character on screen. It records
+  // after the paint that follows the first text (a frame and a message later), so wait for it.
+  await page.waitForFunction(
+    (count) => (window as unknown as { __traceAnalyserDebug: TraceAnalyserDebug }).__traceAnalyserDebug.chatTurns.length === count,
+    timedBefore + 1,
+  );
   const turns = await timed();
-  assert.equal(turns.length, timedBefore + 1);
   assert.ok(turns.at(-1).firstCharacterPaintedAt > turns.at(-1).sentAt);
   assert.equal(
     await page.locator('[data-testid="chat-answer"]').last().textContent(),
