@@ -26,7 +26,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { startBrowserHost } from '../electron/browser-host/browser-host.ts';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 import { textResponse } from '../test-support/scripted-model/scripted-model-server.ts';

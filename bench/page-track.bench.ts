@@ -10,7 +10,7 @@
 // Run: npm run bench -- page-track
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { REAL_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 import { chooseFile, launchChromium, newPage, startHost, waitForChart } from '../tests/e2e/e2e-support.ts';
 import { BENCH_OUTPUT_DIR, printTable, round, writeBenchReport } from './bench-report.ts';

@@ -10,7 +10,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 import { chooseFile, launchChromium, newPage, REPO_ROOT, startHost, waitForChart } from '../tests/e2e/e2e-support.ts';
 

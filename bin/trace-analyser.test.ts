@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -47,7 +47,7 @@ function cachedBundles(checkout: string): string[] {
 
 test('after any source edit, even deep in the imports, the next run runs the edited sources', { timeout: 180_000 }, async (t) => {
   const checkout = scratchCheckout();
-  t.after(() => rmSync(checkout, { recursive: true, force: true }));
+  t.onTestFinished(() => rmSync(checkout, { recursive: true, force: true }));
   const before = await runCli(checkout, ['summarize', trace, '--budget', '500']);
   assert.equal(before.code, 0, before.stderr);
   assert.match(before.stdout, /^# Trace summary\n/);
@@ -67,7 +67,7 @@ test('after any source edit, even deep in the imports, the next run runs the edi
 
 test('an unchanged checkout runs the cached bundle without rebuilding it', { timeout: 180_000 }, async (t) => {
   const checkout = scratchCheckout();
-  t.after(() => rmSync(checkout, { recursive: true, force: true }));
+  t.onTestFinished(() => rmSync(checkout, { recursive: true, force: true }));
   assert.equal((await runCli(checkout, ['--help'])).code, 0);
   const [bundle] = cachedBundles(checkout);
   // Marks the bundle: a rebuild or the TypeScript sources would not print this.
@@ -80,7 +80,7 @@ test('an unchanged checkout runs the cached bundle without rebuilding it', { tim
 
 test('where no bundle can be cached, the sources run through tsx', { timeout: 180_000 }, async (t) => {
   const checkout = scratchCheckout();
-  t.after(() => rmSync(checkout, { recursive: true, force: true }));
+  t.onTestFinished(() => rmSync(checkout, { recursive: true, force: true }));
   writeFileSync(join(checkout, 'node_modules', '.cache'), 'a file where the cache directory would go');
   const run = await runCli(checkout, ['summarize', trace, '--budget', '500']);
   assert.equal(run.code, 0, run.stderr);
@@ -91,7 +91,7 @@ test('where no bundle can be cached, the sources run through tsx', { timeout: 18
 
 test("in the bundle, a module's import.meta.url is still its source file's", { timeout: 180_000 }, async (t) => {
   const checkout = scratchCheckout();
-  t.after(() => rmSync(checkout, { recursive: true, force: true }));
+  t.onTestFinished(() => rmSync(checkout, { recursive: true, force: true }));
   edit(checkout, 'shared-importer/node/cli.ts', 'Summarises a performance trace', 'Summarises ${import.meta.url}');
   const help = await runCli(checkout, ['--help']);
   assert.equal(help.code, 0, help.stderr);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { decodeProfile } from '../shared-importer/src/model/profile-codec.ts';
 import type { TraceLoadedEvent, TraceSummaryEvent } from './ipc-contract.ts';
@@ -22,7 +22,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 // Inside the project, so the bundled worker resolves its external packages from node_modules as in the app.
 const outDir = join(root, 'out', `test-build-${process.pid}`);
 
-before(() => {
+beforeAll(() => {
   const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build', '--outDir', outDir], {
     cwd: root,
     encoding: 'utf8',
@@ -30,7 +30,7 @@ before(() => {
   });
   assert.equal(build.status, 0, `electron-vite build failed:\n${build.stdout}\n${build.stderr}`);
 });
-after(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 test('the preload is one CommonJS file that requires only electron and exposes only the API', () => {
   const preload = readFileSync(join(outDir, 'preload', 'index.cjs'), 'utf8');
@@ -66,7 +66,7 @@ test('the bundled import worker runs and imports a real trace', async (t) => {
         if (channel === 'import:failed') reject(new Error(JSON.stringify(payload)));
       },
     });
-    t.after(() => service.dispose());
+    t.onTestFinished(() => service.dispose());
     void service.importPath(join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile'));
   });
   const event = await loaded;

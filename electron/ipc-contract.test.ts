@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createTraceAnalyserApi, type ApiTransport } from '../preload/api-from-transport.ts';
 import { API_EVENT_METHODS, EVENT_CHANNELS, REQUEST_CHANNELS, isRequestChannel, parseRequestPayload, type TraceAnalyserApi } from './ipc-contract.ts';
 

@@ -2,7 +2,7 @@
 // results, the answer's ids resolve to the planted items, the turn fits the
 // prompt budget; and the eval's checks reject what lacks them.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { citedIds, unresolved } from './tools/answer-citations.ts';
 import { hotWorker, longTask, PLANTED_PROBLEMS, regression } from './tools/planted-problems.ts';
 import { runScriptedThroughLoop } from './tools/local-chat-run.ts';

@@ -2,7 +2,7 @@
 // so a kernel change cannot ship without its rebuild (npm run build:wasm).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { compileKernel, KERNEL_MODULE, renderKernelModule } from './build-wasm.ts';
 
 it('the committed WebAssembly kernel is a fresh compile of its AssemblyScript source', async () => {

@@ -1,20 +1,22 @@
 #!/usr/bin/env node
-// `npm test`: typechecks, lints and checks formatting, then runs every suite (Node tests, Deno tests) and
-// ends with one line "N passed, N failed, N skipped" over all of them. It
-// fails when a runner exits non-zero, whatever the runner printed, and when
-// path filters match no test at all (a typo must not pass as green).
+// `npm test`: typechecks, lints and checks formatting, then runs every suite
+// with its runner (vitest for the Node suites, Playwright for the browser and
+// Electron suites, Deno for the edge functions) and ends with one line
+// "N passed, N failed, N skipped" over all of them. It fails when a runner
+// exits non-zero, whatever the runner printed, when a test file belongs to no
+// runner, and when path filters match no test at all (a typo must not pass as
+// green).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2); // optional path filters: npm test -- shared-importer
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+const totals = { passed: 0, failed: 0, skipped: 0 };
 /** Runners that exited non-zero: the run fails even if their counts say nothing failed. */
 const failedRunners = [];
+const scratch = mkdtempSync(join(tmpdir(), 'ta-tests-'));
 
 function run(command, args, options = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);
@@ -33,13 +35,24 @@ function findFiles(dir, suffix, out = []) {
 
 const selected = (files) => (only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files);
 
+function add(runner, counts, status) {
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  if (status !== 0) failedRunners.push(`${runner} (exit ${status})`);
+}
+
+/** Reads a runner's JSON report, or null when the runner died before writing it. */
+function readReport(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
 // 1. Static checks (whole repo, so only without filters): each counts as one test.
 //    Types for the Node/browser code and for the Deno functions, lint (ESLint
 //    type-aware with the boundary rules; deno lint for the functions), format.
 function staticCheck(name, command, args) {
   const result = run(command, args);
-  if (result.status === 0) passed++;
-  else failed++;
+  add(name, { passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1, skipped: 0 }, 0);
   console.log(result.status === 0 ? `${name}: ok` : `${name}: FAILED`);
 }
 
@@ -51,29 +64,81 @@ if (only.length === 0) {
   staticCheck('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level=warn', '.']);
 }
 
-// 2. Node tests: every *.test.ts outside functions/ (those are Deno's).
-const nodeTests = selected(findFiles(root, '.test.ts').filter((f) => !f.startsWith('functions/')));
-if (nodeTests.length > 0) {
-  const tapFile = join(mkdtempSync(join(tmpdir(), 'ta-tests-')), 'results.tap');
-  const result = run('node', [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tapFile}`,
-    ...nodeTests,
-  ]);
-  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-  const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)`, 'm'))?.[1] ?? 0);
-  passed += count('pass');
-  failed += count('fail') + count('cancelled');
-  skipped += count('skipped') + count('todo');
-  if (result.status !== 0) failedRunners.push(`node --test (exit ${result.status ?? result.signal})`);
+// 2. Which runner owns which file: each runner's config says (vitest.config.ts,
+//    playwright.config.ts); every *.test.ts outside functions/ must be owned by one.
+function vitestFiles() {
+  const listed = spawnSync('npx', ['vitest', 'list', '--filesOnly', '--json', '--passWithNoTests'], { cwd: root, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`vitest list failed:\n${listed.stderr}`);
+  return JSON.parse(listed.stdout).map((entry) => relative(root, entry.file));
 }
 
-// 3. Deno tests: functions/**/*_test.ts run by the real Deno.
+function playwrightFiles() {
+  const listed = spawnSync('npx', ['playwright', 'test', '--list', '--reporter=json', '--pass-with-no-tests'], { cwd: root, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`playwright test --list failed:\n${listed.stderr}`);
+  const report = JSON.parse(listed.stdout);
+  return [...new Set(report.suites.map((suite) => relative(root, join(report.config.rootDir, suite.file))))];
+}
+
+const owned = { vitest: vitestFiles(), playwright: playwrightFiles() };
+const unowned = findFiles(root, '.test.ts').filter((f) => !f.startsWith('functions/') && !owned.vitest.includes(f) && !owned.playwright.includes(f));
+if (unowned.length > 0) {
+  console.error(`\nNo runner runs ${unowned.join(', ')}: add it to vitest.config.ts or playwright.config.ts.`);
+  failedRunners.push('the runner configs');
+}
+
+// 3. Node suites: vitest.
+const nodeTests = selected(owned.vitest);
+if (nodeTests.length > 0) {
+  const reportFile = join(scratch, 'vitest.json');
+  const result = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...nodeTests]);
+  const report = readReport(reportFile);
+  // A file that fails to load has no test results: it counts as one failure, as it did under node:test.
+  const brokenFiles = report?.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length ?? 0;
+  add(
+    'vitest',
+    {
+      passed: report?.numPassedTests ?? 0,
+      failed: (report?.numFailedTests ?? 0) + brokenFiles,
+      skipped: (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0),
+    },
+    result.status ?? result.signal,
+  );
+}
+
+// 4. Browser and Electron suites: Playwright.
+const browserTests = selected(owned.playwright);
+if (browserTests.length > 0) {
+  const reportFile = join(scratch, 'playwright.json');
+  const result = run('npx', ['playwright', 'test', '--reporter=list,json', ...browserTests], {
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile },
+  });
+  const report = readReport(reportFile);
+  for (const reason of skipReasons(report?.suites ?? [])) console.log(`skipped: ${reason}`);
+  add(
+    'playwright',
+    {
+      passed: (report?.stats.expected ?? 0) + (report?.stats.flaky ?? 0),
+      // Errors outside tests (a file that fails to load) count as failures too.
+      failed: (report?.stats.unexpected ?? 0) + (report?.errors.length ?? 0),
+      skipped: report?.stats.skipped ?? 0,
+    },
+    result.status ?? result.signal,
+  );
+}
+
+/** "title: reason" for each skipped Playwright test: a skip must say why. */
+function skipReasons(suites) {
+  return suites.flatMap((suite) => [
+    ...skipReasons(suite.suites ?? []),
+    ...suite.specs.flatMap((spec) =>
+      spec.tests
+        .filter((t) => t.status === 'skipped')
+        .map((t) => `${spec.title}: ${t.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given'}`),
+    ),
+  ]);
+}
+
+// 5. Deno tests: functions/**/*_test.ts run by the real Deno.
 const denoTests = selected(findFiles(root, '_test.ts').filter((f) => f.startsWith('functions/')));
 if (denoTests.length > 0) {
   const result = spawnSync('npx', ['deno', 'test', '--allow-all', '--config', 'functions/deno.json', ...denoTests], {
@@ -85,21 +150,16 @@ if (denoTests.length > 0) {
   });
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');
-  const summary = (result.stdout ?? '').match(/(\d+) passed.*?\| (\d+) failed(?: \| (\d+) ignored)?/g)?.pop();
-  if (summary) {
-    const [, p, f, i] = summary.match(/(\d+) passed.*?\| (\d+) failed(?: \| (\d+) ignored)?/);
-    passed += Number(p);
-    failed += Number(f);
-    skipped += Number(i ?? 0);
-  }
-  if (result.status !== 0) failedRunners.push(`deno test (exit ${result.status ?? result.signal})`);
+  const summary = /(\d+) passed.*?\| (\d+) failed(?: \| (\d+) ignored)?/g;
+  const [, p = 0, f = 0, i = 0] = [...(result.stdout ?? '').matchAll(summary)].pop() ?? [];
+  add('deno test', { passed: Number(p), failed: Number(f), skipped: Number(i) }, result.status ?? result.signal);
 }
 
-if (only.length > 0 && nodeTests.length + denoTests.length === 0) {
+if (only.length > 0 && nodeTests.length + browserTests.length + denoTests.length === 0) {
   console.error(`\nNo test file matches ${only.map((o) => `"${o}"`).join(', ')}.`);
   failedRunners.push('the filter');
 }
 for (const runner of failedRunners) console.error(`FAILED: ${runner}`);
 
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || failedRunners.length > 0 ? 1 : 0);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 || failedRunners.length > 0 ? 1 : 0);

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
@@ -22,7 +22,7 @@ test('serve prints the tokened URL first, serves the page with that token only, 
     env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'ta-serve-home-')) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  t.after(() => child.kill('SIGKILL'));
+  t.onTestFinished(() => void child.kill('SIGKILL'));
   const lines = createInterface({ input: child.stdout });
   const [first] = (await once(lines, 'line')) as [string];
   const match = first.match(/^Trace Analyser: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DownloadOptions } from 'builder-util-runtime';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
+import type { TestContext } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const { AppImageUpdater } = require('electron-updater') as typeof import('electron-updater');
@@ -95,7 +96,7 @@ function publish(feedDir: string, version: string, options: { wrongSha512?: bool
 }
 
 /** Serves the feed folder, counting every request. */
-async function serveFeed(t: { after(fn: () => unknown): void }, feedDir: string) {
+async function serveFeed(t: Pick<TestContext, 'onTestFinished'>, feedDir: string) {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url!, 'http://feed').pathname;
@@ -105,7 +106,7 @@ async function serveFeed(t: { after(fn: () => unknown): void }, feedDir: string)
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
+  t.onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests, server };
 }
 
@@ -117,7 +118,7 @@ export interface FeedOptions {
 }
 
 /** A packaged app at 0.1.0 whose app-update.yml points at a feed this serves, and its updater. */
-export async function startUpdateFeed(t: { after(fn: () => unknown): void }, options: FeedOptions = {}) {
+export async function startUpdateFeed(t: Pick<TestContext, 'onTestFinished'>, options: FeedOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ta-update-'));
   const feedDir = join(dir, 'feed');
   mkdirSync(feedDir);

@@ -2,7 +2,7 @@
 // `npm audit --json` (auditReportVersion 2) prints them: it cannot reach npm's audit endpoint here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { blockingAdvisories, readAllowlist } from '../.ci/audit-gate.mjs';
 
 const advisory = (name: string, severity: string, ghsa: string) => ({

@@ -7,9 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { _electron } from 'playwright-core';
+import { _electron, test, type ElectronApplication } from '@playwright/test';
 import { SAMPLE_TRACES } from '../shared-importer/node/trace-fixtures.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -22,28 +21,33 @@ function electronBinary(): string | null {
   return existsSync(binary) ? binary : null;
 }
 
-test('the desktop app starts, shows the renderer from app:// with the typed API only, and opens a trace', async (t) => {
+test('the desktop app starts, shows the renderer from app:// with the typed API only, and opens a trace', async () => {
   const executablePath = electronBinary();
-  if (!executablePath) {
-    t.skip(
-      'Electron binary not installed (node_modules/electron/path.txt is missing: it was installed with ' +
-        'ELECTRON_SKIP_BINARY_DOWNLOAD=1 because this machine cannot download it); the main-process services, ' +
-        'preload contract and renderer are covered by the Node and Chromium tests instead',
-    );
-    return;
-  }
+  test.skip(
+    !executablePath,
+    'Electron binary not installed (node_modules/electron/path.txt is missing: it was installed with ' +
+      'ELECTRON_SKIP_BINARY_DOWNLOAD=1 because this machine cannot download it); the main-process services, ' +
+      'preload contract and renderer are covered by the Node and Chromium tests instead',
+  );
   const outDir = join(root, 'out', `launch-test-${process.pid}`);
-  t.after(() => rmSync(outDir, { recursive: true, force: true }));
-  const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build', '--outDir', outDir], { cwd: root, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  let app: ElectronApplication | undefined;
+  try {
+    const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build', '--outDir', outDir], { cwd: root, encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    const trace = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
+    app = await _electron.launch({
+      executablePath: executablePath!,
+      args: [join(outDir, 'main', 'index.js'), trace],
+      env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1', HOME: mkdtempSync(join(tmpdir(), 'ta-electron-home-')) },
+    });
+    await expectTheAppWorks(app);
+  } finally {
+    await app?.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+});
 
-  const trace = join(SAMPLE_TRACES, 'speedscope/0.6.0/two-sampled.speedscope.json');
-  const app = await _electron.launch({
-    executablePath,
-    args: [join(outDir, 'main', 'index.js'), trace],
-    env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1', HOME: mkdtempSync(join(tmpdir(), 'ta-electron-home-')) },
-  });
-  t.after(() => app.close());
+async function expectTheAppWorks(app: ElectronApplication): Promise<void> {
   const page = await app.firstWindow();
   assert.equal(new URL(page.url()).protocol, 'app:');
   assert.equal(await page.title(), 'Trace Analyser');
@@ -66,4 +70,4 @@ test('the desktop app starts, shows the renderer from app:// with the typed API 
   assert.equal(fileName, 'two-sampled.speedscope.json');
   const windows = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length);
   assert.equal(windows, 1, 'window.open and navigation created no other window');
-});
+}

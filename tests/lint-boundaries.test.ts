@@ -4,7 +4,7 @@
 // an allowed one where it is allowed), so a rule that stops matching fails here
 // instead of silently letting a boundary go.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { TraceImportError } from '../../shared-importer/src/errors.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
@@ -23,10 +23,10 @@ const CPUPROFILE = join(SAMPLE_TRACES, 'Chrome/65/simple.cpuprofile');
 let host: BrowserHost;
 const userDataDir = mkdtempSync(join(tmpdir(), 'ta-host-'));
 
-before(async () => {
+beforeAll(async () => {
   host = await startBrowserHost({ userDataDir });
 });
-after(() => host.stop());
+afterAll(() => host.stop());
 
 /**
  * The page's bridge, running in Node: `ws` and Node's fetch stand in for the
@@ -203,7 +203,7 @@ test('a dropped file streams its bytes in one POST and imports', async () => {
   assert.equal((await api.uploads[0]).status, 204);
 });
 
-/** A file body that sends its first bytes, then `after()` decides: hang (slow disk) or fail (disk gone). */
+/** A file body that sends its first bytes, then `afterAll()` decides: hang (slow disk) or fail (disk gone). */
 function stalledBody(after: 'hang' | 'fail') {
   return (file: File) => {
     let sentHead = false;
@@ -340,7 +340,7 @@ test('the browser host never updates itself, and says so', async () => {
 
 test('a host started with a file has it loaded for the page that connects', async (t) => {
   const withFile = await startBrowserHost({ file: SPEEDSCOPE, userDataDir });
-  t.after(() => withFile.stop());
+  t.onTestFinished(() => withFile.stop());
   const api = connectPage(withFile.url);
   // Subscribed before asking, so a load finishing in between is not missed.
   const loaded = nextEvent(api, 'trace:loaded');
@@ -363,7 +363,7 @@ test('a host started with a file it cannot open tells the page that connects lat
     [join(dir, 'missing.json'), (failure: ImportFailedEvent) => failure.code === 'io-error' && failure.message.includes(join(dir, 'missing.json'))],
   ] as const) {
     const started = await startBrowserHost({ file, userDataDir });
-    t.after(() => started.stop());
+    t.onTestFinished(() => started.stop());
     // The import fails before any page listens.
     for (let i = 0; i < 200 && !started.services.imports.state.failure; i++) await new Promise((r) => setTimeout(r, 10));
     const { loaded, failure } = await connectPage(started.url).getTraceState();
@@ -375,7 +375,7 @@ test('a host started with a file it cannot open tells the page that connects lat
 
 test('production mode serves the built renderer, with the bridge bundled in, under the app CSP', async (t) => {
   const built = await startBrowserHost({ renderer: 'production', userDataDir });
-  t.after(() => built.stop());
+  t.onTestFinished(() => built.stop());
   const get = (path: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: built.port, path, headers }, (res) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { REQUEST_CHANNELS, type AppInfo, type HostTraceStateOnIpc } from '../ipc-contract.ts';
@@ -36,7 +36,7 @@ function senderEvent(options: { id?: number; url?: string; subframe?: boolean } 
 const appInfo: AppInfo = { name: 'Trace Analyser', version: '1.2.3', host: 'electron', platform: 'linux', versions: { node: '20' } };
 const policy = { origins: [APP_ORIGIN], windowContentsIds: () => [1] };
 
-async function routedServices(t: { after(fn: () => unknown): void }) {
+async function routedServices(t: Pick<TestContext, 'onTestFinished'>) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'ta-ipc-'));
   const services = await startAppServices({
     userDataDir,
@@ -49,7 +49,7 @@ async function routedServices(t: { after(fn: () => unknown): void }) {
   const ipcMain = new RecordingIpcMain();
   const router = new IpcMainRouter(ipcMain, policy);
   router.handleAll(handlersOnIpc(services.handlers));
-  t.after(async () => {
+  t.onTestFinished(async () => {
     router.dispose();
     await services.dispose();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, RecentFile } from '../ipc-contract.ts';
 import { buildMenuTemplate, HELP_LINKS, type MenuActions } from './menu.ts';

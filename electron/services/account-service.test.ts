@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startSupabaseStandin, type SupabaseStandin } from '../../test-support/supabase-standin/index.ts';
 import { AccountService } from './account-service.ts';
@@ -15,11 +15,11 @@ import { SecretStore } from './secret-store.ts';
 let standin: SupabaseStandin;
 const services: AccountService[] = [];
 
-before(async () => {
+beforeAll(async () => {
   // Tokens live 2 s (a project's default is an hour), so refreshing is seen within a test.
   standin = await startSupabaseStandin({ jwtExpirySeconds: 2, logFunctionOutput: false });
 });
-after(async () => {
+afterAll(async () => {
   await Promise.all(services.map((s) => s.dispose()));
   await standin.stop();
 });

@@ -3,7 +3,7 @@
 // real import worker's running import, and the windows hear it on update:state.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { REAL_TRACES, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { DesktopApp } from '../../test-support/desktop-app.ts';
 import { startScriptedModel, textResponse } from '../../test-support/scripted-model/scripted-model-server.ts';
@@ -15,13 +15,13 @@ const LARGE_TRACE = join(REAL_TRACES, 'lighthouse/amp-m86.trace.json');
 
 test('a restart asked for during a streaming answer, then during an import, happens only once each has finished', async (t) => {
   const model = await startScriptedModel();
-  t.after(() => model.stop());
+  t.onTestFinished(() => model.stop());
   const { updater } = await startUpdateFeed(t);
   const app = await DesktopApp.start({
     env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'local-key', AI_MODEL: 'scripted-model' },
     updates: { source: { createUpdater: () => updater }, updateTiming: { firstCheckDelayMs: 10, busyPollMs: 10 } },
   });
-  t.after(() => app.stop());
+  t.onTestFinished(() => app.stop());
   // What was running each time the app would have quit into the update.
   const busyAtInstall: { answering: boolean; importing: boolean }[] = [];
   updater.quitAndInstall = () => void busyAtInstall.push({ answering: app.services.chat.isAnswering, importing: app.services.imports.isRunning });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { AppSettings, SETTINGS_FILE, type Environment } from './app-settings.ts';
 import { fileKeyEncryption } from './file-key-encryption.ts';
 import { SecretStore } from './secret-store.ts';

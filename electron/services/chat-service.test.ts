@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, test, type TestContext } from 'vitest';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { DesktopApp } from '../../test-support/desktop-app.ts';
 import { assertNamesOnlyInDataBlock, writeHostileTrace } from '../../test-support/hostile-trace.ts';
@@ -16,16 +16,16 @@ import { INITIAL_ANALYSIS_PROMPT } from './chat-service.ts';
 const TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/perf-vertx-stacks-01-collapsed-all.txt');
 
 let model: ScriptedModelServer;
-before(async () => {
+beforeAll(async () => {
   model = await startScriptedModel();
 });
-after(() => model.stop());
+afterAll(() => model.stop());
 
 const localEnv = () => ({ OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'local-key', AI_MODEL: 'scripted-model' });
 
 async function startApp(t: TestContext, dir?: string): Promise<DesktopApp> {
   const app = await DesktopApp.start({ env: localEnv(), dir });
-  t.after(() => app.stop());
+  t.onTestFinished(() => app.stop());
   return app;
 }
 
@@ -212,7 +212,7 @@ test("two app instances in local mode never see each other's answers", async (t)
   const [ada, bob] = await Promise.all([startApp(t), startApp(t)]);
   const [adaTrace, bobTrace] = await Promise.all([openChat(ada), openChat(bob)]);
   model.setFallback((request) => textResponse(`Answer to: ${lastUserContent(request)}`, { delayMs: 5 }));
-  t.after(() => model.setFallback(undefined));
+  t.onTestFinished(() => model.setFallback(undefined));
   const [adaTurn, bobTurn] = await Promise.all([
     ada.request('chat:send', { traceId: adaTrace, prompt: 'question from ada' }),
     bob.request('chat:send', { traceId: bobTrace, prompt: 'question from bob' }),
@@ -226,7 +226,7 @@ test("two app instances in local mode never see each other's answers", async (t)
 
 test('with neither a project nor a usable endpoint the chat says what to set up', async (t) => {
   const app = await DesktopApp.start({ env: {} });
-  t.after(() => app.stop());
+  t.onTestFinished(() => app.stop());
   const { traceId } = await app.openTrace(TRACE_FILE);
   const snapshot = await app.request('chat:open', { traceId });
   assert.equal(snapshot.mode, null);

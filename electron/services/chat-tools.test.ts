@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, test, type TestContext } from 'vitest';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
@@ -21,15 +21,15 @@ const OTHER_TRACE_FILE = join(SAMPLE_TRACES, 'stackcollapse/recursion.txt');
 
 let model: ScriptedModelServer;
 let profile: Profile;
-before(async () => {
+beforeAll(async () => {
   model = await startScriptedModel();
   profile = await importTraceFile(TRACE_FILE);
 });
-after(() => model.stop());
+afterAll(() => model.stop());
 
 async function startApp(t: TestContext, dir?: string): Promise<DesktopApp> {
   const app = await DesktopApp.start({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'k', AI_MODEL: 'scripted-model' }, dir });
-  t.after(() => app.stop());
+  t.onTestFinished(() => app.stop());
   return app;
 }
 

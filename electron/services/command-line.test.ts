@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { traceFileFromArgv } from './command-line.ts';
 
 test('the packaged app takes the file after the executable, resolved against the working directory', () => {

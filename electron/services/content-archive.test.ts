@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { readFileChunks, nodeGunzip } from '../../shared-importer/node/node-host.ts';
 import { CATAPULT_TRACES, REAL_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
@@ -15,7 +15,7 @@ const GZIP_TRACE = join(REAL_TRACES, 'lighthouse/artifacts-speedindex-1ms-trace.
 const ZIP_TRACE = join(CATAPULT_TRACES, 'simple_trace_zip.zip');
 
 const dir = mkdtempSync(join(tmpdir(), 'content-archive-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { CATAPULT_TRACES, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { TraceLoadedEvent } from '../ipc-contract.ts';
@@ -17,7 +17,7 @@ const JSON_TRACE = join(CATAPULT_TRACES, 'multiple_input_latency.json');
 const FIREFOX = join(SAMPLE_TRACES, 'Firefox/61/recursion.json');
 
 const dir = mkdtempSync(join(tmpdir(), 'import-content-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A service that archives every import into `dir`, recording what arrives per trace. */
 function archivingService() {
@@ -40,7 +40,7 @@ function archivingService() {
 }
 
 const { service, nextLoaded, contentOf } = archivingService();
-after(() => service.dispose());
+afterAll(() => service.dispose());
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { decodeProfile } from '../../shared-importer/src/model/profile-codec.ts';
 import { rankThreads } from '../../shared-importer/src/summary/thread-ranking.ts';
 import type { EventChannel, ImportFailedEvent, MainEvents, TraceLoadedEvent } from '../ipc-contract.ts';
@@ -44,7 +44,7 @@ function recordingService({ window = true, restHoldMs }: { window?: boolean; res
 
 // Tests that only import share one service (and so one warm worker); the cancel tests get their own.
 const shared = recordingService();
-after(() => shared.service.dispose());
+afterAll(() => shared.service.dispose());
 
 test('a file on disk imports in the worker: progress, the thread drawn first, then the whole profile, then its summary', async () => {
   const { service, events, next } = shared;
@@ -173,7 +173,7 @@ test('streamed bytes import like a file, with flow control', async () => {
 
 test('cancel stops a running import with "aborted"; a new import cancels the old one', async (t) => {
   const { service, next } = recordingService();
-  t.after(() => service.dispose());
+  t.onTestFinished(() => service.dispose());
   assert.equal(service.cancel(), false, 'nothing to cancel');
 
   // A stream that never ends keeps the import running until it is cancelled.
@@ -200,7 +200,7 @@ test('cancel stops a running import with "aborted"; a new import cancels the old
 
 test('a cancel that arrives once all input is read still wins: no trace loads', async (t) => {
   const { service, events, next } = recordingService();
-  t.after(() => service.dispose());
+  t.onTestFinished(() => service.dispose());
   const outcome = Promise.race([next('import:failed').then((failure) => ({ failure })), next('trace:loaded').then((loaded) => ({ loaded }))]);
   const { importId } = await service.importPath(SPEEDSCOPE);
   // 'sending' comes after the whole file is read and summarised, right before the result.
@@ -222,7 +222,7 @@ test('a cancel that arrives once all input is read still wins: no trace loads', 
 
 test('a cancel only for a given import leaves another running import alone', async (t) => {
   const { service } = recordingService();
-  t.after(() => service.dispose());
+  t.onTestFinished(() => service.dispose());
   service.importStream('running.json', null);
   assert.equal(service.cancel('some-other-import'), false);
   assert.equal(service.isRunning, true);
@@ -252,7 +252,7 @@ test('imports asked for together run in the order asked: the last one wins', asy
 
 test('a trace replaced while its summary is computed never gets it: what follows a trace goes out only while it is open', async (t) => {
   const { service, events, next } = recordingService();
-  t.after(() => service.dispose());
+  t.onTestFinished(() => service.dispose());
   const first = next('trace:loaded');
   await service.importPath(FIREFOX);
   await first;
@@ -277,7 +277,7 @@ test('a trace replaced while its summary is computed never gets it: what follows
 
 test('the rest of the profile and the summary wait until a window has drawn the trace, or until the hold runs out', { timeout: 30_000 }, async (t) => {
   const held = recordingService({ window: false, restHoldMs: 60_000 });
-  t.after(() => held.service.dispose());
+  t.onTestFinished(() => held.service.dispose());
   const loaded = held.next('trace:loaded');
   await held.service.importPath(SPEEDSCOPE);
   const { traceId } = await loaded;
@@ -309,7 +309,7 @@ test('the rest of the profile and the summary wait until a window has drawn the 
 
   // No window: both come anyway once the hold is over.
   const windowless = recordingService({ window: false, restHoldMs: 200 });
-  t.after(() => windowless.service.dispose());
+  t.onTestFinished(() => windowless.service.dispose());
   const summary = windowless.nextSummary();
   await windowless.service.importPath(SPEEDSCOPE);
   assert.equal((await summary).status, 'ready');

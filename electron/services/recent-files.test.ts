@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { MAX_RECENT_FILES, RECENT_FILES_NAME, RecentFilesStore, parseRecentFiles } from './recent-files.ts';
 
 const userData = () => mkdtempSync(join(tmpdir(), 'ta-recent-'));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { aesGcmEncryption, fileKeyEncryption } from './file-key-encryption.ts';
 import { SecretStore, type StringEncryption } from './secret-store.ts';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'vitest';
 import { ARTIFACT, CURRENT_VERSION, FEED_FILE, downloadedFiles, startUpdateFeed, type FeedOptions } from '../../test-support/update-feed.ts';
 import type { UpdateState } from '../ipc-contract.ts';
 import { AppSettings } from './app-settings.ts';
@@ -26,7 +26,7 @@ interface Setup extends FeedOptions {
 }
 
 /** A packaged app at 0.1.0 whose app-update.yml points at a feed served by the test, and the service over it. */
-async function updateSetup(t: { after(fn: () => unknown): void }, setup: Setup = {}) {
+async function updateSetup(t: Pick<TestContext, 'onTestFinished'>, setup: Setup = {}) {
   const { dir, updater, feed, artifact } = await startUpdateFeed(t, setup);
   const settings = await openSettings(dir);
   if (setup.autoUpdate === false) await settings.save({ autoUpdate: false });
@@ -45,7 +45,7 @@ async function updateSetup(t: { after(fn: () => unknown): void }, setup: Setup =
     ...(setup.firstCheckDelayMs && { firstCheckDelayMs: setup.firstCheckDelayMs }),
     ...(setup.checkIntervalMs && { checkIntervalMs: setup.checkIntervalMs }),
   });
-  t.after(() => service.dispose());
+  t.onTestFinished(() => service.dispose());
   return { dir, updater, settings, service, busy, states, warnings, feed, artifact, updatersMade: () => updatersMade };
 }
 
@@ -207,7 +207,7 @@ test('development builds, builds without a feed and the browser host never check
     const source = desktopUpdateSource(build, factory);
     const service = new UpdateService({ source, settings, isAnswering: () => false, isImporting: () => false, onState: () => {}, ...FAST });
     service.start();
-    t.after(() => service.dispose());
+    t.onTestFinished(() => service.dispose());
     assert.deepEqual(service.current, { status: 'off', reason: build.reason, bySetting: false });
   }
   await sleep(150);

@@ -2,7 +2,7 @@
 // function names it quotes) writes can neither run script nor load anything.
 // The real component rendered by React, read back as HTML.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { ChatMarkdown, CitedItems } from './ChatMarkdown.tsx';

@@ -3,7 +3,7 @@
 // the turn runs, the calls fold into one line once it is over, the follow-up
 // block never shows as text and becomes chips on the last complete answer only.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ChatMessage, ChatToolStep } from '../../electron/ipc-contract.ts';

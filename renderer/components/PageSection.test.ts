@@ -1,7 +1,7 @@
 // The summary panel's Page section rendered by React from a hand-written page
 // load (example-page.ts): what it lists is worked out from that page's numbers.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';

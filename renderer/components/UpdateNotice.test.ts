@@ -1,7 +1,7 @@
 // The update notice and the Settings "Updates" part, rendered by React from
 // the states the host reports (electron/services/update-service.ts).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { UpdateState } from '../../electron/ipc-contract.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildMergedCallTree, intervalSelfTimes } from '../../shared-importer/src/model/call-tree.ts';
 import { FrameTable } from '../../shared-importer/src/model/frame-table.ts';
 import { TimelineBuilder, type ThreadTimeline } from '../../shared-importer/src/model/thread-timeline.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { centerOn, clampViewport, focusRange, fullViewport, panBy, zoomAt } from './viewport.ts';
 
 const bounds = { min: 100, max: 1100 };

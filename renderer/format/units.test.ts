@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formatMilliseconds, formatPercent, formatSummaryValue, formatWeight, niceStep } from './units.ts';
 
 test('weights read naturally in their unit', () => {

@@ -1,7 +1,7 @@
 // Page items by their summary ids, their time ranges, and walking the
 // requests with the keyboard, on the hand-written page load (example-page.ts).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { examplePage, NAV_START } from './example-page.ts';
 import { neighbourRequestId, pageItem, pageItemRange, PAGE_ITEM_ID } from './page-items.ts';
 

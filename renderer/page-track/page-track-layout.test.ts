@@ -2,7 +2,7 @@
 // (example-page.ts), whose expected rows and hits are worked out on paper:
 // 1000 px over the navigation's first 10 s make 10 ms a pixel.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { NetworkRequest, PageInsights } from '../../shared-importer/src/page/page-types.ts';
 import { examplePage, NAV_START } from './example-page.ts';
 import { requestEnd } from './page-items.ts';

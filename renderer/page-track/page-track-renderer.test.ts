@@ -3,7 +3,7 @@
 // drawn in their row are skipped. Counted on a canvas stand-in that records
 // the drawing calls.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { NetworkRequest, PageInsights } from '../../shared-importer/src/page/page-types.ts';
 import { buildPageTrackLayout } from './page-track-layout.ts';
 import { PageTrackRenderer } from './page-track-renderer.ts';

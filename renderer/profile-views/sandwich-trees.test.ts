@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { functionStats, parentIndices } from '../../shared-importer/src/model/call-tree.ts';
 import { FrameTable } from '../../shared-importer/src/model/frame-table.ts';
 import { TimelineBuilder } from '../../shared-importer/src/model/thread-timeline.ts';

@@ -6,7 +6,7 @@
 // real store in the orders the host can send them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'vitest';
 import { INITIAL_ANALYSIS_PROMPT, type ChatMessage, type ChatSnapshot, type ChatTurnEvent } from '../../electron/ipc-contract.ts';
 import { UNNAMED_TURN, useChatStore, type TraceChat } from './chat-store.ts';
 

@@ -5,7 +5,7 @@
 // placed on a real trace's clock.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'vitest';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { REAL_TRACES, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';

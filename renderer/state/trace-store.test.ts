@@ -4,7 +4,7 @@
 // is shown like a live event. Real traces, encoded as the host sends them.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'vitest';
 import type { TraceLoadedEvent, TraceSummaryEvent } from '../../electron/ipc-contract.ts';
 import { firstFrameProfile } from '../../electron/services/first-frame-profile.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { renderSummaryText } from '../src/summary/render-summary-text.ts';
 import { summarizeProfile } from '../src/summary/summarize-profile.ts';
@@ -168,7 +168,7 @@ test('Ctrl-C while waiting for input cancels at once with exit 130', { timeout: 
   const fifo = join(scratch, 'slow.json');
   await new Promise<void>((resolve, reject) => execFile('mkfifo', [fifo], (error) => (error ? reject(new Error(error.message)) : resolve())));
   const child = spawn('node', [bin, 'summarize', fifo], { cwd: root });
-  t.after(() => child.kill('SIGKILL'));
+  t.onTestFinished(() => void child.kill('SIGKILL'));
   let stderr = '';
   const cancelled = new Promise<void>((resolve) =>
     child.stderr.on('data', (d) => {

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { TraceImportError } from '../src/errors.ts';
 import { importTraceFile, readFileChunks } from './node-host.ts';
 import { openDescriptorsOn, profileSnapshot, SAMPLE_TRACES } from './trace-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'node-host-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A real Chrome recording repeated until it spans many read and gunzip chunks (512 KiB and 1 MiB). */
 function largeTrace(): Buffer {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 // @ts-expect-error: the engine ships JavaScript with hand-written types that do not resolve here.
 import { analyzeTrace } from '@paulirish/trace_engine/analyze-trace.mjs';
 import type { PageInsights, PageNavigation } from '../src/page/page-types.ts';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { after, describe, it, test } from 'node:test';
+import { afterAll, describe, it, test } from 'vitest';
 import { TraceImportError } from '../src/errors.ts';
 import { ACCEPTED_FORMATS } from '../src/formats/catalog.ts';
 import { renderSummaryText } from '../src/summary/render-summary-text.ts';
@@ -86,7 +86,7 @@ describe('every real trace in shared/traces', () => {
     });
   }
 
-  after(() => {
+  afterAll(() => {
     for (const [folder, { imported, refused }] of tally) console.log(`# ${folder}: ${imported} imported, ${refused} refused`);
   });
 });

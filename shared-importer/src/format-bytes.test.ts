@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formatBytes } from './format-bytes.ts';
 
 test('sizes are written in binary units, whole values without decimals', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { importInChunks, sampleTrace } from '../node/trace-fixtures.ts';
 import type { ImportProgress } from './input/import-options.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { TraceEventScanner } from './formats/chrome-trace-event-scanner.ts';
 import { importProfilesFromArrayBuffer } from './import-profile.ts';
 import { warmUpImporter, warmUpTrace } from './warm-up.ts';

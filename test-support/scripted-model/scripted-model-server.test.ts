@@ -2,18 +2,18 @@
 // the wire format (SSE framing, chunk shapes, error statuses) is the one the
 // client actually understands.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import OpenAI, { APIConnectionError, RateLimitError, InternalServerError } from 'openai';
 import { startScriptedModel, textResponse, type ScriptedModelServer } from './scripted-model-server.ts';
 
 let model: ScriptedModelServer;
 let client: OpenAI;
 
-before(async () => {
+beforeAll(async () => {
   model = await startScriptedModel();
   client = new OpenAI({ baseURL: model.baseURL, apiKey: 'test-key', maxRetries: 0 });
 });
-after(() => model.stop());
+afterAll(() => model.stop());
 
 async function collect(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) {
   const deltas: string[] = [];

@@ -3,15 +3,15 @@
 import { createClient } from '@supabase/supabase-js';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import WebSocket from 'ws';
 import { startSupabaseStandin, type SupabaseStandin } from './index.ts';
 
 let standin: SupabaseStandin;
-before(async () => {
+beforeAll(async () => {
   standin = await startSupabaseStandin({ userTokenAlgorithm: 'ES256', logFunctionOutput: false });
 });
-after(() => standin.stop());
+afterAll(() => standin.stop());
 
 test('ES256 user tokens verify against the published JWKS and work across services', async () => {
   const { user, session } = await standin.createUser('carol@example.com', 'carol-password');

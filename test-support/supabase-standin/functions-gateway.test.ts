@@ -3,7 +3,7 @@
 // EdgeRuntime.waitUntil work finishing after the response, and WebSocket passthrough.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import WebSocket from 'ws';
 import { startSupabaseStandin, type SupabaseStandin } from './index.ts';
 
@@ -14,7 +14,7 @@ let alice: SupabaseClient;
 let aliceId: string;
 let aliceToken: string;
 
-before(async () => {
+beforeAll(async () => {
   standin = await startSupabaseStandin({
     functionsDir: `${fixtures}functions`,
     configToml: `${fixtures}config.toml`,
@@ -33,7 +33,7 @@ before(async () => {
   const bob = await standin.createUser('bob@example.com', 'bob-password');
   await standin.db.query(`insert into public.traces (user_id, file_name) values ($1, 'a.json'), ($2, 'b.json')`, [aliceId, bob.user.id]);
 });
-after(async () => {
+afterAll(async () => {
   await alice.removeAllChannels();
   await standin.stop();
 });

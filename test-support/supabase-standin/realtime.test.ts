@@ -3,7 +3,7 @@
 // leave/close, token refresh, binary frames, key checks).
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { startSupabaseStandin, type SupabaseStandin } from './index.ts';
@@ -103,13 +103,13 @@ const joinPayload = (token: string, isPrivate = true) => ({
   access_token: token,
 });
 
-before(async () => {
+beforeAll(async () => {
   standin = await startSupabaseStandin({ logFunctionOutput: false });
   const alice = await standin.createUser('alice@example.com', 'alice-password');
   const bob = await standin.createUser('bob@example.com', 'bob-password');
   [aliceId, aliceToken, bobToken] = [alice.user.id, alice.session.access_token, bob.session.access_token];
 });
-after(async () => {
+afterAll(async () => {
   await Promise.all(clients.map((c) => c.removeAllChannels()));
   await standin.stop();
 });

@@ -3,7 +3,7 @@
 import { createClient, isAuthSessionMissingError, type SupabaseClient } from '@supabase/supabase-js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import WebSocket from 'ws';
 import { startSupabaseStandin, type SupabaseStandin } from './index.ts';
 import { join } from 'node:path';
@@ -33,12 +33,12 @@ async function signedIn(email: string, password: string): Promise<[SupabaseClien
   return [c, data.user!.id];
 }
 
-before(async () => {
+beforeAll(async () => {
   standin = await startSupabaseStandin({ logFunctionOutput: false });
   [alice, aliceId] = await signedIn('alice@example.com', 'alice-password');
   [bob, bobId] = await signedIn('bob@example.com', 'bob-password');
 });
-after(async () => {
+afterAll(async () => {
   await Promise.all([alice, bob].map((c) => c.removeAllChannels()));
   await standin.stop();
 });
@@ -127,7 +127,7 @@ describe('auth', () => {
 
 describe('PostgREST', () => {
   let aliceTrace: string;
-  before(async () => {
+  beforeAll(async () => {
     const { data, error, status } = await alice
       .from('traces')
       .insert({ file_name: 'alice.json', size_bytes: 544863, format: 'chrome-trace', summary: { threads: 3 } })

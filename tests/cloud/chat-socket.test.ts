@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
@@ -36,12 +36,12 @@ let stack: CloudStack;
 let socketUrl: string;
 let summary: TraceSummary;
 
-before(async () => {
+beforeAll(async () => {
   stack = await startCloudStack({ AI_TURNS_PER_MINUTE: String(TURNS_PER_MINUTE), AI_SUMMARIZE_MAX_BYTES: String(SUMMARIZE_MAX_BYTES) });
   socketUrl = stack.standin.functionUrl('trace-analysis-socket');
   summary = summarizeProfile(await importTraceFile(TRACE_FILE));
 });
-after(() => stack.stop());
+afterAll(() => stack.stop());
 
 async function connected(user: SignedInUser, via: 'query' | 'subprotocol' = 'subprotocol'): Promise<ChatSocket> {
   const socket = openChatSocket(socketUrl, user.accessToken, via);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import { AI_RESPONSE_EVENT, chatResultsChannel } from '../../functions/_shared/chat-messages.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { ChatConnectionEvent } from '../../electron/ipc-contract.ts';
@@ -25,12 +25,12 @@ let stack: CloudStack;
 let proxy: FaultProxy;
 let local: LocalSummary;
 
-before(async () => {
+beforeAll(async () => {
   stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
   proxy = await startFaultProxy(stack.standin.url);
   local = await summariseFile(TRACE_FILE);
 });
-after(async () => {
+afterAll(async () => {
   await proxy.stop();
   await stack.stop();
 });
@@ -80,7 +80,7 @@ class Recorder {
 async function signedIn(t: TestContext, email: string, project = { stack, proxy }): Promise<AccountService> {
   await project.stack.standin.createUser(email, 'correct horse battery');
   const { account } = await startDesktopAccount({ SUPABASE_URL: project.proxy.url, SUPABASE_ANON_KEY: project.stack.standin.anonKey });
-  t.after(() => account.dispose());
+  t.onTestFinished(() => account.dispose());
   await account.signIn(email, 'correct horse battery');
   return account;
 }
@@ -95,7 +95,7 @@ async function openChat(t: TestContext, account: AccountService, options: { stal
     stallTimeoutMs: options.stallTimeoutMs,
     runTool: options.runTool ?? (async () => ({ ok: false, text: 'These tests open no trace to run tools on.' })),
   });
-  t.after(() => chat.close());
+  t.onTestFinished(() => chat.close());
   const recorder = new Recorder();
   await chat.open({ traceId, fileName: local.fileName }, recorder.listener);
   await recorder.open();
@@ -282,11 +282,11 @@ describe('the chat bridge over the cloud path', () => {
 describe('an expired token', () => {
   let shortLived: CloudStack;
   let shortProxy: FaultProxy;
-  before(async () => {
+  beforeAll(async () => {
     shortLived = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' }, { jwtExpirySeconds: 5 });
     shortProxy = await startFaultProxy(shortLived.standin.url);
   });
-  after(async () => {
+  afterAll(async () => {
     await shortProxy.stop();
     await shortLived.stop();
   });

@@ -4,7 +4,7 @@
 // stand-in with both functions in real Deno and the scripted model.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, test, type TestContext } from 'vitest';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { runTraceTool } from '../../functions/_shared/trace-tools.ts';
@@ -24,11 +24,11 @@ const PASSWORD = 'correct horse battery';
 let stack: CloudStack;
 let proxy: FaultProxy;
 
-before(async () => {
+beforeAll(async () => {
   stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
   proxy = await startFaultProxy(stack.standin.url);
 });
-after(async () => {
+afterAll(async () => {
   await proxy.stop();
   await stack.stop();
 });
@@ -42,7 +42,7 @@ async function startApp(t: TestContext, dir?: string): Promise<DesktopApp> {
     dir,
     cloudChat: { backoff: { baseMs: 100, maxMs: 1000 } },
   });
-  t.after(() => app.stop());
+  t.onTestFinished(() => app.stop());
   return app;
 }
 
@@ -136,7 +136,7 @@ test("two users signed in on two app instances never see each other's answers or
   // The same trace file on both, and one more on Bob's.
   const [adaTrace, bobTrace] = await Promise.all([openCloudChat(ada), openCloudChat(bob)]);
   stack.model.setFallback((request) => textResponse(`Answer to: ${lastUserContent(request)}`, { delayMs: 5 }));
-  t.after(() => stack.model.setFallback(undefined));
+  t.onTestFinished(() => stack.model.setFallback(undefined));
   const [adaTurn, bobTurn] = await Promise.all([
     ada.request('chat:send', { traceId: adaTrace, prompt: 'question from ada' }),
     bob.request('chat:send', { traceId: bobTrace, prompt: 'question from bob' }),

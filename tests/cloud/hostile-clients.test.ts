@@ -6,7 +6,7 @@
 // CPU as a frame allows while another user's answer streams.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CLOSE_POLICY_VIOLATION, MAX_HISTORY_MESSAGE_CHARS, MAX_PROMPT_CHARS, type HistoryMessage } from '../../functions/_shared/chat-messages.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../functions/_shared/limits.ts';
 import { utf8ByteLength } from '../../functions/_shared/utf8-bytes.ts';
@@ -33,14 +33,14 @@ let stack: CloudStack;
 let socketUrl: string;
 let uploaded: Awaited<ReturnType<typeof uploadedSummaryOf>>;
 
-before(async () => {
+beforeAll(async () => {
   stack = await startCloudStack();
   uploaded = await uploadedSummaryOf(SAMPLE_TRACE_FILE);
   socketUrl = stack.standin.functionUrl('trace-analysis-socket');
   // Answers name the question, so each test can find its own model requests.
   stack.model.setFallback((request) => textResponse(`Answer to: ${String(request.body.messages?.at(-1)?.content).slice(0, 40)}`));
 });
-after(() => stack.stop());
+afterAll(() => stack.stop());
 
 async function connected(user: SignedInUser): Promise<ChatSocket> {
   const socket = openChatSocket(socketUrl, user.accessToken);

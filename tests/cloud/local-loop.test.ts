@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { SAMPLE_TRACE_FILE } from './cloud-harness.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -21,7 +21,7 @@ function npmScript(name: string, args: string[]): [string, string[]] {
   return [command, [...scriptArgs, ...args]];
 }
 
-after(async () => {
+afterAll(async () => {
   if (!standin || standin.exitCode !== null) return;
   standin.kill('SIGINT'); // stops the stand-in, its functions and the scripted model
   await once(standin, 'exit');

@@ -4,7 +4,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { asCaller, openDatabase, type JwtClaims } from '../../test-support/supabase-standin/database.ts';
 import { realtimeMayRead } from '../../test-support/supabase-standin/realtime.ts';
 
@@ -30,16 +30,16 @@ async function errorCode(promise: Promise<unknown>): Promise<string | undefined>
   }
 }
 
-before(async () => {
+beforeAll(async () => {
   db = await openDatabase(migrationsDir);
   await db.query(`insert into auth.users (id, email) values ($1, 'a@example.com'), ($2, 'b@example.com')`, [userA, userB]);
 });
-after(() => db.close());
+afterAll(() => db.close());
 
 describe('public.traces', () => {
   let traceA: string;
   let traceB: string;
-  before(async () => {
+  beforeAll(async () => {
     traceA = (await as(claimsOf(userA), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('a.json') returning id`))).rows[0].id;
     traceB = (await as(claimsOf(userB), (tx) => tx.query<{ id: string }>(`insert into public.traces (file_name) values ('b.json') returning id`))).rows[0].id;
   });
@@ -115,7 +115,7 @@ describe('storage.objects in bucket traces', () => {
   const insertObject = (claims: JwtClaims, name: string, bucket = 'traces') =>
     as(claims, (tx) => tx.query('insert into storage.objects (bucket_id, name, owner) values ($1, $2, $3)', [bucket, name, claims.sub ?? null]));
 
-  before(async () => {
+  beforeAll(async () => {
     await insertObject(claimsOf(userB), `${userB}/trace.json`);
   });
 

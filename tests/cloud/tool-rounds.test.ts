@@ -6,7 +6,7 @@
 // clear error, and the turn it aimed at is unharmed.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { MAX_TOOL_RESULT_CHARS, MAX_TOOL_STEPS, type ServerMessage, type ToolRequest } from '../../functions/_shared/chat-messages.ts';
 import { textResponse, type RecordedRequest } from '../../test-support/scripted-model/scripted-model-server.ts';
 import {
@@ -29,7 +29,7 @@ let stack: CloudStack;
 let socketUrl: string;
 let uploaded: Awaited<ReturnType<typeof uploadedSummaryOf>>;
 
-before(async () => {
+beforeAll(async () => {
   stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
   uploaded = await uploadedSummaryOf(SAMPLE_TRACE_FILE);
   socketUrl = stack.standin.functionUrl('trace-analysis-socket');
@@ -43,7 +43,7 @@ interface Client {
 }
 
 const clients: Client[] = [];
-after(async () => {
+afterAll(async () => {
   for (const c of clients) {
     await c.socket.close();
     await c.user.client.removeAllChannels();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { CATAPULT_TRACES, REAL_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { EventChannel, MainEvents, SyncState, TraceLoadedEvent } from '../../electron/ipc-contract.ts';
@@ -24,11 +24,11 @@ const GZIP_TRACE = join(REAL_TRACES, 'lighthouse/artifacts-speedindex-1ms-trace.
 
 let standin: SupabaseStandin;
 let proxy: StorageFaultProxy;
-before(async () => {
+beforeAll(async () => {
   standin = await startSupabaseStandin({ logFunctionOutput: false });
   proxy = await startStorageFaultProxy(standin.url);
 });
-after(async () => {
+afterAll(async () => {
   await proxy?.stop();
   await standin?.stop();
 });
@@ -91,7 +91,7 @@ async function startApp(userDataDir: string, user: TestUser | undefined) {
 
 function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'trace-sync-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -119,7 +119,7 @@ const halfForwarded = (seen: number) =>
 async function signedInApp(t: TestContext) {
   const session = await newUser();
   const app = await startApp(dataDir(), session);
-  t.after(() => app.services.dispose());
+  t.onTestFinished(() => app.services.dispose());
   return { session, app };
 }
 
@@ -299,7 +299,7 @@ describe('sync to Storage', () => {
   test('a trace opened signed out syncs once the user signs in (the chat asks for a sign-in with the trace open)', async (t) => {
     const session = await newUser();
     const app = await startApp(dataDir(), undefined);
-    t.after(() => app.services.dispose());
+    t.onTestFinished(() => app.services.dispose());
     const traceId = await app.open(JSON_TRACE);
     await app.services.sync.contentHash(traceId);
     assert.deepEqual(app.syncStates(traceId), [], 'nothing syncs while signed out');
@@ -313,7 +313,7 @@ describe('sync to Storage', () => {
     const dir = dataDir();
     const session = await newUser();
     const app = await startApp(dir, undefined);
-    t.after(() => app.services.dispose());
+    t.onTestFinished(() => app.services.dispose());
     const first = await app.open(JSON_TRACE);
     assert.equal(await app.services.sync.contentHash(first), sha256Of(JSON_TRACE));
     await assert.rejects(app.services.sync.whenStored(first), /sign in/);

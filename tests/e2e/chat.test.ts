@@ -4,8 +4,8 @@
 // user signs in and asks; answers stream through the whole path and render.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { INITIAL_ANALYSIS_PROMPT } from '../../electron/ipc-contract.ts';
 import type { Environment } from '../../electron/services/app-settings.ts';
 import type { TraceAnalyserDebug } from '../../renderer/debug/frame-stats.ts';
@@ -21,19 +21,19 @@ const SUCRASE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery';
 
-describe('the chat with a Supabase project', () => {
+test.describe('the chat with a Supabase project', () => {
   let stack: CloudStack;
   let app: TraceWindow;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     stack = await startCloudStack();
     await stack.standin.createUser(EMAIL, PASSWORD);
     app = await windowWithTrace({ SUPABASE_URL: stack.standin.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
     page = app.page;
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await app?.close();
     await stack?.stop();
   });
@@ -157,7 +157,7 @@ async function assertControlsReachable(page: Page): Promise<void> {
   assert.deepEqual(hidden, []);
 }
 
-describe('the chat when the network drops mid-answer (a proxy cuts the connections)', () => {
+test.describe('the chat when the network drops mid-answer (a proxy cuts the connections)', () => {
   let stack: CloudStack;
   let proxy: FaultProxy;
   let app: TraceWindow;
@@ -165,7 +165,7 @@ describe('the chat when the network drops mid-answer (a proxy cuts the connectio
   /** A slow answer, so a connection can be cut while it streams. */
   const slowAnswer = () => ({ kind: 'text' as const, chunks: Array.from({ length: 40 }, (_, i) => `part${i} `), delayMs: 60 });
 
-  before(async () => {
+  test.beforeAll(async () => {
     stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
     proxy = await startFaultProxy(stack.standin.url);
     await stack.standin.createUser(EMAIL, PASSWORD);
@@ -177,7 +177,7 @@ describe('the chat when the network drops mid-answer (a proxy cuts the connectio
     await waitForAnswers(page, 1);
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await app?.close();
     await proxy?.stop();
     await stack?.stop();
@@ -237,18 +237,18 @@ const ANALYSIS = [
   '```',
 ].join('\n');
 
-describe('the chat in local mode (an OpenAI-compatible endpoint called by the host)', () => {
+test.describe('the chat in local mode (an OpenAI-compatible endpoint called by the host)', () => {
   let model: ScriptedModelServer;
   let app: TraceWindow;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     model = await startScriptedModel();
     app = await windowWithTrace({ OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' });
     page = app.page;
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await app?.close();
     await model?.stop();
   });

@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
@@ -76,7 +76,7 @@ async function injectedTraces(page: Page) {
 
 const INERT = { pwned: null, images: 0, frames: 0, inlineScripts: 0, handlers: [], scriptLinks: 0 };
 
-describe('function names carrying HTML, Markdown and prompt injection', () => {
+test.describe('function names carrying HTML, Markdown and prompt injection', () => {
   let model: ScriptedModelServer;
   let host: PageHost;
   let browser: Browser;
@@ -89,7 +89,7 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
   /** alert() and the like, had any name run script. */
   const dialogs: string[] = [];
 
-  before(async () => {
+  test.beforeAll(async () => {
     pixel = await startPixelServer();
     names = hostileNames(pixel.origin);
     trace = renamedSucrase(names);
@@ -109,7 +109,7 @@ describe('function names carrying HTML, Markdown and prompt injection', () => {
     await waitForChart(page, 'hostile.cpuprofile');
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await context?.close();
     await browser?.close();
     await host?.stop();

@@ -4,8 +4,8 @@
 // thread the app opens on), never from constants.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
 import { REAL_TRACES, SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
@@ -49,7 +49,7 @@ async function trackBox(page: Page) {
 const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-describe('page insights in Chromium against the browser host', () => {
+test.describe('page insights in Chromium against the browser host', () => {
   let host: PageHost;
   let browser: Browser;
   let context: BrowserContext;
@@ -58,7 +58,7 @@ describe('page insights in Chromium against the browser host', () => {
   let lcp: Profile;
   let insights: PageInsights;
 
-  before(async () => {
+  test.beforeAll(async () => {
     [host, browser, lcp] = await Promise.all([startHost(), launchChromium(), importTraceFile(LCP_M78)]);
     assert.ok(lcp.page, 'the importer reads page insights from lcp-m78.json');
     insights = lcp.page;
@@ -69,7 +69,7 @@ describe('page insights in Chromium against the browser host', () => {
     await page.waitForSelector('[data-testid="page-track-canvas"]');
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await context?.close();
     await browser?.close();
     await host?.stop();
@@ -187,14 +187,14 @@ describe('page insights in Chromium against the browser host', () => {
   });
 });
 
-describe('page items cited in a chat answer', () => {
+test.describe('page items cited in a chat answer', () => {
   let model: ScriptedModelServer;
   let host: PageHost;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     model = await startScriptedModel();
     [host, browser] = await Promise.all([
       startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
@@ -203,7 +203,7 @@ describe('page items cited in a chat answer', () => {
     ({ context, page } = await newPage(browser, host.url, SIZE));
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await context?.close();
     await browser?.close();
     await host?.stop();

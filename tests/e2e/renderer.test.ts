@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
 import { buildMergedCallTree, functionStats } from '../../shared-importer/src/model/call-tree.ts';
 import { TraceImportError } from '../../shared-importer/src/errors.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
@@ -54,7 +54,7 @@ async function canvasBox(page: Page) {
 const AXIS_PX = 20;
 const ROW_PX = 18;
 
-describe('renderer in Chromium against the browser host', () => {
+test.describe('renderer in Chromium against the browser host', () => {
   let host: PageHost;
   let browser: Browser;
   let context: BrowserContext;
@@ -63,13 +63,13 @@ describe('renderer in Chromium against the browser host', () => {
   let sucrase: Profile;
   let sucraseSummary: TraceSummary;
 
-  before(async () => {
+  test.beforeAll(async () => {
     [host, browser, sucrase] = await Promise.all([startHost(), launchChromium(), importTraceFile(SUCRASE)]);
     sucraseSummary = summarizeProfile(sucrase);
     ({ context, page, errors } = await newPage(browser, host.url));
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await context?.close();
     await browser?.close();
     await host?.stop();
@@ -409,7 +409,7 @@ describe('renderer in Chromium against the browser host', () => {
   });
 });
 
-describe('recent files in the empty state', () => {
+test.describe('recent files in the empty state', () => {
   test('a trace opened by path is listed next time and opens with a click', async () => {
     const userDataDir = mkdtempSync(join(tmpdir(), 'ta-recent-'));
     const browser = await launchChromium();
@@ -443,7 +443,7 @@ describe('recent files in the empty state', () => {
   });
 });
 
-describe('the chart first, its summary after', () => {
+test.describe('the chart first, its summary after', () => {
   let host: PageHost;
   let browser: Browser;
   let context: BrowserContext;
@@ -454,7 +454,7 @@ describe('the chart first, its summary after', () => {
   /** Traces the page reported drawn (trace:shown requests). */
   const shown: string[] = [];
 
-  before(async () => {
+  test.beforeAll(async () => {
     [host, browser] = await Promise.all([startHost(), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -487,7 +487,7 @@ describe('the chart first, its summary after', () => {
     await page.waitForSelector('[data-testid="empty-state"]');
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await context?.close();
     await browser?.close();
     await host?.stop();
@@ -568,7 +568,7 @@ describe('the chart first, its summary after', () => {
   });
 });
 
-describe('a file named at start-up', () => {
+test.describe('a file named at start-up', () => {
   test('one that cannot be opened shows its error in the window, as a dropped one does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ta-startup-'));
     const notes = join(dir, 'notes.json');

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/browser-host.ts';
 import { CATAPULT_TRACES, REAL_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
 import { startSupabaseStandin, type SupabaseStandin } from '../../test-support/supabase-standin/index.ts';
@@ -25,7 +25,7 @@ const line = (page: Page) => page.locator('[data-testid="sync-status"]');
 const badge = (page: Page) => page.locator('[data-testid="sync-badge"]');
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-describe('sync status in Chromium', () => {
+test.describe('sync status in Chromium', () => {
   let standin: SupabaseStandin;
   let proxy: StorageFaultProxy;
   let session: TestUser;
@@ -34,7 +34,7 @@ describe('sync status in Chromium', () => {
   let page: Page;
   let errors: string[];
 
-  before(async () => {
+  test.beforeAll(async () => {
     standin = await startSupabaseStandin({ logFunctionOutput: false });
     proxy = await startStorageFaultProxy(standin.url);
     session = await createTestUser(standin, 'sync-ui@example.com');
@@ -55,7 +55,7 @@ describe('sync status in Chromium', () => {
     });
     assert.equal(account.status, 'signed-in');
   });
-  after(async () => {
+  test.afterAll(async () => {
     await browser?.close();
     await host?.stop();
     await proxy?.stop();

@@ -12,8 +12,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
 import { WS_PATH } from '../../electron/browser-host/ws-protocol.ts';
 import type { ChatMessage, ChatToolStep, ChatTurnEvent } from '../../electron/ipc-contract.ts';
 import { CONVERSATIONS_DIR } from '../../electron/services/conversations.ts';
@@ -148,7 +148,7 @@ async function chartWindow(page: Page, chartId: string): Promise<{ x0: number; x
 
 const answerItem = (page: Page) => page.locator('[data-testid="chat-message"][data-role="assistant"]');
 
-describe('an answer that used trace tools', () => {
+test.describe('an answer that used trace tools', () => {
   let model: ScriptedModelServer;
   let host: PageHost;
   let browser: Browser;
@@ -157,7 +157,7 @@ describe('an answer that used trace tools', () => {
   let light: RoutedWindow;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     profile = await importTraceFile(M86);
     turn = await persistedTurn(profile);
     const userDataDir = mkdtempSync(join(tmpdir(), 'ta-e2e-'));
@@ -181,7 +181,7 @@ describe('an answer that used trace tools', () => {
     );
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await light?.context.close();
     await browser?.close();
     await host?.stop();

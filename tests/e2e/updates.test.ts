@@ -2,17 +2,17 @@
 // keyboard (Ctrl+, as File > Settings… in the desktop app), and its Updates
 // part says why this host does not update, with the opt-out unavailable.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { launchChromium, newPage, screenshot, startHost, type PageHost } from './e2e-support.ts';
 
 let host: PageHost;
 let browser: Browser;
-before(async () => {
+test.beforeAll(async () => {
   host = await startHost();
   browser = await launchChromium();
 });
-after(async () => {
+test.afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });

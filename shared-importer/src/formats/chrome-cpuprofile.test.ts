@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
 import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';

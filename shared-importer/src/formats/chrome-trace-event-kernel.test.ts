@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { randomChunkSizes, SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 import { TraceEventScanner } from './chrome-trace-event-scanner.ts';
 

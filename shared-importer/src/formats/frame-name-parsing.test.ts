@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { demangleSimpleCpp, splitLineAndColumn, splitTrailingParenthesis } from './frame-name-parsing.ts';
 
 test('frame labels: the closing parenthesised group is split off, nested parentheses included', () => {

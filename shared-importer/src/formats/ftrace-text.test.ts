@@ -2,7 +2,7 @@
 // real systrace files are in systrace.test.ts. Expected times are the
 // timestamps written in each input, converted by hand (seconds -> µs).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { FrameTable } from '../model/frame-table.ts';
 import type { ThreadTimeline } from '../model/thread-timeline.ts';
 import { ftraceTimelines, looksLikeFtrace, type FtraceTimelines } from './ftrace-text.ts';

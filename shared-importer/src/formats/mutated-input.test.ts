@@ -2,7 +2,7 @@
 // trace (with warnings) or reject it with a TraceImportError, never throw
 // anything else or hang. Mutations are seeded, so a failure reproduces.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { catapultTrace, randomChunkSizes, sampleTrace } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';

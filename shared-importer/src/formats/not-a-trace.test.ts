@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { SAMPLE_TRACES, importInChunks, sniffHead } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import { describeContent, zipWithoutTrace } from './not-a-trace.ts';

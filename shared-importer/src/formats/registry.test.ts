@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { FORMAT_CATALOG, TRACE_FILE_EXTENSIONS } from './catalog.ts';
 import { FORMAT_IMPORTERS } from './registry.ts';
 

@@ -3,7 +3,7 @@
 // from the files' text through a plain regex and a stack written here, not
 // from the importer's scan.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { catapultTrace, foldedStacks, formatsClaiming, importInChunks, profileSnapshot, randomChunkSizes } from '../../node/trace-fixtures.ts';
 import { TraceImportError } from '../errors.ts';
 import type { Profile } from '../model/profile.ts';

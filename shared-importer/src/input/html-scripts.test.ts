@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { randomChunkSizes } from '../../node/trace-fixtures.ts';
 import { htmlScripts } from './html-scripts.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import protobuf from 'protobufjs';
 import { TraceImportError } from '../errors.ts';
 import { ProtobufReader, WIRE_LEN, WIRE_VARINT } from './protobuf-reader.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { TraceImportError } from '../errors.ts';
 import { textLineBatches, type TextLineOptions } from './text-lines.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { nodeGunzip } from '../../node/node-host.ts';
 import { profileSnapshot, sampleTrace } from '../../node/trace-fixtures.ts';

@@ -1,9 +1,9 @@
 // Zip entries on a runtime whose DecompressionStream has no 'deflate-raw'
 // (Node before 20.12, older browsers): fflate inflates them. Its own file,
-// as node:test runs each file in a fresh process: the runtime check is made
+// as vitest runs each file in a fresh process (vitest.config.ts): the runtime check is made
 // once per process, so it must see the stand-in from the start.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { zipSync } from 'fflate';
 
 class GzipOnlyDecompressionStream extends DecompressionStream {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildMergedCallTree, functionStats, parentIndices } from './call-tree.ts';
 import { FrameTable } from './frame-table.ts';
 import { TimelineBuilder } from './thread-timeline.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { importTraceFile } from '../../node/node-host.ts';
 import { FrameTable } from './frame-table.ts';
 import type { Profile } from './profile.ts';

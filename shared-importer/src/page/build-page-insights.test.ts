@@ -4,7 +4,7 @@
 // INP past 50 interactions, several navigations). Expected values are worked
 // out by hand from the events below (times in µs, navigation at 1 000 000).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { importInChunks, randomChunkSizes } from '../../node/trace-fixtures.ts';
 import type { PageInsights } from './page-types.ts';
 

@@ -5,7 +5,7 @@
 // that overlaps it.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { importTraceFile } from '../../node/node-host.ts';
 import { REAL_TRACES } from '../../node/trace-fixtures.ts';
 import type { Profile } from '../model/profile.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { FrameTable } from '../model/frame-table.ts';
 import { profileSpan, type Profile, type WeightUnit } from '../model/profile.ts';
 import { TimelineBuilder, type ThreadTimeline } from '../model/thread-timeline.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { importTraceFile } from '../../node/node-host.ts';
 import { SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 import type { Profile } from '../model/profile.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { countTokens as wholeCount } from 'gpt-tokenizer/encoding/o200k_base';
 import { randomText } from '../../node/trace-fixtures.ts';
 import { boundedParts, loadTokenizer, MAX_PIECE_CHARS } from './token-count.ts';

@@ -4,7 +4,7 @@
 // (@paulirish/trace_engine), the filters, and the cap on a long request list.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 // @ts-expect-error: the engine ships JavaScript with hand-written types that do not resolve here.
 import { analyzeTrace } from '@paulirish/trace_engine/analyze-trace.mjs';
 import { importTraceFile } from '../../node/node-host.ts';

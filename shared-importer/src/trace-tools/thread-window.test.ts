@@ -1,7 +1,7 @@
 // A window's slice against the definition: every call of the thread that can
 // overlap the window, each clipped to it.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { syntheticProfile } from '../summary/synthetic-profile.ts';
 import { windowSlice } from './thread-window.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { countTokens } from '../summary/token-count.ts';
 import { syntheticProfile } from '../summary/synthetic-profile.ts';
 import { capResult, TOOL_RESULT_TOKEN_CAP } from './tool-result.ts';

@@ -4,7 +4,7 @@
 // lists them.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { importTraceFile } from '../../node/node-host.ts';
 import { REAL_TRACES, SAMPLE_TRACES } from '../../node/trace-fixtures.ts';
 import { callersTree, calleesTree } from '../../../renderer/profile-views/sandwich-trees.ts';

@@ -1,7 +1,7 @@
 // Each trace tool on hand-built profiles whose answers are computed by hand
 // in trace-tools-fixture.ts.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { handBuiltProfile, regressionProfile } from './trace-tools-fixture.ts';
 import { runTool } from './run-tool.ts';
 import { sandwichOf } from './callers-and-callees.ts';
