@@ -4,10 +4,11 @@
 // upload cut by a quit continues at the next start; a copy is deleted once
 // its trace is stored.
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
+import { writeFileAtomic } from './atomic-file.ts';
 
 const PARTIAL_SUFFIX = '.partial';
 const MANIFEST_SUFFIX = '.json';
@@ -73,9 +74,7 @@ export class SyncFolder {
   }
 
   async save(pending: PendingUpload): Promise<void> {
-    const path = this.manifestPath(pending.sha256);
-    await writeFile(`${path}.tmp`, JSON.stringify(pending));
-    await rename(`${path}.tmp`, path);
+    await writeFileAtomic(this.manifestPath(pending.sha256), JSON.stringify(pending));
   }
 
   async load(sha256: string): Promise<PendingUpload | null> {
