@@ -127,6 +127,8 @@ export class CloudChat implements ChatTransport {
   }
 
   stop(turnId: string): void {
+    // A question the server has: Stop stops its model too. One lost with the connection leaves the model to finish, unseen.
+    if (this.turns.get(turnId)?.sent) this.write({ type: 'stop_turn', turnId });
     this.untrack(turnId);
   }
 

@@ -163,6 +163,8 @@ async function callModel(input: AnswerTurnInput, messages: PromptMessage[], roun
       if (choice?.finish_reason) finishReason = choice.finish_reason;
       if (chunk.usage) usage = chunk.usage;
     }
+    // An aborted stream just stops yielding (the SDK swallows the abort): it is no answer.
+    if (input.signal?.aborted) throw new OpenAI.APIUserAbortError();
     return {
       kind: 'replied',
       text,

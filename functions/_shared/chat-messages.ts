@@ -1,7 +1,7 @@
 // The chat protocol between the desktop and the cloud, in one module that both
 // sides import (Deno resolves 'zod' through functions/deno.json, Node through
 // node_modules). Three families of messages:
-//   1. client -> socket (trace-analysis-socket): start_analysis, user_prompt, tool_results
+//   1. client -> socket (trace-analysis-socket): start_analysis, user_prompt, tool_results, stop_turn
 //   2. socket -> client replies: connection_ack, analysis_started, waiting_for_model, error
 //   3. Realtime broadcasts on the user's private channel, published by
 //      process-ai-turn as event `ai_response`, the payload saying which:
@@ -13,7 +13,8 @@
 // profile it holds and sends `tool_results` for that turn and step; the socket
 // checks them against what the turn awaits and invokes process-ai-turn for the
 // next round. Rounds 1..MAX_TOOL_STEPS may ask for tools; the round after the
-// last is offered none and must answer.
+// last is offered none and must answer. `stop_turn` marks the turn stopped in
+// its row: a running round aborts its model call, and no later round runs.
 // Every object is strict: an unknown key (a `userId` smuggled in by a client,
 // say) fails validation instead of being silently carried along.
 import { z } from 'zod';
@@ -93,10 +94,17 @@ export const ToolResultsSchema = z.strictObject({
   results: z.array(ToolResultSchema).min(1).max(MAX_TOOL_CALLS_PER_STEP),
 });
 
-export const ClientMessageSchema = z.discriminatedUnion('type', [StartAnalysisSchema, UserPromptSchema, ToolResultsSchema]);
+/** The user stopped this answer: the server stops the model (the client already ignores what follows). */
+export const StopTurnSchema = z.strictObject({
+  type: z.literal('stop_turn'),
+  turnId: id,
+});
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [StartAnalysisSchema, UserPromptSchema, ToolResultsSchema, StopTurnSchema]);
 export type StartAnalysis = z.infer<typeof StartAnalysisSchema>;
 export type UserPrompt = z.infer<typeof UserPromptSchema>;
 export type ToolResults = z.infer<typeof ToolResultsSchema>;
+export type StopTurn = z.infer<typeof StopTurnSchema>;
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 // ---- 2. socket -> client ----------------------------------------------------

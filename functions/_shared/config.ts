@@ -32,6 +32,8 @@ export interface TurnConfig extends SupabaseConfig {
   maxSummarizeBytes: number;
   /** Deltas are coalesced into one broadcast per interval. */
   chunkFlushMs: number;
+  /** How often a streaming round reads whether the user stopped its turn. */
+  stopPollMs: number;
 }
 
 type Env = (name: string) => string | undefined;
@@ -93,5 +95,6 @@ export function readTurnConfig(env: Env = denoEnv): TurnConfig {
     summaryTokenBudget: positiveInt(env, 'AI_SUMMARY_TOKEN_BUDGET', 6_000),
     maxSummarizeBytes: positiveInt(env, 'AI_SUMMARIZE_MAX_BYTES', DEFAULT_SUMMARIZE_MAX_BYTES),
     chunkFlushMs: positiveInt(env, 'AI_CHUNK_FLUSH_MS', 50),
+    stopPollMs: Math.max(100, positiveInt(env, 'AI_TURN_STOP_POLL_MS', 1_000)),
   };
 }

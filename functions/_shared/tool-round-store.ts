@@ -47,18 +47,20 @@ export interface ToolState {
   nextSeq: number;
   /** A round still awaiting results (then no next round may run). */
   awaitingStep: number | null;
+  /** The user stopped the turn: no round runs any more. */
+  stopped: boolean;
 }
 
 /** The turn's tool state (service role), or null when the user has no such turn. */
 export async function loadToolState(admin: SupabaseClient, userId: string, turnId: string): Promise<ToolState | null> {
   const { data, error } = await admin
     .from('ai_turns')
-    .select('tool_transcript, next_seq, tool_step')
+    .select('tool_transcript, next_seq, tool_step, stopped_at')
     .eq('turn_id', turnId)
     .eq('user_id', userId)
-    .maybeSingle<{ tool_transcript: unknown; next_seq: number; tool_step: number | null }>();
+    .maybeSingle<{ tool_transcript: unknown; next_seq: number; tool_step: number | null; stopped_at: string | null }>();
   if (error) throw new Error(`Could not read turn ${turnId}: ${error.message}`);
   if (!data) return null;
   const transcript = ToolTranscriptSchema.parse(data.tool_transcript);
-  return { transcript, nextSeq: data.next_seq, awaitingStep: data.tool_step };
+  return { transcript, nextSeq: data.next_seq, awaitingStep: data.tool_step, stopped: data.stopped_at !== null };
 }

@@ -14,6 +14,7 @@ const config: TurnConfig = {
   summaryTokenBudget: 500,
   maxSummarizeBytes: 1024,
   chunkFlushMs: 50,
+  stopPollMs: 1_000,
 };
 
 Deno.test('callers without the server credential get 401; bad bodies 400', async () => {

@@ -6,7 +6,8 @@
 // user's private Realtime channel, not through this socket. Tool results for
 // a turn this socket sent are handed to the database as the user (it accepts
 // them once, for the step and calls the turn awaits), then the turn's next
-// round is invoked; a tool round costs no turn of the rate limit.
+// round is invoked; a tool round costs no turn of the rate limit. Stop marks
+// the user's turn stopped in the database, where the running round sees it.
 import {
   CHAT_PROTOCOL,
   chatResultsChannel,
@@ -16,6 +17,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type StartAnalysis,
+  type StopTurn,
   type ToolResults,
   type UserPrompt,
 } from '../_shared/chat-messages.ts';
@@ -27,6 +29,7 @@ import { waitUntil } from '../_shared/edge-runtime.ts';
 import { claimTurn } from '../_shared/rate-limit.ts';
 import { createUserClient } from '../_shared/supabase-clients.ts';
 import { acceptToolResults, type ToolResultsOutcome } from '../_shared/tool-round-store.ts';
+import { stopTurn } from '../_shared/turn-stop.ts';
 import { utf8ByteLength } from '../_shared/utf8-bytes.ts';
 import { findVisibleTrace, isTraceVisible } from '../_shared/traces.ts';
 
@@ -161,7 +164,8 @@ class SocketSession {
     const message = parsed.message;
     if (message.type === 'start_analysis') await this.startAnalysis(message);
     else if (message.type === 'user_prompt') await this.userPrompt(message);
-    else await this.toolResults(message);
+    else if (message.type === 'tool_results') await this.toolResults(message);
+    else await this.stopTurn(message);
   }
 
   private async startAnalysis(message: StartAnalysis): Promise<void> {
@@ -219,6 +223,14 @@ class SocketSession {
     }
     this.send({ type: 'waiting_for_model', turnId });
     waitUntil(this.dispatchTurn({ ...turn, round: step + 1 }));
+  }
+
+  /** The user's Stop: the turn's row is marked (as the user), which the running round watches. Nothing is sent back. */
+  private async stopTurn(message: StopTurn): Promise<void> {
+    this.turns.delete(message.turnId);
+    if (!(await stopTurn(this.userClient, message.turnId))) {
+      this.sendError('invalid_message', 'There is no such turn in your account to stop.', { turnId: message.turnId });
+    }
   }
 
   private remember(turn: AiTurnRequest): void {

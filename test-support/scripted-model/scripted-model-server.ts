@@ -24,6 +24,8 @@ export interface RecordedRequest {
     [key: string]: unknown;
   };
   receivedAt: number;
+  /** When the connection closed before the response was complete: the client aborted (or a scripted fail_mid_stream cut it). */
+  closedBeforeEndAt?: number;
 }
 
 export interface ScriptedToolCall {
@@ -114,6 +116,9 @@ export async function startScriptedModel(options: { port?: number } = {}): Promi
     }
     const recorded: RecordedRequest = { path, authorization: req.headers.authorization, body, receivedAt: Date.now() };
     requests.push(recorded);
+    res.on('close', () => {
+      if (!res.writableEnded) recorded.closedBeforeEndAt = Date.now();
+    });
 
     const step = queue.shift() ?? fallback;
     if (!step) {

@@ -3,11 +3,13 @@
 // scripted model server, signed-in users, and the chat client
 // (test-support/cloud-chat-client.ts) they talk through.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startScriptedModel, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { startSupabaseStandin, type SupabaseStandin } from '../../test-support/supabase-standin/index.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
+import { listenForResults, openChatSocket, uploadedSummaryOf, type ChatSocket, type ResultsListener } from '../../test-support/cloud-chat-client.ts';
 
 export {
   listenForResults,
@@ -76,4 +78,64 @@ export async function insertTrace(user: SignedInUser, row: Record<string, unknow
   const { data, error } = await user.client.from('traces').insert(row).select('id').single();
   if (error) throw new Error(`insert trace failed: ${error.message}`);
   return data.id;
+}
+
+/** A user chatting about one trace as the desktop does: the socket acknowledged, the results channel joined. */
+export interface ChatClient {
+  user: SignedInUser;
+  traceId: string;
+  socket: ChatSocket;
+  results: ResultsListener;
+}
+
+/** A cloud stack whose `client(email)` is a new user chatting about the sample trace; `stop` closes them all, then the stack. */
+export interface ChatStack extends CloudStack {
+  client(email: string): Promise<ChatClient>;
+}
+
+export async function startChatStack(functionEnv: Record<string, string> = {}): Promise<ChatStack> {
+  const stack = await startCloudStack(functionEnv);
+  const row = { file_name: 'perf-vertx-stacks.txt', ...(await uploadedSummaryOf(SAMPLE_TRACE_FILE)) };
+  const clients: Awaited<ReturnType<typeof chatClient>>[] = [];
+  return {
+    ...stack,
+    async client(email) {
+      const c = await chatClient(stack, email, row);
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) await c.close();
+      await stack.stop();
+    },
+  };
+}
+
+/** A new user with a trace row made of `row`, connected. `close` it when done. */
+async function chatClient(stack: CloudStack, email: string, row: Record<string, unknown>): Promise<ChatClient & { close(): Promise<void> }> {
+  const user = await signUpUser(stack.standin, email);
+  const traceId = await insertTrace(user, row);
+  const socket = openChatSocket(stack.standin.functionUrl('trace-analysis-socket'), user.accessToken);
+  const ack = await socket.next(30_000);
+  if (ack.type !== 'connection_ack') throw new Error(`expected connection_ack, got ${JSON.stringify(ack)}`);
+  const results = await listenForResults(user);
+  return {
+    user,
+    traceId,
+    socket,
+    results,
+    async close() {
+      await socket.close();
+      await user.client.removeAllChannels();
+    },
+  };
+}
+
+/** Sends a question; resolves with its turn id once the socket took it. */
+export async function ask(c: ChatClient, prompt: string): Promise<string> {
+  const turnId = randomUUID();
+  c.socket.send({ type: 'user_prompt', traceId: c.traceId, turnId, prompt, history: [] });
+  const reply = await c.socket.next();
+  if (reply.type !== 'waiting_for_model' || reply.turnId !== turnId) throw new Error(`expected waiting_for_model for ${turnId}, got ${JSON.stringify(reply)}`);
+  return turnId;
 }

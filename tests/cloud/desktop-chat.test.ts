@@ -62,6 +62,22 @@ async function openCloudChat(app: DesktopApp, file = TRACE_FILE): Promise<string
   return traceId;
 }
 
+test('cloud mode: Stop keeps the answer so far, and the server stops the model too', async (t) => {
+  const app = await signedInApp(t, 'stopper@example.com');
+  const traceId = await openCloudChat(app);
+  // About 40 s of answer: only a stop that reaches the server ends its call within the wait below.
+  stack.model.enqueue(textResponse('word '.repeat(2_000), { chunkSize: 5, delayMs: 20 }));
+  const { turnId } = await app.request('chat:send', { traceId, prompt: 'Go on and on' });
+  await app.until(() => app.streamedText(turnId).length > 0, 'the answer to start');
+  const request = stack.model.requests.at(-1);
+
+  await app.request('chat:stop', { turnId });
+  await app.until(() => request.closedBeforeEndAt, 'process-ai-turn to abort its model call', 15_000);
+  const answer = (await app.request('chat:open', { traceId })).messages.at(-1);
+  assert.equal(answer.status, 'stopped');
+  assert.ok(answer.content.length > 0 && answer.content.length < 10_000, 'the part that arrived is kept');
+});
+
 test('cloud mode: the initial analysis streams through the whole path, a follow-up hears the history, and both survive a restart', async (t) => {
   const app = await signedInApp(t, 'ada@example.com');
   assert.deepEqual(app.payloads('account:changed').at(-1)?.status, 'signed-in');

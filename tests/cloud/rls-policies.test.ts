@@ -252,6 +252,24 @@ describe('AI turn claims: each turn id once, at most max_per_minute per user', (
     assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('select public.claim_ai_turn(null, 100)'))), '22023');
   });
 
+  test("stop_ai_turn marks only the caller's own turn; anon may not call it, nor may a user write the mark directly", async () => {
+    const turnId = randomUUID();
+    assert.equal(await claim(userA, turnId), 'claimed');
+    const stop = (claims: Parameters<typeof as>[0]) =>
+      as(claims, (tx) => tx.query<{ stopped: boolean }>('select public.stop_ai_turn($1) as stopped', [turnId])).then((r) => r.rows[0].stopped);
+    const mark = async () =>
+      (await db.query<{ stopped_at: Date | null }>('select stopped_at from public.ai_turns where turn_id = $1', [turnId])).rows[0].stopped_at;
+    assert.equal(await stop(claimsOf(userB)), false);
+    assert.equal(await mark(), null, "another user's stop leaves the turn running");
+    assert.equal(await errorCode(as(anon, (tx) => tx.query('select public.stop_ai_turn($1)', [turnId]))), '42501');
+    assert.equal(await errorCode(as(claimsOf(userA), (tx) => tx.query('update public.ai_turns set stopped_at = now() where turn_id = $1', [turnId]))), '42501');
+    assert.equal(await stop(claimsOf(userA)), true);
+    const first = await mark();
+    assert.ok(first instanceof Date);
+    assert.equal(await stop(claimsOf(userA)), true);
+    assert.deepEqual(await mark(), first, 'stopping again keeps the first time');
+  });
+
   test('service_role claims for a given user', async () => {
     const { rows } = await as(service, (tx) =>
       tx.query<{ outcome: string }>('select public.claim_ai_turn_for_user($1, $2, 100) as outcome', [userB, randomUUID()]),

@@ -5,77 +5,26 @@
 // careless or hostile client tries with tool results: each attempt ends in a
 // clear error, and the turn it aimed at is unharmed.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { MAX_TOOL_RESULT_CHARS, MAX_TOOL_STEPS, type ServerMessage, type ToolRequest } from '../../functions/_shared/chat-messages.ts';
 import { textResponse, type RecordedRequest } from '../../test-support/scripted-model/scripted-model-server.ts';
-import {
-  insertTrace,
-  listenForResults,
-  openChatSocket,
-  SAMPLE_TRACE_FILE,
-  signUpUser,
-  startCloudStack,
-  turnFinished,
-  turnText,
-  uploadedSummaryOf,
-  type ChatSocket,
-  type CloudStack,
-  type ResultsListener,
-  type SignedInUser,
-} from './cloud-harness.ts';
+import { ask, openChatSocket, startChatStack, turnFinished, turnText, type ChatClient, type ChatStack } from './cloud-harness.ts';
 
-let stack: CloudStack;
-let socketUrl: string;
-let uploaded: Awaited<ReturnType<typeof uploadedSummaryOf>>;
-
+let stack: ChatStack;
 beforeAll(async () => {
-  stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
-  uploaded = await uploadedSummaryOf(SAMPLE_TRACE_FILE);
-  socketUrl = stack.standin.functionUrl('trace-analysis-socket');
+  stack = await startChatStack({ AI_TURNS_PER_MINUTE: '1000' });
 });
+afterAll(() => stack.stop());
 
-interface Client {
-  user: SignedInUser;
-  traceId: string;
-  socket: ChatSocket;
-  results: ResultsListener;
-}
+const client = (email: string) => stack.client(email);
 
-const clients: Client[] = [];
-afterAll(async () => {
-  for (const c of clients) {
-    await c.socket.close();
-    await c.user.client.removeAllChannels();
-  }
-  await stack.stop();
-});
-
-async function client(email: string): Promise<Client> {
-  const user = await signUpUser(stack.standin, email);
-  const traceId = await insertTrace(user, { file_name: 'perf-vertx-stacks.txt', ...uploaded });
-  const socket = openChatSocket(socketUrl, user.accessToken);
-  assert.equal((await socket.next(30_000)).type, 'connection_ack');
-  const c = { user, traceId, socket, results: await listenForResults(user) };
-  clients.push(c);
-  return c;
-}
-
-/** Sends a question; resolves with its turn id once the socket took it. */
-async function ask(c: Client, prompt: string): Promise<string> {
-  const turnId = randomUUID();
-  c.socket.send({ type: 'user_prompt', traceId: c.traceId, turnId, prompt, history: [] });
-  assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
-  return turnId;
-}
-
-function toolRequest(c: Client, turnId: string, step: number): Promise<ToolRequest> {
+function toolRequest(c: ChatClient, turnId: string, step: number): Promise<ToolRequest> {
   return c.results.waitFor((e) => e.turnId === turnId && e.type === 'tool_request' && e.step === step, 30_000) as Promise<ToolRequest>;
 }
 
 const answerFor = (request: ToolRequest) => request.calls.map((call) => ({ callId: call.callId, content: `result of ${call.name} ${call.arguments}` }));
 
-async function socketError(c: Client): Promise<Extract<ServerMessage, { type: 'error' }>> {
+async function socketError(c: ChatClient): Promise<Extract<ServerMessage, { type: 'error' }>> {
   const message = await c.socket.next();
   assert.equal(message.type, 'error', JSON.stringify(message));
   return message;
@@ -178,7 +127,7 @@ describe('trace tools over the cloud path', () => {
     });
     assert.match(String(forged.error?.message), /permission denied/);
     // The same user on a second socket.
-    const second = openChatSocket(socketUrl, owner.user.accessToken);
+    const second = openChatSocket(stack.standin.functionUrl('trace-analysis-socket'), owner.user.accessToken);
     assert.equal((await second.next(30_000)).type, 'connection_ack');
     second.send({ type: 'tool_results', turnId, step: 1, results: good });
     const refused = await second.next();
