@@ -86,9 +86,11 @@ test('a worker that dies while a tool runs answers the call (the profile is gone
     const traceId = await open(CPUPROFILE);
     const call: TraceToolCall = { name: 'find_functions', arguments: { query: 'parse' } };
     assert.equal((await imports.runTool(traceId, call)).ok, true);
-    const pending = imports.runTool(traceId, call);
-    // The process cut off halfway: the worker holding the profile is killed before it answers.
+    // The process cut off halfway: the worker holding the profile is killed before its answer is
+    // read (its messages no longer reach the service, so a fast answer cannot win the race).
     const { worker } = (imports as unknown as { profileHolder: { worker: Worker } }).profileHolder;
+    worker.removeAllListeners('message');
+    const pending = imports.runTool(traceId, call);
     await worker.terminate();
     assert.deepEqual(await pending, { ok: false, text: PROFILE_GONE });
     assert.deepEqual(await imports.runTool(traceId, call), { ok: false, text: PROFILE_GONE });
