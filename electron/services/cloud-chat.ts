@@ -21,10 +21,10 @@
 // - A tool_request on the channel: the calls run one after another on the
 //   open trace (the injected runner: the import worker), then their results
 //   go back on the socket as tool_results, which the socket acknowledges
-//   with waiting_for_model. No stall timeout runs while the tools do. The
-//   socket accepts results only for turns it was sent, so a socket drop
-//   while a turn's tools run (or before their results were acknowledged)
-//   interrupts that turn.
+//   with waiting_for_model. No stall timeout runs while the tools do. Any of
+//   the user's sockets takes a turn's results: after a drop while the tools
+//   run, or before the results were acknowledged, they go (again) on the
+//   reconnected socket, and the server takes a repeat as already done.
 import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
@@ -39,6 +39,7 @@ import {
   type RealtimeEvent,
   type ServerMessage,
   type ToolRequest,
+  type ToolResults,
 } from '../../functions/_shared/chat-messages.ts';
 import type { ChatConnectionEvent } from '../ipc-contract.ts';
 import type { AccountService } from './account-service.ts';
@@ -79,6 +80,8 @@ interface Turn {
   runningTools: boolean;
   /** What was last written for the turn (and awaits acknowledgement while `acknowledged` is false). */
   lastWritten: 'question' | 'tool_results';
+  /** The results of the turn's latest tool step, sent again if the socket drops before acknowledging them. */
+  toolResults?: ToolResults;
   nextSeq: number;
   stallTimer?: NodeJS.Timeout;
 }
@@ -211,12 +214,10 @@ export class CloudChat implements ChatTransport {
     this.socket = null;
     this.socketReady = false;
     if (this.closed) return;
-    // Sent but never acknowledged: the server may not have it, and nothing would ever answer.
-    // Tool results can go only on the socket that sent the turn: one still to send never will.
+    // A question sent but never acknowledged may not have arrived, and asking it again would be a
+    // new turn: it is interrupted. Tool results are sent again on the next socket (a repeat is harmless).
     for (const [turnId, turn] of this.turns) {
-      if (turn.runningTools || (turn.sent && !turn.acknowledged && turn.lastWritten === 'tool_results')) {
-        this.interrupt(turnId, 'The connection dropped while the answer was looking into the trace.');
-      } else if (turn.sent && !turn.acknowledged) {
+      if (turn.sent && !turn.acknowledged && turn.lastWritten === 'question') {
         this.interrupt(turnId, 'The connection dropped before the question reached the server.');
       }
     }
@@ -270,7 +271,7 @@ export class CloudChat implements ChatTransport {
       for (const [turnId, turn] of this.turns) {
         if (turn.sent) continue;
         const { prompt, history } = turn.request;
-        turn.sent = this.write({ type: 'user_prompt', traceId, turnId, prompt, history });
+        turn.sent = this.write(turn.toolResults ?? { type: 'user_prompt', traceId, turnId, prompt, history });
       }
     });
   }
@@ -359,11 +360,12 @@ export class CloudChat implements ChatTransport {
     if (!results || !stillOurs()) return;
     this.enqueue(async () => {
       if (!stillOurs()) return;
-      // Acknowledged again by the socket's waiting_for_model once it took them.
+      // Acknowledged again by the socket's waiting_for_model once it took them; with the socket
+      // down they wait for the next one (flushTurns).
       turn.acknowledged = false;
       turn.lastWritten = 'tool_results';
-      turn.sent = this.write({ type: 'tool_results', turnId, step, results });
-      if (!turn.sent) return this.interrupt(turnId, 'The connection dropped while the answer was looking into the trace.');
+      turn.toolResults = { type: 'tool_results', turnId, step, results };
+      turn.sent = this.write(turn.toolResults);
       this.watchStall(turnId);
     });
   }

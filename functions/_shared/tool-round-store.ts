@@ -2,8 +2,9 @@
 // 20261205000000_ai_turn_tool_rounds.sql), between the stateless invocations
 // of process-ai-turn: it records a round that awaits results (service role),
 // the socket hands the desktop's results over as the user, and the next
-// round reads the transcript and the event numbering back.
+// round reads the question, the transcript and the event numbering back.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { TurnQuestionSchema, type TurnQuestion } from './ai-turn-request.ts';
 import type { ToolResult } from './chat-messages.ts';
 import { ToolTranscriptSchema, type ToolRound } from './tool-rounds.ts';
 
@@ -15,6 +16,8 @@ export interface ToolRequestRecord {
   transcript: readonly ToolRound[];
   /** The seq the next round's first event takes. */
   nextSeq: number;
+  /** What the turn asks: the later rounds read it from the row (the first request's is kept). */
+  question: TurnQuestion;
 }
 
 export async function recordToolRequest(admin: SupabaseClient, record: ToolRequestRecord): Promise<void> {
@@ -25,19 +28,21 @@ export async function recordToolRequest(admin: SupabaseClient, record: ToolReque
     p_calls: record.round.calls,
     p_transcript: record.transcript,
     p_next_seq: record.nextSeq,
+    p_question: record.question,
   });
   if (error) throw new Error(`Could not record the tool request: ${error.message}`);
   if (data !== true) throw new Error(`The turn ${record.turnId} has no row to record its tool request in.`);
 }
 
-export type ToolResultsOutcome = 'accepted' | 'unknown_turn' | 'wrong_step' | 'call_ids_mismatch' | 'invalid_result' | 'expired';
-const OUTCOMES: readonly string[] = ['accepted', 'unknown_turn', 'wrong_step', 'call_ids_mismatch', 'invalid_result', 'expired'];
+const OUTCOMES = ['accepted', 'already_accepted', 'unknown_turn', 'wrong_step', 'call_ids_mismatch', 'invalid_result', 'expired'] as const;
+/** What accept_tool_results made of the results (migrations 20261205000000 and 20261207000000). */
+export type ToolResultsOutcome = (typeof OUTCOMES)[number];
 
 /** Called with the user's client: the database checks the turn is theirs (auth.uid()). */
 export async function acceptToolResults(userClient: SupabaseClient, turnId: string, step: number, results: readonly ToolResult[]): Promise<ToolResultsOutcome> {
   const { data, error } = await userClient.rpc('accept_tool_results', { p_turn_id: turnId, p_step: step, p_results: results });
   if (error) throw new Error(`Could not hand over the tool results: ${error.message}`);
-  if (typeof data !== 'string' || !OUTCOMES.includes(data)) throw new Error(`accept_tool_results answered ${JSON.stringify(data)}`);
+  if (typeof data !== 'string' || !(OUTCOMES as readonly string[]).includes(data)) throw new Error(`accept_tool_results answered ${JSON.stringify(data)}`);
   return data as ToolResultsOutcome;
 }
 
@@ -49,18 +54,27 @@ export interface ToolState {
   awaitingStep: number | null;
   /** The user stopped the turn: no round runs any more. */
   stopped: boolean;
+  /** What the turn asks, once it has called tools (null before, or if the stored one is unreadable). */
+  question: TurnQuestion | null;
 }
 
 /** The turn's tool state (service role), or null when the user has no such turn. */
 export async function loadToolState(admin: SupabaseClient, userId: string, turnId: string): Promise<ToolState | null> {
   const { data, error } = await admin
     .from('ai_turns')
-    .select('tool_transcript, next_seq, tool_step, stopped_at')
+    .select('tool_transcript, next_seq, tool_step, stopped_at, question')
     .eq('turn_id', turnId)
     .eq('user_id', userId)
-    .maybeSingle<{ tool_transcript: unknown; next_seq: number; tool_step: number | null; stopped_at: string | null }>();
+    .maybeSingle<{ tool_transcript: unknown; next_seq: number; tool_step: number | null; stopped_at: string | null; question: unknown }>();
   if (error) throw new Error(`Could not read turn ${turnId}: ${error.message}`);
   if (!data) return null;
   const transcript = ToolTranscriptSchema.parse(data.tool_transcript);
-  return { transcript, nextSeq: data.next_seq, awaitingStep: data.tool_step, stopped: data.stopped_at !== null };
+  const question = TurnQuestionSchema.safeParse(data.question);
+  return {
+    transcript,
+    nextSeq: data.next_seq,
+    awaitingStep: data.tool_step,
+    stopped: data.stopped_at !== null,
+    question: question.success ? question.data : null,
+  };
 }

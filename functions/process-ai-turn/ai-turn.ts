@@ -1,5 +1,5 @@
 // One model round of an AI turn in the cloud: load the trace's summary (and,
-// after round 1, the turn's earlier tool rounds from its row), then run the
+// after round 1, the turn's question and earlier tool rounds from its row), then run the
 // round (the shared logic in _shared/answer-turn.ts) publishing on the user's
 // private Realtime channel. A round that asks for tools is recorded on the
 // turn's row, then published as tool_request, and this invocation ends; the
@@ -7,7 +7,7 @@
 // turn the user stopped aborts its model call and runs no further round.
 import type OpenAI from 'openai';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { AiTurnRequest } from '../_shared/ai-turn-request.ts';
+import type { AiTurnRequest, TurnQuestion } from '../_shared/ai-turn-request.ts';
 import { answerRound, type AnswerSink } from '../_shared/answer-turn.ts';
 import type { TurnConfig } from '../_shared/config.ts';
 import type { BroadcastTransport } from '../_shared/realtime-broadcast.ts';
@@ -30,30 +30,34 @@ export interface AiTurnDeps {
 }
 
 export async function runAiTurn(turn: AiTurnRequest, deps: AiTurnDeps): Promise<void> {
-  const earlier = turn.round > 1 ? await earlierRounds(turn, deps) : { transcript: [], nextSeq: 0, fits: true, stopped: false };
-  // No such turn of this user: nothing to publish to. Stopped: the user is no longer listening.
-  if (!earlier || earlier.stopped) return;
+  const state = await roundState(turn, deps);
+  if (!state) return;
   const publisher = new TurnEventPublisher({
     userId: turn.userId,
     turnId: turn.turnId,
-    firstSeq: earlier.nextSeq,
+    firstSeq: state.nextSeq,
     flushIntervalMs: deps.config.chunkFlushMs,
     transport: deps.transport,
     onDeliveryFailure: (error) => console.error(`turn ${turn.turnId}: broadcast lost:`, error),
   });
-  if (!earlier.fits) {
+  if (!state.fits) {
     await publisher.fail('internal_error', "The server lost track of this answer's steps; ask again.");
     return;
   }
-  const trace = await traceForTurn(turn, deps, publisher);
-  if (trace) await streamRound(turn, deps, publisher, { ...trace, toolRounds: earlier.transcript });
+  const trace = await traceForTurn(turn.userId, state.question.traceId, deps, publisher);
+  if (trace) await streamRound(turn, deps, publisher, { ...trace, question: state.question, toolRounds: state.transcript });
 }
 
 /** The trace's name and the summary the model reads; null once the failure is published. */
-async function traceForTurn(turn: AiTurnRequest, deps: AiTurnDeps, publisher: TurnEventPublisher): Promise<{ summaryText: string; traceName: string } | null> {
+async function traceForTurn(
+  userId: string,
+  traceId: string,
+  deps: AiTurnDeps,
+  publisher: TurnEventPublisher,
+): Promise<{ summaryText: string; traceName: string } | null> {
   const { config } = deps;
   try {
-    const trace = await loadTraceForTurn(deps.admin, turn.userId, turn.traceId);
+    const trace = await loadTraceForTurn(deps.admin, userId, traceId);
     if (!trace) {
       await publisher.fail('trace_not_found', 'Trace not found in your account; upload it again.');
       return null;
@@ -69,7 +73,7 @@ async function traceForTurn(turn: AiTurnRequest, deps: AiTurnDeps, publisher: Tu
     if (error instanceof SummaryUnavailableError) {
       await publisher.fail('summary_unavailable', error.message);
     } else {
-      console.error(`turn ${turn.turnId}: loading the trace failed:`, error);
+      console.error(`trace ${traceId}: loading it for a turn failed:`, error);
       await publisher.fail('internal_error', 'The server could not load this trace; try again.');
     }
     return null;
@@ -81,8 +85,9 @@ async function streamRound(
   turn: AiTurnRequest,
   deps: AiTurnDeps,
   publisher: TurnEventPublisher,
-  input: { summaryText: string; traceName: string; toolRounds: ToolRound[] },
+  input: { summaryText: string; traceName: string; question: TurnQuestion; toolRounds: ToolRound[] },
 ): Promise<void> {
+  const { question, ...rest } = input;
   const { config } = deps;
   const stop = watchForStop(deps.admin, turn.userId, turn.turnId, config.stopPollMs);
   const sink: AnswerSink = {
@@ -90,7 +95,7 @@ async function streamRound(
     append: (text) => publisher.append(text),
     async requestTools({ transcript, round, toRun }) {
       // Recorded before it is published: results cannot arrive for a round the row does not await.
-      await recordToolRequest(deps.admin, { userId: turn.userId, turnId: turn.turnId, round, transcript, nextSeq: publisher.nextEventSeq + 1 });
+      await recordToolRequest(deps.admin, { userId: turn.userId, turnId: turn.turnId, round, transcript, nextSeq: publisher.nextEventSeq + 1, question });
       await publisher.toolRequest(round.step, toRun);
     },
     end: (usage, finishReason, dropped) => publisher.end(usage, finishReason, dropped),
@@ -101,10 +106,8 @@ async function streamRound(
   try {
     await answerRound(
       {
-        ...input,
-        traceId: turn.traceId,
-        history: turn.history,
-        prompt: turn.prompt,
+        ...rest,
+        ...question,
         round: turn.round,
         promptTokenBudget: config.promptTokenBudget,
         model: config.model,
@@ -119,23 +122,32 @@ async function streamRound(
   }
 }
 
+/** What a round runs on: the question, the turn's earlier rounds and the seq to go on from. */
+type RoundState = { fits: true; question: TurnQuestion; transcript: ToolRound[]; nextSeq: number } | { fits: false; nextSeq: number };
+
 /**
- * The rounds before `turn.round` and the seq to go on from, as the turn's row
- * holds them; null when the user has no such turn (or it cannot be read).
+ * Round 1 asks the request's question. A later round reads the question, the
+ * earlier rounds and the seq from the turn's row; null when there is nothing
+ * to run nor anyone to tell (the user has no such turn, or stopped it).
  * `fits` is false when the row does not lead to this round (results still
- * awaited, a transcript of another length): only the socket invokes a later
- * round, after the database accepted its results, so that is a bug.
+ * awaited, a transcript of another length, no question kept): only the socket
+ * invokes a later round, after the database accepted its results, so that is
+ * a bug.
  */
-async function earlierRounds(
-  turn: AiTurnRequest,
-  deps: AiTurnDeps,
-): Promise<{ transcript: ToolRound[]; nextSeq: number; fits: boolean; stopped: boolean } | null> {
+async function roundState(turn: AiTurnRequest, deps: AiTurnDeps): Promise<RoundState | null> {
+  if ('prompt' in turn) {
+    const { traceId, prompt, history } = turn;
+    return { fits: true, question: { traceId, prompt, history }, transcript: [], nextSeq: 0 };
+  }
   const state = await loadToolState(deps.admin, turn.userId, turn.turnId).catch((error: Error) => {
     console.error(`turn ${turn.turnId}: ${error.message}`);
     return null;
   });
-  if (!state) return null;
-  const fits = state.awaitingStep === null && state.transcript.at(-1)?.step === turn.round - 1;
-  if (!fits && !state.stopped) console.error(`turn ${turn.turnId}: round ${turn.round} asked for, but its row does not follow from round ${turn.round - 1}`);
-  return { ...state, fits };
+  if (!state || state.stopped) return null;
+  const follows = state.awaitingStep === null && state.transcript.at(-1)?.step === turn.round - 1;
+  if (!follows || !state.question) {
+    console.error(`turn ${turn.turnId}: round ${turn.round} asked for, but its row does not follow from round ${turn.round - 1}`);
+    return { fits: false, nextSeq: state.nextSeq };
+  }
+  return { fits: true, question: state.question, transcript: state.transcript, nextSeq: state.nextSeq };
 }

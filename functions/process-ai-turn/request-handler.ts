@@ -2,7 +2,7 @@
 // holds the server credential). Answers 202 at once and runs the turn in the
 // background, so the caller never waits for the model.
 import { describeValidationError } from '../_shared/chat-messages.ts';
-import { AiTurnRequestSchema } from '../_shared/ai-turn-request.ts';
+import { parseAiTurnRequest } from '../_shared/ai-turn-request.ts';
 import type { TurnConfig } from '../_shared/config.ts';
 import { waitUntil } from '../_shared/edge-runtime.ts';
 import { restBroadcastTransport } from '../_shared/realtime-broadcast.ts';
@@ -26,7 +26,7 @@ export function createProcessTurnHandler(config: TurnConfig): (request: Request)
     } catch {
       return Response.json({ error: 'Body is not JSON.' }, { status: 400 });
     }
-    const parsed = AiTurnRequestSchema.safeParse(body);
+    const parsed = parseAiTurnRequest(body);
     if (!parsed.success) return Response.json({ error: describeValidationError(parsed.error) }, { status: 400 });
     waitUntil(runAiTurn(parsed.data, { config, admin, transport, openai }));
     return Response.json({ accepted: true, turnId: parsed.data.turnId }, { status: 202 });

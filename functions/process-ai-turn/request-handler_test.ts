@@ -43,6 +43,10 @@ Deno.test('callers without the server credential get 401; bad bodies 400', async
     assertMatch(missing.body.error, /userId/);
     const extra = await call(auth, JSON.stringify({ ...turn, role: 'admin' }));
     assertEquals(extra.status, 400);
+    // A later round's question comes from the turn's row, never from a body.
+    const laterWithQuestion = await call(auth, JSON.stringify({ ...turn, round: 2 }));
+    assertEquals(laterWithQuestion.status, 400);
+    assertMatch(laterWithQuestion.body.error, /traceId|prompt|history/);
     const get = await fetch(url, { headers: auth });
     assertEquals(get.status, 405);
     await get.body?.cancel();

@@ -3,10 +3,10 @@
 // against the shared schemas, checks trace ownership with the user's own
 // token (RLS decides), applies the per-user turn limit, and hands each turn to
 // process-ai-turn without waiting for the model: the answer streams to the
-// user's private Realtime channel, not through this socket. Tool results for
-// a turn this socket sent are handed to the database as the user (it accepts
-// them once, for the step and calls the turn awaits), then the turn's next
-// round is invoked; a tool round costs no turn of the rate limit. Stop marks
+// user's private Realtime channel, not through this socket. Tool results, on
+// any of the user's sockets, are handed to the database as the user (it
+// accepts them once, for the step and calls the turn awaits), then the turn's
+// next round is invoked; a tool round costs no turn of the rate limit. Stop marks
 // the user's turn stopped in the database, where the running round sees it.
 import {
   CHAT_PROTOCOL,
@@ -82,11 +82,8 @@ export function createSocketHandler(config: SocketConfig): (request: Request) =>
   };
 }
 
-/** Turns a socket remembers for their tool rounds, the oldest forgotten first (each holds up to a frame of history). */
-const MAX_SESSION_TURNS = 8;
-
 /** Why the database refused a turn's tool results, for the user. */
-const TOOL_RESULTS_REFUSED: Record<Exclude<ToolResultsOutcome, 'accepted'>, (step: number) => string> = {
+const TOOL_RESULTS_REFUSED: Record<Exclude<ToolResultsOutcome, 'accepted' | 'already_accepted'>, (step: number) => string> = {
   unknown_turn: () => 'Tool results for a turn that is not in your account.',
   wrong_step: (step) => `This answer is not waiting for the tool results of step ${step} (already sent, or not asked for).`,
   call_ids_mismatch: () => 'The tool results must answer exactly the calls of their step, each once.',
@@ -98,8 +95,6 @@ class SocketSession {
   private readonly userClient;
   /** Traces this socket has seen the user own. */
   private readonly ownedTraces = new Set<string>();
-  /** Turns sent on this socket, by id: their next rounds need the question and history again. */
-  private readonly turns = new Map<string, AiTurnRequest>();
   private inbox: Promise<void> = Promise.resolve();
 
   constructor(
@@ -202,40 +197,31 @@ class SocketSession {
       return;
     }
     this.send({ type: 'waiting_for_model', turnId });
-    const turn: AiTurnRequest = { userId: this.user.userId, traceId, turnId, prompt: message.prompt, history: message.history, round: 1 };
-    this.remember(turn);
     // Fire and forget: process-ai-turn answers 202 at once and streams to Realtime.
-    waitUntil(this.dispatchTurn(turn));
+    waitUntil(this.dispatchTurn({ userId: this.user.userId, traceId, turnId, prompt: message.prompt, history: message.history, round: 1 }));
   }
 
-  /** The desktop's results of a tool step: accepted once by the database, then the turn's next round runs. */
+  /**
+   * The desktop's results of a tool step, on whichever of the user's sockets: accepted once by the
+   * database (as the user: their turn, the step and calls it awaits), then the turn's next round
+   * runs. Results sent again after a drop are acknowledged without running the round twice.
+   */
   private async toolResults(message: ToolResults): Promise<void> {
     const { turnId, step } = message;
-    const turn = this.turns.get(turnId);
-    if (!turn) {
-      this.sendError('invalid_message', 'Tool results for a turn not asked on this connection.', { turnId });
-      return;
-    }
     const outcome = await acceptToolResults(this.userClient, turnId, step, message.results);
-    if (outcome !== 'accepted') {
+    if (outcome !== 'accepted' && outcome !== 'already_accepted') {
       this.sendError('invalid_message', TOOL_RESULTS_REFUSED[outcome](step), { turnId });
       return;
     }
     this.send({ type: 'waiting_for_model', turnId });
-    waitUntil(this.dispatchTurn({ ...turn, round: step + 1 }));
+    if (outcome === 'accepted') waitUntil(this.dispatchTurn({ userId: this.user.userId, turnId, round: step + 1 }));
   }
 
   /** The user's Stop: the turn's row is marked (as the user), which the running round watches. Nothing is sent back. */
   private async stopTurn(message: StopTurn): Promise<void> {
-    this.turns.delete(message.turnId);
     if (!(await stopTurn(this.userClient, message.turnId))) {
       this.sendError('invalid_message', 'There is no such turn in your account to stop.', { turnId: message.turnId });
     }
-  }
-
-  private remember(turn: AiTurnRequest): void {
-    if (this.turns.size >= MAX_SESSION_TURNS) this.turns.delete(this.turns.keys().next().value!);
-    this.turns.set(turn.turnId, turn);
   }
 
   private async dispatchTurn(turn: AiTurnRequest): Promise<void> {

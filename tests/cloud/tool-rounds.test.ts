@@ -103,7 +103,7 @@ describe('trace tools over the cloud path', () => {
     );
   });
 
-  test('hostile tool results: another user, another socket, wrong ids, wrong step, oversized, replayed, expired', async () => {
+  test("hostile tool results: another user's, wrong ids, wrong step, oversized, expired; the owner's on a second socket, and again, count once", async () => {
     const owner = await client('owner@example.com');
     const other = await client('other@example.com');
     stack.model.enqueue(toolCalls('find_functions', 'markers'), textResponse('Answered after the hostile attempts.'));
@@ -113,7 +113,7 @@ describe('trace tools over the cloud path', () => {
 
     // Another user, on their socket and straight at the database with their token.
     other.socket.send({ type: 'tool_results', turnId, step: 1, results: good });
-    assert.match((await socketError(other)).message, /not asked on this connection/);
+    assert.match((await socketError(other)).message, /not in your account/);
     const direct = await other.user.client.rpc('accept_tool_results', { p_turn_id: turnId, p_step: 1, p_results: good });
     assert.equal(direct.data, 'unknown_turn');
     // Recording what a turn awaits is process-ai-turn's alone: a user may not forge it, even for their own turn.
@@ -124,15 +124,9 @@ describe('trace tools over the cloud path', () => {
       p_calls: [{ callId: 'mine', name: 'markers', arguments: '{}' }],
       p_transcript: [],
       p_next_seq: 0,
+      p_question: { traceId: owner.traceId, prompt: 'Forged', history: [] },
     });
     assert.match(String(forged.error?.message), /permission denied/);
-    // The same user on a second socket.
-    const second = openChatSocket(stack.standin.functionUrl('trace-analysis-socket'), owner.user.accessToken);
-    assert.equal((await second.next(30_000)).type, 'connection_ack');
-    second.send({ type: 'tool_results', turnId, step: 1, results: good });
-    const refused = await second.next();
-    assert.ok(refused.type === 'error' && /not asked on this connection/.test(refused.message), JSON.stringify(refused));
-    await second.close();
 
     const attempts: [string, unknown[], number][] = [
       ['unknown id', [good[0], { callId: 'call_9', content: 'x' }], 1],
@@ -155,11 +149,16 @@ describe('trace tools over the cloud path', () => {
     });
     assert.match((await socketError(owner)).message, /Invalid message: results\.1\.content/);
 
-    // None of that consumed the step: the right results are still accepted, once.
+    // None of that consumed the step: the right results are accepted, on any of the owner's sockets
+    // (as after a reconnect), and sent again (the desktop cannot know whether they arrived before a
+    // drop) they are acknowledged without running the next round twice.
+    const second = openChatSocket(stack.standin.functionUrl('trace-analysis-socket'), owner.user.accessToken);
+    assert.equal((await second.next(30_000)).type, 'connection_ack');
+    second.send({ type: 'tool_results', turnId, step: 1, results: good });
+    assert.deepEqual(await second.next(), { type: 'waiting_for_model', turnId });
+    await second.close();
     owner.socket.send({ type: 'tool_results', turnId, step: 1, results: good });
     assert.deepEqual(await owner.socket.next(), { type: 'waiting_for_model', turnId });
-    owner.socket.send({ type: 'tool_results', turnId, step: 1, results: good });
-    assert.match((await socketError(owner)).message, /not waiting for the tool results of step 1/);
     assert.equal((await turnFinished(owner.results, turnId)).type, 'model_response_end');
     assert.equal(turnText(owner.results.turn(turnId)), 'Answered after the hostile attempts.');
     assert.equal(requestsOf('Hostile?').length, 2, 'no attempt reached the model');
