@@ -11,7 +11,7 @@ import type { AiTurnRequest, TurnQuestion } from '../_shared/ai-turn-request.ts'
 import { answerRound, type AnswerSink } from '../_shared/answer-turn.ts';
 import type { TurnConfig } from '../_shared/config.ts';
 import type { BroadcastTransport } from '../_shared/realtime-broadcast.ts';
-import { loadToolState, recordToolRequest } from '../_shared/tool-round-store.ts';
+import { forgetToolRounds, loadToolState, recordToolRequest } from '../_shared/tool-round-store.ts';
 import type { ToolRound } from '../_shared/tool-rounds.ts';
 import { loadTraceForTurn } from '../_shared/traces.ts';
 import { TurnEventPublisher } from '../_shared/turn-events.ts';
@@ -98,10 +98,15 @@ async function streamRound(
       await recordToolRequest(deps.admin, { userId: turn.userId, turnId: turn.turnId, round, transcript, nextSeq: publisher.nextEventSeq + 1, question });
       await publisher.toolRequest(round.step, toRun);
     },
-    end: (usage, finishReason, dropped) => publisher.end(usage, finishReason, dropped),
-    // The turn still ends with one event; the desktop that stopped it has stopped listening.
-    fail: (code, message, retryAfterSeconds) =>
-      stop.signal.aborted ? publisher.fail('model_error', STOPPED) : publisher.fail(code, message, retryAfterSeconds),
+    async end(usage, finishReason, dropped) {
+      await forgetToolRoundsOf(turn, deps, input.toolRounds);
+      await publisher.end(usage, finishReason, dropped);
+    },
+    async fail(code, message, retryAfterSeconds) {
+      await forgetToolRoundsOf(turn, deps, input.toolRounds);
+      // The turn still ends with one event; the desktop that stopped it has stopped listening.
+      await (stop.signal.aborted ? publisher.fail('model_error', STOPPED) : publisher.fail(code, message, retryAfterSeconds));
+    },
   };
   try {
     await answerRound(
@@ -120,6 +125,11 @@ async function streamRound(
   } finally {
     stop.dispose();
   }
+}
+
+/** A turn that used tools is over: its question and results (megabytes, at most) go before its last event does. */
+async function forgetToolRoundsOf(turn: AiTurnRequest, deps: AiTurnDeps, toolRounds: readonly ToolRound[]): Promise<void> {
+  if (toolRounds.length > 0) await forgetToolRounds(deps.admin, turn.userId, turn.turnId);
 }
 
 /** What a round runs on: the question, the turn's earlier rounds and the seq to go on from. */

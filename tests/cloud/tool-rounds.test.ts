@@ -81,6 +81,9 @@ describe('trace tools over the cloud path', () => {
     // The tool rounds took no turn of the rate limit: one row for the one question.
     const { data } = await c.user.client.from('ai_turns').select('turn_id');
     assert.deepEqual(data, [{ turn_id: turnId }]);
+    // Answered, the turn keeps neither its question nor the tools' results.
+    const row = await c.user.client.from('ai_turns').select('question, tool_transcript, tool_step').eq('turn_id', turnId).single();
+    assert.deepEqual(row.data, { question: null, tool_transcript: [], tool_step: null });
   });
 
   test('a model that calls tools forever still answers: round 11 is offered none', async () => {
