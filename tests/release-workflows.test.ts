@@ -2,7 +2,8 @@
 // triggers and runners, sign only in the release job, name only secrets README's "Releasing" section
 // documents, and hand electron-builder overrides its own schema accepts.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'vitest';
 import { configOverrides } from './builder-overrides.ts';
@@ -117,6 +118,34 @@ test('the ci workflow runs .ci/run on pull requests and pushes to main, and the 
   assert.ok(runs.includes('node .ci/audit-gate.mjs'));
   assert.match(read('.ci/audit-gate.mjs'), /\['audit', '--omit=dev', '--audit-level=high', '--json'\]/);
 });
+
+test('the ci workflow runs the Electron launch test where the binary can be downloaded, and a skip there fails', () => {
+  const job = ci.jobs.electron;
+  const launch = job.steps.find((s) => s.run?.includes('tests/electron-launch.test.ts'));
+  assert.ok(launch, 'a step runs the launch test');
+  assert.match(launch.run!, /^xvfb-run .*npx playwright test tests\/electron-launch\.test\.ts$/);
+  assert.equal(launch.env?.REQUIRE_ELECTRON, '1');
+  assert.ok(
+    job.steps.some((s) => s.run === 'npm ci --no-audit --no-fund'),
+    'installed without ELECTRON_SKIP_BINARY_DOWNLOAD',
+  );
+  assert.equal(job.env?.ELECTRON_SKIP_BINARY_DOWNLOAD, undefined);
+});
+
+// Where the binary is installed the launch test runs instead; here it is not.
+test(
+  'with REQUIRE_ELECTRON set, the launch test fails where the Electron binary is missing',
+  { skip: existsSync(new URL('../node_modules/electron/path.txt', import.meta.url)) },
+  () => {
+    const result = spawnSync('npx', ['playwright', 'test', 'tests/electron-launch.test.ts', '--reporter=line'], {
+      cwd: new URL('..', import.meta.url),
+      env: { ...process.env, REQUIRE_ELECTRON: '1' },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stdout, /REQUIRE_ELECTRON is set, but the Electron binary is not installed/);
+  },
+);
 
 test('every secret and variable the workflows read is named in README "Releasing"', () => {
   assert.ok(releasingSection, 'README has a "## Releasing" section');
