@@ -25,6 +25,8 @@
 //   the user's sockets takes a turn's results: after a drop while the tools
 //   run, or before the results were acknowledged, they go (again) on the
 //   reconnected socket, and the server takes a repeat as already done.
+// - Stop tells the server (stop_turn), which stops the model; a Stop made
+//   while the socket is down goes once it is back.
 import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
@@ -103,6 +105,8 @@ export class CloudChat implements ChatTransport {
   private channelTimer?: NodeJS.Timeout;
 
   private readonly turns = new Map<string, Turn>();
+  /** Stops of questions the server has, written as soon as a socket is open. */
+  private readonly pendingStops = new Set<string>();
   /** Sending is one at a time and in order: start_analysis first, then the turns. */
   private sending: Promise<void> = Promise.resolve();
   private refusal: CloseInfo | null = null;
@@ -130,9 +134,11 @@ export class CloudChat implements ChatTransport {
   }
 
   stop(turnId: string): void {
-    // A question the server has: Stop stops its model too. One lost with the connection leaves the model to finish, unseen.
-    if (this.turns.get(turnId)?.sent) this.write({ type: 'stop_turn', turnId });
+    // A question the server has: Stop stops its model too, now or once the socket is back.
+    const turn = this.turns.get(turnId);
+    if (turn?.sent || turn?.acknowledged) this.pendingStops.add(turnId);
     this.untrack(turnId);
+    this.flushStops();
   }
 
   async close(): Promise<void> {
@@ -183,6 +189,7 @@ export class CloudChat implements ChatTransport {
         this.socketAttempt = 0;
         this.connected();
         this.enqueue(async () => this.write({ type: 'start_analysis', traceId: await this.cloudTraceId() }));
+        this.flushStops();
         this.flushTurns();
         return;
       case 'analysis_started':
@@ -274,6 +281,12 @@ export class CloudChat implements ChatTransport {
         turn.sent = this.write(turn.toolResults ?? { type: 'user_prompt', traceId, turnId, prompt, history });
       }
     });
+  }
+
+  private flushStops(): void {
+    for (const turnId of this.pendingStops) {
+      if (this.write({ type: 'stop_turn', turnId })) this.pendingStops.delete(turnId);
+    }
   }
 
   private enqueue(step: () => Promise<unknown>): void {

@@ -251,6 +251,24 @@ describe('the chat bridge over the cloud path', () => {
     assert.match(String(toolMessage?.content), /\nslow result of markers\n/);
   });
 
+  test('Stop made while the socket is down reaches the server once it is back: the model call is aborted', async (t) => {
+    const account = await signedIn(t, 'stopdown@example.com');
+    const { chat, recorder } = await openChat(t, account);
+    // About 40 s of answer: only a stop that reaches the server ends its call within the wait below.
+    stack.model.enqueue(textResponse('word '.repeat(2_000), { chunkSize: 5, delayMs: 20 }));
+    const turnId = randomUUID();
+    await chat.send({ turnId, prompt: 'Go on and on', history: [] });
+    await recorder.until(() => recorder.text(turnId).length > 0, 'the answer to start');
+    const request = stack.model.requests.at(-1);
+    const before = recorder.states.length;
+    assert.ok(proxy.drop(SOCKET_PATH) > 0);
+    // Stopped the moment the bridge knows the socket is gone, before its reconnect (at least 80 ms of backoff).
+    await recorder.until(() => recorder.states.slice(before).some((s) => s.state === 'reconnecting') || undefined, 'the drop to be seen');
+    chat.stop(turnId);
+    await recorder.until(() => request.closedBeforeEndAt, 'process-ai-turn to abort its model call', 15_000);
+    assert.ok(recorder.text(turnId).length < 10_000, 'the answer was cut short');
+  });
+
   test('a socket drop while the tools run: their results go on the reconnected socket, and the answer arrives whole', async (t) => {
     const account = await signedIn(t, 'droptools@example.com');
     let started!: () => void;
