@@ -262,3 +262,13 @@ export function parseClientMessage(raw: string): { ok: true; message: ClientMess
   if (!result.success) return { ok: false, reason: describeValidationError(result.error) };
   return { ok: true, message: result.data };
 }
+
+/**
+ * The turn a refused frame names near its start (clients write `type`, then
+ * the ids), read without parsing the frame: an error about a frame too large
+ * or malformed to read whole then ends only that turn, not every open one.
+ */
+export function turnIdNamedIn(raw: string): string | undefined {
+  const named = /"turnId"\s*:\s*"([^"\\]{1,64})"/.exec(raw.slice(0, 512))?.[1];
+  return id.safeParse(named).success ? named : undefined;
+}

@@ -4,6 +4,7 @@ import {
   ClientMessageSchema,
   MAX_HISTORY_MESSAGES,
   parseClientMessage,
+  turnIdNamedIn,
   RealtimeEventSchema,
   ServerMessageSchema,
 } from './chat-messages.ts';
@@ -74,4 +75,11 @@ Deno.test('server replies and Realtime events validate, and unknown event fields
   );
   assert(!RealtimeEventSchema.safeParse({ type: 'error', turnId, seq: 1, code: 'model_error', message: 'x', extra: 1 }).success);
   assertEquals(chatResultsChannel('abc'), 'private-chat-results-abc');
+});
+
+Deno.test('the turn a refused frame names is read from its start, and only a real id counts', () => {
+  assertEquals(turnIdNamedIn(`{"type":"tool_results","turnId":"${turnId}","results":[{"content":"${'x'.repeat(100_000)}`), turnId);
+  assertEquals(turnIdNamedIn(`{"type":"user_prompt","turnId":"not-an-id"}`), undefined);
+  assertEquals(turnIdNamedIn(`{"type":"tool_results","padding":"${'x'.repeat(600)}","turnId":"${turnId}"}`), undefined, 'past the start: not read');
+  assertEquals(turnIdNamedIn('garbage'), undefined);
 });

@@ -14,6 +14,7 @@ import {
   CLOSE_POLICY_VIOLATION,
   JWT_SUBPROTOCOL_PREFIX,
   parseClientMessage,
+  turnIdNamedIn,
   type ErrorCode,
   type ServerMessage,
   type StartAnalysis,
@@ -148,12 +149,12 @@ class SocketSession {
     // Every character is at least one byte, so a frame longer than the limit is not measured.
     const limit = this.config.maxMessageBytes;
     if (data.length > limit || utf8ByteLength(data) > limit) {
-      this.sendError('invalid_message', `Message too large (limit ${limit} bytes of UTF-8); send less history.`);
+      this.sendError('invalid_message', `Message too large (limit ${limit} bytes of UTF-8); send less history.`, { turnId: turnIdNamedIn(data) });
       return;
     }
     const parsed = parseClientMessage(data);
     if (!parsed.ok) {
-      this.sendError('invalid_message', `Invalid message: ${parsed.reason}`);
+      this.sendError('invalid_message', `Invalid message: ${parsed.reason}`, { turnId: turnIdNamedIn(data) });
       return;
     }
     const message = parsed.message;

@@ -139,6 +139,18 @@ Deno.test('malformed, oversized, binary and userId-carrying messages get an erro
       assertEquals(reply.code, 'invalid_message');
       assertMatch(reply.message, pattern);
     }
+    // A refused frame that names its turn gets an error for that turn alone (the desktop ends only it).
+    const turnId = '3a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
+    const named: string[] = [
+      JSON.stringify({ type: 'tool_results', turnId, step: 1, results: [{ callId: 'c', content: 'x'.repeat(5000) }] }),
+      JSON.stringify({ type: 'tool_results', turnId, step: 0, results: [] }),
+    ];
+    for (const frame of named) {
+      client.socket.send(frame);
+      const reply = await client.next();
+      assert(reply.type === 'error' && reply.code === 'invalid_message', JSON.stringify(reply));
+      assertEquals(reply.turnId, turnId);
+    }
     assertEquals(client.socket.readyState, WebSocket.OPEN);
     client.socket.close();
     await client.closed;

@@ -150,7 +150,9 @@ describe('trace tools over the cloud path', () => {
       step: 1,
       results: [good[0], { callId: good[1].callId, content: 'x'.repeat(MAX_TOOL_RESULT_CHARS + 1) }],
     });
-    assert.match((await socketError(owner)).message, /Invalid message: results\.1\.content/);
+    const oversized = await socketError(owner);
+    assert.match(oversized.message, /Invalid message: results\.1\.content/);
+    assert.equal(oversized.turnId, turnId, 'a refused frame naming its turn ends only that turn');
 
     // None of that consumed the step: the right results are accepted, on any of the owner's sockets
     // (as after a reconnect), and sent again (the desktop cannot know whether they arrived before a
