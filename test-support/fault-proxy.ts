@@ -1,5 +1,6 @@
 // A TCP proxy in front of a local server that can cut connections the way a
-// network does (no close frame, no FIN handshake: the client sees 1006), for
+// network does (no close frame, no FIN handshake: the client sees 1006), or
+// hold back what the server sends on them, for
 // fault tests of clients that must reconnect. Each connection is named by the
 // path of its first HTTP request, so a test can drop the chat socket and
 // leave Realtime up, or the other way round.
@@ -20,6 +21,8 @@ export interface FaultProxy {
   connections(): ProxiedConnection[];
   /** Cuts every open connection whose first request path starts with `pathPrefix`; returns how many. */
   drop(pathPrefix: string): number;
+  /** Holds back what the server sends on those connections (a congested link) until they are dropped; returns how many. */
+  stall(pathPrefix: string): number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +65,14 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         count++;
       }
       return count;
+    },
+    stall(pathPrefix) {
+      const stalled = [...open].filter((connection) => connection.path.startsWith(pathPrefix));
+      for (const connection of stalled) {
+        connection.upstream.unpipe(connection.client);
+        connection.upstream.pause();
+      }
+      return stalled.length;
     },
     async stop() {
       for (const connection of open) {

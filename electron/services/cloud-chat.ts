@@ -350,6 +350,9 @@ export class CloudChat implements ChatTransport {
     if (event.seq < turn.nextSeq) return; // a duplicate
     if (event.seq > turn.nextSeq) this.emit({ type: 'gap', turnId: event.turnId, expectedSeq: turn.nextSeq, receivedSeq: event.seq });
     turn.nextSeq = event.seq + 1;
+    // The answer is coming: the server has what was last written, whether or not the socket's
+    // acknowledgement (which races the channel) has arrived. A socket drop now costs nothing.
+    turn.acknowledged = true;
     if (event.type === 'tool_request') return void this.runTools(turn, event);
     const mapped = turnEventOf(event);
     if (mapped.type === 'model_response_end' || mapped.type === 'error') this.finish(mapped);

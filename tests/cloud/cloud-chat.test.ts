@@ -251,6 +251,22 @@ describe('the chat bridge over the cloud path', () => {
     assert.match(String(toolMessage?.content), /\nslow result of markers\n/);
   });
 
+  test('a socket drop after the answer began, before the socket acknowledged the question, costs the answer nothing', async (t) => {
+    const account = await signedIn(t, 'lateack@example.com');
+    const { chat, recorder } = await openChat(t, account);
+    const text = 'The answer arrives whole despite the drop.';
+    stack.model.enqueue(slowAnswer(text));
+    // The socket's replies are held back (its waiting_for_model with them) while the answer streams on Realtime.
+    assert.ok(proxy.stall(SOCKET_PATH) > 0);
+    const turnId = randomUUID();
+    await chat.send({ turnId, prompt: 'Late acknowledgement', history: [] });
+    await recorder.until(() => recorder.text(turnId).length > 0, 'the answer to start');
+    assert.ok(proxy.drop(SOCKET_PATH) > 0);
+    const ended = await recorder.ended(turnId);
+    assert.equal(ended.type, 'model_response_end', JSON.stringify(ended));
+    assert.equal(recorder.text(turnId), text);
+  });
+
   test('Stop made while the socket is down reaches the server once it is back: the model call is aborted', async (t) => {
     const account = await signedIn(t, 'stopdown@example.com');
     const { chat, recorder } = await openChat(t, account);
