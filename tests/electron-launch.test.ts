@@ -28,8 +28,8 @@ test('the desktop app starts, shows the renderer from app:// with the typed API 
   if (process.env.REQUIRE_ELECTRON) assert.ok(executablePath, 'REQUIRE_ELECTRON is set, but the Electron binary is not installed');
   test.skip(
     !executablePath,
-    'Electron binary not installed (node_modules/electron/path.txt is missing: it was installed with ' +
-      'ELECTRON_SKIP_BINARY_DOWNLOAD=1 because this machine cannot download it); the main-process services, ' +
+    'Electron binary not installed (node_modules/electron/path.txt is missing: Electron fetches it on first use ' +
+      'or with `npx install-electron`, and this machine cannot download it); the main-process services, ' +
       'preload contract and renderer are covered by the Node and Chromium tests instead',
   );
   const outDir = join(root, 'out', `launch-test-${process.pid}`);

@@ -130,6 +130,10 @@ test('the ci workflow runs the Electron launch test where the binary can be down
     'installed without ELECTRON_SKIP_BINARY_DOWNLOAD',
   );
   assert.equal(job.env?.ELECTRON_SKIP_BINARY_DOWNLOAD, undefined);
+  // Electron's package downloads its binary on first use, not at install (no postinstall any more).
+  const fetch = job.steps.findIndex((s) => s.run === 'npx --no install-electron');
+  assert.ok(fetch >= 0 && fetch < job.steps.indexOf(launch), 'the binary is fetched before the launch test');
+  assert.equal(require('electron/package.json').bin['install-electron'], 'install.js');
 });
 
 // Where the binary is installed the launch test runs instead; here it is not.
