@@ -20,7 +20,7 @@ export default defineConfig({
   outputDir: 'test-output/playwright',
   use: {
     browserName: 'chromium',
-    // For tests that take Playwright's own `browser` or `page`; the suites' helpers launch the same.
+    // The suites share the worker's `browser` fixture (one Chromium per worker, not one per file).
     launchOptions: CHROMIUM_LAUNCH_OPTIONS,
   },
 });

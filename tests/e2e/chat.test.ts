@@ -15,7 +15,7 @@ import { summarizeProfile } from '../../shared-importer/src/summary/summarize-pr
 import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.ts';
 import { startCloudStack, type CloudStack } from '../cloud/cloud-harness.ts';
-import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
+import { dropFile, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
 const SUCRASE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
 const EMAIL = 'ada@example.com';
@@ -26,10 +26,10 @@ test.describe('the chat with a Supabase project', () => {
   let app: TraceWindow;
   let page: Page;
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     stack = await startCloudStack();
     await stack.standin.createUser(EMAIL, PASSWORD);
-    app = await windowWithTrace({ SUPABASE_URL: stack.standin.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
+    app = await windowWithTrace(browser, { SUPABASE_URL: stack.standin.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
     page = app.page;
   });
 
@@ -165,11 +165,11 @@ test.describe('the chat when the network drops mid-answer (a proxy cuts the conn
   /** A slow answer, so a connection can be cut while it streams. */
   const slowAnswer = () => ({ kind: 'text' as const, chunks: Array.from({ length: 40 }, (_, i) => `part${i} `), delayMs: 60 });
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     stack = await startCloudStack({ AI_TURNS_PER_MINUTE: '1000' });
     proxy = await startFaultProxy(stack.standin.url);
     await stack.standin.createUser(EMAIL, PASSWORD);
-    app = await windowWithTrace({ SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
+    app = await windowWithTrace(browser, { SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: stack.standin.anonKey });
     page = app.page;
     await page.click('[data-testid="chat-button"]');
     stack.model.enqueue(textResponse('First look.'));
@@ -242,9 +242,9 @@ test.describe('the chat in local mode (an OpenAI-compatible endpoint called by t
   let app: TraceWindow;
   let page: Page;
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     model = await startScriptedModel();
-    app = await windowWithTrace({ OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' });
+    app = await windowWithTrace(browser, { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' });
     page = app.page;
   });
 
@@ -395,9 +395,9 @@ interface TraceWindow {
   close(): Promise<void>;
 }
 
-/** The browser host with this environment, and a 1024x700 window showing sucrase's chart. */
-async function windowWithTrace(env: Environment): Promise<TraceWindow> {
-  const [host, browser] = await Promise.all([startHost({ env }), launchChromium()]);
+/** The browser host with this environment, and a 1024x700 window in `browser` showing sucrase's chart. */
+async function windowWithTrace(browser: Browser, env: Environment): Promise<TraceWindow> {
+  const host = await startHost({ env });
   const { context, page } = await newPage(browser, host.url, { width: 1024, height: 700 });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await dropFile(page, SUCRASE);
@@ -409,7 +409,6 @@ async function windowWithTrace(env: Environment): Promise<TraceWindow> {
     page,
     async close() {
       await context.close();
-      await browser.close();
       await host.stop();
     },
   };

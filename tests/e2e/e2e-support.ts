@@ -14,6 +14,7 @@ import { CHROMIUM_LAUNCH_OPTIONS } from './chromium.ts';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 
+/** Chromium for the benches, which run outside Playwright's runner; the suites take its `browser` fixture, launched alike. */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
 }

@@ -18,7 +18,7 @@ import { summarizeProfile } from '../../shared-importer/src/summary/summarize-pr
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import { startScriptedModel, textResponse, type RecordedRequest, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
 import { assertNamesOnlyInDataBlock, HOSTILE_NAMES } from '../../test-support/hostile-trace.ts';
-import { dropFile, launchChromium, newPage, startHost, waitForChart, type PageHost } from './e2e-support.ts';
+import { dropFile, newPage, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
 const SUCRASE = join(SAMPLE_TRACES, 'Chrome/65/sucrase.cpuprofile');
 const AXIS_PX = 20;
@@ -89,17 +89,15 @@ test.describe('function names carrying HTML, Markdown and prompt injection', () 
   /** alert() and the like, had any name run script. */
   const dialogs: string[] = [];
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
     pixel = await startPixelServer();
     names = hostileNames(pixel.origin);
     trace = renamedSucrase(names);
     summary = summarizeProfile(await importTraceFile(trace));
     model = await startScriptedModel();
     // Local mode: the host calls the scripted model, whose answers quote what it was sent.
-    [host, browser] = await Promise.all([
-      startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
-      launchChromium(),
-    ]);
+    host = await startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } });
     ({ context, page } = await newPage(browser, host.url));
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -111,7 +109,6 @@ test.describe('function names carrying HTML, Markdown and prompt injection', () 
 
   test.afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await host?.stop();
     await model?.stop();
     pixel?.server.close();

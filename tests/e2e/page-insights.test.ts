@@ -16,7 +16,7 @@ import { requestEnd } from '../../renderer/page-track/page-items.ts';
 import { buildPageTrackLayout, MILESTONE_BAND_PX, REQUEST_ROW_PX, requestRowTop } from '../../renderer/page-track/page-track-layout.ts';
 import { threadViews } from '../../renderer/profile-views/thread-views.ts';
 import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
-import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, waitForWholeProfile, type PageHost } from './e2e-support.ts';
+import { dropFile, newPage, screenshot, startHost, waitForChart, waitForWholeProfile, type PageHost } from './e2e-support.ts';
 
 const LCP_M78 = join(REAL_TRACES, 'lighthouse/lcp-m78.json');
 /** 112 requests: the waterfall has more rows than the track may take. */
@@ -58,8 +58,9 @@ test.describe('page insights in Chromium against the browser host', () => {
   let lcp: Profile;
   let insights: PageInsights;
 
-  test.beforeAll(async () => {
-    [host, browser, lcp] = await Promise.all([startHost(), launchChromium(), importTraceFile(LCP_M78)]);
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
+    [host, lcp] = await Promise.all([startHost(), importTraceFile(LCP_M78)]);
     assert.ok(lcp.page, 'the importer reads page insights from lcp-m78.json');
     insights = lcp.page;
     ({ context, page, errors } = await newPage(browser, host.url, SIZE));
@@ -71,7 +72,6 @@ test.describe('page insights in Chromium against the browser host', () => {
 
   test.afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await host?.stop();
   });
 
@@ -194,18 +194,15 @@ test.describe('page items cited in a chat answer', () => {
   let context: BrowserContext;
   let page: Page;
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
     model = await startScriptedModel();
-    [host, browser] = await Promise.all([
-      startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
-      launchChromium(),
-    ]);
+    host = await startHost({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } });
     ({ context, page } = await newPage(browser, host.url, SIZE));
   });
 
   test.afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await host?.stop();
     await model?.stop();
   });

@@ -20,7 +20,7 @@ import type { TraceSummary } from '../../shared-importer/src/summary/summary-typ
 import { formatCount, formatWeight } from '../../renderer/format/units.ts';
 import { generateTrace } from '../../bench/trace-generator.ts';
 import { SAMPLE_TRACES } from '../../shared-importer/node/trace-fixtures.ts';
-import { chooseFile, dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, waitForWholeProfile, type PageHost } from './e2e-support.ts';
+import { chooseFile, dropFile, newPage, screenshot, startHost, waitForChart, waitForWholeProfile, type PageHost } from './e2e-support.ts';
 
 const SUCRASE = `${SAMPLE_TRACES}/Chrome/65/sucrase.cpuprofile`;
 const MULTIPROCESS = `${SAMPLE_TRACES}/trace-event/multiprocess.json`;
@@ -63,15 +63,15 @@ test.describe('renderer in Chromium against the browser host', () => {
   let sucrase: Profile;
   let sucraseSummary: TraceSummary;
 
-  test.beforeAll(async () => {
-    [host, browser, sucrase] = await Promise.all([startHost(), launchChromium(), importTraceFile(SUCRASE)]);
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
+    [host, sucrase] = await Promise.all([startHost(), importTraceFile(SUCRASE)]);
     sucraseSummary = summarizeProfile(sucrase);
     ({ context, page, errors } = await newPage(browser, host.url));
   });
 
   test.afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await host?.stop();
   });
 
@@ -410,35 +410,30 @@ test.describe('renderer in Chromium against the browser host', () => {
 });
 
 test.describe('recent files in the empty state', () => {
-  test('a trace opened by path is listed next time and opens with a click', async () => {
+  test('a trace opened by path is listed next time and opens with a click', async ({ browser }) => {
     const userDataDir = mkdtempSync(join(tmpdir(), 'ta-recent-'));
-    const browser = await launchChromium();
+    // The host opens a path given at start (as `trace-analyser <file>` does) and records it.
+    const first = await startHost({ file: SUCRASE, userDataDir });
     try {
-      // The host opens a path given at start (as `trace-analyser <file>` does) and records it.
-      const first = await startHost({ file: SUCRASE, userDataDir });
-      try {
-        const { context, page } = await newPage(browser, first.url);
-        await waitForChart(page, 'sucrase.cpuprofile');
-        await context.close();
-      } finally {
-        await first.stop();
-      }
-      const second = await startHost({ userDataDir });
-      try {
-        const { context, page } = await newPage(browser, second.url);
-        await page.waitForSelector('[data-testid="recent-files"]');
-        const entries = await page.locator('[data-testid="recent-files"] button').allTextContents();
-        assert.equal(entries.length, 1);
-        assert.match(entries[0], /^sucrase\.cpuprofile/);
-        await screenshot(page, 'empty-with-recent');
-        await page.click('[data-testid="recent-files"] button');
-        await waitForChart(page, 'sucrase.cpuprofile');
-        await context.close();
-      } finally {
-        await second.stop();
-      }
+      const { context, page } = await newPage(browser, first.url);
+      await waitForChart(page, 'sucrase.cpuprofile');
+      await context.close();
     } finally {
-      await browser.close();
+      await first.stop();
+    }
+    const second = await startHost({ userDataDir });
+    try {
+      const { context, page } = await newPage(browser, second.url);
+      await page.waitForSelector('[data-testid="recent-files"]');
+      const entries = await page.locator('[data-testid="recent-files"] button').allTextContents();
+      assert.equal(entries.length, 1);
+      assert.match(entries[0], /^sucrase\.cpuprofile/);
+      await screenshot(page, 'empty-with-recent');
+      await page.click('[data-testid="recent-files"] button');
+      await waitForChart(page, 'sucrase.cpuprofile');
+      await context.close();
+    } finally {
+      await second.stop();
     }
   });
 });
@@ -454,8 +449,9 @@ test.describe('the chart first, its summary after', () => {
   /** Traces the page reported drawn (trace:shown requests). */
   const shown: string[] = [];
 
-  test.beforeAll(async () => {
-    [host, browser] = await Promise.all([startHost(), launchChromium()]);
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
+    host = await startHost();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     // The real host and socket; only the trace:summary events wait here, so the page shows what it shows before one arrives.
@@ -489,7 +485,6 @@ test.describe('the chart first, its summary after', () => {
 
   test.afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await host?.stop();
   });
 
@@ -569,7 +564,7 @@ test.describe('the chart first, its summary after', () => {
 });
 
 test.describe('a file named at start-up', () => {
-  test('one that cannot be opened shows its error in the window, as a dropped one does', async () => {
+  test('one that cannot be opened shows its error in the window, as a dropped one does', async ({ browser }) => {
     const dir = mkdtempSync(join(tmpdir(), 'ta-startup-'));
     const notes = join(dir, 'notes.json');
     writeFileSync(notes, JSON.stringify({ hello: 'world', items: [1, 2, 3] }));
@@ -578,7 +573,6 @@ test.describe('a file named at start-up', () => {
       (e: unknown) => e,
     );
     assert.ok(expected instanceof TraceImportError);
-    const browser = await launchChromium();
     const hosts: PageHost[] = [];
     const open = async (file?: string) => {
       const host = await startHost({ file });
@@ -607,7 +601,6 @@ test.describe('a file named at start-up', () => {
       const message = (await gone.textContent('[data-testid="import-error-message"]'))!;
       assert.ok(message.includes(missing) && /does not exist/.test(message), message);
     } finally {
-      await browser.close();
       for (const host of hosts) await host.stop();
     }
   });

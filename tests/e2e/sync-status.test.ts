@@ -15,7 +15,7 @@ import { CATAPULT_TRACES, REAL_TRACES } from '../../shared-importer/node/trace-f
 import { startSupabaseStandin, type SupabaseStandin } from '../../test-support/supabase-standin/index.ts';
 import { createTestUser, type TestUser } from '../cloud/test-user.ts';
 import { startStorageFaultProxy, type StorageFaultProxy } from '../cloud/storage-fault-proxy.ts';
-import { dropFile, launchChromium, newPage, screenshot } from './e2e-support.ts';
+import { dropFile, newPage, screenshot } from './e2e-support.ts';
 
 const JSON_TRACE = join(CATAPULT_TRACES, 'multiple_input_latency.json');
 const GZIP_TRACE = join(REAL_TRACES, 'lighthouse/artifacts-speedindex-1ms-trace.json.gz');
@@ -34,17 +34,15 @@ test.describe('sync status in Chromium', () => {
   let page: Page;
   let errors: string[];
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
     standin = await startSupabaseStandin({ logFunctionOutput: false });
     proxy = await startStorageFaultProxy(standin.url);
     session = await createTestUser(standin, 'sync-ui@example.com');
-    [host, browser] = await Promise.all([
-      startBrowserHost({
-        userDataDir: mkdtempSync(join(tmpdir(), 'ta-e2e-sync-')),
-        env: { SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: standin.anonKey },
-      }),
-      launchChromium(),
-    ]);
+    host = await startBrowserHost({
+      userDataDir: mkdtempSync(join(tmpdir(), 'ta-e2e-sync-')),
+      env: { SUPABASE_URL: proxy.url, SUPABASE_ANON_KEY: standin.anonKey },
+    });
     // The smallest window the app supports: the status must fit beside the toolbar's controls.
     ({ page, errors } = await newPage(browser, host.url, { width: 1024, height: 700 }));
     await page.waitForSelector('[data-testid="empty-state"]');
@@ -56,7 +54,6 @@ test.describe('sync status in Chromium', () => {
     assert.equal(account.status, 'signed-in');
   });
   test.afterAll(async () => {
-    await browser?.close();
     await host?.stop();
     await proxy?.stop();
     await standin?.stop();

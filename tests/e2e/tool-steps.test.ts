@@ -25,7 +25,7 @@ import type { Profile } from '../../shared-importer/src/model/profile.ts';
 import { summarizeProfile } from '../../shared-importer/src/summary/summarize-profile.ts';
 import { runTool } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { startScriptedModel, textResponse, type ScriptedModelServer } from '../../test-support/scripted-model/scripted-model-server.ts';
-import { dropFile, launchChromium, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
+import { dropFile, newPage, screenshot, startHost, waitForChart, type PageHost } from './e2e-support.ts';
 
 const M86 = join(REAL_TRACES, 'lighthouse/cpu-profiler-m86.trace.json');
 const FILE_NAME = 'cpu-profiler-m86.trace.json';
@@ -157,16 +157,14 @@ test.describe('an answer that used trace tools', () => {
   let light: RoutedWindow;
   let page: Page;
 
-  test.beforeAll(async () => {
+  test.beforeAll(async ({ browser: shared }) => {
+    browser = shared;
     profile = await importTraceFile(M86);
     turn = await persistedTurn(profile);
     const userDataDir = mkdtempSync(join(tmpdir(), 'ta-e2e-'));
     writeConversation(userDataDir, turn);
     model = await startScriptedModel();
-    [host, browser] = await Promise.all([
-      startHost({ userDataDir, env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } }),
-      launchChromium(),
-    ]);
+    host = await startHost({ userDataDir, env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } });
     light = await routedWindow(browser, host.url, 'light');
     page = light.page;
     await dropFile(page, M86);
@@ -183,7 +181,6 @@ test.describe('an answer that used trace tools', () => {
 
   test.afterAll(async () => {
     await light?.context.close();
-    await browser?.close();
     await host?.stop();
     await model?.stop();
   });

@@ -4,16 +4,15 @@
 import assert from 'node:assert/strict';
 import { test } from '@playwright/test';
 import type { Browser } from '@playwright/test';
-import { launchChromium, newPage, screenshot, startHost, type PageHost } from './e2e-support.ts';
+import { newPage, screenshot, startHost, type PageHost } from './e2e-support.ts';
 
 let host: PageHost;
 let browser: Browser;
-test.beforeAll(async () => {
+test.beforeAll(async ({ browser: shared }) => {
+  browser = shared;
   host = await startHost();
-  browser = await launchChromium();
 });
 test.afterAll(async () => {
-  await browser?.close();
   await host?.stop();
 });
 
