@@ -113,29 +113,35 @@ if (browserTests.length > 0) {
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile },
   });
   const report = readReport(reportFile);
-  for (const reason of skipReasons(report?.suites ?? [])) console.log(`skipped: ${reason}`);
+  const { skipped, notRun } = unrunTests(report?.suites ?? []);
+  for (const line of skipped) console.log(`skipped: ${line}`);
+  for (const title of notRun) console.log(`did not run: ${title}`);
   add(
     'playwright',
     {
       passed: (report?.stats.expected ?? 0) + (report?.stats.flaky ?? 0),
-      // Errors outside tests (a file that fails to load) count as failures too.
-      failed: (report?.stats.unexpected ?? 0) + (report?.errors.length ?? 0),
-      skipped: report?.stats.skipped ?? 0,
+      // Errors outside tests (a file that fails to load) count as failures too, and so do tests an
+      // earlier failure kept from running: Playwright reports those as skipped.
+      failed: (report?.stats.unexpected ?? 0) + (report?.errors.length ?? 0) + notRun.length,
+      skipped: skipped.length,
     },
     result.status ?? result.signal,
   );
 }
 
-/** "title: reason" for each skipped Playwright test: a skip must say why. */
-function skipReasons(suites) {
-  return suites.flatMap((suite) => [
-    ...skipReasons(suite.suites ?? []),
-    ...suite.specs.flatMap((spec) =>
-      spec.tests
-        .filter((t) => t.status === 'skipped')
-        .map((t) => `${spec.title}: ${t.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given'}`),
-    ),
-  ]);
+/**
+ * Playwright's tests that did not run: "title: reason" for those skipped on purpose (a skip must
+ * say why), and the titles of those that were meant to run but did not.
+ */
+function unrunTests(suites) {
+  const tests = (suite) => [...(suite.suites ?? []).flatMap(tests), ...suite.specs.flatMap((spec) => spec.tests.map((test) => ({ spec, test })))];
+  const unrun = suites.flatMap(tests).filter(({ test }) => test.status === 'skipped');
+  return {
+    skipped: unrun
+      .filter(({ test }) => test.expectedStatus === 'skipped')
+      .map(({ spec, test }) => `${spec.title}: ${test.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given'}`),
+    notRun: unrun.filter(({ test }) => test.expectedStatus !== 'skipped').map(({ spec }) => spec.title),
+  };
 }
 
 // 5. Deno tests: functions/**/*_test.ts run by the real Deno.

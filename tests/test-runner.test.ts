@@ -74,3 +74,14 @@ test('a Playwright test that skips says why in the output', () => {
   assert.deepEqual([result.passed, result.failed, result.skipped], [0, 0, 1]);
   assert.match(result.stdout, /skipped: needs a GPU: no GPU on this machine/);
 });
+
+test('a Playwright test an earlier failure kept from running counts as failed, not skipped', () => {
+  const dir = repoWith({
+    'tests/e2e/serial.test.ts':
+      "import { test } from '@playwright/test';\ntest.describe.configure({ mode: 'serial' });\ntest('first', () => { throw new Error('no'); });\ntest('second', () => {});\n",
+  });
+  const result = npmTest(dir, 'serial');
+  assert.equal(result.status, 1);
+  assert.deepEqual([result.passed, result.failed, result.skipped], [0, 2, 0]);
+  assert.match(result.stdout, /did not run: second/);
+});
