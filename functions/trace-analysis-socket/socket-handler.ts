@@ -92,6 +92,12 @@ const TOOL_RESULTS_REFUSED: Record<Exclude<ToolResultsOutcome, 'accepted' | 'alr
   expired: () => 'This answer waited too long for its tool results; ask again.',
 };
 
+/** Why a frame got no other answer than an error. */
+interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
 class SocketSession {
   private readonly userClient;
   /** Traces this socket has seen the user own. */
@@ -131,32 +137,28 @@ class SocketSession {
     // One message at a time, so replies come in the order the client sent its messages
     // (analysis_started before the waiting_for_model of a prompt sent right after it).
     this.socket.addEventListener('message', (event) => {
-      this.inbox = this.inbox.then(() =>
-        this.onMessage(event.data).catch((error) => {
+      this.inbox = this.inbox.then(async () => {
+        const refusal = await this.onMessage(event.data).catch((error): Refusal => {
           console.error('socket message failed:', error);
-          this.sendError('internal_error', 'The server failed to handle that message; try again.');
-        }),
-      );
+          return { code: 'internal_error', message: 'The server failed to handle that message; try again.' };
+        });
+        // Named for the turn the frame names, if any: the client then ends that turn alone, not every open one.
+        if (refusal) this.sendError(refusal.code, refusal.message, { turnId: typeof event.data === 'string' ? turnIdNamedIn(event.data) : undefined });
+      });
     });
   }
 
-  private async onMessage(data: unknown): Promise<void> {
-    if (typeof data !== 'string') {
-      this.sendError('invalid_message', 'Send JSON text frames, not binary.');
-      return;
-    }
+  /** Handles one frame; a frame that cannot be read comes back as the refusal to send. */
+  private async onMessage(data: unknown): Promise<Refusal | void> {
+    if (typeof data !== 'string') return { code: 'invalid_message', message: 'Send JSON text frames, not binary.' };
     // The limit is in bytes: a frame of three-byte characters is three times its length.
     // Every character is at least one byte, so a frame longer than the limit is not measured.
     const limit = this.config.maxMessageBytes;
     if (data.length > limit || utf8ByteLength(data) > limit) {
-      this.sendError('invalid_message', `Message too large (limit ${limit} bytes of UTF-8); send less history.`, { turnId: turnIdNamedIn(data) });
-      return;
+      return { code: 'invalid_message', message: `Message too large (limit ${limit} bytes of UTF-8); send less history.` };
     }
     const parsed = parseClientMessage(data);
-    if (!parsed.ok) {
-      this.sendError('invalid_message', `Invalid message: ${parsed.reason}`, { turnId: turnIdNamedIn(data) });
-      return;
-    }
+    if (!parsed.ok) return { code: 'invalid_message', message: `Invalid message: ${parsed.reason}` };
     const message = parsed.message;
     if (message.type === 'start_analysis') await this.startAnalysis(message);
     else if (message.type === 'user_prompt') await this.userPrompt(message);
