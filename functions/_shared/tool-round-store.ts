@@ -79,11 +79,14 @@ export async function loadToolState(admin: SupabaseClient, userId: string, turnI
   };
 }
 
-/** The turn has ended (service role): its question and tool rounds go; a late repeat of results is then refused as not awaited. */
-export async function forgetToolRounds(admin: SupabaseClient, userId: string, turnId: string): Promise<void> {
+/**
+ * The turn has ended (service role): its question and tool results go. The steps stay, without
+ * their calls, so results the desktop sends again after a drop are still acknowledged as taken.
+ */
+export async function forgetToolRounds(admin: SupabaseClient, userId: string, turnId: string, steps: readonly number[]): Promise<void> {
   const { error } = await admin
     .from('ai_turns')
-    .update({ question: null, tool_transcript: [], tool_calls: null, tool_step: null, tool_awaiting_since: null })
+    .update({ question: null, tool_transcript: steps.map((step) => ({ step, calls: [] })), tool_calls: null, tool_step: null, tool_awaiting_since: null })
     .eq('turn_id', turnId)
     .eq('user_id', userId);
   if (error) console.error(`turn ${turnId}: clearing its tool rounds failed: ${error.message}`);

@@ -129,7 +129,14 @@ async function streamRound(
 
 /** A turn that used tools is over: its question and results (megabytes, at most) go before its last event does. */
 async function forgetToolRoundsOf(turn: AiTurnRequest, deps: AiTurnDeps, toolRounds: readonly ToolRound[]): Promise<void> {
-  if (toolRounds.length > 0) await forgetToolRounds(deps.admin, turn.userId, turn.turnId);
+  if (toolRounds.length > 0) {
+    await forgetToolRounds(
+      deps.admin,
+      turn.userId,
+      turn.turnId,
+      toolRounds.map((round) => round.step),
+    );
+  }
 }
 
 /** What a round runs on: the question, the turn's earlier rounds and the seq to go on from. */

@@ -13,7 +13,8 @@ alter table public.ai_turns
 drop function public.record_tool_request(uuid, text, integer, jsonb, jsonb, integer);
 
 -- process-ai-turn (service role): the round `p_step` awaits results; the first request also keeps
--- the turn's question. Answers false when the turn is not this user's (nothing is recorded).
+-- the turn's question. Answers false when the turn is not this user's, or was stopped (a Stop that
+-- came between two polls of a round whose model then asked for tools): nothing is recorded.
 create function public.record_tool_request(
   p_user_id uuid,
   p_turn_id text,
@@ -36,7 +37,7 @@ begin
          next_seq = p_next_seq,
          tool_awaiting_since = now(),
          question = coalesce(question, p_question)
-   where turn_id = p_turn_id and user_id = p_user_id;
+   where turn_id = p_turn_id and user_id = p_user_id and stopped_at is null;
   return found;
 end
 $$;
@@ -110,5 +111,28 @@ begin
          tool_awaiting_since = null
    where id = turn.id;
   return 'accepted';
+end
+$$;
+
+-- As in 20261206000000_ai_turn_stop.sql, and a stopped turn also lets go of its question and results.
+create or replace function public.stop_ai_turn(p_turn_id text)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if auth.uid() is null then
+    raise exception 'stop_ai_turn: no user' using errcode = '28000';
+  end if;
+  update public.ai_turns
+     set stopped_at = coalesce(stopped_at, now()),
+         tool_step = null,
+         tool_calls = null,
+         tool_awaiting_since = null,
+         question = null,
+         tool_transcript = '[]'::jsonb
+   where turn_id = p_turn_id and user_id = auth.uid();
+  return found;
 end
 $$;

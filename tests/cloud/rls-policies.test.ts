@@ -268,6 +268,11 @@ describe('AI turn claims: each turn id once, at most max_per_minute per user', (
     assert.ok(first instanceof Date);
     assert.equal(await stop(claimsOf(userA)), true);
     assert.deepEqual(await mark(), first, 'stopping again keeps the first time');
+    // A round whose model asked for tools just after the Stop records nothing on the stopped turn.
+    const recorded = await as(service, (tx) =>
+      tx.query<{ recorded: boolean }>("select public.record_tool_request($1, $2, 1, '[]', '[]', 0, '{}') as recorded", [userA, turnId]),
+    );
+    assert.equal(recorded.rows[0].recorded, false);
   });
 
   test('service_role claims for a given user', async () => {

@@ -61,6 +61,8 @@ describe('Stop in the cloud', () => {
     const refused = await c.socket.next();
     assert.equal(refused.type, 'error', JSON.stringify(refused));
     assert.notEqual(await stoppedAt(c, turnId), null);
+    const row = await c.user.client.from('ai_turns').select('question, tool_transcript').eq('turn_id', turnId).single();
+    assert.deepEqual(row.data, { question: null, tool_transcript: [] }, 'a stopped turn lets go of its question and results');
     // Results handed straight to the database are refused too: the stopped turn awaits none.
     const { data } = await c.user.client.rpc('accept_tool_results', {
       p_turn_id: turnId,

@@ -83,7 +83,18 @@ describe('trace tools over the cloud path', () => {
     assert.deepEqual(data, [{ turn_id: turnId }]);
     // Answered, the turn keeps neither its question nor the tools' results.
     const row = await c.user.client.from('ai_turns').select('question, tool_transcript, tool_step').eq('turn_id', turnId).single();
-    assert.deepEqual(row.data, { question: null, tool_transcript: [], tool_step: null });
+    assert.deepEqual(row.data, {
+      question: null,
+      tool_transcript: [
+        { step: 1, calls: [] },
+        { step: 2, calls: [] },
+      ],
+      tool_step: null,
+    });
+    // Results sent again after the answer ended (the desktop cannot know they arrived) are still taken as done.
+    c.socket.send({ type: 'tool_results', turnId, step: 2, results: answerFor(second) });
+    assert.deepEqual(await c.socket.next(), { type: 'waiting_for_model', turnId });
+    assert.equal(requestsOf(prompt).length, 3, 'and no round runs again');
   });
 
   test('a model that calls tools forever still answers: round 11 is offered none', async () => {
