@@ -80,9 +80,10 @@ interface Turn {
   acknowledged: boolean;
   /** The turn's trace tools are running here; their results are not sent yet. */
   runningTools: boolean;
-  /** What was last written for the turn (and awaits acknowledgement while `acknowledged` is false). */
-  lastWritten: 'question' | 'tool_results';
-  /** The results of the turn's latest tool step, sent again if the socket drops before acknowledging them. */
+  /**
+   * The results of the turn's latest tool step, sent again if the socket drops before acknowledging
+   * them. Once set, the server has the question: it asked for these.
+   */
   toolResults?: ToolResults;
   nextSeq: number;
   stallTimer?: NodeJS.Timeout;
@@ -128,7 +129,7 @@ export class CloudChat implements ChatTransport {
   async send(turn: TurnRequest): Promise<void> {
     if (this.closed) throw new Error('The chat is closed.');
     if (this.refusal) throw new Error(`The chat server refused the connection: ${this.refusal.reason}`);
-    this.turns.set(turn.turnId, { request: turn, sent: false, acknowledged: false, runningTools: false, lastWritten: 'question', nextSeq: 0 });
+    this.turns.set(turn.turnId, { request: turn, sent: false, acknowledged: false, runningTools: false, nextSeq: 0 });
     this.watchStall(turn.turnId);
     this.flushTurns();
   }
@@ -136,7 +137,7 @@ export class CloudChat implements ChatTransport {
   stop(turnId: string): void {
     // A question the server has: Stop stops its model too, now or once the socket is back.
     const turn = this.turns.get(turnId);
-    if (turn?.sent || turn?.acknowledged) this.pendingStops.add(turnId);
+    if (turn && (turn.sent || turn.acknowledged || turn.toolResults)) this.pendingStops.add(turnId);
     this.untrack(turnId);
     this.flushStops();
   }
@@ -166,7 +167,7 @@ export class CloudChat implements ChatTransport {
       this.socket = socket;
       socket.on('message', (data) => {
         // Text frames arrive as one Buffer (binaryType 'nodebuffer', ws's default).
-        if (this.socket === socket) this.onServerMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+        if (this.socket === socket) this.onServerMessage((data as Buffer).toString('utf8'));
       });
       socket.on('close', (code, reason) => {
         if (this.socket === socket) this.onSocketClosed({ code, reason: reason.toString(), wasClean: code !== ABNORMAL_CLOSURE });
@@ -224,7 +225,7 @@ export class CloudChat implements ChatTransport {
     // A question sent but never acknowledged may not have arrived, and asking it again would be a
     // new turn: it is interrupted. Tool results are sent again on the next socket (a repeat is harmless).
     for (const [turnId, turn] of this.turns) {
-      if (turn.sent && !turn.acknowledged && turn.lastWritten === 'question') {
+      if (turn.sent && !turn.acknowledged && !turn.toolResults) {
         this.interrupt(turnId, 'The connection dropped before the question reached the server.');
       }
     }
@@ -379,7 +380,6 @@ export class CloudChat implements ChatTransport {
       // Acknowledged again by the socket's waiting_for_model once it took them; with the socket
       // down they wait for the next one (flushTurns).
       turn.acknowledged = false;
-      turn.lastWritten = 'tool_results';
       turn.toolResults = { type: 'tool_results', turnId, step, results };
       turn.sent = this.write(turn.toolResults);
       this.watchStall(turnId);
