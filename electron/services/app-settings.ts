@@ -64,7 +64,6 @@ export interface AppSettingsOptions {
 
 export class AppSettings {
   private readonly listeners = new Set<(state: SettingsState) => void>();
-  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly filePath: string,
@@ -128,8 +127,7 @@ export class AppSettings {
     }
     this.saved = saved;
     const text = JSON.stringify({ version: 1, settings: saved }, null, 2);
-    this.writing = this.writing.catch(() => {}).then(() => writeFileAtomic(this.filePath, text));
-    await this.writing;
+    await writeFileAtomic(this.filePath, text);
     const state = this.state();
     for (const listener of this.listeners) listener(state);
     return state;

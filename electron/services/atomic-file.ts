@@ -11,11 +11,25 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
+/** Writes in flight, by path: each one waits for the one before, so they land in call order. */
+const writing = new Map<string, Promise<void>>();
+
 /**
- * Replaces `path` with `data` atomically. Concurrent writes to one path each
- * land whole, last rename wins: callers that need an order serialise them.
+ * Replaces `path` with `data` atomically. Writes to one path land in the order they were asked for,
+ * whoever asks: the last call's data is what stays.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const next = (writing.get(path) ?? Promise.resolve()).catch(() => {}).then(() => replaceFile(path, data, options));
+  writing.set(path, next);
+  void next
+    .finally(() => {
+      if (writing.get(path) === next) writing.delete(path);
+    })
+    .catch(() => {});
+  return next;
+}
+
+async function replaceFile(path: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // Unique per write, so two writes in flight never share a temporary file.
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

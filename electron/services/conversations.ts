@@ -55,9 +55,6 @@ const fileSchema = z.object({
 });
 
 export class ConversationStore {
-  /** Saves of one conversation happen one after another, so the last state written is the last state saved. */
-  private readonly saving = new Map<string, Promise<void>>();
-
   constructor(readonly dir: string) {}
 
   static inFolder(userDataDir: string): ConversationStore {
@@ -89,19 +86,11 @@ export class ConversationStore {
     return newest;
   }
 
-  /** Writes the conversation's current state (a snapshot: later changes need another save). */
+  /** Writes the conversation's current state (a snapshot: later changes need another save; saves land in call order). */
   save(conversation: Conversation): Promise<void> {
     const text = JSON.stringify({ version: 1, conversation });
     const path = join(this.dir, conversation.contentHash, `${conversation.id}.json`);
-    const previous = this.saving.get(conversation.id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => writeFileAtomic(path, text));
-    this.saving.set(conversation.id, next);
-    void next
-      .finally(() => {
-        if (this.saving.get(conversation.id) === next) this.saving.delete(conversation.id);
-      })
-      .catch(() => {});
-    return next;
+    return writeFileAtomic(path, text);
   }
 }
 

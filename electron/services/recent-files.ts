@@ -20,8 +20,6 @@ const recentFileSchema = z.object({
 export class RecentFilesStore {
   private files: RecentFile[] = [];
   private loaded: Promise<void> | null = null;
-  /** Writes happen one after another, so a slow disk cannot reorder them. */
-  private writing: Promise<void> = Promise.resolve();
 
   constructor(readonly filePath: string) {}
 
@@ -75,8 +73,7 @@ export class RecentFilesStore {
 
   private persist(): Promise<void> {
     const text = JSON.stringify({ version: 1, files: this.files }, null, 2);
-    this.writing = this.writing.catch(() => {}).then(() => writeFileAtomic(this.filePath, text));
-    return this.writing;
+    return writeFileAtomic(this.filePath, text);
   }
 }
 

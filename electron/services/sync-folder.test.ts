@@ -16,11 +16,11 @@ const pending: PendingUpload = {
   format: 'chrome-trace-event',
 };
 
-test('saves of one manifest in flight together all land (a retry while the failed upload still records its state)', async () => {
+test('saves of one manifest in flight together all land, the last one asked for last (a retry while the failed upload still records its state)', async () => {
   const folder = new SyncFolder(mkdtempSync(join(tmpdir(), 'ta-sync-folder-')));
-  await Promise.all([folder.save(pending), folder.save({ ...pending, cancelled: true }), folder.save(pending)]);
+  await Promise.all([folder.save(pending), folder.save({ ...pending, cancelled: true }), folder.save({ ...pending, fileName: 'retried.json' })]);
   const saved = await folder.load(pending.sha256);
-  assert.equal(saved?.sha256, pending.sha256);
+  assert.deepEqual(saved, { ...pending, fileName: 'retried.json' }, 'the retry, not the cancelled state, is what a restart resumes');
   assert.deepEqual(
     readdirSync(folder.path).filter((name) => name.endsWith('.tmp')),
     [],
