@@ -39,10 +39,11 @@ async function staticImports(entry: string): Promise<string[]> {
 
 const TOKENIZERS = /\/node_modules\/(js-tiktoken|gpt-tokenizer|tiktoken)\//;
 /**
- * shared-importer's code; its format catalog and the page summary's limits are data only (what the
- * summary schema checks `format` and the page block's lists against).
+ * shared-importer's code; its format catalog, the page summary's limits and the summary's defaults
+ * are data only (what the summary schema checks `format` and the page block's lists against, and
+ * the long-task threshold a tool's label names).
  */
-const IMPORTER = /\/shared-importer\/(?!src\/formats\/catalog\.ts$|src\/summary\/page-summary-limits\.ts$)/;
+const IMPORTER = /\/shared-importer\/(?!src\/formats\/catalog\.ts$|src\/summary\/page-summary-limits\.ts$|src\/summary\/summary-defaults\.ts$)/;
 
 Deno.test('process-ai-turn starts without the tokenizer or the trace importer', async () => {
   const modules = await staticImports('process-ai-turn/index.ts');

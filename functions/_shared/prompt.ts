@@ -51,8 +51,6 @@ export interface BuiltPrompt {
   messages: PromptMessage[];
   /** Oldest history messages left out to fit the budget. */
   droppedHistoryMessages: number;
-  /** Oldest tool results replaced by DROPPED_RESULT_NOTE to fit the budget (history goes first). */
-  droppedToolResults: number;
   /** True when the summary itself had to be cut to fit. */
   summaryTruncated: boolean;
   /** Tokens of all messages, as counted for the budget (an upper bound when `tokensExact` is false). */
@@ -202,7 +200,6 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
         ...roundMessages(rounds, (result) => wrapResult(nonce, result)),
       ],
       droppedHistoryMessages: 0,
-      droppedToolResults: 0,
       summaryTruncated: false,
       tokens: byteBound,
       tokensExact: false,
@@ -253,7 +250,6 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   return {
     messages: [system, ...historyMessages(firstHistory), question, ...toolMessages],
     droppedHistoryMessages: firstHistory,
-    droppedToolResults: firstKept,
     summaryTruncated,
     tokens: used,
     tokensExact: true,

@@ -7,6 +7,7 @@
 // tool runs (a function offering the tools does not load the importer).
 import { z } from 'zod';
 import type { Profile } from '../../shared-importer/src/model/profile.ts';
+import { SUMMARY_DEFAULTS } from '../../shared-importer/src/summary/summary-defaults.ts';
 import type { TraceSummary } from '../../shared-importer/src/summary/summary-types.ts';
 import type { TraceToolArgs, TraceToolName, TraceToolRequest } from '../../shared-importer/src/trace-tools/run-tool.ts';
 
@@ -150,7 +151,7 @@ export function describeToolCall(name: string, argumentsJson: string): string {
     case 'find_functions':
       return `Searching functions for ${JSON.stringify(short(request.args.query))}${onThread(request.args.threadId)}`;
     case 'long_tasks':
-      return `Listing tasks of ${timeWords(request.args.minMs ?? 50)} or more on thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
+      return `Listing tasks of ${timeWords(request.args.minMs ?? SUMMARY_DEFAULTS.longTaskThresholdMs)} or more on thread ${short(request.args.threadId)}${windowWords(request.args.startMs, request.args.endMs)}`;
     case 'compare_windows': {
       const [a, b] = [request.args.a, request.args.b].map(([start, end]) => `${timeWords(start)}–${timeWords(end)}`);
       return `Comparing thread ${short(request.args.threadId)} between ${a} and ${b}`;

@@ -4,6 +4,7 @@
 // 100k-deep stacks work) and linear in the number of intervals, apart from
 // the small per-task walks down the dominant stack, which together touch each
 // interval at most once.
+import { SUMMARY_DEFAULTS } from './summary-defaults.ts';
 import { abortedError } from '../errors.ts';
 import { buildMergedCallTree, functionStats, intervalSelfTimes, parentIndices, type FunctionStats, type MergedCallTree } from '../model/call-tree.ts';
 import type { FrameTable } from '../model/frame-table.ts';
@@ -47,14 +48,7 @@ export interface ThreadViews {
   tree: MergedCallTree;
 }
 
-export const SUMMARY_DEFAULTS = {
-  longTaskThresholdMs: 50,
-  topFunctionCount: 15,
-  hotPathCount: 10,
-  maxLongTasks: 25,
-  maxMarkers: 50,
-  maxThreads: 64,
-} as const;
+export { SUMMARY_DEFAULTS } from './summary-defaults.ts';
 
 /** Names longer than this are cut in the summary (minified bundles produce megabyte "names"). */
 export const MAX_SUMMARY_NAME_CHARS = 300;
