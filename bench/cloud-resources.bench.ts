@@ -13,8 +13,8 @@
 //   - tool round 10: a turn whose model asked for a tool in each of nine rounds, each result about
 //     8,000 tokens (the tools' cap), measured from the step-9 results to the answer: the socket
 //     hands them over, process-ai-turn loads the nine rounds from the turn's row and fits them to
-//     the prompt budget (tokenising results newest first). Warm only: a cold socket would have
-//     lost the turn (its results go only on the socket that sent it).
+//     the prompt budget (tokenising results newest first). Warm only: the nine unmeasured rounds
+//     warm both functions.
 // An invocation of the socket is one connection (connect, start_analysis, user_prompt, close);
 // of process-ai-turn, one turn until its last event is published.
 //

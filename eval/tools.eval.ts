@@ -56,14 +56,15 @@ async function throughLoop(problems: LoadedProblem[]): Promise<boolean> {
   console.log("\n2. The same turns through local mode's loop (LocalChat), the scripted model server playing the script:");
   const runs = [];
   for (const loaded of problems) runs.push({ loaded, run: await runScriptedThroughLoop(loaded) });
+  // A turn the loop could not carry through (it failed, or ran no tool) is a failure of the eval.
   const unavailable = runs.filter((r) => !r.run.available);
-  for (const { loaded, run } of unavailable) if (!run.available) console.log(`- ${loaded.problem.name}: ${run.reason}`);
+  for (const { loaded, run } of unavailable) if (!run.available) console.log(`- ${loaded.problem.name}: FAILED: ${run.reason}`);
   const reports = runs.flatMap(({ run }) => (run.available ? [run.report] : []));
   if (reports.length > 0) {
     printTable(HEADER, reports.map(row));
     reports.forEach(printMisses);
   }
-  return reports.every(passed);
+  return unavailable.length === 0 && reports.every(passed);
 }
 
 function realEndpoint(): Endpoint | null {

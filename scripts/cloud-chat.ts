@@ -11,8 +11,9 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { MAX_TOOL_RESULT_CHARS, type ServerMessage, type ToolRequest } from '../functions/_shared/chat-messages.ts';
-import { describeToolCall, runTraceTool } from '../functions/_shared/trace-tools.ts';
+import type { ServerMessage, ToolRequest } from '../functions/_shared/chat-messages.ts';
+import { runTraceTool } from '../functions/_shared/trace-tools.ts';
+import { runToolStep } from '../electron/services/chat-tool-steps.ts';
 import { importTraceFile } from '../shared-importer/node/node-host.ts';
 import { listenForResults, openChatSocket, turnFinished, uploadedSummaryOf, type ChatSocket } from '../test-support/cloud-chat-client.ts';
 
@@ -69,15 +70,19 @@ const row = await client
 if (row.error) fail(`Could not store the trace's summary: ${row.error.message}`);
 const traceId = row.data.id;
 
-/** Runs a tool step on the trace imported here and sends the results, as the desktop does. */
+/** Runs a tool step on the trace imported here and sends the results, as the desktop does (the same step runner). */
 async function answerTools(socket: ChatSocket, request: ToolRequest): Promise<void> {
-  const results = [];
-  for (const call of request.calls) {
-    console.error(`[${describeToolCall(call.name, call.arguments)}]`);
-    const text = await runTraceTool(profile, summary.summary, call);
-    results.push({ callId: call.callId, content: text.slice(0, MAX_TOOL_RESULT_CHARS) });
-  }
-  socket.send({ type: 'tool_results', turnId, step: request.step, results });
+  const results = await runToolStep(
+    { traceId, turnId, seq: request.seq, step: request.step, calls: request.calls },
+    {
+      runTool: async (_traceId, call) => ({ ok: true, text: await runTraceTool(profile, summary.summary, call) }),
+      emit: (event) => {
+        if (event.type === 'tool_request') for (const call of event.calls) console.error(`[${call.label}]`);
+      },
+      isCancelled: () => false,
+    },
+  );
+  socket.send({ type: 'tool_results', turnId, step: request.step, results: results! });
 }
 
 /** The socket's first error reply (its acknowledgements of tool results are skipped). */

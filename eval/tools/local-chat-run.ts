@@ -5,11 +5,11 @@
 // loop sent back), or a real model. The loop runs the tools on the problem's
 // profile through `runTool`, ImportService.runTool's shape.
 //
-// Whether LocalChat can run tool rounds is read from what it does: the
-// scripted model asks for a tool first; a loop that runs it reports a
-// `tool_request` event and calls the model again with the result. One that
-// cannot ends the turn without either, and the scripted run says "loop not
-// available". A real model's turn is reported as it went, tool rounds or none.
+// That the loop ran the tools is read from what it did: the scripted model
+// asks for a tool first; a loop that runs it reports a `tool_request` event
+// and calls the model again with the result. A turn that ends without either
+// is reported unavailable, with the reason, and fails the eval. A real
+// model's turn is reported as it went, tool rounds or none.
 import { parseTraceToolCall, type TraceToolCall } from '../../functions/_shared/trace-tools.ts';
 import { runToolOutcome, type ToolOutcome } from '../../shared-importer/src/trace-tools/run-tool.ts';
 import { LocalChat } from '../../electron/services/local-chat.ts';

@@ -18,6 +18,8 @@ export function ModelInputDialog({ message, summaryText, onClose }: ModelInputDi
   const dialog = useRef<HTMLDialogElement>(null);
   // The answer keeps updating while its turn runs: results fill in as they arrive.
   const input = useMemo(() => modelInput(summaryText, message.steps), [summaryText, message.steps]);
+  // The dialog re-renders with every chat update; the copy text (up to the summary and ten steps of results) only when its parts change.
+  const copyText = useMemo(() => modelInputText(input), [input]);
   // No close() on unmount: it would fire onClose, and React's development re-run of effects would close the dialog it opened.
   useEffect(() => {
     if (!dialog.current!.open) dialog.current!.showModal();
@@ -27,7 +29,7 @@ export function ModelInputDialog({ message, summaryText, onClose }: ModelInputDi
       <header className="settings-head">
         <h2 id="model-input-title">What the model received</h2>
         <div className="model-input-actions">
-          <CopyButton text={modelInputText(input)} label="Copy all" testId="model-input-copy" />
+          <CopyButton text={copyText} label="Copy all" testId="model-input-copy" />
           <button type="button" onClick={() => dialog.current?.close()} aria-label="Close" title="Close (Escape)" data-testid="model-input-close">
             ✕
           </button>
