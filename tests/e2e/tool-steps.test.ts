@@ -9,14 +9,14 @@
 // the import worker.
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@playwright/test';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
 import { WS_PATH } from '../../electron/browser-host/ws-protocol.ts';
-import type { ChatMessage, ChatToolStep, ChatTurnEvent } from '../../electron/ipc-contract.ts';
-import { CONVERSATIONS_DIR } from '../../electron/services/conversations.ts';
+import type { ChatToolStep, ChatTurnEvent } from '../../electron/ipc-contract.ts';
+import { ConversationStore } from '../../electron/services/conversations.ts';
 import { FOLLOW_UP_HEADING } from '../../functions/_shared/follow-ups.ts';
 import { threadViews } from '../../renderer/profile-views/thread-views.ts';
 import { importTraceFile } from '../../shared-importer/node/node-host.ts';
@@ -90,19 +90,17 @@ async function persistedTurn(profile: Profile): Promise<PersistedTurn> {
   };
 }
 
-/** The conversation file main writes for this trace's content (electron/services/conversations.ts). */
-function writeConversation(userDataDir: string, turn: PersistedTurn): void {
-  const contentHash = createHash('sha256').update(readFileSync(M86)).digest('hex');
+/** This trace's conversation with the turn, saved by main's own store. */
+async function writeConversation(userDataDir: string, turn: PersistedTurn): Promise<void> {
+  const store = ConversationStore.inFolder(userDataDir);
+  const conversation = store.create(createHash('sha256').update(readFileSync(M86)).digest('hex'));
   const turnId = randomUUID();
-  const messages: ChatMessage[] = [
+  conversation.initialAnalysisRequested = true;
+  conversation.messages = [
     { turnId, role: 'user', content: 'What is inside the first tasks?', status: 'complete', createdAt: '2026-12-01T10:00:00.000Z' },
     { turnId, role: 'assistant', content: turn.answer, status: 'complete', steps: turn.steps, createdAt: '2026-12-01T10:00:05.000Z' },
   ];
-  const id = randomUUID();
-  const folder = join(userDataDir, CONVERSATIONS_DIR, contentHash);
-  mkdirSync(folder, { recursive: true });
-  const conversation = { id, contentHash, createdAt: '2026-12-01T10:00:00.000Z', initialAnalysisRequested: true, messages };
-  writeFileSync(join(folder, `${id}.json`), JSON.stringify({ version: 1, conversation }));
+  await store.save(conversation);
 }
 
 /** A window whose host socket passes through a route: the test sees the turns' ids and can add events as main sends them. */
@@ -162,7 +160,7 @@ test.describe('an answer that used trace tools', () => {
     profile = await importTraceFile(M86);
     turn = await persistedTurn(profile);
     const userDataDir = mkdtempSync(join(tmpdir(), 'ta-e2e-'));
-    writeConversation(userDataDir, turn);
+    await writeConversation(userDataDir, turn);
     model = await startScriptedModel();
     host = await startHost({ userDataDir, env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'scripted-key', AI_MODEL: 'scripted-model' } });
     light = await routedWindow(browser, host.url, 'light');
