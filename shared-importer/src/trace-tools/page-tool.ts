@@ -73,7 +73,8 @@ function lcpLine(nav: PageNavigation): string {
 
 function renderBlockingLine(page: PageInsights, nav: PageNavigation): string {
   if (nav.renderBlockingRequestIds.length === 0) return 'Render-blocking requests before the first paint: none.';
-  const requests = nav.renderBlockingRequestIds.map((id) => page.requests.find((r) => r.id === id)!);
+  const byId = new Map(page.requests.map((r) => [r.id, r]));
+  const requests = nav.renderBlockingRequestIds.flatMap((id) => byId.get(id) ?? []);
   const listed = requests.map((r) => `[${r.id}] ${quoted(r.url)} ${decimal(requestDuration(r) / 1000)} ms`);
   return `Render-blocking requests before the first paint (longest first): ${listed.join(', ')}.`;
 }
